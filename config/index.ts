@@ -1,0 +1,221 @@
+// The only module that reads process.env. Everything else receives the frozen Config it
+// returns, validated once at start-up so a bad setting fails fast with a clear message.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InvalidInputError } from '../services/errors';
+import { LABEL_CATEGORIES, TAINT_MODELS, type LabelCategory, type TaintModel } from '../services/domain/types';
+import defaultChains from './chains.json';
+
+export interface TokenConfig {
+  address: string;
+  symbol: string;
+  decimals: number;
+  /** The stablecoin issuer entity that can freeze it (Tether, Circle). */
+  issuer?: string;
+}
+
+export interface ChainConfig {
+  name: string;
+  kind: 'evm' | 'bitcoin';
+  nativeAsset: string;
+  chainId?: number;
+  rpcUrl?: string;
+  esploraUrl?: string;
+  confirmations: number;
+  blockTimeSeconds: number;
+  /** Tokens with known symbol/decimals/issuer. Tracing follows every fungible token unless `followTokens` is 'listed'. */
+  tokens: TokenConfig[];
+  followTokens: 'all' | 'listed';
+  maxConcurrency: number;
+  batchSize: number;
+  maxLogRange: number;
+  addressesPerLogCall: number;
+  requestTimeoutMs: number;
+  retries: number;
+}
+
+export interface TracingConfig {
+  stopCategories: LabelCategory[];
+  defaultModel: TaintModel;
+  defaultMaxHops: number;
+  maxHopsLimit: number;
+  /** Distinct counterparties in the window above which an unlabelled address is treated as a service. */
+  serviceLikeCounterparties: number;
+  /** Crawled addresses per case before the trace stops widening (the report says so). */
+  maxAddressesPerCase: number;
+  /** Deposit sweep window, in seconds; converted to blocks per chain. */
+  depositSweepWindowSeconds: number;
+  depositMinForwardBps: number;
+}
+
+export interface Config {
+  databaseUrl?: string;
+  /** PGlite data folder when DATABASE_URL is unset. */
+  dataDir: string;
+  redisUrl?: string;
+  queuePrefix: string;
+  port: number;
+  /** Interface the API binds to (0.0.0.0 in a container). */
+  host: string;
+  bootstrapAdminKey?: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  chains: Readonly<Record<string, Readonly<ChainConfig>>>;
+  tracing: Readonly<TracingConfig>;
+  api: { bodyLimitBytes: number; maxSeeds: number; rateLimitPerMinute: number };
+}
+
+type Env = Record<string, string | undefined>;
+
+const CHAIN_DEFAULTS = {
+  confirmations: 12,
+  blockTimeSeconds: 12,
+  tokens: [] as TokenConfig[],
+  followTokens: 'all' as const,
+  maxConcurrency: 4,
+  batchSize: 50,
+  maxLogRange: 10_000,
+  addressesPerLogCall: 200,
+  requestTimeoutMs: 30_000,
+  retries: 5,
+};
+
+/** Load and validate configuration. `overrides` lets entry points (CLI flags, tests) win over env. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const chains = loadChains(env);
+  const config: Config = {
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    dataDir: nonEmpty(env.TRACEHOLD_DATA_DIR) ?? path.join(process.cwd(), '.tracehold', 'pgdata'),
+    redisUrl: nonEmpty(env.REDIS_URL),
+    queuePrefix: nonEmpty(env.TRACEHOLD_QUEUE_PREFIX) ?? 'tracehold',
+    port: intSetting(env, 'PORT', 3000, 0, 65535),
+    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    bootstrapAdminKey: nonEmpty(env.TRACEHOLD_BOOTSTRAP_ADMIN_KEY),
+    logLevel: oneOf(env.TRACEHOLD_LOG_LEVEL ?? 'info', ['debug', 'info', 'warn', 'error', 'silent'] as const, 'TRACEHOLD_LOG_LEVEL'),
+    chains,
+    tracing: {
+      stopCategories: ['exchange', 'bridge', 'mixer', 'otc', 'gambling', 'service', 'issuer', 'dex'],
+      defaultModel: oneOf(env.TRACEHOLD_DEFAULT_MODEL ?? 'fifo', TAINT_MODELS, 'TRACEHOLD_DEFAULT_MODEL'),
+      defaultMaxHops: intSetting(env, 'TRACEHOLD_MAX_HOPS', 10, 1, 100),
+      maxHopsLimit: 50,
+      serviceLikeCounterparties: intSetting(env, 'TRACEHOLD_SERVICE_LIKE_COUNTERPARTIES', 500, 2, 1_000_000),
+      maxAddressesPerCase: intSetting(env, 'TRACEHOLD_MAX_ADDRESSES', 20_000, 1, 10_000_000),
+      depositSweepWindowSeconds: intSetting(env, 'TRACEHOLD_DEPOSIT_SWEEP_SECONDS', 3 * 24 * 3600, 1, 365 * 24 * 3600),
+      depositMinForwardBps: 9000,
+    },
+    api: {
+      bodyLimitBytes: intSetting(env, 'TRACEHOLD_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+      maxSeeds: 1000,
+      rateLimitPerMinute: intSetting(env, 'TRACEHOLD_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    },
+    ...overrides,
+  };
+  const stops = nonEmpty(env.TRACEHOLD_STOP_CATEGORIES);
+  if (stops) {
+    const list = stops.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const c of list) oneOf(c, LABEL_CATEGORIES, 'TRACEHOLD_STOP_CATEGORIES');
+    config.tracing = { ...config.tracing, stopCategories: list as LabelCategory[] };
+  }
+  return deepFreeze(config);
+}
+
+/** Look a chain up by name, with a clear error for an unknown one. */
+export function chainConfig(config: Config, name: string): ChainConfig {
+  const chain = config.chains[name];
+  if (!chain) {
+    throw new InvalidInputError(`unknown chain "${name}"; configured chains: ${Object.keys(config.chains).join(', ')}`);
+  }
+  return chain;
+}
+
+/** A copy of the config with one chain's endpoint replaced (CLI --rpc / --esplora). */
+export function withChainEndpoint(config: Config, name: string, endpoint: { rpcUrl?: string; esploraUrl?: string }): Config {
+  const chain = chainConfig(config, name);
+  const updated = { ...chain, ...definedOnly(endpoint) };
+  validateUrl(updated.rpcUrl, `${name} RPC URL`);
+  validateUrl(updated.esploraUrl, `${name} Esplora URL`);
+  return deepFreeze({ ...config, chains: { ...config.chains, [name]: updated } });
+}
+
+function loadChains(env: Env): Record<string, ChainConfig> {
+  const raw: Record<string, Partial<ChainConfig>> = { ...(defaultChains as Record<string, Partial<ChainConfig>>) };
+  const extra = nonEmpty(env.TRACEHOLD_CHAINS_FILE);
+  if (extra) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(extra, 'utf8'));
+    } catch (error) {
+      throw new InvalidInputError(`TRACEHOLD_CHAINS_FILE ${extra}: ${(error as Error).message}`);
+    }
+    if (!parsed || typeof parsed !== 'object') throw new InvalidInputError(`TRACEHOLD_CHAINS_FILE ${extra}: expected an object of chains`);
+    for (const [name, value] of Object.entries(parsed as Record<string, Partial<ChainConfig>>)) {
+      raw[name] = { ...(raw[name] ?? {}), ...value };
+    }
+  }
+  const chains: Record<string, ChainConfig> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new InvalidInputError(`chain name "${name}" must be lower-case letters, digits or dashes`);
+    const envName = name.toUpperCase().replace(/-/g, '_');
+    const kind = oneOf(value.kind ?? 'evm', ['evm', 'bitcoin'] as const, `chains.${name}.kind`);
+    const chain: ChainConfig = {
+      ...CHAIN_DEFAULTS,
+      ...value,
+      name,
+      kind,
+      nativeAsset: value.nativeAsset ?? (kind === 'bitcoin' ? 'BTC' : 'ETH'),
+      tokens: (value.tokens ?? []).map((t) => ({ ...t, address: t.address.toLowerCase() })),
+      rpcUrl: nonEmpty(env[`${envName}_RPC_URL`]) ?? (name === 'ethereum' ? nonEmpty(env.ETH_RPC_URL) : undefined) ?? value.rpcUrl,
+      esploraUrl: kind === 'bitcoin' ? nonEmpty(env.BTC_ESPLORA_URL) ?? nonEmpty(env[`${envName}_ESPLORA_URL`]) ?? value.esploraUrl : undefined,
+    };
+    const confirmations = env[`${envName}_CONFIRMATIONS`];
+    if (confirmations !== undefined) chain.confirmations = intSetting(env, `${envName}_CONFIRMATIONS`, chain.confirmations, 0, 10_000);
+    validateUrl(chain.rpcUrl, `${envName}_RPC_URL`);
+    validateUrl(chain.esploraUrl, 'BTC_ESPLORA_URL');
+    chains[name] = chain;
+  }
+  return chains;
+}
+
+function validateUrl(url: string | undefined, what: string): void {
+  if (url === undefined) return;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidInputError(`${what} is not a URL: ${url}`);
+  }
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol)) {
+    throw new InvalidInputError(`${what} must be http(s) or ws(s): ${url}`);
+  }
+}
+
+function intSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new InvalidInputError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new InvalidInputError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InvalidInputError(`${what} must be one of ${allowed.join(', ')}; got "${value}"`);
+  }
+  return value as T;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,71 @@
+// The port every chain adapter implements. Tracing code depends on this, never on ethers
+// or bitcoinjs-lib directly.
+import type { Address, Asset, BlockRange, Transfer } from '../domain/types';
+
+export type TransferDirection = 'out' | 'in' | 'both';
+
+export interface TransferQuery extends BlockRange {
+  addresses: Address[];
+  direction: TransferDirection;
+  /** Restrict to these assets (native symbol or token addresses). Unset: every asset. */
+  assets?: Asset[];
+}
+
+export interface ChainTip {
+  /** Highest block with the configured confirmations. */
+  number: number;
+  hash: string;
+}
+
+export interface ChainCapabilities {
+  /** How internal (contract-to-address) native transfers are found, if at all. */
+  internalTransfers: 'trace_filter' | 'callTracer' | 'none';
+  /** How top-level native transfers are found. */
+  nativeTransfers: 'trace_filter' | 'block-scan';
+  /** Historical balances (archive state) available. */
+  historicalBalances: boolean;
+  /** Human-readable notes on what was not available, for the trace report. */
+  notes: string[];
+}
+
+export interface SourceStats {
+  rpcCalls: number;
+  /** JSON-RPC requests that went out in one HTTP round trip count once here. */
+  httpRequests: number;
+  retries: number;
+}
+
+export interface SeedTransaction {
+  txHash: string;
+  blockNumber: number;
+  /** Every value transfer inside it (fee included), in chain order. */
+  transfers: Transfer[];
+}
+
+export interface BalanceQuery {
+  address: Address;
+  asset: Asset;
+}
+
+export interface ChainSource {
+  readonly chain: string;
+  readonly kind: 'evm' | 'bitcoin';
+  readonly nativeAsset: Asset;
+  capabilities(): Promise<ChainCapabilities>;
+  /** The confirmed tip: latest minus the configured confirmations. */
+  tip(): Promise<ChainTip>;
+  /**
+   * Every transfer (fees included) sent and/or received by any of the addresses in the
+   * range, confirmed blocks only, in chain order. Implementations batch: one call for many
+   * addresses.
+   */
+  transfers(query: TransferQuery): Promise<Transfer[]>;
+  /** The value transfers of one transaction; throws NotFoundError if absent or unconfirmed. */
+  transaction(txHash: string): Promise<SeedTransaction>;
+  /** Balances at the end of `blockNumber` (archive state), in query order. */
+  balances(queries: BalanceQuery[], blockNumber: number): Promise<bigint[]>;
+  /** Validate and normalise an address for this chain; throws InvalidInputError. */
+  normalizeAddress(address: string): Address;
+  stats(): SourceStats;
+  close(): Promise<void>;
+}

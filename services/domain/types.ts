@@ -1,0 +1,80 @@
+// The vocabulary shared by every layer: chain data in, taint out. Pure types only.
+
+/** Lower-case hex for EVM (0x + 40 hex), base58/bech32 for bitcoin. */
+export type Address = string;
+
+/** The chain's native symbol (`ETH`, `BNB`, `BTC`) or a lower-case ERC-20 contract address. */
+export type Asset = string;
+
+export const TAINT_MODELS = ['fifo', 'lifo', 'haircut', 'poison', 'tiho'] as const;
+export type TaintModel = (typeof TAINT_MODELS)[number];
+
+export const LABEL_CATEGORIES = [
+  'exchange', 'bridge', 'mixer', 'dex', 'defi', 'otc', 'gambling', 'service', 'issuer',
+  'miner', 'sanctioned', 'scam', 'hack', 'ransomware', 'other',
+] as const;
+export type LabelCategory = (typeof LABEL_CATEGORIES)[number];
+
+export type TransferKind = 'native' | 'internal' | 'token' | 'fee';
+
+/**
+ * One movement of value, as found on chain. Unique per chain by (txHash, ref).
+ * Chain order is (blockNumber, txIndex, seq).
+ */
+export interface Transfer {
+  chain: string;
+  txHash: string;
+  blockNumber: number;
+  blockHash: string;
+  /** Unix seconds of the block. */
+  timestamp: number;
+  txIndex: number;
+  /** Unique within the transaction: `fee`, `tx`, `call:0.1.3` (trace address), `log:12` (log index). */
+  ref: string;
+  /** Order within the transaction: fee 0, top-level value 1, internal calls 2.., logs 1_000_000 + logIndex. */
+  seq: number;
+  kind: TransferKind;
+  asset: Asset;
+  from: Address;
+  /** null for a fee: paid out of the sender's balance to nobody we trace. */
+  to: Address | null;
+  amount: bigint;
+}
+
+export const SEQ_FEE = 0;
+export const SEQ_TX_VALUE = 1;
+export const SEQ_INTERNAL_BASE = 2;
+export const SEQ_LOG_BASE = 1_000_000;
+
+/** Stable identity of a transfer within a chain. */
+export function transferId(t: Pick<Transfer, 'txHash' | 'ref'>): string {
+  return `${t.txHash}#${t.ref}`;
+}
+
+/** Compare two transfers in chain order. */
+export function compareChainOrder(
+  a: Pick<Transfer, 'blockNumber' | 'txIndex' | 'seq'>,
+  b: Pick<Transfer, 'blockNumber' | 'txIndex' | 'seq'>,
+): number {
+  return a.blockNumber - b.blockNumber || a.txIndex - b.txIndex || a.seq - b.seq;
+}
+
+export interface BlockRange {
+  fromBlock: number;
+  toBlock: number;
+}
+
+export interface Label {
+  chain: string;
+  address: Address;
+  entity: string;
+  category: LabelCategory;
+  /** 0..100 */
+  confidence?: number;
+  source?: string;
+}
+
+/** A seed of a case: a wallet that is a source of stolen funds, or a victim's payment. */
+export type Seed =
+  | { address: Address }
+  | { txHash: string; index?: number };
