@@ -1,0 +1,197 @@
+// Cases: what an analyst asked to trace, and where the trace stands.
+import { ConflictError, NotFoundError } from '../errors';
+import type { Asset, Seed, TaintModel } from '../domain/types';
+import type { Db } from './db';
+import { amountParam, groupBy, isUuid, jsonParam, toBigInt, toDate, toDateOrNull, toInt, toIntOrNull } from './values';
+
+export const CASE_STATUSES = ['new', 'queued', 'tracing', 'traced', 'failed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Free-form progress of the current trace, shown to the analyst (`{hop, addresses, …}`). */
+export type CaseProgress = Record<string, unknown>;
+
+export interface NewCase {
+  title: string;
+  reference?: string | null;
+  chain: string;
+  model: TaintModel;
+  maxHops: number;
+  fromBlock?: number | null;
+  toBlock?: number | null;
+  /** Unset or null: no minimum (stored as 0). */
+  minAmount?: bigint | null;
+  /** Unset or null: every asset. */
+  assets?: Asset[] | null;
+  seeds: Seed[];
+  createdBy?: string | null;
+}
+
+export interface CaseRow {
+  id: string;
+  title: string;
+  reference: string | null;
+  chain: string;
+  model: TaintModel;
+  maxHops: number;
+  fromBlock: number | null;
+  toBlock: number | null;
+  minAmount: bigint;
+  assets: Asset[] | null;
+  status: CaseStatus;
+  progress: CaseProgress;
+  seeds: Seed[];
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+}
+
+export interface SetCaseStatusOptions {
+  /** Change only from one of these statuses, else ConflictError (two "trace" clicks at once). */
+  onlyFrom?: readonly CaseStatus[];
+}
+
+export function createCasesRepo(db: Db) {
+  async function withSeeds(rows: CaseDbRow[]): Promise<CaseRow[]> {
+    if (rows.length === 0) return [];
+    const { rows: seedRows } = await db.query<SeedDbRow>(
+      'select case_id, address, tx_hash, tx_index from case_seeds where case_id = any($1::uuid[]) order by case_id, position',
+      [rows.map((r) => r.id)],
+    );
+    const seedsByCase = groupBy(rows.map((r) => r.id), seedRows, (s) => s.case_id);
+    return rows.map((row) => fromRow(row, (seedsByCase.get(row.id) ?? []).map(seedFromRow)));
+  }
+
+  async function get(id: string): Promise<CaseRow | null> {
+    if (!isUuid(id)) return null;
+    const { rows } = await db.query<CaseDbRow>(`select ${COLUMNS} from cases where id = $1`, [id]);
+    return (await withSeeds(rows))[0] ?? null;
+  }
+
+  return {
+    async create(input: NewCase): Promise<CaseRow> {
+      const id = await db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: string }>(INSERT_CASE, [
+          input.title,
+          input.reference ?? null,
+          input.chain,
+          input.model,
+          input.maxHops,
+          input.fromBlock ?? null,
+          input.toBlock ?? null,
+          amountParam(input.minAmount ?? 0n),
+          input.assets ?? null,
+          input.createdBy ?? null,
+        ]);
+        const caseId = (rows[0] as { id: string }).id;
+        await tx.query(INSERT_SEEDS, [
+          caseId,
+          input.seeds.map((_, i) => i),
+          input.seeds.map((s) => ('address' in s ? s.address : null)),
+          input.seeds.map((s) => ('txHash' in s ? s.txHash : null)),
+          input.seeds.map((s) => ('txHash' in s ? (s.index ?? null) : null)),
+        ]);
+        return caseId;
+      });
+      return (await get(id)) as CaseRow;
+    },
+
+    get,
+
+    /** Newest first. */
+    async list(options: { status?: CaseStatus; limit?: number } = {}): Promise<CaseRow[]> {
+      const { rows } = await db.query<CaseDbRow>(
+        `select ${COLUMNS} from cases where $1::text is null or status = $1
+         order by created_at desc, id limit $2`,
+        [options.status ?? null, options.limit ?? 1000],
+      );
+      return withSeeds(rows);
+    },
+
+    /** Sets the status and, when given, replaces the progress. */
+    async setStatus(
+      id: string,
+      status: CaseStatus,
+      progress?: CaseProgress,
+      options: SetCaseStatusOptions = {},
+    ): Promise<void> {
+      const { rowCount } = await db.query(
+        `update cases set status = $2, progress = coalesce($3::jsonb, progress), updated_at = now()
+         where id = $1 and ($4::text[] is null or status = any($4::text[]))`,
+        [isUuid(id) ? id : null, status, progress === undefined ? null : jsonParam(progress), options.onlyFrom ?? null],
+      );
+      if (rowCount === 1) return;
+      const current = await get(id);
+      if (!current) throw new NotFoundError(`case ${id} not found`);
+      throw new ConflictError(`case ${id} is ${current.status}, cannot become ${status}`, {
+        details: { status: current.status },
+      });
+    },
+  };
+}
+
+const COLUMNS = `id, title, reference, chain, model, max_hops, from_block, to_block, min_amount, assets,
+  status, progress, created_by, created_at, updated_at, closed_at`;
+
+const INSERT_CASE = `
+insert into cases (title, reference, chain, model, max_hops, from_block, to_block, min_amount, assets, created_by)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+returning id`;
+
+const INSERT_SEEDS = `
+insert into case_seeds (case_id, position, address, tx_hash, tx_index)
+select $1, * from unnest($2::int[], $3::text[], $4::text[], $5::int[])`;
+
+interface CaseDbRow {
+  id: string;
+  title: string;
+  reference: string | null;
+  chain: string;
+  model: string;
+  max_hops: unknown;
+  from_block: unknown;
+  to_block: unknown;
+  min_amount: unknown;
+  assets: string[] | null;
+  status: string;
+  progress: CaseProgress | null;
+  created_by: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+  closed_at: unknown;
+}
+
+interface SeedDbRow {
+  case_id: string;
+  address: string | null;
+  tx_hash: string | null;
+  tx_index: unknown;
+}
+
+function seedFromRow(row: SeedDbRow): Seed {
+  if (row.address !== null) return { address: row.address };
+  const index = toIntOrNull(row.tx_index);
+  return index === null ? { txHash: row.tx_hash as string } : { txHash: row.tx_hash as string, index };
+}
+
+function fromRow(row: CaseDbRow, seeds: Seed[]): CaseRow {
+  return {
+    id: row.id,
+    title: row.title,
+    reference: row.reference,
+    chain: row.chain,
+    model: row.model as TaintModel,
+    maxHops: toInt(row.max_hops),
+    fromBlock: toIntOrNull(row.from_block),
+    toBlock: toIntOrNull(row.to_block),
+    minAmount: toBigInt(row.min_amount),
+    assets: row.assets,
+    status: row.status as CaseStatus,
+    progress: row.progress ?? {},
+    seeds,
+    createdBy: row.created_by,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    closedAt: toDateOrNull(row.closed_at),
+  };
+}

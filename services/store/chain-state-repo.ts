@@ -1,0 +1,164 @@
+// Cached chain state around the transfers: historical balances, blocks, address facts.
+import type { Address, Asset } from '../domain/types';
+import type { Db } from './db';
+import { amountParam, chunks, lastPerKey, toBigInt, toDate, toInt, toIntOrNull } from './values';
+
+const WRITE_CHUNK = 10_000;
+
+export interface BalanceKey {
+  address: Address;
+  asset: Asset;
+  blockNumber: number;
+}
+
+export interface BalanceRow extends BalanceKey {
+  amount: bigint;
+}
+
+export interface BlockRow {
+  number: number;
+  hash: string;
+  /** Unix seconds. */
+  timestamp: number;
+}
+
+export interface AddressFacts {
+  address: Address;
+  firstSeenBlock?: number | null;
+  serviceLike?: boolean;
+  counterparties?: number | null;
+}
+
+export interface AddressRow {
+  address: Address;
+  firstSeenBlock: number | null;
+  /** null: not assessed yet. */
+  serviceLike: boolean | null;
+  counterparties: number | null;
+  updatedAt: Date;
+}
+
+/** Key of `getBalances`' result map. */
+export function balanceKey(key: BalanceKey): string {
+  return `${key.address}|${key.asset}|${key.blockNumber}`;
+}
+
+export function createChainStateRepo(db: Db) {
+  return {
+    /** Cached balances among those asked for, keyed by balanceKey(); absent ones are not in the map. */
+    async getBalances(chain: string, keys: readonly BalanceKey[]): Promise<Map<string, bigint>> {
+      if (keys.length === 0) return new Map();
+      const { rows } = await db.query<{ address: string; asset: string; block_number: unknown; amount: unknown }>(
+        `select b.address, b.asset, b.block_number, b.amount
+         from unnest($2::text[], $3::text[], $4::bigint[]) as k(address, asset, block_number)
+         join balances b on b.chain = $1 and b.address = k.address and b.asset = k.asset
+                        and b.block_number = k.block_number`,
+        [chain, keys.map((k) => k.address), keys.map((k) => k.asset), keys.map((k) => k.blockNumber)],
+      );
+      return new Map(
+        rows.map((row) => [
+          balanceKey({ address: row.address, asset: row.asset, blockNumber: toInt(row.block_number) }),
+          toBigInt(row.amount),
+        ]),
+      );
+    },
+
+    /** Stores balances (a later value for the same key wins, e.g. after a reorg). */
+    async putBalances(chain: string, balances: readonly BalanceRow[]): Promise<number> {
+      const unique = lastPerKey(balances, (b) => `${b.address}\u0000${b.asset}\u0000${b.blockNumber}`);
+      let written = 0;
+      for (const chunk of chunks(unique, WRITE_CHUNK)) {
+        const { rowCount } = await db.query(
+          `insert into balances (chain, address, asset, block_number, amount)
+           select $1, * from unnest($2::text[], $3::text[], $4::bigint[], $5::numeric[])
+           on conflict (chain, address, asset, block_number) do update set amount = excluded.amount`,
+          [
+            chain,
+            chunk.map((b) => b.address),
+            chunk.map((b) => b.asset),
+            chunk.map((b) => b.blockNumber),
+            chunk.map((b) => amountParam(b.amount)),
+          ],
+        );
+        written += rowCount;
+      }
+      return written;
+    },
+
+    /** Stores block headers; a new hash for a known number (reorg) replaces the old one. */
+    async putBlocks(chain: string, blocks: readonly BlockRow[]): Promise<number> {
+      const unique = lastPerKey(blocks, (b) => String(b.number));
+      let written = 0;
+      for (const chunk of chunks(unique, WRITE_CHUNK)) {
+        const { rowCount } = await db.query(
+          `insert into blocks (chain, number, hash, block_time)
+           select $1, * from unnest($2::bigint[], $3::text[], $4::bigint[])
+           on conflict (chain, number) do update set hash = excluded.hash, block_time = excluded.block_time`,
+          [chain, chunk.map((b) => b.number), chunk.map((b) => b.hash), chunk.map((b) => b.timestamp)],
+        );
+        written += rowCount;
+      }
+      return written;
+    },
+
+    async getBlocks(chain: string, numbers: readonly number[]): Promise<BlockRow[]> {
+      const { rows } = await db.query<{ number: unknown; hash: string; block_time: unknown }>(
+        'select number, hash, block_time from blocks where chain = $1 and number = any($2::bigint[]) order by number',
+        [chain, [...numbers]],
+      );
+      return rows.map((row) => ({ number: toInt(row.number), hash: row.hash, timestamp: toInt(row.block_time) }));
+    },
+
+    /**
+     * Records facts about addresses. Unset fields keep their stored value; the first-seen
+     * block only ever moves earlier.
+     */
+    async upsertAddresses(chain: string, facts: readonly AddressFacts[]): Promise<number> {
+      const unique = lastPerKey(facts, (f) => f.address);
+      let written = 0;
+      for (const chunk of chunks(unique, WRITE_CHUNK)) {
+        const { rowCount } = await db.query(UPSERT_ADDRESSES, [
+          chain,
+          chunk.map((f) => f.address),
+          chunk.map((f) => f.firstSeenBlock ?? null),
+          chunk.map((f) => f.serviceLike ?? null),
+          chunk.map((f) => f.counterparties ?? null),
+        ]);
+        written += rowCount;
+      }
+      return written;
+    },
+
+    async getAddresses(chain: string, addresses: readonly Address[]): Promise<AddressRow[]> {
+      const { rows } = await db.query<{
+        address: string;
+        first_seen_block: unknown;
+        service_like: boolean | null;
+        counterparties: unknown;
+        updated_at: unknown;
+      }>(
+        `select address, first_seen_block, service_like, counterparties, updated_at
+         from addresses where chain = $1 and address = any($2::text[]) order by address`,
+        [chain, [...addresses]],
+      );
+      return rows.map((row) => ({
+        address: row.address,
+        firstSeenBlock: toIntOrNull(row.first_seen_block),
+        serviceLike: row.service_like,
+        counterparties: toIntOrNull(row.counterparties),
+        updatedAt: toDate(row.updated_at),
+      }));
+    },
+  };
+}
+
+const UPSERT_ADDRESSES = `
+insert into addresses (chain, address, first_seen_block, service_like, counterparties, updated_at)
+select $1, f.address, f.first_seen_block, f.service_like, f.counterparties, now()
+from unnest($2::text[], $3::bigint[], $4::boolean[], $5::int[])
+  as f(address, first_seen_block, service_like, counterparties)
+on conflict (chain, address) do update set
+  first_seen_block = least(addresses.first_seen_block, excluded.first_seen_block),
+  service_like = coalesce(excluded.service_like, addresses.service_like),
+  counterparties = coalesce(excluded.counterparties, addresses.counterparties),
+  updated_at = now()`;

@@ -1,0 +1,40 @@
+// The store: every repository over one Db. Built once per entry point and passed in the
+// dependency bag.
+import type { Db } from './db';
+import { createApiKeysRepo } from './api-keys-repo';
+import { createCasesRepo } from './cases-repo';
+import { createChainStateRepo } from './chain-state-repo';
+import { createLabelsRepo } from './labels-repo';
+import { createRunResultsRepo } from './run-results-repo';
+import { createRunsRepo } from './runs-repo';
+import { createScannedRangesRepo } from './scanned-ranges-repo';
+import { createTransfersRepo } from './transfers-repo';
+
+export function createStore(db: Db) {
+  return {
+    db,
+    chainData: { ...createTransfersRepo(db), ...createScannedRangesRepo(db), ...createChainStateRepo(db) },
+    labels: createLabelsRepo(db),
+    cases: createCasesRepo(db),
+    runs: { ...createRunsRepo(db), ...createRunResultsRepo(db) },
+    apiKeys: createApiKeysRepo(db),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
+export type ChainDataRepo = Store['chainData'];
+export type LabelsRepo = Store['labels'];
+export type CasesRepo = Store['cases'];
+export type RunsRepo = Store['runs'];
+export type ApiKeysRepo = Store['apiKeys'];
+
+export { openDb, type Db, type DbDriver, type OpenDbOptions, type QueryResult } from './db';
+export { migrate, MigrationError, DEFAULT_MIGRATIONS_DIR, type MigrateOptions } from './migrate';
+export { mergeRanges, missingRanges } from './ranges';
+export type { TransferFilter } from './transfers-repo';
+export { balanceKey, type AddressFacts, type AddressRow, type BalanceKey, type BalanceRow, type BlockRow } from './chain-state-repo';
+export type { LabelRow } from './labels-repo';
+export { CASE_STATUSES, type CaseProgress, type CaseRow, type CaseStatus, type NewCase, type SetCaseStatusOptions } from './cases-repo';
+export { RUN_ADDRESS_STATES, RUN_STATUSES, type RunAddressRow, type RunAddressState, type RunRow, type RunStats, type RunStatus } from './runs-repo';
+export type { CaseEndpointRow, CaseFlowRow, CaseGraph, CaseNodeRow, NewCaseNode, RunResult } from './run-results-repo';
+export { API_KEY_ROLES, type ApiKeyRole, type ApiKeyRow, type NewApiKey } from './api-keys-repo';

@@ -1,0 +1,85 @@
+// `Db` over a node-postgres pool.
+import { Pool, type PoolClient } from 'pg';
+import type { Db, OpenDbOptions, QueryResult } from './db';
+import { translateDbError, withSavepoint } from './driver-support';
+
+export async function openPgDb(url: string, opts: OpenDbOptions = {}): Promise<Db> {
+  const pool = new Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    application_name: 'tracehold',
+  });
+  // Without a listener, an idle client dropped by the server emits an unhandled 'error'
+  // event and takes the whole process down.
+  const onIdleError =
+    opts.onIdleError ?? ((error: Error) => console.error(`tracehold: idle postgres connection failed: ${error.message}`));
+  pool.on('error', onIdleError);
+
+  const db: Db = {
+    driver: 'pg',
+    query: (sql, params) => runQuery(pool, sql, params),
+    exec: async (sql) => {
+      await runQuery(pool, sql);
+    },
+    transaction: async (fn) => {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw translateDbError(error);
+      });
+      let broken = false;
+      try {
+        return await inTransaction(client, fn, () => (broken = true));
+      } finally {
+        // a connection whose ROLLBACK failed is in an unknown state: destroy, don't reuse
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+  try {
+    await db.query('select 1');
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return db;
+}
+
+async function runQuery<R>(
+  target: Pool | PoolClient,
+  sql: string,
+  params?: unknown[],
+): Promise<QueryResult<R>> {
+  try {
+    const result = await target.query(sql, params);
+    // A multi-statement exec returns an array of results; only the last matters here.
+    const last = Array.isArray(result) ? result[result.length - 1] : result;
+    return { rows: (last?.rows ?? []) as R[], rowCount: last?.rowCount ?? 0 };
+  } catch (error) {
+    throw translateDbError(error);
+  }
+}
+
+async function inTransaction<T>(
+  client: PoolClient,
+  fn: (tx: Db) => Promise<T>,
+  markBroken: () => void,
+): Promise<T> {
+  const tx: Db = {
+    driver: 'pg',
+    query: (sql, params) => runQuery(client, sql, params),
+    exec: async (sql) => {
+      await runQuery(client, sql);
+    },
+    transaction: (inner) => withSavepoint(tx, inner),
+    close: () => Promise.reject(new Error('close() called on a transaction')),
+  };
+  await runQuery(client, 'begin');
+  try {
+    const result = await fn(tx);
+    await runQuery(client, 'commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(markBroken);
+    throw error;
+  }
+}

@@ -1,0 +1,55 @@
+// `Db` over PGlite, the embedded Postgres used when no DATABASE_URL is configured.
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Db, QueryResult } from './db';
+import { translateDbError, withSavepoint } from './driver-support';
+
+export async function openPgliteDb(dataDir: string): Promise<Db> {
+  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create(dataDir);
+  return {
+    driver: 'pglite',
+    query: (sql, params) => runQuery(pg, sql, params),
+    exec: async (sql) => {
+      await runExec(pg, sql);
+    },
+    // PGlite has a single connection; its transaction() holds a mutex so that queries from
+    // outside the callback wait instead of joining the transaction.
+    transaction: (fn) =>
+      pg.transaction((raw) => fn(wrapTransaction(raw))).catch((error: unknown) => {
+        throw translateDbError(error);
+      }),
+    close: () => pg.close(),
+  };
+}
+
+type Queryable = Pick<Transaction, 'query' | 'exec'>;
+
+async function runQuery<R>(target: Queryable, sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+  try {
+    const result = await target.query<R>(sql, params);
+    // PGlite reports written rows in affectedRows and leaves it 0 for a SELECT.
+    return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
+  } catch (error) {
+    throw translateDbError(error);
+  }
+}
+
+async function runExec(target: Queryable, sql: string): Promise<void> {
+  try {
+    await target.exec(sql);
+  } catch (error) {
+    throw translateDbError(error);
+  }
+}
+
+function wrapTransaction(raw: Transaction): Db {
+  const tx: Db = {
+    driver: 'pglite',
+    query: (sql, params) => runQuery(raw, sql, params),
+    exec: (sql) => runExec(raw, sql),
+    transaction: (inner) => withSavepoint(tx, inner),
+    close: () => Promise.reject(new Error('close() called on a transaction')),
+  };
+  return tx;
+}

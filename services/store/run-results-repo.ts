@@ -1,0 +1,268 @@
+// The result of a finished run: graph nodes, flows, endpoints and the report. Saved in one
+// transaction that replaces any earlier result of the run, so a job that runs twice
+// leaves exactly one result.
+import { NotFoundError } from '../errors';
+import type { Address, Asset, LabelCategory } from '../domain/types';
+import type { Db } from './db';
+import { amountParam, chunks, isUuid, jsonParam, toBigInt, toInt, toIntOrNull } from './values';
+
+export interface CaseNodeRow {
+  address: Address;
+  asset: Asset;
+  hop: number | null;
+  /** What the address is in the trace: seed, intermediate, endpoint, frontier… (set by the tracer). */
+  role: string;
+  entity: string | null;
+  category: LabelCategory | null;
+  attribution: string | null;
+  taintedIn: bigint;
+  taintedOut: bigint;
+  taintedHeld: bigint;
+  /** Tainted amount that went on from this address to attributed endpoints. */
+  toExposure: bigint;
+}
+
+export interface CaseFlowRow {
+  txHash: string;
+  ref: string;
+  from: Address;
+  to: Address | null;
+  asset: Asset;
+  amount: bigint;
+  tainted: bigint;
+  hop: number | null;
+  blockNumber: number;
+}
+
+export interface CaseEndpointRow {
+  address: Address;
+  asset: Asset;
+  entity: string | null;
+  category: LabelCategory | null;
+  attribution: string | null;
+  amount: bigint;
+  hops: number;
+  /** Transaction hashes from a seed transaction to the one that reached the endpoint. */
+  paths: string[][];
+}
+
+/** A node to save; toExposure defaults to 0. */
+export type NewCaseNode = Omit<CaseNodeRow, 'toExposure'> & { toExposure?: bigint };
+
+export interface RunResult {
+  /** The trace report as JSON; bigints are stored as decimal strings. */
+  report: unknown;
+  nodes: readonly NewCaseNode[];
+  flows: readonly CaseFlowRow[];
+  endpoints: readonly CaseEndpointRow[];
+}
+
+export interface CaseGraph {
+  nodes: CaseNodeRow[];
+  edges: CaseFlowRow[];
+}
+
+const WRITE_CHUNK = 10_000;
+
+export function createRunResultsRepo(db: Db) {
+  return {
+    async saveResult(runId: string, result: RunResult): Promise<void> {
+      await db.transaction(async (tx) => {
+        // Lock the run: a second save of the same run waits here, then replaces this one.
+        const { rows } = await tx.query('select 1 from trace_runs where id = $1 for update', [
+          isUuid(runId) ? runId : null,
+        ]);
+        if (rows.length === 0) throw new NotFoundError(`trace run ${runId} not found`);
+        for (const table of ['case_nodes', 'case_flows', 'case_endpoints', 'case_reports']) {
+          await tx.query(`delete from ${table} where run_id = $1`, [runId]);
+        }
+        await insertChunks(tx, INSERT_NODES, runId, result.nodes, nodeColumns);
+        await insertChunks(tx, INSERT_FLOWS, runId, result.flows, flowColumns);
+        await insertChunks(tx, INSERT_ENDPOINTS, runId, result.endpoints, endpointColumns);
+        await tx.query('insert into case_reports (run_id, report) values ($1, $2::jsonb)', [
+          runId,
+          jsonParam(result.report),
+        ]);
+      });
+    },
+
+    /** The stored report, or null when the run has none. */
+    async report(runId: string): Promise<unknown> {
+      if (!isUuid(runId)) return null;
+      const { rows } = await db.query<{ report: unknown }>('select report from case_reports where run_id = $1', [runId]);
+      return rows[0]?.report ?? null;
+    },
+
+    async graph(runId: string): Promise<CaseGraph> {
+      if (!isUuid(runId)) return { nodes: [], edges: [] };
+      const nodes = await db.query<NodeDbRow>(
+        `select address, asset, hop, role, entity, category, attribution, tainted_in, tainted_out,
+           tainted_held, to_exposure
+         from case_nodes where run_id = $1 order by hop nulls last, address, asset`,
+        [runId],
+      );
+      const edges = await db.query<FlowDbRow>(
+        `select tx_hash, ref, from_address, to_address, asset, amount, tainted, hop, block_number
+         from case_flows where run_id = $1 order by block_number, tx_hash, ref`,
+        [runId],
+      );
+      return { nodes: nodes.rows.map(nodeFromRow), edges: edges.rows.map(flowFromRow) };
+    },
+
+    /** Endpoints by amount, largest first. */
+    async endpoints(runId: string): Promise<CaseEndpointRow[]> {
+      if (!isUuid(runId)) return [];
+      const { rows } = await db.query<EndpointDbRow>(
+        `select address, asset, entity, category, attribution, amount, hops, paths
+         from case_endpoints where run_id = $1 order by amount desc, address, asset`,
+        [runId],
+      );
+      return rows.map(endpointFromRow);
+    },
+  };
+}
+
+async function insertChunks<T>(
+  tx: Db,
+  sql: string,
+  runId: string,
+  rows: readonly T[],
+  columns: (rows: readonly T[]) => unknown[],
+): Promise<void> {
+  for (const chunk of chunks(rows, WRITE_CHUNK)) await tx.query(sql, [runId, ...columns(chunk)]);
+}
+
+const INSERT_NODES = `
+insert into case_nodes (run_id, address, asset, hop, role, entity, category, attribution,
+  tainted_in, tainted_out, tainted_held, to_exposure)
+select $1, * from unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
+  $9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[])`;
+
+const nodeColumns = (rows: readonly NewCaseNode[]) => [
+  rows.map((n) => n.address),
+  rows.map((n) => n.asset),
+  rows.map((n) => n.hop),
+  rows.map((n) => n.role),
+  rows.map((n) => n.entity),
+  rows.map((n) => n.category),
+  rows.map((n) => n.attribution),
+  rows.map((n) => amountParam(n.taintedIn)),
+  rows.map((n) => amountParam(n.taintedOut)),
+  rows.map((n) => amountParam(n.taintedHeld)),
+  rows.map((n) => amountParam(n.toExposure ?? 0n)),
+];
+
+const INSERT_FLOWS = `
+insert into case_flows (run_id, tx_hash, ref, from_address, to_address, asset, amount, tainted, hop, block_number)
+select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[],
+  $8::numeric[], $9::int[], $10::bigint[])`;
+
+const flowColumns = (rows: readonly CaseFlowRow[]) => [
+  rows.map((f) => f.txHash),
+  rows.map((f) => f.ref),
+  rows.map((f) => f.from),
+  rows.map((f) => f.to),
+  rows.map((f) => f.asset),
+  rows.map((f) => amountParam(f.amount)),
+  rows.map((f) => amountParam(f.tainted)),
+  rows.map((f) => f.hop),
+  rows.map((f) => f.blockNumber),
+];
+
+// paths travel as one JSON text per row; unnest of jsonb[] would need array-literal quoting.
+const INSERT_ENDPOINTS = `
+insert into case_endpoints (run_id, address, asset, entity, category, attribution, amount, hops, paths)
+select $1, e.address, e.asset, e.entity, e.category, e.attribution, e.amount, e.hops, e.paths::jsonb
+from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::int[], $9::text[])
+  as e(address, asset, entity, category, attribution, amount, hops, paths)`;
+
+const endpointColumns = (rows: readonly CaseEndpointRow[]) => [
+  rows.map((e) => e.address),
+  rows.map((e) => e.asset),
+  rows.map((e) => e.entity),
+  rows.map((e) => e.category),
+  rows.map((e) => e.attribution),
+  rows.map((e) => amountParam(e.amount)),
+  rows.map((e) => e.hops),
+  rows.map((e) => JSON.stringify(e.paths)),
+];
+
+interface NodeDbRow {
+  address: string;
+  asset: string;
+  hop: unknown;
+  role: string;
+  entity: string | null;
+  category: string | null;
+  attribution: string | null;
+  tainted_in: unknown;
+  tainted_out: unknown;
+  tainted_held: unknown;
+  to_exposure: unknown;
+}
+
+function nodeFromRow(row: NodeDbRow): CaseNodeRow {
+  return {
+    address: row.address,
+    asset: row.asset,
+    hop: toIntOrNull(row.hop),
+    role: row.role,
+    entity: row.entity,
+    category: row.category as LabelCategory | null,
+    attribution: row.attribution,
+    taintedIn: toBigInt(row.tainted_in),
+    taintedOut: toBigInt(row.tainted_out),
+    taintedHeld: toBigInt(row.tainted_held),
+    toExposure: toBigInt(row.to_exposure),
+  };
+}
+
+interface FlowDbRow {
+  tx_hash: string;
+  ref: string;
+  from_address: string;
+  to_address: string | null;
+  asset: string;
+  amount: unknown;
+  tainted: unknown;
+  hop: unknown;
+  block_number: unknown;
+}
+
+function flowFromRow(row: FlowDbRow): CaseFlowRow {
+  return {
+    txHash: row.tx_hash,
+    ref: row.ref,
+    from: row.from_address,
+    to: row.to_address,
+    asset: row.asset,
+    amount: toBigInt(row.amount),
+    tainted: toBigInt(row.tainted),
+    hop: toIntOrNull(row.hop),
+    blockNumber: toInt(row.block_number),
+  };
+}
+
+interface EndpointDbRow {
+  address: string;
+  asset: string;
+  entity: string | null;
+  category: string | null;
+  attribution: string | null;
+  amount: unknown;
+  hops: unknown;
+  paths: string[][];
+}
+
+function endpointFromRow(row: EndpointDbRow): CaseEndpointRow {
+  return {
+    address: row.address,
+    asset: row.asset,
+    entity: row.entity,
+    category: row.category as LabelCategory | null,
+    attribution: row.attribution,
+    amount: toBigInt(row.amount),
+    hops: toInt(row.hops),
+    paths: row.paths,
+  };
+}

@@ -1,0 +1,198 @@
+// Trace runs of a case and their crawl state (run_addresses), written per hop so that a
+// job that crashed resumes where it stopped.
+import { NotFoundError } from '../errors';
+import type { Address } from '../domain/types';
+import type { Db } from './db';
+import { chunks, isUuid, jsonParam, lastPerKey, toDate, toDateOrNull, toInt, toIntOrNull } from './values';
+
+export const RUN_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const RUN_ADDRESS_STATES = [
+  'source', 'crawled', 'stop', 'service-like', 'deposit', 'frontier', 'max-hops', 'min-amount', 'address-limit',
+] as const;
+export type RunAddressState = (typeof RUN_ADDRESS_STATES)[number];
+
+export type RunStats = Record<string, unknown>;
+
+export interface RunRow {
+  id: string;
+  caseId: string;
+  status: RunStatus;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** The block the run traces up to, once pinned. */
+  toBlock: number | null;
+  /** Hash of `toBlock` when it was the tip at pinning time (for reorg detection). */
+  toBlockHash: string | null;
+  error: string | null;
+  stats: RunStats | null;
+}
+
+export interface RunAddressRow {
+  address: Address;
+  hop: number;
+  /** First block of this address's history the run follows (after the taint arrived). */
+  fromBlock: number | null;
+  state: RunAddressState;
+}
+
+const WRITE_CHUNK = 10_000;
+
+export function createRunsRepo(db: Db) {
+  async function get(id: string): Promise<RunRow | null> {
+    if (!isUuid(id)) return null;
+    const { rows } = await db.query<RunDbRow>(`select ${COLUMNS} from trace_runs where id = $1`, [id]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async function updateOne(id: string, sql: string, params: unknown[]): Promise<RunRow> {
+    const { rows } = await db.query<RunDbRow>(sql, [isUuid(id) ? id : null, ...params]);
+    if (!rows[0]) throw new NotFoundError(`trace run ${id} not found`);
+    return fromRow(rows[0]);
+  }
+
+  return {
+    /** A new queued run of the case. */
+    async create(caseId: string): Promise<RunRow> {
+      if (!isUuid(caseId)) throw new NotFoundError(`case ${caseId} not found`);
+      const { rows } = await db.query<RunDbRow>(
+        `insert into trace_runs (case_id) select id from cases where id = $1 returning ${COLUMNS}`,
+        [caseId],
+      );
+      if (!rows[0]) throw new NotFoundError(`case ${caseId} not found`);
+      return fromRow(rows[0]);
+    },
+
+    get,
+
+    /** The newest run of the case, or the newest with this status. */
+    async latestForCase(caseId: string, status?: RunStatus): Promise<RunRow | null> {
+      if (!isUuid(caseId)) return null;
+      const { rows } = await db.query<RunDbRow>(
+        `select ${COLUMNS} from trace_runs where case_id = $1 and ($2::text is null or status = $2)
+         order by seq desc limit 1`,
+        [caseId, status ?? null],
+      );
+      return rows[0] ? fromRow(rows[0]) : null;
+    },
+
+    /** Moves a run along; `running` stamps started_at the first time. */
+    setStatus(id: string, status: RunStatus, options: { toBlock?: number } = {}): Promise<RunRow> {
+      return updateOne(
+        id,
+        `update trace_runs set status = $2,
+           started_at = case when $2 = 'running' then coalesce(started_at, now()) else started_at end,
+           to_block = coalesce($3, to_block)
+         where id = $1 returning ${COLUMNS}`,
+        [status, options.toBlock ?? null],
+      );
+    },
+
+    /**
+     * Pins the block range end of the run. Only the first call counts, so a step that runs
+     * twice cannot move a run to a newer tip halfway through.
+     */
+    pinBlock(id: string, toBlock: number, toBlockHash: string | null): Promise<RunRow> {
+      return updateOne(
+        id,
+        `update trace_runs set
+           to_block_hash = case when to_block is null then $3 else to_block_hash end,
+           to_block = coalesce(to_block, $2)
+         where id = $1 returning ${COLUMNS}`,
+        [toBlock, toBlockHash],
+      );
+    },
+
+    /** Adds numeric counters into stats atomically (`{rpcCalls: 12, hops: 1}`). */
+    addStats(id: string, delta: Record<string, number>): Promise<RunRow> {
+      return updateOne(
+        id,
+        `update trace_runs set stats = coalesce(stats, '{}'::jsonb) || coalesce((
+           select jsonb_object_agg(d.key, coalesce((stats ->> d.key)::numeric, 0) + d.value::numeric)
+           from jsonb_each_text($2::jsonb) as d), '{}'::jsonb)
+         where id = $1 returning ${COLUMNS}`,
+        [jsonParam(delta)],
+      );
+    },
+
+    /** Ends the run. Stats, when given, replace the stored ones; otherwise they stay. */
+    finish(id: string, status: 'done' | 'failed', stats?: RunStats | null, error?: string): Promise<RunRow> {
+      return updateOne(
+        id,
+        `update trace_runs set status = $2, stats = coalesce($3::jsonb, stats), error = $4,
+           finished_at = now(), started_at = coalesce(started_at, now())
+         where id = $1 returning ${COLUMNS}`,
+        [status, stats == null ? null : jsonParam(stats), error ?? null],
+      );
+    },
+
+    /** Records or updates the crawl state of addresses (last row per address wins). */
+    async upsertAddresses(runId: string, rows: readonly RunAddressRow[]): Promise<number> {
+      let written = 0;
+      for (const chunk of chunks(lastPerKey(rows, (r) => r.address), WRITE_CHUNK)) {
+        const { rowCount } = await db.query(UPSERT_RUN_ADDRESSES, [
+          runId,
+          chunk.map((r) => r.address),
+          chunk.map((r) => r.hop),
+          chunk.map((r) => r.fromBlock),
+          chunk.map((r) => r.state),
+        ]);
+        written += rowCount;
+      }
+      return written;
+    },
+
+    /** The crawl state, by hop then address. */
+    async addresses(runId: string): Promise<RunAddressRow[]> {
+      if (!isUuid(runId)) return [];
+      const { rows } = await db.query<{ address: string; hop: unknown; from_block: unknown; state: string }>(
+        'select address, hop, from_block, state from run_addresses where run_id = $1 order by hop, address',
+        [runId],
+      );
+      return rows.map((row) => ({
+        address: row.address,
+        hop: toInt(row.hop),
+        fromBlock: toIntOrNull(row.from_block),
+        state: row.state as RunAddressState,
+      }));
+    },
+  };
+}
+
+const COLUMNS = 'id, case_id, status, created_at, started_at, finished_at, to_block, to_block_hash, error, stats';
+
+const UPSERT_RUN_ADDRESSES = `
+insert into run_addresses (run_id, address, hop, from_block, state)
+select $1, * from unnest($2::text[], $3::int[], $4::bigint[], $5::text[])
+on conflict (run_id, address) do update set
+  hop = excluded.hop, from_block = excluded.from_block, state = excluded.state`;
+
+interface RunDbRow {
+  id: string;
+  case_id: string;
+  status: string;
+  created_at: unknown;
+  started_at: unknown;
+  finished_at: unknown;
+  to_block: unknown;
+  to_block_hash: string | null;
+  error: string | null;
+  stats: RunStats | null;
+}
+
+function fromRow(row: RunDbRow): RunRow {
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    status: row.status as RunStatus,
+    createdAt: toDate(row.created_at),
+    startedAt: toDateOrNull(row.started_at),
+    finishedAt: toDateOrNull(row.finished_at),
+    toBlock: toIntOrNull(row.to_block),
+    toBlockHash: row.to_block_hash,
+    error: row.error,
+    stats: row.stats,
+  };
+}

@@ -1,0 +1,82 @@
+// Explicit conversion of column values, because the drivers disagree: node-postgres
+// returns int8 and numeric as strings, PGlite returns int8 as a number (a bigint past
+// 2^53) and numeric as a string. Repositories pass every value through these.
+
+/** numeric(78,0) / int8 column → bigint. */
+export function toBigInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  throw new TypeError(`expected an integer from the database, got ${describe(value)}`);
+}
+
+/** int / int8 column holding a block number, a count or a unix time → number. */
+export function toInt(value: unknown): number {
+  const n = typeof value === 'number' ? value : typeof value === 'bigint' || typeof value === 'string' ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) {
+    throw new TypeError(`expected a safe integer from the database, got ${describe(value)}`);
+  }
+  return n;
+}
+
+export function toIntOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : toInt(value);
+}
+
+export function toDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string' || typeof value === 'number') return new Date(value);
+  throw new TypeError(`expected a timestamp from the database, got ${describe(value)}`);
+}
+
+export function toDateOrNull(value: unknown): Date | null {
+  return value === null || value === undefined ? null : toDate(value);
+}
+
+/** bigint → the decimal string a numeric parameter takes (neither driver does bigint[]). */
+export function amountParam(value: bigint): string {
+  if (typeof value !== 'bigint') throw new TypeError(`amount must be a bigint, got ${describe(value)}`);
+  return value.toString();
+}
+
+/** A value for a jsonb parameter. bigints become decimal strings, as the contract's JSON. */
+export function jsonParam(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** Splits rows into chunks: one multi-row statement per chunk. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Keeps the last item per key, so an upsert never touches one row twice in a statement. */
+export function lastPerKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) byKey.set(key(item), item);
+  return [...byKey.values()];
+}
+
+/** Builds a Map with every asked-for key present (an empty list when nothing matched). */
+export function groupBy<T>(keys: readonly string[], items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>(keys.map((k) => [k, []]));
+  for (const item of items) {
+    const k = keyOf(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An id that is not a uuid cannot exist; checking first avoids a 22P02 error from the database. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+function describe(value: unknown): string {
+  return `${typeof value} ${String(value)}`;
+}

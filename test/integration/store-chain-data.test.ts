@@ -1,0 +1,212 @@
+import { expect } from 'chai';
+import type { Transfer } from '../../services/domain/types';
+import { createStore, mergeRanges, type Store } from '../../services/store';
+import { DRIVERS, openTestDb } from '../support/db';
+
+const CHAIN = 'ethereum';
+const A = '0x' + 'a'.repeat(40);
+const B = '0x' + 'b'.repeat(40);
+const C = '0x' + 'c'.repeat(40);
+const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
+const MAX_UINT256 = 2n ** 256n - 1n;
+
+function transfer(overrides: Partial<Transfer> & { txHash: string }): Transfer {
+  return {
+    chain: CHAIN,
+    blockNumber: 100,
+    blockHash: '0x' + 'f'.repeat(64),
+    timestamp: 1_700_000_000,
+    txIndex: 0,
+    ref: 'tx',
+    seq: 1,
+    kind: 'native',
+    asset: 'ETH',
+    from: A,
+    to: B,
+    amount: 1n,
+    ...overrides,
+  };
+}
+
+DRIVERS.forEach((driver) => {
+  describe(`store: chain data (${driver})`, () => {
+    let store: Store;
+    let drop: () => Promise<void>;
+
+    before(async () => {
+      const opened = await openTestDb(driver);
+      store = createStore(opened.db);
+      drop = opened.drop;
+    });
+
+    after(async () => {
+      await drop();
+    });
+
+    describe('transfers', () => {
+      const big = [
+        transfer({ txHash: '0x01', amount: 2n ** 200n }),
+        transfer({ txHash: '0x01', ref: 'fee', seq: 0, kind: 'fee', to: null, amount: 2n ** 200n + 12345n }),
+        transfer({ txHash: '0x02', blockNumber: 2 ** 40, txIndex: 7, amount: MAX_UINT256 }),
+        transfer({ txHash: '0x03', ref: 'log:4', seq: 1_000_004, kind: 'token', asset: USDT, amount: 0n }),
+      ];
+
+      it('round-trips amounts up to 2^256 - 1 exactly, as bigint', async () => {
+        expect(await store.chainData.insertTransfers(big)).to.equal(4);
+        const back = await store.chainData.transfersOf(CHAIN, [A], { fromBlock: 0, toBlock: 2 ** 41 }, 'out');
+        const byId = new Map(back.map((t) => [`${t.txHash}#${t.ref}`, t]));
+        for (const t of big) expect(byId.get(`${t.txHash}#${t.ref}`)).to.deep.equal(t);
+        expect(typeof back[0]?.amount).to.equal('bigint');
+        expect(typeof back[0]?.blockNumber).to.equal('number');
+      });
+
+      it('ignores transfers already stored and counts only new ones', async () => {
+        expect(await store.chainData.insertTransfers(big)).to.equal(0);
+        const more = [...big, transfer({ txHash: '0x04' }), transfer({ txHash: '0x04' })];
+        expect(await store.chainData.insertTransfers(more)).to.equal(1);
+        expect(await store.chainData.insertTransfers([])).to.equal(0);
+      });
+
+      it('returns transfers in chain order: block, transaction index, seq', async () => {
+        const rows = [
+          transfer({ txHash: '0x12', from: C, to: A, blockNumber: 500, txIndex: 2, seq: 1 }),
+          transfer({ txHash: '0x11', from: C, to: A, blockNumber: 500, txIndex: 1, ref: 'log:9', seq: 1_000_009 }),
+          transfer({ txHash: '0x11', from: C, to: A, blockNumber: 500, txIndex: 1, ref: 'call:0', seq: 2 }),
+          transfer({ txHash: '0x10', from: C, to: A, blockNumber: 499, txIndex: 9, seq: 1 }),
+        ];
+        await store.chainData.insertTransfers(rows);
+        const back = await store.chainData.transfersOf(CHAIN, [C], { fromBlock: 400, toBlock: 600 }, 'out');
+        expect(back.map((t) => `${t.txHash}#${t.ref}`)).to.deep.equal(['0x10#tx', '0x11#call:0', '0x11#log:9', '0x12#tx']);
+      });
+
+      it('filters by direction, block range and asset; a transfer between two asked addresses comes once', async () => {
+        await store.chainData.insertTransfers([
+          transfer({ txHash: '0x20', from: A, to: C, blockNumber: 1000 }),
+          transfer({ txHash: '0x21', from: C, to: A, blockNumber: 1001 }),
+          transfer({ txHash: '0x22', from: C, to: A, blockNumber: 1002, ref: 'log:1', kind: 'token', asset: USDT, seq: 1_000_001 }),
+          transfer({ txHash: '0x23', from: B, to: C, blockNumber: 1003 }),
+        ]);
+        const range = { fromBlock: 1000, toBlock: 1003 };
+        const ids = (ts: Transfer[]) => ts.map((t) => t.txHash);
+        expect(ids(await store.chainData.transfersOf(CHAIN, [A], range, 'out'))).to.deep.equal(['0x20']);
+        expect(ids(await store.chainData.transfersOf(CHAIN, [A], range, 'in'))).to.deep.equal(['0x21', '0x22']);
+        expect(ids(await store.chainData.transfersOf(CHAIN, [A, C], range, 'both'))).to.deep.equal(['0x20', '0x21', '0x22', '0x23']);
+        expect(ids(await store.chainData.transfersOf(CHAIN, [A], { ...range, assets: [USDT] }, 'both'))).to.deep.equal(['0x22']);
+        expect(ids(await store.chainData.transfersOf(CHAIN, [A], { fromBlock: 1001, toBlock: 1001 }, 'both'))).to.deep.equal(['0x21']);
+        expect(await store.chainData.transfersOf('bsc', [A], range, 'both')).to.deep.equal([]);
+        expect(await store.chainData.transfersOf(CHAIN, [], range, 'both')).to.deep.equal([]);
+      });
+
+      it('reads every transfer of one transaction', async () => {
+        const back = await store.chainData.transfersOfTx(CHAIN, '0x01');
+        expect(back.map((t) => t.ref)).to.deep.equal(['fee', 'tx']);
+        expect(back[0]?.to).to.equal(null);
+      });
+
+      it('inserts more rows than one chunk in one call', async () => {
+        const many = Array.from({ length: 25_000 }, (_, i) =>
+          transfer({ txHash: `0xbulk${i}`, from: '0xbulk', blockNumber: 10_000 + i, amount: BigInt(i) * 10n ** 30n }),
+        );
+        expect(await store.chainData.insertTransfers(many)).to.equal(25_000);
+        const back = await store.chainData.transfersOf(CHAIN, ['0xbulk'], { fromBlock: 0, toBlock: 10 ** 9 }, 'out');
+        expect(back).to.have.length(25_000);
+        expect(back[24_999]?.amount).to.equal(24_999n * 10n ** 30n);
+      });
+
+      it('rejects a negative amount (check constraint) and a non-bigint amount', async () => {
+        let error: unknown;
+        await store.chainData.insertTransfers([transfer({ txHash: '0xneg', amount: -1n })]).catch((e) => (error = e));
+        expect((error as { code?: string }).code).to.equal('23514');
+        const notBig = transfer({ txHash: '0xnum', amount: 1 as unknown as bigint });
+        await store.chainData.insertTransfers([notBig]).then(
+          () => expect.fail('accepted a number amount'),
+          (e: Error) => expect(e).to.be.instanceOf(TypeError),
+        );
+      });
+    });
+
+    describe('scanned ranges', () => {
+      it('merges adjacent and overlapping ranges and reports the gaps', async () => {
+        await store.chainData.markScanned(CHAIN, [A, B], { fromBlock: 10, toBlock: 20 });
+        await store.chainData.markScanned(CHAIN, [A], { fromBlock: 21, toBlock: 30 });
+        await store.chainData.markScanned(CHAIN, [A], { fromBlock: 50, toBlock: 60 });
+        await store.chainData.markScanned(CHAIN, [B], { fromBlock: 15, toBlock: 40 });
+        const ranges = await store.chainData.scannedRanges(CHAIN, [A, B, C]);
+        expect(ranges.get(A)).to.deep.equal([{ fromBlock: 10, toBlock: 30 }, { fromBlock: 50, toBlock: 60 }]);
+        expect(ranges.get(B)).to.deep.equal([{ fromBlock: 10, toBlock: 40 }]);
+        expect(ranges.get(C)).to.deep.equal([]);
+
+        const missing = await store.chainData.missingRanges(CHAIN, [A, B, C], { fromBlock: 0, toBlock: 70 });
+        expect(missing.get(A)).to.deep.equal([
+          { fromBlock: 0, toBlock: 9 }, { fromBlock: 31, toBlock: 49 }, { fromBlock: 61, toBlock: 70 },
+        ]);
+        expect(missing.get(B)).to.deep.equal([{ fromBlock: 0, toBlock: 9 }, { fromBlock: 41, toBlock: 70 }]);
+        expect(missing.get(C)).to.deep.equal([{ fromBlock: 0, toBlock: 70 }]);
+
+        await store.chainData.markScanned(CHAIN, [A], { fromBlock: 31, toBlock: 49 });
+        expect((await store.chainData.scannedRanges(CHAIN, [A])).get(A)).to.deep.equal([{ fromBlock: 10, toBlock: 60 }]);
+      });
+
+      it('keeps a range that starts where an absorbed one started', async () => {
+        await store.chainData.markScanned(CHAIN, ['0xsame'], { fromBlock: 10, toBlock: 20 });
+        await store.chainData.markScanned(CHAIN, ['0xsame'], { fromBlock: 10, toBlock: 15 });
+        await store.chainData.markScanned(CHAIN, ['0xsame', '0xsame'], { fromBlock: 5, toBlock: 12 });
+        expect((await store.chainData.scannedRanges(CHAIN, ['0xsame'])).get('0xsame')).to.deep.equal([{ fromBlock: 5, toBlock: 20 }]);
+      });
+
+      it('stays merged under concurrent callers on overlapping addresses', async () => {
+        const addresses = ['0xc1', '0xc2', '0xc3'];
+        let seed = 7;
+        const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+        const calls = Array.from({ length: 40 }, () => {
+          const fromBlock = rand(500);
+          return { addresses: addresses.filter(() => rand(2) === 0), range: { fromBlock, toBlock: fromBlock + rand(40) } };
+        });
+        await Promise.all(calls.map((c) => store.chainData.markScanned(CHAIN, c.addresses, c.range)));
+        const stored = await store.chainData.scannedRanges(CHAIN, addresses);
+        for (const address of addresses) {
+          const expected = mergeRanges(calls.filter((c) => c.addresses.includes(address)).map((c) => c.range));
+          expect(stored.get(address), address).to.deep.equal(expected);
+        }
+      });
+    });
+
+    describe('balances, blocks, addresses', () => {
+      it('stores and reads historical balances keyed by address, asset and block', async () => {
+        await store.chainData.putBalances(CHAIN, [
+          { address: A, asset: 'ETH', blockNumber: 100, amount: MAX_UINT256 },
+          { address: A, asset: USDT, blockNumber: 100, amount: 5n },
+          { address: A, asset: USDT, blockNumber: 100, amount: 6n },
+        ]);
+        const got = await store.chainData.getBalances(CHAIN, [
+          { address: A, asset: 'ETH', blockNumber: 100 },
+          { address: A, asset: USDT, blockNumber: 100 },
+          { address: A, asset: 'ETH', blockNumber: 101 },
+        ]);
+        expect(got.size).to.equal(2);
+        expect(got.get(`${A}|ETH|100`)).to.equal(MAX_UINT256);
+        expect(got.get(`${A}|${USDT}|100`)).to.equal(6n);
+        expect(got.has(`${A}|ETH|101`)).to.equal(false);
+      });
+
+      it('stores blocks; a reorged hash replaces the old one', async () => {
+        await store.chainData.putBlocks(CHAIN, [{ number: 7, hash: '0xold', timestamp: 1 }, { number: 8, hash: '0x8', timestamp: 2 }]);
+        await store.chainData.putBlocks(CHAIN, [{ number: 7, hash: '0xnew', timestamp: 1 }]);
+        expect(await store.chainData.getBlocks(CHAIN, [7, 8, 9])).to.deep.equal([
+          { number: 7, hash: '0xnew', timestamp: 1 },
+          { number: 8, hash: '0x8', timestamp: 2 },
+        ]);
+      });
+
+      it('upserts address facts: unset fields keep their value, first-seen only moves earlier', async () => {
+        await store.chainData.upsertAddresses(CHAIN, [{ address: A, firstSeenBlock: 500, serviceLike: false, counterparties: 3 }]);
+        await store.chainData.upsertAddresses(CHAIN, [{ address: A, firstSeenBlock: 900, counterparties: 4000 }, { address: B }]);
+        const rows = await store.chainData.getAddresses(CHAIN, [A, B]);
+        expect(rows.map(({ updatedAt, ...r }) => (expect(updatedAt).to.be.instanceOf(Date), r))).to.deep.equal([
+          { address: A, firstSeenBlock: 500, serviceLike: false, counterparties: 4000 },
+          { address: B, firstSeenBlock: null, serviceLike: null, counterparties: null },
+        ]);
+      });
+    });
+  });
+});

@@ -1,0 +1,159 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { RetryableError, shouldRetry } from '../../services/errors';
+import { openDb, type Db } from '../../services/store/db';
+import { migrate } from '../../services/store/migrate';
+import { createStore } from '../../services/store';
+import { ADMIN_URL, createTestDb, DRIVERS, openTestDb, type TestDb } from '../support/db';
+
+DRIVERS.forEach((driver) => {
+  describe(`store: Db (${driver})`, () => {
+    let db: Db;
+    let drop: () => Promise<void>;
+
+    before(async () => {
+      ({ db, drop } = await openTestDb(driver));
+      await db.exec('create table t (id int primary key, v text)');
+    });
+
+    after(async () => {
+      await drop();
+    });
+
+    it('reports its driver', () => {
+      expect(db.driver).to.equal(driver);
+    });
+
+    it('commits a transaction, and rolls it back when fn throws', async () => {
+      await db.transaction(async (tx) => {
+        await tx.query("insert into t values (1, 'kept')");
+      });
+      const error = await db
+        .transaction(async (tx) => {
+          await tx.query("insert into t values (2, 'lost')");
+          throw new Error('boom');
+        })
+        .catch((e: Error) => e);
+      expect((error as Error).message).to.equal('boom');
+      expect((await db.query('select id from t order by id')).rows).to.deep.equal([{ id: 1 }]);
+    });
+
+    it('nests with a savepoint: an inner failure keeps the outer work', async () => {
+      await db.transaction(async (tx) => {
+        await tx.query("insert into t values (3, 'outer')");
+        await tx.transaction(async (inner) => {
+          await inner.query("insert into t values (4, 'inner')");
+          throw new Error('inner');
+        }).catch(() => undefined);
+        await tx.transaction((inner) => inner.query("insert into t values (5, 'inner ok')"));
+      });
+      expect((await db.query('select id from t order by id')).rows).to.deep.equal([{ id: 1 }, { id: 3 }, { id: 5 }]);
+    });
+
+    it('counts written rows and selected rows the same way', async () => {
+      expect((await db.query("update t set v = 'x' where id > 100")).rowCount).to.equal(0);
+      expect((await db.query("update t set v = 'x' where id >= 3")).rowCount).to.equal(2);
+      expect((await db.query('select * from t')).rowCount).to.equal(3);
+      expect((await db.query('insert into t select * from unnest($1::int[], $2::text[]) on conflict do nothing', [[5, 6, 6], ['a', 'b', 'c']])).rowCount).to.equal(1);
+    });
+
+    it('takes array parameters with awkward text and nulls', async () => {
+      const texts = ['a,b', 'c"d', null, '{x}', 'é', ''];
+      const { rows } = await db.query<{ v: string | null }>('select v from unnest($1::text[]) with ordinality as u(v, n) order by n', [texts]);
+      expect(rows.map((r) => r.v)).to.deep.equal(texts);
+    });
+
+    it('refuses close() on a transaction handle', async () => {
+      await db.transaction(async (tx) => {
+        await tx.close().then(() => expect.fail('closed'), (e: Error) => expect(e.message).to.match(/transaction/));
+      });
+    });
+  });
+});
+
+describe('store: Db on the server', () => {
+  let test: TestDb;
+
+  before(async () => {
+    test = await createTestDb();
+  });
+
+  after(async () => {
+    await test.drop();
+  });
+
+  it('survives the server killing an idle pooled connection', async () => {
+    const seen: Error[] = [];
+    const db = await openDb({ url: test.url, poolSize: 2, onIdleError: (e) => seen.push(e) });
+    try {
+      // the pool's only connection, idle once the query is done
+      const { rows } = await db.query<{ pid: number }>('select pg_backend_pid() as pid');
+      const admin = new Client({ connectionString: ADMIN_URL });
+      await admin.connect();
+      await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+      await admin.end();
+      for (let i = 0; i < 50 && seen.length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+      expect(seen.length).to.be.at.least(1);
+      expect((await db.query<{ one: number }>('select 1 as one')).rows).to.deep.equal([{ one: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('turns a deadlock into a RetryableError', async () => {
+    await test.db.exec('create table dl (id int primary key); insert into dl values (1), (2);');
+    let release!: () => void;
+    const bothLocked = new Promise<void>((resolve) => (release = resolve));
+    let locked = 0;
+    const lockThen = (first: number, second: number) =>
+      test.db.transaction(async (tx) => {
+        await tx.query('select * from dl where id = $1 for update', [first]);
+        locked += 1;
+        if (locked === 2) release();
+        await bothLocked;
+        await tx.query('select * from dl where id = $1 for update', [second]);
+      });
+    const results = await Promise.allSettled([lockThen(1, 2), lockThen(2, 1)]);
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(failures).to.have.length(1);
+    expect(failures[0]!.reason).to.be.instanceOf(RetryableError);
+    expect(shouldRetry(failures[0]!.reason)).to.equal(true);
+  });
+
+  it('fails fast on a server that is not there', async () => {
+    const error = await openDb({ url: 'postgres://postgres@127.0.0.1:1/none' }).catch((e: unknown) => e);
+    expect(shouldRetry(error)).to.equal(true);
+  });
+});
+
+describe('store: PGlite in a data folder', () => {
+  let dir: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tracehold-pglite-'));
+  });
+
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the folder, and keeps data across a restart', async () => {
+    const dataDir = join(dir, 'nested', 'db');
+    let db = await openDb({ dataDir });
+    await migrate(db);
+    await createStore(db).labels.upsert([{ chain: 'ethereum', address: '0xa', entity: 'Kept', category: 'exchange' }]);
+    await db.close();
+
+    db = await openDb({ dataDir });
+    try {
+      expect(await migrate(db)).to.deep.equal([]);
+      const labels = await createStore(db).labels.lookup('ethereum', ['0xa']);
+      expect(labels.get('0xa')?.map((l) => l.entity)).to.deep.equal(['Kept']);
+    } finally {
+      await db.close();
+    }
+  });
+});

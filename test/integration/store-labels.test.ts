@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import type { Label } from '../../services/domain/types';
+import { InvalidInputError } from '../../services/errors';
+import { createStore, type Store } from '../../services/store';
+import { DRIVERS, openTestDb } from '../support/db';
+
+const A = '0x' + 'a'.repeat(40);
+const B = '0x' + 'b'.repeat(40);
+
+DRIVERS.forEach((driver) => {
+  describe(`store: labels (${driver})`, () => {
+    let store: Store;
+    let drop: () => Promise<void>;
+
+    before(async () => {
+      const opened = await openTestDb(driver);
+      store = createStore(opened.db);
+      drop = opened.drop;
+    });
+
+    after(async () => {
+      await drop();
+    });
+
+    it('upserts and looks up labels, highest confidence first, unknown confidence last', async () => {
+      const written = await store.labels.upsert([
+        { chain: 'ethereum', address: A, entity: 'Binance', category: 'exchange', confidence: 60, source: 'csv' },
+        { chain: 'ethereum', address: A, entity: 'Lazarus', category: 'hack', confidence: 95 },
+        { chain: 'ethereum', address: A, entity: 'Someone', category: 'other' },
+        { chain: 'bsc', address: A, entity: 'Elsewhere', category: 'exchange', confidence: 100 },
+      ]);
+      expect(written).to.equal(4);
+      const found = await store.labels.lookup('ethereum', [A, B]);
+      expect(found.get(A)?.map((l) => l.entity)).to.deep.equal(['Lazarus', 'Binance', 'Someone']);
+      expect(found.get(B)).to.deep.equal([]);
+      const binance = found.get(A)?.[1];
+      expect(binance).to.include({ chain: 'ethereum', address: A, entity: 'Binance', category: 'exchange', confidence: 60, source: 'csv' });
+      expect(binance?.importedAt).to.be.instanceOf(Date);
+      expect(found.get(A)?.[2]).to.not.have.property('confidence');
+    });
+
+    it('a second import of the same label updates it instead of adding one; unchanged ones count 0', async () => {
+      const changed = await store.labels.upsert([
+        { chain: 'ethereum', address: A, entity: 'Binance', category: 'exchange', confidence: 99, source: 'tagpack' },
+        { chain: 'ethereum', address: A, entity: 'Binance', category: 'exchange', confidence: 99, source: 'tagpack' },
+      ]);
+      expect(changed).to.equal(1);
+      expect(await store.labels.upsert([{ chain: 'ethereum', address: A, entity: 'Lazarus', category: 'hack', confidence: 95 }])).to.equal(0);
+      const labels = (await store.labels.lookup('ethereum', [A])).get(A) ?? [];
+      expect(labels.map((l) => [l.entity, l.confidence, l.source])).to.deep.equal([
+        ['Binance', 99, 'tagpack'],
+        ['Lazarus', 95, undefined],
+        ['Someone', undefined, undefined],
+      ]);
+      expect(await store.labels.count('ethereum')).to.equal(3);
+      expect(await store.labels.count()).to.equal(4);
+    });
+
+    it('rejects an unknown category or a bad confidence before writing anything', async () => {
+      const bad: Label[] = [
+        { chain: 'ethereum', address: B, entity: 'Fine', category: 'exchange' },
+        { chain: 'ethereum', address: B, entity: 'Bad', category: 'casino' as Label['category'] },
+      ];
+      let error: unknown;
+      await store.labels.upsert(bad).catch((e) => (error = e));
+      expect(error).to.be.instanceOf(InvalidInputError);
+      expect((error as Error).message).to.match(/label 2: unknown category "casino"/);
+      await store.labels
+        .upsert([{ chain: 'ethereum', address: B, entity: 'X', category: 'dex', confidence: 101 }])
+        .then(() => expect.fail('accepted confidence 101'), (e) => expect(e).to.be.instanceOf(InvalidInputError));
+      expect((await store.labels.lookup('ethereum', [B])).get(B)).to.deep.equal([]);
+    });
+
+    it('imports 50k labels in one call', async () => {
+      const labels: Label[] = Array.from({ length: 50_000 }, (_, i) => ({
+        chain: 'ethereum',
+        address: `0x${i.toString(16).padStart(40, '0')}`,
+        entity: `entity-${i % 100}`,
+        category: 'exchange',
+        confidence: i % 101,
+      }));
+      expect(await store.labels.upsert(labels)).to.equal(50_000);
+      expect(await store.labels.count('ethereum')).to.equal(50_003);
+    });
+  });
+});
