@@ -1,0 +1,110 @@
+// Blocks and receipts fetched through one cache per source instance: many cases and hops
+// scan the same blocks, and confirmed blocks never change (reorgs deeper than the
+// configured confirmations are out of scope).
+import { TraceholdError } from '../../errors';
+import type { RpcClient } from '../rpc/client';
+import { Lru } from './lru';
+import { toHex, type RpcBlock, type RpcReceipt } from './rpc-types';
+
+export interface BlockHeader {
+  number: number;
+  hash: string;
+  timestamp: number;
+}
+
+export interface BlockStoreStats {
+  blockHits: number;
+  blockMisses: number;
+  receiptHits: number;
+  receiptMisses: number;
+}
+
+export interface BlockStore {
+  /** Full blocks (with transaction objects) in the given order. */
+  fullBlocks(numbers: number[]): Promise<RpcBlock[]>;
+  /** Number, hash and timestamp; served from full blocks when cached. */
+  headers(numbers: number[]): Promise<BlockHeader[]>;
+  /** Receipts by transaction hash; `byBlock` lists blocks where one eth_getBlockReceipts is cheaper. */
+  receipts(txHashes: string[], byBlock?: Map<number, string[]>): Promise<Map<string, RpcReceipt>>;
+  stats(): BlockStoreStats;
+}
+
+export function createBlockStore(rpc: RpcClient, capacity = 4096): BlockStore {
+  const full = new Lru<number, RpcBlock>(capacity);
+  const heads = new Lru<number, BlockHeader>(capacity * 4);
+  const receiptCache = new Lru<string, RpcReceipt>(capacity * 16);
+
+  async function fullBlocks(numbers: number[]): Promise<RpcBlock[]> {
+    const missing = [...new Set(numbers)].filter((n) => full.get(n) === undefined);
+    if (missing.length > 0) {
+      const fetched = await rpc.batchResults<RpcBlock | null>(
+        missing.map((n) => ({ method: 'eth_getBlockByNumber', params: [toHex(n), true] })),
+      );
+      fetched.forEach((block, i) => {
+        if (!block) throw new TraceholdError(`block ${missing[i]} not found on the node`);
+        full.set(missing[i]!, block);
+      });
+    }
+    // Read back without counting the same lookup twice.
+    return numbers.map((n) => full.peek(n)!);
+  }
+
+  async function headers(numbers: number[]): Promise<BlockHeader[]> {
+    const missing = [...new Set(numbers)].filter((n) => heads.get(n) === undefined);
+    const stillMissing: number[] = [];
+    for (const n of missing) {
+      const block = full.peek(n);
+      if (block) heads.set(n, toHeader(block));
+      else stillMissing.push(n);
+    }
+    if (stillMissing.length > 0) {
+      const fetched = await rpc.batchResults<RpcBlock | null>(
+        stillMissing.map((n) => ({ method: 'eth_getBlockByNumber', params: [toHex(n), false] })),
+      );
+      fetched.forEach((block, i) => {
+        if (!block) throw new TraceholdError(`block ${stillMissing[i]} not found on the node`);
+        heads.set(stillMissing[i]!, toHeader(block));
+      });
+    }
+    return numbers.map((n) => heads.peek(n)!);
+  }
+
+  async function receipts(txHashes: string[], byBlock?: Map<number, string[]>): Promise<Map<string, RpcReceipt>> {
+    const out = new Map<string, RpcReceipt>();
+    const wanted = new Set(txHashes.filter((h) => {
+      const cached = receiptCache.get(h);
+      if (cached) out.set(h, cached);
+      return !cached;
+    }));
+    if (wanted.size === 0) return out;
+
+    const blockCalls: number[] = [];
+    for (const [n, hashes] of byBlock ?? []) if (hashes.some((h) => wanted.has(h))) blockCalls.push(n);
+    const viaBlock = new Set(blockCalls.flatMap((n) => byBlock!.get(n)!));
+    const single = [...wanted].filter((h) => !viaBlock.has(h));
+    const outcomes = await rpc.batchResults<RpcReceipt[] | RpcReceipt | null>([
+      ...blockCalls.map((n) => ({ method: 'eth_getBlockReceipts', params: [toHex(n)] })),
+      ...single.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })),
+    ]);
+    for (const result of outcomes) {
+      for (const receipt of Array.isArray(result) ? result : result ? [result] : []) {
+        const hash = receipt.transactionHash.toLowerCase();
+        receiptCache.set(hash, receipt);
+        if (wanted.has(hash)) out.set(hash, receipt);
+      }
+    }
+    for (const h of wanted) if (!out.has(h)) throw new TraceholdError(`receipt of ${h} not found on the node`);
+    return out;
+  }
+
+  return {
+    fullBlocks,
+    headers,
+    receipts,
+    stats: () => ({ blockHits: full.hits, blockMisses: full.misses, receiptHits: receiptCache.hits, receiptMisses: receiptCache.misses }),
+  };
+}
+
+function toHeader(block: Pick<RpcBlock, 'number' | 'hash' | 'timestamp'>): BlockHeader {
+  return { number: Number.parseInt(block.number, 16), hash: block.hash.toLowerCase(), timestamp: Number.parseInt(block.timestamp, 16) };
+}

@@ -1,0 +1,239 @@
+// The ChainSource for every EVM chain: token transfers from eth_getLogs, native transfers and
+// fees from trace_filter or a block scan, internal transfers where the node can trace.
+import { compareChainOrder, transferId, type Transfer } from '../../domain/types';
+import { InvalidInputError, NotFoundError } from '../../errors';
+import { createRpcClient, type RpcClientStats } from '../rpc/client';
+import type { BalanceQuery, ChainSource, ChainTip, SeedTransaction, TransferQuery } from '../source';
+import { addressTopic, normalizeEvmAddress } from './address';
+import { createBlockStore, type BlockStoreStats } from './block-store';
+import { probeCapabilities, type EvmCapabilities } from './capabilities';
+import { internalCallsFromFrame, parityOrder, parityValueMove } from './internal-calls';
+import { scanNative } from './native-scan';
+import { hexToBigInt, hexToNumber, toHex, type CallFrame, type ParityTrace, type RpcBlock, type RpcReceipt, type RpcTransaction } from './rpc-types';
+import { traceFilterNative } from './trace-filter-scan';
+import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './to-transfers';
+import { createLogFetcher } from './token-logs';
+
+export interface EvmSourceOptions {
+  chain: string;
+  rpcUrl: string;
+  nativeAsset: string;
+  confirmations: number;
+  /** Lower-case token contracts to follow; unset or empty = every fungible token. */
+  tokens?: string[];
+  maxConcurrency?: number;
+  batchSize?: number;
+  /** Blocks per eth_getLogs (and trace_filter) call; shrinks when the provider refuses. */
+  maxLogRange?: number;
+  addressesPerLogCall?: number;
+  requestTimeoutMs?: number;
+  retries?: number;
+  /** Blocks kept in the shared in-memory cache. */
+  blockCacheSize?: number;
+  /** Contract calls traced per block-scan window for internal transfers (callTracer only). */
+  maxTracedContractCalls?: number;
+}
+
+export interface EvmSourceStats extends RpcClientStats {
+  blockCache: BlockStoreStats;
+  /** Blocks per eth_getLogs call after any shrinking. */
+  logRange: number;
+}
+
+export interface EvmSource extends ChainSource {
+  readonly kind: 'evm';
+  capabilities(): Promise<EvmCapabilities>;
+  stats(): EvmSourceStats;
+}
+
+const TX_HASH = /^0x[0-9a-fA-F]{64}$/;
+const BALANCE_OF = '0x70a08231';
+
+export function createEvmSource(options: EvmSourceOptions): EvmSource {
+  const confirmations = Math.max(0, Math.floor(options.confirmations));
+  const rpc = createRpcClient({
+    url: options.rpcUrl,
+    maxConcurrency: options.maxConcurrency ?? 8,
+    batchSize: options.batchSize ?? 100,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    retries: options.retries ?? 5,
+  });
+  const blocks = createBlockStore(rpc, options.blockCacheSize ?? 4096);
+  const maxLogRange = options.maxLogRange ?? 2000;
+  const addressesPerLogCall = options.addressesPerLogCall ?? 200;
+  const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall });
+  const followed = options.tokens && options.tokens.length > 0 ? options.tokens.map((t) => normalizeEvmAddress(t)) : undefined;
+  const nativeAsset = options.nativeAsset;
+  let capabilitiesPromise: Promise<EvmCapabilities> | undefined;
+
+  const capabilities = (): Promise<EvmCapabilities> => {
+    capabilitiesPromise ??= probeCapabilities(rpc).catch((error: unknown) => {
+      capabilitiesPromise = undefined; // a transient failure must not stick
+      throw error;
+    });
+    return capabilitiesPromise;
+  };
+
+  async function latestBlock(): Promise<number> {
+    return hexToNumber(await rpc.request<string>('eth_blockNumber'));
+  }
+
+  async function tip(): Promise<ChainTip> {
+    const number = Math.max(0, (await latestBlock()) - confirmations);
+    const block = await rpc.request<RpcBlock | null>('eth_getBlockByNumber', [toHex(number), false]);
+    if (!block) throw new NotFoundError(`block ${number} not found on ${options.chain}`);
+    return { number, hash: block.hash.toLowerCase() };
+  }
+
+  /** Which assets a query keeps: native on/off, and the token contracts (undefined = all). */
+  function assetScope(assets: string[] | undefined): { native: boolean; tokens: string[] | undefined } {
+    if (assets === undefined) return { native: true, tokens: followed };
+    const native = assets.some((a) => a.toUpperCase() === nativeAsset.toUpperCase());
+    const asked = assets.filter((a) => a.toUpperCase() !== nativeAsset.toUpperCase()).map((a) => normalizeEvmAddress(a));
+    const tokens = followed ? asked.filter((t) => followed.includes(t)) : asked;
+    return { native, tokens };
+  }
+
+  async function transfers(query: TransferQuery): Promise<Transfer[]> {
+    if (!Number.isInteger(query.fromBlock) || !Number.isInteger(query.toBlock) || query.fromBlock < 0) {
+      throw new InvalidInputError(`bad block range ${query.fromBlock}..${query.toBlock}`);
+    }
+    const addresses = [...new Set(query.addresses.map((a) => normalizeEvmAddress(a)))];
+    const scope = assetScope(query.assets);
+    if (addresses.length === 0) return [];
+    const confirmedTip = Math.max(0, (await latestBlock()) - confirmations);
+    const toBlock = Math.min(query.toBlock, confirmedTip);
+    if (query.fromBlock > toBlock) return [];
+    const range = { fromBlock: query.fromBlock, toBlock };
+
+    const [tokenTransfers, nativeTransfers] = await Promise.all([
+      scope.tokens && scope.tokens.length === 0 ? [] : tokenTransfersOf(addresses, query.direction, range, scope.tokens),
+      scope.native ? nativeTransfersOf(new Set(addresses), query.direction, range) : [],
+    ]);
+    return sortUnique([...tokenTransfers, ...nativeTransfers]);
+  }
+
+  async function tokenTransfersOf(
+    addresses: string[],
+    direction: TransferQuery['direction'],
+    range: { fromBlock: number; toBlock: number },
+    tokens: string[] | undefined,
+  ): Promise<Transfer[]> {
+    const raw = await logs.fetch({ addresses, direction, ...range, tokens });
+    if (raw.length === 0) return [];
+    const headers = await blocks.headers([...new Set(raw.map((l) => hexToNumber(l.blockNumber)))]);
+    const headerOf = new Map(headers.map((h) => [h.number, h]));
+    const out: Transfer[] = [];
+    for (const log of raw) {
+      const t = tokenTransfer(options.chain, headerOf.get(hexToNumber(log.blockNumber))!, log);
+      if (t) out.push(t);
+    }
+    return out;
+  }
+
+  async function nativeTransfersOf(
+    addresses: Set<string>,
+    direction: TransferQuery['direction'],
+    range: { fromBlock: number; toBlock: number },
+  ): Promise<Transfer[]> {
+    const caps = await capabilities();
+    const query = { addresses, direction, ...range };
+    if (caps.nativeTransfers === 'trace_filter') {
+      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall }, query);
+    }
+    return scanNative(
+      {
+        chain: options.chain,
+        nativeAsset,
+        rpc,
+        blocks,
+        blockReceipts: caps.blockReceipts,
+        callTracer: caps.internalTransfers === 'callTracer',
+        maxTracedContractCalls: options.maxTracedContractCalls ?? 200,
+      },
+      query,
+    );
+  }
+
+  async function transaction(txHash: string): Promise<SeedTransaction> {
+    if (typeof txHash !== 'string' || !TX_HASH.test(txHash)) throw new InvalidInputError(`not a transaction hash: ${JSON.stringify(String(txHash).slice(0, 80))}`);
+    const hash = txHash.toLowerCase();
+    const [tx, receipt, latestHex] = await rpc.batchResults<unknown>([
+      { method: 'eth_getTransactionByHash', params: [hash] },
+      { method: 'eth_getTransactionReceipt', params: [hash] },
+      { method: 'eth_blockNumber', params: [] },
+    ]) as [RpcTransaction | null, RpcReceipt | null, string];
+    if (!tx || !receipt || tx.blockNumber === null) throw new NotFoundError(`transaction ${hash} not found on ${options.chain}`);
+    const blockNumber = hexToNumber(receipt.blockNumber);
+    if (blockNumber > hexToNumber(latestHex) - confirmations) {
+      throw new NotFoundError(`transaction ${hash} is not confirmed yet (${confirmations} confirmations required)`);
+    }
+    const [header] = await blocks.headers([blockNumber]);
+    const ctx = { chain: options.chain, nativeAsset, header: header!, txHash: hash, txIndex: hexToNumber(receipt.transactionIndex) };
+    const out: Transfer[] = [];
+    const fee = feeTransfer(ctx, tx, receipt);
+    if (fee) out.push(fee);
+    const value = valueTransfer(ctx, tx, receipt);
+    if (value) out.push(value);
+    out.push(...(await internalOf(ctx, receipt)));
+    for (const log of receipt.logs) {
+      const t = tokenTransfer(options.chain, header!, log);
+      if (t && (!followed || followed.includes(t.asset))) out.push(t);
+    }
+    return { txHash: hash, blockNumber, transfers: sortUnique(out) };
+  }
+
+  async function internalOf(ctx: Parameters<typeof internalTransfer>[0], receipt: RpcReceipt): Promise<Transfer[]> {
+    const caps = await capabilities();
+    if (caps.internalTransfers === 'callTracer') {
+      const frame = await rpc.request<CallFrame>('debug_traceTransaction', [ctx.txHash, { tracer: 'callTracer' }]);
+      return internalCallsFromFrame(frame).map((c) => internalTransfer(ctx, c));
+    }
+    if (caps.internalTransfers === 'trace_filter' && receipt.status !== '0x0') {
+      const tree = await rpc.request<ParityTrace[]>('trace_transaction', [ctx.txHash]);
+      const order = parityOrder(tree);
+      const failed = tree.filter((t) => t.error !== undefined).map((t) => t.traceAddress);
+      return tree.flatMap((t) => {
+        if (t.traceAddress.length === 0) return [];
+        if (failed.some((f) => f.length <= t.traceAddress.length && f.every((x, k) => t.traceAddress[k] === x))) return [];
+        const move = parityValueMove(t);
+        return move ? [internalTransfer(ctx, { path: t.traceAddress, order: order.get(t.traceAddress.join('.')) ?? 0, ...move })] : [];
+      });
+    }
+    return [];
+  }
+
+  async function balances(queries: BalanceQuery[], blockNumber: number): Promise<bigint[]> {
+    if (!Number.isInteger(blockNumber) || blockNumber < 0) throw new InvalidInputError(`bad block number ${blockNumber}`);
+    const tag = toHex(blockNumber);
+    const calls = queries.map((q) => {
+      const address = normalizeEvmAddress(q.address);
+      if (q.asset.toUpperCase() === nativeAsset.toUpperCase()) return { method: 'eth_getBalance', params: [address, tag] };
+      const token = normalizeEvmAddress(q.asset);
+      return { method: 'eth_call', params: [{ to: token, data: `${BALANCE_OF}${addressTopic(address).slice(2)}` }, tag] };
+    });
+    const results = await rpc.batchResults<string>(calls);
+    // A token address without code answers 0x: it holds nothing we could trace.
+    return results.map((r) => hexToBigInt(r === '0x' ? '0x0' : r.slice(0, 66)));
+  }
+
+  return {
+    chain: options.chain,
+    kind: 'evm',
+    nativeAsset,
+    capabilities,
+    tip,
+    transfers,
+    transaction,
+    balances,
+    normalizeAddress: normalizeEvmAddress,
+    stats: () => ({ ...rpc.stats(), blockCache: blocks.stats(), logRange: logs.currentRange() }),
+    close: () => rpc.close(),
+  };
+}
+
+function sortUnique(transfers: Transfer[]): Transfer[] {
+  const seen = new Map<string, Transfer>();
+  for (const t of transfers) seen.set(transferId(t), t);
+  return [...seen.values()].sort((a, b) => compareChainOrder(a, b) || a.ref.localeCompare(b.ref));
+}

@@ -1,0 +1,92 @@
+// Raw JSON-RPC objects → domain Transfers. Every path (block scan, trace_filter, a single
+// transaction) builds them here so refs, seqs and amounts agree.
+import { SEQ_FEE, SEQ_INTERNAL_BASE, SEQ_LOG_BASE, SEQ_TX_VALUE, type Transfer } from '../../domain/types';
+import { topicAddress } from './address';
+import type { BlockHeader } from './block-store';
+import type { InternalCall } from './internal-calls';
+import { hexToBigInt, hexToNumber, type RpcLog, type RpcReceipt, type RpcTransaction } from './rpc-types';
+import { TRANSFER_TOPIC } from './token-logs';
+
+export interface TxContext {
+  chain: string;
+  nativeAsset: string;
+  header: BlockHeader;
+  txHash: string;
+  txIndex: number;
+}
+
+function base(ctx: TxContext): Pick<Transfer, 'chain' | 'txHash' | 'blockNumber' | 'blockHash' | 'timestamp' | 'txIndex'> {
+  return {
+    chain: ctx.chain,
+    txHash: ctx.txHash,
+    blockNumber: ctx.header.number,
+    blockHash: ctx.header.hash,
+    timestamp: ctx.header.timestamp,
+    txIndex: ctx.txIndex,
+  };
+}
+
+/** Receipts without a status predate Byzantium; those transactions did not fail. */
+export function succeeded(receipt: RpcReceipt): boolean {
+  return receipt.status === undefined || receipt.status === null || hexToNumber(receipt.status) === 1;
+}
+
+/** Gas paid by the sender; L1 data fees (OP-stack) are added when the receipt states them. */
+export function feeOf(receipt: RpcReceipt, tx?: { gasPrice?: string }): bigint {
+  const price = hexToBigInt(receipt.effectiveGasPrice ?? tx?.gasPrice ?? '0x0');
+  return hexToBigInt(receipt.gasUsed) * price + hexToBigInt(receipt.l1Fee ?? undefined);
+}
+
+export function feeTransfer(ctx: TxContext, tx: RpcTransaction, receipt: RpcReceipt): Transfer | null {
+  const amount = feeOf(receipt, tx as { gasPrice?: string });
+  if (amount === 0n) return null;
+  return { ...base(ctx), ref: 'fee', seq: SEQ_FEE, kind: 'fee', asset: ctx.nativeAsset, from: tx.from.toLowerCase(), to: null, amount };
+}
+
+export function valueTransfer(ctx: TxContext, tx: RpcTransaction, receipt: RpcReceipt): Transfer | null {
+  const amount = hexToBigInt(tx.value);
+  if (amount === 0n || !succeeded(receipt)) return null;
+  const to = (tx.to ?? receipt.contractAddress)?.toLowerCase();
+  if (!to) return null;
+  return { ...base(ctx), ref: 'tx', seq: SEQ_TX_VALUE, kind: 'native', asset: ctx.nativeAsset, from: tx.from.toLowerCase(), to, amount };
+}
+
+export function internalTransfer(ctx: TxContext, call: InternalCall): Transfer {
+  return {
+    ...base(ctx),
+    ref: `call:${call.path.join('.')}`,
+    // The root frame is order 0 and never emitted here, so the first sub-call gets SEQ_INTERNAL_BASE.
+    seq: SEQ_INTERNAL_BASE + call.order - 1,
+    kind: 'internal',
+    asset: ctx.nativeAsset,
+    from: call.from,
+    to: call.to,
+    amount: call.value,
+  };
+}
+
+/** An ERC-20 Transfer log, or null for ERC-721 (4 topics), odd data, or a removed log. */
+export function tokenTransfer(chain: string, header: BlockHeader, log: RpcLog): Transfer | null {
+  if (log.removed === true) return null;
+  if (log.topics.length !== 3 || log.topics[0]!.toLowerCase() !== TRANSFER_TOPIC) return null;
+  if (!/^0x[0-9a-fA-F]{64}$/.test(log.data)) return null;
+  const from = topicAddress(log.topics[1]!);
+  const to = topicAddress(log.topics[2]!);
+  if (!from || !to) return null;
+  const logIndex = hexToNumber(log.logIndex);
+  return {
+    chain,
+    txHash: log.transactionHash.toLowerCase(),
+    blockNumber: header.number,
+    blockHash: header.hash,
+    timestamp: header.timestamp,
+    txIndex: hexToNumber(log.transactionIndex),
+    ref: `log:${logIndex}`,
+    seq: SEQ_LOG_BASE + logIndex,
+    kind: 'token',
+    asset: log.address.toLowerCase(),
+    from,
+    to,
+    amount: BigInt(log.data),
+  };
+}

@@ -1,0 +1,106 @@
+// ERC-20 Transfer logs of many addresses in one eth_getLogs per direction and range window.
+// Providers cap ranges and result sizes differently; a refused window is halved until it
+// passes, and the window size learnt is kept for the next query.
+import { TraceholdError } from '../../errors';
+import type { RpcCall, RpcClient } from '../rpc/client';
+import { isRangeRefusal } from '../rpc/errors';
+import type { TransferDirection } from '../source';
+import { addressTopic } from './address';
+import { toHex, type RpcLog } from './rpc-types';
+
+export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+
+export interface LogQuery {
+  addresses: string[];
+  direction: TransferDirection;
+  fromBlock: number;
+  toBlock: number;
+  /** Token contracts to restrict to; undefined = every token. */
+  tokens: string[] | undefined;
+}
+
+export interface LogFetcherOptions {
+  maxLogRange: number;
+  addressesPerLogCall: number;
+}
+
+interface LogFilter {
+  fromBlock: number;
+  toBlock: number;
+  side: 'from' | 'to';
+  addresses: string[];
+}
+
+export interface LogFetcher {
+  fetch(query: LogQuery): Promise<RpcLog[]>;
+  /** The window size currently in use (shrinks after refusals). */
+  currentRange(): number;
+}
+
+export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): LogFetcher {
+  let range = Math.max(1, options.maxLogRange);
+
+  function toCall(f: LogFilter, tokens: string[] | undefined): RpcCall {
+    const padded = f.addresses.map(addressTopic);
+    const topics = f.side === 'from' ? [TRANSFER_TOPIC, padded] : [TRANSFER_TOPIC, null, padded];
+    return {
+      method: 'eth_getLogs',
+      params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), topics, ...(tokens ? { address: tokens } : {}) }],
+    };
+  }
+
+  async function run(filters: LogFilter[], tokens: string[] | undefined): Promise<RpcLog[]> {
+    if (filters.length === 0) return [];
+    const outcomes = await rpc.batch(filters.map((f) => toCall(f, tokens)));
+    const logs: RpcLog[] = [];
+    const retry: LogFilter[] = [];
+    outcomes.forEach((outcome, i) => {
+      const f = filters[i]!;
+      if (outcome.ok) {
+        logs.push(...((outcome.result as RpcLog[] | null) ?? []));
+        return;
+      }
+      if (!isRangeRefusal({ code: outcome.error.rpcCode, message: outcome.error.message })) throw outcome.error;
+      retry.push(...split(f, outcome.error));
+      const span = f.toBlock - f.fromBlock + 1;
+      if (span > 1) range = Math.min(range, Math.ceil(span / 2));
+    });
+    return logs.concat(await run(retry, tokens));
+  }
+
+  return {
+    async fetch(query) {
+      if (query.tokens && query.tokens.length === 0) return [];
+      const sides: Array<'from' | 'to'> = query.direction === 'out' ? ['from'] : query.direction === 'in' ? ['to'] : ['from', 'to'];
+      const filters: LogFilter[] = [];
+      for (let start = query.fromBlock; start <= query.toBlock; start += range) {
+        const end = Math.min(query.toBlock, start + range - 1);
+        for (let i = 0; i < query.addresses.length; i += options.addressesPerLogCall) {
+          const addresses = query.addresses.slice(i, i + options.addressesPerLogCall);
+          for (const side of sides) filters.push({ fromBlock: start, toBlock: end, side, addresses });
+        }
+      }
+      return run(filters, query.tokens);
+    },
+    currentRange: () => range,
+  };
+}
+
+/** Halve the range; a single block that is still too big is split by addresses instead. */
+function split(f: LogFilter, error: Error): LogFilter[] {
+  if (f.toBlock > f.fromBlock) {
+    const mid = f.fromBlock + Math.floor((f.toBlock - f.fromBlock) / 2);
+    return [
+      { ...f, toBlock: mid },
+      { ...f, fromBlock: mid + 1 },
+    ];
+  }
+  if (f.addresses.length > 1) {
+    const half = Math.ceil(f.addresses.length / 2);
+    return [
+      { ...f, addresses: f.addresses.slice(0, half) },
+      { ...f, addresses: f.addresses.slice(half) },
+    ];
+  }
+  throw new TraceholdError(`eth_getLogs refused even one block and one address (block ${f.fromBlock}): ${error.message}`, { cause: error });
+}

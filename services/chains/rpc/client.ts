@@ -1,0 +1,171 @@
+// A thin JSON-RPC 2.0 client over fetch: batches, a cap on concurrent HTTP requests, and
+// retries with backoff for whatever may pass. Deterministic errors come back per call.
+import { RetryableError, TraceholdError, shouldRetry } from '../../errors';
+import type { SourceStats } from '../source';
+import { backoffDelay, sleep } from './backoff';
+import { isRateLimited, RpcResponseError, type JsonRpcErrorObject } from './errors';
+import { postJson } from './http-post';
+import { createSemaphore } from './semaphore';
+
+export interface RpcClientOptions {
+  url: string;
+  /** Concurrent HTTP requests in flight. */
+  maxConcurrency?: number;
+  /** JSON-RPC calls per HTTP request; 1 sends plain (non-batch) requests. */
+  batchSize?: number;
+  requestTimeoutMs?: number;
+  /** Retries after the first attempt. */
+  retries?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  headers?: Record<string, string>;
+}
+
+export interface RpcCall {
+  method: string;
+  params: unknown[];
+}
+
+export type RpcOutcome = { ok: true; result: unknown } | { ok: false; error: RpcResponseError };
+
+export interface RpcClientStats extends SourceStats {
+  /** JSON-RPC calls per method, as sent on the wire (retries included). */
+  byMethod: Record<string, number>;
+}
+
+export interface RpcClient {
+  /** One call; throws RpcResponseError on a JSON-RPC error. */
+  request<T = unknown>(method: string, params?: unknown[]): Promise<T>;
+  /** Many calls in as few HTTP requests as the batch size allows; outcomes in call order. */
+  batch(calls: RpcCall[]): Promise<RpcOutcome[]>;
+  /** Like `batch`, but throws the first JSON-RPC error. */
+  batchResults<T = unknown>(calls: RpcCall[]): Promise<T[]>;
+  stats(): RpcClientStats;
+  close(): Promise<void>;
+}
+
+interface WireReply {
+  id?: unknown;
+  result?: unknown;
+  error?: JsonRpcErrorObject;
+}
+
+export function createRpcClient(options: RpcClientOptions): RpcClient {
+  const batchSize = Math.max(1, options.batchSize ?? 100);
+  const retries = Math.max(0, options.retries ?? 5);
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const backoff = { baseMs: options.backoffBaseMs ?? 250, maxMs: options.backoffMaxMs ?? 30_000 };
+  const semaphore = createSemaphore(options.maxConcurrency ?? 8);
+  const counters = { rpcCalls: 0, httpRequests: 0, retries: 0 };
+  const byMethod: Record<string, number> = {};
+  let nextId = 1;
+  let closed = false;
+
+  /** POST one payload, retrying transport failures. */
+  async function send(calls: RpcCall[]): Promise<WireReply[]> {
+    for (let attempt = 0; ; attempt += 1) {
+      if (closed) throw new TraceholdError('RPC client is closed');
+      const ids = calls.map(() => nextId++);
+      const wire = calls.map((c, i) => ({ jsonrpc: '2.0', id: ids[i], method: c.method, params: c.params }));
+      const body = JSON.stringify(wire.length === 1 && batchSize === 1 ? wire[0] : wire);
+      try {
+        const reply = await semaphore.run(() => {
+          counters.httpRequests += 1;
+          counters.rpcCalls += calls.length;
+          for (const c of calls) byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
+          return postJson(body, { url: options.url, timeoutMs, ...(options.headers ? { headers: options.headers } : {}) });
+        });
+        return matchReplies(reply, ids, calls);
+      } catch (error) {
+        if (!shouldRetry(error) || attempt >= retries) {
+          if (shouldRetry(error) && error instanceof RetryableError) {
+            throw new RetryableError(`${error.message} (gave up after ${attempt + 1} attempts)`, {
+              cause: error,
+              ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+            });
+          }
+          throw error;
+        }
+        counters.retries += 1;
+        const retryAfter = error instanceof RetryableError ? error.retryAfterMs : undefined;
+        await sleep(backoffDelay(attempt, backoff, retryAfter));
+      }
+    }
+  }
+
+  /** One chunk of calls; calls refused as rate limited are re-sent on their own schedule. */
+  async function sendChunk(calls: RpcCall[]): Promise<RpcOutcome[]> {
+    const outcomes: Array<RpcOutcome | undefined> = new Array(calls.length);
+    let pending = calls.map((_, i) => i);
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      const replies = await send(pending.map((i) => calls[i]!));
+      const limited: number[] = [];
+      replies.forEach((reply, k) => {
+        const index = pending[k]!;
+        const call = calls[index]!;
+        if (reply.error) {
+          if (isRateLimited(reply.error) && attempt < retries) limited.push(index);
+          else if (isRateLimited(reply.error)) {
+            throw new RetryableError(`${call.method}: ${reply.error.message} (rate limited, gave up after ${attempt + 1} attempts)`);
+          } else outcomes[index] = { ok: false, error: new RpcResponseError(call.method, reply.error) };
+        } else {
+          outcomes[index] = { ok: true, result: reply.result ?? null };
+        }
+      });
+      pending = limited;
+      if (pending.length > 0) {
+        counters.retries += 1;
+        await sleep(backoffDelay(attempt, backoff));
+      }
+    }
+    return outcomes as RpcOutcome[];
+  }
+
+  async function batch(calls: RpcCall[]): Promise<RpcOutcome[]> {
+    const chunks: RpcCall[][] = [];
+    for (let i = 0; i < calls.length; i += batchSize) chunks.push(calls.slice(i, i + batchSize));
+    const results = await Promise.all(chunks.map(sendChunk));
+    return results.flat();
+  }
+
+  return {
+    async request<T>(method: string, params: unknown[] = []): Promise<T> {
+      const [outcome] = await sendChunk([{ method, params }]);
+      if (!outcome!.ok) throw outcome!.error;
+      return outcome!.result as T;
+    },
+    batch,
+    async batchResults<T>(calls: RpcCall[]): Promise<T[]> {
+      const outcomes = await batch(calls);
+      return outcomes.map((o) => {
+        if (!o.ok) throw o.error;
+        return o.result as T;
+      });
+    },
+    stats: () => ({ ...counters, byMethod: { ...byMethod } }),
+    async close() {
+      closed = true;
+    },
+  };
+}
+
+/** Pair replies with calls by id; a batch answered by one error object applies to all. */
+function matchReplies(reply: unknown, ids: number[], calls: RpcCall[]): WireReply[] {
+  if (!Array.isArray(reply)) {
+    const single = reply as WireReply | null;
+    if (single && typeof single === 'object' && (single.error || 'result' in single)) {
+      if (ids.length === 1 || single.error) return ids.map(() => single);
+    }
+    throw new RetryableError('RPC reply is not a JSON-RPC response', { details: { reply: JSON.stringify(reply).slice(0, 200) } });
+  }
+  const byId = new Map<unknown, WireReply>();
+  for (const r of reply as WireReply[]) if (r && typeof r === 'object') byId.set(r.id, r);
+  return ids.map((id, i) => {
+    const r = byId.get(id);
+    if (!r) {
+      // Some load balancers drop members of a batch under load; treat as transient.
+      throw new RetryableError(`RPC reply is missing the answer to ${calls[i]!.method}`);
+    }
+    return r;
+  });
+}

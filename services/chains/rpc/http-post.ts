@@ -1,0 +1,87 @@
+// One HTTP round trip carrying a JSON-RPC payload. Every transport-level failure that may
+// pass (timeout, 429, 5xx, reset socket, a truncated body) becomes a RetryableError.
+import { RetryableError, TraceholdError } from '../../errors';
+import { parseRetryAfter } from './backoff';
+
+export interface PostOptions {
+  url: string;
+  timeoutMs: number;
+  headers?: Record<string, string>;
+}
+
+export async function postJson(body: string, options: PostOptions): Promise<unknown> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  try {
+    let response: Response;
+    try {
+      response = await fetch(options.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...options.headers },
+        body,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      throw transportError(error, controller.signal.aborted, options);
+    }
+
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw transportError(error, controller.signal.aborted, options);
+    }
+
+    if (response.status === 429) {
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      throw new RetryableError(`RPC ${redact(options.url)} rate limited (HTTP 429)`, {
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        details: { status: 429 },
+      });
+    }
+    if (response.status >= 500) {
+      throw new RetryableError(`RPC ${redact(options.url)} failed with HTTP ${response.status}`, {
+        details: { status: response.status, body: text.slice(0, 200) },
+      });
+    }
+
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      // A 2xx with a cut-off body is a dropped connection in disguise; a 4xx with HTML is not.
+      if (response.ok) {
+        throw new RetryableError(`RPC ${redact(options.url)} returned malformed JSON`, {
+          cause: error,
+          details: { status: response.status, body: text.slice(0, 200) },
+        });
+      }
+      throw new TraceholdError(`RPC ${redact(options.url)} failed with HTTP ${response.status}`, {
+        details: { status: response.status, body: text.slice(0, 200) },
+      });
+    }
+    // Some nodes answer JSON-RPC errors with 4xx statuses; the JSON body is what matters.
+    return parsed;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function transportError(error: unknown, timedOut: boolean, options: PostOptions): RetryableError {
+  if (timedOut) {
+    return new RetryableError(`RPC ${redact(options.url)} timed out after ${options.timeoutMs} ms`, { cause: error });
+  }
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+  return new RetryableError(`RPC ${redact(options.url)} connection failed: ${reason}`, { cause: error });
+}
+
+/** API keys often live in the URL path or query; keep them out of messages and logs. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return '<rpc>';
+  }
+}

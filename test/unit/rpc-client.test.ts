@@ -1,0 +1,174 @@
+// The JSON-RPC transport against a real loopback server that injects faults: 429 with
+// Retry-After, 500, a hang past the timeout, truncated JSON, rate-limit and deterministic
+// JSON-RPC errors. No mocks of fetch.
+import { expect } from 'chai';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRpcClient } from '../../services/chains/rpc/client';
+import { RpcResponseError, isRangeRefusal, isRateLimited } from '../../services/chains/rpc/errors';
+import { RetryableError } from '../../services/errors';
+
+type Fault = (res: http.ServerResponse) => boolean;
+
+interface FaultServer {
+  url: string;
+  /** Faults to apply to the next HTTP requests, one per request. */
+  faults: Fault[];
+  httpRequests: number;
+  maxInFlight: number;
+  close(): Promise<void>;
+}
+
+/** Echo server: `echo` returns its params; `fail_<code>` returns that JSON-RPC error. */
+async function startFaultServer(): Promise<FaultServer> {
+  let inFlight = 0;
+  const state: FaultServer = { url: '', faults: [], httpRequests: 0, maxInFlight: 0, close: async () => undefined };
+  const server = http.createServer((req, res) => {
+    state.httpRequests += 1;
+    inFlight += 1;
+    state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+    res.on('close', () => (inFlight -= 1));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const fault = state.faults.shift();
+      if (fault && fault(res)) return;
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as unknown;
+      const reply = (call: { id: unknown; method: string; params: unknown[] }): object => {
+        const failure = /^fail_(-?\d+)_?(.*)$/.exec(call.method);
+        if (failure) return { jsonrpc: '2.0', id: call.id, error: { code: Number(failure[1]), message: failure[2] || 'failure' } };
+        return { jsonrpc: '2.0', id: call.id, result: call.params };
+      };
+      // Answer slowly enough that concurrent requests overlap.
+      setTimeout(() => res.writeHead(200).end(JSON.stringify(Array.isArray(body) ? body.map(reply) : reply(body as never))), 20);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return state;
+}
+
+const status = (code: number, headers: Record<string, string> = {}): Fault => (res) => {
+  res.writeHead(code, headers).end('busy');
+  return true;
+};
+const hang: Fault = () => true; // never answers
+const truncated: Fault = (res) => {
+  res.writeHead(200, { 'content-type': 'application/json' }).end('[{"jsonrpc":"2.0","id":1,"res');
+  return true;
+};
+
+describe('rpc client', function () {
+  let server: FaultServer;
+  beforeEach(async () => {
+    server = await startFaultServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  const client = (extra: Parameters<typeof createRpcClient>[0] extends infer O ? Partial<O> : never = {}) =>
+    createRpcClient({ url: server.url, backoffBaseMs: 5, backoffMaxMs: 2000, requestTimeoutMs: 2000, ...extra });
+
+  it('sends many calls in few HTTP requests, in order, within the concurrency cap', async function () {
+    const rpc = client({ batchSize: 100, maxConcurrency: 2 });
+    const calls = Array.from({ length: 450 }, (_, i) => ({ method: 'echo', params: [i] }));
+    const results = await rpc.batchResults<number[]>(calls);
+    expect(results.map((r) => r[0])).to.deep.equal(calls.map((_, i) => i));
+    expect(rpc.stats()).to.include({ rpcCalls: 450, httpRequests: 5, retries: 0 });
+    expect(server.maxInFlight).to.equal(2);
+  });
+
+  it('honours Retry-After on HTTP 429', async function () {
+    const rpc = client();
+    server.faults.push(status(429, { 'retry-after': '1' }));
+    const started = Date.now();
+    expect(await rpc.request('echo', ['ok'])).to.deep.equal(['ok']);
+    expect(Date.now() - started).to.be.at.least(950);
+    expect(rpc.stats()).to.include({ httpRequests: 2, retries: 1 });
+  });
+
+  it('retries 5xx and truncated JSON with backoff', async function () {
+    const rpc = client();
+    server.faults.push(status(500), status(503), truncated);
+    expect(await rpc.request('echo', [1])).to.deep.equal([1]);
+    expect(rpc.stats().retries).to.equal(3);
+  });
+
+  it('times out a hanging request and retries it', async function () {
+    const rpc = client({ requestTimeoutMs: 150 });
+    server.faults.push(hang);
+    expect(await rpc.request('echo', [2])).to.deep.equal([2]);
+    expect(rpc.stats()).to.include({ httpRequests: 2, retries: 1 });
+  });
+
+  it('gives up with a RetryableError after the configured retries', async function () {
+    const rpc = client({ retries: 2 });
+    server.faults.push(status(502), status(502), status(502), status(502));
+    let error: unknown;
+    try {
+      await rpc.request('echo', []);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(RetryableError);
+    expect((error as Error).message).to.match(/HTTP 502.*3 attempts/);
+    expect(server.httpRequests).to.equal(3);
+  });
+
+  it('retries only the members of a batch that were rate limited', async function () {
+    const rpc = client();
+    // The first reply rate-limits the second call; the retry asks for that one alone.
+    let first = true;
+    server.faults.push((res) => {
+      if (!first) return false;
+      first = false;
+      res.writeHead(200).end(JSON.stringify([
+        { jsonrpc: '2.0', id: 1, result: ['a'] },
+        { jsonrpc: '2.0', id: 2, error: { code: -32005, message: 'daily request count exceeded, request rate limited' } },
+      ]));
+      return true;
+    });
+    const results = await rpc.batchResults<string[]>([{ method: 'echo', params: ['a'] }, { method: 'echo', params: ['b'] }]);
+    expect(results).to.deep.equal([['a'], ['b']]);
+    expect(rpc.stats()).to.include({ rpcCalls: 3, httpRequests: 2, retries: 1 });
+  });
+
+  it('never retries deterministic errors and returns them per call', async function () {
+    const rpc = client();
+    const outcomes = await rpc.batch([
+      { method: 'echo', params: [1] },
+      { method: 'fail_-32602_invalid params', params: [] },
+      { method: 'fail_3_execution reverted', params: [] },
+    ]);
+    expect(outcomes[0]).to.deep.equal({ ok: true, result: [1] });
+    expect(outcomes[1]!.ok).to.equal(false);
+    expect(rpc.stats()).to.include({ httpRequests: 1, retries: 0 });
+    let error: unknown;
+    try {
+      await rpc.request('fail_3_execution reverted');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(RpcResponseError);
+    expect((error as RpcResponseError).rpcCode).to.equal(3);
+    expect(rpc.stats().retries).to.equal(0);
+  });
+
+  it('classifies provider messages', function () {
+    expect(isRateLimited({ code: -32005, message: 'rate limit exceeded' })).to.equal(true);
+    expect(isRateLimited({ code: -32016, message: 'over capacity' })).to.equal(true);
+    expect(isRateLimited({ code: -32000, message: 'Too Many Requests' })).to.equal(true);
+    expect(isRateLimited({ code: -32005, message: 'query returned more than 10000 results' })).to.equal(false);
+    expect(isRangeRefusal({ code: -32005, message: 'query returned more than 10000 results' })).to.equal(true);
+    expect(isRangeRefusal({ code: -32600, message: 'eth_getLogs block range is too wide' })).to.equal(true);
+    expect(isRangeRefusal({ code: -32602, message: 'Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range' })).to.equal(true);
+    expect(isRangeRefusal({ code: -32005, message: 'rate limit exceeded' })).to.equal(false);
+    expect(isRateLimited({ code: -32602, message: 'invalid params' })).to.equal(false);
+  });
+});
