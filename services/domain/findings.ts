@@ -1,0 +1,284 @@
+// Turns a taint result into what an analyst acts on: endpoints at services, exposure per
+// entity, holdings still sitting at unattributed wallets, what was not followed and why,
+// and a per-asset account of where every seeded unit went. Pure.
+import type { DepositEvidence } from './deposit-heuristic';
+import type { HopResult } from './hops';
+import type {
+  ReportAccounting, ReportEndpoint, ReportExposure, ReportHolding, ReportHop, ReportStopped,
+} from './report';
+import { transferId, type Address, type Asset, type Label, type Transfer } from './types';
+
+/** What the tracer decided about an address that received taint. */
+export type NodeState =
+  | 'source' | 'crawled' | 'stop' | 'deposit' | 'service-like' | 'max-hops' | 'min-amount' | 'address-limit';
+
+export interface NodeInfo {
+  state: NodeState;
+  /** The resolved label, if any (stop or not). */
+  label?: Label;
+  deposit?: DepositEvidence;
+}
+
+export interface AccountView {
+  address: Address;
+  asset: Asset;
+  taintedIn: bigint;
+  taintedOut: bigint;
+  taintedHeld: bigint;
+}
+
+/** The part of the taint engine's result that findings read. */
+export interface TaintView {
+  tainted: Map<string, bigint>;
+  parents: Map<string, string[]>;
+  accounts: Map<string, AccountView>;
+  sinks: Map<Asset, bigint>;
+  gaps: { address: Address; asset: Asset }[];
+}
+
+export interface AssetInfo {
+  symbol?: string;
+  decimals?: number;
+  issuer?: string;
+}
+
+export interface FindingsInput {
+  transfers: ReadonlyMap<string, Transfer>;
+  taint: TaintView;
+  hops: HopResult;
+  nodes: ReadonlyMap<Address, NodeInfo>;
+  sources: ReadonlySet<Address>;
+  seedTransfers: ReadonlySet<string>;
+  assetInfo: (asset: Asset) => AssetInfo;
+  maxPathsPerEndpoint?: number;
+}
+
+export interface Findings {
+  endpoints: ReportEndpoint[];
+  exposure: ReportExposure[];
+  holdings: ReportHolding[];
+  stopped: ReportStopped[];
+  hops: ReportHop[];
+  accounting: ReportAccounting[];
+}
+
+const STOPPED_STATES = new Set<NodeState>(['service-like', 'max-hops', 'min-amount', 'address-limit']);
+
+export function buildFindings(input: FindingsInput): Findings {
+  const inflows = taintedInflowsByAccount(input);
+  const endpoints: ReportEndpoint[] = [];
+  const holdings: ReportHolding[] = [];
+  const stopped: ReportStopped[] = [];
+
+  for (const account of sortedAccounts(input.taint.accounts)) {
+    const node = input.nodes.get(account.address);
+    const hops = input.hops.accountHop.get(key(account.address, account.asset)) ?? input.hops.addressHop.get(account.address) ?? 0;
+    const arrivals = inflows.get(key(account.address, account.asset)) ?? [];
+    const info = input.assetInfo(account.asset);
+    if (node?.state === 'stop' || node?.state === 'deposit') {
+      if (account.taintedIn === 0n) continue;
+      const deposit = node.state === 'deposit' ? node.deposit : undefined;
+      endpoints.push(definedOnly({
+        address: account.address,
+        entity: deposit?.entity ?? node.label?.entity ?? 'unknown',
+        category: deposit?.category ?? node.label?.category ?? 'other',
+        attribution: deposit ? 'deposit-heuristic' as const : 'label' as const,
+        asset: account.asset,
+        amount: account.taintedIn.toString(),
+        hops,
+        paths: pathsTo(input, arrivals, input.maxPathsPerEndpoint ?? 3),
+        sweptTo: deposit?.hotWallets,
+        confidence: node.label?.confidence,
+        symbol: info.symbol,
+        decimals: info.decimals,
+        firstSeen: arrivals.length ? Math.min(...arrivals.map((t) => t.timestamp)) : undefined,
+        lastSeen: arrivals.length ? Math.max(...arrivals.map((t) => t.timestamp)) : undefined,
+      }));
+    } else if (node && STOPPED_STATES.has(node.state)) {
+      if (account.taintedIn === 0n) continue;
+      stopped.push({ address: account.address, asset: account.asset, amount: account.taintedIn.toString(), hops, reason: node.state as ReportStopped['reason'] });
+    } else if (account.taintedHeld > 0n) {
+      const labels = node?.label ? [{ entity: node.label.entity, category: node.label.category }] : undefined;
+      holdings.push(definedOnly({
+        address: account.address, asset: account.asset, amount: account.taintedHeld.toString(), hops, labels,
+        symbol: info.symbol, decimals: info.decimals, issuer: info.issuer,
+        lastSeen: arrivals.length ? Math.max(...arrivals.map((t) => t.timestamp)) : undefined,
+      }));
+    }
+  }
+
+  const accounting = accountFor(input, endpoints, holdings, stopped);
+  const seeded = new Map(accounting.map((a) => [a.asset, BigInt(a.seeded)]));
+  endpoints.sort((a, b) => cmpBig(BigInt(b.amount), BigInt(a.amount)) || a.hops - b.hops || cmp(a.address, b.address) || cmp(a.asset, b.asset));
+  holdings.sort((a, b) => cmpBig(BigInt(b.amount), BigInt(a.amount)) || cmp(a.address, b.address) || cmp(a.asset, b.asset));
+  stopped.sort((a, b) => cmpBig(BigInt(b.amount), BigInt(a.amount)) || cmp(a.address, b.address) || cmp(a.asset, b.asset));
+  return {
+    endpoints,
+    exposure: exposureOf(endpoints, seeded),
+    holdings,
+    stopped,
+    hops: perHop(input),
+    accounting,
+  };
+}
+
+function exposureOf(endpoints: ReportEndpoint[], seeded: Map<Asset, bigint>): ReportExposure[] {
+  const groups = new Map<string, ReportExposure & { total: bigint }>();
+  for (const e of endpoints) {
+    const k = `${e.entity}\u0000${e.category}\u0000${e.asset}`;
+    const g = groups.get(k) ?? { entity: e.entity, category: e.category, asset: e.asset, amount: '0', share: 0, total: 0n };
+    g.total += BigInt(e.amount);
+    groups.set(k, g);
+  }
+  return [...groups.values()]
+    .map(({ total, ...g }) => ({ ...g, amount: total.toString(), share: ratio(total, seeded.get(g.asset) ?? 0n) }))
+    .sort((a, b) => cmpBig(BigInt(b.amount), BigInt(a.amount)) || cmp(a.entity, b.entity) || cmp(a.asset, b.asset));
+}
+
+function accountFor(input: FindingsInput, endpoints: ReportEndpoint[], holdings: ReportHolding[], stopped: ReportStopped[]): ReportAccounting[] {
+  const rows = new Map<Asset, { seeded: bigint; endpoints: bigint; holdings: bigint; stopped: bigint; fees: bigint; gaps: number }>();
+  const row = (asset: Asset) => {
+    let r = rows.get(asset);
+    if (!r) rows.set(asset, (r = { seeded: 0n, endpoints: 0n, holdings: 0n, stopped: 0n, fees: 0n, gaps: 0 }));
+    return r;
+  };
+  for (const account of input.taint.accounts.values()) {
+    if (input.sources.has(account.address)) row(account.asset).seeded += account.taintedIn;
+  }
+  for (const id of input.seedTransfers) {
+    const t = input.transfers.get(id);
+    if (t && !(t.to !== null && input.sources.has(t.to)) && !input.sources.has(t.from)) row(t.asset).seeded += t.amount;
+  }
+  for (const e of endpoints) row(e.asset).endpoints += BigInt(e.amount);
+  for (const h of holdings) row(h.asset).holdings += BigInt(h.amount);
+  for (const s of stopped) row(s.asset).stopped += BigInt(s.amount);
+  for (const [asset, fees] of input.taint.sinks) if (fees > 0n) row(asset).fees += fees;
+  for (const gap of input.taint.gaps) if (rows.has(gap.asset)) row(gap.asset).gaps += 1;
+  return [...rows.entries()]
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([asset, r]) => ({
+      asset, seeded: r.seeded.toString(), endpoints: r.endpoints.toString(), holdings: r.holdings.toString(),
+      stopped: r.stopped.toString(), fees: r.fees.toString(), balanceGaps: r.gaps,
+    }));
+}
+
+/**
+ * Per hop, how much tainted value arrived and how much of it went on to exchanges. What a
+ * wallet passes on is assumed to carry its inflows' exchange exposure in proportion
+ * (the haircut view), solved by iterating to a fixed point because wallets can form cycles.
+ */
+function perHop(input: FindingsInput): ReportHop[] {
+  const exchangeBound = (address: Address) => {
+    const node = input.nodes.get(address);
+    return node?.state === 'deposit' || (node?.state === 'stop' && node.label?.category === 'exchange');
+  };
+  const outflows = new Map<string, Transfer[]>();
+  for (const [id, amount] of input.taint.tainted) {
+    const t = input.transfers.get(id);
+    if (!t || amount === 0n) continue;
+    const k = key(t.from, t.asset);
+    outflows.set(k, [...(outflows.get(k) ?? []), t]);
+  }
+  const toExchanges = new Map<string, bigint>();
+  for (let round = 0; round < 50; round++) {
+    let changed = false;
+    for (const account of input.taint.accounts.values()) {
+      const k = key(account.address, account.asset);
+      let value: bigint;
+      if (exchangeBound(account.address)) value = account.taintedIn;
+      else {
+        value = 0n;
+        for (const t of outflows.get(k) ?? []) {
+          const tainted = input.taint.tainted.get(transferId(t)) ?? 0n;
+          if (t.to === null) continue;
+          const next = input.taint.accounts.get(key(t.to, t.asset));
+          if (!next || next.taintedIn === 0n) continue;
+          value += (tainted * (toExchanges.get(key(t.to, t.asset)) ?? 0n)) / next.taintedIn;
+        }
+        const through = account.taintedIn;
+        if (value > through) value = through;
+      }
+      if (value !== (toExchanges.get(k) ?? 0n)) {
+        toExchanges.set(k, value);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  const groups = new Map<string, ReportHop & { addressSet: Set<Address>; taintedSum: bigint; exchSum: bigint }>();
+  for (const account of input.taint.accounts.values()) {
+    if (account.taintedIn === 0n) continue;
+    const hop = input.hops.accountHop.get(key(account.address, account.asset)) ?? input.hops.addressHop.get(account.address);
+    if (hop === undefined) continue;
+    const k = `${hop}\u0000${account.asset}`;
+    const g = groups.get(k) ?? { hop, asset: account.asset, addresses: 0, tainted: '0', toExchanges: '0', addressSet: new Set(), taintedSum: 0n, exchSum: 0n };
+    g.addressSet.add(account.address);
+    g.taintedSum += account.taintedIn;
+    g.exchSum += toExchanges.get(key(account.address, account.asset)) ?? 0n;
+    groups.set(k, g);
+  }
+  return [...groups.values()]
+    .sort((a, b) => a.hop - b.hop || cmp(a.asset, b.asset))
+    .map((g) => ({ hop: g.hop, addresses: g.addressSet.size, asset: g.asset, tainted: g.taintedSum.toString(), toExchanges: g.exchSum.toString() }));
+}
+
+function taintedInflowsByAccount(input: FindingsInput): Map<string, Transfer[]> {
+  const byAccount = new Map<string, Transfer[]>();
+  for (const [id, amount] of input.taint.tainted) {
+    const t = input.transfers.get(id);
+    if (!t || t.to === null || amount === 0n) continue;
+    const k = key(t.to, t.asset);
+    byAccount.set(k, [...(byAccount.get(k) ?? []), t]);
+  }
+  return byAccount;
+}
+
+/** Transaction-hash paths from a seed transaction to the arrivals carrying the most taint. */
+function pathsTo(input: FindingsInput, arrivals: Transfer[], max: number): string[][] {
+  const tainted = (t: Transfer) => input.taint.tainted.get(transferId(t)) ?? 0n;
+  const chosen = [...arrivals].sort((a, b) => cmpBig(tainted(b), tainted(a)) || cmp(transferId(a), transferId(b))).slice(0, max);
+  const paths: string[][] = [];
+  const seen = new Set<string>();
+  for (const arrival of chosen) {
+    const hashes: string[] = [];
+    const visited = new Set<string>();
+    for (let id: string | undefined = transferId(arrival); id && !visited.has(id); id = input.taint.parents.get(id)?.[0]) {
+      visited.add(id);
+      const t = input.transfers.get(id);
+      if (!t) break;
+      if (hashes[0] !== t.txHash) hashes.unshift(t.txHash);
+    }
+    const k = hashes.join(',');
+    if (!seen.has(k)) {
+      seen.add(k);
+      paths.push(hashes);
+    }
+  }
+  return paths;
+}
+
+function sortedAccounts(accounts: Map<string, AccountView>): AccountView[] {
+  return [...accounts.values()].sort((a, b) => cmp(a.address, b.address) || cmp(a.asset, b.asset));
+}
+
+/** Share with six decimals, computed exactly in bigint. */
+function ratio(part: bigint, whole: bigint): number {
+  if (whole === 0n) return 0;
+  return Number((part * 1_000_000n) / whole) / 1_000_000;
+}
+
+function key(address: Address, asset: Asset): string {
+  return `${address}|${asset}`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function cmpBig(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

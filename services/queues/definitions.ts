@@ -1,0 +1,61 @@
+// Queue names, job payloads and job options in one module (BullMQ and the in-process
+// runner both read them from here).
+
+export const QUEUE_NAMES = ['trace'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface TraceHopJob {
+  caseId: string;
+  runId: string;
+  hop: number;
+}
+export interface TraceFinalizeJob {
+  caseId: string;
+  runId: string;
+}
+
+export interface JobPayloads {
+  'trace-hop': TraceHopJob;
+  'trace-finalize': TraceFinalizeJob;
+}
+export type JobName = keyof JobPayloads;
+
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  'trace-hop': 'trace',
+  'trace-finalize': 'trace',
+};
+
+export interface JobSpec<N extends JobName = JobName> {
+  name: N;
+  data: JobPayloads[N];
+  /** Deterministic: adding the same job twice is a no-op, so a step that runs twice enqueues its successor once. */
+  jobId: string;
+}
+
+export const JOB_ATTEMPTS = 6;
+export const JOB_BACKOFF_MS = 1_000;
+
+export function hopJob(data: TraceHopJob): JobSpec<'trace-hop'> {
+  return { name: 'trace-hop', data, jobId: `run-${data.runId}-hop-${data.hop}` };
+}
+
+export function finalizeJob(data: TraceFinalizeJob): JobSpec<'trace-finalize'> {
+  return { name: 'trace-finalize', data, jobId: `run-${data.runId}-final` };
+}
+
+export interface JobContext<N extends JobName = JobName> {
+  name: N;
+  data: JobPayloads[N];
+  id: string;
+  /** 1 for the first try. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** A processor: a plain async function BullMQ and the in-process runner both call. */
+export type Processor = (job: JobContext) => Promise<void>;
+
+/** What use cases need from a queue: add a job (idempotently by jobId). */
+export interface JobQueue {
+  add(spec: JobSpec): Promise<void>;
+}

@@ -1,0 +1,45 @@
+// The in-process runner used when REDIS_URL is unset: the same processors, the same job
+// ids and retry rules as BullMQ, run one at a time in this process.
+import { shouldRetry } from '../errors';
+import { JOB_ATTEMPTS, JOB_BACKOFF_MS, type JobContext, type JobQueue, type JobSpec, type Processor } from './definitions';
+
+export interface InlineQueue extends JobQueue {
+  /** Run queued jobs (and those they add) until none are left. Resolves when idle. */
+  drain(processor: Processor): Promise<void>;
+  readonly pending: number;
+}
+
+export function createInlineQueue(options: { backoffMs?: number; attempts?: number } = {}): InlineQueue {
+  const queue: JobSpec[] = [];
+  const seen = new Set<string>();
+  const backoffMs = options.backoffMs ?? JOB_BACKOFF_MS;
+  const attempts = options.attempts ?? JOB_ATTEMPTS;
+  return {
+    get pending() {
+      return queue.length;
+    },
+    async add(spec) {
+      if (seen.has(spec.jobId)) return;
+      seen.add(spec.jobId);
+      queue.push(spec);
+    },
+    async drain(processor) {
+      for (let spec = queue.shift(); spec; spec = queue.shift()) {
+        for (let attempt = 1; ; attempt++) {
+          const job: JobContext = { name: spec.name, data: spec.data, id: spec.jobId, attempt, maxAttempts: attempts };
+          try {
+            await processor(job);
+            break;
+          } catch (error) {
+            if (attempt >= attempts || !shouldRetry(error)) throw error;
+            await sleep(backoffMs * 2 ** (attempt - 1));
+          }
+        }
+      }
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,181 @@
+// Everything one trace run knows at a point in time, assembled from the store, and the
+// taint over it. Each hop step and the final report start here, so a step that runs twice
+// (a retried or stalled job) computes the same thing from the same rows.
+import type { ChainSource } from '../chains/source';
+import { computeHops, type HopResult } from '../domain/hops';
+import { propagateTaint, type LedgerSpec, type TaintResult } from '../domain/taint';
+import { transferId, type Address, type Asset, type TaintModel, type Transfer } from '../domain/types';
+import { balanceKey, createChainData, type ChainData, type OpeningQuery } from './chain-data';
+import type { TraceDeps } from './deps';
+
+/** How the tracer treats an address of a run. Only `source` and `crawled` pass taint on. */
+export type AddressState =
+  | 'source' | 'crawled' | 'stop' | 'deposit' | 'service-like' | 'max-hops' | 'min-amount' | 'address-limit';
+
+export const LEDGER_STATES: ReadonlySet<AddressState> = new Set(['source', 'crawled']);
+export const FINAL_STATES: ReadonlySet<AddressState> = new Set(['source', 'crawled', 'stop', 'deposit', 'service-like']);
+
+export interface RunAddress {
+  address: Address;
+  hop: number;
+  fromBlock: number;
+  state: AddressState;
+}
+
+export interface CaseScope {
+  chain: string;
+  model: TaintModel;
+  fromBlock: number;
+  toBlock: number;
+  assets: Asset[] | null;
+  seedTransferIds: Set<string>;
+}
+
+export interface CaseGraph {
+  transfers: Map<string, Transfer>;
+  taint: TaintResult;
+  hops: HopResult;
+  sources: Set<Address>;
+}
+
+const MAX_CONVERGENCE_ROUNDS = 8;
+
+/**
+ * Compute taint over the stored graph. Before trusting it, make sure every ledger has its
+ * opening balance for each asset it handles tainted value in, and that no tainted inflow
+ * arrived before a ledger's window: fix what is missing and compute again.
+ */
+export async function computeCaseGraph(
+  deps: TraceDeps,
+  source: ChainSource,
+  scope: CaseScope,
+  addresses: Map<Address, RunAddress>,
+): Promise<{ graph: CaseGraph; widened: RunAddress[] }> {
+  const chainData = createChainData(deps.store, source);
+  const widened = new Map<Address, RunAddress>();
+  const wanted = new Map<string, OpeningQuery>();
+  for (let round = 0; ; round++) {
+    const ledgers = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
+    const transfers = await loadTransfers(deps, chainData, scope, ledgers);
+    const sources = new Set(ledgers.filter((a) => a.state === 'source').map((a) => a.address));
+    for (const q of neededOpenings(ledgers, transfers, sources, source.nativeAsset, scope.seedTransferIds, null)) wanted.set(balanceKey(q), q);
+    const balances = await chainData.balances([...wanted.values()]);
+    const taint = propagateTaint({
+      model: scope.model,
+      transfers: [...transfers.values()],
+      ledgers: ledgerSpecs(ledgers, balances, sources),
+      seedTransfers: scope.seedTransferIds,
+      stops: new Set([...addresses.values()].filter((a) => !LEDGER_STATES.has(a.state)).map((a) => a.address)),
+    });
+    // Openings of assets that turned out tainted, and windows opened too late: fix, then again.
+    let missing = 0;
+    for (const q of neededOpenings(ledgers, transfers, sources, source.nativeAsset, scope.seedTransferIds, taint)) {
+      if (!wanted.has(balanceKey(q))) missing++;
+      wanted.set(balanceKey(q), q);
+    }
+    const late = lateWindows(taint, addresses, transfers);
+    if ((missing === 0 && late.length === 0) || round >= MAX_CONVERGENCE_ROUNDS) {
+      const tainted = [...taint.tainted.keys()].map((id) => transfers.get(id)).filter((t): t is Transfer => !!t);
+      const hops = computeHops({ transfers: tainted, seedTransfers: scope.seedTransferIds, sources });
+      return { graph: { transfers, taint, hops, sources }, widened: [...widened.values()] };
+    }
+    if (late.length) {
+      await chainData.ensureHistory(late, scope.toBlock);
+      for (const w of late) {
+        addresses.set(w.address, w);
+        widened.set(w.address, w);
+      }
+    }
+  }
+}
+
+async function loadTransfers(deps: TraceDeps, chainData: ChainData, scope: CaseScope, ledgers: RunAddress[]): Promise<Map<string, Transfer>> {
+  const fromBlock = Math.min(scope.fromBlock, ...ledgers.map((l) => l.fromBlock));
+  const list = ledgers.length
+    ? await chainData.transfersOf(ledgers.map((l) => l.address), { fromBlock, toBlock: scope.toBlock })
+    : [];
+  const seedTxs = new Set([...scope.seedTransferIds].map((id) => id.split('#')[0]!));
+  for (const txHash of seedTxs) list.push(...(await deps.store.chainData.transfersOfTx(scope.chain, txHash)));
+  const byId = new Map<string, Transfer>();
+  for (const t of list) {
+    if (t.blockNumber > scope.toBlock) continue;
+    if (scope.assets && !scope.assets.includes(t.asset)) continue;
+    byId.set(transferId(t), t);
+  }
+  return byId;
+}
+
+/**
+ * Opening balances a ledger needs: a source's every asset (all it held was the
+ * fraudster's); for a crawled wallet, each asset it may have received taint in — anything
+ * that came from another ledger or a seed transfer — and, once taint is known, each asset
+ * it did receive taint in. Clean assets cannot carry taint and cost no balance look-up.
+ */
+function neededOpenings(
+  ledgers: RunAddress[], transfers: Map<string, Transfer>, sources: Set<Address>, nativeAsset: Asset,
+  seedTransfers: ReadonlySet<string>, taint: TaintResult | null,
+): OpeningQuery[] {
+  const ledgerSet = new Set(ledgers.map((l) => l.address));
+  const assetsOf = new Map<Address, Set<Asset>>();
+  const add = (address: Address, asset: Asset) => {
+    const set = assetsOf.get(address) ?? new Set<Asset>();
+    set.add(asset);
+    assetsOf.set(address, set);
+  };
+  for (const s of sources) add(s, nativeAsset);
+  for (const [id, t] of transfers) {
+    if (sources.has(t.from)) add(t.from, t.asset);
+    if (t.to && sources.has(t.to)) add(t.to, t.asset);
+    if (t.to && ledgerSet.has(t.to) && (ledgerSet.has(t.from) || seedTransfers.has(id))) add(t.to, t.asset);
+  }
+  if (taint) {
+    for (const account of taint.accounts.values()) {
+      if (account.taintedIn > 0n && ledgerSet.has(account.address)) add(account.address, account.asset);
+    }
+  }
+  const queries: OpeningQuery[] = [];
+  for (const ledger of ledgers) {
+    for (const asset of assetsOf.get(ledger.address) ?? []) {
+      queries.push({ address: ledger.address, asset, blockNumber: openingBlock(ledger.fromBlock) });
+    }
+  }
+  return queries;
+}
+
+/** The balance before `fromBlock`: the end of the previous block (genesis for block 0). */
+export function openingBlock(fromBlock: number): number {
+  return Math.max(0, fromBlock - 1);
+}
+
+function ledgerSpecs(ledgers: RunAddress[], balances: Map<string, bigint>, sources: Set<Address>): Map<Address, LedgerSpec> {
+  const specs = new Map<Address, LedgerSpec>();
+  const byAddress = new Map<Address, Map<Asset, bigint>>();
+  const ledgerOf = new Map(ledgers.map((l) => [l.address, l]));
+  for (const [k, amount] of balances) {
+    const [address, asset, block] = k.split('|') as [Address, Asset, string];
+    const ledger = ledgerOf.get(address);
+    if (!ledger || Number(block) !== openingBlock(ledger.fromBlock)) continue;
+    const opening = byAddress.get(address) ?? new Map<Asset, bigint>();
+    opening.set(asset, amount);
+    byAddress.set(address, opening);
+  }
+  for (const ledger of ledgers) {
+    specs.set(ledger.address, { fromBlock: ledger.fromBlock, opening: byAddress.get(ledger.address) ?? new Map(), source: sources.has(ledger.address) });
+  }
+  return specs;
+}
+
+function lateWindows(taint: TaintResult, addresses: Map<Address, RunAddress>, transfers: Map<string, Transfer>): RunAddress[] {
+  const earliest = new Map<Address, number>();
+  for (const late of taint.lateInflows) {
+    const t = transfers.get(late.transferId);
+    if (!t) continue;
+    earliest.set(late.address, Math.min(earliest.get(late.address) ?? Infinity, t.blockNumber));
+  }
+  const widened: RunAddress[] = [];
+  for (const [address, block] of earliest) {
+    const current = addresses.get(address);
+    if (current && block < current.fromBlock) widened.push({ ...current, fromBlock: block });
+  }
+  return widened;
+}

@@ -1,0 +1,113 @@
+// Validation of a new case, shared by the API and the CLI. Malformed input (wrong types,
+// missing fields) is a BadRequestError; well-formed but invalid input (a bad checksum, an
+// unknown chain, a negative amount) is an InvalidInputError. Nothing is written before this passes.
+import { chainConfig, type Config } from '../../config';
+import { BadRequestError, InvalidInputError } from '../errors';
+import { TAINT_MODELS, type Asset, type Seed, type TaintModel } from '../domain/types';
+
+export interface CaseInput {
+  title: string;
+  reference: string | null;
+  chain: string;
+  seeds: Seed[];
+  fromBlock: number | null;
+  toBlock: number | null;
+  model: TaintModel;
+  maxHops: number;
+  assets: Asset[] | null;
+  minAmount: bigint | null;
+}
+
+export type AddressNormalizer = (chain: string, address: string) => string;
+
+const MAX_BLOCK = 2 ** 48;
+
+export function validateCaseInput(config: Config, normalize: AddressNormalizer, raw: unknown): CaseInput {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new BadRequestError('expected a JSON object');
+  const body = raw as Record<string, unknown>;
+  const title = str(body.title, 'title', 1, 200);
+  const reference = body.reference === undefined || body.reference === null ? null : str(body.reference, 'reference', 1, 200);
+  const chainName = str(body.chain, 'chain', 1, 32);
+  const chain = chainConfig(config, chainName);
+  if (!Array.isArray(body.seeds)) throw new BadRequestError('seeds must be an array');
+  if (body.seeds.length === 0) throw new InvalidInputError('at least one seed is required');
+  if (body.seeds.length > config.api.maxSeeds) throw new InvalidInputError(`at most ${config.api.maxSeeds} seeds per case`);
+  const seeds = body.seeds.map((s, i) => seedOf(s, i, chain.kind, (a) => normalize(chainName, a)));
+  const fromBlock = optInt(body.fromBlock, 'fromBlock', 0, MAX_BLOCK);
+  const toBlock = optInt(body.toBlock, 'toBlock', 0, MAX_BLOCK);
+  if (fromBlock !== null && toBlock !== null && fromBlock > toBlock) throw new InvalidInputError('fromBlock must not be after toBlock');
+  const model = body.model === undefined || body.model === null ? config.tracing.defaultModel : oneOf(body.model, TAINT_MODELS, 'model');
+  const maxHops = optInt(body.maxHops, 'maxHops', 1, config.tracing.maxHopsLimit) ?? config.tracing.defaultMaxHops;
+  let assets: Asset[] | null = null;
+  if (body.assets !== undefined && body.assets !== null) {
+    if (!Array.isArray(body.assets)) throw new BadRequestError('assets must be an array');
+    if (body.assets.length > 100) throw new InvalidInputError('at most 100 assets');
+    assets = [...new Set(body.assets.map((a, i) => {
+      const asset = str(a, `assets[${i}]`, 1, 100);
+      return asset.toUpperCase() === chain.nativeAsset ? chain.nativeAsset : normalize(chainName, asset);
+    }))];
+  }
+  const minAmount = body.minAmount === undefined || body.minAmount === null ? null : amountOf(body.minAmount, 'minAmount');
+  return { title, reference, chain: chainName, seeds, fromBlock, toBlock, model, maxHops, assets, minAmount };
+}
+
+/** `address`, `txhash` or `txhash:index`, as the CLI takes seeds. */
+export function parseSeedArg(arg: string): Record<string, unknown> {
+  const [head, index, ...rest] = arg.split(':');
+  if (rest.length) throw new InvalidInputError(`seed "${arg}" is not an address, a txhash or txhash:index`);
+  if (index !== undefined) {
+    if (!/^\d+$/.test(index)) throw new InvalidInputError(`seed "${arg}": the index after ':' must be a whole number`);
+    return { txHash: head, index: Number(index) };
+  }
+  const bare = (head ?? '').replace(/^0x/i, '');
+  return /^[0-9a-fA-F]{64}$/.test(bare) ? { txHash: head } : { address: head };
+}
+
+function seedOf(raw: unknown, i: number, kind: 'evm' | 'bitcoin', normalize: (a: string) => string): Seed {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new BadRequestError(`seeds[${i}] must be an object`);
+  const seed = raw as Record<string, unknown>;
+  if (seed.address !== undefined) {
+    if (seed.txHash !== undefined) throw new BadRequestError(`seeds[${i}] has both address and txHash`);
+    return { address: normalize(str(seed.address, `seeds[${i}].address`, 1, 100)) };
+  }
+  if (seed.txHash === undefined) throw new BadRequestError(`seeds[${i}] needs an address or a txHash`);
+  const hash = str(seed.txHash, `seeds[${i}].txHash`, 1, 100);
+  const pattern = kind === 'evm' ? /^0x[0-9a-fA-F]{64}$/ : /^[0-9a-fA-F]{64}$/;
+  if (!pattern.test(hash)) throw new InvalidInputError(`seeds[${i}].txHash is not a ${kind === 'evm' ? '0x-prefixed 32-byte' : '32-byte hex'} transaction hash`);
+  const index = optInt(seed.index, `seeds[${i}].index`, 0, 1_000_000);
+  return index === null ? { txHash: hash.toLowerCase() } : { txHash: hash.toLowerCase(), index };
+}
+
+function str(value: unknown, what: string, min: number, max: number): string {
+  if (typeof value !== 'string') throw new BadRequestError(`${what} must be a string`);
+  const trimmed = value.trim();
+  if (trimmed.length < min || trimmed.length > max) throw new InvalidInputError(`${what} must be ${min} to ${max} characters`);
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new InvalidInputError(`${what} must not contain control characters`);
+  return trimmed;
+}
+
+function optInt(value: unknown, what: string, min: number, max: number): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new BadRequestError(`${what} must be a whole number`);
+  if (value < min || value > max) throw new InvalidInputError(`${what} must be between ${min} and ${max}`);
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
+  if (typeof value !== 'string') throw new BadRequestError(`${what} must be a string`);
+  if (!(allowed as readonly string[]).includes(value)) throw new InvalidInputError(`${what} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** Base units as a decimal string (or a safe integer), never negative, at most 78 digits. */
+export function amountOf(value: unknown, what: string): bigint {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new InvalidInputError(`${what} must be a whole number of base units (pass large amounts as a string)`);
+    value = String(value);
+  }
+  if (typeof value !== 'string') throw new BadRequestError(`${what} must be a string of base units`);
+  if (!/^-?\d{1,78}$/.test(value)) throw new InvalidInputError(`${what} must be a whole number of base units, at most 78 digits`);
+  const amount = BigInt(value);
+  if (amount < 0n) throw new InvalidInputError(`${what} must not be negative`);
+  return amount;
+}

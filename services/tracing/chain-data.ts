@@ -1,0 +1,85 @@
+// Chain data through the shared cache: what an earlier case (or hop) already fetched is
+// read from Postgres; only the missing block ranges go to the chain, many addresses per call.
+import type { ChainSource } from '../chains/source';
+import type { Address, Asset, BlockRange, Transfer } from '../domain/types';
+import type { Store } from '../store';
+
+export interface HistoryWindow {
+  address: Address;
+  fromBlock: number;
+}
+
+export interface OpeningQuery {
+  address: Address;
+  asset: Asset;
+  /** Balance at the end of this block. */
+  blockNumber: number;
+}
+
+export interface ChainData {
+  /** Make sure every transfer of each address from its fromBlock to toBlock is stored. */
+  ensureHistory(windows: HistoryWindow[], toBlock: number): Promise<{ fetchedTransfers: number; calls: number }>;
+  transfersOf(addresses: Address[], range: BlockRange): Promise<Transfer[]>;
+  balances(queries: OpeningQuery[]): Promise<Map<string, bigint>>;
+}
+
+export function balanceKey(q: OpeningQuery): string {
+  return `${q.address}|${q.asset}|${q.blockNumber}`;
+}
+
+export function createChainData(store: Store, source: ChainSource): ChainData {
+  const chain = source.chain;
+  return {
+    async ensureHistory(windows, toBlock) {
+      const byFrom = groupBy(windows.filter((w) => w.fromBlock <= toBlock), (w) => w.fromBlock);
+      // Addresses with identical gaps share one query to the chain.
+      const gaps = new Map<string, { range: BlockRange; addresses: Address[] }>();
+      for (const [fromBlock, group] of byFrom) {
+        const missing = await store.chainData.missingRanges(chain, group.map((w) => w.address), { fromBlock, toBlock });
+        for (const [address, ranges] of missing) {
+          for (const range of ranges) {
+            const k = `${range.fromBlock}-${range.toBlock}`;
+            const gap = gaps.get(k) ?? { range, addresses: [] };
+            gap.addresses.push(address);
+            gaps.set(k, gap);
+          }
+        }
+      }
+      let fetchedTransfers = 0;
+      for (const { range, addresses } of gaps.values()) {
+        const transfers = await source.transfers({ addresses, direction: 'both', ...range });
+        await store.chainData.insertTransfers(transfers);
+        await store.chainData.markScanned(chain, addresses, range);
+        fetchedTransfers += transfers.length;
+      }
+      return { fetchedTransfers, calls: gaps.size };
+    },
+
+    transfersOf(addresses, range) {
+      return store.chainData.transfersOf(chain, addresses, range, 'both');
+    },
+
+    async balances(queries) {
+      const result = await store.chainData.getBalances(chain, queries);
+      const missing = queries.filter((q) => !result.has(balanceKey(q)));
+      for (const [blockNumber, group] of groupBy(missing, (q) => q.blockNumber)) {
+        const amounts = await source.balances(group.map(({ address, asset }) => ({ address, asset })), blockNumber);
+        const rows = group.map((q, i) => ({ ...q, amount: amounts[i]! }));
+        await store.chainData.putBalances(chain, rows);
+        for (const row of rows) result.set(balanceKey(row), row.amount);
+      }
+      return result;
+    },
+  };
+}
+
+function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,83 @@
+// Decisions about the addresses tainted value reached: follow them, or stop there and why.
+// Pure: the step feeds it what the store and the chain said.
+import { resolveLabel, isStopCategory } from '../domain/attribution';
+import { detectDepositAddress, type DepositEvidence } from '../domain/deposit-heuristic';
+import type { Address, Asset, Label, LabelCategory, Transfer } from '../domain/types';
+import type { AddressState } from './case-graph';
+
+export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+
+export interface Candidate {
+  address: Address;
+  hop: number;
+  /** Tainted value received, per asset. */
+  received: Map<Asset, bigint>;
+  firstTaintedBlock: number;
+}
+
+export interface TriageParams {
+  maxHops: number;
+  minAmount: bigint | null;
+  stopCategories: readonly LabelCategory[];
+  /** How many more addresses this case may crawl. */
+  budget: number;
+}
+
+export type Triage = { address: Address; hop: number; fromBlock: number; state: AddressState | 'crawl' };
+
+/** Before fetching anything: labels, hop limit, dust, the case's address budget. */
+export function triage(candidates: Candidate[], labels: Map<Address, Label[]>, params: TriageParams): Triage[] {
+  let budget = params.budget;
+  const sorted = [...candidates].sort((a, b) => a.hop - b.hop || (a.address < b.address ? -1 : 1));
+  return sorted.map((c) => {
+    const base = { address: c.address, hop: c.hop, fromBlock: c.firstTaintedBlock };
+    const label = resolveLabel(labels.get(c.address) ?? []);
+    if (label && isStopCategory(label.category, params.stopCategories)) return { ...base, state: 'stop' };
+    // Minting and burning both use the zero address: it is nobody's wallet.
+    if (c.address === ZERO_ADDRESS) return { ...base, state: 'service-like' };
+    if (c.hop >= params.maxHops) return { ...base, state: 'max-hops' };
+    const min = params.minAmount;
+    if (min !== null && [...c.received.values()].every((v) => v < min)) return { ...base, state: 'min-amount' };
+    if (budget <= 0) return { ...base, state: 'address-limit' };
+    budget--;
+    return { ...base, state: 'crawl' };
+  });
+}
+
+export interface HistoryVerdict {
+  state: 'crawled' | 'service-like' | 'deposit';
+  deposit?: DepositEvidence;
+  counterparties: number;
+}
+
+/** After fetching an address's history: is it a service, an exchange deposit address, or a wallet to follow? */
+export function judgeHistory(
+  address: Address,
+  history: Transfer[],
+  labelOf: (a: Address) => Label | undefined,
+  params: { serviceLikeCounterparties: number; maxDelayBlocks: number; minForwardShareBps: number },
+): HistoryVerdict {
+  const counterparties = new Set<Address>();
+  for (const t of history) {
+    if (t.from !== address) counterparties.add(t.from);
+    if (t.to !== null && t.to !== address) counterparties.add(t.to);
+  }
+  if (counterparties.size > params.serviceLikeCounterparties) return { state: 'service-like', counterparties: counterparties.size };
+  const deposit = detectDepositAddress({
+    address,
+    transfers: history,
+    labelOf,
+    params: { maxDelayBlocks: params.maxDelayBlocks, minForwardShareBps: params.minForwardShareBps },
+  });
+  if (deposit) return { state: 'deposit', deposit, counterparties: counterparties.size };
+  return { state: 'crawled', counterparties: counterparties.size };
+}
+
+export function counterpartiesOf(history: Transfer[]): Address[] {
+  const set = new Set<Address>();
+  for (const t of history) {
+    set.add(t.from);
+    if (t.to) set.add(t.to);
+  }
+  return [...set];
+}

@@ -1,0 +1,277 @@
+// One hop of a trace, and the final report. Each step reads the run's state from the
+// store, decides, writes, and queues its successor under a deterministic job id: a step
+// that runs twice (a retried or stalled job) does the same thing twice, harmlessly.
+import { chainConfig } from '../../config';
+import type { ChainSource } from '../chains/source';
+import { resolveLabel } from '../domain/attribution';
+import { buildFindings, type NodeInfo } from '../domain/findings';
+import type { TraceReport } from '../domain/report';
+import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
+import { NotFoundError } from '../errors';
+import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
+import type { CaseRow } from '../store';
+import { computeCaseGraph, LEDGER_STATES, FINAL_STATES, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
+import { createChainData } from './chain-data';
+import { counterpartiesOf, judgeHistory, triage, type Candidate } from './classify';
+import type { TraceDeps } from './deps';
+import { resolveSeeds } from './seeds';
+
+export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
+  const { kase, run } = await load(deps, job.caseId, job.runId);
+  if (run.status === 'done' || run.status === 'failed') return;
+  const source = deps.chains.get(kase.chain);
+  const before = source.stats().rpcCalls;
+  const scope = await resolveScope(deps, source, kase, job.runId);
+  const addresses = new Map((await deps.store.runs.addresses(job.runId)).map((a) => [a.address, a as RunAddress]));
+  const chainData = createChainData(deps.store, source);
+
+  if (job.hop === 0) {
+    await deps.store.runs.setStatus(job.runId, 'running');
+    await deps.store.cases.setStatus(kase.id, 'tracing', { hop: 0, addresses: 0 });
+    const seeds = await resolveSeeds(deps.store, source, kase.seeds);
+    const sources = seeds.sourceAddresses.map((address) => ({ address, hop: 0, fromBlock: scope.fromBlock, state: 'source' as const }));
+    await chainData.ensureHistory(sources, scope.toBlock);
+    await deps.store.runs.upsertAddresses(job.runId, sources);
+    for (const s of sources) addresses.set(s.address, s);
+  }
+
+  const { graph, widened } = await computeCaseGraph(deps, source, scope, addresses);
+  if (widened.length) await deps.store.runs.upsertAddresses(job.runId, widened);
+
+  const decisions = await decide(deps, source, kase, scope, graph, addresses);
+  if (decisions.length) await deps.store.runs.upsertAddresses(job.runId, decisions);
+  for (const d of decisions) addresses.set(d.address, d);
+
+  const grew = decisions.some((d) => LEDGER_STATES.has(d.state)) || widened.length > 0;
+  await deps.store.runs.addStats(job.runId, { rpcCalls: source.stats().rpcCalls - before, hops: 1 });
+  await deps.store.cases.setStatus(kase.id, 'tracing', {
+    hop: job.hop + 1,
+    addresses: addresses.size,
+    crawled: [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length,
+  });
+  await deps.queue.add(grew ? hopJob({ ...job, hop: job.hop + 1 }) : finalizeJob({ caseId: job.caseId, runId: job.runId }));
+}
+
+export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Promise<void> {
+  const { kase, run } = await load(deps, job.caseId, job.runId);
+  if (run.status === 'done' || run.status === 'failed') return;
+  const source = deps.chains.get(kase.chain);
+  const before = source.stats().rpcCalls;
+  const scope = await resolveScope(deps, source, kase, job.runId);
+  const addresses = new Map((await deps.store.runs.addresses(job.runId)).map((a) => [a.address, a as RunAddress]));
+  const { graph } = await computeCaseGraph(deps, source, scope, addresses);
+  const nodes = await nodeInfo(deps, source, kase, scope, graph, addresses);
+  const chain = chainConfig(deps.config, kase.chain);
+  const tokens = new Map(chain.tokens.map((t) => [t.address, t]));
+  const findings = buildFindings({
+    transfers: graph.transfers,
+    taint: graph.taint,
+    hops: graph.hops,
+    nodes,
+    sources: graph.sources,
+    seedTransfers: scope.seedTransferIds,
+    assetInfo: (asset: Asset) => {
+      if (asset === source.nativeAsset) return { symbol: source.nativeAsset, decimals: chain.kind === 'bitcoin' ? 8 : 18 };
+      const token = tokens.get(asset);
+      return token ? { symbol: token.symbol, decimals: token.decimals, issuer: token.issuer } : {};
+    },
+  });
+  const capabilities = await source.capabilities();
+  const runAfter = await deps.store.runs.addStats(job.runId, { rpcCalls: source.stats().rpcCalls - before });
+  const runStats = { rpcCalls: Number(runAfter.stats?.rpcCalls ?? 0), hops: Number(runAfter.stats?.hops ?? 0) };
+  const limitations = [...capabilities.notes];
+  if ([...addresses.values()].some((a) => a.state === 'address-limit')) {
+    limitations.push(`stopped widening at ${deps.config.tracing.maxAddressesPerCase} crawled addresses (TRACEHOLD_MAX_ADDRESSES)`);
+  }
+  const report: TraceReport = {
+    chain: kase.chain,
+    model: scope.model,
+    seeds: kase.seeds.map((s) => ('address' in s ? { address: s.address } : s.index === undefined ? { txHash: s.txHash } : { txHash: s.txHash, index: s.index })),
+    fromBlock: scope.fromBlock,
+    toBlock: scope.toBlock,
+    ...(runAfter.toBlockHash ? { toBlockHash: runAfter.toBlockHash } : {}),
+    ...findings,
+    limitations,
+    stats: {
+      addresses: graph.taint.accounts.size === 0 ? 0 : new Set([...graph.taint.accounts.values()].map((a) => a.address)).size,
+      transfers: graph.transfers.size,
+      rpcCalls: runStats.rpcCalls,
+      ms: Date.now() - (runAfter.startedAt ?? runAfter.createdAt).getTime(),
+      hops: runStats.hops,
+    },
+  };
+  await deps.store.runs.saveResult(job.runId, {
+    report,
+    nodes: graphNodes(graph, nodes),
+    flows: graphFlows(graph),
+    endpoints: report.endpoints.map((e) => ({ ...e, amount: BigInt(e.amount) })),
+  });
+  await deps.store.runs.finish(job.runId, 'done');
+  await deps.store.cases.setStatus(kase.id, 'traced', { hop: runStats.hops, addresses: addresses.size, done: true });
+}
+
+/** Mark a run and its case failed: the job will not be retried. */
+export async function failTrace(deps: TraceDeps, caseId: string, runId: string, error: Error): Promise<void> {
+  await deps.store.runs.finish(runId, 'failed', null, error.message);
+  await deps.store.cases.setStatus(caseId, 'failed', { error: error.message });
+}
+
+async function load(deps: TraceDeps, caseId: string, runId: string) {
+  const kase = await deps.store.cases.get(caseId);
+  const run = await deps.store.runs.get(runId);
+  if (!kase || !run || run.caseId !== caseId) throw new NotFoundError(`case ${caseId} run ${runId} not found`);
+  return { kase, run };
+}
+
+/** Block range and seeds of a run. The first step pins `toBlock` to the confirmed tip. */
+async function resolveScope(deps: TraceDeps, source: ChainSource, kase: CaseRow, runId: string): Promise<CaseScope> {
+  const seeds = await resolveSeeds(deps.store, source, kase.seeds);
+  let run = await deps.store.runs.get(runId);
+  if (run && run.toBlock === null) {
+    const tip = await source.tip();
+    const toBlock = kase.toBlock === null ? tip.number : Math.min(kase.toBlock, tip.number);
+    await deps.store.runs.pinBlock(runId, toBlock, toBlock === tip.number ? tip.hash : null);
+    run = await deps.store.runs.get(runId);
+  }
+  return {
+    chain: kase.chain,
+    model: kase.model,
+    fromBlock: kase.fromBlock ?? seeds.firstSeedBlock ?? 0,
+    toBlock: run!.toBlock!,
+    assets: kase.assets,
+    seedTransferIds: seeds.seedTransferIds,
+  };
+}
+
+async function decide(
+  deps: TraceDeps, source: ChainSource, kase: CaseRow, scope: CaseScope, graph: CaseGraph, addresses: Map<Address, RunAddress>,
+): Promise<RunAddress[]> {
+  const candidates = candidatesOf(graph, addresses);
+  if (candidates.length === 0) return [];
+  const labels = await deps.store.labels.lookup(kase.chain, candidates.map((c) => c.address));
+  const crawledSoFar = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length;
+  const triaged = triage(candidates, labels, {
+    maxHops: kase.maxHops,
+    minAmount: kase.minAmount,
+    stopCategories: deps.config.tracing.stopCategories,
+    budget: deps.config.tracing.maxAddressesPerCase - crawledSoFar,
+  });
+  const toCrawl = triaged.filter((t) => t.state === 'crawl');
+  const decided: RunAddress[] = triaged
+    .filter((t) => t.state !== 'crawl')
+    .filter((t) => addresses.get(t.address)?.state !== t.state)
+    .map((t) => ({ ...t, state: t.state as RunAddress['state'] }));
+  if (toCrawl.length === 0) return decided;
+
+  const chainData = createChainData(deps.store, source);
+  await chainData.ensureHistory(toCrawl, scope.toBlock);
+  const histories = await historiesOf(chainData, toCrawl, scope.toBlock);
+  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap(counterpartiesOf))]);
+  const params = judgeParams(deps, kase.chain);
+  for (const t of toCrawl) {
+    const verdict = judgeHistory(t.address, histories.get(t.address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? []), params);
+    decided.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: verdict.state });
+  }
+  return decided;
+}
+
+/** Addresses that received taint and have no final decision yet. */
+function candidatesOf(graph: CaseGraph, addresses: Map<Address, RunAddress>): Candidate[] {
+  const byAddress = new Map<Address, Candidate>();
+  for (const [id, amount] of graph.taint.tainted) {
+    const t = graph.transfers.get(id);
+    if (!t || t.to === null || amount === 0n) continue;
+    const known = addresses.get(t.to);
+    if (known && FINAL_STATES.has(known.state)) continue;
+    const hop = graph.hops.addressHop.get(t.to);
+    if (hop === undefined) continue;
+    const c = byAddress.get(t.to) ?? { address: t.to, hop, received: new Map<Asset, bigint>(), firstTaintedBlock: t.blockNumber };
+    c.received.set(t.asset, (c.received.get(t.asset) ?? 0n) + amount);
+    c.firstTaintedBlock = Math.min(c.firstTaintedBlock, t.blockNumber);
+    byAddress.set(t.to, c);
+  }
+  return [...byAddress.values()];
+}
+
+async function historiesOf(chainData: ReturnType<typeof createChainData>, windows: { address: Address; fromBlock: number }[], toBlock: number) {
+  const addresses = windows.map((w) => w.address);
+  const fromBlock = Math.min(...windows.map((w) => w.fromBlock));
+  const fromOf = new Map(windows.map((w) => [w.address, w.fromBlock]));
+  const histories = new Map<Address, Transfer[]>();
+  for (const t of await chainData.transfersOf(addresses, { fromBlock, toBlock })) {
+    for (const a of [t.from, t.to]) {
+      if (a === null || !fromOf.has(a) || t.blockNumber < fromOf.get(a)!) continue;
+      const list = histories.get(a) ?? [];
+      if (list[list.length - 1] !== t) list.push(t);
+      histories.set(a, list);
+    }
+  }
+  return histories;
+}
+
+function judgeParams(deps: TraceDeps, chainName: string) {
+  const chain = chainConfig(deps.config, chainName);
+  return {
+    serviceLikeCounterparties: deps.config.tracing.serviceLikeCounterparties,
+    maxDelayBlocks: Math.max(1, Math.ceil(deps.config.tracing.depositSweepWindowSeconds / chain.blockTimeSeconds)),
+    minForwardShareBps: deps.config.tracing.depositMinForwardBps,
+  };
+}
+
+/** Labels and deposit evidence for every address the report mentions. */
+async function nodeInfo(
+  deps: TraceDeps, source: ChainSource, kase: CaseRow, scope: CaseScope, graph: CaseGraph, addresses: Map<Address, RunAddress>,
+): Promise<Map<Address, NodeInfo>> {
+  const tainted = [...new Set([...graph.taint.accounts.values()].map((a) => a.address))];
+  const labels = await deps.store.labels.lookup(kase.chain, tainted);
+  const deposits = [...addresses.values()].filter((a) => a.state === 'deposit');
+  const chainData = createChainData(deps.store, source);
+  const histories = deposits.length ? await historiesOf(chainData, deposits, scope.toBlock) : new Map<Address, Transfer[]>();
+  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap(counterpartiesOf))]);
+  const params = judgeParams(deps, kase.chain);
+  const nodes = new Map<Address, NodeInfo>();
+  for (const address of tainted) {
+    const label: Label | undefined = resolveLabel(labels.get(address) ?? []);
+    const run = addresses.get(address);
+    const state = run?.state ?? 'max-hops';
+    const info: NodeInfo = { state, ...(label ? { label } : {}) };
+    if (state === 'deposit') {
+      const verdict = judgeHistory(address, histories.get(address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? []), params);
+      if (verdict.deposit) info.deposit = verdict.deposit;
+    }
+    nodes.set(address, info);
+  }
+  return nodes;
+}
+
+function graphNodes(graph: CaseGraph, nodes: Map<Address, NodeInfo>) {
+  return [...graph.taint.accounts.values()].map((a) => {
+    const node = nodes.get(a.address);
+    return {
+      address: a.address,
+      asset: a.asset,
+      hop: graph.hops.accountHop.get(`${a.address}|${a.asset}`) ?? null,
+      role: node?.state ?? 'max-hops',
+      entity: node?.deposit?.entity ?? node?.label?.entity ?? null,
+      category: node?.deposit?.category ?? node?.label?.category ?? null,
+      attribution: node?.deposit ? 'deposit-heuristic' : node?.label ? 'label' : null,
+      taintedIn: a.taintedIn,
+      taintedOut: a.taintedOut,
+      taintedHeld: a.taintedHeld,
+      toExposure: 0n,
+    };
+  });
+}
+
+function graphFlows(graph: CaseGraph) {
+  const flows = [];
+  for (const [id, tainted] of graph.taint.tainted) {
+    const t = graph.transfers.get(id);
+    if (!t) continue;
+    flows.push({
+      txHash: t.txHash, ref: t.ref, from: t.from, to: t.to, asset: t.asset, amount: t.amount, tainted,
+      hop: graph.hops.transferHop.get(transferId(t)) ?? null, blockNumber: t.blockNumber,
+    });
+  }
+  return flows;
+}
