@@ -1,0 +1,52 @@
+// The Express application: security headers, body limits, auth, routes, one error handler.
+import express, { json, type Express } from 'express';
+import { NotFoundError } from '../errors';
+import { rejectUnparsedBodies } from './guards';
+import type { TraceDeps } from '../tracing/deps';
+import { authRequired, rateLimit } from './auth';
+import { errorHandler } from './http-errors';
+import { casesRouter } from './routes/cases';
+import { labelsRouter } from './routes/labels';
+
+export interface ApiOptions {
+  /** Extra readiness checks (Redis…), beyond the database. */
+  readiness?: () => Promise<void>;
+}
+
+export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    await deps.store.db.query('select 1');
+    await options.readiness?.();
+    res.json({ ok: true });
+  });
+
+  const v1 = express.Router();
+  v1.use(rateLimit(deps.config.api.rateLimitPerMinute));
+  v1.use(authRequired(deps.store));
+  v1.use(rejectUnparsedBodies);
+  v1.use(json({ limit: deps.config.api.bodyLimitBytes, strict: true }));
+  v1.use('/cases', casesRouter(deps));
+  v1.use('/labels', labelsRouter(deps));
+  app.use('/v1', v1);
+
+  app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,74 @@
+// Service entry point: `npm start` runs API, workers and scheduler in one process;
+// `services/main.ts api|worker|migrate` runs one part. SIGTERM/SIGINT close in order:
+// stop taking requests, let workers finish or hand back their jobs, then close stores.
+import { loadConfig } from '../config';
+import { createAppContext } from './app';
+import { createApiApp } from './api/app';
+import { startServer, type RunningServer } from './api/server';
+import { bootstrapAdmin } from './auth/api-keys';
+import { createLogger } from './log';
+import { startBullWorkers, type BullWorkers } from './queues/bullmq';
+import { createTraceProcessor } from '../workers/trace-processor';
+
+export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'scheduler' = 'all') {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, { role });
+  if (!config.redisUrl && role !== 'migrate') {
+    log.warn('REDIS_URL is unset: jobs run inside the API process');
+  }
+  const ctx = await createAppContext({ config, log });
+  if (role === 'migrate') {
+    await ctx.close();
+    return async () => {};
+  }
+  if (await bootstrapAdmin(ctx.deps.store, config.bootstrapAdminKey)) log.info('bootstrap admin key created');
+  let server: RunningServer | undefined;
+  let workers: BullWorkers | undefined;
+  let pump: NodeJS.Timeout | undefined;
+  if (role === 'all' || role === 'worker') {
+    if (config.redisUrl) {
+      workers = startBullWorkers({ redisUrl: config.redisUrl, prefix: config.queuePrefix, processor: createTraceProcessor(ctx.deps), log });
+    } else if (ctx.inline) {
+      // No Redis: drain the in-process queue in the background.
+      let busy = false;
+      pump = setInterval(() => {
+        if (busy || ctx.inline!.pending === 0) return;
+        busy = true;
+        ctx.drain().catch((e) => log.error('job failed', { error: (e as Error).message })).finally(() => (busy = false));
+      }, 200);
+    }
+  }
+  if (role === 'all' || role === 'api') {
+    server = await startServer(createApiApp(ctx.deps), config.port, config.host);
+    log.info('api listening', { url: server.url });
+  }
+  const stop = async () => {
+    if (pump) clearInterval(pump);
+    await server?.stop();
+    await workers?.close();
+    await ctx.close();
+  };
+  return stop;
+}
+
+if (require.main === module) {
+  const role = (process.argv[2] ?? 'all') as 'all' | 'api' | 'worker' | 'migrate' | 'scheduler';
+  start(role).then(
+    (stop) => {
+      if (role === 'migrate') return;
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`tracehold: ${signal}, shutting down\n`);
+        stop().then(() => process.exit(0), (e) => { process.stderr.write(`${(e as Error).message}\n`); process.exit(1); });
+      };
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      process.on('SIGINT', () => shutdown('SIGINT'));
+    },
+    (error) => {
+      process.stderr.write(`tracehold: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
