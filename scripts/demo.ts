@@ -23,7 +23,10 @@ async function demo(): Promise<number> {
     say(`  ${kase.toBlock - kase.fromBlock + 1} blocks of laundering: 3 victims paid scam wallet ${kase.wallets.s}`);
     say(`  seeds (the victims' payments): ${kase.seedTxs.join(', ')}\n`);
 
-    const env = { ...process.env, TRACEHOLD_DATA_DIR: path.join(work, 'pgdata'), DATABASE_URL: '', REDIS_URL: '' };
+    // Tell tracehold what the local token is, as a deployment lists USDT and USDC in config/.
+    const chainsFile = path.join(work, 'chains.json');
+    fs.writeFileSync(chainsFile, JSON.stringify({ local: { tokens: [{ address: kase.token, symbol: 'USDT', decimals: 6, issuer: 'Tether' }] } }));
+    const env = { ...process.env, TRACEHOLD_DATA_DIR: path.join(work, 'pgdata'), TRACEHOLD_CHAINS_FILE: chainsFile, DATABASE_URL: '', REDIS_URL: '' };
     const args = ['trace', '--chain', kase.chain, '--rpc', node.url, ...kase.seedTxs.flatMap((s) => ['--seed', s]), '--labels', labelsFile];
     say(`$ tracehold ${args.map((a) => (a.length > 24 ? a.slice(0, 12) + '…' : a)).join(' ')}\n`);
     const code = await main(args, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env });

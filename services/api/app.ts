@@ -18,6 +18,8 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
+  // Amounts are bigint inside: they leave as decimal strings, never as floats.
+  app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');

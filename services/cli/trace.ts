@@ -7,7 +7,8 @@ import type { TraceReport } from '../domain/report';
 import { BadRequestError, InvalidInputError, TraceholdError } from '../errors';
 import { importLabelFiles } from '../tracing/label-import';
 import { caseReport, createCase, getCase, startTrace } from '../tracing/cases';
-import { parseSeedArg } from '../tracing/case-input';
+import { parseSeedArg, validateCaseInput } from '../tracing/case-input';
+import { createChainRegistry } from '../chains/registry';
 import type { CommandContext } from './context';
 import { renderReport } from './render';
 
@@ -49,6 +50,10 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
     assets: values.asset,
     minAmount: values['min-amount'],
   };
+  // Bad arguments fail here, before any database is opened or created.
+  const chains = createChainRegistry(config, ctx.log);
+  validateCaseInput(config, (chain, address) => chains.get(chain).normalizeAddress(address), body);
+  await chains.close();
   const app = await createAppContext({ config, log: ctx.log, queue: 'inline' });
   try {
     if (values.labels?.length) {
@@ -56,6 +61,10 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
       ctx.io.err(`labels: ${imported} imported from ${values.labels.length} file(s)\n`);
     }
     const kase = await createCase(app.deps, body, 'cli');
+    // Reach the chain once before queueing work, so a wrong endpoint fails in seconds.
+    await app.deps.chains.get(kase.chain).tip().catch((error: Error) => {
+      throw new TraceholdError(`cannot reach the ${kase.chain} endpoint: ${error.message}`);
+    });
     ctx.io.err(`case ${kase.id}: tracing ${values.seed.length} seed(s) on ${values.chain} (${kase.model})\n`);
     await startTrace(app.deps, kase.id);
     await app.drain();

@@ -24,6 +24,15 @@ contract TestUSDT is ERC20, Ownable {
         _mint(to, amount);
     }
 
+    /// Pay many recipients in one transaction: one ERC-20 Transfer from msg.sender per recipient.
+    function multiTransfer(address[] calldata to, uint256[] calldata amounts) external returns (bool) {
+        require(to.length == amounts.length, "length mismatch");
+        for (uint256 i = 0; i < to.length; i++) {
+            _transfer(msg.sender, to[i], amounts[i]);
+        }
+        return true;
+    }
+
     function addBlackList(address user) external onlyOwner {
         isBlackListed[user] = true;
         emit AddedBlackList(user);
