@@ -10,19 +10,16 @@ import { transferId, type Address, type Asset, type Label, type Transfer } from 
 import { NotFoundError } from '../errors';
 import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
 import type { CaseRow } from '../store';
-import { computeCaseGraph, LEDGER_STATES, FINAL_STATES, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
+import { computeCaseGraph, LEDGER_STATES, FINAL_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
 import { createChainData } from './chain-data';
 import { counterpartiesOf, judgeHistory, triage, type Candidate } from './classify';
 import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
 
 export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
-  const { kase, run } = await load(deps, job.caseId, job.runId);
-  if (run.status === 'done' || run.status === 'failed') return;
-  const source = deps.chains.get(kase.chain);
-  const before = source.stats().rpcCalls;
-  const scope = await resolveScope(deps, source, kase, job.runId);
-  const addresses = new Map((await deps.store.runs.addresses(job.runId)).map((a) => [a.address, a as RunAddress]));
+  const step = await openStep(deps, job);
+  if (!step) return;
+  const { kase, source, before, scope, addresses } = step;
   const chainData = createChainData(deps.store, source);
 
   if (job.hop === 0) {
@@ -53,12 +50,9 @@ export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<vo
 }
 
 export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Promise<void> {
-  const { kase, run } = await load(deps, job.caseId, job.runId);
-  if (run.status === 'done' || run.status === 'failed') return;
-  const source = deps.chains.get(kase.chain);
-  const before = source.stats().rpcCalls;
-  const scope = await resolveScope(deps, source, kase, job.runId);
-  const addresses = new Map((await deps.store.runs.addresses(job.runId)).map((a) => [a.address, a as RunAddress]));
+  const step = await openStep(deps, job);
+  if (!step) return;
+  const { kase, source, before, scope, addresses } = step;
   const { graph } = await computeCaseGraph(deps, source, scope, addresses);
   const nodes = await nodeInfo(deps, source, kase, scope, graph, addresses);
   const chain = chainConfig(deps.config, kase.chain);
@@ -116,11 +110,18 @@ export async function failTrace(deps: TraceDeps, caseId: string, runId: string, 
   await deps.store.cases.setStatus(caseId, 'failed', { error: error.message });
 }
 
-async function load(deps: TraceDeps, caseId: string, runId: string) {
-  const kase = await deps.store.cases.get(caseId);
-  const run = await deps.store.runs.get(runId);
-  if (!kase || !run || run.caseId !== caseId) throw new NotFoundError(`case ${caseId} run ${runId} not found`);
-  return { kase, run };
+/** What every step starts from; null when the run already ended (a late duplicate job). */
+async function openStep(deps: TraceDeps, job: { caseId: string; runId: string }) {
+  const kase = await deps.store.cases.get(job.caseId);
+  const run = await deps.store.runs.get(job.runId);
+  if (!kase || !run || run.caseId !== job.caseId) throw new NotFoundError(`case ${job.caseId} run ${job.runId} not found`);
+  if (run.status === 'done' || run.status === 'failed') return null;
+  const source = deps.chains.get(kase.chain);
+  const before = source.stats().rpcCalls;
+  const scope = await resolveScope(deps, source, kase, job.runId);
+  const rows = await deps.store.runs.addresses(job.runId);
+  const addresses = new Map<Address, RunAddress>(rows.map((a) => [a.address, { ...a, state: a.state as AddressState, fromBlock: a.fromBlock ?? scope.fromBlock }]));
+  return { kase, source, before, scope, addresses };
 }
 
 /** Block range and seeds of a run. The first step pins `toBlock` to the confirmed tip. */
