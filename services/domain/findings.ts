@@ -91,8 +91,8 @@ export function buildFindings(input: FindingsInput): Findings {
         confidence: node.label?.confidence,
         symbol: info.symbol,
         decimals: info.decimals,
-        firstSeen: arrivals.length ? Math.min(...arrivals.map((t) => t.timestamp)) : undefined,
-        lastSeen: arrivals.length ? Math.max(...arrivals.map((t) => t.timestamp)) : undefined,
+        firstSeen: arrivals.length ? arrivals.reduce((m, t) => Math.min(m, t.timestamp), Infinity) : undefined,
+        lastSeen: arrivals.length ? arrivals.reduce((m, t) => Math.max(m, t.timestamp), -Infinity) : undefined,
       }));
     } else if (node && STOPPED_STATES.has(node.state)) {
       if (account.taintedIn === 0n) continue;
@@ -102,7 +102,7 @@ export function buildFindings(input: FindingsInput): Findings {
       holdings.push(definedOnly({
         address: account.address, asset: account.asset, amount: account.taintedHeld.toString(), hops, labels,
         symbol: info.symbol, decimals: info.decimals, issuer: info.issuer,
-        lastSeen: arrivals.length ? Math.max(...arrivals.map((t) => t.timestamp)) : undefined,
+        lastSeen: arrivals.length ? arrivals.reduce((m, t) => Math.max(m, t.timestamp), -Infinity) : undefined,
       }));
     }
   }
@@ -177,7 +177,7 @@ function perHop(input: FindingsInput): ReportHop[] {
     const t = input.transfers.get(id);
     if (!t || amount === 0n) continue;
     const k = key(t.from, t.asset);
-    outflows.set(k, [...(outflows.get(k) ?? []), t]);
+    pushTo(outflows, k, t);
   }
   const toExchanges = new Map<string, bigint>();
   for (let round = 0; round < 50; round++) {
@@ -228,7 +228,7 @@ function taintedInflowsByAccount(input: FindingsInput): Map<string, Transfer[]> 
     const t = input.transfers.get(id);
     if (!t || t.to === null || amount === 0n) continue;
     const k = key(t.to, t.asset);
-    byAccount.set(k, [...(byAccount.get(k) ?? []), t]);
+    pushTo(byAccount, k, t);
   }
   return byAccount;
 }
@@ -265,6 +265,12 @@ function sortedAccounts(accounts: Map<string, AccountView>): AccountView[] {
 function ratio(part: bigint, whole: bigint): number {
   if (whole === 0n) return 0;
   return Number((part * 1_000_000n) / whole) / 1_000_000;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const list = map.get(k);
+  if (list) list.push(v);
+  else map.set(k, [v]);
 }
 
 function key(address: Address, asset: Asset): string {

@@ -196,7 +196,7 @@ function candidatesOf(graph: CaseGraph, addresses: Map<Address, RunAddress>): Ca
 
 async function historiesOf(chainData: ReturnType<typeof createChainData>, windows: { address: Address; fromBlock: number }[], toBlock: number) {
   const addresses = windows.map((w) => w.address);
-  const fromBlock = Math.min(...windows.map((w) => w.fromBlock));
+  const fromBlock = windows.reduce((m, w) => Math.min(m, w.fromBlock), Infinity);
   const fromOf = new Map(windows.map((w) => [w.address, w.fromBlock]));
   const histories = new Map<Address, Transfer[]>();
   for (const t of await chainData.transfersOf(addresses, { fromBlock, toBlock })) {
