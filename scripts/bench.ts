@@ -1,0 +1,271 @@
+// `npm run bench`: build a laundering case of ~BENCH_TRANSFERS token transfers on a local
+// EVM node, trace it with tracehold (cold, then again on the warm cache) and with a naive
+// "one request per address per hop" tracer, and print what each cost. Figures only: no
+// timing is asserted. Each run is a child process (scripts/bench/worker.ts) talking to the
+// node through a counting HTTP proxy, so memory and wire counts are that run's alone.
+//
+//   BENCH_TRANSFERS          token transfers in the case (default 10000)
+//   BENCH_TXS_PER_BLOCK      transactions per mined block while building (default 20)
+//   BENCH_MAX_HOPS           hop limit of both tracers (default 10)
+//   BENCH_MODEL              tracehold taint model (default poison, what the naive tracer does)
+//   BENCH_NAIVE_CONCURRENCY  naive requests in flight (default 4, tracehold's default for the chain)
+//   BENCH_RPC_LATENCY_MS     delay the proxy adds to every HTTP request (default 0: the node is in-process)
+//   BENCH_DB                 pg (default: a throwaway database on TEST_DATABASE_ADMIN_URL's server) or pglite
+//   BENCH_OUT                JSON output (default bench-results/latest.json)
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startLocalNode, type LocalNode } from '../services/devchain';
+import { createStore, migrate, openDb } from '../services/store';
+import { table } from '../services/format';
+import { createTestDb, type TestDb } from '../test/support/db';
+import { buildBenchCase, type BenchCase } from './bench/build-case';
+import { startCountingProxy, type CountingProxy, type WireCounts } from './bench/counting-proxy';
+import type { NaiveFigures, TraceholdFigures, WorkerJob } from './bench/worker';
+
+const env = (name: string, fallback: number, min = 1) => {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  return value;
+};
+
+const settings = {
+  transfers: env('BENCH_TRANSFERS', 10_000),
+  txsPerBlock: env('BENCH_TXS_PER_BLOCK', 20),
+  maxHops: env('BENCH_MAX_HOPS', 10),
+  model: process.env.BENCH_MODEL?.trim() || 'poison',
+  naiveConcurrency: env('BENCH_NAIVE_CONCURRENCY', 4),
+  rpcLatencyMs: env('BENCH_RPC_LATENCY_MS', 0, 0),
+  db: process.env.BENCH_DB?.trim() || 'pg',
+  out: process.env.BENCH_OUT?.trim() || path.join(process.cwd(), 'bench-results', 'latest.json'),
+  runTimeoutMs: env('BENCH_RUN_TIMEOUT_MS', 600_000),
+};
+
+const say = (text = '') => process.stdout.write(text + '\n');
+const secs = (ms: number) => (ms / 1000).toFixed(2);
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+interface Database {
+  kind: 'pg' | 'pglite';
+  /** Where the workers connect. */
+  job: { databaseUrl?: string; dataDir?: string };
+  describe: string;
+  drop(): Promise<void>;
+}
+
+async function openDatabase(kase: BenchCase): Promise<Database> {
+  if (settings.db === 'pg') {
+    const testDb: TestDb = await createTestDb({ poolSize: 2 });
+    await createStore(testDb.db).labels.upsert(kase.labels);
+    await testDb.db.close();
+    return {
+      kind: 'pg',
+      job: { databaseUrl: testDb.url },
+      describe: `PostgreSQL, throwaway database ${testDb.name} (test/support/db.ts createTestDb)`,
+      drop: () => testDb.drop(),
+    };
+  }
+  if (settings.db !== 'pglite') throw new Error(`BENCH_DB must be pg or pglite, got "${settings.db}"`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracehold-bench-'));
+  const dataDir = path.join(dir, 'pgdata');
+  const db = await openDb({ dataDir });
+  await migrate(db);
+  await createStore(db).labels.upsert(kase.labels);
+  await db.close();
+  return {
+    kind: 'pglite',
+    job: { dataDir },
+    describe: `PGlite (embedded, on disk at ${dataDir})`,
+    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+const children = new Set<ChildProcess>();
+
+/** Run one job in a fresh process; resolves with its figures. */
+function runWorker<F>(job: WorkerJob): Promise<F> {
+  return new Promise<F>((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'bench', 'worker.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.add(child);
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      child.kill();
+      reject(new Error(`${job.label} run took longer than ${settings.runTimeoutMs} ms (BENCH_RUN_TIMEOUT_MS)`));
+    }, settings.runTimeoutMs);
+    child.once('message', (message: { ok: boolean; figures?: F; error?: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (message.ok) resolve(message.figures!);
+      else reject(new Error(`${job.label} run failed:\n${message.error}`));
+    });
+    child.once('exit', (code) => {
+      children.delete(child);
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`${job.label} worker exited with code ${code} before reporting`));
+    });
+    child.send(job);
+  });
+}
+
+interface Measured<F> {
+  figures: F;
+  wire: WireCounts;
+}
+
+async function measured<F>(proxy: CountingProxy, job: WorkerJob): Promise<Measured<F>> {
+  proxy.reset();
+  const figures = await runWorker<F>(job);
+  return { figures, wire: proxy.counts() };
+}
+
+function topMethods(byMethod: Record<string, number>, n = 6): string {
+  return Object.entries(byMethod)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([m, c]) => `${m} ${int(c)}`)
+    .join(', ');
+}
+
+async function bench(): Promise<void> {
+  const started = Date.now();
+  say(`tracehold benchmark: BENCH_TRANSFERS=${settings.transfers}, ${settings.txsPerBlock} txs/block, max ${settings.maxHops} hops, model ${settings.model}`);
+  say(`machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim() ?? '?'}), node ${process.version}\n`);
+
+  let node: LocalNode | undefined;
+  let proxy: CountingProxy | undefined;
+  let database: Database | undefined;
+  try {
+    node = await startLocalNode();
+    say('Building the case on an in-process EVM node (services/devchain)…');
+    const kase = await buildBenchCase(node, { transfers: settings.transfers, txsPerBlock: settings.txsPerBlock });
+    const b = kase.built;
+    say(`  built in ${secs(b.ms)} s (of which ${secs(b.fundingMs)} s gas funding of ${int(b.fundedWallets)} wallets with fundWallets, before the case)`);
+    say(`  case: ${int(b.tokenTransfers)} USDT transfers + ${int(b.nativeTransfers)} ETH transfers in ${int(b.transactions)} transactions, ${int(b.blocks)} blocks (${kase.fromBlock}..${kase.toBlock})`);
+    say(`  shape: scam wallet → ${b.shape.l1} L1 → ${int(b.shape.l2)} L2 → ${int(b.shape.l3)} L3; ${b.shape.l3Senders} L3 → ${b.shape.deposits} deposit addresses → 3 labelled hot wallets (Binance, OKX, Kraken)\n`);
+
+    proxy = await startCountingProxy(node.url, { latencyMs: settings.rpcLatencyMs });
+    database = await openDatabase(kase);
+    say(`Database: ${database.describe}`);
+    say(`RPC: every run goes through a counting HTTP proxy at ${proxy.url} in front of ${node.url}${settings.rpcLatencyMs ? `, adding ${settings.rpcLatencyMs} ms per HTTP request` : ''}; each run is its own process.\n`);
+
+    const traceholdJob = (label: string): WorkerJob => ({
+      kind: 'tracehold', label, rpcUrl: proxy!.url, ...database!.job, seedTxs: kase.seedTxs, model: settings.model, maxHops: settings.maxHops,
+    });
+    say('tracehold, cold cache (empty database)…');
+    const cold = await measured<TraceholdFigures>(proxy, traceholdJob('tracehold cold'));
+    say(`  ${secs(cold.figures.wallMs)} s, ${int(cold.wire.rpcCalls)} JSON-RPC calls in ${int(cold.wire.httpRequests)} HTTP requests: ${topMethods(cold.wire.byMethod)}`);
+    say('tracehold, warm cache (a new case on the same database, a new process)…');
+    const warm = await measured<TraceholdFigures>(proxy, traceholdJob('tracehold warm'));
+    say(`  ${secs(warm.figures.wallMs)} s, ${int(warm.wire.rpcCalls)} JSON-RPC calls in ${int(warm.wire.httpRequests)} HTTP requests: ${topMethods(warm.wire.byMethod)}`);
+    say(`naive tracer (scripts/bench/naive-tracer.ts, ${settings.naiveConcurrency} requests in flight)…`);
+    const naive = await measured<NaiveFigures>(proxy, {
+      kind: 'naive', label: 'naive', rpcUrl: proxy.url, seedTxs: kase.seedTxs, fromBlock: kase.fromBlock, toBlock: kase.toBlock,
+      maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency,
+    });
+    say(`  ${secs(naive.figures.wallMs)} s, ${int(naive.wire.rpcCalls)} JSON-RPC calls in ${int(naive.wire.httpRequests)} HTTP requests: ${topMethods(naive.wire.byMethod)}\n`);
+
+    // Do both tracers reach the same addresses?
+    const coldStates = new Map(cold.figures.reached);
+    const naiveHops = new Map(naive.figures.reached);
+    const onlyNaive = [...naiveHops.keys()].filter((a) => !coldStates.has(a));
+    const onlyTracehold = [...coldStates.keys()].filter((a) => !naiveHops.has(a));
+    const warmSame = warm.figures.reached.length === cold.figures.reached.length && warm.figures.reached.every(([a, s]) => coldStates.get(a) === s);
+    const labelOf = new Map(kase.labels.map((l) => [l.address, l.entity]));
+    const describe = (list: string[], stateOf: (a: string) => string) => {
+      const groups = new Map<string, number>();
+      for (const a of list) {
+        const key = labelOf.has(a) ? `${labelOf.get(a)} hot wallet` : kase.wallets.deposits.includes(a) ? 'deposit address' : stateOf(a);
+        groups.set(key, (groups.get(key) ?? 0) + 1);
+      }
+      return [...groups].map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+    };
+    const agree = onlyNaive.length === 0 && onlyTracehold.length === 0;
+    const endpointStates = new Set(['stop', 'deposit']);
+    const crawledPlusEndpoints = cold.figures.reached.filter(([, s]) => s === 'source' || s === 'crawled' || endpointStates.has(s)).length;
+
+    const ratio = (n: number, d: number) => (d > 0 && Number.isFinite(n / d) ? `${(n / d).toFixed(n / d < 0.1 ? 2 : 1)}×` : '—');
+    const perSec = (n: number, ms: number) => (ms > 0 ? n / (ms / 1000) : 0);
+    const rows: Array<[string, number | string, number | string, number | string, string]> = [];
+    const row = (figure: string, c: number, w: number, n: number | string, fmt: (x: number) => string = int) =>
+      rows.push([figure, fmt(c), fmt(w), typeof n === 'number' ? fmt(n) : n, typeof n === 'number' ? ratio(n, c) : '—']);
+    const cf = cold.figures, wf = warm.figures, nf = naive.figures;
+    const stored = (f: TraceholdFigures) => f.transferRowsAfter - f.transferRowsBefore;
+    row('wall time (s)', cf.wallMs, wf.wallMs, nf.wallMs, (ms) => secs(ms));
+    row('JSON-RPC calls (report.stats.rpcCalls; naive: its own count)', cf.reportRpcCalls, wf.reportRpcCalls, nf.rpcCalls);
+    row('JSON-RPC calls seen by the proxy', cold.wire.rpcCalls, warm.wire.rpcCalls, naive.wire.rpcCalls);
+    row('HTTP requests seen by the proxy', cold.wire.httpRequests, warm.wire.httpRequests, naive.wire.httpRequests);
+    row('calls per HTTP request', cold.wire.rpcCalls / Math.max(1, cold.wire.httpRequests), warm.wire.rpcCalls / Math.max(1, warm.wire.httpRequests), naive.wire.rpcCalls / Math.max(1, naive.wire.httpRequests), (x) => x.toFixed(1));
+    row('transfers stored (new rows in `transfers`)', stored(cf), stored(wf), 'no DB');
+    row('transfers stored / s', perSec(stored(cf), cf.wallMs), perSec(stored(wf), wf.wallMs), 'no DB');
+    row('transfers examined (case graph; naive: fetched)', cf.reportTransfers, wf.reportTransfers, nf.transfersSeen);
+    row('transfers examined / s', perSec(cf.reportTransfers, cf.wallMs), perSec(wf.reportTransfers, wf.wallMs), perSec(nf.transfersSeen, nf.wallMs));
+    row('peak RSS, sampled every 50 ms (MB)', cf.memory.peakRssBytes, wf.memory.peakRssBytes, nf.memory.peakRssBytes, mb);
+    row('  of which RSS before the run (MB)', cf.memory.startRssBytes, wf.memory.startRssBytes, nf.memory.startRssBytes, mb);
+    row('addresses crawled (naive: address look-ups)', cf.crawled, wf.crawled, nf.expansions);
+    row('addresses reached', cf.reached.length, wf.reached.length, nf.reached.length);
+    row('endpoints found (address × asset)', cf.endpoints, wf.endpoints, 'n/a');
+    row('endpoint addresses (naive: labelled wallets reached)', cf.endpointAddresses, wf.endpointAddresses, `${nf.reached.filter(([a]) => labelOf.has(a)).length} labelled`);
+    row('holdings', cf.holdings, wf.holdings, 'n/a');
+    row('hops', cf.reportHops, wf.reportHops, nf.hops);
+
+    say(table(['figure', 'tracehold (cold)', 'tracehold (warm)', 'naive', 'ratio naive/tracehold cold'], rows.map((r) => r.map(String))));
+    say();
+    say(`tracehold address states (cold): ${Object.entries(cf.states).map(([s, n]) => `${s} ${int(n)}`).join(', ')}; crawled+endpoint set ${int(crawledPlusEndpoints)} of ${int(cf.reached.length)} reached`);
+    say(`warm run reached the same addresses in the same states as the cold run: ${warmSame ? 'yes' : 'NO'}`);
+    say(`reached address sets, naive vs tracehold: ${agree ? 'agree' : 'differ'} (naive ${int(naiveHops.size)}, tracehold ${int(coldStates.size)}, in both ${int(naiveHops.size - onlyNaive.length)})`);
+    if (!agree) {
+      say(`  only naive: ${describe(onlyNaive, () => 'other')}; only tracehold: ${describe(onlyTracehold, (a) => coldStates.get(a) ?? '?')}`);
+      const throughDeposits = onlyNaive.length > 0 && onlyNaive.every((a) => labelOf.has(a)) && onlyTracehold.length === 0;
+      if (throughDeposits) {
+        say('  why: tracehold stops at an exchange deposit address (the sweep heuristic makes it an endpoint); the naive tracer follows the sweep one hop further to the hot wallet.');
+      }
+    }
+    say(`\nwhole bench (build + 3 runs) ${secs(Date.now() - started)} s`);
+
+    const results = {
+      at: new Date().toISOString(),
+      settings: { ...settings, out: undefined },
+      machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), node: process.version },
+      database: database.kind,
+      case: { fromBlock: kase.fromBlock, toBlock: kase.toBlock, seeds: kase.seedTxs, ...kase.built },
+      tracehold: {
+        cold: { ...cf, reached: undefined, reachedCount: cf.reached.length, wire: cold.wire },
+        warm: { ...wf, reached: undefined, reachedCount: wf.reached.length, wire: warm.wire },
+      },
+      naive: { ...nf, reached: undefined, reachedCount: nf.reached.length, wire: naive.wire, concurrency: settings.naiveConcurrency },
+      comparison: {
+        reachedAgree: agree,
+        onlyNaive,
+        onlyTracehold,
+        warmSameAsCold: warmSame,
+        table: rows.map(([figure, c, w, n, r]) => ({ figure, traceholdCold: c, traceholdWarm: w, naive: n, ratioNaiveOverCold: r })),
+      },
+      totalMs: Date.now() - started,
+    };
+    fs.mkdirSync(path.dirname(settings.out), { recursive: true });
+    fs.writeFileSync(settings.out, JSON.stringify(results, null, 2) + '\n');
+    say(`figures written to ${path.relative(process.cwd(), settings.out)}`);
+  } finally {
+    for (const child of children) child.kill();
+    await proxy?.close();
+    await database?.drop().catch((error: unknown) => process.stderr.write(`could not drop the bench database: ${(error as Error).message}\n`));
+    await node?.close();
+  }
+}
+
+bench().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  },
+);

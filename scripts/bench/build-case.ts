@@ -1,0 +1,308 @@
+// A laundering tree of ~BENCH_TRANSFERS token transfers on the local node, built fast:
+// one multiTransfer transaction emits many ERC-20 Transfer logs, and during the case the
+// node's automine is off so each block carries up to `txsPerBlock` transactions (signed
+// here, sent in-process, then one evm_mine), as on a real chain.
+//
+//   victims V1, V2 (USDT) and V3 (ETH) ──► scam wallet S                       (the seeds)
+//   S ──multiTransfer──► L1 × f1            S ──ETH──► the first 10 L1
+//   each L1 ──multiTransfer──► L2 × f2      those 10 L1 ──ETH──► 2 of their L2 each
+//   each L2 ──multiTransfer──► L3 × 3..4    (10 L2 also pay the Binance hot wallet directly;
+//                                            some L2 send ETH on to deposit addresses)
+//   ~5 % of L3 ──► exchange deposit addresses ──sweep──► Binance / OKX / Kraken hot wallets
+//   (the exchanges top their deposits up with gas first); every other L3 keeps its funds.
+//   Clean money: a clean wallet pays 50 L2 before the case, 5 deposit addresses and 20 L3
+//   holdings during it.
+import { Contract, Interface, JsonRpcProvider, NonceManager, Wallet, keccak256, parseEther, parseUnits, toUtf8Bytes } from 'ethers';
+import { contractArtifact, deploy, devAccount, fundWallets, receiptOf, type LocalNode } from '../../services/devchain';
+import type { Label } from '../../services/domain/types';
+
+export interface BenchCaseOptions {
+  transfers: number;
+  txsPerBlock: number;
+}
+
+export interface BenchCase {
+  chain: string;
+  token: string;
+  seedTxs: string[];
+  labels: Label[];
+  fromBlock: number;
+  toBlock: number;
+  wallets: { scam: string; hot: Record<string, string>; deposits: string[]; l1: string[]; l2: string[]; l3: string[] };
+  built: {
+    ms: number;
+    fundingMs: number;
+    /** ERC-20 Transfer logs and value-carrying ETH transactions inside [fromBlock, toBlock]. */
+    tokenTransfers: number;
+    nativeTransfers: number;
+    transactions: number;
+    blocks: number;
+    fundedWallets: number;
+    shape: { l1: number; l2: number; l3: number; l3Senders: number; deposits: number };
+  };
+}
+
+const USDT = (n: number | string) => parseUnits(String(n), 6);
+const GWEI = 10n ** 9n;
+const MAX_FEE = 5n * GWEI;
+const PRIORITY = 1n * GWEI;
+
+interface TxSpec {
+  wallet: Wallet;
+  to: string;
+  value?: bigint;
+  data?: string;
+  gasLimit: bigint;
+}
+
+/** A receive-only address: no key needed (deriving keys costs ~1 ms each). */
+function receiver(tag: string): string {
+  return '0x' + keccak256(toUtf8Bytes(`tracehold bench ${tag}`)).slice(-40);
+}
+
+export async function buildBenchCase(node: LocalNode, options: BenchCaseOptions): Promise<BenchCase> {
+  const started = Date.now();
+  const chain = 'local';
+  const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 10 });
+  try {
+    return await build(node, provider, options, chain, started);
+  } finally {
+    provider.destroy();
+  }
+}
+
+async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchCaseOptions, chain: string, started: number): Promise<BenchCase> {
+  const rpc = <T>(method: string, params: unknown[] = []) => node.provider.request({ method, params }) as Promise<T>;
+
+  // --- Shape: f1 × f2 × ~k token transfers, scaled from the target.
+  const n = Math.max(200, options.transfers);
+  const scale = Math.sqrt(Math.min(1, n / 10_000));
+  const f1 = Math.max(3, Math.round(100 * scale));
+  const f2 = Math.max(3, Math.round(20 * scale));
+  const l2Count = f1 * f2;
+  const depositCount = Math.max(3, Math.round(n / 250));
+  const l3Senders = depositCount * 10;
+  const directToHot = Math.min(10, l2Count);
+  const cleanInCase = 5 + 20; // clean → 5 deposits, clean → 20 L3 holdings
+  const sweeps = depositCount;
+  const l3Count = Math.max(l2Count, n - f1 - l2Count - directToHot - l3Senders - sweeps - cleanInCase - 2);
+  const nativeL1 = Math.min(10, f1);
+
+  // --- Wallets. Senders get keys; receive-only L3 wallets are plain addresses.
+  let keyIndex = 100_000;
+  const key = () => new Wallet(devAccount(keyIndex++).privateKey);
+  const v1 = key(), v2 = key(), v3 = key(), s = key(), clean = key();
+  const hotNames = ['Binance', 'OKX', 'Kraken'];
+  const hot = hotNames.map(() => key());
+  const l1 = Array.from({ length: f1 }, key);
+  const l2 = Array.from({ length: l2Count }, key);
+  // L3: every `stride`-th child is a sender (to a deposit address); the rest only receive.
+  const stride = Math.max(1, Math.floor(l3Count / l3Senders));
+  const l3: string[] = [];
+  const l3Wallets = new Map<string, Wallet>();
+  for (let i = 0; i < l3Count; i++) {
+    if (i % stride === 0 && l3Wallets.size < l3Senders) {
+      const w = key();
+      l3Wallets.set(w.address.toLowerCase(), w);
+      l3.push(w.address.toLowerCase());
+    } else l3.push(receiver(`l3 ${i}`));
+  }
+  const deposits = Array.from({ length: depositCount }, key);
+  const addr = (w: Wallet) => w.address.toLowerCase();
+  const exchangeOf = (d: number) => d % hot.length;
+
+  // --- Before the case: token, mints, gas for every sender.
+  const owner = new NonceManager(new Wallet(node.accounts[0]!.privateKey, provider));
+  const token = (await deploy(owner, 'TestUSDT')) as unknown as Contract;
+  const tokenAddress = (await token.getAddress()).toLowerCase();
+  for (const [w, amount] of [[v1, USDT(600_000)], [v2, USDT(400_000)], [clean, USDT(1_000_000)]] as const) {
+    const tx = (await token.mint(addr(w), amount)) as { hash: string };
+    await receiptOf(provider, tx.hash);
+  }
+  const fundingStarted = Date.now();
+  const gas: Array<[string[], bigint]> = [
+    [[addr(v1), addr(v2), addr(clean)], parseEther('0.1')],
+    [[addr(v3)], parseEther('11')],
+    [[addr(s)], parseEther('1')],
+    [hot.map(addr), parseEther('10')],
+    [l1.map(addr), parseEther('0.1')],
+    [l2.map(addr), parseEther('0.02')],
+    [[...l3Wallets.keys()], parseEther('0.01')],
+  ];
+  // Batches from several genesis accounts at once (each batch is one fundWallets call).
+  const jobs: Array<{ to: string[]; amount: bigint }> = [];
+  for (const [list, amount] of gas) for (let i = 0; i < list.length; i += 200) jobs.push({ to: list.slice(i, i + 200), amount });
+  const funders = node.accounts.slice(1);
+  let nextJob = 0;
+  await Promise.all(
+    funders.map(async (funder) => {
+      while (nextJob < jobs.length) {
+        const job = jobs[nextJob++]!;
+        await fundWallets(node.url, funder, job.to, job.amount);
+      }
+    }),
+  );
+  const fundedWallets = gas.reduce((sum, [list]) => sum + list.length, 0);
+  const fundingMs = Date.now() - fundingStarted;
+
+  // --- From here on, blocks are mined by hand.
+  await rpc('evm_setAutomine', [false]);
+  const usdt = new Interface(contractArtifact('TestUSDT').abi);
+  const nonces = new Map<string, number>();
+  const balance = new Map<string, bigint>();
+  const credit = (a: string, v: bigint) => balance.set(a, (balance.get(a) ?? 0n) + v);
+  let transactions = 0;
+  let tokenTransfers = 0;
+  let nativeTransfers = 0;
+  let counting = false;
+
+  const multi = (from: Wallet, pay: Array<[string, bigint]>): TxSpec => {
+    for (const [to, v] of pay) {
+      credit(addr(from), -v);
+      credit(to, v);
+    }
+    return {
+      wallet: from,
+      to: tokenAddress,
+      data: usdt.encodeFunctionData('multiTransfer', [pay.map((p) => p[0]), pay.map((p) => p[1])]),
+      gasLimit: 60_000n + 40_000n * BigInt(pay.length),
+    };
+  };
+  const eth = (from: Wallet, to: string, value: bigint): TxSpec => ({ wallet: from, to, value, gasLimit: 21_000n });
+
+  /** Sign, send in-process, mine `txsPerBlock` per block, check every receipt. Returns hashes. */
+  const play = async (specs: TxSpec[]): Promise<string[]> => {
+    const hashes: string[] = [];
+    for (let i = 0; i < specs.length; i += options.txsPerBlock) {
+      const chunk = specs.slice(i, i + options.txsPerBlock);
+      const chunkHashes: string[] = [];
+      for (const spec of chunk) {
+        const from = addr(spec.wallet);
+        const nonce = nonces.get(from) ?? 0;
+        nonces.set(from, nonce + 1);
+        const raw = await spec.wallet.signTransaction({
+          type: 2, chainId: node.chainId, nonce, to: spec.to, value: spec.value ?? 0n, data: spec.data ?? '0x',
+          gasLimit: spec.gasLimit, maxFeePerGas: MAX_FEE, maxPriorityFeePerGas: PRIORITY,
+        });
+        chunkHashes.push((await rpc<string>('eth_sendRawTransaction', [raw])).toLowerCase());
+      }
+      // A block fills up before the chunk does only if gas runs out: mine until all are in.
+      for (let round = 0; ; round++) {
+        await rpc('evm_mine');
+        const pending = await rpc<{ transactions: unknown[] }>('eth_getBlockByNumber', ['pending', false]);
+        if (!pending || pending.transactions.length === 0) break;
+        if (round > 10) throw new Error('transactions stuck in the mempool');
+      }
+      for (const [k, hash] of chunkHashes.entries()) {
+        const receipt = await rpc<{ status: string; logs: unknown[] } | null>('eth_getTransactionReceipt', [hash]);
+        if (!receipt || receipt.status !== '0x1') throw new Error(`bench transaction ${hash} failed (${receipt?.status ?? 'no receipt'})`);
+        if (counting) {
+          tokenTransfers += receipt.logs.length;
+          if ((chunk[k]!.value ?? 0n) > 0n) nativeTransfers += 1;
+        }
+      }
+      hashes.push(...chunkHashes);
+      if (counting) transactions += chunk.length;
+    }
+    return hashes;
+  };
+
+  credit(addr(v1), USDT(600_000));
+  credit(addr(v2), USDT(400_000));
+  credit(addr(clean), USDT(1_000_000));
+  // Clean money held by 50 L2 wallets before the case (commingled later).
+  const cleanL2 = l2.filter((_, i) => i % Math.max(1, Math.floor(l2.length / 50)) === 0).slice(0, 50);
+  await play([multi(clean, cleanL2.map((w) => [addr(w), USDT(100)]))]);
+
+  // --- The case.
+  counting = true;
+  const seedTxs = await play([
+    multi(v1, [[addr(s), USDT(600_000)]]),
+    multi(v2, [[addr(s), USDT(400_000)]]),
+    eth(v3, addr(s), parseEther('10')),
+  ]);
+  const fromBlock = Number((await provider.getTransactionReceipt(seedTxs[0]!))!.blockNumber);
+
+  // S fans out to L1 (USDT in chunks of 100 per transaction) and pays ETH to the first L1s.
+  const perL1 = USDT(1_000_000) / BigInt(f1);
+  const sSpecs: TxSpec[] = [];
+  for (let i = 0; i < l1.length; i += 100) sSpecs.push(multi(s, l1.slice(i, i + 100).map((w) => [addr(w), perL1])));
+  for (const w of l1.slice(0, nativeL1)) sSpecs.push(eth(s, addr(w), parseEther('0.5')));
+  await play(sSpecs);
+
+  // Each L1 fans out to its f2 L2 wallets; the ETH-funded L1s pass ETH to two of them.
+  const perL2 = perL1 / BigInt(f2);
+  const childrenOf = (i: number) => l2.slice(i * f2, (i + 1) * f2);
+  const l1Specs: TxSpec[] = l1.map((w, i) => multi(w, childrenOf(i).map((c) => [addr(c), perL2])));
+  const ethL2: Wallet[] = [];
+  for (let i = 0; i < nativeL1; i++) {
+    for (const c of childrenOf(i).slice(0, 2)) {
+      l1Specs.push(eth(l1[i]!, addr(c), parseEther('0.2')));
+      ethL2.push(c);
+    }
+  }
+  await play(l1Specs);
+
+  // Each L2 fans out to its L3 share (3 or 4 each); some also pay Binance directly.
+  const l2Specs: TxSpec[] = [];
+  let next = 0;
+  for (let i = 0; i < l2.length; i++) {
+    const take = Math.floor(((i + 1) * l3.length) / l2.length) - Math.floor((i * l3.length) / l2.length);
+    const kids = l3.slice(next, next + take);
+    next += take;
+    const recipients = i < directToHot ? [...kids, addr(hot[0]!)] : kids;
+    const each = perL2 / BigInt(recipients.length);
+    l2Specs.push(multi(l2[i]!, recipients.map((r) => [r, each])));
+  }
+  // Half the ETH-funded L2 wallets send ETH on to a deposit address.
+  const ethDeposits = new Map<number, bigint>();
+  ethL2.forEach((w, i) => {
+    if (i % 2 !== 0) return;
+    const d = i % deposits.length;
+    l2Specs.push(eth(w, addr(deposits[d]!), parseEther('0.15')));
+    ethDeposits.set(d, (ethDeposits.get(d) ?? 0n) + parseEther('0.15'));
+  });
+  await play(l2Specs);
+
+  // The L3 senders pay deposit addresses; clean customers pay some deposits and holdings too.
+  const l3Specs: TxSpec[] = [];
+  [...l3Wallets.values()].forEach((w, i) => l3Specs.push(multi(w, [[addr(deposits[i % deposits.length]!), balance.get(addr(w))!]])));
+  l3Specs.push(multi(clean, deposits.slice(0, 5).map((d) => [addr(d), USDT(1_000)])));
+  const holdings = l3.filter((a) => !l3Wallets.has(a)).slice(0, 20);
+  l3Specs.push(multi(clean, holdings.map((a) => [a, USDT(50)])));
+  await play(l3Specs);
+
+  // The exchanges top their deposit addresses up with gas, then sweep them.
+  await play(deposits.map((d, i) => eth(hot[exchangeOf(i)]!, addr(d), parseEther('0.01'))));
+  await play(deposits.map((d, i) => multi(d, [[addr(hot[exchangeOf(i)]!), balance.get(addr(d))!]])));
+  await play([...ethDeposits].map(([d, amount]) => eth(deposits[d]!, addr(hot[exchangeOf(d)]!), amount)));
+
+  const toBlock = Number(await provider.getBlockNumber());
+  await rpc('evm_setAutomine', [true]);
+  return {
+    chain,
+    token: tokenAddress,
+    seedTxs,
+    labels: hot.map((w, i) => ({ chain, address: addr(w), entity: hotNames[i]!, category: 'exchange' as const, confidence: 90, source: 'bench' })),
+    fromBlock,
+    toBlock,
+    wallets: {
+      scam: addr(s),
+      hot: Object.fromEntries(hot.map((w, i) => [hotNames[i]!, addr(w)])),
+      deposits: deposits.map(addr),
+      l1: l1.map(addr),
+      l2: l2.map(addr),
+      l3,
+    },
+    built: {
+      ms: Date.now() - started,
+      fundingMs,
+      tokenTransfers,
+      nativeTransfers,
+      transactions,
+      blocks: toBlock - fromBlock + 1,
+      fundedWallets,
+      shape: { l1: f1, l2: l2Count, l3: l3Count, l3Senders: l3Wallets.size, deposits: depositCount },
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// A tiny HTTP proxy in front of the node's JSON-RPC URL that counts what crosses the wire:
+// HTTP requests, JSON-RPC calls (a batch of 50 is 1 request, 50 calls) and calls per method.
+// Whoever is measured talks to the proxy, so batching shows as calls/request.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface WireCounts {
+  httpRequests: number;
+  rpcCalls: number;
+  byMethod: Record<string, number>;
+}
+
+export interface CountingProxy {
+  url: string;
+  counts(): WireCounts;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** `latencyMs` delays every HTTP request before forwarding it: a crude stand-in for a remote provider's round trip. */
+export async function startCountingProxy(target: string, options: { latencyMs?: number } = {}): Promise<CountingProxy> {
+  const latencyMs = Math.max(0, options.latencyMs ?? 0);
+  const upstream = new URL(target);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  let counts: WireCounts = { httpRequests: 0, rpcCalls: 0, byMethod: {} };
+
+  const count = (body: string) => {
+    counts.httpRequests += 1;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return;
+    }
+    for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
+      const method = typeof (call as { method?: unknown })?.method === 'string' ? (call as { method: string }).method : '?';
+      counts.rpcCalls += 1;
+      counts.byMethod[method] = (counts.byMethod[method] ?? 0) + 1;
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      count(body.toString('utf8'));
+      if (latencyMs > 0) setTimeout(() => send(body, res), latencyMs);
+      else send(body, res);
+    });
+  });
+
+  const send = (body: Buffer, res: http.ServerResponse) => {
+    const forward = http.request(
+      {
+        agent,
+        host: upstream.hostname,
+        port: upstream.port,
+        path: upstream.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, { 'content-type': up.headers['content-type'] ?? 'application/json' });
+        up.pipe(res);
+      },
+    );
+    forward.on('error', (error) => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end(String(error));
+    });
+    forward.end(body);
+  };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    counts: () => ({ ...counts, byMethod: { ...counts.byMethod } }),
+    reset() {
+      counts = { httpRequests: 0, rpcCalls: 0, byMethod: {} };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        agent.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,172 @@
+// One measured run in a process of its own (forked by scripts/bench.ts), so its peak memory
+// is the tracer's alone: not the local node's, not the case builder's, not the other run's.
+// Talks to the node through the parent's counting proxy only.
+import { loadConfig } from '../../config';
+import { createAppContext } from '../../services/app';
+import { silentLogger } from '../../services/log';
+import { caseReport, createCase, getCase, startTrace } from '../../services/tracing/cases';
+import { naiveTrace } from './naive-tracer';
+
+export type WorkerJob =
+  | {
+      kind: 'tracehold';
+      label: string;
+      rpcUrl: string;
+      /** postgres:// URL, or a PGlite data folder. */
+      databaseUrl?: string;
+      dataDir?: string;
+      seedTxs: string[];
+      model: string;
+      maxHops: number;
+    }
+  | {
+      kind: 'naive';
+      label: string;
+      rpcUrl: string;
+      seedTxs: string[];
+      fromBlock: number;
+      toBlock: number;
+      maxHops: number;
+      stops: string[];
+      concurrency: number;
+    };
+
+export interface Memory {
+  /** Highest RSS sampled every 50 ms during the run. */
+  peakRssBytes: number;
+  /** The kernel's high-water mark for the process (includes start-up). */
+  maxRssBytes: number;
+  /** RSS just before the run started: the runtime and the imported code. */
+  startRssBytes: number;
+}
+
+export interface TraceholdFigures {
+  kind: 'tracehold';
+  wallMs: number;
+  reportRpcCalls: number;
+  /** The source's own counters (this process only). */
+  sourceHttpRequests: number;
+  sourceByMethod: Record<string, number>;
+  transferRowsBefore: number;
+  transferRowsAfter: number;
+  reportTransfers: number;
+  reportHops: number;
+  states: Record<string, number>;
+  crawled: number;
+  endpoints: number;
+  endpointAddresses: number;
+  holdings: number;
+  reached: Array<[string, string]>;
+  memory: Memory;
+}
+
+export interface NaiveFigures {
+  kind: 'naive';
+  wallMs: number;
+  rpcCalls: number;
+  byMethod: Record<string, number>;
+  transfersSeen: number;
+  taintedTransfers: number;
+  hops: number;
+  expansions: number;
+  reached: Array<[string, number]>;
+  memory: Memory;
+}
+
+function sampleMemory(): { stop(): Memory } {
+  const startRssBytes = process.memoryUsage().rss;
+  let peak = startRssBytes;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return { peakRssBytes: peak, maxRssBytes: process.resourceUsage().maxRSS * 1024, startRssBytes };
+    },
+  };
+}
+
+async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Promise<TraceholdFigures> {
+  const config = loadConfig({
+    LOCAL_RPC_URL: job.rpcUrl,
+    TRACEHOLD_LOG_LEVEL: 'silent',
+    ...(job.databaseUrl ? { DATABASE_URL: job.databaseUrl } : { TRACEHOLD_DATA_DIR: job.dataDir }),
+  });
+  const app = await createAppContext({ config, log: silentLogger, queue: 'inline' });
+  try {
+    const count = async () => Number((await app.db.query<{ n: string }>('select count(*) as n from transfers')).rows[0]!.n);
+    const transferRowsBefore = await count();
+    const memory = sampleMemory();
+    const started = performance.now();
+    const kase = await createCase(app.deps, { title: `bench ${job.label}`, chain: 'local', seeds: job.seedTxs.map((txHash) => ({ txHash })), model: job.model, maxHops: job.maxHops }, 'bench');
+    const { runId } = await startTrace(app.deps, kase.id);
+    await app.drain();
+    const final = await getCase(app.deps, kase.id);
+    if (final.status !== 'traced') throw new Error(`case ended ${final.status}: ${JSON.stringify(final.progress)}`);
+    const report = await caseReport(app.deps, kase.id);
+    const wallMs = performance.now() - started;
+    const mem = memory.stop();
+
+    const addresses = await app.deps.store.runs.addresses(runId);
+    const states: Record<string, number> = {};
+    for (const a of addresses) states[a.state] = (states[a.state] ?? 0) + 1;
+    const stats = app.deps.chains.get('local').stats() as { httpRequests: number; byMethod?: Record<string, number> };
+    return {
+      kind: 'tracehold',
+      wallMs,
+      reportRpcCalls: report.stats.rpcCalls,
+      sourceHttpRequests: stats.httpRequests,
+      sourceByMethod: stats.byMethod ?? {},
+      transferRowsBefore,
+      transferRowsAfter: await count(),
+      reportTransfers: report.stats.transfers,
+      reportHops: report.stats.hops,
+      states,
+      crawled: (states.source ?? 0) + (states.crawled ?? 0),
+      endpoints: report.endpoints.length,
+      endpointAddresses: new Set(report.endpoints.map((e) => e.address)).size,
+      holdings: report.holdings.length,
+      reached: addresses.map((a) => [a.address, a.state]),
+      memory: mem,
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+async function runNaive(job: Extract<WorkerJob, { kind: 'naive' }>): Promise<NaiveFigures> {
+  const memory = sampleMemory();
+  const started = performance.now();
+  const result = await naiveTrace({
+    url: job.rpcUrl,
+    seedTxs: job.seedTxs,
+    fromBlock: job.fromBlock,
+    toBlock: job.toBlock,
+    maxHops: job.maxHops,
+    stops: new Set(job.stops),
+    concurrency: job.concurrency,
+  });
+  const wallMs = performance.now() - started;
+  return {
+    kind: 'naive',
+    wallMs,
+    rpcCalls: result.rpcCalls,
+    byMethod: result.byMethod,
+    transfersSeen: result.transfersSeen,
+    taintedTransfers: result.taintedTransfers,
+    hops: result.hops,
+    expansions: result.expansions,
+    reached: [...result.reached],
+    memory: memory.stop(),
+  };
+}
+
+process.once('message', (job: WorkerJob) => {
+  const run = job.kind === 'tracehold' ? runTracehold(job) : runNaive(job);
+  run.then(
+    (figures) => process.send!({ ok: true, figures }, () => process.exit(0)),
+    (error: unknown) => process.send!({ ok: false, error: (error as Error).stack ?? String(error) }, () => process.exit(1)),
+  );
+});
