@@ -58,7 +58,7 @@ export async function computeCaseGraph(
     const ledgers = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
     const transfers = await loadTransfers(deps, chainData, scope, ledgers);
     const sources = new Set(ledgers.filter((a) => a.state === 'source').map((a) => a.address));
-    for (const q of neededOpenings(scope.model, ledgers, transfers, sources, source.nativeAsset, scope.seedTransferIds, null)) wanted.set(balanceKey(q), q);
+    for (const q of neededOpenings(ledgers, transfers, sources, source.nativeAsset, scope.seedTransferIds, null)) wanted.set(balanceKey(q), q);
     const balances = await chainData.balances([...wanted.values()]);
     const taint = propagateTaint({
       model: scope.model,
@@ -69,7 +69,7 @@ export async function computeCaseGraph(
     });
     // Openings of assets that turned out tainted, and windows opened too late: fix, then again.
     let missing = 0;
-    for (const q of neededOpenings(scope.model, ledgers, transfers, sources, source.nativeAsset, scope.seedTransferIds, taint)) {
+    for (const q of neededOpenings(ledgers, transfers, sources, source.nativeAsset, scope.seedTransferIds, taint)) {
       if (!wanted.has(balanceKey(q))) missing++;
       wanted.set(balanceKey(q), q);
     }
@@ -110,11 +110,9 @@ async function loadTransfers(deps: TraceDeps, chainData: ChainData, scope: CaseS
  * fraudster's); for a crawled wallet, each asset it may have received taint in — anything
  * that came from another ledger or a seed transfer — and, once taint is known, each asset
  * it did receive taint in. Clean assets cannot carry taint and cost no balance look-up.
- * Under poison a crawled wallet's clean opening balance changes nothing (every outflow
- * after the first tainted inflow is tainted in full), so only sources need theirs.
+ * Poison needs them too: a poisoned wallet holds its whole balance, opening included.
  */
 function neededOpenings(
-  model: TaintModel,
   ledgers: RunAddress[], transfers: Map<string, Transfer>, sources: Set<Address>, nativeAsset: Asset,
   seedTransfers: ReadonlySet<string>, taint: TaintResult | null,
 ): OpeningQuery[] {
@@ -138,7 +136,6 @@ function neededOpenings(
   }
   const queries: OpeningQuery[] = [];
   for (const ledger of ledgers) {
-    if (model === 'poison' && !sources.has(ledger.address)) continue;
     for (const asset of assetsOf.get(ledger.address) ?? []) {
       queries.push({ address: ledger.address, asset, blockNumber: openingBlock(ledger.fromBlock) });
     }
