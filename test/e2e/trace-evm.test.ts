@@ -108,6 +108,18 @@ describe('e2e: tracing a pig-butchering case on a local EVM node', function () {
     expect(at(r.holdings, w.s, 'ETH')).to.equal(parseEther('10') - toD2);
   });
 
+  it('poison: a poisoned wallet holds its whole balance, clean opening included', async () => {
+    const r = await trace('poison');
+    const { wallets: w, txs, provider } = world.scenario;
+    let fees = 0n;
+    for (const hash of [txs.sToP1, txs.sToD2]) {
+      const receipt = (await provider.getTransactionReceipt(hash))!;
+      fees += receipt.gasUsed * receipt.gasPrice;
+    }
+    // S: 1 ETH of its own, 10 ETH from V3, 9 ETH to D2, two fees.
+    expect(at(r.holdings, w.s, 'ETH')).to.equal(parseEther('2') - fees);
+  });
+
   for (const model of ['fifo', 'lifo', 'haircut', 'tiho']) {
     it(`${model}: accounts for every seeded unit (seeded = endpoints + holdings + not followed + fees)`, async () => {
       const r = await trace(model);
