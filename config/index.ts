@@ -32,6 +32,8 @@ export interface ChainConfig {
   addressesPerLogCall: number;
   requestTimeoutMs: number;
   retries: number;
+  /** Multicall3 and its deployment block, for balances in one call per few hundred. */
+  multicall3?: { address: string; sinceBlock: number };
 }
 
 export interface TracingConfig {
@@ -62,6 +64,8 @@ export interface Config {
   chains: Readonly<Record<string, Readonly<ChainConfig>>>;
   tracing: Readonly<TracingConfig>;
   api: { bodyLimitBytes: number; maxSeeds: number; rateLimitPerMinute: number };
+  /** Webhook delivery of freeze requests: tries per send, first backoff (doubles), timeout per try. */
+  delivery: { attempts: number; backoffMs: number; timeoutMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -106,6 +110,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       bodyLimitBytes: intSetting(env, 'TRACEHOLD_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
       maxSeeds: 1000,
       rateLimitPerMinute: intSetting(env, 'TRACEHOLD_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    },
+    delivery: {
+      attempts: intSetting(env, 'TRACEHOLD_DELIVERY_ATTEMPTS', 8, 1, 50),
+      backoffMs: intSetting(env, 'TRACEHOLD_DELIVERY_BACKOFF_MS', 5_000, 1, 3_600_000),
+      timeoutMs: intSetting(env, 'TRACEHOLD_DELIVERY_TIMEOUT_MS', 15_000, 100, 600_000),
     },
     ...overrides,
   };

@@ -38,6 +38,7 @@ export function createChainRegistry(config: Config, _log: Logger): ChainRegistry
           addressesPerLogCall: chain.addressesPerLogCall,
           requestTimeoutMs: chain.requestTimeoutMs,
           retries: chain.retries,
+          multicall3: chain.multicall3,
         });
       } else {
         throw new InvalidInputError(`chain "${name}" (bitcoin) is not supported yet`);

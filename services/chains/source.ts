@@ -64,6 +64,11 @@ export interface ChainSource {
   transaction(txHash: string): Promise<SeedTransaction>;
   /** Balances at the end of `blockNumber` (archive state), in query order. */
   balances(queries: BalanceQuery[], blockNumber: number): Promise<bigint[]>;
+  /**
+   * A read-only contract call (eth_call) at a block or the confirmed tip: the raw return
+   * data as 0x-hex. Optional: only account chains with contracts have it.
+   */
+  callView?(to: Address, data: string, blockNumber?: number): Promise<string>;
   /** Validate and normalise an address for this chain; throws InvalidInputError. */
   normalizeAddress(address: string): Address;
   stats(): SourceStats;

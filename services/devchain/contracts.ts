@@ -5,17 +5,20 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from 'node:path';
 import { ContractFactory, type BaseContract, type ContractRunner, type InterfaceAbi } from 'ethers';
 
-export type ContractName = 'TestUSDT' | 'TestUSDC' | 'Forwarder';
+export type ContractName = 'TestUSDT' | 'TestUSDC' | 'Forwarder' | 'Multicall3';
 
 export interface CompiledContract {
   abi: InterfaceAbi;
   bytecode: string;
+  /** Runtime code, for placing a contract at a fixed address (hardhat_setCode). */
+  deployedBytecode: string;
 }
 
 type Artifacts = Record<string, CompiledContract>;
 
 const CONTRACTS_DIR = path.join(__dirname, 'contracts');
 const SOLC_VERSION = '0.8.28';
+const OUTPUTS = ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'];
 
 let memo: Artifacts | undefined;
 
@@ -28,7 +31,7 @@ export function compiledContracts(): Artifacts {
       .sort()
       .map((f) => [f, { content: readFileSync(path.join(CONTRACTS_DIR, f), 'utf8') }]),
   );
-  const key = createHash('sha256').update(SOLC_VERSION).update(JSON.stringify(sources)).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(SOLC_VERSION).update(OUTPUTS.join()).update(JSON.stringify(sources)).digest('hex').slice(0, 16);
   const cacheFile = path.join(cacheDir(), `contracts-${key}.json`);
   if (existsSync(cacheFile)) {
     memo = JSON.parse(readFileSync(cacheFile, 'utf8')) as Artifacts;
@@ -61,7 +64,7 @@ export async function deploy(signer: ContractRunner, name: ContractName, args: u
 
 interface SolcOutput {
   errors?: Array<{ severity: string; formattedMessage: string }>;
-  contracts: Record<string, Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string } } }>>;
+  contracts: Record<string, Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>>;
 }
 
 function compile(sources: Record<string, { content: string }>): Artifacts {
@@ -86,7 +89,7 @@ function compile(sources: Record<string, { content: string }>): Artifacts {
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: 'cancun',
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+      outputSelection: { '*': { '*': OUTPUTS } },
     },
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input), { import: resolveImport })) as SolcOutput;
@@ -94,7 +97,9 @@ function compile(sources: Record<string, { content: string }>): Artifacts {
   if (errors.length > 0) throw new Error(`solc failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
   const artifacts: Artifacts = {};
   for (const file of Object.values(output.contracts)) {
-    for (const [name, c] of Object.entries(file)) artifacts[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` };
+    for (const [name, c] of Object.entries(file)) {
+      artifacts[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedBytecode: `0x${c.evm.deployedBytecode.object}` };
+    }
   }
   return artifacts;
 }

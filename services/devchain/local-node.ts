@@ -2,6 +2,8 @@
 // and benchmarks get a chain that starts in milliseconds and speaks JSON-RPC over HTTP.
 import { keccak256, toUtf8Bytes, computeAddress } from 'ethers';
 import { serveJsonRpc, type Eip1193Provider } from './json-rpc-server';
+import { contractArtifact } from './contracts';
+import { MULTICALL3_ADDRESS } from '../chains/evm/multicall';
 
 export interface LocalNodeOptions {
   /** 0 (default) picks a free port. */
@@ -40,6 +42,8 @@ export async function startLocalNode(options: LocalNodeOptions = {}): Promise<Lo
   const chainId = options.chainId ?? 31337;
   const accounts = Array.from({ length: options.accounts ?? 20 }, (_, i) => devAccount(i));
   const provider = await createEdrProvider(chainId, accounts, options.balance ?? ONE_MILLION_ETH);
+  // Multicall3 at its canonical address from genesis on, as on mainnet.
+  await provider.request({ method: 'hardhat_setCode', params: [MULTICALL3_ADDRESS, contractArtifact('Multicall3').deployedBytecode] });
   const server = await serveJsonRpc(provider, options.port ?? 0);
   return {
     url: server.url,

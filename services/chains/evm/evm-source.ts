@@ -13,6 +13,7 @@ import { hexToBigInt, hexToNumber, toHex, type CallFrame, type ParityTrace, type
 import { traceFilterNative } from './trace-filter-scan';
 import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './to-transfers';
 import { createLogFetcher } from './token-logs';
+import { multicallBalances } from './multicall';
 
 export interface EvmSourceOptions {
   chain: string;
@@ -32,6 +33,8 @@ export interface EvmSourceOptions {
   blockCacheSize?: number;
   /** Contract calls traced per block-scan window for internal transfers (callTracer only). */
   maxTracedContractCalls?: number;
+  /** Multicall3 on this chain and the block it was deployed in: balances in one call per few hundred. */
+  multicall3?: { address: string; sinceBlock: number };
 }
 
 export interface EvmSourceStats extends RpcClientStats {
@@ -206,6 +209,14 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   async function balances(queries: BalanceQuery[], blockNumber: number): Promise<bigint[]> {
     if (!Number.isInteger(blockNumber) || blockNumber < 0) throw new InvalidInputError(`bad block number ${blockNumber}`);
     const tag = toHex(blockNumber);
+    const multicall = options.multicall3;
+    if (multicall && blockNumber >= multicall.sinceBlock && queries.length > 1) {
+      const viaMulticall = await multicallBalances(rpc, normalizeEvmAddress(multicall.address), queries.map((q) => ({
+        address: normalizeEvmAddress(q.address),
+        token: q.asset.toUpperCase() === nativeAsset.toUpperCase() ? null : normalizeEvmAddress(q.asset),
+      })), tag);
+      if (viaMulticall) return viaMulticall;
+    }
     const calls = queries.map((q) => {
       const address = normalizeEvmAddress(q.address);
       if (q.asset.toUpperCase() === nativeAsset.toUpperCase()) return { method: 'eth_getBalance', params: [address, tag] };
@@ -217,6 +228,12 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     return results.map((r) => hexToBigInt(r === '0x' ? '0x0' : r.slice(0, 66)));
   }
 
+  async function callView(to: string, data: string, blockNumber?: number): Promise<string> {
+    if (!/^0x([0-9a-fA-F]{2})*$/.test(data)) throw new InvalidInputError('call data must be 0x-hex bytes');
+    const tag = blockNumber === undefined ? toHex((await tip()).number) : toHex(blockNumber);
+    return rpc.request<string>('eth_call', [{ to: normalizeEvmAddress(to), data }, tag]);
+  }
+
   return {
     chain: options.chain,
     kind: 'evm',
@@ -226,6 +243,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     transfers,
     transaction,
     balances,
+    callView,
     normalizeAddress: normalizeEvmAddress,
     stats: () => ({ ...rpc.stats(), blockCache: blocks.stats(), logRange: logs.currentRange() }),
     close: () => rpc.close(),
