@@ -69,6 +69,8 @@ export interface ChainSource {
    * data as 0x-hex. Optional: only account chains with contracts have it.
    */
   callView?(to: Address, data: string, blockNumber?: number): Promise<string>;
+  /** Symbol and decimals of an asset, for display; null when the chain cannot tell. Optional. */
+  assetInfo?(asset: Asset): Promise<{ symbol: string; decimals: number } | null>;
   /** Validate and normalise an address for this chain; throws InvalidInputError. */
   normalizeAddress(address: string): Address;
   stats(): SourceStats;

@@ -4,7 +4,7 @@
 import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
 import { resolveLabel } from '../domain/attribution';
-import { buildFindings, type NodeInfo } from '../domain/findings';
+import { buildFindings, type AssetInfo, type NodeInfo } from '../domain/findings';
 import type { TraceReport } from '../domain/report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
 import { NotFoundError } from '../errors';
@@ -55,8 +55,7 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   const { kase, source, before, scope, addresses } = step;
   const { graph } = await computeCaseGraph(deps, source, scope, addresses);
   const nodes = await nodeInfo(deps, source, kase, scope, graph, addresses);
-  const chain = chainConfig(deps.config, kase.chain);
-  const tokens = new Map(chain.tokens.map((t) => [t.address, t]));
+  const assetInfo = await assetInfoOf(deps, source, kase.chain, graph);
   const findings = buildFindings({
     transfers: graph.transfers,
     taint: graph.taint,
@@ -64,11 +63,7 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
     nodes,
     sources: graph.sources,
     seedTransfers: scope.seedTransferIds,
-    assetInfo: (asset: Asset) => {
-      if (asset === source.nativeAsset) return { symbol: source.nativeAsset, decimals: chain.kind === 'bitcoin' ? 8 : 18 };
-      const token = tokens.get(asset);
-      return token ? { symbol: token.symbol, decimals: token.decimals, issuer: token.issuer } : {};
-    },
+    assetInfo: (asset: Asset) => assetInfo.get(asset) ?? {},
   });
   const capabilities = await source.capabilities();
   const runAfter = await deps.store.runs.addStats(job.runId, { rpcCalls: source.stats().rpcCalls - before });
@@ -217,6 +212,26 @@ function judgeParams(deps: TraceDeps, chainName: string) {
     maxDelayBlocks: Math.max(1, Math.ceil(deps.config.tracing.depositSweepWindowSeconds / chain.blockTimeSeconds)),
     minForwardShareBps: deps.config.tracing.depositMinForwardBps,
   };
+}
+
+/**
+ * Symbol, decimals and issuer of every tainted asset: from config/ for the tokens a
+ * deployment lists (USDT, USDC and their issuers), else as the token contract says.
+ */
+async function assetInfoOf(deps: TraceDeps, source: ChainSource, chainName: string, graph: CaseGraph): Promise<Map<Asset, AssetInfo>> {
+  const chain = chainConfig(deps.config, chainName);
+  const listed = new Map(chain.tokens.map((t) => [t.address, t]));
+  const infos = new Map<Asset, AssetInfo>();
+  for (const asset of new Set([...graph.taint.accounts.values()].map((a) => a.asset))) {
+    const token = listed.get(asset);
+    if (asset === source.nativeAsset) infos.set(asset, { symbol: asset, decimals: chain.kind === 'bitcoin' ? 8 : 18 });
+    else if (token) infos.set(asset, { symbol: token.symbol, decimals: token.decimals, ...(token.issuer ? { issuer: token.issuer } : {}) });
+    else {
+      const read = await source.assetInfo?.(asset).catch(() => null);
+      if (read) infos.set(asset, read);
+    }
+  }
+  return infos;
 }
 
 /** Labels and deposit evidence for every address the report mentions. */

@@ -69,6 +69,8 @@ describe('e2e: tracing a pig-butchering case on a local EVM node', function () {
     const d1 = r.endpoints.find((e) => e.address === w.d1 && e.asset === token)!;
     expect(d1).to.include({ entity: 'Binance', category: 'exchange', attribution: 'deposit-heuristic', hops: 7 });
     expect(d1.sweptTo).to.deep.equal([w.binanceHot]);
+    // Not listed in config/: symbol and decimals come from the token contract itself.
+    expect(d1).to.include({ symbol: 'USDT', decimals: 6 });
     const d2 = r.endpoints.find((e) => e.address === w.d2 && e.asset === token)!;
     expect(d2).to.include({ entity: 'OKX', attribution: 'deposit-heuristic', hops: 6 });
     const hot = r.endpoints.find((e) => e.address === w.binanceHot)!;

@@ -14,6 +14,7 @@ import { traceFilterNative } from './trace-filter-scan';
 import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './to-transfers';
 import { createLogFetcher } from './token-logs';
 import { multicallBalances } from './multicall';
+import { readTokenInfo, type TokenInfo } from './token-info';
 
 export interface EvmSourceOptions {
   chain: string;
@@ -228,6 +229,15 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     return results.map((r) => hexToBigInt(r === '0x' ? '0x0' : r.slice(0, 66)));
   }
 
+  const tokenInfos = new Map<string, Promise<TokenInfo | null>>();
+  function assetInfo(asset: string): Promise<TokenInfo | null> {
+    if (asset.toUpperCase() === nativeAsset.toUpperCase()) return Promise.resolve({ symbol: nativeAsset, decimals: 18 });
+    const token = normalizeEvmAddress(asset);
+    let info = tokenInfos.get(token);
+    if (!info) tokenInfos.set(token, (info = readTokenInfo((to, data) => callView(to, data), token)));
+    return info;
+  }
+
   async function callView(to: string, data: string, blockNumber?: number): Promise<string> {
     if (!/^0x([0-9a-fA-F]{2})*$/.test(data)) throw new InvalidInputError('call data must be 0x-hex bytes');
     const tag = blockNumber === undefined ? toHex((await tip()).number) : toHex(blockNumber);
@@ -244,6 +254,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     transaction,
     balances,
     callView,
+    assetInfo,
     normalizeAddress: normalizeEvmAddress,
     stats: () => ({ ...rpc.stats(), blockCache: blocks.stats(), logRange: logs.currentRange() }),
     close: () => rpc.close(),
