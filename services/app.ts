@@ -8,7 +8,7 @@ import { createBullQueues, type BullQueues } from './queues/bullmq';
 import { createInlineQueue, type InlineQueue } from './queues/inline';
 import { createStore, migrate, openDb, type Db } from './store';
 import type { TraceDeps } from './tracing/deps';
-import { createTraceProcessor } from '../workers/trace-processor';
+import { createJobProcessor } from '../workers/processors';
 
 export interface AppContext {
   deps: TraceDeps;
@@ -38,7 +38,7 @@ export async function createAppContext(options: { config: Config; log: Logger; q
     bull,
     async drain() {
       if (!inline) throw new Error('drain() is for the in-process queue');
-      await inline.drain(createTraceProcessor(deps));
+      await inline.drain(createJobProcessor(deps));
     },
     async close() {
       await bull?.close();

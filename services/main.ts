@@ -8,7 +8,8 @@ import { startServer, type RunningServer } from './api/server';
 import { bootstrapAdmin } from './auth/api-keys';
 import { createLogger } from './log';
 import { startBullWorkers, type BullWorkers } from './queues/bullmq';
-import { createTraceProcessor } from '../workers/trace-processor';
+import { createJobProcessor } from '../workers/processors';
+import { verifyIssuerFreezes } from './freeze/issuer-freezes';
 
 export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'scheduler' = 'all') {
   const config = loadConfig();
@@ -27,7 +28,7 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
   let pump: NodeJS.Timeout | undefined;
   if (role === 'all' || role === 'worker') {
     if (config.redisUrl) {
-      workers = startBullWorkers({ redisUrl: config.redisUrl, prefix: config.queuePrefix, processor: createTraceProcessor(ctx.deps), log });
+      workers = startBullWorkers({ redisUrl: config.redisUrl, prefix: config.queuePrefix, processor: createJobProcessor(ctx.deps), log });
     } else if (ctx.inline) {
       // No Redis: drain the in-process queue in the background.
       let busy = false;
@@ -38,12 +39,20 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
       }, 200);
     }
   }
+  // Issuer freezes show on-chain before any reply: look at open issuer requests every minute.
+  let issuerCheck: NodeJS.Timeout | undefined;
+  if (role === 'all' || role === 'scheduler') {
+    issuerCheck = setInterval(() => {
+      verifyIssuerFreezes(ctx.deps).catch((e) => log.warn('issuer freeze check failed', { error: (e as Error).message }));
+    }, 60_000);
+  }
   if (role === 'all' || role === 'api') {
     server = await startServer(createApiApp(ctx.deps), config.port, config.host);
     log.info('api listening', { url: server.url });
   }
   const stop = async () => {
     if (pump) clearInterval(pump);
+    if (issuerCheck) clearInterval(issuerCheck);
     await server?.stop();
     await workers?.close();
     await ctx.close();

@@ -7,6 +7,9 @@ import { authRequired, rateLimit } from './auth';
 import { errorHandler } from './http-errors';
 import { casesRouter } from './routes/cases';
 import { labelsRouter } from './routes/labels';
+import { alertsRouter } from './routes/alerts';
+import { caseFreezeRouter, freezeRequestsRouter } from './routes/freeze-requests';
+import { partnerSideRouter, partnersRouter } from './routes/partners';
 
 export interface ApiOptions {
   /** Extra readiness checks (Redis…), beyond the database. */
@@ -45,7 +48,12 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   v1.use(rejectUnparsedBodies);
   v1.use(json({ limit: deps.config.api.bodyLimitBytes, strict: true }));
   v1.use('/cases', casesRouter(deps));
+  v1.use('/cases', caseFreezeRouter(deps));
   v1.use('/labels', labelsRouter(deps));
+  v1.use('/partners', partnersRouter(deps));
+  v1.use('/partner', partnerSideRouter(deps));
+  v1.use('/freeze-requests', freezeRequestsRouter(deps));
+  v1.use('/alerts', alertsRouter(deps));
   app.use('/v1', v1);
 
   app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));

@@ -42,8 +42,8 @@ export function createBullQueues(options: BullOptions): BullQueues {
     async add(spec) {
       await get(JOB_QUEUE[spec.name]).add(spec.name, spec.data, {
         jobId: spec.jobId,
-        attempts: JOB_ATTEMPTS,
-        backoff: { type: 'exponential', delay: JOB_BACKOFF_MS },
+        attempts: spec.attempts ?? JOB_ATTEMPTS,
+        backoff: { type: 'exponential', delay: spec.backoffMs ?? JOB_BACKOFF_MS },
         // Keep finished jobs a while so a re-add of the same id stays a no-op.
         removeOnComplete: { age: 7 * 24 * 3600 },
         removeOnFail: { age: 30 * 24 * 3600 },

@@ -1,7 +1,7 @@
 // Queue names, job payloads and job options in one module (BullMQ and the in-process
 // runner both read them from here).
 
-export const QUEUE_NAMES = ['trace'] as const;
+export const QUEUE_NAMES = ['trace', 'freeze'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface TraceHopJob {
@@ -14,15 +14,25 @@ export interface TraceFinalizeJob {
   runId: string;
 }
 
+/** Post one revision of an approved freeze request to its partner's webhook. */
+export interface FreezeDeliverJob {
+  requestId: string;
+  revision: number;
+  /** Which send of this revision (a re-send after delivery_failed is a new job, same Idempotency-Key). */
+  send: number;
+}
+
 export interface JobPayloads {
   'trace-hop': TraceHopJob;
   'trace-finalize': TraceFinalizeJob;
+  'freeze-deliver': FreezeDeliverJob;
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   'trace-hop': 'trace',
   'trace-finalize': 'trace',
+  'freeze-deliver': 'freeze',
 };
 
 export interface JobSpec<N extends JobName = JobName> {
@@ -30,6 +40,9 @@ export interface JobSpec<N extends JobName = JobName> {
   data: JobPayloads[N];
   /** Deterministic: adding the same job twice is a no-op, so a step that runs twice enqueues its successor once. */
   jobId: string;
+  /** Tries and first backoff for this job, when not the defaults below. */
+  attempts?: number;
+  backoffMs?: number;
 }
 
 export const JOB_ATTEMPTS = 6;
@@ -41,6 +54,10 @@ export function hopJob(data: TraceHopJob): JobSpec<'trace-hop'> {
 
 export function finalizeJob(data: TraceFinalizeJob): JobSpec<'trace-finalize'> {
   return { name: 'trace-finalize', data, jobId: `run-${data.runId}-final` };
+}
+
+export function deliveryJob(data: FreezeDeliverJob, options: { attempts: number; backoffMs: number }): JobSpec<'freeze-deliver'> {
+  return { name: 'freeze-deliver', data, jobId: `freeze-${data.requestId}-r${data.revision}-s${data.send}`, attempts: options.attempts, backoffMs: options.backoffMs };
 }
 
 export interface JobContext<N extends JobName = JobName> {

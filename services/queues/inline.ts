@@ -26,13 +26,14 @@ export function createInlineQueue(options: { backoffMs?: number; attempts?: numb
     async drain(processor) {
       for (let spec = queue.shift(); spec; spec = queue.shift()) {
         for (let attempt = 1; ; attempt++) {
-          const job: JobContext = { name: spec.name, data: spec.data, id: spec.jobId, attempt, maxAttempts: attempts };
+          const maxAttempts = spec.attempts ?? attempts;
+          const job: JobContext = { name: spec.name, data: spec.data, id: spec.jobId, attempt, maxAttempts };
           try {
             await processor(job);
             break;
           } catch (error) {
-            if (attempt >= attempts || !shouldRetry(error)) throw error;
-            await sleep(backoffMs * 2 ** (attempt - 1));
+            if (attempt >= maxAttempts || !shouldRetry(error)) throw error;
+            await sleep((spec.backoffMs ?? backoffMs) * 2 ** (attempt - 1));
           }
         }
       }

@@ -1,10 +1,13 @@
 // The store: every repository over one Db. Built once per entry point and passed in the
 // dependency bag.
 import type { Db } from './db';
+import { createAlertsRepo } from './alerts-repo';
 import { createApiKeysRepo } from './api-keys-repo';
 import { createCasesRepo } from './cases-repo';
 import { createChainStateRepo } from './chain-state-repo';
+import { createFreezeRequestsRepo } from './freeze-requests-repo';
 import { createLabelsRepo } from './labels-repo';
+import { createPartnersRepo } from './partners-repo';
 import { createRunResultsRepo } from './run-results-repo';
 import { createRunsRepo } from './runs-repo';
 import { createScannedRangesRepo } from './scanned-ranges-repo';
@@ -18,6 +21,9 @@ export function createStore(db: Db) {
     cases: createCasesRepo(db),
     runs: { ...createRunsRepo(db), ...createRunResultsRepo(db) },
     apiKeys: createApiKeysRepo(db),
+    partners: createPartnersRepo(db),
+    freezeRequests: createFreezeRequestsRepo(db),
+    alerts: createAlertsRepo(db),
   };
 }
 
@@ -27,6 +33,8 @@ export type LabelsRepo = Store['labels'];
 export type CasesRepo = Store['cases'];
 export type RunsRepo = Store['runs'];
 export type ApiKeysRepo = Store['apiKeys'];
+export type PartnersRepo = Store['partners'];
+export type FreezeRequestsRepo = Store['freezeRequests'];
 
 export { openDb, type Db, type DbDriver, type OpenDbOptions, type QueryResult } from './db';
 export { migrate, MigrationError, DEFAULT_MIGRATIONS_DIR, type MigrateOptions } from './migrate';
@@ -38,3 +46,10 @@ export { CASE_STATUSES, type CaseProgress, type CaseRow, type CaseStatus, type N
 export { RUN_ADDRESS_STATES, RUN_STATUSES, type RunAddressRow, type RunAddressState, type RunRow, type RunStats, type RunStatus } from './runs-repo';
 export type { CaseEndpointRow, CaseFlowRow, CaseGraph, CaseNodeRow, NewCaseNode, RunResult } from './run-results-repo';
 export { API_KEY_ROLES, type ApiKeyRole, type ApiKeyRow, type NewApiKey } from './api-keys-repo';
+export { PARTNER_KINDS, type NewPartner, type PartnerChannel, type PartnerKind, type PartnerRow } from './partners-repo';
+export {
+  FREEZE_STATUSES, PARTNER_VISIBLE, RESPONSE_STATUSES, type Actor, type AuditRow, type FreezeContent, type FreezeRequestRow,
+  type FreezeResponseRow, type FreezeStatus, type FreezeTargetRow, type NewFreezeRequest, type NewFreezeTarget, type ResponseStatus,
+  type TargetFrozen, type TargetKind,
+} from './freeze-requests-repo';
+export type { AlertRow, LeadRow } from './alerts-repo';
