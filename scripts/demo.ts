@@ -9,6 +9,13 @@ import { labelsCsv, playPigButchering } from '../services/demo/pig-butchering';
 import { startLocalNode } from '../services/devchain';
 import type { TraceReport } from '../services/domain/report';
 import { formatUnits, table } from '../services/format';
+import { loadConfig } from '../config';
+import { createAppContext } from '../services/app';
+import { draftFreezeRequests } from '../services/freeze/draft';
+import { registerPartner } from '../services/freeze/partners';
+import { silentLogger } from '../services/log';
+import { caseReport, createCase, startTrace } from '../services/tracing/cases';
+import type { PigButcheringCase } from '../services/demo/pig-butchering';
 
 async function demo(): Promise<number> {
   const started = Date.now();
@@ -44,11 +51,46 @@ async function demo(): Promise<number> {
       rows.push([model, usdt(kase.wallets.d1, report.endpoints), usdt(kase.wallets.d2, report.endpoints), usdt(kase.wallets.binanceHot, report.endpoints), usdt(kase.wallets.h, report.holdings)]);
     }
     say(table(['model', 'Binance deposit D1', 'OKX deposit D2', 'Binance hot wallet', 'holding at H'], rows));
+    await showFreezeRequests(kase, { ...env, LOCAL_RPC_URL: node.url, TRACEHOLD_LOG_LEVEL: 'silent' }, say);
     say(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return 0;
   } finally {
     await node.close();
     fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The last step: the trace becomes freeze requests to the partners it reached. */
+async function showFreezeRequests(kase: PigButcheringCase, env: Record<string, string | undefined>, say: (text: string) => void): Promise<void> {
+  say('\nFreeze requests drafted from the trace (partners: Binance, OKX, Tether as USDT issuer):');
+  const app = await createAppContext({ config: loadConfig(env), log: silentLogger, queue: 'inline' });
+  try {
+    const deps = app.deps;
+    await deps.store.labels.upsert(kase.labels);
+    const admin = { id: 'demo-admin', name: 'demo admin' };
+    for (const p of [
+      { name: 'Binance', kind: 'exchange', entities: ['Binance'], contactEmail: 'le-requests@binance.example', jurisdiction: 'KY' },
+      { name: 'OKX', kind: 'exchange', entities: ['OKX'], contactEmail: 'le@okx.example', jurisdiction: 'SC' },
+      { name: 'Tether', kind: 'issuer', entities: ['Tether'], contactEmail: 'compliance@tether.example', jurisdiction: 'SV' },
+    ]) await registerPartner(deps, p, admin);
+    const created = await createCase(deps, { title: 'Pig-butchering ring', reference: 'FIU-2026-0042', chain: kase.chain, seeds: kase.seedTxs.map((txHash) => ({ txHash })) }, 'demo-analyst');
+    await startTrace(deps, created.id);
+    await app.drain();
+    await caseReport(deps, created.id);
+    const drafted = await draftFreezeRequests(deps, created.id, {
+      requestingAuthority: 'Financial Intelligence Unit, Cyber Fraud Team', legalBasis: 'AML Act s. 12; prosecutor order 2026/117',
+      action: 'freeze', urgency: 'immediate', durationDays: 90, contact: { name: 'Det. Insp. A. Martin', email: 'a.martin@fiu.example' },
+    }, { id: 'demo-analyst', name: 'analyst' });
+    const partners = new Map((await deps.store.partners.list()).map((p) => [p.id, p.name]));
+    const rows = drafted.flatMap(({ request, targets }) => targets.map((t, i) => [
+      i === 0 ? partners.get(request.partnerId) ?? '' : '', i === 0 ? request.status : '', String(i + 1), t.kind, t.address,
+      `${formatUnits(t.amount, t.decimals ?? 18)} ${t.symbol ?? t.asset.slice(0, 10)}`, String(t.hops), t.score.toFixed(3),
+    ]));
+    say(table(['partner', 'status', 'rank', 'target', 'address', 'amount', 'hops', 'score'], rows));
+    for (const { request } of drafted) say(`  ${partners.get(request.partnerId)}: request ${request.id}, evidence sha256 ${request.evidenceSha256}`);
+    say('  Next: a supervisor other than the drafter approves (POST /v1/freeze-requests/:id/approve), then send.');
+  } finally {
+    await app.close();
   }
 }
 
