@@ -3,6 +3,7 @@
 import { chainConfig, type Config } from '../../config';
 import { InvalidInputError } from '../errors';
 import type { Logger } from '../log';
+import { createBitcoinSource } from './bitcoin';
 import { createEvmSource } from './evm';
 import type { ChainSource } from './source';
 
@@ -41,7 +42,15 @@ export function createChainRegistry(config: Config, _log: Logger): ChainRegistry
           multicall3: chain.multicall3,
         });
       } else {
-        throw new InvalidInputError(`chain "${name}" (bitcoin) is not supported yet`);
+        if (!chain.esploraUrl) throw new InvalidInputError(`chain "${name}" has no Esplora endpoint: set BTC_ESPLORA_URL or pass --esplora`);
+        source = createBitcoinSource({
+          chain: name,
+          esploraUrl: chain.esploraUrl,
+          confirmations: chain.confirmations,
+          concurrency: chain.maxConcurrency,
+          timeoutMs: chain.requestTimeoutMs,
+          retries: chain.retries,
+        });
       }
       sources.set(name, source);
       return source;

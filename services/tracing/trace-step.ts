@@ -15,8 +15,12 @@ import { createChainData } from './chain-data';
 import { counterpartiesOf, judgeHistory, triage, type Candidate } from './classify';
 import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
+import { traceBitcoinCase } from './bitcoin-trace';
 
 export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
+  if (chainConfig(deps.config, (await deps.store.cases.get(job.caseId))?.chain ?? '').kind === 'bitcoin') {
+    return runBitcoinStep(deps, job);
+  }
   const step = await openStep(deps, job);
   if (!step) return;
   const { kase, source, before, scope, addresses } = step;
@@ -103,6 +107,15 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
 export async function failTrace(deps: TraceDeps, caseId: string, runId: string, error: Error): Promise<void> {
   await deps.store.runs.finish(runId, 'failed', null, error.message);
   await deps.store.cases.setStatus(caseId, 'failed', { error: error.message });
+}
+
+/** A Bitcoin case runs its whole UTXO trace in its first step (see bitcoin-trace.ts). */
+async function runBitcoinStep(deps: TraceDeps, job: TraceHopJob): Promise<void> {
+  const kase = await deps.store.cases.get(job.caseId);
+  const run = await deps.store.runs.get(job.runId);
+  if (!kase || !run || run.caseId !== job.caseId) throw new NotFoundError(`case ${job.caseId} run ${job.runId} not found`);
+  if (run.status === 'done' || run.status === 'failed') return;
+  await traceBitcoinCase(deps, kase, job.runId);
 }
 
 /** What every step starts from; null when the run already ended (a late duplicate job). */

@@ -1,0 +1,250 @@
+// A Bitcoin case, traced in one step: the UTXO tracer follows the coins through the spend
+// graph (who spent this output), not through addresses. Which outputs are endpoints depends
+// on labels, and on clusters of co-spending addresses, of addresses only the trace itself
+// reveals; so it runs in passes — trace, look the new addresses up, cluster what was read,
+// trace again — until the stop set is stable. Confirmed transactions are cached by the
+// source, so a pass after the first costs no requests.
+import type { BitcoinSource } from '../chains/bitcoin';
+import type { ChainSource } from '../chains/source';
+import { isStopCategory } from '../domain/attribution';
+import { clusterAddresses, attributeByCluster, type AttributedLabel } from '../domain/clustering';
+import type {
+  ReportAccounting, ReportEndpoint, ReportExposure, ReportHolding, ReportHop, ReportStopped, TraceReport,
+} from '../domain/report';
+import type { Address, Label } from '../domain/types';
+import type { UtxoTx } from '../domain/utxo';
+import { traceUtxo, type TaintedOutput, type UtxoSeed, type UtxoTraceResult } from '../domain/utxo-taint';
+import { InvalidInputError } from '../errors';
+import type { CaseRow } from '../store';
+import type { TraceDeps } from './deps';
+
+const MAX_PASSES = 5;
+
+export function isBitcoinSource(source: ChainSource): source is BitcoinSource {
+  return source.kind === 'bitcoin' && typeof (source as Partial<BitcoinSource>).getTx === 'function';
+}
+
+export async function traceBitcoinCase(deps: TraceDeps, kase: CaseRow, runId: string): Promise<void> {
+  const source = deps.chains.get(kase.chain);
+  if (!isBitcoinSource(source)) throw new InvalidInputError(`chain ${kase.chain} is not a bitcoin chain`);
+  const started = Date.now();
+  const before = source.stats().rpcCalls;
+  await deps.store.runs.setStatus(runId, 'running');
+  await deps.store.cases.setStatus(kase.id, 'tracing', { hop: 0 });
+  const tip = await source.tip();
+  const tipHeight = kase.toBlock === null ? tip.number : Math.min(kase.toBlock, tip.number);
+  await deps.store.runs.pinBlock(runId, tipHeight, tipHeight === tip.number ? tip.hash : null);
+
+  const seeds: UtxoSeed[] = kase.seeds.map((s) => ('address' in s ? { address: s.address } : s.index === undefined ? { txid: s.txHash } : { txid: s.txHash, vout: s.index }));
+  const labels = new Map<Address, Label[]>();
+  let attribution: (address: Address) => AttributedLabel | undefined = () => undefined;
+  const stops = deps.config.tracing.stopCategories;
+  const isStop = (address: Address) => {
+    const found = attribution(address);
+    return !!found && isStopCategory(found.label.category, stops);
+  };
+  let result: UtxoTraceResult | undefined;
+  let stopSet = '';
+  // Co-spend evidence stays true once seen, even when a later pass stops before reading that
+  // transaction again: cluster over everything read so far, so the stop set only grows.
+  const seen = new Map<string, UtxoTx>();
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    result = await traceUtxo({
+      seeds,
+      model: kase.model,
+      maxHops: kase.maxHops,
+      fetch: {
+        getTx: (txid) => source.getTx(txid),
+        outspends: (txid) => source.outspends(txid),
+        addressTxids: async (address) => (await source.addressTxs(address, { untilHeight: tipHeight })).map((t) => t.txid),
+      },
+      isStop,
+      tipHeight,
+      minAmount: kase.minAmount > 0n ? kase.minAmount : 1n,
+    });
+    for (const tx of result.txs) seen.set(tx.txid, tx);
+    const unknown = [...addressesOf(seen.values())].filter((a) => !labels.has(a));
+    const found = await deps.store.labels.lookup(kase.chain, unknown);
+    for (const a of unknown) labels.set(a, found.get(a) ?? []);
+    const clustering = clusterAddresses([...seen.values()]);
+    attribution = attributeByCluster(clustering, (a) => labels.get(a) ?? []);
+    const nextStopSet = [...labels.keys()].filter(isStop).sort().join(',');
+    if (nextStopSet === stopSet) break;
+    stopSet = nextStopSet;
+  }
+  const report = bitcoinReport(kase, result!, attribution, {
+    fromBlock: result!.txs.reduce((m, t) => (t.blockHeight === null ? m : Math.min(m, t.blockHeight)), tipHeight),
+    toBlock: tipHeight,
+    toBlockHash: tipHeight === tip.number ? tip.hash : undefined,
+    rpcCalls: source.stats().rpcCalls - before,
+    ms: Date.now() - started,
+  });
+  await deps.store.runs.saveResult(runId, {
+    report,
+    nodes: bitcoinNodes(result!, attribution),
+    flows: result!.outputs.map((o) => ({
+      txHash: o.txid, ref: `out:${o.vout}`, from: o.path.length > 1 ? o.path[o.path.length - 2]! : o.txid, to: o.address ?? `script:${o.txid}:${o.vout}`,
+      asset: 'BTC', amount: o.value, tainted: o.tainted, hop: o.hops, blockNumber: 0,
+    })),
+    endpoints: report.endpoints.map((e) => ({ ...e, amount: BigInt(e.amount) })),
+  });
+  await deps.store.runs.addStats(runId, { rpcCalls: report.stats.rpcCalls, hops: report.stats.hops });
+  await deps.store.runs.finish(runId, 'done');
+  await deps.store.cases.setStatus(kase.id, 'traced', { hop: report.stats.hops, addresses: report.stats.addresses, done: true });
+}
+
+function addressesOf(txs: Iterable<UtxoTx>): Set<Address> {
+  const set = new Set<Address>();
+  for (const tx of txs) {
+    for (const i of tx.inputs) if (i.address) set.add(i.address);
+    for (const o of tx.outputs) if (o.address) set.add(o.address);
+  }
+  return set;
+}
+
+interface Figures {
+  fromBlock: number;
+  toBlock: number;
+  toBlockHash?: string;
+  rpcCalls: number;
+  ms: number;
+}
+
+/** The contract's trace report from a UTXO trace: amounts in satoshi, paths of txids. */
+export function bitcoinReport(kase: CaseRow, result: UtxoTraceResult, attribution: (a: Address) => AttributedLabel | undefined, figures: Figures): TraceReport {
+  const byAddress = (outputs: TaintedOutput[]) => {
+    const groups = new Map<string, TaintedOutput[]>();
+    for (const o of outputs) {
+      if (o.tainted === 0n) continue;
+      const k = o.address ?? `script:${o.txid}:${o.vout}`;
+      const group = groups.get(k);
+      if (group) group.push(o);
+      else groups.set(k, [o]);
+    }
+    return [...groups.entries()];
+  };
+  const total = (outputs: TaintedOutput[]) => outputs.reduce((s, o) => s + o.tainted, 0n);
+  const minHops = (outputs: TaintedOutput[]) => outputs.reduce((m, o) => Math.min(m, o.hops), Infinity);
+  const endpoints: ReportEndpoint[] = byAddress(result.endpoints).map(([address, outputs]) => {
+    const found = attribution(address)!;
+    const top = [...outputs].sort((a, b) => (b.tainted > a.tainted ? 1 : b.tainted < a.tainted ? -1 : 0)).slice(0, 3);
+    return {
+      address, entity: found.label.entity, category: found.label.category, attribution: found.attribution,
+      asset: 'BTC', amount: total(outputs).toString(), hops: minHops(outputs), paths: top.map((o) => o.path),
+      ...(found.label.confidence !== undefined ? { confidence: found.label.confidence } : {}),
+      symbol: 'BTC', decimals: 8,
+    };
+  });
+  const holdings: ReportHolding[] = byAddress(result.holdings).map(([address, outputs]) => {
+    const own = attribution(address);
+    return {
+      address, asset: 'BTC', amount: total(outputs).toString(), hops: minHops(outputs), symbol: 'BTC', decimals: 8,
+      ...(own ? { labels: [{ entity: own.label.entity, category: own.label.category }] } : {}),
+    };
+  });
+  const stopped: ReportStopped[] = byAddress(result.frontier).map(([address, outputs]) => ({
+    address, asset: 'BTC', amount: total(outputs).toString(), hops: minHops(outputs),
+    reason: minHops(outputs) >= kase.maxHops ? 'max-hops' : kase.minAmount > total(outputs) ? 'min-amount' : 'address-limit',
+  }));
+  const sum = (rows: { amount: string }[]) => rows.reduce((s, r) => s + BigInt(r.amount), 0n);
+  const fees = result.fees.reduce((s, f) => s + f.tainted, 0n);
+  const accounting: ReportAccounting[] = [{
+    asset: 'BTC', seeded: result.seededTotal.toString(), endpoints: sum(endpoints).toString(), holdings: sum(holdings).toString(),
+    stopped: sum(stopped).toString(), fees: fees.toString(), balanceGaps: result.inferredTxs.length,
+  }];
+  const exposure = exposureOf(endpoints, result.seededTotal);
+  const cmpAmount = (a: { amount: string; address: string }, b: { amount: string; address: string }) =>
+    (BigInt(b.amount) > BigInt(a.amount) ? 1 : BigInt(b.amount) < BigInt(a.amount) ? -1 : 0) || (a.address < b.address ? -1 : 1);
+  endpoints.sort(cmpAmount);
+  holdings.sort(cmpAmount);
+  stopped.sort(cmpAmount);
+  const maxHop = result.outputs.reduce((m, o) => Math.max(m, o.hops), 0);
+  return {
+    chain: kase.chain,
+    model: kase.model,
+    seeds: kase.seeds.map((s) => ('address' in s ? { address: s.address } : s.index === undefined ? { txHash: s.txHash } : { txHash: s.txHash, index: s.index })),
+    fromBlock: figures.fromBlock,
+    toBlock: figures.toBlock,
+    ...(figures.toBlockHash ? { toBlockHash: figures.toBlockHash } : {}),
+    endpoints,
+    exposure,
+    holdings,
+    stopped,
+    hops: perHop(result, endpoints),
+    accounting,
+    limitations: [
+      ...result.notes,
+      ...(endpoints.some((e) => e.attribution === 'cluster') ? ['cluster attribution: co-spend clustering (CoinJoin-like transactions skipped; the change heuristic is off)'] : []),
+    ],
+    stats: {
+      addresses: new Set(result.outputs.map((o) => o.address).filter(Boolean)).size,
+      transfers: result.outputs.length,
+      rpcCalls: figures.rpcCalls,
+      ms: figures.ms,
+      hops: maxHop,
+    },
+  };
+}
+
+function exposureOf(endpoints: ReportEndpoint[], seeded: bigint): ReportExposure[] {
+  const groups = new Map<string, ReportExposure & { total: bigint }>();
+  for (const e of endpoints) {
+    const k = `${e.entity}\u0000${e.category}`;
+    const g = groups.get(k) ?? { entity: e.entity, category: e.category, asset: 'BTC', amount: '0', share: 0, total: 0n };
+    g.total += BigInt(e.amount);
+    groups.set(k, g);
+  }
+  return [...groups.values()]
+    .map(({ total, ...g }) => ({ ...g, amount: total.toString(), share: seeded === 0n ? 0 : Number((total * 1_000_000n) / seeded) / 1_000_000 }))
+    .sort((a, b) => (BigInt(b.amount) > BigInt(a.amount) ? 1 : BigInt(b.amount) < BigInt(a.amount) ? -1 : a.entity < b.entity ? -1 : 1));
+}
+
+/**
+ * Per hop: tainted satoshis in outputs of that hop, and how much of it reached an exchange.
+ * Every satoshi at an endpoint of hop k passed through one output of each hop before k on
+ * its path, so an exchange endpoint's amount counts at each of those hops.
+ */
+function perHop(result: UtxoTraceResult, endpoints: ReportEndpoint[]): ReportHop[] {
+  const exchange = new Set(endpoints.filter((e) => e.category === 'exchange').map((e) => e.address));
+  const rows = new Map<number, { addresses: Set<string>; tainted: bigint; toExchanges: bigint }>();
+  for (const o of result.outputs) {
+    if (o.tainted === 0n) continue;
+    const row = rows.get(o.hops) ?? { addresses: new Set(), tainted: 0n, toExchanges: 0n };
+    row.addresses.add(o.address ?? `${o.txid}:${o.vout}`);
+    row.tainted += o.tainted;
+    rows.set(o.hops, row);
+  }
+  for (const o of result.endpoints) {
+    if (!o.address || !exchange.has(o.address)) continue;
+    for (let h = 0; h <= o.hops; h++) {
+      const row = rows.get(h);
+      if (row) row.toExchanges += o.tainted;
+    }
+  }
+  return [...rows.entries()].sort(([a], [b]) => a - b).map(([hop, r]) => ({
+    hop, addresses: r.addresses.size, asset: 'BTC', tainted: r.tainted.toString(), toExchanges: (r.toExchanges > r.tainted ? r.tainted : r.toExchanges).toString(),
+  }));
+}
+
+function bitcoinNodes(result: UtxoTraceResult, attribution: (a: Address) => AttributedLabel | undefined) {
+  const nodes = new Map<string, { hop: number; taintedIn: bigint; held: bigint; role: string }>();
+  for (const o of result.outputs) {
+    if (!o.address || o.tainted === 0n) continue;
+    const n = nodes.get(o.address) ?? { hop: o.hops, taintedIn: 0n, held: 0n, role: 'crawled' };
+    n.hop = Math.min(n.hop, o.hops);
+    n.taintedIn += o.tainted;
+    if (o.status === 'unspent') n.held += o.tainted;
+    if (o.status === 'endpoint') n.role = 'stop';
+    if (o.status === 'frontier' && n.role !== 'stop') n.role = 'max-hops';
+    nodes.set(o.address, n);
+  }
+  return [...nodes.entries()].map(([address, n]) => {
+    const found = attribution(address);
+    return {
+      address, asset: 'BTC', hop: n.hop, role: n.role,
+      entity: found?.label.entity ?? null, category: found?.label.category ?? null, attribution: found?.attribution ?? null,
+      taintedIn: n.taintedIn, taintedOut: n.taintedIn - n.held, taintedHeld: n.held,
+    };
+  });
+}
+
