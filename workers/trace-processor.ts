@@ -4,6 +4,7 @@
 import { shouldRetry } from '../services/errors';
 import type { JobContext, Processor, TraceFinalizeJob, TraceHopJob } from '../services/queues/definitions';
 import type { TraceDeps } from '../services/tracing/deps';
+import { afterTrace } from '../services/retrace/after-trace';
 import { failTrace, finalizeTrace, runTraceHop } from '../services/tracing/trace-step';
 
 export function createTraceProcessor(deps: TraceDeps): Processor {
@@ -21,5 +22,9 @@ export function createTraceProcessor(deps: TraceDeps): Processor {
       if (final) await failTrace(deps, data.caseId, data.runId, err).catch((e) => log.error('could not mark run failed', { error: (e as Error).message }));
       throw error;
     }
+    // The run may have finished in this step: compare it with the previous run, once. A
+    // failure here leaves the run done; the job retries only the comparison.
+    const run = await deps.store.runs.get(data.runId);
+    if (run?.status === 'done') await afterTrace(deps, data.caseId, data.runId);
   };
 }

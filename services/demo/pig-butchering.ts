@@ -22,6 +22,8 @@ export interface PigButcheringCase {
   /** The victims' payment transactions: the seeds. */
   seedTxs: string[];
   wallets: Record<WalletName, string>;
+  /** The wallets' keys, for tests that play the case on (dev chain only). */
+  keys: Record<WalletName, { address: string; privateKey: string }>;
   labels: Label[];
   /** First block of the case (the first victim payment). */
   fromBlock: number;
@@ -99,6 +101,7 @@ export async function playPigButchering(node: LocalNode, options: { chain?: stri
     token: tokenAddress,
     seedTxs: [seed1, seed2, seed3],
     wallets: w,
+    keys,
     labels: [
       { chain, address: w.binanceHot, entity: 'Binance', category: 'exchange', confidence: 90, source: 'demo' },
       { chain, address: w.okxHot, entity: 'OKX', category: 'exchange', confidence: 90, source: 'demo' },

@@ -22,10 +22,17 @@ export interface FreezeDeliverJob {
   send: number;
 }
 
+/** Re-trace open cases (all of them, or those listed). */
+export interface RetraceJob {
+  trigger: 'schedule' | 'manual' | 'watch';
+  caseIds?: string[];
+}
+
 export interface JobPayloads {
   'trace-hop': TraceHopJob;
   'trace-finalize': TraceFinalizeJob;
   'freeze-deliver': FreezeDeliverJob;
+  retrace: RetraceJob;
 }
 export type JobName = keyof JobPayloads;
 
@@ -33,6 +40,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'trace-hop': 'trace',
   'trace-finalize': 'trace',
   'freeze-deliver': 'freeze',
+  retrace: 'trace',
 };
 
 export interface JobSpec<N extends JobName = JobName> {
@@ -54,6 +62,13 @@ export function hopJob(data: TraceHopJob): JobSpec<'trace-hop'> {
 
 export function finalizeJob(data: TraceFinalizeJob): JobSpec<'trace-finalize'> {
   return { name: 'trace-finalize', data, jobId: `run-${data.runId}-final` };
+}
+
+/** The nightly schedule's id: one schedule, however many processes upsert it. */
+export const NIGHTLY_RETRACE_SCHEDULER = 'nightly-retrace';
+
+export function retraceJob(data: RetraceJob, jobId: string): JobSpec<'retrace'> {
+  return { name: 'retrace', data, jobId, attempts: 3 };
 }
 
 export function deliveryJob(data: FreezeDeliverJob, options: { attempts: number; backoffMs: number }): JobSpec<'freeze-deliver'> {

@@ -108,6 +108,13 @@ export function createCasesRepo(db: Db) {
       return withSeeds(rows);
     },
 
+    /** Closes a case: the nightly re-trace and the live watch leave it alone from now on. */
+    async close(id: string): Promise<CaseRow> {
+      const { rowCount } = await db.query('update cases set closed_at = coalesce(closed_at, now()), updated_at = now() where id = $1', [isUuid(id) ? id : null]);
+      if (rowCount === 0) throw new NotFoundError(`case ${id} not found`);
+      return (await get(id))!;
+    },
+
     /** Sets the status and, when given, replaces the progress. */
     async setStatus(
       id: string,

@@ -1,6 +1,7 @@
 // The store: every repository over one Db. Built once per entry point and passed in the
 // dependency bag.
 import type { Db } from './db';
+import { createRetraceRepo } from './retrace-repo';
 import { createAlertsRepo } from './alerts-repo';
 import { createApiKeysRepo } from './api-keys-repo';
 import { createCasesRepo } from './cases-repo';
@@ -24,6 +25,7 @@ export function createStore(db: Db) {
     partners: createPartnersRepo(db),
     freezeRequests: createFreezeRequestsRepo(db),
     alerts: createAlertsRepo(db),
+    retrace: createRetraceRepo(db),
   };
 }
 
@@ -53,3 +55,4 @@ export {
   type TargetFrozen, type TargetKind,
 } from './freeze-requests-repo';
 export type { AlertRow, LeadRow } from './alerts-repo';
+export type { RetraceRunRow, RetraceTrigger } from './retrace-repo';
