@@ -64,6 +64,8 @@ export interface Config {
   chains: Readonly<Record<string, Readonly<ChainConfig>>>;
   tracing: Readonly<TracingConfig>;
   api: { bodyLimitBytes: number; maxSeeds: number; rateLimitPerMinute: number };
+  /** The nightly re-trace (cron in a time zone) and the live watch's polling interval (0: off). */
+  retrace: { cron: string; timezone: string; watchIntervalMs: number };
   /** Webhook delivery of freeze requests: tries per send, first backoff (doubles), timeout per try. */
   delivery: { attempts: number; backoffMs: number; timeoutMs: number };
 }
@@ -105,6 +107,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxAddressesPerCase: intSetting(env, 'TRACEHOLD_MAX_ADDRESSES', 20_000, 1, 10_000_000),
       depositSweepWindowSeconds: intSetting(env, 'TRACEHOLD_DEPOSIT_SWEEP_SECONDS', 3 * 24 * 3600, 1, 365 * 24 * 3600),
       depositMinForwardBps: 9000,
+    },
+    retrace: {
+      cron: cronSetting(env.TRACEHOLD_RETRACE_CRON ?? '0 2 * * *'),
+      timezone: timezoneSetting(env.TRACEHOLD_RETRACE_TZ ?? 'UTC'),
+      watchIntervalMs: intSetting(env, 'TRACEHOLD_WATCH_INTERVAL_MS', 15_000, 0, 24 * 3600 * 1000),
     },
     api: {
       bodyLimitBytes: intSetting(env, 'TRACEHOLD_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
@@ -203,6 +210,24 @@ function intSetting(env: Env, name: string, fallback: number, min: number, max: 
   if (!/^\d+$/.test(raw)) throw new InvalidInputError(`${name} must be a whole number, got "${raw}"`);
   const value = Number(raw);
   if (value < min || value > max) throw new InvalidInputError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+/** Five or six cron fields of digits, `*`, `/`, `,` and `-`. */
+function cronSetting(value: string): string {
+  const fields = value.trim().split(/\s+/);
+  if (fields.length < 5 || fields.length > 6 || !fields.every((f) => /^[\d*/,\-]+$/.test(f))) {
+    throw new InvalidInputError(`TRACEHOLD_RETRACE_CRON must be a cron pattern like "0 2 * * *", got "${value}"`);
+  }
+  return fields.join(' ');
+}
+
+function timezoneSetting(value: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+  } catch {
+    throw new InvalidInputError(`TRACEHOLD_RETRACE_TZ is not a time zone: "${value}"`);
+  }
   return value;
 }
 

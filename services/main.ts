@@ -10,6 +10,8 @@ import { createLogger } from './log';
 import { startBullWorkers, type BullWorkers } from './queues/bullmq';
 import { createJobProcessor } from '../workers/processors';
 import { verifyIssuerFreezes } from './freeze/issuer-freezes';
+import { scheduleNightlyRetrace } from './retrace/schedule';
+import { createWatcher } from './retrace/watch';
 
 export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'scheduler' = 'all') {
   const config = loadConfig();
@@ -41,7 +43,15 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
   }
   // Issuer freezes show on-chain before any reply: look at open issuer requests every minute.
   let issuerCheck: NodeJS.Timeout | undefined;
+  const watcher = createWatcher(ctx.deps, log);
   if (role === 'all' || role === 'scheduler') {
+    if (ctx.bull) {
+      await scheduleNightlyRetrace(ctx.bull, config);
+      log.info('nightly re-trace scheduled', { cron: config.retrace.cron, timezone: config.retrace.timezone });
+    } else {
+      log.warn('REDIS_URL is unset: no nightly schedule; run `tracehold retrace --all` from cron');
+    }
+    watcher.start(config.retrace.watchIntervalMs);
     issuerCheck = setInterval(() => {
       verifyIssuerFreezes(ctx.deps).catch((e) => log.warn('issuer freeze check failed', { error: (e as Error).message }));
     }, 60_000);
@@ -53,6 +63,7 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
   const stop = async () => {
     if (pump) clearInterval(pump);
     if (issuerCheck) clearInterval(issuerCheck);
+    await watcher.stop();
     await server?.stop();
     await workers?.close();
     await ctx.close();

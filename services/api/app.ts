@@ -6,6 +6,7 @@ import type { TraceDeps } from '../tracing/deps';
 import { authRequired, rateLimit } from './auth';
 import { errorHandler } from './http-errors';
 import { casesRouter } from './routes/cases';
+import { retraceRouter } from './routes/retrace';
 import { labelsRouter } from './routes/labels';
 import { alertsRouter } from './routes/alerts';
 import { caseFreezeRouter, freezeRequestsRouter } from './routes/freeze-requests';
@@ -54,6 +55,7 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   v1.use('/partner', partnerSideRouter(deps));
   v1.use('/freeze-requests', freezeRequestsRouter(deps));
   v1.use('/alerts', alertsRouter(deps));
+  v1.use(retraceRouter(deps));
   app.use('/v1', v1);
 
   app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));

@@ -1,9 +1,9 @@
-// `tracehold retrace`: trace open cases again up to the new confirmed tip. (Today a full
-// re-trace per case; the shared chain-data cache makes the already-seen ranges free.)
+// `tracehold retrace`: what the nightly job runs — every open case (or one) traced again
+// to the new confirmed tip, its alerts raised and new drafts made, in this process.
 import { parseArgs } from 'node:util';
 import { createAppContext } from '../app';
 import { BadRequestError } from '../errors';
-import { startTrace } from '../tracing/cases';
+import { retraceCases } from '../retrace/retrace-cases';
 import type { CommandContext } from './context';
 
 export async function retraceCommand(argv: string[], ctx: CommandContext): Promise<number> {
@@ -12,12 +12,10 @@ export async function retraceCommand(argv: string[], ctx: CommandContext): Promi
   if (values.case && values.all) throw new BadRequestError('--case and --all exclude each other');
   const app = await createAppContext({ config: ctx.config, log: ctx.log, queue: 'inline' });
   try {
-    const cases = values.case ? [values.case] : (await app.deps.store.cases.list()).filter((c) => c.closedAt === null && c.status !== 'queued' && c.status !== 'tracing').map((c) => c.id);
-    for (const id of cases) {
-      await startTrace(app.deps, id);
-      await app.drain();
-    }
-    ctx.io.out(JSON.stringify({ retraced: cases.length }) + '\n');
+    const result = await retraceCases(app.deps, { trigger: 'manual', ...(values.case ? { caseIds: [values.case] } : {}) });
+    await app.drain();
+    const batch = await app.deps.store.retrace.get(result.retraceRunId);
+    ctx.io.out(JSON.stringify({ retraceRunId: result.retraceRunId, retraced: result.queued.length, skipped: result.skipped.length, alertsRaised: batch?.alertsRaised ?? 0 }) + '\n');
     return 0;
   } finally {
     await app.close();

@@ -12,6 +12,10 @@ import { draftFreezeRequests } from '../../services/freeze/draft';
 import { registerPartner } from '../../services/freeze/partners';
 import { sendFreezeRequest } from '../../services/freeze/send';
 import { retraceCases } from '../../services/retrace/retrace-cases';
+import { createWatcher } from '../../services/retrace/watch';
+import { createApiApp } from '../../services/api/app';
+import { startServer } from '../../services/api/server';
+import { createApiKey } from '../../services/auth/api-keys';
 import { caseReport, createCase, startTrace } from '../../services/tracing/cases';
 import { pigButcheringWorld, type PigButcheringWorld } from '../support/tracing';
 
@@ -105,6 +109,50 @@ describe('e2e: re-tracing open cases', function () {
     const report = (await app.deps.store.runs.report(run.id)) as TraceReport;
     expect(result.rpcCalls, 'prefetch: the tip only').to.be.at.most(2);
     expect(report.stats.rpcCalls, 'the re-trace run itself').to.be.at.most(10);
+  });
+
+  it('the live watch sees funds leave a held wallet and re-traces at once', async () => {
+    const { app, scenario } = world;
+    const watcher = createWatcher(app.deps);
+    expect((await watcher.tick()).moved, 'nothing moved since the last trace').to.deep.equal([]);
+    // side1 (5,000 USDT, a Tether target) pays D4, which OKX sweeps.
+    const provider = new JsonRpcProvider(world.node.url, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 10 });
+    const d4Key = devAccount(5001);
+    await fundWallets(world.node.url, world.node.accounts[0]!, [scenario.wallets.side1, d4Key.address], parseEther('0.1'));
+    const token = (key: { privateKey: string }) => new Contract(scenario.token, contractArtifact('TestUSDT').abi, new NonceManager(new Wallet(key.privateKey, provider)));
+    await receiptOf(provider, (await token(scenario.keys.side1).getFunction('transfer')(d4Key.address, USDT(5_000))).hash);
+    await receiptOf(provider, (await token(d4Key).getFunction('transfer')(scenario.wallets.okxHot, USDT(5_000))).hash);
+    provider.destroy();
+    const tick = await watcher.tick();
+    expect(tick.moved).to.deep.equal([caseId]);
+    await app.drain();
+    const alerts = await app.deps.store.alerts.list({ caseId });
+    const d4 = alerts.find((a) => a.kind === 'new_endpoint' && (a.details as { address: string }).address === d4Key.address);
+    expect(d4?.details).to.include({ amount: USDT(5_000).toString(), entity: 'OKX' });
+    expect(alerts.some((a) => a.kind === 'funds_moved_before_freeze' && (a.details as { address: string }).address === scenario.wallets.side1)).to.equal(true);
+    expect((await watcher.tick()).moved, 'the same blocks are not looked at twice').to.deep.equal([]);
+    await watcher.stop();
+  });
+
+  it('POST /v1/retrace (admin) queues a re-trace; GET /v1/retrace-runs lists them', async () => {
+    const { app } = world;
+    const server = await startServer(createApiApp(app.deps), 0);
+    try {
+      const adminKey = (await createApiKey(app.deps.store, { role: 'admin', name: 'admin' })).key;
+      const analystKey = (await createApiKey(app.deps.store, { role: 'analyst', name: 'analyst2' })).key;
+      const post = (key: string, body: unknown) => fetch(`${server.url}/v1/retrace`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await post(analystKey, {})).status).to.equal(403);
+      expect((await post(adminKey, { caseId: 'nope' })).status).to.equal(400);
+      expect((await post(adminKey, { caseId: '00000000-0000-4000-8000-000000000000' })).status).to.equal(404);
+      const before = (await app.deps.store.retrace.list()).length;
+      expect((await post(adminKey, { caseId })).status).to.equal(202);
+      await app.drain();
+      const runs = await (await fetch(`${server.url}/v1/retrace-runs`, { headers: { authorization: `Bearer ${analystKey}` } })).json() as { trigger: string; status: string }[];
+      expect(runs.length).to.equal(before + 1);
+      expect(runs[0]).to.include({ trigger: 'manual', status: 'done' });
+    } finally {
+      await server.stop();
+    }
   });
 
   it('leaves closed cases alone', async () => {

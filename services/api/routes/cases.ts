@@ -19,6 +19,9 @@ export function casesRouter(deps: TraceDeps): Router {
     const { runId } = await startTrace(deps, req.params.id as string);
     res.status(202).json({ id: req.params.id, runId, status: 'queued' });
   });
+  router.post('/:id/close', allow('analyst', 'supervisor'), async (req, res) => {
+    res.json(caseJson(await deps.store.cases.close(req.params.id as string)));
+  });
   router.get('/:id', allow('analyst', 'supervisor'), async (req, res) => {
     res.json(caseJson(await getCase(deps, req.params.id as string)));
   });
@@ -45,6 +48,7 @@ export function caseJson(kase: CaseRow) {
     assets: kase.assets,
     minAmount: kase.minAmount.toString(),
     status: kase.status,
+    closed: kase.closedAt !== null,
     progress: kase.progress,
     createdAt: kase.createdAt,
     updatedAt: kase.updatedAt,
