@@ -122,7 +122,8 @@ export function buildFindings(input: FindingsInput): Findings {
   };
 }
 
-function exposureOf(endpoints: ReportEndpoint[], seeded: Map<Asset, bigint>): ReportExposure[] {
+/** Endpoints summed per entity and asset, with their share of what the seeds put in. */
+export function exposureOf(endpoints: readonly ReportEndpoint[], seeded: ReadonlyMap<Asset, bigint>): ReportExposure[] {
   const groups = new Map<string, ReportExposure & { total: bigint }>();
   for (const e of endpoints) {
     const k = `${e.entity}\u0000${e.category}\u0000${e.asset}`;

@@ -1,6 +1,6 @@
 // The trace report of ../shared/contract.md, as TypeScript. Amounts are strings of base
 // units so the JSON is exact; `share` is the only float.
-import type { Address, Asset, LabelCategory, TaintModel } from './types';
+import type { Address, Asset, LabelCategory, Seed, TaintModel } from './types';
 
 export type Attribution = 'label' | 'deposit-heuristic' | 'cluster';
 
@@ -79,6 +79,11 @@ export interface ReportSeed {
   address?: Address;
   txHash?: string;
   index?: number;
+}
+
+/** A case's seeds as the report lists them. */
+export function reportSeeds(seeds: readonly Seed[]): ReportSeed[] {
+  return seeds.map((s) => ('address' in s ? { address: s.address } : s.index === undefined ? { txHash: s.txHash } : { txHash: s.txHash, index: s.index }));
 }
 
 export interface TraceReport {

@@ -64,7 +64,11 @@ async function openCases(deps: TraceDeps, caseIds?: string[]): Promise<CaseRow[]
 
 function byChain(cases: CaseRow[]): Map<string, CaseRow[]> {
   const groups = new Map<string, CaseRow[]>();
-  for (const c of cases) groups.set(c.chain, [...(groups.get(c.chain) ?? []), c]);
+  for (const c of cases) {
+    const group = groups.get(c.chain);
+    if (group) group.push(c);
+    else groups.set(c.chain, [c]);
+  }
   return groups;
 }
 

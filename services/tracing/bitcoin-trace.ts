@@ -8,8 +8,9 @@ import type { BitcoinSource } from '../chains/bitcoin';
 import type { ChainSource } from '../chains/source';
 import { isStopCategory } from '../domain/attribution';
 import { clusterAddresses, attributeByCluster, type AttributedLabel } from '../domain/clustering';
-import type {
-  ReportAccounting, ReportEndpoint, ReportExposure, ReportHolding, ReportHop, ReportStopped, TraceReport,
+import { exposureOf } from '../domain/findings';
+import {
+  reportSeeds, type ReportAccounting, type ReportEndpoint, type ReportHolding, type ReportHop, type ReportStopped, type TraceReport,
 } from '../domain/report';
 import type { Address, Label } from '../domain/types';
 import type { UtxoTx } from '../domain/utxo';
@@ -152,7 +153,7 @@ export function bitcoinReport(kase: CaseRow, result: UtxoTraceResult, attributio
     asset: 'BTC', seeded: result.seededTotal.toString(), endpoints: sum(endpoints).toString(), holdings: sum(holdings).toString(),
     stopped: sum(stopped).toString(), fees: fees.toString(), balanceGaps: result.inferredTxs.length,
   }];
-  const exposure = exposureOf(endpoints, result.seededTotal);
+  const exposure = exposureOf(endpoints, new Map([['BTC', result.seededTotal]]));
   const cmpAmount = (a: { amount: string; address: string }, b: { amount: string; address: string }) =>
     (BigInt(b.amount) > BigInt(a.amount) ? 1 : BigInt(b.amount) < BigInt(a.amount) ? -1 : 0) || (a.address < b.address ? -1 : 1);
   endpoints.sort(cmpAmount);
@@ -162,7 +163,7 @@ export function bitcoinReport(kase: CaseRow, result: UtxoTraceResult, attributio
   return {
     chain: kase.chain,
     model: kase.model,
-    seeds: kase.seeds.map((s) => ('address' in s ? { address: s.address } : s.index === undefined ? { txHash: s.txHash } : { txHash: s.txHash, index: s.index })),
+    seeds: reportSeeds(kase.seeds),
     fromBlock: figures.fromBlock,
     toBlock: figures.toBlock,
     ...(figures.toBlockHash ? { toBlockHash: figures.toBlockHash } : {}),
@@ -184,19 +185,6 @@ export function bitcoinReport(kase: CaseRow, result: UtxoTraceResult, attributio
       hops: maxHop,
     },
   };
-}
-
-function exposureOf(endpoints: ReportEndpoint[], seeded: bigint): ReportExposure[] {
-  const groups = new Map<string, ReportExposure & { total: bigint }>();
-  for (const e of endpoints) {
-    const k = `${e.entity}\u0000${e.category}`;
-    const g = groups.get(k) ?? { entity: e.entity, category: e.category, asset: 'BTC', amount: '0', share: 0, total: 0n };
-    g.total += BigInt(e.amount);
-    groups.set(k, g);
-  }
-  return [...groups.values()]
-    .map(({ total, ...g }) => ({ ...g, amount: total.toString(), share: seeded === 0n ? 0 : Number((total * 1_000_000n) / seeded) / 1_000_000 }))
-    .sort((a, b) => (BigInt(b.amount) > BigInt(a.amount) ? 1 : BigInt(b.amount) < BigInt(a.amount) ? -1 : a.entity < b.entity ? -1 : 1));
 }
 
 /**

@@ -5,7 +5,7 @@ import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
 import { resolveLabel } from '../domain/attribution';
 import { buildFindings, type AssetInfo, type NodeInfo } from '../domain/findings';
-import type { TraceReport } from '../domain/report';
+import { reportSeeds, type TraceReport } from '../domain/report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
 import { NotFoundError } from '../errors';
 import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
@@ -79,7 +79,7 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   const report: TraceReport = {
     chain: kase.chain,
     model: scope.model,
-    seeds: kase.seeds.map((s) => ('address' in s ? { address: s.address } : s.index === undefined ? { txHash: s.txHash } : { txHash: s.txHash, index: s.index })),
+    seeds: reportSeeds(kase.seeds),
     fromBlock: scope.fromBlock,
     toBlock: scope.toBlock,
     ...(runAfter.toBlockHash ? { toBlockHash: runAfter.toBlockHash } : {}),
