@@ -12,6 +12,8 @@
 //   BENCH_RPC_LATENCY_MS     delay the proxy adds to every HTTP request (default 0: the node is in-process)
 //   BENCH_DB                 pg (default: a throwaway database on TEST_DATABASE_ADMIN_URL's server) or pglite
 //   BENCH_OUT                JSON output (default bench-results/latest.json)
+//   BENCH_RETRACE_CASES      open cases in the re-trace section, one per L1 wallet (default 100; 0 skips it)
+//   BENCH_RETRACE_ACTIVE_PCT share of those cases with new activity on the active night (default 10)
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,6 +25,7 @@ import { createTestDb, type TestDb } from '../test/support/db';
 import { buildBenchCase, type BenchCase } from './bench/build-case';
 import { startCountingProxy, type CountingProxy, type WireCounts } from './bench/counting-proxy';
 import type { NaiveFigures, TraceholdFigures, WorkerJob } from './bench/worker';
+import { retraceBench, type PhaseFigures, type RetraceFigures } from './bench/retrace-cost';
 
 const env = (name: string, fallback: number, min = 1) => {
   const raw = process.env[name];
@@ -42,6 +45,8 @@ const settings = {
   db: process.env.BENCH_DB?.trim() || 'pg',
   out: process.env.BENCH_OUT?.trim() || path.join(process.cwd(), 'bench-results', 'latest.json'),
   runTimeoutMs: env('BENCH_RUN_TIMEOUT_MS', 600_000),
+  retraceCases: env('BENCH_RETRACE_CASES', 100, 0),
+  retraceActivePct: env('BENCH_RETRACE_ACTIVE_PCT', 10),
 };
 
 const say = (text = '') => process.stdout.write(text + '\n');
@@ -229,7 +234,39 @@ async function bench(): Promise<void> {
         say('  why: tracehold stops at an exchange deposit address (the sweep heuristic makes it an endpoint); the naive tracer follows the sweep one hop further to the hot wallet.');
       }
     }
-    say(`\nwhole bench (build + 3 runs) ${secs(Date.now() - started)} s`);
+
+    let retrace: RetraceFigures | undefined;
+    if (settings.retraceCases > 0) {
+      say(`\nRe-trace cost of open cases (scripts/bench/retrace-cost.ts; in this process, its own throwaway database, same proxy and labels)…`);
+      retrace = await retraceBench(node, kase, proxy, {
+        cases: settings.retraceCases, activeShare: Math.min(100, settings.retraceActivePct) / 100, movesPerCase: 3, quietBlocks: 5,
+        model: settings.model, maxHops: settings.maxHops, db: database.kind,
+      }, say);
+      const r = retrace;
+      const phases: Array<[string, (p: PhaseFigures) => string]> = [
+        ['wall time (s)', (p) => secs(p.wallMs)],
+        ['cases traced', (p) => int(p.cases)],
+        ['new blocks since the last trace (first: the case range)', (p) => int(p.newBlocks)],
+        ['JSON-RPC calls seen by the proxy', (p) => int(p.wire.rpcCalls)],
+        ['HTTP requests seen by the proxy', (p) => int(p.wire.httpRequests)],
+        ['JSON-RPC calls per case', (p) => p.callsPerCase.toFixed(1)],
+        ['  of which the batched prefetch (RetraceResult.rpcCalls)', (p) => (p === r.first ? '—' : int(p.prefetchRpcCalls))],
+        ['  sum of the runs\' report.stats.rpcCalls', (p) => int(p.runRpcCalls)],
+        ['wallets prefetched', (p) => (p === r.first ? '—' : int(p.prefetchAddresses))],
+        ['transfers stored (new rows)', (p) => int(p.transfersStored)],
+        ['endpoints (all cases)', (p) => int(p.endpoints)],
+        ['new endpoints', (p) => int(p.newEndpoints)],
+        ['holdings (all cases)', (p) => int(p.holdings)],
+        ['alerts raised (retrace_runs.alerts_raised)', (p) => (p.alertsRaisedBatch === null ? '—' : int(p.alertsRaisedBatch))],
+        ['alerts by kind (alerts table)', (p) => Object.entries(p.alertsByKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'],
+        ['new draft requests', (p) => (p === r.first ? '—' : int(p.draftsNew))],
+      ];
+      say(table(['figure', `first trace (${r.cases} cases)`, 'quiet re-trace', 'active re-trace'], phases.map(([f, fn]) => [f, fn(r.first), fn(r.quiet), fn(r.active)])));
+      for (const [name, p] of [['first trace', r.first], ['quiet re-trace', r.quiet], ['active re-trace', r.active]] as const) say(`${name} calls by method: ${topMethods(p.wire.byMethod, 8) || 'none'}`);
+      say(`active night: ${r.activeCases} of ${r.cases} cases had ${r.activity.movedWallets} held wallets move (${r.activity.transactions} transactions in ${r.activity.blocks} blocks); the quiet night was ${r.quiet.newBlocks} empty blocks.`);
+    }
+
+    say(`\nwhole bench (build + 3 runs${retrace ? ' + re-trace section' : ''}) ${secs(Date.now() - started)} s`);
 
     const results = {
       at: new Date().toISOString(),
@@ -249,6 +286,7 @@ async function bench(): Promise<void> {
         warmSameAsCold: warmSame,
         table: rows.map(([figure, c, w, n, r]) => ({ figure, traceholdCold: c, traceholdWarm: w, naive: n, ratioNaiveOverCold: r })),
       },
+      retrace,
       totalMs: Date.now() - started,
     };
     fs.mkdirSync(path.dirname(settings.out), { recursive: true });
