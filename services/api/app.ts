@@ -4,6 +4,7 @@ import { NotFoundError } from '../errors';
 import { rejectUnparsedBodies } from './guards';
 import type { TraceDeps } from '../tracing/deps';
 import { authRequired, rateLimit } from './auth';
+import { checkHealth } from './health';
 import { errorHandler } from './http-errors';
 import { casesRouter } from './routes/cases';
 import { retraceRouter } from './routes/retrace';
@@ -34,18 +35,20 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/readyz', async (_req, res) => {
-    await deps.store.db.query('select 1');
-    await options.readiness?.();
-    res.json({ ok: true });
-  });
+  // Probes answer before rate limits and auth: an orchestrator has no key.
+  const probe = (chains: boolean): express.RequestHandler => async (_req, res) => {
+    const health = await checkHealth(deps, { chains, ...(options.readiness ? { extra: options.readiness } : {}) });
+    if (health.ok) res.json(health);
+    else res.status(503).json({ error: { code: 'unavailable', message: 'a dependency is not available', details: health.checks } });
+  };
+  app.get('/healthz', probe(false));
+  app.get('/readyz', probe(true));
 
   const v1 = express.Router();
-  v1.use(rateLimit(deps.config.api.rateLimitPerMinute));
+  v1.use(rateLimit(deps.config.api.rateLimitPerMinute, 'address'));
   v1.use(authRequired(deps.store));
+  // Once the key is known the limit is per key, so callers behind one address do not share it.
+  v1.use(rateLimit(deps.config.api.rateLimitPerMinute, 'key'));
   v1.use(rejectUnparsedBodies);
   v1.use(json({ limit: deps.config.api.bodyLimitBytes, strict: true }));
   v1.use('/cases', casesRouter(deps));

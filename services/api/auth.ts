@@ -32,12 +32,15 @@ export function allow(...roles: Role[]): RequestHandler {
   };
 }
 
-/** A fixed-window limit per API key (per address before authentication). */
-export function rateLimit(perMinute: number): RequestHandler {
+/**
+ * A fixed-window limit per client address (before authentication: guessing keys costs
+ * requests) or per API key (after it). The app mounts one of each.
+ */
+export function rateLimit(perMinute: number, by: 'address' | 'key'): RequestHandler {
   const windows = new Map<string, { start: number; count: number }>();
   return (req, _res, next) => {
     const now = Date.now();
-    const who = req.principal?.keyId ?? req.ip ?? 'unknown';
+    const who = by === 'key' ? req.principal?.keyId ?? 'anonymous' : req.ip ?? 'unknown';
     let w = windows.get(who);
     if (!w || now - w.start >= 60_000) {
       w = { start: now, count: 0 };
