@@ -39,7 +39,9 @@ export async function migrate(db: Db, options: MigrateOptions = {}): Promise<num
   const applied: number[] = [];
   await db.transaction(async (tx) => {
     await lock(tx);
-    await tx.exec(LEDGER_DDL);
+    // Only when missing: the application role (005) may read the ledger but not create tables.
+    const { rows } = await tx.query<{ t: string | null }>("select to_regclass('tracehold_migrations')::text as t");
+    if (!rows[0]?.t) await tx.exec(LEDGER_DDL);
     checkLedger(files, await readLedger(tx));
   });
   for (const file of files) {
