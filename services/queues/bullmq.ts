@@ -28,6 +28,8 @@ export function redisConnection(redisUrl: string): ConnectionOptions {
 
 export interface BullQueues extends JobQueue {
   queue(name: QueueName): Queue;
+  /** Readiness: Redis answers within two seconds. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,17 +51,45 @@ export function createBullQueues(options: BullOptions): BullQueues {
         removeOnFail: { age: 30 * 24 * 3600 },
       });
     },
+    async ping() {
+      // A real round trip to Redis (offline, ioredis would queue it: hence the deadline).
+      await withTimeout(get('trace').count(), 2_000, 'redis');
+    },
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));
     },
   };
 }
 
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 export interface BullWorkers {
   close(): Promise<void>;
 }
 
-export function startBullWorkers(options: BullOptions & { processor: Processor; log: Logger; concurrency?: number }): BullWorkers {
+export interface BullWorkerTuning {
+  concurrency?: number;
+  /** How long a job's lock lives without renewal: a killed worker's job is stalled after this. */
+  lockDurationMs?: number;
+  /** How often workers look for stalled jobs (those whose worker died) and hand them back. */
+  stalledIntervalMs?: number;
+  /**
+   * How many times a job may be found stalled before it fails for good. BullMQ's default of
+   * 1 turned a second crash during the same hop into a failed case; every step is safe to
+   * run again, so a few more are allowed.
+   */
+  maxStalledCount?: number;
+}
+
+export const DEFAULT_MAX_STALLED_COUNT = 10;
+
+export function startBullWorkers(options: BullOptions & BullWorkerTuning & { processor: Processor; log: Logger }): BullWorkers {
   const connection = redisConnection(options.redisUrl);
   const workers = QUEUE_NAMES.map(
     (name) =>
@@ -80,7 +110,14 @@ export function startBullWorkers(options: BullOptions & { processor: Processor; 
             throw error;
           }
         },
-        { connection, prefix: options.prefix, concurrency: options.concurrency ?? 1 },
+        {
+          connection,
+          prefix: options.prefix,
+          concurrency: options.concurrency ?? 1,
+          maxStalledCount: options.maxStalledCount ?? DEFAULT_MAX_STALLED_COUNT,
+          ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+          ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+        },
       ),
   );
   for (const worker of workers) {
@@ -88,6 +125,7 @@ export function startBullWorkers(options: BullOptions & { processor: Processor; 
     worker.on('failed', (job, error) => options.log.warn('job failed', { jobId: job?.id, attempt: job?.attemptsMade, error: error.message }));
   }
   return {
+    /** Stop taking jobs and wait for the running ones to finish (their locks are released). */
     async close() {
       await Promise.all(workers.map((w) => w.close()));
     },

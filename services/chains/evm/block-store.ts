@@ -1,7 +1,7 @@
 // Blocks and receipts fetched through one cache per source instance: many cases and hops
 // scan the same blocks, and confirmed blocks never change (reorgs deeper than the
 // configured confirmations are out of scope).
-import { TraceholdError } from '../../errors';
+import { RetryableError, TraceholdError } from '../../errors';
 import type { RpcClient } from '../rpc/client';
 import { Lru } from './lru';
 import { toHex, type RpcBlock, type RpcReceipt } from './rpc-types';
@@ -42,7 +42,7 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096): BlockStore {
       );
       fetched.forEach((block, i) => {
         if (!block) throw new TraceholdError(`block ${missing[i]} not found on the node`);
-        full.set(missing[i]!, block);
+        full.set(missing[i]!, checkBlock(block, missing[i]!));
       });
     }
     // Read back without counting the same lookup twice.
@@ -63,7 +63,7 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096): BlockStore {
       );
       fetched.forEach((block, i) => {
         if (!block) throw new TraceholdError(`block ${stillMissing[i]} not found on the node`);
-        heads.set(stillMissing[i]!, toHeader(block));
+        heads.set(stillMissing[i]!, toHeader(checkBlock(block, stillMissing[i]!)));
       });
     }
     return numbers.map((n) => heads.peek(n)!);
@@ -86,6 +86,13 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096): BlockStore {
       ...blockCalls.map((n) => ({ method: 'eth_getBlockReceipts', params: [toHex(n)] })),
       ...single.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })),
     ]);
+    outcomes.forEach((result, k) => {
+      // eth_getBlockReceipts must answer for the block asked, or its receipts would be filed under it.
+      if (k < blockCalls.length && Array.isArray(result)) {
+        const wrong = result.find((r) => r && Number.parseInt(r.blockNumber, 16) !== blockCalls[k]);
+        if (wrong) throw new RetryableError(`node answered receipts of block ${Number.parseInt(wrong.blockNumber, 16)} when asked for block ${blockCalls[k]}`);
+      }
+    });
     for (const result of outcomes) {
       for (const receipt of Array.isArray(result) ? result : result ? [result] : []) {
         const hash = receipt.transactionHash.toLowerCase();
@@ -103,6 +110,18 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096): BlockStore {
     receipts,
     stats: () => ({ blockHits: full.hits, blockMisses: full.misses, receiptHits: receiptCache.hits, receiptMisses: receiptCache.misses }),
   };
+}
+
+/**
+ * A reply for the wrong block (a lagging replica behind a load balancer, a broken cache)
+ * must never be filed under the number asked for: nothing is cached, and the step retries.
+ */
+export function checkBlock<B extends Pick<RpcBlock, 'number' | 'hash'>>(block: B, expected: number): B {
+  const number = typeof block.number === 'string' ? Number.parseInt(block.number, 16) : NaN;
+  if (number !== expected || typeof block.hash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(block.hash)) {
+    throw new RetryableError(`node answered block ${Number.isNaN(number) ? '?' : number} when asked for block ${expected}`);
+  }
+  return block;
 }
 
 function toHeader(block: Pick<RpcBlock, 'number' | 'hash' | 'timestamp'>): BlockHeader {

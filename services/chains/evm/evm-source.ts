@@ -5,7 +5,7 @@ import { InvalidInputError, NotFoundError } from '../../errors';
 import { createRpcClient, type RpcClientStats } from '../rpc/client';
 import type { BalanceQuery, ChainSource, ChainTip, SeedTransaction, TransferQuery } from '../source';
 import { addressTopic, normalizeEvmAddress } from './address';
-import { createBlockStore, type BlockStoreStats } from './block-store';
+import { checkBlock, createBlockStore, type BlockStoreStats } from './block-store';
 import { probeCapabilities, type EvmCapabilities } from './capabilities';
 import { internalCallsFromFrame, parityOrder, parityValueMove } from './internal-calls';
 import { scanNative } from './native-scan';
@@ -86,6 +86,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const number = Math.max(0, (await latestBlock()) - confirmations);
     const block = await rpc.request<RpcBlock | null>('eth_getBlockByNumber', [toHex(number), false]);
     if (!block) throw new NotFoundError(`block ${number} not found on ${options.chain}`);
+    checkBlock(block, number);
     return { number, hash: block.hash.toLowerCase() };
   }
 

@@ -1,7 +1,7 @@
 // ERC-20 Transfer logs of many addresses in one eth_getLogs per direction and range window.
 // Providers cap ranges and result sizes differently; a refused window is halved until it
 // passes, and the window size learnt is kept for the next query.
-import { TraceholdError } from '../../errors';
+import { TraceholdError, RetryableError } from '../../errors';
 import type { RpcCall, RpcClient } from '../rpc/client';
 import { isRangeRefusal } from '../rpc/errors';
 import type { TransferDirection } from '../source';
@@ -57,7 +57,16 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
     outcomes.forEach((outcome, i) => {
       const f = filters[i]!;
       if (outcome.ok) {
-        logs.push(...((outcome.result as RpcLog[] | null) ?? []));
+        const got = (outcome.result as RpcLog[] | null) ?? [];
+        // Logs outside the range asked for, or of a block the node has since dropped, mean a
+        // node out of step with itself: never file them as chain data; the step retries.
+        for (const log of got) {
+          const n = Number.parseInt(log.blockNumber, 16);
+          if (!(n >= f.fromBlock && n <= f.toBlock) || log.removed === true) {
+            throw new RetryableError(`eth_getLogs for blocks ${f.fromBlock}..${f.toBlock} answered a log of block ${Number.isNaN(n) ? '?' : n}${log.removed ? ' (removed)' : ''}`);
+          }
+        }
+        logs.push(...got);
         return;
       }
       if (!isRangeRefusal({ code: outcome.error.rpcCode, message: outcome.error.message })) throw outcome.error;
