@@ -25,9 +25,9 @@ const mixCases: Array<{ model: TaintModel; out0: bigint; out1: bigint; fee: bigi
   // lifo: fee takes 0-24,300 (24,300 tainted); out0 the last 2,994,323 (clean);
   // out1 24,300-19,678,754 → 1,917,273 − 24,300 = 1,892,973.
   { model: 'lifo', out0: 0n, out1: 1_892_973n, fee: 24_300n },
-  // haircut: 1,917,273 × w / 22,673,077: out0 253,204.92, out1 1,662,013.23, fee 2,054.85;
-  // floors sum 1,917,271; 2 left → out0 (.92) 253,205, fee (.85) 2,055.
-  { model: 'haircut', out0: 253_205n, out1: 1_662_013n, fee: 2_055n },
+  // Sequentially: out0 = floor(2,994,323 × 1,917,273 / 22,673,077) = 253,204; then
+  // out1 = floor(19,654,454 × 1,664,069 / 19,678,754) = 1,662,014; the fee takes the last 2,055.
+  { model: 'haircut', out0: 253_204n, out1: 1_662_014n, fee: 2_055n },
   // tiho: the largest output, out1, takes all.
   { model: 'tiho', out0: 0n, out1: 1_917_273n, fee: 0n },
   { model: 'poison', out0: 2_994_323n, out1: 19_654_454n, fee: 24_300n },

@@ -49,8 +49,8 @@ const cases: Array<{ model: TaintModel; expected: Expected }> = [
   },
   {
     // A: 100,000 × 150/400 = 37,500; × 200/400 = 50,000; fee × 50/400 = 12,500 (exact).
-    // B: 37,500 × 600/650 = 34,615.38; × 40/650 = 2,307.69; fee × 10/650 = 576.92 → floors
-    // 34,615 + 2,307 + 576 = 37,498; 2 left to the largest fractions: fee (.92) 577, B:1 (.69) 2,308.
+    // B, one outflow after another: B:0 floor(600,000 × 37,500/650,000) = 34,615 (2,885 of
+    // 50,000 left); B:1 floor(40,000 × 2,885/50,000) = 2,308; the fee takes the last 577.
     model: 'haircut',
     expected: {
       tainted: { 'F:0': 100_000n, 'A:0': 37_500n, 'A:1': 50_000n, 'B:0': 34_615n, 'B:1': 2_308n },

@@ -40,11 +40,11 @@ const fixtures: Fixture[] = [
     expected: { amounts: ['0', '50'], feeTainted: '50', fee: '50', ranges: [[], ['0-50']] },
   },
   {
-    // 100 × 150/400 = 37.5 → 37 (.5); 100 × 200/400 = 50; fee 100 × 50/400 = 12.5 → 12 (.5).
-    // One satoshi left: fractions tie (.5, .5): the earlier outflow, out0, takes it → 38, 50, 12.
-    description: 'haircut: largest remainder, ties to the earlier outflow',
+    // One after another: out0 floor(150 × 100/400) = 37 (63 of 250 left); out1 floor(200 ×
+    // 63/250) = 50 (13 of 50 left); the fee, last, takes the remainder 13.
+    description: 'haircut: each outflow in turn, the last (the fee) takes the remainder',
     ...mixed('haircut'),
-    expected: { amounts: ['38', '50'], feeTainted: '12', fee: '50' },
+    expected: { amounts: ['37', '50'], feeTainted: '13', fee: '50' },
   },
   {
     description: 'poison: every output and the fee in full',

@@ -1,5 +1,5 @@
 // The UTXO taint engine (bitcoin): per-transaction spreading (pure) and the spend-graph tracer.
-export { spreadTaint, largestRemainder, type SpreadInput, type SpreadResult } from './spread';
+export { spreadTaint, haircutShares, type SpreadInput, type SpreadResult } from './spread';
 export { traceUtxo } from './trace';
 export type {
   FeeSink, OutputStatus, TaintedOutput, TraceUtxoParams, UtxoFetch, UtxoSeed, UtxoTraceResult,

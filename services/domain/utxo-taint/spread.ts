@@ -7,11 +7,11 @@
 //   order; the fee takes what is left at the end.
 // - lifo: the mirror image: output 0 takes the last satoshis of the layout, output 1 the ones
 //   before those, and so on; the fee takes the front.
-// - haircut: each outflow (outputs, then the fee) gets tainted × value / total. Remainder
-//   rule (largest remainder): every outflow first gets the floor; the satoshis left over go
-//   one each to the outflows with the largest fractional parts, ties to the earlier outflow
-//   (outputs in vout order, the fee last). So no outflow is ever tainted above its value and
-//   nothing is created or lost.
+// - haircut (the contract's rule, as on account chains): the outflows (outputs in vout order,
+//   then the fee) leave one after another, each tainted in proportion tainted / total of what
+//   is left just before it, floored; the last outflow, the fee, takes the remainder. Nothing
+//   is created or lost, and no outflow is tainted above its value: after an outflow o the
+//   taint left is ceil(T'(V'−o)/V') ≤ V'−o.
 // - poison: if any input is tainted, every output and the fee are tainted in full.
 // - tiho: tainted satoshis fill the largest outputs first (ties: lower vout first); whatever
 //   the outputs cannot hold is the fee's.
@@ -93,7 +93,7 @@ export function spreadTaint(model: TaintModel, inputs: readonly SpreadInput[], o
     }
     case 'haircut': {
       const values = [...outputValues, fee];
-      const shares = largestRemainder(taintedIn, values, totalIn);
+      const shares = haircutShares(taintedIn, values, totalIn);
       const amounts = shares.slice(0, outputValues.length);
       return { ...base, outputs: amounts.map(whole), amounts, feeTainted: shares[outputValues.length]! };
     }
@@ -132,19 +132,19 @@ function inputSizes(inputs: readonly SpreadInput[], outputValues: readonly bigin
   });
 }
 
-/** Split `amount` over `weights` (summing to `total`) by the largest remainder method. */
-export function largestRemainder(amount: bigint, weights: readonly bigint[], total: bigint): bigint[] {
-  if (total === 0n) return weights.map(() => 0n);
-  const floors = weights.map((w) => (amount * w) / total);
-  const fractions = weights.map((w) => (amount * w) % total);
-  let left = amount - floors.reduce((a, b) => a + b, 0n);
-  const order = weights.map((_, i) => i).sort((a, b) => (fractions[a]! > fractions[b]! ? -1 : fractions[a]! < fractions[b]! ? 1 : a - b));
-  for (const i of order) {
-    if (left === 0n) break;
-    if (fractions[i]! > 0n) {
-      floors[i] = floors[i]! + 1n;
-      left -= 1n;
-    }
-  }
-  return floors;
+/**
+ * Split `amount` tainted units over outflows of `weights` from a balance of `total`, one
+ * after another: each takes floor(weight × tainted left / total left); the last takes what
+ * is left (at most its weight when the weights add up to the total).
+ */
+export function haircutShares(amount: bigint, weights: readonly bigint[], total: bigint): bigint[] {
+  let tainted = amount;
+  let balance = total;
+  return weights.map((w, i) => {
+    const share = i === weights.length - 1 || balance === 0n ? tainted : (w * tainted) / balance;
+    const taken = share > w && i < weights.length - 1 ? w : share;
+    tainted -= taken;
+    balance -= w;
+    return taken;
+  });
 }
