@@ -6,8 +6,10 @@ import { createAppContext } from './app';
 import { createApiApp } from './api/app';
 import { startServer, type RunningServer } from './api/server';
 import { bootstrapAdmin } from './auth/api-keys';
-import { createLogger } from './log';
-import { startBullWorkers, type BullWorkers } from './queues/bullmq';
+import { createLogger, type Logger } from './log';
+import { startBullWorkers, type BullWorkers, type FailedJob } from './queues/bullmq';
+import { failStuckTrace } from './tracing/trace-step';
+import type { TraceDeps } from './tracing/deps';
 import { createJobProcessor } from '../workers/processors';
 import { verifyIssuerFreezes } from './freeze/issuer-freezes';
 import { scheduleNightlyRetrace } from './retrace/schedule';
@@ -30,7 +32,10 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
   let pump: NodeJS.Timeout | undefined;
   if (role === 'all' || role === 'worker') {
     if (config.redisUrl) {
-      workers = startBullWorkers({ redisUrl: config.redisUrl, prefix: config.queuePrefix, processor: createJobProcessor(ctx.deps), log });
+      workers = startBullWorkers({
+        redisUrl: config.redisUrl, prefix: config.queuePrefix, processor: createJobProcessor(ctx.deps), log,
+        onFailed: traceFailureHook(ctx.deps, log),
+      });
     } else if (ctx.inline) {
       // No Redis: drain the in-process queue in the background.
       let busy = false;
@@ -65,10 +70,30 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
     if (issuerCheck) clearInterval(issuerCheck);
     await watcher.stop();
     await server?.stop();
-    await workers?.close();
+    // Jobs still running after the grace period: exit without closing the stores under them;
+    // their locks lapse and other workers run those steps again.
+    if (workers && !(await workers.close(shutdownGraceMs()))) return;
     await ctx.close();
   };
   return stop;
+}
+
+/**
+ * How long SIGTERM lets running jobs finish before handing them back to the queue
+ * (TRACEHOLD_SHUTDOWN_GRACE_MS, default 20 s: inside Kubernetes' default 30 s).
+ */
+export function shutdownGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = Number(env.TRACEHOLD_SHUTDOWN_GRACE_MS ?? 20_000);
+  return Number.isFinite(raw) && raw >= 0 ? raw : 20_000;
+}
+
+/** Trace jobs that BullMQ failed without our processor (stalled too often) fail their case. */
+export function traceFailureHook(deps: TraceDeps, log: Logger) {
+  return async (job: FailedJob) => {
+    if (job.name !== 'trace-hop' && job.name !== 'trace-finalize') return;
+    const data = job.data as { caseId: string; runId: string };
+    if (await failStuckTrace(deps, data, job.reason)) log.warn('trace run failed by the queue', { jobId: job.id, reason: job.reason });
+  };
 }
 
 if (require.main === module) {

@@ -54,6 +54,8 @@ export interface ChainSource {
   capabilities(): Promise<ChainCapabilities>;
   /** The confirmed tip: latest minus the configured confirmations. */
   tip(): Promise<ChainTip>;
+  /** The hash of a block on the chain as it is now (null when the block does not exist): reorg checks. */
+  blockHash?(blockNumber: number): Promise<string | null>;
   /**
    * Every transfer (fees included) sent and/or received by any of the addresses in the
    * range, confirmed blocks only, in chain order. Implementations batch: one call for many

@@ -1,6 +1,6 @@
 // BullMQ adapter: queues to add jobs, workers that call the plain processors. Retries and
 // the retryable/unrecoverable split are decided here, in one place.
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { shouldRetry } from '../errors';
 import type { Logger } from '../log';
 import {
@@ -33,23 +33,29 @@ export interface BullQueues extends JobQueue {
   close(): Promise<void>;
 }
 
+const ADD_TIMEOUT_MS = 10_000;
+
 export function createBullQueues(options: BullOptions): BullQueues {
   const connection = redisConnection(options.redisUrl);
   const queues = new Map<QueueName, Queue>(
     QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: options.prefix })]),
   );
+  // Without a listener ioredis prints every lost connection; reconnecting is its job.
+  for (const q of queues.values()) q.on('error', () => undefined);
   const get = (name: QueueName): Queue => queues.get(name)!;
   return {
     queue: get,
     async add(spec) {
-      await get(JOB_QUEUE[spec.name]).add(spec.name, spec.data, {
+      // Offline, ioredis would hold the command until Redis is back: give up after a while so
+      // the caller can hand the case back (a late add of the same id stays harmless).
+      await withTimeout(get(JOB_QUEUE[spec.name]).add(spec.name, spec.data, {
         jobId: spec.jobId,
         attempts: spec.attempts ?? JOB_ATTEMPTS,
         backoff: { type: 'exponential', delay: spec.backoffMs ?? JOB_BACKOFF_MS },
         // Keep finished jobs a while so a re-add of the same id stays a no-op.
         removeOnComplete: { age: 7 * 24 * 3600 },
         removeOnFail: { age: 30 * 24 * 3600 },
-      });
+      }), ADD_TIMEOUT_MS, 'redis (queueing a job)');
     },
     async ping() {
       // A real round trip to Redis (offline, ioredis would queue it: hence the deadline).
@@ -70,7 +76,22 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 export interface BullWorkers {
-  close(): Promise<void>;
+  /**
+   * Stop taking jobs and let the running ones finish; after `graceMs` the rest are abandoned
+   * without finishing: their locks lapse and another worker takes them up as stalled jobs
+   * (every step is safe to run again). Resolves false when jobs are still running then: the
+   * caller must exit without closing what they use (closing the database or the RPC client
+   * under a running step would turn the shutdown into a failed step), as after a crash.
+   */
+  close(graceMs?: number): Promise<boolean>;
+}
+
+/** A job that ended for good: out of attempts, unrecoverable, or stalled too often. */
+export interface FailedJob {
+  name: JobName;
+  data: unknown;
+  id: string;
+  reason: string;
 }
 
 export interface BullWorkerTuning {
@@ -85,6 +106,12 @@ export interface BullWorkerTuning {
    * run again, so a few more are allowed.
    */
   maxStalledCount?: number;
+  /**
+   * Called when a job has failed for good, including the failures BullMQ decides without
+   * calling the processor (a job stalled more than `maxStalledCount` times). May be called
+   * more than once for a job: make it idempotent.
+   */
+  onFailed?: (job: FailedJob) => Promise<void>;
 }
 
 export const DEFAULT_MAX_STALLED_COUNT = 10;
@@ -120,14 +147,33 @@ export function startBullWorkers(options: BullOptions & BullWorkerTuning & { pro
         },
       ),
   );
+  // Failed for good: the job is in the failed set, not delayed for a retry. A job that stalled
+  // more than maxStalledCount times is failed by the next worker that takes it (BullMQ's
+  // deferred failure) without calling the processor: only this event sees it.
+  const settle = async (job: Job | undefined, error: Error) => {
+    if (!options.onFailed || !job?.id || (await job.getState()) !== 'failed') return;
+    await options.onFailed({ name: job.name as JobName, data: job.data, id: job.id, reason: job.failedReason || error.message });
+  };
   for (const worker of workers) {
     worker.on('error', (error) => options.log.error('worker error', { error: error.message }));
-    worker.on('failed', (job, error) => options.log.warn('job failed', { jobId: job?.id, attempt: job?.attemptsMade, error: error.message }));
+    worker.on('failed', (job, error) => {
+      options.log.warn('job failed', { jobId: job?.id, attempt: job?.attemptsMade, error: error.message });
+      settle(job, error).catch((e) => options.log.error('failed-job hook failed', { jobId: job?.id, error: (e as Error).message }));
+    });
   }
   return {
-    /** Stop taking jobs and wait for the running ones to finish (their locks are released). */
-    async close() {
-      await Promise.all(workers.map((w) => w.close()));
+    async close(graceMs?: number) {
+      const closing = Promise.all(workers.map((w) => w.close()));
+      if (graceMs === undefined) {
+        await closing;
+        return true;
+      }
+      const finished = await withTimeout(closing, graceMs, 'worker shutdown').then(() => true, () => false);
+      // BullMQ cannot abort a running processor (and a second close() just waits on the
+      // first): give up on it. The caller exits; the job's lock lapses and another worker
+      // takes the job up as stalled and runs the step again, which is safe.
+      if (!finished) options.log.warn('shutdown grace period over: running jobs are handed back to the queue', { graceMs });
+      return finished;
     },
   };
 }

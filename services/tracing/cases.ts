@@ -1,5 +1,5 @@
 // Use cases an analyst drives: open a case, trace it, read its state and report.
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, RetryableError } from '../errors';
 import { hopJob } from '../queues/definitions';
 import type { TraceReport } from '../domain/report';
 import type { CaseRow } from '../store';
@@ -13,12 +13,23 @@ export async function createCase(deps: TraceDeps, raw: unknown, createdBy: strin
 
 /** Queue a new trace run of the case. A case already queued or tracing is a conflict. */
 export async function startTrace(deps: TraceDeps, caseId: string): Promise<{ runId: string }> {
-  await getCase(deps, caseId);
+  const before = await getCase(deps, caseId);
   // Atomic: of two trace requests at once, one wins and the other gets a 409.
   await deps.store.cases.setStatus(caseId, 'queued', { hop: 0 }, { onlyFrom: ['new', 'traced', 'failed'] });
-  const run = await deps.store.runs.create(caseId);
-  await deps.queue.add(hopJob({ caseId, runId: run.id, hop: 0 }));
-  return { runId: run.id };
+  let runId: string | undefined;
+  try {
+    const run = await deps.store.runs.create(caseId);
+    runId = run.id;
+    await deps.queue.add(hopJob({ caseId, runId, hop: 0 }));
+  } catch (error) {
+    // The job never reached the queue (Redis down): hand the case back as it was, or it would
+    // stay `queued` forever and every later trace request would get a 409.
+    const message = `could not queue the trace: ${(error as Error).message}`;
+    if (runId) await deps.store.runs.finish(runId, 'failed', null, message).catch(() => undefined);
+    await deps.store.cases.setStatus(caseId, before.status, before.progress ?? undefined, { onlyFrom: ['queued'] }).catch(() => undefined);
+    throw new RetryableError(message, { cause: error });
+  }
+  return { runId };
 }
 
 export async function getCase(deps: TraceDeps, caseId: string): Promise<CaseRow> {

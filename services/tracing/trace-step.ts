@@ -7,9 +7,9 @@ import { resolveLabel } from '../domain/attribution';
 import { buildFindings, type AssetInfo, type NodeInfo } from '../domain/findings';
 import { reportSeeds, type TraceReport } from '../domain/report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
-import { NotFoundError } from '../errors';
+import { NotFoundError, RetryableError, shouldRetry } from '../errors';
 import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
-import type { CaseRow } from '../store';
+import type { CaseRow, RunRow } from '../store';
 import { computeCaseGraph, LEDGER_STATES, FINAL_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
 import { createChainData } from './chain-data';
 import { counterpartiesOf, judgeHistory, triage, type Candidate } from './classify';
@@ -37,20 +37,25 @@ export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<vo
   }
 
   const { graph, widened } = await computeCaseGraph(deps, source, scope, addresses);
-  if (widened.length) await deps.store.runs.upsertAddresses(job.runId, widened);
-
   const decisions = await decide(deps, source, kase, scope, graph, addresses);
+
+  // What comes next is settled before this step writes anything: a re-run of the step (a
+  // retried or stalled job) finds its own writes already there and would otherwise decide
+  // "nothing grew" and finalize while the next hop is still queued.
+  const grew = decisions.some((d) => LEDGER_STATES.has(d.state)) || widened.length > 0;
+  const next = await settleNextStep(deps, job.runId, `hop-${job.hop}`, grew ? 'hop' : 'final');
+
+  if (widened.length) await deps.store.runs.upsertAddresses(job.runId, widened);
   if (decisions.length) await deps.store.runs.upsertAddresses(job.runId, decisions);
   for (const d of decisions) addresses.set(d.address, d);
 
-  const grew = decisions.some((d) => LEDGER_STATES.has(d.state)) || widened.length > 0;
-  await deps.store.runs.addStats(job.runId, { rpcCalls: source.stats().rpcCalls - before, hops: 1 });
+  await recordStepStats(deps, job.runId, `hop-${job.hop}`, source.stats().rpcCalls - before);
   await deps.store.cases.setStatus(kase.id, 'tracing', {
     hop: job.hop + 1,
     addresses: addresses.size,
     crawled: [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length,
   });
-  await deps.queue.add(grew ? hopJob({ ...job, hop: job.hop + 1 }) : finalizeJob({ caseId: job.caseId, runId: job.runId }));
+  await deps.queue.add(next === 'hop' ? hopJob({ ...job, hop: job.hop + 1 }) : finalizeJob({ caseId: job.caseId, runId: job.runId }));
 }
 
 export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Promise<void> {
@@ -70,7 +75,10 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
     assetInfo: (asset: Asset) => assetInfo.get(asset) ?? {},
   });
   const capabilities = await source.capabilities();
-  const runAfter = await deps.store.runs.addStats(job.runId, { rpcCalls: source.stats().rpcCalls - before });
+  // The chain may have reorganised since the run pinned its range: refuse to report on blocks
+  // that are no longer canonical (the step fails retryably; a re-trace pins a new range).
+  await checkPinnedBlock(deps, source, job.runId);
+  const runAfter = await recordStepStats(deps, job.runId, 'final', source.stats().rpcCalls - before);
   const runStats = { rpcCalls: Number(runAfter.stats?.rpcCalls ?? 0), hops: Number(runAfter.stats?.hops ?? 0) };
   const limitations = [...capabilities.notes];
   if ([...addresses.values()].some((a) => a.state === 'address-limit')) {
@@ -101,6 +109,75 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   });
   await deps.store.runs.finish(job.runId, 'done');
   await deps.store.cases.setStatus(kase.id, 'traced', { hop: runStats.hops, addresses: addresses.size, done: true });
+}
+
+/** Stores a step's successor unless an earlier attempt of the step already did; returns the stored one. */
+async function settleNextStep(deps: TraceDeps, runId: string, step: string, next: 'hop' | 'final'): Promise<'hop' | 'final'> {
+  // In `a || b` the right side wins a shared key: an existing choice is kept.
+  const { rows } = await deps.store.db.query<{ next: string }>(
+    `update trace_runs set stats = jsonb_set(coalesce(stats, '{}'::jsonb), '{next}',
+       jsonb_build_object($2::text, $3::text) || coalesce(stats -> 'next', '{}'::jsonb))
+     where id = $1 returning stats -> 'next' ->> $2::text as next`,
+    [runId, step, next],
+  );
+  if (!rows[0]) throw new NotFoundError(`run ${runId} not found`);
+  return rows[0].next === 'final' ? 'final' : 'hop';
+}
+
+/**
+ * Records one step's figures under its own key (`hop-3`, `final`), replacing what an earlier
+ * attempt of the same step wrote, and keeps `rpcCalls` and `hops` as sums over the steps: a
+ * retried or stalled step is counted once.
+ */
+async function recordStepStats(deps: TraceDeps, runId: string, step: string, rpcCalls: number): Promise<RunRow> {
+  await deps.store.db.query(
+    `update trace_runs set stats = jsonb_set(coalesce(stats, '{}'::jsonb), '{steps}',
+       coalesce(stats -> 'steps', '{}'::jsonb) || jsonb_build_object($2::text, jsonb_build_object('rpcCalls', $3::int)))
+     where id = $1`,
+    [runId, step, rpcCalls],
+  );
+  const { rows } = await deps.store.db.query<{ rpc_calls: string | null; hops: string | null }>(
+    `select (select sum((v ->> 'rpcCalls')::numeric) from jsonb_each(stats -> 'steps') as s(k, v)) as rpc_calls,
+            (select count(*) from jsonb_object_keys(stats -> 'steps') as k where k like 'hop-%') as hops
+       from trace_runs where id = $1`,
+    [runId],
+  );
+  const totals = { rpcCalls: Number(rows[0]?.rpc_calls ?? 0), hops: Number(rows[0]?.hops ?? 0) };
+  await deps.store.db.query(
+    `update trace_runs set stats = coalesce(stats, '{}'::jsonb) || jsonb_build_object('rpcCalls', $2::int, 'hops', $3::int) where id = $1`,
+    [runId, totals.rpcCalls, totals.hops],
+  );
+  const run = await deps.store.runs.get(runId);
+  if (!run) throw new NotFoundError(`run ${runId} not found`);
+  return run;
+}
+
+/**
+ * The run's pinned `toBlock` must still have the hash recorded when it was pinned. A reorg
+ * deeper than the chain's confirmations replaced it: the report would rest on blocks that no
+ * longer exist, so the step fails with a retryable error (and the run with it, once retries
+ * are spent) instead of saving a report.
+ */
+async function checkPinnedBlock(deps: TraceDeps, source: ChainSource, runId: string): Promise<void> {
+  const run = await deps.store.runs.get(runId);
+  if (!run?.toBlockHash || run.toBlock === null || !source.blockHash) return;
+  const now = await source.blockHash(run.toBlock);
+  if (now !== null && now.toLowerCase() !== run.toBlockHash.toLowerCase()) {
+    throw new RetryableError(
+      `chain reorganised: block ${run.toBlock} was ${run.toBlockHash} when the trace started and is now ${now}; re-trace the case`,
+    );
+  }
+}
+
+/**
+ * A trace job failed for good outside the processor (BullMQ gave up on a job that stalled too
+ * often): mark its run and case failed, unless the run already ended.
+ */
+export async function failStuckTrace(deps: TraceDeps, job: { caseId: string; runId: string }, reason: string): Promise<boolean> {
+  const run = await deps.store.runs.get(job.runId);
+  if (!run || run.status === 'done' || run.status === 'failed') return false;
+  await failTrace(deps, job.caseId, job.runId, new Error(`trace step failed for good: ${reason}`));
+  return true;
 }
 
 /** Mark a run and its case failed: the job will not be retried. */
@@ -240,7 +317,11 @@ async function assetInfoOf(deps: TraceDeps, source: ChainSource, chainName: stri
     if (asset === source.nativeAsset) infos.set(asset, { symbol: asset, decimals: chain.kind === 'bitcoin' ? 8 : 18 });
     else if (token) infos.set(asset, { symbol: token.symbol, decimals: token.decimals, ...(token.issuer ? { issuer: token.issuer } : {}) });
     else {
-      const read = await source.assetInfo?.(asset).catch(() => null);
+      // Only a definite "no symbol/decimals" leaves them out; a transient error fails the step.
+      const read = await source.assetInfo?.(asset).catch((error: unknown) => {
+        if (shouldRetry(error)) throw error;
+        return null;
+      });
       if (read) infos.set(asset, read);
     }
   }

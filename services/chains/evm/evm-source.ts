@@ -90,6 +90,13 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     return { number, hash: block.hash.toLowerCase() };
   }
 
+  async function blockHash(number: number): Promise<string | null> {
+    const block = await rpc.request<RpcBlock | null>('eth_getBlockByNumber', [toHex(number), false]);
+    if (!block) return null;
+    checkBlock(block, number);
+    return block.hash.toLowerCase();
+  }
+
   /** Which assets a query keeps: native on/off, and the token contracts (undefined = all). */
   function assetScope(assets: string[] | undefined): { native: boolean; tokens: string[] | undefined } {
     if (assets === undefined) return { native: true, tokens: followed };
@@ -235,7 +242,12 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     if (asset.toUpperCase() === nativeAsset.toUpperCase()) return Promise.resolve({ symbol: nativeAsset, decimals: 18 });
     const token = normalizeEvmAddress(asset);
     let info = tokenInfos.get(token);
-    if (!info) tokenInfos.set(token, (info = readTokenInfo((to, data) => callView(to, data), token)));
+    if (!info) {
+      info = readTokenInfo((to, data) => callView(to, data), token);
+      tokenInfos.set(token, info);
+      // A transient failure must not stick for the life of the process.
+      info.catch(() => tokenInfos.delete(token));
+    }
     return info;
   }
 
@@ -251,6 +263,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     nativeAsset,
     capabilities,
     tip,
+    blockHash,
     transfers,
     transaction,
     balances,

@@ -1,6 +1,7 @@
 // symbol() and decimals() of an ERC-20, for display next to exact base-unit amounts.
 // Old tokens (MKR, SAI) return bytes32 symbols; a contract without them gives null.
 import { Interface, decodeBytes32String } from 'ethers';
+import { shouldRetry } from '../../errors';
 
 const ERC20 = new Interface(['function symbol() view returns (string)', 'function decimals() view returns (uint8)']);
 const SYMBOL = ERC20.encodeFunctionData('symbol');
@@ -14,7 +15,13 @@ export interface TokenInfo {
 type Call = (to: string, data: string) => Promise<string>;
 
 export async function readTokenInfo(call: Call, token: string): Promise<TokenInfo | null> {
-  const [symbolData, decimalsData] = await Promise.all([call(token, SYMBOL).catch(() => '0x'), call(token, DECIMALS).catch(() => '0x')]);
+  // A revert means "no such function"; a node that did not answer is no answer at all, and
+  // must not turn into a report without symbol and decimals: that error goes up, to retry.
+  const orNothing = (error: unknown): string => {
+    if (shouldRetry(error)) throw error;
+    return '0x';
+  };
+  const [symbolData, decimalsData] = await Promise.all([call(token, SYMBOL).catch(orNothing), call(token, DECIMALS).catch(orNothing)]);
   const symbol = decodeSymbol(symbolData);
   if (symbol === null || decimalsData.length < 66) return null;
   const decimals = Number(BigInt(decimalsData.slice(0, 66)));

@@ -1,0 +1,31 @@
+// A worker process for crash tests: what `services/main.ts worker` runs (same processors,
+// same failed-job hook, same SIGTERM handling), with BullMQ locks short enough that a
+// SIGKILLed worker's job is handed back within seconds instead of 30. Configuration comes
+// from the environment, as for the real entry point.
+import { loadConfig } from '../../config';
+import { createAppContext } from '../../services/app';
+import { createLogger } from '../../services/log';
+import { shutdownGraceMs, traceFailureHook } from '../../services/main';
+import { startBullWorkers } from '../../services/queues/bullmq';
+import { createJobProcessor } from '../../workers/processors';
+
+async function run(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, { role: 'test-worker', pid: process.pid });
+  const ctx = await createAppContext({ config, log, queue: 'bull' });
+  const workers = startBullWorkers({
+    redisUrl: config.redisUrl!, prefix: config.queuePrefix, processor: createJobProcessor(ctx.deps), log,
+    lockDurationMs: Number(process.env.TEST_LOCK_MS ?? 1_500), stalledIntervalMs: Number(process.env.TEST_STALLED_MS ?? 750),
+    ...(process.env.TEST_MAX_STALLED ? { maxStalledCount: Number(process.env.TEST_MAX_STALLED) } : {}),
+    onFailed: traceFailureHook(ctx.deps, log),
+  });
+  process.stdout.write('ready\n');
+  process.on('SIGTERM', () => {
+    void workers.close(shutdownGraceMs()).then((drained) => (drained ? ctx.close() : undefined)).then(() => process.exit(0), () => process.exit(1));
+  });
+}
+
+run().catch((error) => {
+  process.stderr.write(`worker: ${(error as Error).message}\n`);
+  process.exit(1);
+});
