@@ -117,6 +117,43 @@ export function createRunsRepo(db: Db) {
       );
     },
 
+    /**
+     * Stores a step's successor ('hop' or 'final') unless an earlier attempt of the same step
+     * already did, and returns the stored one: a re-run step sees its own writes and would
+     * otherwise decide "nothing grew" while the next hop is still queued.
+     */
+    async settleNextStep(id: string, step: string, next: 'hop' | 'final'): Promise<'hop' | 'final'> {
+      // In `a || b` the right side wins a shared key: an existing choice is kept.
+      const { rows } = await db.query<{ next: string }>(
+        `update trace_runs set stats = jsonb_set(coalesce(stats, '{}'::jsonb), '{next}',
+           jsonb_build_object($2::text, $3::text) || coalesce(stats -> 'next', '{}'::jsonb))
+         where id = $1 returning stats -> 'next' ->> $2::text as next`,
+        [isUuid(id) ? id : null, step, next],
+      );
+      if (!rows[0]) throw new NotFoundError(`trace run ${id} not found`);
+      return rows[0].next === 'final' ? 'final' : 'hop';
+    },
+
+    /**
+     * Records one step's figures under its own key (`hop-3`, `final`), replacing what an
+     * earlier attempt of the same step wrote, and keeps `rpcCalls` and `hops` as sums over
+     * the steps: a retried or stalled step is counted once.
+     */
+    async recordStepStats(id: string, step: string, rpcCalls: number): Promise<RunRow> {
+      return updateOne(
+        id,
+        `update trace_runs t set stats = n.stats || jsonb_build_object(
+             'rpcCalls', (select coalesce(sum((v ->> 'rpcCalls')::numeric), 0) from jsonb_each(n.stats -> 'steps') as e(k, v)),
+             'hops', (select count(*) from jsonb_object_keys(n.stats -> 'steps') as k where k like 'hop-%'))
+         from (select id, jsonb_set(coalesce(stats, '{}'::jsonb), '{steps}',
+                 coalesce(stats -> 'steps', '{}'::jsonb) || jsonb_build_object($2::text, jsonb_build_object('rpcCalls', $3::int))) as stats
+               from trace_runs where id = $1) n
+         where t.id = n.id
+         returning ${COLUMNS.split(', ').map((c) => `t.${c}`).join(', ')}`,
+        [step, rpcCalls],
+      );
+    },
+
     /** Ends the run. Stats, when given, replace the stored ones; otherwise they stay. */
     finish(id: string, status: 'done' | 'failed', stats?: RunStats | null, error?: string): Promise<RunRow> {
       return updateOne(

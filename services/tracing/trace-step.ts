@@ -111,45 +111,14 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   await deps.store.cases.setStatus(kase.id, 'traced', { hop: runStats.hops, addresses: addresses.size, done: true });
 }
 
-/** Stores a step's successor unless an earlier attempt of the step already did; returns the stored one. */
-async function settleNextStep(deps: TraceDeps, runId: string, step: string, next: 'hop' | 'final'): Promise<'hop' | 'final'> {
-  // In `a || b` the right side wins a shared key: an existing choice is kept.
-  const { rows } = await deps.store.db.query<{ next: string }>(
-    `update trace_runs set stats = jsonb_set(coalesce(stats, '{}'::jsonb), '{next}',
-       jsonb_build_object($2::text, $3::text) || coalesce(stats -> 'next', '{}'::jsonb))
-     where id = $1 returning stats -> 'next' ->> $2::text as next`,
-    [runId, step, next],
-  );
-  if (!rows[0]) throw new NotFoundError(`run ${runId} not found`);
-  return rows[0].next === 'final' ? 'final' : 'hop';
+/** A step's successor, settled once: a re-run of the step gets the first attempt's choice. */
+function settleNextStep(deps: TraceDeps, runId: string, step: string, next: 'hop' | 'final'): Promise<'hop' | 'final'> {
+  return deps.store.runs.settleNextStep(runId, step, next);
 }
 
-/**
- * Records one step's figures under its own key (`hop-3`, `final`), replacing what an earlier
- * attempt of the same step wrote, and keeps `rpcCalls` and `hops` as sums over the steps: a
- * retried or stalled step is counted once.
- */
-async function recordStepStats(deps: TraceDeps, runId: string, step: string, rpcCalls: number): Promise<RunRow> {
-  await deps.store.db.query(
-    `update trace_runs set stats = jsonb_set(coalesce(stats, '{}'::jsonb), '{steps}',
-       coalesce(stats -> 'steps', '{}'::jsonb) || jsonb_build_object($2::text, jsonb_build_object('rpcCalls', $3::int)))
-     where id = $1`,
-    [runId, step, rpcCalls],
-  );
-  const { rows } = await deps.store.db.query<{ rpc_calls: string | null; hops: string | null }>(
-    `select (select sum((v ->> 'rpcCalls')::numeric) from jsonb_each(stats -> 'steps') as s(k, v)) as rpc_calls,
-            (select count(*) from jsonb_object_keys(stats -> 'steps') as k where k like 'hop-%') as hops
-       from trace_runs where id = $1`,
-    [runId],
-  );
-  const totals = { rpcCalls: Number(rows[0]?.rpc_calls ?? 0), hops: Number(rows[0]?.hops ?? 0) };
-  await deps.store.db.query(
-    `update trace_runs set stats = coalesce(stats, '{}'::jsonb) || jsonb_build_object('rpcCalls', $2::int, 'hops', $3::int) where id = $1`,
-    [runId, totals.rpcCalls, totals.hops],
-  );
-  const run = await deps.store.runs.get(runId);
-  if (!run) throw new NotFoundError(`run ${runId} not found`);
-  return run;
+/** A step's figures, counted once however often the step runs. */
+function recordStepStats(deps: TraceDeps, runId: string, step: string, rpcCalls: number): Promise<RunRow> {
+  return deps.store.runs.recordStepStats(runId, step, rpcCalls);
 }
 
 /**
