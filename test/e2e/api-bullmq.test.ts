@@ -45,7 +45,7 @@ describe('e2e: the API and a BullMQ worker, against the CLI', function () {
     await server?.stop();
     await workers?.close();
     if (bullApp) {
-      await bullApp.bull?.queue('trace').obliterate({ force: true });
+      for (const name of ['trace', 'freeze'] as const) await bullApp.bull?.queue(name).obliterate({ force: true });
       await bullApp.close();
     }
     await world?.close();

@@ -26,7 +26,10 @@ describe('e2e: health probes', function () {
   });
   after(async () => {
     for (const s of servers) await s.stop();
-    for (const a of apps) await a.close();
+    for (const a of apps) {
+      for (const name of ['trace', 'freeze'] as const) await a.bull?.queue(name).obliterate({ force: true }).catch(() => undefined);
+      await a.close();
+    }
     await testDb?.drop();
     await node?.close();
   });

@@ -18,7 +18,7 @@ describe('e2e: the nightly schedule with two worker processes', function () {
 
   after(async () => {
     const bull = createBullQueues({ redisUrl: REDIS_URL, prefix });
-    await bull.queue('trace').obliterate({ force: true });
+    for (const name of ['trace', 'freeze'] as const) await bull.queue(name).obliterate({ force: true });
     await bull.close();
     fs.rmSync(out, { force: true });
   });

@@ -90,13 +90,14 @@ describe('reliability: SIGKILLed workers during a trace', function () {
     for (const c of children) await stop(c, 'SIGKILL');
     if (bull) {
       for (const q of ['trace', 'freeze'] as const) await bull.bull?.queue(q).obliterate({ force: true }).catch(() => undefined);
-      await bull.close();
+      await bull.close().catch(() => undefined);
     }
-    await ref?.close();
-    await proxy?.close();
-    await refDb?.drop();
-    await crashDb?.drop();
-    await node?.close();
+    // Each step on its own: one failing close must not leave databases behind.
+    await ref?.close().catch(() => undefined);
+    await proxy?.close().catch(() => undefined);
+    await refDb?.drop().catch(() => undefined);
+    await crashDb?.drop().catch(() => undefined);
+    await node?.close().catch(() => undefined);
   });
 
   it('finishes with the same report, graph and decisions however often its worker dies mid-step', async () => {
