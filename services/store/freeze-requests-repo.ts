@@ -2,6 +2,7 @@
 // `transition` or `respond`, which write the audit entry in the same transaction, and only
 // move a request from the states the caller names (so two racing calls cannot both win).
 import { ConflictError, NotFoundError } from '../errors';
+import type { RankedTarget } from '../domain/freeze-targets';
 import type { Db } from './db';
 import { amountParam, isUuid, jsonParam, toBigInt, toDate, toDateOrNull, toInt, toIntOrNull } from './values';
 
@@ -29,19 +30,9 @@ export interface FreezeContent {
   note?: string;
 }
 
-export interface NewFreezeTarget {
+/** A ranked target (domain/freeze-targets.ts), or a bank account a partner reported. */
+export interface NewFreezeTarget extends Omit<RankedTarget, 'kind'> {
   kind: TargetKind;
-  address: string;
-  asset: string;
-  symbol?: string;
-  decimals?: number;
-  amount: bigint;
-  hops: number;
-  score: number;
-  attribution?: string;
-  confidence?: number;
-  lastSeen?: number;
-  paths: string[][];
   bank?: string;
 }
 

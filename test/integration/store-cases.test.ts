@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../services/errors';
-import { createStore, type CaseEndpointRow, type CaseFlowRow, type CaseNodeRow, type NewCase, type Store } from '../../services/store';
-import { DRIVERS, openTestDb } from '../support/db';
+import { type CaseEndpointRow, type CaseFlowRow, type CaseNodeRow, type NewCase, type Store } from '../../services/store';
+import { DRIVERS, useTestStore } from '../support/db';
 
 const A = '0x' + 'a'.repeat(40);
 const B = '0x' + 'b'.repeat(40);
@@ -40,17 +40,7 @@ const endpoint = (address: string, amount: bigint): CaseEndpointRow => ({
 DRIVERS.forEach((driver) => {
   describe(`store: cases, runs, results, API keys (${driver})`, () => {
     let store: Store;
-    let drop: () => Promise<void>;
-
-    before(async () => {
-      const opened = await openTestDb(driver);
-      store = createStore(opened.db);
-      drop = opened.drop;
-    });
-
-    after(async () => {
-      await drop();
-    });
+    useTestStore(driver, (s) => (store = s));
 
     describe('cases', () => {
       it('creates a case with its seeds and reads it back typed', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Transfer } from '../../services/domain/types';
-import { createStore, mergeRanges, type Store } from '../../services/store';
-import { DRIVERS, openTestDb } from '../support/db';
+import { mergeRanges, type Store } from '../../services/store';
+import { DRIVERS, useTestStore } from '../support/db';
 
 const CHAIN = 'ethereum';
 const A = '0x' + 'a'.repeat(40);
@@ -31,17 +31,7 @@ function transfer(overrides: Partial<Transfer> & { txHash: string }): Transfer {
 DRIVERS.forEach((driver) => {
   describe(`store: chain data (${driver})`, () => {
     let store: Store;
-    let drop: () => Promise<void>;
-
-    before(async () => {
-      const opened = await openTestDb(driver);
-      store = createStore(opened.db);
-      drop = opened.drop;
-    });
-
-    after(async () => {
-      await drop();
-    });
+    useTestStore(driver, (s) => (store = s));
 
     describe('transfers', () => {
       const big = [

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Label } from '../../services/domain/types';
 import { InvalidInputError } from '../../services/errors';
-import { createStore, type Store } from '../../services/store';
-import { DRIVERS, openTestDb } from '../support/db';
+import { type Store } from '../../services/store';
+import { DRIVERS, useTestStore } from '../support/db';
 
 const A = '0x' + 'a'.repeat(40);
 const B = '0x' + 'b'.repeat(40);
@@ -10,17 +10,7 @@ const B = '0x' + 'b'.repeat(40);
 DRIVERS.forEach((driver) => {
   describe(`store: labels (${driver})`, () => {
     let store: Store;
-    let drop: () => Promise<void>;
-
-    before(async () => {
-      const opened = await openTestDb(driver);
-      store = createStore(opened.db);
-      drop = opened.drop;
-    });
-
-    after(async () => {
-      await drop();
-    });
+    useTestStore(driver, (s) => (store = s));
 
     it('upserts and looks up labels, highest confidence first, unknown confidence last', async () => {
       const written = await store.labels.upsert([

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { openDb, type Db } from '../../services/store/db';
+import { createStore, type Store } from '../../services/store';
 import { migrate } from '../../services/store/migrate';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -83,4 +84,20 @@ export async function openTestDb(driver: (typeof DRIVERS)[number]): Promise<{ db
   const db = await openDb({ dataDir: 'memory://' });
   await migrate(db);
   return { db, drop: () => db.close() };
+}
+
+/**
+ * Registers before/after hooks that give the enclosing describe block a store on its own
+ * migrated database (`driver`) and drop it afterwards; `use` receives the store.
+ */
+export function useTestStore(driver: (typeof DRIVERS)[number], use: (store: Store) => void): void {
+  let drop: (() => Promise<void>) | undefined;
+  before(async () => {
+    const opened = await openTestDb(driver);
+    use(createStore(opened.db));
+    drop = opened.drop;
+  });
+  after(async () => {
+    await drop?.();
+  });
 }
