@@ -1,15 +1,15 @@
 // The ChainSource for every EVM chain: token transfers from eth_getLogs, native transfers and
 // fees from trace_filter or a block scan, internal transfers where the node can trace.
 import { compareChainOrder, transferId, type Transfer } from '../../domain/types';
-import { InvalidInputError, NotFoundError } from '../../errors';
+import { InvalidInputError, NotFoundError, RetryableError } from '../../errors';
 import { createRpcClient, type RpcClientStats } from '../rpc/client';
 import type { BalanceQuery, ChainSource, ChainTip, SeedTransaction, TransferQuery } from '../source';
 import { addressTopic, normalizeEvmAddress } from './address';
 import { checkBlock, createBlockStore, type BlockStoreStats } from './block-store';
-import { probeCapabilities, type EvmCapabilities } from './capabilities';
-import { internalCallsFromFrame, parityOrder, parityValueMove } from './internal-calls';
+import { findRecentTransaction, INTERNAL_NOTES, probeCallTracer, probeCapabilities, type EvmCapabilities, type TracerVerdict } from './capabilities';
+import { asCallFrame, internalCallsFromFrame, parityOrder, parityValueMove } from './internal-calls';
 import { scanNative } from './native-scan';
-import { hexToBigInt, hexToNumber, toHex, type CallFrame, type ParityTrace, type RpcBlock, type RpcReceipt, type RpcTransaction } from './rpc-types';
+import { hexToBigInt, hexToNumber, toHex, type ParityTrace, type RpcBlock, type RpcReceipt, type RpcTransaction } from './rpc-types';
 import { traceFilterNative } from './trace-filter-scan';
 import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './to-transfers';
 import { createLogFetcher } from './token-logs';
@@ -32,8 +32,6 @@ export interface EvmSourceOptions {
   retries?: number;
   /** Blocks kept in the shared in-memory cache. */
   blockCacheSize?: number;
-  /** Contract calls traced per block-scan window for internal transfers (callTracer only). */
-  maxTracedContractCalls?: number;
   /** Multicall3 on this chain and the block it was deployed in: balances in one call per few hundred. */
   multicall3?: { address: string; sinceBlock: number };
 }
@@ -68,15 +66,35 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall });
   const followed = options.tokens && options.tokens.length > 0 ? options.tokens.map((t) => normalizeEvmAddress(t)) : undefined;
   const nativeAsset = options.nativeAsset;
-  let capabilitiesPromise: Promise<EvmCapabilities> | undefined;
+  let basePromise: ReturnType<typeof probeCapabilities> | undefined;
+  /** Settled on the first real transaction traced; never on an empty chain or a made-up hash. */
+  let tracer: TracerVerdict | undefined;
 
-  const capabilities = (): Promise<EvmCapabilities> => {
-    capabilitiesPromise ??= probeCapabilities(rpc).catch((error: unknown) => {
-      capabilitiesPromise = undefined; // a transient failure must not stick
+  const baseCapabilities = (): ReturnType<typeof probeCapabilities> => {
+    basePromise ??= probeCapabilities(rpc).catch((error: unknown) => {
+      basePromise = undefined; // a transient failure must not stick
       throw error;
     });
-    return capabilitiesPromise;
+    return basePromise;
   };
+
+  async function callTracer(sampleTxHash: string): Promise<boolean> {
+    tracer ??= await probeCallTracer(rpc, sampleTxHash);
+    return tracer.available;
+  }
+
+  async function capabilities(): Promise<EvmCapabilities> {
+    const base = await baseCapabilities();
+    if (base.nativeTransfers === 'trace_filter') return { ...base, internalTransfers: 'trace_filter', notes: [...base.notes] };
+    if (!tracer) {
+      const recent = await findRecentTransaction(rpc, await latestBlock());
+      if (recent) await callTracer(recent);
+    }
+    const notes = [...base.notes];
+    if (!tracer) notes.push(INTERNAL_NOTES.unprobed);
+    else if (!tracer.available) notes.push(INTERNAL_NOTES.none(tracer.reason));
+    return { ...base, internalTransfers: tracer?.available ? 'callTracer' : 'none', notes };
+  }
 
   async function latestBlock(): Promise<number> {
     return hexToNumber(await rpc.request<string>('eth_blockNumber'));
@@ -148,23 +166,12 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     direction: TransferQuery['direction'],
     range: { fromBlock: number; toBlock: number },
   ): Promise<Transfer[]> {
-    const caps = await capabilities();
+    const caps = await baseCapabilities();
     const query = { addresses, direction, ...range };
     if (caps.nativeTransfers === 'trace_filter') {
-      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall }, query);
+      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall }, query);
     }
-    return scanNative(
-      {
-        chain: options.chain,
-        nativeAsset,
-        rpc,
-        blocks,
-        blockReceipts: caps.blockReceipts,
-        callTracer: caps.internalTransfers === 'callTracer',
-        maxTracedContractCalls: options.maxTracedContractCalls ?? 200,
-      },
-      query,
-    );
+    return scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer }, query);
   }
 
   async function transaction(txHash: string): Promise<SeedTransaction> {
@@ -196,12 +203,14 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   }
 
   async function internalOf(ctx: Parameters<typeof internalTransfer>[0], receipt: RpcReceipt): Promise<Transfer[]> {
-    const caps = await capabilities();
-    if (caps.internalTransfers === 'callTracer') {
-      const frame = await rpc.request<CallFrame>('debug_traceTransaction', [ctx.txHash, { tracer: 'callTracer' }]);
+    const caps = await baseCapabilities();
+    if (caps.nativeTransfers === 'block-scan') {
+      if (!(await callTracer(ctx.txHash))) return [];
+      const frame = asCallFrame(await rpc.request<unknown>('debug_traceTransaction', [ctx.txHash, { tracer: 'callTracer' }]));
+      if (!frame) throw new RetryableError(`debug_traceTransaction answered without a call trace for ${ctx.txHash}`);
       return internalCallsFromFrame(frame).map((c) => internalTransfer(ctx, c));
     }
-    if (caps.internalTransfers === 'trace_filter' && receipt.status !== '0x0') {
+    if (receipt.status !== '0x0') {
       const tree = await rpc.request<ParityTrace[]>('trace_transaction', [ctx.txHash]);
       const order = parityOrder(tree);
       const failed = tree.filter((t) => t.error !== undefined).map((t) => t.traceAddress);
