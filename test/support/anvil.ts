@@ -3,6 +3,7 @@
 // It runs as a child process on a free port, one per test run, shaped like the dev chain's
 // LocalNode so scenarios (playPigButchering, fundWallets) run on it unchanged.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ContractFactory, JsonRpcProvider, Network, Wallet, encodeBytes32String } from 'ethers';
 import path from 'node:path';
 import { devAccount, contractArtifact, type LocalNode } from '../../services/devchain';
 import { MULTICALL3_ADDRESS } from '../../services/chains/evm/multicall';
@@ -87,4 +88,31 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * Put a token with `symbol` and `decimals` at `address` (a real chain's USDT, say): deployed
+ * once, then its code copied there. Mint is open; returns nothing, the address is the token.
+ */
+export async function placeToken(node: AnvilNode, address: string, symbol: string, decimals: number): Promise<void> {
+  const { abi, bytecode } = contractArtifact('PlacedToken');
+  const deployer = new Wallet(node.accounts[0]!.privateKey, anvilProvider(node));
+  try {
+    const factory = new ContractFactory(abi, bytecode, deployer);
+    const contract = await factory.deploy(encodeBytes32String(symbol), decimals);
+    await contract.waitForDeployment();
+    const code = await node.rpc<string>('eth_getCode', [await contract.getAddress(), 'latest']);
+    await node.rpc('anvil_setCode', [address, code]);
+  } finally {
+    (deployer.provider as JsonRpcProvider).destroy();
+  }
+}
+
+/**
+ * An ethers provider for the node under a plain network of its chain id: ethers would otherwise
+ * recognise 137 as Polygon and ask Polygon's gas station on the internet for fees.
+ */
+export function anvilProvider(node: LocalNode): JsonRpcProvider {
+  const network = new Network(`anvil-${node.chainId}`, node.chainId);
+  return new JsonRpcProvider(node.url, network, { staticNetwork: network, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 10 });
 }

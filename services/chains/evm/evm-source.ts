@@ -1,7 +1,8 @@
 // The ChainSource for every EVM chain: token transfers from eth_getLogs, native transfers and
 // fees from trace_filter or a block scan, internal transfers where the node can trace.
 import { compareChainOrder, transferId, type Transfer } from '../../domain/types';
-import { InvalidInputError, NotFoundError, RetryableError } from '../../errors';
+import { InvalidInputError, NotFoundError, RetryableError, TraceholdError } from '../../errors';
+import { RpcResponseError } from '../rpc/errors';
 import { createRpcClient, type RpcClientStats } from '../rpc/client';
 import type { BalanceQuery, ChainSource, ChainTip, SeedTransaction, TransferQuery } from '../source';
 import { addressTopic, normalizeEvmAddress } from './address';
@@ -21,6 +22,13 @@ export interface EvmSourceOptions {
   rpcUrl: string;
   nativeAsset: string;
   confirmations: number;
+  /**
+   * Which blocks count as settled: the tip minus `confirmations`, or the node's `finalized`
+   * block (L2s, BSC, Polygon), falling back to confirmations where the node lacks the tag.
+   */
+  finality?: 'confirmations' | 'finalized';
+  /** The chain id the endpoint must serve; checked once before any data is read. */
+  chainId?: number;
   /** Lower-case token contracts to follow; unset or empty = every fungible token. */
   tokens?: string[];
   maxConcurrency?: number;
@@ -100,8 +108,40 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     return hexToNumber(await rpc.request<string>('eth_blockNumber'));
   }
 
+  let chainIdChecked: Promise<void> | undefined;
+  /** An endpoint for another chain would file its blocks under this chain's name: refuse it. */
+  function checkChainId(): Promise<void> {
+    if (options.chainId === undefined) return Promise.resolve();
+    chainIdChecked ??= rpc.request<string>('eth_chainId').then(
+      (served) => {
+        if (hexToNumber(served) !== options.chainId) {
+          throw new TraceholdError(`the ${options.chain} endpoint serves chain id ${hexToNumber(served)}, but ${options.chain} is chain id ${options.chainId}`);
+        }
+      },
+      (error: unknown) => {
+        chainIdChecked = undefined;
+        throw error;
+      },
+    );
+    return chainIdChecked;
+  }
+
+  /** The highest settled block: finalized where configured and served, else latest − confirmations. */
+  async function settledBlock(): Promise<number> {
+    await checkChainId();
+    if (options.finality === 'finalized') {
+      try {
+        const block = await rpc.request<RpcBlock | null>('eth_getBlockByNumber', ['finalized', false]);
+        if (block) return hexToNumber(block.number);
+      } catch (error) {
+        if (!(error instanceof RpcResponseError)) throw error;
+      }
+    }
+    return Math.max(0, (await latestBlock()) - confirmations);
+  }
+
   async function tip(): Promise<ChainTip> {
-    const number = Math.max(0, (await latestBlock()) - confirmations);
+    const number = await settledBlock();
     const block = await rpc.request<RpcBlock | null>('eth_getBlockByNumber', [toHex(number), false]);
     if (!block) throw new NotFoundError(`block ${number} not found on ${options.chain}`);
     checkBlock(block, number);
@@ -131,8 +171,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const addresses = [...new Set(query.addresses.map((a) => normalizeEvmAddress(a)))];
     const scope = assetScope(query.assets);
     if (addresses.length === 0) return [];
-    const confirmedTip = Math.max(0, (await latestBlock()) - confirmations);
-    const toBlock = Math.min(query.toBlock, confirmedTip);
+    const toBlock = Math.min(query.toBlock, await settledBlock());
     if (query.fromBlock > toBlock) return [];
     const range = { fromBlock: query.fromBlock, toBlock };
 
@@ -177,15 +216,15 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   async function transaction(txHash: string): Promise<SeedTransaction> {
     if (typeof txHash !== 'string' || !TX_HASH.test(txHash)) throw new InvalidInputError(`not a transaction hash: ${JSON.stringify(String(txHash).slice(0, 80))}`);
     const hash = txHash.toLowerCase();
-    const [tx, receipt, latestHex] = await rpc.batchResults<unknown>([
+    const [tx, receipt] = await rpc.batchResults<unknown>([
       { method: 'eth_getTransactionByHash', params: [hash] },
       { method: 'eth_getTransactionReceipt', params: [hash] },
-      { method: 'eth_blockNumber', params: [] },
-    ]) as [RpcTransaction | null, RpcReceipt | null, string];
+    ]) as [RpcTransaction | null, RpcReceipt | null];
     if (!tx || !receipt || tx.blockNumber === null) throw new NotFoundError(`transaction ${hash} not found on ${options.chain}`);
     const blockNumber = hexToNumber(receipt.blockNumber);
-    if (blockNumber > hexToNumber(latestHex) - confirmations) {
-      throw new NotFoundError(`transaction ${hash} is not confirmed yet (${confirmations} confirmations required)`);
+    if (blockNumber > (await settledBlock())) {
+      const rule = options.finality === 'finalized' ? 'a finalized block' : `${confirmations} confirmations`;
+      throw new NotFoundError(`transaction ${hash} is not confirmed yet (${rule} required)`);
     }
     const [header] = await blocks.headers([blockNumber]);
     const ctx = { chain: options.chain, nativeAsset, header: header!, txHash: hash, txIndex: hexToNumber(receipt.transactionIndex) };
