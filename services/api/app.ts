@@ -5,6 +5,7 @@ import { rejectUnparsedBodies } from './guards';
 import type { TraceDeps } from '../tracing/deps';
 import { authRequired, rateLimit } from './auth';
 import { checkHealth } from './health';
+import { docsRouter } from './docs';
 import { errorHandler } from './http-errors';
 import { casesRouter } from './routes/cases';
 import { retraceRouter } from './routes/retrace';
@@ -43,6 +44,8 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   };
   app.get('/healthz', probe(false));
   app.get('/readyz', probe(true));
+  // The API description is public, like the probes: integrators read it before they have a key.
+  app.use(docsRouter());
 
   const v1 = express.Router();
   v1.use(rateLimit(deps.config.api.rateLimitPerMinute, 'address'));
