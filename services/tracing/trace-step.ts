@@ -289,7 +289,7 @@ async function assetInfoOf(deps: TraceDeps, source: ChainSource, chainName: stri
   const infos = new Map<Asset, AssetInfo>();
   for (const asset of new Set([...graph.taint.accounts.values()].map((a) => a.asset))) {
     const token = listed.get(asset);
-    if (asset === source.nativeAsset) infos.set(asset, { symbol: asset, decimals: chain.kind === 'bitcoin' ? 8 : 18 });
+    if (asset === source.nativeAsset) infos.set(asset, { symbol: asset, decimals: chain.kind === 'bitcoin' ? 8 : chain.kind === 'tron' ? 6 : 18 });
     else if (token) infos.set(asset, { symbol: token.symbol, decimals: token.decimals, ...(token.issuer ? { issuer: token.issuer } : {}) });
     else {
       // Only a definite "no symbol/decimals" leaves them out; a transient error fails the step.
