@@ -2,9 +2,7 @@
 import type { Address, Asset, BlockRange, Transfer, TransferKind } from '../domain/types';
 import type { TransferDirection } from '../chains/source';
 import type { Db } from './db';
-import { amountParam, chunks, toBigInt, toInt } from './values';
-
-const INSERT_CHUNK = 10_000;
+import { amountParam, toBigInt, toInt } from './values';
 
 export interface TransferFilter extends BlockRange {
   /** Only these assets. Unset: every asset. */
@@ -13,14 +11,20 @@ export interface TransferFilter extends BlockRange {
 
 export function createTransfersRepo(db: Db) {
   return {
-    /** Inserts transfers not stored yet (same chain, tx hash and ref); returns how many were new. */
+    /**
+     * Inserts transfers not stored yet (same chain, tx hash and ref); returns how many were
+     * new. COPY into a staging table that lives for the transaction, then one
+     * `insert … on conflict do nothing`: COPY alone cannot skip rows another case stored.
+     */
     async insertTransfers(transfers: readonly Transfer[]): Promise<number> {
-      let inserted = 0;
-      for (const chunk of chunks(transfers, INSERT_CHUNK)) {
-        const { rowCount } = await db.query(INSERT_TRANSFERS, transferColumns(chunk));
-        inserted += rowCount;
-      }
-      return inserted;
+      if (transfers.length === 0) return 0;
+      for (const t of transfers) amountParam(t.amount);
+      return db.transaction(async (tx) => {
+        await tx.query('create temp table transfers_staging (like transfers) on commit drop');
+        await tx.copyFrom('transfers_staging', TRANSFER_COLUMNS, transferRows(transfers));
+        const { rowCount } = await tx.query(`insert into transfers select * from transfers_staging on conflict do nothing`);
+        return rowCount;
+      });
     },
 
     /** Transfers from, to or either way of the addresses within the range, in chain order. */
@@ -41,6 +45,31 @@ export function createTransfersRepo(db: Db) {
       return rows.map(fromRow);
     },
 
+    /**
+     * Distinct counterparties of each address among its stored transfers from its own
+     * fromBlock to toBlock (itself and fee sinks not counted), counted in the database and
+     * capped at `cap`: a busy wallet's history never has to be read into memory to be judged.
+     */
+    async counterpartyCounts(chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number, cap: number): Promise<Map<Address, number>> {
+      if (windows.length === 0) return new Map();
+      const { rows } = await db.query<{ address: string; n: unknown }>(
+        `select w.address, (
+           select count(*) from (
+             select u.cp from (
+               select to_address as cp from transfers
+                 where chain = $1 and from_address = w.address and block_number between w.from_block and $4 and to_address is not null
+               union
+               select from_address from transfers
+                 where chain = $1 and to_address = w.address and block_number between w.from_block and $4
+             ) u where u.cp <> w.address limit $5
+           ) c
+         ) as n
+         from unnest($2::text[], $3::bigint[]) as w(address, from_block)`,
+        [chain, windows.map((w) => w.address), windows.map((w) => w.fromBlock), toBlock, cap],
+      );
+      return new Map(rows.map((row) => [row.address, toInt(row.n)]));
+    },
+
     /** Every stored transfer of one transaction, in chain order. */
     async transfersOfTx(chain: string, txHash: string): Promise<Transfer[]> {
       const { rows } = await db.query<TransferDbRow>(
@@ -56,11 +85,7 @@ const COLUMNS = `chain, tx_hash, ref, block_number, block_hash, block_time, tx_i
   asset, from_address, to_address, amount`;
 const ORDER = 'block_number, tx_index, seq, tx_hash, ref';
 
-const INSERT_TRANSFERS = `
-insert into transfers (${COLUMNS})
-select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],
-  $7::int[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::numeric[])
-on conflict do nothing`;
+const TRANSFER_COLUMNS = COLUMNS.split(',').map((c) => c.trim());
 
 function transfersOfSql(direction: TransferDirection): string {
   const where = (column: string) => `select ${COLUMNS} from transfers
@@ -74,22 +99,10 @@ function transfersOfSql(direction: TransferDirection): string {
   return `${sql} order by ${ORDER}`;
 }
 
-function transferColumns(rows: readonly Transfer[]): unknown[][] {
-  return [
-    rows.map((t) => t.chain),
-    rows.map((t) => t.txHash),
-    rows.map((t) => t.ref),
-    rows.map((t) => t.blockNumber),
-    rows.map((t) => t.blockHash),
-    rows.map((t) => t.timestamp),
-    rows.map((t) => t.txIndex),
-    rows.map((t) => t.seq),
-    rows.map((t) => t.kind),
-    rows.map((t) => t.asset),
-    rows.map((t) => t.from),
-    rows.map((t) => t.to),
-    rows.map((t) => amountParam(t.amount)),
-  ];
+function* transferRows(transfers: readonly Transfer[]): Generator<unknown[]> {
+  for (const t of transfers) {
+    yield [t.chain, t.txHash, t.ref, t.blockNumber, t.blockHash, t.timestamp, t.txIndex, t.seq, t.kind, t.asset, t.from, t.to, t.amount];
+  }
 }
 
 interface TransferDbRow {

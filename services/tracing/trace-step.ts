@@ -9,12 +9,13 @@ import { reportSeeds, type TraceReport } from '../domain/report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
 import { NotFoundError, RetryableError, shouldRetry } from '../errors';
 import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
-import type { CaseRow, RunRow } from '../store';
+import { runEnded, type CaseRow, type RunRow } from '../store';
 import { computeCaseGraph, LEDGER_STATES, FINAL_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
 import { createChainData } from './chain-data';
 import { counterpartiesOf, judgeHistory, triage, type Candidate } from './classify';
 import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
+import { judgeBusyWallets } from './service-like';
 import { traceBitcoinCase } from './bitcoin-trace';
 
 export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
@@ -144,7 +145,7 @@ async function checkPinnedBlock(deps: TraceDeps, source: ChainSource, runId: str
  */
 export async function failStuckTrace(deps: TraceDeps, job: { caseId: string; runId: string }, reason: string): Promise<boolean> {
   const run = await deps.store.runs.get(job.runId);
-  if (!run || run.status === 'done' || run.status === 'failed') return false;
+  if (!run || runEnded(run)) return false;
   await failTrace(deps, job.caseId, job.runId, new Error(`trace step failed for good: ${reason}`));
   return true;
 }
@@ -160,7 +161,7 @@ async function runBitcoinStep(deps: TraceDeps, job: TraceHopJob): Promise<void> 
   const kase = await deps.store.cases.get(job.caseId);
   const run = await deps.store.runs.get(job.runId);
   if (!kase || !run || run.caseId !== job.caseId) throw new NotFoundError(`case ${job.caseId} run ${job.runId} not found`);
-  if (run.status === 'done' || run.status === 'failed') return;
+  if (runEnded(run)) return;
   await traceBitcoinCase(deps, kase, job.runId);
 }
 
@@ -169,7 +170,7 @@ async function openStep(deps: TraceDeps, job: { caseId: string; runId: string })
   const kase = await deps.store.cases.get(job.caseId);
   const run = await deps.store.runs.get(job.runId);
   if (!kase || !run || run.caseId !== job.caseId) throw new NotFoundError(`case ${job.caseId} run ${job.runId} not found`);
-  if (run.status === 'done' || run.status === 'failed') return null;
+  if (runEnded(run)) return null;
   const source = deps.chains.get(kase.chain);
   const before = source.stats().rpcCalls;
   const scope = await resolveScope(deps, source, kase, job.runId);
@@ -219,11 +220,16 @@ async function decide(
   if (toCrawl.length === 0) return decided;
 
   const chainData = createChainData(deps.store, source);
-  await chainData.ensureHistory(toCrawl, scope.toBlock);
-  const histories = await historiesOf(chainData, toCrawl, scope.toBlock);
-  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap(counterpartiesOf))]);
   const params = judgeParams(deps, kase.chain);
+  // Busy wallets first, counted in the database: their histories are never loaded here.
+  const busy = await judgeBusyWallets(deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties);
+  const histories = await historiesOf(chainData, busy.rest, scope.toBlock);
+  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap(counterpartiesOf))]);
   for (const t of toCrawl) {
+    if (busy.serviceLike.has(t.address)) {
+      decided.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: 'service-like' });
+      continue;
+    }
     const verdict = judgeHistory(t.address, histories.get(t.address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? []), params);
     decided.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: verdict.state });
   }
@@ -283,7 +289,7 @@ async function assetInfoOf(deps: TraceDeps, source: ChainSource, chainName: stri
   const infos = new Map<Asset, AssetInfo>();
   for (const asset of new Set([...graph.taint.accounts.values()].map((a) => a.asset))) {
     const token = listed.get(asset);
-    if (asset === source.nativeAsset) infos.set(asset, { symbol: asset, decimals: chain.kind === 'bitcoin' ? 8 : 18 });
+    if (asset === source.nativeAsset) infos.set(asset, { symbol: asset, decimals: chain.kind === 'bitcoin' ? 8 : chain.kind === 'tron' ? 6 : 18 });
     else if (token) infos.set(asset, { symbol: token.symbol, decimals: token.decimals, ...(token.issuer ? { issuer: token.issuer } : {}) });
     else {
       // Only a definite "no symbol/decimals" leaves them out; a transient error fails the step.

@@ -14,6 +14,7 @@ import { draftFreezeRequests } from '../../services/freeze/draft';
 import { registerPartner } from '../../services/freeze/partners';
 import { sendFreezeRequest } from '../../services/freeze/send';
 import { createCase, startTrace } from '../../services/tracing/cases';
+import { mountCandidates, servedRoutes } from '../support/routes';
 import { pigButcheringWorld, testConfig, type PigButcheringWorld } from '../support/tracing';
 
 const UUID0 = '00000000-0000-4000-8000-000000000000';
@@ -23,6 +24,11 @@ const ROLES: Role[] = ['admin', 'analyst', 'supervisor', 'partner', 'none'];
 /** Who may call what. A route the app serves that is missing here fails the test. */
 const ACCESS: Record<string, Role[]> = {
   'POST /v1/cases': ['analyst'],
+  'GET /v1/cases': ['analyst', 'supervisor'],
+  'POST /v1/cases/:id/cancel': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/runs': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/runs/:runId': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/runs/:runId/report': ['analyst', 'supervisor'],
   'POST /v1/cases/:id/trace': ['analyst'],
   'GET /v1/cases/:id': ['analyst', 'supervisor'],
   'GET /v1/cases/:id/report': ['analyst', 'supervisor'],
@@ -48,33 +54,15 @@ const ACCESS: Record<string, Role[]> = {
   'POST /v1/cases/:id/close': ['analyst', 'supervisor'],
   'POST /v1/retrace': ['admin'],
   'GET /v1/retrace-runs': ['admin', 'analyst', 'supervisor'],
+  'GET /v1/keys': ['admin'],
+  'POST /v1/keys': ['admin'],
+  'POST /v1/keys/:id/revoke': ['admin'],
 };
 
 /** Every route the Express app serves under /v1, read from its router stack. */
 function enumerateRoutes(app: ReturnType<typeof createApiApp>): string[] {
-  const out: string[] = [];
-  const walk = (stack: any[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${prefix}${layer.route.path === '/' ? '' : layer.route.path}`);
-      } else if (layer.handle?.stack) {
-        const mount = layer.matchers ? undefined : undefined;
-        void mount;
-        walk(layer.handle.stack, prefix + mountPath(layer));
-      }
-    }
-  };
-  const router = (app as any).router ?? (app as any)._router;
-  walk(router.stack, '');
-  return [...new Set(out)].filter((r) => r.includes('/v1/')).sort();
-}
-
-/** Express 5 keeps the mount path only inside the layer's matcher: recover it from a probe. */
-const MOUNTS = ['/v1', '/cases', '/labels', '/partners', '/partner', '/freeze-requests', '/alerts'];
-function mountPath(layer: any): string {
-  if (layer.path !== undefined && typeof layer.path === 'string' && layer.path !== '') return layer.path;
-  for (const m of MOUNTS) if (typeof layer.match === 'function' && layer.match(m + '/probe-xyz') && !layer.match('/probe-xyz')) return m;
-  return '';
+  const mounts = mountCandidates(Object.keys(ACCESS).map((r) => r.split(' ')[1]!));
+  return servedRoutes(app, mounts).filter((r) => r.includes('/v1/'));
 }
 
 describe('e2e: access control and hostile input', function () {
@@ -169,7 +157,7 @@ describe('e2e: access control and hostile input', function () {
     for (const route of routes) {
       const [method, pattern] = route.split(' ') as [string, string];
       // an id nobody owns: an allowed role gets past the role check and finds nothing
-      const url = pattern.replace(':id', UUID0);
+      const url = pattern.replace(':id', UUID0).replace(':runId', UUID0);
       for (const role of ROLES) {
         // POST /v1/retrace with an empty body would re-trace everything: aim it at nobody's case
         const body = method === 'POST' ? (route === 'POST /v1/retrace' ? JSON.stringify({ caseId: UUID0 }) : '{}') : undefined;
