@@ -42,7 +42,10 @@ export function createTransfersRepo(db: Db) {
         filter.toBlock,
         filter.assets ? [...filter.assets] : null,
       ]);
-      return rows.map(fromRow);
+      // One string per distinct address, asset, block hash… across the rows, not one per row:
+      // a wallet's history repeats its own address, its token and its blocks thousands of times.
+      const intern = interner();
+      return rows.map((row) => fromRow(row, intern));
     },
 
     /**
@@ -76,7 +79,7 @@ export function createTransfersRepo(db: Db) {
         `select ${COLUMNS} from transfers where chain = $1 and tx_hash = $2 order by ${ORDER}`,
         [chain, txHash],
       );
-      return rows.map(fromRow);
+      return rows.map((row) => fromRow(row));
     },
   };
 }
@@ -121,21 +124,32 @@ interface TransferDbRow {
   amount: unknown;
 }
 
-function fromRow(row: TransferDbRow): Transfer {
+/** Returns one shared instance per distinct string value. */
+function interner(): (value: string) => string {
+  const seen = new Map<string, string>();
+  return (value) => {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
+}
+
+function fromRow(row: TransferDbRow, intern: (value: string) => string = (v) => v): Transfer {
   return {
-    chain: row.chain,
-    txHash: row.tx_hash,
+    chain: intern(row.chain),
+    txHash: intern(row.tx_hash),
     blockNumber: toInt(row.block_number),
-    blockHash: row.block_hash,
+    blockHash: intern(row.block_hash),
     timestamp: toInt(row.block_time),
     txIndex: toInt(row.tx_index),
-    ref: row.ref,
+    ref: intern(row.ref),
     seq: toInt(row.seq),
     // the table also admits 'utxo' (bitcoin inputs/outputs) ahead of the domain type
-    kind: row.kind as TransferKind,
-    asset: row.asset,
-    from: row.from_address,
-    to: row.to_address,
+    kind: intern(row.kind) as TransferKind,
+    asset: intern(row.asset),
+    from: intern(row.from_address),
+    to: row.to_address === null ? null : intern(row.to_address),
     amount: toBigInt(row.amount),
   };
 }
