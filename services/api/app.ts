@@ -13,6 +13,7 @@ import { labelsRouter } from './routes/labels';
 import { alertsRouter } from './routes/alerts';
 import { caseFreezeRouter, freezeRequestsRouter } from './routes/freeze-requests';
 import { partnerSideRouter, partnersRouter } from './routes/partners';
+import { keysRouter } from './routes/keys';
 
 export interface ApiOptions {
   /** Extra readiness checks (Redis…), beyond the database. */
@@ -62,6 +63,7 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   v1.use('/freeze-requests', freezeRequestsRouter(deps));
   v1.use('/alerts', alertsRouter(deps));
   v1.use(retraceRouter(deps));
+  v1.use('/keys', keysRouter(deps));
   app.use('/v1', v1);
 
   app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));

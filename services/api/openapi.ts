@@ -9,6 +9,7 @@ import { errorBody } from './schemas/common';
 import './schemas/cases';
 import './schemas/freeze';
 import './schemas/misc';
+import './schemas/keys';
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Malformed: wrong types, missing fields or unknown keys (named in `details.issues`)',

@@ -15,6 +15,7 @@ import { createChainData } from './chain-data';
 import { counterpartiesOf, judgeHistory, triage, type Candidate } from './classify';
 import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
+import { judgeBusyWallets } from './service-like';
 import { traceBitcoinCase } from './bitcoin-trace';
 
 export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
@@ -219,11 +220,16 @@ async function decide(
   if (toCrawl.length === 0) return decided;
 
   const chainData = createChainData(deps.store, source);
-  await chainData.ensureHistory(toCrawl, scope.toBlock);
-  const histories = await historiesOf(chainData, toCrawl, scope.toBlock);
-  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap(counterpartiesOf))]);
   const params = judgeParams(deps, kase.chain);
+  // Busy wallets first, counted in the database: their histories are never loaded here.
+  const busy = await judgeBusyWallets(deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties);
+  const histories = await historiesOf(chainData, busy.rest, scope.toBlock);
+  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap(counterpartiesOf))]);
   for (const t of toCrawl) {
+    if (busy.serviceLike.has(t.address)) {
+      decided.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: 'service-like' });
+      continue;
+    }
     const verdict = judgeHistory(t.address, histories.get(t.address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? []), params);
     decided.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: verdict.state });
   }

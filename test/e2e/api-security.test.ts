@@ -54,6 +54,9 @@ const ACCESS: Record<string, Role[]> = {
   'POST /v1/cases/:id/close': ['analyst', 'supervisor'],
   'POST /v1/retrace': ['admin'],
   'GET /v1/retrace-runs': ['admin', 'analyst', 'supervisor'],
+  'GET /v1/keys': ['admin'],
+  'POST /v1/keys': ['admin'],
+  'POST /v1/keys/:id/revoke': ['admin'],
 };
 
 /** Every route the Express app serves under /v1, read from its router stack. */
