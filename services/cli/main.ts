@@ -7,6 +7,7 @@ import { createLogger } from '../log';
 import { keysCommand } from './keys';
 import { labelsCommand } from './labels';
 import { retraceCommand } from './retrace';
+import { secretsCommand } from './secrets';
 import { traceCommand } from './trace';
 
 export interface Io {
@@ -19,11 +20,13 @@ const USAGE = `usage:
   tracehold trace --chain <name> [--rpc URL | --esplora URL] --seed <address|txhash|txhash:index> [--seed …]
                   [--from-block N] [--to-block N] [--max-hops N] [--model fifo|haircut|poison|lifo|tiho]
                   [--asset ETH|BTC|<token address>]… [--labels <csv or tagpack yaml>]… [--min-amount <base units>] [--json]
+  tracehold trace [--chain multi] --seed <chain>=<seed> [--seed <chain>=<seed> …] [--endpoint <chain>=<url>]…   # several chains
   tracehold keys create --role admin|analyst|supervisor --name NAME [--expires 30d|<ISO date>]
   tracehold keys list [--role ROLE] [--all] [--json]
   tracehold keys revoke <key id>
   tracehold labels import <file>…
-  tracehold retrace [--case ID | --all]`;
+  tracehold retrace [--case ID | --all]
+  tracehold secrets rotate`;
 
 const defaultIo: Io = {
   out: (t) => process.stdout.write(t),
@@ -49,6 +52,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await labelsCommand(rest, { config, log, io });
       case 'retrace':
         return await retraceCommand(rest, { config, log, io });
+      case 'secrets':
+        return await secretsCommand(rest, { config, log, io });
       default:
         throw new BadRequestError(`unknown command "${command}"`);
     }
