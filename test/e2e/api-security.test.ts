@@ -48,6 +48,17 @@ const ACCESS: Record<string, Role[]> = {
   'POST /v1/cases/:id/close': ['analyst', 'supervisor'],
   'POST /v1/retrace': ['admin'],
   'GET /v1/retrace-runs': ['admin', 'analyst', 'supervisor'],
+  // the workbench's (issue 11)
+  'GET /v1/session': ['admin', 'analyst', 'supervisor', 'partner'],
+  'GET /v1/chains': ['admin', 'analyst', 'supervisor', 'partner'],
+  'GET /v1/cases/:id/graph.graphml': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/flows.csv': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/report.pdf': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/notes': ['analyst', 'supervisor'],
+  'PUT /v1/cases/:id/notes/:address': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/models': ['analyst', 'supervisor'],
+  'PUT /v1/cases/:id/model': ['analyst'],
+  'GET /v1/cases/:id/activity': ['analyst', 'supervisor'],
 };
 
 /** Every route the Express app serves under /v1, read from its router stack. */

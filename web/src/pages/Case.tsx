@@ -1,0 +1,152 @@
+// One case: its state and live progress, then the report, the graph, the models side by
+// side, its freeze requests and the trail of what the analysts did.
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, download } from '../api';
+import { Badge, ErrorBox, Hash, Loading, useLoad } from '../components/common';
+import { AssetBook, dateTime } from '../format';
+import { Link } from '../router';
+import { useSession } from '../session';
+import type { CaseSummary, Report } from '../types';
+import { ReportView } from './Report';
+import { GraphTab } from './GraphTab';
+import { ModelsTab } from './Models';
+import { CaseFreezeTab } from './CaseFreeze';
+import { ActivityTab } from './Activity';
+
+const TABS = [
+  ['report', 'Report'], ['graph', 'Flow graph'], ['models', 'Models compared'], ['freeze', 'Freeze requests'], ['activity', 'Activity'],
+] as const;
+
+export function CasePage({ id, tab }: { id: string; tab: string }) {
+  const { session, chains } = useSession();
+  const kase = useLoad(() => api<CaseSummary>(`/v1/cases/${id}`), [id]);
+  const running = kase.data?.status === 'queued' || kase.data?.status === 'tracing';
+  const report = useLoad(async () => (kase.data?.status === 'traced' || kase.data?.status === 'failed' || kase.data?.status === 'new' ? api<Report>(`/v1/cases/${id}/report`).catch(() => null) : null), [id, kase.data?.status, kase.data?.updatedAt]);
+  const [actionError, setActionError] = useState<unknown>(null);
+
+  // Live progress: poll while the trace runs.
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => void kase.reload(), 1000);
+    return () => clearInterval(timer);
+  }, [running, kase.reload]);
+
+  const c = kase.data;
+  const book = useMemo(() => {
+    const b = new AssetBook(chains.find((x) => x.name === (c?.chain ?? report.data?.chain)));
+    for (const list of [report.data?.endpoints ?? [], report.data?.holdings ?? []]) for (const e of list) b.learn(e.asset, e.symbol, e.decimals);
+    return b;
+  }, [chains, c?.chain, report.data]);
+
+  if (kase.error) return <ErrorBox error={kase.error} />;
+  if (!c) return <Loading what="Loading the case" />;
+
+  const retrace = async () => {
+    setActionError(null);
+    try {
+      await api(`/v1/cases/${id}/trace`, { method: 'POST' });
+      await kase.reload();
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+  const exportAs = async (path: string, filename: string) => {
+    setActionError(null);
+    try {
+      await download(`/v1/cases/${id}/${path}`, filename);
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+  const base = `tracehold-case-${id.slice(0, 8)}`;
+  const active = TABS.some(([t]) => t === tab) ? tab : 'report';
+
+  return (
+    <article aria-labelledby="case-title">
+      <div className="page-head">
+        <div>
+          <p className="crumbs"><Link to="/cases">Cases</Link> ›</p>
+          <h1 id="case-title">{c.title}</h1>
+          <p className="muted">{c.reference ? <>{c.reference} · </> : null}{c.chain} · model <strong>{c.model}</strong> · up to {c.maxHops} hops · created {dateTime(c.createdAt)}</p>
+        </div>
+        <div className="head-actions">
+          <Badge kind={c.status}>{c.status}</Badge>
+          {session?.role === 'analyst' ? <button type="button" onClick={retrace} disabled={running}>{c.status === 'new' ? 'Trace' : 'Trace again'}</button> : null}
+        </div>
+      </div>
+      <Progress kase={c} />
+      <ErrorBox error={actionError} />
+      <details className="seeds card">
+        <summary>{c.seeds.length} seed{c.seeds.length === 1 ? '' : 's'}</summary>
+        <ul className="plain">
+          {c.seeds.map((s, i) => {
+            const tx = typeof s.txHash === 'string' ? s.txHash : null;
+            const addr = typeof s.address === 'string' ? s.address : null;
+            return <li key={i}>{tx ? <>transaction <Hash value={tx} href={book.explorerTx(tx)} full />{s.index !== undefined ? `:${String(s.index)}` : ''}</> : <>wallet <Hash value={addr ?? JSON.stringify(s)} href={addr ? book.explorerAddress(addr) : null} full /></>}</li>;
+          })}
+        </ul>
+      </details>
+      {report.data ? (
+        <div className="exports" role="group" aria-label="Exports">
+          <span className="muted">Export:</span>
+          <button type="button" onClick={() => exportAs('report', `${base}-report.json`)}>Report JSON</button>
+          <button type="button" onClick={() => exportAs('report.pdf', `${base}-report.pdf`)}>Case report PDF</button>
+          <button type="button" onClick={() => exportAs('flows.csv', `${base}-flows.csv`)}>Flows CSV</button>
+          <button type="button" onClick={() => exportAs('graph.graphml', `${base}.graphml`)}>GraphML (Gephi, Maltego)</button>
+        </div>
+      ) : null}
+      <nav className="tabs" aria-label="Case sections">
+        <ul>
+          {TABS.map(([t, label]) => (
+            <li key={t}><Link to={`/cases/${id}/${t}`} aria-current={active === t ? 'page' : undefined}>{label}</Link></li>
+          ))}
+        </ul>
+      </nav>
+      <section className="tab-body" aria-label={TABS.find(([t]) => t === active)![1]}>
+        {tabBody(active, { id, kase: c, report: report.data, reportLoading: report.loading, book, reloadCase: kase.reload })}
+      </section>
+    </article>
+  );
+}
+
+export interface CaseTabProps {
+  id: string;
+  kase: CaseSummary;
+  report: Report | null;
+  reportLoading: boolean;
+  book: AssetBook;
+  reloadCase: () => Promise<void>;
+}
+
+function tabBody(tab: string, props: CaseTabProps): ReactNode {
+  const needsReport = tab === 'report' || tab === 'graph';
+  if (needsReport && !props.report) {
+    if (props.reportLoading) return <Loading what="Loading the report" />;
+    return <div className="empty card"><p>No finished trace yet{props.kase.status === 'failed' ? ': the last trace failed (see above)' : ''}.</p></div>;
+  }
+  switch (tab) {
+    case 'graph': return <GraphTab {...props} report={props.report!} />;
+    case 'models': return <ModelsTab {...props} />;
+    case 'freeze': return <CaseFreezeTab {...props} />;
+    case 'activity': return <ActivityTab {...props} />;
+    default: return <ReportView report={props.report!} book={props.book} />;
+  }
+}
+
+function Progress({ kase }: { kase: CaseSummary }) {
+  const p = (kase.progress ?? {}) as Record<string, unknown>;
+  if (kase.status === 'failed') {
+    return <div className="error" role="alert"><strong>The trace failed</strong>: {String(p.error ?? 'no reason given')}</div>;
+  }
+  if (kase.status !== 'queued' && kase.status !== 'tracing') return null;
+  const figures = [
+    ['hop', p.hop], ['wallets crawled', p.crawled ?? p.addresses], ['addresses seen', p.addresses], ['RPC calls', p.rpcCalls],
+  ].filter(([, v]) => v !== undefined && v !== null) as [string, unknown][];
+  return (
+    <div className="progress card" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      <strong>{kase.status === 'queued' ? 'Waiting for a worker…' : 'Tracing…'}</strong>
+      {figures.map(([k, v]) => <span key={k} className="figure"><span className="muted">{k}</span> <strong>{String(v)}</strong></span>)}
+    </div>
+  );
+}
