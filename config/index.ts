@@ -22,6 +22,8 @@ export interface ChainConfig {
   rpcUrl?: string;
   esploraUrl?: string;
   confirmations: number;
+  /** EVM: settled blocks are the node's `finalized` block rather than the tip minus confirmations. */
+  finality?: 'confirmations' | 'finalized';
   blockTimeSeconds: number;
   /** Tokens with known symbol/decimals/issuer. Tracing follows every fungible token unless `followTokens` is 'listed'. */
   tokens: TokenConfig[];
@@ -185,6 +187,7 @@ function loadChains(env: Env): Record<string, ChainConfig> {
       name,
       kind,
       nativeAsset: value.nativeAsset ?? (kind === 'bitcoin' ? 'BTC' : 'ETH'),
+      finality: value.finality === undefined ? undefined : oneOf(value.finality, ['confirmations', 'finalized'] as const, `chains.${name}.finality`),
       tokens: (value.tokens ?? []).map((t) => ({ ...t, address: t.address.toLowerCase() })),
       rpcUrl: nonEmpty(env[`${envName}_RPC_URL`]) ?? (name === 'ethereum' ? nonEmpty(env.ETH_RPC_URL) : undefined) ?? value.rpcUrl,
       esploraUrl: kind === 'bitcoin' ? nonEmpty(env.BTC_ESPLORA_URL) ?? nonEmpty(env[`${envName}_ESPLORA_URL`]) ?? value.esploraUrl : undefined,

@@ -14,6 +14,10 @@
 //   BENCH_OUT                JSON output (default bench-results/latest.json)
 //   BENCH_RETRACE_CASES      open cases in the re-trace section, one per L1 wallet (default 100; 0 skips it)
 //   BENCH_RETRACE_ACTIVE_PCT share of those cases with new activity on the active night (default 10)
+//   BENCH_BUSY_TRANSFERS     clean payouts of an unlabelled busy hot wallet some L2 wallets pay (default 50000; 0: none)
+//   BENCH_FLOOR_ADDRESSES    frontier addresses per eth_getLogs of the floor tracer (default 200, tracehold's addressesPerLogCall)
+//   BENCH_WRITE_ROWS         rows of the store-writes comparison (default BENCH_TRANSFERS)
+//   BENCH_BASELINE           JSON written by an earlier (smaller) run: its peak RSS is the flat-memory goal's yardstick
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -24,7 +28,9 @@ import { table } from '../services/format';
 import { createTestDb, type TestDb } from '../test/support/db';
 import { buildBenchCase, type BenchCase } from './bench/build-case';
 import { startCountingProxy, type CountingProxy, type WireCounts } from './bench/counting-proxy';
-import type { NaiveFigures, TraceholdFigures, WorkerJob } from './bench/worker';
+import type { FloorFigures, NaiveFigures, TraceholdFigures, WorkerJob } from './bench/worker';
+import { storeWrites, type StoreWriteFigures } from './bench/store-writes';
+import { goalLines } from './bench/goals';
 import { retraceBench, type PhaseFigures, type RetraceFigures } from './bench/retrace-cost';
 
 const env = (name: string, fallback: number, min = 1) => {
@@ -47,7 +53,18 @@ const settings = {
   runTimeoutMs: env('BENCH_RUN_TIMEOUT_MS', 600_000),
   retraceCases: env('BENCH_RETRACE_CASES', 100, 0),
   retraceActivePct: env('BENCH_RETRACE_ACTIVE_PCT', 10),
+  busyTransfers: env('BENCH_BUSY_TRANSFERS', 50_000, 0),
+  floorAddresses: env('BENCH_FLOOR_ADDRESSES', 200),
+  writeRows: env('BENCH_WRITE_ROWS', env('BENCH_TRANSFERS', 10_000)),
+  baseline: process.env.BENCH_BASELINE?.trim() || undefined,
 };
+
+/** Transfers and tracehold cold peak RSS of an earlier run's JSON. */
+function readBaseline(file: string | undefined): { transfers: number; peakRssBytes: number } | undefined {
+  if (!file) return undefined;
+  const earlier = JSON.parse(fs.readFileSync(file, 'utf8')) as { settings: { transfers: number }; tracehold: { cold: { memory: { peakRssBytes: number } } } };
+  return { transfers: earlier.settings.transfers, peakRssBytes: earlier.tracehold.cold.memory.peakRssBytes };
+}
 
 const say = (text = '') => process.stdout.write(text + '\n');
 const secs = (ms: number) => (ms / 1000).toFixed(2);
@@ -87,6 +104,25 @@ async function openDatabase(kase: BenchCase): Promise<Database> {
     describe: `PGlite (embedded, on disk at ${dataDir})`,
     drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** The store-writes comparison on a throwaway database of the bench's kind. */
+async function measureStoreWrites(database: Database): Promise<StoreWriteFigures> {
+  if (database.kind === 'pg') {
+    const testDb = await createTestDb({ poolSize: 2 });
+    try {
+      return await storeWrites(testDb.db, settings.writeRows);
+    } finally {
+      await testDb.drop();
+    }
+  }
+  const db = await openDb({ dataDir: 'memory://' });
+  try {
+    await migrate(db);
+    return await storeWrites(db, settings.writeRows);
+  } finally {
+    await db.close();
+  }
 }
 
 const children = new Set<ChildProcess>();
@@ -151,11 +187,14 @@ async function bench(): Promise<void> {
   try {
     node = await startLocalNode();
     say('Building the case on an in-process EVM node (services/devchain)…');
-    const kase = await buildBenchCase(node, { transfers: settings.transfers, txsPerBlock: settings.txsPerBlock });
+    const kase = await buildBenchCase(node, { transfers: settings.transfers, txsPerBlock: settings.txsPerBlock, busyTransfers: settings.busyTransfers });
     const b = kase.built;
     say(`  built in ${secs(b.ms)} s (of which ${secs(b.fundingMs)} s gas funding of ${int(b.fundedWallets)} wallets with fundWallets, before the case)`);
     say(`  case: ${int(b.tokenTransfers)} USDT transfers + ${int(b.nativeTransfers)} ETH transfers in ${int(b.transactions)} transactions, ${int(b.blocks)} blocks (${kase.fromBlock}..${kase.toBlock})`);
-    say(`  shape: scam wallet → ${b.shape.l1} L1 → ${int(b.shape.l2)} L2 → ${int(b.shape.l3)} L3; ${b.shape.l3Senders} L3 → ${b.shape.deposits} deposit addresses → 3 labelled hot wallets (Binance, OKX, Kraken)\n`);
+    say(`  shape: scam wallet → ${b.shape.l1} L1 → ${int(b.shape.l2)} L2 → ${int(b.shape.l3)} L3; ${b.shape.l3Senders} L3 → ${b.shape.deposits} deposit addresses → 3 labelled hot wallets (Binance, OKX, Kraken)`);
+    say(b.shape.busyPayouts
+      ? `  busy wallet: ${b.shape.busyPayers} L2 pay an unlabelled hot wallet, which pays out ${int(b.shape.busyPayouts)} times to ${int(b.shape.busyCounterparties)} counterparties after that\n`
+      : '  no busy wallet (BENCH_BUSY_TRANSFERS=0)\n');
 
     proxy = await startCountingProxy(node.url, { latencyMs: settings.rpcLatencyMs });
     database = await openDatabase(kase);
@@ -176,7 +215,13 @@ async function bench(): Promise<void> {
       kind: 'naive', label: 'naive', rpcUrl: proxy.url, seedTxs: kase.seedTxs, fromBlock: kase.fromBlock, toBlock: kase.toBlock,
       maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency,
     });
-    say(`  ${secs(naive.figures.wallMs)} s, ${int(naive.wire.rpcCalls)} JSON-RPC calls in ${int(naive.wire.httpRequests)} HTTP requests: ${topMethods(naive.wire.byMethod)}\n`);
+    say(`  ${secs(naive.figures.wallMs)} s, ${int(naive.wire.rpcCalls)} JSON-RPC calls in ${int(naive.wire.httpRequests)} HTTP requests: ${topMethods(naive.wire.byMethod)}`);
+    say(`floor tracer (scripts/bench/floor-tracer.ts: the token's eth_getLogs only, ${settings.floorAddresses} senders per call, ${settings.naiveConcurrency} in flight)…`);
+    const floor = await measured<FloorFigures>(proxy, {
+      kind: 'floor', label: 'floor', rpcUrl: proxy.url, seedTxs: kase.seedTxs, token: kase.token, fromBlock: kase.fromBlock, toBlock: kase.toBlock,
+      maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency, addressesPerCall: settings.floorAddresses,
+    });
+    say(`  ${secs(floor.figures.wallMs)} s, ${int(floor.wire.rpcCalls)} JSON-RPC calls in ${int(floor.wire.httpRequests)} HTTP requests: ${topMethods(floor.wire.byMethod)}\n`);
 
     // Do both tracers reach the same addresses?
     const coldStates = new Map(cold.figures.reached);
@@ -185,10 +230,12 @@ async function bench(): Promise<void> {
     const onlyTracehold = [...coldStates.keys()].filter((a) => !naiveHops.has(a));
     const warmSame = warm.figures.reached.length === cold.figures.reached.length && warm.figures.reached.every(([a, s]) => coldStates.get(a) === s);
     const labelOf = new Map(kase.labels.map((l) => [l.address, l.entity]));
+    const busyPaid = new Set(kase.wallets.busyCounterparties);
     const describe = (list: string[], stateOf: (a: string) => string) => {
       const groups = new Map<string, number>();
       for (const a of list) {
-        const key = labelOf.has(a) ? `${labelOf.get(a)} hot wallet` : kase.wallets.deposits.includes(a) ? 'deposit address' : stateOf(a);
+        const key = labelOf.has(a) ? `${labelOf.get(a)} hot wallet` : kase.wallets.deposits.includes(a) ? 'deposit address'
+          : a === kase.wallets.busy ? 'busy wallet' : busyPaid.has(a) ? 'busy wallet counterparty' : stateOf(a);
         groups.set(key, (groups.get(key) ?? 0) + 1);
       }
       return [...groups].map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
@@ -199,30 +246,31 @@ async function bench(): Promise<void> {
 
     const ratio = (n: number, d: number) => (d > 0 && Number.isFinite(n / d) ? `${(n / d).toFixed(n / d < 0.1 ? 2 : 1)}×` : '—');
     const perSec = (n: number, ms: number) => (ms > 0 ? n / (ms / 1000) : 0);
-    const rows: Array<[string, number | string, number | string, number | string, string]> = [];
-    const row = (figure: string, c: number, w: number, n: number | string, fmt: (x: number) => string = int) =>
-      rows.push([figure, fmt(c), fmt(w), typeof n === 'number' ? fmt(n) : n, typeof n === 'number' ? ratio(n, c) : '—']);
-    const cf = cold.figures, wf = warm.figures, nf = naive.figures;
+    const rows: Array<[string, number | string, number | string, number | string, string, number | string]> = [];
+    const row = (figure: string, c: number, w: number, n: number | string, fmt: (x: number) => string = int, f: number | string = '—') =>
+      rows.push([figure, fmt(c), fmt(w), typeof n === 'number' ? fmt(n) : n, typeof n === 'number' ? ratio(n, c) : '—', typeof f === 'number' ? fmt(f) : f]);
+    const cf = cold.figures, wf = warm.figures, nf = naive.figures, ff = floor.figures;
     const stored = (f: TraceholdFigures) => f.transferRowsAfter - f.transferRowsBefore;
-    row('wall time (s)', cf.wallMs, wf.wallMs, nf.wallMs, (ms) => secs(ms));
+    row('wall time (s)', cf.wallMs, wf.wallMs, nf.wallMs, (ms) => secs(ms), ff.wallMs);
     row('JSON-RPC calls (report.stats.rpcCalls; naive: its own count)', cf.reportRpcCalls, wf.reportRpcCalls, nf.rpcCalls);
-    row('JSON-RPC calls seen by the proxy', cold.wire.rpcCalls, warm.wire.rpcCalls, naive.wire.rpcCalls);
-    row('HTTP requests seen by the proxy', cold.wire.httpRequests, warm.wire.httpRequests, naive.wire.httpRequests);
+    row('JSON-RPC calls seen by the proxy', cold.wire.rpcCalls, warm.wire.rpcCalls, naive.wire.rpcCalls, int, floor.wire.rpcCalls);
+    row('HTTP requests seen by the proxy', cold.wire.httpRequests, warm.wire.httpRequests, naive.wire.httpRequests, int, floor.wire.httpRequests);
     row('calls per HTTP request', cold.wire.rpcCalls / Math.max(1, cold.wire.httpRequests), warm.wire.rpcCalls / Math.max(1, warm.wire.httpRequests), naive.wire.rpcCalls / Math.max(1, naive.wire.httpRequests), (x) => x.toFixed(1));
     row('transfers stored (new rows in `transfers`)', stored(cf), stored(wf), 'no DB');
     row('transfers stored / s', perSec(stored(cf), cf.wallMs), perSec(stored(wf), wf.wallMs), 'no DB');
-    row('transfers examined (case graph; naive: fetched)', cf.reportTransfers, wf.reportTransfers, nf.transfersSeen);
+    row('transfers examined (case graph; naive, floor: fetched)', cf.reportTransfers, wf.reportTransfers, nf.transfersSeen, int, ff.transfersSeen);
     row('transfers examined / s', perSec(cf.reportTransfers, cf.wallMs), perSec(wf.reportTransfers, wf.wallMs), perSec(nf.transfersSeen, nf.wallMs));
-    row('peak RSS, sampled every 50 ms (MB)', cf.memory.peakRssBytes, wf.memory.peakRssBytes, nf.memory.peakRssBytes, mb);
+    row('peak RSS, sampled every 50 ms (MB)', cf.memory.peakRssBytes, wf.memory.peakRssBytes, nf.memory.peakRssBytes, mb, ff.memory.peakRssBytes);
     row('  of which RSS before the run (MB)', cf.memory.startRssBytes, wf.memory.startRssBytes, nf.memory.startRssBytes, mb);
     row('addresses crawled (naive: address look-ups)', cf.crawled, wf.crawled, nf.expansions);
-    row('addresses reached', cf.reached.length, wf.reached.length, nf.reached.length);
+    row('longest event-loop block (ms)', cf.memory.eventLoopMaxMs, wf.memory.eventLoopMaxMs, nf.memory.eventLoopMaxMs, int, ff.memory.eventLoopMaxMs);
+    row('addresses reached', cf.reached.length, wf.reached.length, nf.reached.length, int, ff.reached.length);
     row('endpoints found (address × asset)', cf.endpoints, wf.endpoints, 'n/a');
     row('endpoint addresses (naive: labelled wallets reached)', cf.endpointAddresses, wf.endpointAddresses, `${nf.reached.filter(([a]) => labelOf.has(a)).length} labelled`);
     row('holdings', cf.holdings, wf.holdings, 'n/a');
-    row('hops', cf.reportHops, wf.reportHops, nf.hops);
+    row('hops', cf.reportHops, wf.reportHops, nf.hops, int, ff.hops);
 
-    say(table(['figure', 'tracehold (cold)', 'tracehold (warm)', 'naive', 'ratio naive/tracehold cold'], rows.map((r) => r.map(String))));
+    say(table(['figure', 'tracehold (cold)', 'tracehold (warm)', 'naive', 'ratio naive/tracehold cold', 'floor (token logs only)'], rows.map((r) => r.map(String))));
     say();
     say(`tracehold address states (cold): ${Object.entries(cf.states).map(([s, n]) => `${s} ${int(n)}`).join(', ')}; crawled+endpoint set ${int(crawledPlusEndpoints)} of ${int(cf.reached.length)} reached`);
     say(`warm run reached the same addresses in the same states as the cold run: ${warmSame ? 'yes' : 'NO'}`);
@@ -234,6 +282,10 @@ async function bench(): Promise<void> {
         say('  why: tracehold stops at an exchange deposit address (the sweep heuristic makes it an endpoint); the naive tracer follows the sweep one hop further to the hot wallet.');
       }
     }
+
+    say(`\nStore writes side by side on the same database (scripts/bench/store-writes.ts, ${int(settings.writeRows)} synthetic transfers into fresh tables of the transfers shape)…`);
+    const writes = await measureStoreWrites(database);
+    say(`  plain COPY ${int(writes.copy)} rows/s; the store's insertTransfers (COPY to staging + insert on conflict do nothing) ${int(writes.store)} rows/s = ${(writes.share * 100).toFixed(0)} % of COPY; the previous unnest INSERT ${int(writes.unnestInsert)} rows/s`);
 
     let retrace: RetraceFigures | undefined;
     if (settings.retraceCases > 0) {
@@ -266,7 +318,10 @@ async function bench(): Promise<void> {
       say(`active night: ${r.activeCases} of ${r.cases} cases had ${r.activity.movedWallets} held wallets move (${r.activity.transactions} transactions in ${r.activity.blocks} blocks); the quiet night was ${r.quiet.newBlocks} empty blocks.`);
     }
 
-    say(`\nwhole bench (build + 3 runs${retrace ? ' + re-trace section' : ''}) ${secs(Date.now() - started)} s`);
+    say('\nAgainst the goals of issue 10 (figures from this run; other processes on the machine count too):');
+    for (const line of goalLines({ cold: { ...cf, wire: cold.wire }, naive: nf, floor: { ...ff, wire: floor.wire }, writes, retrace, latencyMs: settings.rpcLatencyMs, baseline: readBaseline(settings.baseline) })) say(`  ${line}`);
+
+    say(`\nwhole bench (build + 4 runs${retrace ? ' + re-trace section' : ''}) ${secs(Date.now() - started)} s`);
 
     const results = {
       at: new Date().toISOString(),
@@ -279,12 +334,14 @@ async function bench(): Promise<void> {
         warm: { ...wf, reached: undefined, reachedCount: wf.reached.length, wire: warm.wire },
       },
       naive: { ...nf, reached: undefined, reachedCount: nf.reached.length, wire: naive.wire, concurrency: settings.naiveConcurrency },
+      floor: { ...ff, reached: undefined, reachedCount: ff.reached.length, wire: floor.wire },
+      storeWrites: writes,
       comparison: {
         reachedAgree: agree,
         onlyNaive,
         onlyTracehold,
         warmSameAsCold: warmSame,
-        table: rows.map(([figure, c, w, n, r]) => ({ figure, traceholdCold: c, traceholdWarm: w, naive: n, ratioNaiveOverCold: r })),
+        table: rows.map(([figure, c, w, n, r, f]) => ({ figure, traceholdCold: c, traceholdWarm: w, naive: n, ratioNaiveOverCold: r, floor: f })),
       },
       retrace,
       totalMs: Date.now() - started,

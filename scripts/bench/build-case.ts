@@ -12,6 +12,10 @@
 //   (the exchanges top their deposits up with gas first); every other L3 keeps its funds.
 //   Clean money: a clean wallet pays 50 L2 before the case, 5 deposit addresses and 20 L3
 //   holdings during it.
+//   A busy wallet (busyTransfers > 0): 20 L2 also pay an unlabelled hot wallet B, which then
+//   pays out `busyTransfers` times to busyTransfers / 10 distinct counterparties (clean money
+//   it held before, mixed with the taint: under poison every payout after the first tainted
+//   inflow is tainted, so a tracer that does not stop at B follows thousands of wallets).
 import { Contract, Interface, JsonRpcProvider, NonceManager, Wallet, keccak256, parseEther, parseUnits, toUtf8Bytes } from 'ethers';
 import { contractArtifact, deploy, devAccount, fundWallets, receiptOf, type LocalNode } from '../../services/devchain';
 import type { Label } from '../../services/domain/types';
@@ -19,6 +23,8 @@ import type { Label } from '../../services/domain/types';
 export interface BenchCaseOptions {
   transfers: number;
   txsPerBlock: number;
+  /** Payouts of the unlabelled busy hot wallet (0: no busy wallet). */
+  busyTransfers?: number;
 }
 
 export interface BenchCase {
@@ -28,7 +34,11 @@ export interface BenchCase {
   labels: Label[];
   fromBlock: number;
   toBlock: number;
-  wallets: { scam: string; hot: Record<string, string>; deposits: string[]; l1: string[]; l2: string[]; l3: string[] };
+  wallets: {
+    scam: string; hot: Record<string, string>; deposits: string[]; l1: string[]; l2: string[]; l3: string[];
+    /** The unlabelled busy hot wallet and the wallets it paid, when there is one. */
+    busy: string | null; busyCounterparties: string[];
+  };
   built: {
     ms: number;
     fundingMs: number;
@@ -38,7 +48,7 @@ export interface BenchCase {
     transactions: number;
     blocks: number;
     fundedWallets: number;
-    shape: { l1: number; l2: number; l3: number; l3Senders: number; deposits: number };
+    shape: { l1: number; l2: number; l3: number; l3Senders: number; deposits: number; busyPayers: number; busyPayouts: number; busyCounterparties: number };
   };
 }
 
@@ -108,6 +118,11 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
     } else l3.push(receiver(`l3 ${i}`));
   }
   const deposits = Array.from({ length: depositCount }, key);
+  const busyTransfers = Math.max(0, options.busyTransfers ?? 0);
+  const busy = busyTransfers > 0 ? key() : null;
+  const busyPayers = busy ? Math.min(20, Math.max(0, l2Count - directToHot)) : 0;
+  const busyCounterparties = Array.from({ length: busy ? Math.max(1, Math.floor(busyTransfers / 10)) : 0 }, (_, i) => receiver(`busy customer ${i}`));
+  const BUSY_FLOAT = USDT(10 * busyTransfers);
   const addr = (w: Wallet) => w.address.toLowerCase();
   const exchangeOf = (d: number) => d % hot.length;
 
@@ -115,7 +130,9 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
   const owner = new NonceManager(new Wallet(node.accounts[0]!.privateKey, provider));
   const token = (await deploy(owner, 'TestUSDT')) as unknown as Contract;
   const tokenAddress = (await token.getAddress()).toLowerCase();
-  for (const [w, amount] of [[v1, USDT(600_000)], [v2, USDT(400_000)], [clean, USDT(1_000_000)]] as const) {
+  const mints: Array<[Wallet, bigint]> = [[v1, USDT(600_000)], [v2, USDT(400_000)], [clean, USDT(1_000_000)]];
+  if (busy) mints.push([busy, BUSY_FLOAT]);
+  for (const [w, amount] of mints) {
     const tx = (await token.mint(addr(w), amount)) as { hash: string };
     await receiptOf(provider, tx.hash);
   }
@@ -128,6 +145,7 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
     [l1.map(addr), parseEther('0.1')],
     [l2.map(addr), parseEther('0.02')],
     [[...l3Wallets.keys()], parseEther('0.01')],
+    ...(busy ? [[[addr(busy)], parseEther('50')] as [string[], bigint]] : []),
   ];
   // Batches from several genesis accounts at once (each batch is one fundWallets call).
   const jobs: Array<{ to: string[]; amount: bigint }> = [];
@@ -210,6 +228,7 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
   credit(addr(v1), USDT(600_000));
   credit(addr(v2), USDT(400_000));
   credit(addr(clean), USDT(1_000_000));
+  if (busy) credit(addr(busy), BUSY_FLOAT);
   // Clean money held by 50 L2 wallets before the case (commingled later).
   const cleanL2 = l2.filter((_, i) => i % Math.max(1, Math.floor(l2.length / 50)) === 0).slice(0, 50);
   await play([multi(clean, cleanL2.map((w) => [addr(w), USDT(100)]))]);
@@ -250,7 +269,7 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
     const take = Math.floor(((i + 1) * l3.length) / l2.length) - Math.floor((i * l3.length) / l2.length);
     const kids = l3.slice(next, next + take);
     next += take;
-    const recipients = i < directToHot ? [...kids, addr(hot[0]!)] : kids;
+    const recipients = i < directToHot ? [...kids, addr(hot[0]!)] : busy && i < directToHot + busyPayers ? [...kids, addr(busy)] : kids;
     const each = perL2 / BigInt(recipients.length);
     l2Specs.push(multi(l2[i]!, recipients.map((r) => [r, each])));
   }
@@ -263,6 +282,17 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
     ethDeposits.set(d, (ethDeposits.get(d) ?? 0n) + parseEther('0.15'));
   });
   await play(l2Specs);
+
+  // The busy wallet pays its customers (250 per transaction), after its tainted inflows.
+  if (busy) {
+    const payouts: TxSpec[] = [];
+    const each = BUSY_FLOAT / BigInt(busyTransfers) / 2n;
+    for (let i = 0; i < busyTransfers; i += 250) {
+      const n = Math.min(250, busyTransfers - i);
+      payouts.push(multi(busy, Array.from({ length: n }, (_, k) => [busyCounterparties[(i + k) % busyCounterparties.length]!, each] as [string, bigint])));
+    }
+    await play(payouts);
+  }
 
   // The L3 senders pay deposit addresses; clean customers pay some deposits and holdings too.
   const l3Specs: TxSpec[] = [];
@@ -293,6 +323,8 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
       l1: l1.map(addr),
       l2: l2.map(addr),
       l3,
+      busy: busy ? addr(busy) : null,
+      busyCounterparties,
     },
     built: {
       ms: Date.now() - started,
@@ -302,7 +334,10 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
       transactions,
       blocks: toBlock - fromBlock + 1,
       fundedWallets,
-      shape: { l1: f1, l2: l2Count, l3: l3Count, l3Senders: l3Wallets.size, deposits: depositCount },
+      shape: {
+        l1: f1, l2: l2Count, l3: l3Count, l3Senders: l3Wallets.size, deposits: depositCount,
+        busyPayers, busyPayouts: busyTransfers, busyCounterparties: busyCounterparties.length,
+      },
     },
   };
 }

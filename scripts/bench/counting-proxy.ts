@@ -50,7 +50,9 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
     });
   });
 
-  const send = (body: Buffer, res: http.ServerResponse) => {
+  // A kept-alive socket the node closes just as it is reused fails with "socket hang up"
+  // (ECONNRESET) before any reply: the buffered request is sent once more on a new socket.
+  const send = (body: Buffer, res: http.ServerResponse, attempt = 0) => {
     const forward = http.request(
       {
         agent,
@@ -65,7 +67,8 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
         up.pipe(res);
       },
     );
-    forward.on('error', (error) => {
+    forward.on('error', (error: NodeJS.ErrnoException) => {
+      if (!res.headersSent && attempt === 0 && error.code === 'ECONNRESET') return send(body, res, 1);
       if (!res.headersSent) res.writeHead(502);
       res.end(String(error));
     });

@@ -5,6 +5,8 @@ import { loadConfig } from '../../config';
 import { createAppContext } from '../../services/app';
 import { silentLogger } from '../../services/log';
 import { caseReport, createCase, getCase, startTrace } from '../../services/tracing/cases';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { floorTrace } from './floor-tracer';
 import { naiveTrace } from './naive-tracer';
 
 export type WorkerJob =
@@ -29,6 +31,19 @@ export type WorkerJob =
       maxHops: number;
       stops: string[];
       concurrency: number;
+    }
+  | {
+      kind: 'floor';
+      label: string;
+      rpcUrl: string;
+      seedTxs: string[];
+      token: string;
+      fromBlock: number;
+      toBlock: number;
+      maxHops: number;
+      stops: string[];
+      concurrency: number;
+      addressesPerCall: number;
     };
 
 export interface Memory {
@@ -38,6 +53,8 @@ export interface Memory {
   maxRssBytes: number;
   /** RSS just before the run started: the runtime and the imported code. */
   startRssBytes: number;
+  /** The longest the event loop was blocked during the run (perf_hooks monitorEventLoopDelay, 10 ms resolution). */
+  eventLoopMaxMs: number;
 }
 
 export interface TraceholdFigures {
@@ -75,6 +92,8 @@ export interface NaiveFigures {
 
 function sampleMemory(): { stop(): Memory } {
   const startRssBytes = process.memoryUsage().rss;
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
   let peak = startRssBytes;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -82,8 +101,9 @@ function sampleMemory(): { stop(): Memory } {
   return {
     stop() {
       clearInterval(timer);
+      delay.disable();
       peak = Math.max(peak, process.memoryUsage().rss);
-      return { peakRssBytes: peak, maxRssBytes: process.resourceUsage().maxRSS * 1024, startRssBytes };
+      return { peakRssBytes: peak, maxRssBytes: process.resourceUsage().maxRSS * 1024, startRssBytes, eventLoopMaxMs: delay.max / 1e6 };
     },
   };
 }
@@ -163,8 +183,27 @@ async function runNaive(job: Extract<WorkerJob, { kind: 'naive' }>): Promise<Nai
   };
 }
 
+export interface FloorFigures {
+  kind: 'floor';
+  wallMs: number;
+  rpcCalls: number;
+  byMethod: Record<string, number>;
+  transfersSeen: number;
+  hops: number;
+  reached: Array<[string, number]>;
+  memory: Memory;
+}
+
+async function runFloor(job: Extract<WorkerJob, { kind: 'floor' }>): Promise<FloorFigures> {
+  const memory = sampleMemory();
+  const started = performance.now();
+  const result = await floorTrace({ url: job.rpcUrl, seedTxs: job.seedTxs, token: job.token, fromBlock: job.fromBlock, toBlock: job.toBlock, maxHops: job.maxHops, stops: new Set(job.stops), concurrency: job.concurrency, addressesPerCall: job.addressesPerCall });
+  const wallMs = performance.now() - started;
+  return { kind: 'floor', wallMs, rpcCalls: result.rpcCalls, byMethod: result.byMethod, transfersSeen: result.transfersSeen, hops: result.hops, reached: [...result.reached], memory: memory.stop() };
+}
+
 process.once('message', (job: WorkerJob) => {
-  const run = job.kind === 'tracehold' ? runTracehold(job) : runNaive(job);
+  const run = job.kind === 'tracehold' ? runTracehold(job) : job.kind === 'floor' ? runFloor(job) : runNaive(job);
   run.then(
     (figures) => process.send!({ ok: true, figures }, () => process.exit(0)),
     (error: unknown) => process.send!({ ok: false, error: (error as Error).stack ?? String(error) }, () => process.exit(1)),

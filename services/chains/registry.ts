@@ -32,6 +32,8 @@ export function createChainRegistry(config: Config, _log: Logger): ChainRegistry
           rpcUrl: chain.rpcUrl,
           nativeAsset: chain.nativeAsset,
           confirmations: chain.confirmations,
+          finality: chain.finality,
+          chainId: chain.chainId,
           tokens: chain.followTokens === 'listed' ? chain.tokens.map((t) => t.address) : undefined,
           maxConcurrency: chain.maxConcurrency,
           batchSize: chain.batchSize,

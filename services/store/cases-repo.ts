@@ -46,6 +46,19 @@ export interface CaseRow {
   closedAt: Date | null;
 }
 
+/** What trace steps write; see setStatus. */
+const TRACE_STEP_STATUSES: readonly CaseStatus[] = ['tracing', 'traced', 'failed'];
+
+export interface CasePageOptions {
+  search?: string | null;
+  status?: CaseStatus | null;
+  /** true: closed cases only; false: open only; unset: both. */
+  closed?: boolean | null;
+  /** Id of the last case of the previous page. */
+  after?: string | null;
+  limit: number;
+}
+
 export interface SetCaseStatusOptions {
   /** Change only from one of these statuses, else ConflictError (two "trace" clicks at once). */
   onlyFrom?: readonly CaseStatus[];
@@ -127,24 +140,64 @@ export function createCasesRepo(db: Db) {
       return current;
     },
 
-    /** Sets the status and, when given, replaces the progress. */
+    /**
+     * Sets the status and, when given, replaces the progress. The statuses a trace step
+     * writes (tracing, traced, failed) do not apply while the case's newest run is cancelled:
+     * a step that was under way when the analyst cancelled ends without moving the case.
+     */
     async setStatus(
       id: string,
       status: CaseStatus,
       progress?: CaseProgress,
       options: SetCaseStatusOptions = {},
     ): Promise<void> {
-      const { rowCount } = await db.query(
-        `update cases set status = $2, progress = coalesce($3::jsonb, progress), updated_at = now()
-         where id = $1 and ($4::text[] is null or status = any($4::text[]))`,
-        [isUuid(id) ? id : null, status, progress === undefined ? null : jsonParam(progress), options.onlyFrom ?? null],
+      const { rows } = await db.query<{ updated: boolean; cancelled: boolean }>(
+        `with latest as (
+           select status = 'cancelled' as cancelled from trace_runs where case_id = $1 order by seq desc limit 1),
+         updated as (
+           update cases set status = $2, progress = coalesce($3::jsonb, progress), updated_at = now()
+           where id = $1 and ($4::text[] is null or status = any($4::text[]))
+             and not ($2 = any($5::text[]) and coalesce((select cancelled from latest), false))
+           returning id)
+         select exists (select 1 from updated) as updated, coalesce((select cancelled from latest), false) as cancelled`,
+        [isUuid(id) ? id : null, status, progress === undefined ? null : jsonParam(progress), options.onlyFrom ?? null, [...TRACE_STEP_STATUSES]],
       );
-      if (rowCount === 1) return;
+      if (rows[0]?.updated) return;
+      if (rows[0]?.cancelled && TRACE_STEP_STATUSES.includes(status)) return;
       const current = await get(id);
       if (!current) throw new NotFoundError(`case ${id} not found`);
       throw new ConflictError(`case ${id} is ${current.status}, cannot become ${status}`, {
         details: { status: current.status },
       });
+    },
+
+    /**
+     * A page of cases, newest first: those matching `search` (words of the title or the
+     * reference, or exactly a seed's address or transaction hash), of `status`, open or
+     * closed, after the case `after` (the last one of the previous page).
+     */
+    async page(options: CasePageOptions): Promise<CaseRow[]> {
+      const search = options.search?.trim() || null;
+      const { rows } = await db.query<CaseDbRow>(
+        `select ${COLUMNS} from cases c
+         where ($1::text is null or c.status = $1)
+           and ($2::boolean is null or (c.closed_at is not null) = $2)
+           and ($3::text is null
+                or c.title ilike $4 escape '\\' or c.reference ilike $4 escape '\\'
+                or exists (select 1 from case_seeds s where s.case_id = c.id
+                           and (lower(s.address) = lower($3) or lower(s.tx_hash) = lower($3))))
+           and ($5::uuid is null or (c.created_at, c.id) < (select created_at, id from cases where id = $5))
+         order by c.created_at desc, c.id desc limit $6`,
+        [
+          options.status ?? null,
+          options.closed ?? null,
+          search,
+          search === null ? null : `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`,
+          options.after && isUuid(options.after) ? options.after : null,
+          options.limit,
+        ],
+      );
+      return withSeeds(rows);
     },
   };
 }

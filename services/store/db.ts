@@ -24,6 +24,12 @@ export interface Db {
    * transaction's `tx` nests with a savepoint.
    */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Bulk-loads rows with COPY (pg-copy-streams on a server, PGlite's `/dev/blob` device when
+   * embedded); returns the rows copied. Each row lists values in `columns` order; null is
+   * NULL, anything else is written as its text (bigint as decimal).
+   */
+  copyFrom(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<number>;
   /** Closes the pool or the embedded database. Rejects when called on a transaction's `tx`. */
   close(): Promise<void>;
 }

@@ -1,5 +1,8 @@
 // `Db` over a node-postgres pool.
+import { once } from 'node:events';
 import { Pool, type PoolClient } from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import { copyStatement, copyTextSlices } from './copy-text';
 import type { Db, OpenDbOptions, QueryResult } from './db';
 import { translateDbError, withSavepoint } from './driver-support';
 
@@ -33,6 +36,20 @@ export async function openPgDb(url: string, opts: OpenDbOptions = {}): Promise<D
         client.release(broken);
       }
     },
+    copyFrom: async (table, columns, rows) => {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw translateDbError(error);
+      });
+      let broken = false;
+      try {
+        return await runCopy(client, table, columns, rows).catch((error: unknown) => {
+          broken = true;
+          throw error;
+        });
+      } finally {
+        client.release(broken);
+      }
+    },
     close: () => pool.end(),
   };
   try {
@@ -59,6 +76,28 @@ async function runQuery<R>(
   }
 }
 
+/** COPY … FROM STDIN on one connection, written slice by slice with backpressure. */
+async function runCopy(client: PoolClient, table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<number> {
+  const stream = client.query(copyFromStdin(copyStatement(table, columns, 'stdin')));
+  const finished = new Promise<void>((resolve, reject) => {
+    stream.once('finish', resolve);
+    stream.once('error', reject);
+  });
+  // Without a listener until the end, an error after the last write would be unhandled.
+  finished.catch(() => undefined);
+  try {
+    for (const slice of copyTextSlices(rows)) {
+      if (!stream.write(slice)) await Promise.race([once(stream, 'drain'), finished]);
+    }
+    stream.end();
+    await finished;
+    return stream.rowCount;
+  } catch (error) {
+    stream.destroy();
+    throw translateDbError(error);
+  }
+}
+
 async function inTransaction<T>(
   client: PoolClient,
   fn: (tx: Db) => Promise<T>,
@@ -71,6 +110,7 @@ async function inTransaction<T>(
       await runQuery(client, sql);
     },
     transaction: (inner) => withSavepoint(tx, inner),
+    copyFrom: (table, columns, rows) => runCopy(client, table, columns, rows),
     close: () => Promise.reject(new Error('close() called on a transaction')),
   };
   await runQuery(client, 'begin');

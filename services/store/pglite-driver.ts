@@ -1,6 +1,7 @@
 // `Db` over PGlite, the embedded Postgres used when no DATABASE_URL is configured.
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { copyStatement, copyTextSlices } from './copy-text';
 import type { Db, QueryResult } from './db';
 import { translateDbError, withSavepoint } from './driver-support';
 
@@ -19,8 +20,21 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
       pg.transaction((raw) => fn(wrapTransaction(raw))).catch((error: unknown) => {
         throw translateDbError(error);
       }),
+    copyFrom: (table, columns, rows) => runCopy(pg, table, columns, rows),
     close: () => pg.close(),
   };
+}
+
+/** COPY from PGlite's `/dev/blob` device: the rows' COPY text handed over as one Blob. */
+async function runCopy(target: Queryable, table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<number> {
+  const slices = [...copyTextSlices(rows)];
+  if (slices.length === 0) return 0;
+  try {
+    const result = await target.query(copyStatement(table, columns, `'/dev/blob'`), [], { blob: new Blob(slices) });
+    return result.affectedRows ?? 0;
+  } catch (error) {
+    throw translateDbError(error);
+  }
 }
 
 type Queryable = Pick<Transaction, 'query' | 'exec'>;
@@ -49,6 +63,7 @@ function wrapTransaction(raw: Transaction): Db {
     query: (sql, params) => runQuery(raw, sql, params),
     exec: (sql) => runExec(raw, sql),
     transaction: (inner) => withSavepoint(tx, inner),
+    copyFrom: (table, columns, rows) => runCopy(raw, table, columns, rows),
     close: () => Promise.reject(new Error('close() called on a transaction')),
   };
   return tx;

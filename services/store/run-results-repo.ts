@@ -76,8 +76,13 @@ export function createRunResultsRepo(db: Db) {
         for (const table of ['case_nodes', 'case_flows', 'case_endpoints', 'case_reports']) {
           await tx.query(`delete from ${table} where run_id = $1`, [runId]);
         }
-        await insertChunks(tx, INSERT_NODES, runId, result.nodes, nodeColumns);
-        await insertChunks(tx, INSERT_FLOWS, runId, result.flows, flowColumns);
+        await copyRows(tx, 'case_nodes', NODE_COLUMNS, result.nodes, (n) => [
+          runId, n.address, n.asset, n.hop, n.role, n.entity, n.category, n.attribution,
+          amountParam(n.taintedIn), amountParam(n.taintedOut), amountParam(n.taintedHeld), amountParam(n.toExposure ?? 0n),
+        ]);
+        await copyRows(tx, 'case_flows', FLOW_COLUMNS, result.flows, (f) => [
+          runId, f.txHash, f.ref, f.from, f.to, f.asset, amountParam(f.amount), amountParam(f.tainted), f.hop, f.blockNumber,
+        ]);
         await insertChunks(tx, INSERT_ENDPOINTS, runId, result.endpoints, endpointColumns);
         await tx.query('insert into case_reports (run_id, report) values ($1, $2::jsonb)', [
           runId,
@@ -145,42 +150,17 @@ async function insertChunks<T>(
   for (const chunk of chunks(rows, WRITE_CHUNK)) await tx.query(sql, [runId, ...columns(chunk)]);
 }
 
-const INSERT_NODES = `
-insert into case_nodes (run_id, address, asset, hop, role, entity, category, attribution,
-  tainted_in, tainted_out, tainted_held, to_exposure)
-select $1, * from unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
-  $9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[])`;
+const NODE_COLUMNS = ['run_id', 'address', 'asset', 'hop', 'role', 'entity', 'category', 'attribution',
+  'tainted_in', 'tainted_out', 'tainted_held', 'to_exposure'];
+const FLOW_COLUMNS = ['run_id', 'tx_hash', 'ref', 'from_address', 'to_address', 'asset', 'amount', 'tainted', 'hop', 'block_number'];
 
-const nodeColumns = (rows: readonly NewCaseNode[]) => [
-  rows.map((n) => n.address),
-  rows.map((n) => n.asset),
-  rows.map((n) => n.hop),
-  rows.map((n) => n.role),
-  rows.map((n) => n.entity),
-  rows.map((n) => n.category),
-  rows.map((n) => n.attribution),
-  rows.map((n) => amountParam(n.taintedIn)),
-  rows.map((n) => amountParam(n.taintedOut)),
-  rows.map((n) => amountParam(n.taintedHeld)),
-  rows.map((n) => amountParam(n.toExposure ?? 0n)),
-];
-
-const INSERT_FLOWS = `
-insert into case_flows (run_id, tx_hash, ref, from_address, to_address, asset, amount, tainted, hop, block_number)
-select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[],
-  $8::numeric[], $9::int[], $10::bigint[])`;
-
-const flowColumns = (rows: readonly CaseFlowRow[]) => [
-  rows.map((f) => f.txHash),
-  rows.map((f) => f.ref),
-  rows.map((f) => f.from),
-  rows.map((f) => f.to),
-  rows.map((f) => f.asset),
-  rows.map((f) => amountParam(f.amount)),
-  rows.map((f) => amountParam(f.tainted)),
-  rows.map((f) => f.hop),
-  rows.map((f) => f.blockNumber),
-];
+/**
+ * Rows through COPY (a run's nodes and flows are its bulk), a chunk per COPY: each chunk's
+ * values are checked (amountParam throws) before its COPY starts.
+ */
+async function copyRows<T>(tx: Db, table: string, columns: string[], items: readonly T[], row: (item: T) => unknown[]): Promise<void> {
+  for (const chunk of chunks(items, WRITE_CHUNK)) await tx.copyFrom(table, columns, chunk.map(row));
+}
 
 // paths travel as one JSON text per row; unnest of jsonb[] would need array-literal quoting.
 const INSERT_ENDPOINTS = `

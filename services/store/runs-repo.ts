@@ -5,8 +5,13 @@ import type { Address } from '../domain/types';
 import type { Db } from './db';
 import { chunks, isUuid, jsonParam, lastPerKey, toDate, toDateOrNull, toInt, toIntOrNull } from './values';
 
-export const RUN_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/** A run in one of these states takes no more steps: a late job for it does nothing. */
+export const RUN_END_STATES: readonly RunStatus[] = ['done', 'failed', 'cancelled'];
+export function runEnded(run: Pick<RunRow, 'status'>): boolean {
+  return RUN_END_STATES.includes(run.status);
+}
 
 export const RUN_ADDRESS_STATES = [
   'source', 'crawled', 'stop', 'service-like', 'deposit', 'frontier', 'max-hops', 'min-amount', 'address-limit',
@@ -78,16 +83,47 @@ export function createRunsRepo(db: Db) {
       return rows[0] ? fromRow(rows[0]) : null;
     },
 
-    /** Moves a run along; `running` stamps started_at the first time. */
+    /**
+     * Moves a run along; `running` stamps started_at the first time. A cancelled run stays
+     * cancelled: a step that was already under way when it was cancelled changes nothing.
+     */
     setStatus(id: string, status: RunStatus, options: { toBlock?: number } = {}): Promise<RunRow> {
       return updateOne(
         id,
-        `update trace_runs set status = $2,
-           started_at = case when $2 = 'running' then coalesce(started_at, now()) else started_at end,
-           to_block = coalesce($3, to_block)
-         where id = $1 returning ${COLUMNS}`,
+        `with updated as (
+           update trace_runs set status = $2,
+             started_at = case when $2 = 'running' then coalesce(started_at, now()) else started_at end,
+             to_block = coalesce($3, to_block)
+           where id = $1 and status <> 'cancelled' returning ${COLUMNS})
+         select * from updated union all select ${COLUMNS} from trace_runs where id = $1 and status = 'cancelled'`,
         [status, options.toBlock ?? null],
       );
+    },
+
+    /** The case's runs, newest first, `limit` after the run with sequence `beforeSeq`. */
+    async listForCase(caseId: string, options: { limit: number; after?: string | null }): Promise<RunRow[]> {
+      if (!isUuid(caseId)) return [];
+      const { rows } = await db.query<RunDbRow>(
+        `select ${COLUMNS} from trace_runs where case_id = $1
+           and ($2::uuid is null or seq < (select seq from trace_runs where id = $2 and case_id = $1))
+         order by seq desc limit $3`,
+        [caseId, options.after && isUuid(options.after) ? options.after : null, options.limit],
+      );
+      return rows.map(fromRow);
+    },
+
+    /**
+     * Cancels the case's queued or running run, if it has one, and returns it. Steps of a
+     * cancelled run end at their next look at the run.
+     */
+    async cancelActive(caseId: string, by: string): Promise<RunRow | null> {
+      if (!isUuid(caseId)) return null;
+      const { rows } = await db.query<RunDbRow>(
+        `update trace_runs set status = 'cancelled', finished_at = now(), error = $2
+         where case_id = $1 and status in ('queued', 'running') returning ${COLUMNS}`,
+        [caseId, `cancelled by ${by}`],
+      );
+      return rows[0] ? fromRow(rows[0]) : null;
     },
 
     /**
@@ -154,13 +190,18 @@ export function createRunsRepo(db: Db) {
       );
     },
 
-    /** Ends the run. Stats, when given, replace the stored ones; otherwise they stay. */
+    /**
+     * Ends the run. Stats, when given, replace the stored ones; otherwise they stay. A run
+     * cancelled meanwhile stays cancelled.
+     */
     finish(id: string, status: 'done' | 'failed', stats?: RunStats | null, error?: string): Promise<RunRow> {
       return updateOne(
         id,
-        `update trace_runs set status = $2, stats = coalesce($3::jsonb, stats), error = $4,
-           finished_at = now(), started_at = coalesce(started_at, now())
-         where id = $1 returning ${COLUMNS}`,
+        `with updated as (
+           update trace_runs set status = $2, stats = coalesce($3::jsonb, stats), error = $4,
+             finished_at = now(), started_at = coalesce(started_at, now())
+           where id = $1 and status <> 'cancelled' returning ${COLUMNS})
+         select * from updated union all select ${COLUMNS} from trace_runs where id = $1 and status = 'cancelled'`,
         [status, stats == null ? null : jsonParam(stats), error ?? null],
       );
     },

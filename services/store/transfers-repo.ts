@@ -2,9 +2,7 @@
 import type { Address, Asset, BlockRange, Transfer, TransferKind } from '../domain/types';
 import type { TransferDirection } from '../chains/source';
 import type { Db } from './db';
-import { amountParam, chunks, toBigInt, toInt } from './values';
-
-const INSERT_CHUNK = 10_000;
+import { amountParam, toBigInt, toInt } from './values';
 
 export interface TransferFilter extends BlockRange {
   /** Only these assets. Unset: every asset. */
@@ -13,14 +11,20 @@ export interface TransferFilter extends BlockRange {
 
 export function createTransfersRepo(db: Db) {
   return {
-    /** Inserts transfers not stored yet (same chain, tx hash and ref); returns how many were new. */
+    /**
+     * Inserts transfers not stored yet (same chain, tx hash and ref); returns how many were
+     * new. COPY into a staging table that lives for the transaction, then one
+     * `insert … on conflict do nothing`: COPY alone cannot skip rows another case stored.
+     */
     async insertTransfers(transfers: readonly Transfer[]): Promise<number> {
-      let inserted = 0;
-      for (const chunk of chunks(transfers, INSERT_CHUNK)) {
-        const { rowCount } = await db.query(INSERT_TRANSFERS, transferColumns(chunk));
-        inserted += rowCount;
-      }
-      return inserted;
+      if (transfers.length === 0) return 0;
+      for (const t of transfers) amountParam(t.amount);
+      return db.transaction(async (tx) => {
+        await tx.query('create temp table transfers_staging (like transfers) on commit drop');
+        await tx.copyFrom('transfers_staging', TRANSFER_COLUMNS, transferRows(transfers));
+        const { rowCount } = await tx.query(`insert into transfers select * from transfers_staging on conflict do nothing`);
+        return rowCount;
+      });
     },
 
     /** Transfers from, to or either way of the addresses within the range, in chain order. */
@@ -56,11 +60,7 @@ const COLUMNS = `chain, tx_hash, ref, block_number, block_hash, block_time, tx_i
   asset, from_address, to_address, amount`;
 const ORDER = 'block_number, tx_index, seq, tx_hash, ref';
 
-const INSERT_TRANSFERS = `
-insert into transfers (${COLUMNS})
-select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],
-  $7::int[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::numeric[])
-on conflict do nothing`;
+const TRANSFER_COLUMNS = COLUMNS.split(',').map((c) => c.trim());
 
 function transfersOfSql(direction: TransferDirection): string {
   const where = (column: string) => `select ${COLUMNS} from transfers
@@ -74,22 +74,10 @@ function transfersOfSql(direction: TransferDirection): string {
   return `${sql} order by ${ORDER}`;
 }
 
-function transferColumns(rows: readonly Transfer[]): unknown[][] {
-  return [
-    rows.map((t) => t.chain),
-    rows.map((t) => t.txHash),
-    rows.map((t) => t.ref),
-    rows.map((t) => t.blockNumber),
-    rows.map((t) => t.blockHash),
-    rows.map((t) => t.timestamp),
-    rows.map((t) => t.txIndex),
-    rows.map((t) => t.seq),
-    rows.map((t) => t.kind),
-    rows.map((t) => t.asset),
-    rows.map((t) => t.from),
-    rows.map((t) => t.to),
-    rows.map((t) => amountParam(t.amount)),
-  ];
+function* transferRows(transfers: readonly Transfer[]): Generator<unknown[]> {
+  for (const t of transfers) {
+    yield [t.chain, t.txHash, t.ref, t.blockNumber, t.blockHash, t.timestamp, t.txIndex, t.seq, t.kind, t.asset, t.from, t.to, t.amount];
+  }
 }
 
 interface TransferDbRow {

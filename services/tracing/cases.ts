@@ -2,7 +2,7 @@
 import { ConflictError, NotFoundError, RetryableError } from '../errors';
 import { hopJob } from '../queues/definitions';
 import type { TraceReport } from '../domain/report';
-import type { CaseRow } from '../store';
+import type { CasePageOptions, CaseRow, RunRow } from '../store';
 import { validateCaseInput } from './case-input';
 import type { TraceDeps } from './deps';
 
@@ -52,4 +52,58 @@ export async function caseGraph(deps: TraceDeps, caseId: string) {
   const run = await deps.store.runs.latestForCase(caseId, 'done');
   if (!run) throw new ConflictError(`case ${caseId} has no finished trace yet`);
   return deps.store.runs.graph(run.id);
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Id of the last item when more may follow: the next page starts after it. */
+  nextAfter: string | null;
+}
+
+/** One page more than asked tells whether another page follows, without a count. */
+function toPage<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, nextAfter: rows.length > limit ? items[items.length - 1]!.id : null };
+}
+
+export async function listCases(deps: TraceDeps, options: CasePageOptions): Promise<Page<CaseRow>> {
+  return toPage(await deps.store.cases.page({ ...options, limit: options.limit + 1 }), options.limit);
+}
+
+export async function listRuns(deps: TraceDeps, caseId: string, options: { limit: number; after?: string | null }): Promise<Page<RunRow>> {
+  await getCase(deps, caseId);
+  return toPage(await deps.store.runs.listForCase(caseId, { ...options, limit: options.limit + 1 }), options.limit);
+}
+
+export async function getRun(deps: TraceDeps, caseId: string, runId: string): Promise<RunRow> {
+  const run = await deps.store.runs.get(runId);
+  if (!run || run.caseId !== caseId) throw new NotFoundError(`run ${runId} of case ${caseId} not found`);
+  return run;
+}
+
+/** The report of one run of the case (the case's report is that of its newest finished run). */
+export async function runReport(deps: TraceDeps, caseId: string, runId: string): Promise<TraceReport> {
+  const run = await getRun(deps, caseId, runId);
+  if (run.status !== 'done') throw new ConflictError(`run ${runId} is ${run.status}, it has no report`, { details: { status: run.status } });
+  const report = await deps.store.runs.report(run.id);
+  if (!report) throw new ConflictError(`run ${runId} has no report`);
+  return report as TraceReport;
+}
+
+/**
+ * Cancels the case's queued or running trace. The case returns to where a new trace can
+ * start: `traced` when an earlier run finished, else `new`. Steps still queued for the run
+ * find it cancelled and do nothing.
+ */
+export async function cancelTrace(deps: TraceDeps, caseId: string, by: string): Promise<{ kase: CaseRow; run: RunRow }> {
+  await getCase(deps, caseId);
+  const run = await deps.store.runs.cancelActive(caseId, by);
+  if (!run) throw new ConflictError(`case ${caseId} has no queued or running trace to cancel`);
+  const finished = await deps.store.runs.latestForCase(caseId, 'done');
+  await deps.store.cases
+    .setStatus(caseId, finished ? 'traced' : 'new', { cancelled: true, runId: run.id }, { onlyFrom: ['queued', 'tracing'] })
+    .catch((error) => {
+      if (!(error instanceof ConflictError)) throw error;
+    });
+  return { kase: await getCase(deps, caseId), run };
 }

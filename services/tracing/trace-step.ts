@@ -9,7 +9,7 @@ import { reportSeeds, type TraceReport } from '../domain/report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
 import { NotFoundError, RetryableError, shouldRetry } from '../errors';
 import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
-import type { CaseRow, RunRow } from '../store';
+import { runEnded, type CaseRow, type RunRow } from '../store';
 import { computeCaseGraph, LEDGER_STATES, FINAL_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
 import { createChainData } from './chain-data';
 import { counterpartiesOf, judgeHistory, triage, type Candidate } from './classify';
@@ -145,7 +145,7 @@ async function checkPinnedBlock(deps: TraceDeps, source: ChainSource, runId: str
  */
 export async function failStuckTrace(deps: TraceDeps, job: { caseId: string; runId: string }, reason: string): Promise<boolean> {
   const run = await deps.store.runs.get(job.runId);
-  if (!run || run.status === 'done' || run.status === 'failed') return false;
+  if (!run || runEnded(run)) return false;
   await failTrace(deps, job.caseId, job.runId, new Error(`trace step failed for good: ${reason}`));
   return true;
 }
@@ -161,7 +161,7 @@ async function runBitcoinStep(deps: TraceDeps, job: TraceHopJob): Promise<void> 
   const kase = await deps.store.cases.get(job.caseId);
   const run = await deps.store.runs.get(job.runId);
   if (!kase || !run || run.caseId !== job.caseId) throw new NotFoundError(`case ${job.caseId} run ${job.runId} not found`);
-  if (run.status === 'done' || run.status === 'failed') return;
+  if (runEnded(run)) return;
   await traceBitcoinCase(deps, kase, job.runId);
 }
 
@@ -170,7 +170,7 @@ async function openStep(deps: TraceDeps, job: { caseId: string; runId: string })
   const kase = await deps.store.cases.get(job.caseId);
   const run = await deps.store.runs.get(job.runId);
   if (!kase || !run || run.caseId !== job.caseId) throw new NotFoundError(`case ${job.caseId} run ${job.runId} not found`);
-  if (run.status === 'done' || run.status === 'failed') return null;
+  if (runEnded(run)) return null;
   const source = deps.chains.get(kase.chain);
   const before = source.stats().rpcCalls;
   const scope = await resolveScope(deps, source, kase, job.runId);

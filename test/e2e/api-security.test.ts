@@ -23,6 +23,11 @@ const ROLES: Role[] = ['admin', 'analyst', 'supervisor', 'partner', 'none'];
 /** Who may call what. A route the app serves that is missing here fails the test. */
 const ACCESS: Record<string, Role[]> = {
   'POST /v1/cases': ['analyst'],
+  'GET /v1/cases': ['analyst', 'supervisor'],
+  'POST /v1/cases/:id/cancel': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/runs': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/runs/:runId': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/runs/:runId/report': ['analyst', 'supervisor'],
   'POST /v1/cases/:id/trace': ['analyst'],
   'GET /v1/cases/:id': ['analyst', 'supervisor'],
   'GET /v1/cases/:id/report': ['analyst', 'supervisor'],
@@ -180,7 +185,7 @@ describe('e2e: access control and hostile input', function () {
     for (const route of routes) {
       const [method, pattern] = route.split(' ') as [string, string];
       // an id nobody owns: an allowed role gets past the role check and finds nothing
-      const url = pattern.replace(':id', UUID0);
+      const url = pattern.replace(':id', UUID0).replace(':runId', UUID0);
       for (const role of ROLES) {
         // POST /v1/retrace with an empty body would re-trace everything: aim it at nobody's case
         const body = method === 'POST' ? (route === 'POST /v1/retrace' ? JSON.stringify({ caseId: UUID0 }) : '{}') : undefined;

@@ -91,6 +91,29 @@ DRIVERS.forEach((driver) => {
     });
 
     describe('runs', () => {
+      it('a cancelled run stays cancelled, and the late writes of its steps leave the case alone', async () => {
+        const kase = await store.cases.create(newCase);
+        await store.cases.setStatus(kase.id, 'queued', { hop: 0 });
+        const run = await store.runs.create(kase.id);
+        await store.runs.setStatus(run.id, 'running');
+        const cancelled = await store.runs.cancelActive(kase.id, 'alice');
+        expect(cancelled).to.deep.include({ id: run.id, status: 'cancelled', error: 'cancelled by alice' });
+        expect(await store.runs.cancelActive(kase.id, 'alice'), 'nothing left to cancel').to.equal(null);
+        await store.cases.setStatus(kase.id, 'new', { cancelled: true }, { onlyFrom: ['queued', 'tracing'] });
+        // what a step that was under way writes afterwards
+        expect((await store.runs.setStatus(run.id, 'running')).status).to.equal('cancelled');
+        expect((await store.runs.finish(run.id, 'done', { hops: 2 })).status).to.equal('cancelled');
+        for (const status of ['tracing', 'traced', 'failed'] as const) await store.cases.setStatus(kase.id, status, { hop: 9 });
+        expect(await store.cases.get(kase.id)).to.deep.include({ status: 'new', progress: { cancelled: true } });
+        // a new trace takes the case again
+        await store.cases.setStatus(kase.id, 'queued', { hop: 0 }, { onlyFrom: ['new', 'traced', 'failed'] });
+        const next = await store.runs.create(kase.id);
+        await store.cases.setStatus(kase.id, 'tracing', { hop: 1 });
+        expect((await store.cases.get(kase.id))!.status).to.equal('tracing');
+        expect((await store.runs.listForCase(kase.id, { limit: 10 })).map((r) => r.id)).to.deep.equal([next.id, run.id]);
+        expect((await store.runs.listForCase(kase.id, { limit: 10, after: next.id })).map((r) => r.id)).to.deep.equal([run.id]);
+      });
+
       it('creates runs and finds the latest, or the latest with a status', async () => {
         const kase = await store.cases.create(newCase);
         expect(await store.runs.latestForCase(kase.id)).to.equal(null);

@@ -53,6 +53,40 @@ DRIVERS.forEach((driver) => {
       expect((await db.query('select id from t order by id')).rows).to.deep.equal([{ id: 1 }, { id: 3 }, { id: 5 }]);
     });
 
+    it('bulk-loads with COPY: awkward text, nulls, bigints and numerics come back as written', async () => {
+      await db.exec('create table copied (id int, note text, big numeric(78,0), n bigint)');
+      const awkward = 'tab\there, newline\nthere, backslash \\N, cr\r, quote " and \'';
+      const huge = 2n ** 255n + 7n;
+      const rows: unknown[][] = [
+        [1, awkward, huge, 9_007_199_254_740_993n],
+        [2, null, 0n, null],
+        [3, '\\N', '42', 5],
+      ];
+      expect(await db.copyFrom('copied', ['id', 'note', 'big', 'n'], rows)).to.equal(3);
+      const back = await db.query<{ id: number; note: string | null; big: string; n: unknown }>('select id, note, big::text as big, n::text as n from copied order by id');
+      expect(back.rows).to.deep.equal([
+        { id: 1, note: awkward, big: huge.toString(), n: '9007199254740993' },
+        { id: 2, note: null, big: '0', n: null },
+        { id: 3, note: '\\N', big: '42', n: '5' },
+      ]);
+      expect(await db.copyFrom('copied', ['id'], [])).to.equal(0);
+    });
+
+    it('COPY inside a transaction is rolled back with it, and a bad row fails the whole COPY', async () => {
+      await db.exec('create table copied_tx (id int primary key)');
+      await db.transaction(async (tx) => {
+        await tx.copyFrom('copied_tx', ['id'], [[1], [2]]);
+        throw new Error('undo');
+      }).catch(() => undefined);
+      expect((await db.query('select count(*)::int as n from copied_tx')).rows).to.deep.equal([{ n: 0 }]);
+      const error = await db.copyFrom('copied_tx', ['id'], [[1], [1]]).catch((e: Error) => e);
+      expect(error).to.be.instanceOf(Error);
+      expect((await db.query('select count(*)::int as n from copied_tx')).rows).to.deep.equal([{ n: 0 }]);
+      expect(await db.copyFrom('copied_tx; drop table t', ['id'], [[1]]).catch((e: Error) => e)).to.be.instanceOf(TypeError);
+      // the connection is usable afterwards
+      expect(await db.copyFrom('copied_tx', ['id'], [[7]])).to.equal(1);
+    });
+
     it('counts written rows and selected rows the same way', async () => {
       expect((await db.query("update t set v = 'x' where id > 100")).rowCount).to.equal(0);
       expect((await db.query("update t set v = 'x' where id >= 3")).rowCount).to.equal(2);

@@ -53,7 +53,7 @@ export async function startRpcServer(handler: (call: WireCall) => Promise<CallAn
 }
 
 /** Forward one call to a JSON-RPC endpoint (no batching: the proxy decides per call). */
-async function forward(url: string, call: WireCall): Promise<CallAnswer> {
+export async function forward(url: string, call: WireCall): Promise<CallAnswer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -1,15 +1,16 @@
 // The ChainSource for every EVM chain: token transfers from eth_getLogs, native transfers and
 // fees from trace_filter or a block scan, internal transfers where the node can trace.
 import { compareChainOrder, transferId, type Transfer } from '../../domain/types';
-import { InvalidInputError, NotFoundError } from '../../errors';
+import { InvalidInputError, NotFoundError, RetryableError, TraceholdError } from '../../errors';
+import { RpcResponseError } from '../rpc/errors';
 import { createRpcClient, type RpcClientStats } from '../rpc/client';
 import type { BalanceQuery, ChainSource, ChainTip, SeedTransaction, TransferQuery } from '../source';
 import { addressTopic, normalizeEvmAddress } from './address';
 import { checkBlock, createBlockStore, type BlockStoreStats } from './block-store';
-import { probeCapabilities, type EvmCapabilities } from './capabilities';
-import { internalCallsFromFrame, parityOrder, parityValueMove } from './internal-calls';
+import { findRecentTransaction, INTERNAL_NOTES, probeCallTracer, probeCapabilities, type EvmCapabilities, type TracerVerdict } from './capabilities';
+import { asCallFrame, internalCallsFromFrame, parityOrder, parityValueMove } from './internal-calls';
 import { scanNative } from './native-scan';
-import { hexToBigInt, hexToNumber, toHex, type CallFrame, type ParityTrace, type RpcBlock, type RpcReceipt, type RpcTransaction } from './rpc-types';
+import { hexToBigInt, hexToNumber, toHex, type ParityTrace, type RpcBlock, type RpcReceipt, type RpcTransaction } from './rpc-types';
 import { traceFilterNative } from './trace-filter-scan';
 import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './to-transfers';
 import { createLogFetcher } from './token-logs';
@@ -21,6 +22,13 @@ export interface EvmSourceOptions {
   rpcUrl: string;
   nativeAsset: string;
   confirmations: number;
+  /**
+   * Which blocks count as settled: the tip minus `confirmations`, or the node's `finalized`
+   * block (L2s, BSC, Polygon), falling back to confirmations where the node lacks the tag.
+   */
+  finality?: 'confirmations' | 'finalized';
+  /** The chain id the endpoint must serve; checked once before any data is read. */
+  chainId?: number;
   /** Lower-case token contracts to follow; unset or empty = every fungible token. */
   tokens?: string[];
   maxConcurrency?: number;
@@ -32,8 +40,6 @@ export interface EvmSourceOptions {
   retries?: number;
   /** Blocks kept in the shared in-memory cache. */
   blockCacheSize?: number;
-  /** Contract calls traced per block-scan window for internal transfers (callTracer only). */
-  maxTracedContractCalls?: number;
   /** Multicall3 on this chain and the block it was deployed in: balances in one call per few hundred. */
   multicall3?: { address: string; sinceBlock: number };
 }
@@ -68,22 +74,74 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall });
   const followed = options.tokens && options.tokens.length > 0 ? options.tokens.map((t) => normalizeEvmAddress(t)) : undefined;
   const nativeAsset = options.nativeAsset;
-  let capabilitiesPromise: Promise<EvmCapabilities> | undefined;
+  let basePromise: ReturnType<typeof probeCapabilities> | undefined;
+  /** Settled on the first real transaction traced; never on an empty chain or a made-up hash. */
+  let tracer: TracerVerdict | undefined;
 
-  const capabilities = (): Promise<EvmCapabilities> => {
-    capabilitiesPromise ??= probeCapabilities(rpc).catch((error: unknown) => {
-      capabilitiesPromise = undefined; // a transient failure must not stick
+  const baseCapabilities = (): ReturnType<typeof probeCapabilities> => {
+    basePromise ??= probeCapabilities(rpc).catch((error: unknown) => {
+      basePromise = undefined; // a transient failure must not stick
       throw error;
     });
-    return capabilitiesPromise;
+    return basePromise;
   };
+
+  async function callTracer(sampleTxHash: string): Promise<boolean> {
+    tracer ??= await probeCallTracer(rpc, sampleTxHash);
+    return tracer.available;
+  }
+
+  async function capabilities(): Promise<EvmCapabilities> {
+    const base = await baseCapabilities();
+    if (base.nativeTransfers === 'trace_filter') return { ...base, internalTransfers: 'trace_filter', notes: [...base.notes] };
+    if (!tracer) {
+      const recent = await findRecentTransaction(rpc, await latestBlock());
+      if (recent) await callTracer(recent);
+    }
+    const notes = [...base.notes];
+    if (!tracer) notes.push(INTERNAL_NOTES.unprobed);
+    else if (!tracer.available) notes.push(INTERNAL_NOTES.none(tracer.reason));
+    return { ...base, internalTransfers: tracer?.available ? 'callTracer' : 'none', notes };
+  }
 
   async function latestBlock(): Promise<number> {
     return hexToNumber(await rpc.request<string>('eth_blockNumber'));
   }
 
+  let chainIdChecked: Promise<void> | undefined;
+  /** An endpoint for another chain would file its blocks under this chain's name: refuse it. */
+  function checkChainId(): Promise<void> {
+    if (options.chainId === undefined) return Promise.resolve();
+    chainIdChecked ??= rpc.request<string>('eth_chainId').then(
+      (served) => {
+        if (hexToNumber(served) !== options.chainId) {
+          throw new TraceholdError(`the ${options.chain} endpoint serves chain id ${hexToNumber(served)}, but ${options.chain} is chain id ${options.chainId}`);
+        }
+      },
+      (error: unknown) => {
+        chainIdChecked = undefined;
+        throw error;
+      },
+    );
+    return chainIdChecked;
+  }
+
+  /** The highest settled block: finalized where configured and served, else latest − confirmations. */
+  async function settledBlock(): Promise<number> {
+    await checkChainId();
+    if (options.finality === 'finalized') {
+      try {
+        const block = await rpc.request<RpcBlock | null>('eth_getBlockByNumber', ['finalized', false]);
+        if (block) return hexToNumber(block.number);
+      } catch (error) {
+        if (!(error instanceof RpcResponseError)) throw error;
+      }
+    }
+    return Math.max(0, (await latestBlock()) - confirmations);
+  }
+
   async function tip(): Promise<ChainTip> {
-    const number = Math.max(0, (await latestBlock()) - confirmations);
+    const number = await settledBlock();
     const block = await rpc.request<RpcBlock | null>('eth_getBlockByNumber', [toHex(number), false]);
     if (!block) throw new NotFoundError(`block ${number} not found on ${options.chain}`);
     checkBlock(block, number);
@@ -113,8 +171,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const addresses = [...new Set(query.addresses.map((a) => normalizeEvmAddress(a)))];
     const scope = assetScope(query.assets);
     if (addresses.length === 0) return [];
-    const confirmedTip = Math.max(0, (await latestBlock()) - confirmations);
-    const toBlock = Math.min(query.toBlock, confirmedTip);
+    const toBlock = Math.min(query.toBlock, await settledBlock());
     if (query.fromBlock > toBlock) return [];
     const range = { fromBlock: query.fromBlock, toBlock };
 
@@ -148,37 +205,26 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     direction: TransferQuery['direction'],
     range: { fromBlock: number; toBlock: number },
   ): Promise<Transfer[]> {
-    const caps = await capabilities();
+    const caps = await baseCapabilities();
     const query = { addresses, direction, ...range };
     if (caps.nativeTransfers === 'trace_filter') {
-      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall }, query);
+      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall }, query);
     }
-    return scanNative(
-      {
-        chain: options.chain,
-        nativeAsset,
-        rpc,
-        blocks,
-        blockReceipts: caps.blockReceipts,
-        callTracer: caps.internalTransfers === 'callTracer',
-        maxTracedContractCalls: options.maxTracedContractCalls ?? 200,
-      },
-      query,
-    );
+    return scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer }, query);
   }
 
   async function transaction(txHash: string): Promise<SeedTransaction> {
     if (typeof txHash !== 'string' || !TX_HASH.test(txHash)) throw new InvalidInputError(`not a transaction hash: ${JSON.stringify(String(txHash).slice(0, 80))}`);
     const hash = txHash.toLowerCase();
-    const [tx, receipt, latestHex] = await rpc.batchResults<unknown>([
+    const [tx, receipt] = await rpc.batchResults<unknown>([
       { method: 'eth_getTransactionByHash', params: [hash] },
       { method: 'eth_getTransactionReceipt', params: [hash] },
-      { method: 'eth_blockNumber', params: [] },
-    ]) as [RpcTransaction | null, RpcReceipt | null, string];
+    ]) as [RpcTransaction | null, RpcReceipt | null];
     if (!tx || !receipt || tx.blockNumber === null) throw new NotFoundError(`transaction ${hash} not found on ${options.chain}`);
     const blockNumber = hexToNumber(receipt.blockNumber);
-    if (blockNumber > hexToNumber(latestHex) - confirmations) {
-      throw new NotFoundError(`transaction ${hash} is not confirmed yet (${confirmations} confirmations required)`);
+    if (blockNumber > (await settledBlock())) {
+      const rule = options.finality === 'finalized' ? 'a finalized block' : `${confirmations} confirmations`;
+      throw new NotFoundError(`transaction ${hash} is not confirmed yet (${rule} required)`);
     }
     const [header] = await blocks.headers([blockNumber]);
     const ctx = { chain: options.chain, nativeAsset, header: header!, txHash: hash, txIndex: hexToNumber(receipt.transactionIndex) };
@@ -196,12 +242,14 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   }
 
   async function internalOf(ctx: Parameters<typeof internalTransfer>[0], receipt: RpcReceipt): Promise<Transfer[]> {
-    const caps = await capabilities();
-    if (caps.internalTransfers === 'callTracer') {
-      const frame = await rpc.request<CallFrame>('debug_traceTransaction', [ctx.txHash, { tracer: 'callTracer' }]);
+    const caps = await baseCapabilities();
+    if (caps.nativeTransfers === 'block-scan') {
+      if (!(await callTracer(ctx.txHash))) return [];
+      const frame = asCallFrame(await rpc.request<unknown>('debug_traceTransaction', [ctx.txHash, { tracer: 'callTracer' }]));
+      if (!frame) throw new RetryableError(`debug_traceTransaction answered without a call trace for ${ctx.txHash}`);
       return internalCallsFromFrame(frame).map((c) => internalTransfer(ctx, c));
     }
-    if (caps.internalTransfers === 'trace_filter' && receipt.status !== '0x0') {
+    if (receipt.status !== '0x0') {
       const tree = await rpc.request<ParityTrace[]>('trace_transaction', [ctx.txHash]);
       const order = parityOrder(tree);
       const failed = tree.filter((t) => t.error !== undefined).map((t) => t.traceAddress);

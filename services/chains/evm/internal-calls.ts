@@ -62,3 +62,9 @@ export function parityValueMove(t: ParityTrace): { from: string; to: string; val
   }
   return null;
 }
+
+/** A call trace, or null when the answer is something else (an empty success, struct logs). */
+export function asCallFrame(result: unknown): CallFrame | null {
+  const frame = result as Partial<CallFrame> | null;
+  return frame && typeof frame === 'object' && typeof frame.type === 'string' && typeof frame.from === 'string' ? (frame as CallFrame) : null;
+}

@@ -1,13 +1,16 @@
 // Native transfers and fees by reading every block in the range: the only way on nodes
 // without trace_filter. Blocks come through the shared cache, so neighbouring hops and
-// cases pay for each block once.
+// cases pay for each block once. With callTracer, every transaction that can move ETH
+// inside (a contract creation, a call with data, a payment to an address with code) is
+// traced: no sampling, so a range read here is complete and may be marked scanned.
+import { RetryableError } from '../../errors';
 import type { Transfer } from '../../domain/types';
 import type { RpcClient } from '../rpc/client';
 import type { TransferDirection } from '../source';
 import type { BlockStore } from './block-store';
-import { internalCallsFromFrame } from './internal-calls';
-import { hexToNumber, type CallFrame, type RpcReceipt, type RpcTransaction } from './rpc-types';
-import { feeTransfer, internalTransfer, succeeded, valueTransfer, type TxContext } from './to-transfers';
+import { asCallFrame, internalCallsFromFrame } from './internal-calls';
+import { hexToNumber, toHex, type CallFrame, type RpcReceipt, type RpcTransaction } from './rpc-types';
+import { feeTransfer, internalTransfer, valueTransfer, type TxContext } from './to-transfers';
 
 export interface NativeScanQuery {
   addresses: Set<string>;
@@ -22,9 +25,11 @@ export interface NativeScanDeps {
   rpc: RpcClient;
   blocks: BlockStore;
   blockReceipts: boolean;
-  callTracer: boolean;
-  /** Contract calls traced per query beyond those touching the queried addresses. */
-  maxTracedContractCalls: number;
+  /**
+   * Whether debug_traceTransaction with callTracer works, decided on a real transaction of
+   * the scanned range (the first one asked settles it); absent: the node cannot trace.
+   */
+  callTracer?: (sampleTxHash: string) => Promise<boolean>;
 }
 
 /** Blocks held in memory at once while scanning a long range. */
@@ -52,8 +57,7 @@ async function scanWindow(deps: NativeScanDeps, query: NativeScanQuery, start: n
   const wantOut = query.direction !== 'in';
   const wantIn = query.direction !== 'out';
 
-  const candidates: Candidate[] = [];
-  const contractCalls: Candidate[] = [];
+  const all: Candidate[] = [];
   for (const block of blocks) {
     const header = { number: hexToNumber(block.number), hash: block.hash.toLowerCase(), timestamp: hexToNumber(block.timestamp) };
     for (const tx of block.transactions) {
@@ -62,11 +66,11 @@ async function scanWindow(deps: NativeScanDeps, query: NativeScanQuery, start: n
       const fromQueried = wantOut && query.addresses.has(from);
       const toQueried = wantIn && to !== null && query.addresses.has(to);
       const ctx = { chain: deps.chain, nativeAsset: deps.nativeAsset, header, txHash: tx.hash.toLowerCase(), txIndex: hexToNumber(tx.transactionIndex) };
-      if (fromQueried || toQueried) candidates.push({ ctx, tx, fromQueried, toQueried });
-      else if (deps.callTracer && tx.input !== undefined && tx.input !== '0x') contractCalls.push({ ctx, tx, fromQueried, toQueried });
+      all.push({ ctx, tx, fromQueried, toQueried });
     }
   }
-  if (candidates.length === 0 && contractCalls.length === 0) return [];
+  if (all.length === 0) return [];
+  const candidates = all.filter((c) => c.fromQueried || c.toQueried);
 
   const receipts = await fetchReceipts(deps, candidates);
   const out: Transfer[] = [];
@@ -80,25 +84,40 @@ async function scanWindow(deps: NativeScanDeps, query: NativeScanQuery, start: n
     if (value) out.push(value);
   }
 
-  if (deps.callTracer) {
-    const traced = [...candidates.filter((c) => succeeded(receipts.get(c.ctx.txHash)!)), ...contractCalls.slice(0, deps.maxTracedContractCalls)];
-    out.push(...(await tracedInternal(deps, query, traced)));
+  if (deps.callTracer && (await deps.callTracer(all[0]!.ctx.txHash))) {
+    out.push(...(await tracedInternal(deps, query, await mayMoveInside(deps.rpc, all))));
   }
   return out;
 }
 
+/** One eth_getBlockReceipts per block where the node offers it, else one receipt per transaction. */
 async function fetchReceipts(deps: NativeScanDeps, candidates: Candidate[]): Promise<Map<string, RpcReceipt>> {
   const hashes = candidates.map((c) => c.ctx.txHash);
   if (!deps.blockReceipts) return deps.blocks.receipts(hashes);
-  // One eth_getBlockReceipts beats several eth_getTransactionReceipt for the same block.
   const perBlock = new Map<number, string[]>();
   for (const c of candidates) {
     const list = perBlock.get(c.ctx.header.number) ?? [];
     list.push(c.ctx.txHash);
     perBlock.set(c.ctx.header.number, list);
   }
-  const byBlock = new Map([...perBlock].filter(([, list]) => list.length > 1));
-  return deps.blocks.receipts(hashes, byBlock);
+  return deps.blocks.receipts(hashes, perBlock);
+}
+
+/**
+ * Transactions that can move ETH below the top level: contract creations, calls with data,
+ * and plain payments to an address that has code at that block (a receive() that forwards, an
+ * EIP-7702 delegated account). A plain payment between accounts without code cannot.
+ */
+async function mayMoveInside(rpc: RpcClient, all: Candidate[]): Promise<Candidate[]> {
+  const plain = all.filter((c) => c.tx.to !== null && (c.tx.input === undefined || c.tx.input === '0x'));
+  const codeKey = (c: Candidate) => `${c.tx.to!.toLowerCase()}@${c.ctx.header.number}`;
+  const keys = [...new Set(plain.map(codeKey))];
+  const codes = await rpc.batchResults<string>(keys.map((k) => {
+    const [address, block] = k.split('@');
+    return { method: 'eth_getCode', params: [address, toHex(Number(block))] };
+  }));
+  const hasCode = new Map(keys.map((k, i) => [k, typeof codes[i] === 'string' && codes[i] !== '0x' && codes[i] !== '']));
+  return all.filter((c) => !plain.includes(c) || hasCode.get(codeKey(c)) === true);
 }
 
 async function tracedInternal(deps: NativeScanDeps, query: NativeScanQuery, traced: Candidate[]): Promise<Transfer[]> {
@@ -109,11 +128,22 @@ async function tracedInternal(deps: NativeScanDeps, query: NativeScanQuery, trac
   const out: Transfer[] = [];
   frames.forEach((outcome, i) => {
     if (!outcome.ok) throw outcome.error;
-    for (const call of internalCallsFromFrame(outcome.result as CallFrame)) {
+    const frame = realFrame(outcome.result, traced[i]!.ctx.txHash);
+    for (const call of internalCallsFromFrame(frame)) {
       const relevant =
         (query.direction !== 'in' && query.addresses.has(call.from)) || (query.direction !== 'out' && query.addresses.has(call.to));
       if (relevant) out.push(internalTransfer(traced[i]!.ctx, call));
     }
   });
   return out;
+}
+
+/**
+ * A transaction we saw in a block must have a call trace: an empty answer (a lagging replica,
+ * a node that lost the state) is no proof that nothing moved, so the range is not read.
+ */
+function realFrame(result: unknown, txHash: string): CallFrame {
+  const frame = asCallFrame(result);
+  if (!frame) throw new RetryableError(`debug_traceTransaction answered without a call trace for ${txHash}, a transaction in the scanned block`);
+  return frame;
 }

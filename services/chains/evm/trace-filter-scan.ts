@@ -16,6 +16,8 @@ export interface TraceFilterDeps {
   nativeAsset: string;
   rpc: RpcClient;
   blocks: BlockStore;
+  /** eth_getBlockReceipts answers: fees of a block's transactions in one call. */
+  blockReceipts: boolean;
   maxRange: number;
   addressesPerCall: number;
 }
@@ -52,7 +54,7 @@ export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScan
 
   const hashes = [...byTx.keys()];
   const [receipts, headers, txs] = await Promise.all([
-    deps.blocks.receipts(hashes),
+    deps.blocks.receipts(hashes, deps.blockReceipts ? hashesPerBlock(traces) : undefined),
     deps.blocks.headers([...new Set(traces.map((t) => t.blockNumber))]),
     deps.rpc.batchResults<RpcTransaction>(hashes.map((h) => ({ method: 'eth_getTransactionByHash', params: [h] }))),
   ]);
@@ -109,4 +111,15 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[]): Promise<Pari
     } else throw new TraceholdError(`trace_filter failed: ${o.error.message}`, { cause: o.error });
   });
   return traces.concat(await fetchTraces(rpc, retry));
+}
+
+function hashesPerBlock(traces: ParityTrace[]): Map<number, string[]> {
+  const perBlock = new Map<number, Set<string>>();
+  for (const t of traces) {
+    if (t.transactionHash === null) continue;
+    const set = perBlock.get(t.blockNumber) ?? new Set<string>();
+    set.add(t.transactionHash.toLowerCase());
+    perBlock.set(t.blockNumber, set);
+  }
+  return new Map([...perBlock].map(([n, set]) => [n, [...set]]));
 }

@@ -1,0 +1,108 @@
+// The floor: the least a tracer must ask the node for this case. Breadth-first from the seed
+// transactions, hop by hop, ONE asset (the case's token) under poison: per hop, one
+// eth_getLogs per chunk of frontier senders (`addressesPerCall` addresses in one topic OR
+// list, the case's whole block range), a few in flight. No database, no balances, no
+// receipts beyond the seeds, no native coin: a lower bound on RPC calls and wall time, not a
+// tracer anyone should use. Labelled addresses are reached, never followed.
+import { TRANSFER_TOPIC } from './naive-tracer';
+
+export interface FloorOptions {
+  url: string;
+  seedTxs: string[];
+  token: string;
+  fromBlock: number;
+  toBlock: number;
+  maxHops: number;
+  stops: Set<string>;
+  concurrency: number;
+  addressesPerCall: number;
+}
+
+export interface FloorResult {
+  reached: Map<string, number>;
+  rpcCalls: number;
+  byMethod: Record<string, number>;
+  transfersSeen: number;
+  hops: number;
+}
+
+interface RpcLog {
+  address: string;
+  topics: string[];
+  blockNumber: string;
+  transactionIndex: string;
+  logIndex: string;
+  transactionHash: string;
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+const topicAddress = (topic: string) => `0x${topic.slice(-40)}`.toLowerCase();
+const topicOf = (address: string) => `0x${address.slice(2).padStart(64, '0')}`;
+/** Chain order of a log: block, transaction, log. */
+const pos = (log: RpcLog) => Number(log.blockNumber) * 1e10 + Number(log.transactionIndex) * 1e5 + Number(log.logIndex);
+
+export async function floorTrace(options: FloorOptions): Promise<FloorResult> {
+  let rpcCalls = 0;
+  let nextId = 1;
+  const byMethod: Record<string, number> = {};
+  const call = async <T>(method: string, params: unknown[]): Promise<T> => {
+    rpcCalls++;
+    byMethod[method] = (byMethod[method] ?? 0) + 1;
+    const response = await fetch(options.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
+    });
+    const reply = (await response.json()) as { result?: T; error?: { message: string } };
+    if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+    return reply.result as T;
+  };
+  const token = options.token.toLowerCase();
+
+  /** Earliest tainted arrival (chain position) per address. */
+  const taintedSince = new Map<string, number>();
+  const reached = new Map<string, number>();
+  const seen = new Set<string>();
+  let frontier = new Set<string>();
+  const taint = (to: string, at: number, hop: number) => {
+    if (!reached.has(to)) reached.set(to, hop);
+    const before = taintedSince.get(to);
+    if (before !== undefined && before <= at) return;
+    taintedSince.set(to, at);
+    if (!options.stops.has(to) && reached.get(to)! < options.maxHops) frontier.add(to);
+  };
+
+  for (const hash of options.seedTxs) {
+    const receipt = await call<{ logs: RpcLog[] }>('eth_getTransactionReceipt', [hash]);
+    for (const log of receipt.logs) {
+      if (log.address.toLowerCase() === token && log.topics[0] === TRANSFER_TOPIC && log.topics.length === 3) taint(topicAddress(log.topics[2]!), pos(log), 1);
+    }
+  }
+
+  let hop = 1;
+  while (frontier.size > 0) {
+    const senders = [...frontier];
+    frontier = new Set();
+    const chunks: string[][] = [];
+    for (let i = 0; i < senders.length; i += options.addressesPerCall) chunks.push(senders.slice(i, i + options.addressesPerCall));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.max(1, options.concurrency) }, async () => {
+        while (next < chunks.length) {
+          const chunk = chunks[next++]!;
+          const logs = await call<RpcLog[]>('eth_getLogs', [
+            { address: token, fromBlock: hex(options.fromBlock), toBlock: hex(options.toBlock), topics: [TRANSFER_TOPIC, chunk.map(topicOf)] },
+          ]);
+          for (const log of logs) {
+            if (log.topics.length !== 3) continue;
+            seen.add(`${log.transactionHash}:${log.logIndex}`);
+            const since = taintedSince.get(topicAddress(log.topics[1]!));
+            if (since !== undefined && since < pos(log)) taint(topicAddress(log.topics[2]!), pos(log), hop + 1);
+          }
+        }
+      }),
+    );
+    hop++;
+  }
+  return { reached, rpcCalls, byMethod, transfersSeen: seen.size, hops: hop - 1 };
+}

@@ -1,0 +1,72 @@
+// The store's bulk writes side by side with plain COPY on the same database: the same rows
+// (synthetic transfers shaped like the case's) written three ways into fresh tables of the
+// `transfers` shape, indexes included. Figures only, printed by scripts/bench.ts.
+import type { Transfer } from '../../services/domain/types';
+import { createStore, type Db } from '../../services/store';
+
+export interface StoreWriteFigures {
+  rows: number;
+  /** rows/s of each way. */
+  copy: number;
+  store: number;
+  /** The store's previous way: one `insert … select from unnest($1…)` per 10,000 rows. */
+  unnestInsert: number;
+  /** store / copy. */
+  share: number;
+}
+
+const hex = (i: number, width: number) => '0x' + i.toString(16).padStart(width, '0');
+
+export function syntheticTransfers(n: number, chain = 'bench-writes'): Transfer[] {
+  return Array.from({ length: n }, (_, i) => ({
+    chain,
+    txHash: hex(i, 64),
+    blockNumber: 18_000_000 + Math.floor(i / 150),
+    blockHash: hex(Math.floor(i / 150), 64),
+    timestamp: 1_700_000_000 + Math.floor(i / 150) * 12,
+    txIndex: i % 150,
+    ref: `log:${i % 7}`,
+    seq: 1_000_000 + (i % 7),
+    kind: 'token' as const,
+    asset: '0xdac17f958d2ee523a2206206994597c13d831ec7',
+    from: hex(i % 5_000, 40),
+    to: hex((i * 7) % 20_000, 40),
+    amount: 10n ** 6n * BigInt(i + 1) + 123_456n,
+  }));
+}
+
+const COLUMNS = ['chain', 'tx_hash', 'ref', 'block_number', 'block_hash', 'block_time', 'tx_index', 'seq', 'kind', 'asset', 'from_address', 'to_address', 'amount'];
+const rowOf = (t: Transfer) => [t.chain, t.txHash, t.ref, t.blockNumber, t.blockHash, t.timestamp, t.txIndex, t.seq, t.kind, t.asset, t.from, t.to, t.amount];
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+/** Runs on `db` (a migrated store database the caller throws away afterwards). */
+export async function storeWrites(db: Db, rows: number): Promise<StoreWriteFigures> {
+  const transfers = syntheticTransfers(rows);
+  const perSec = (ms: number) => rows / (ms / 1000);
+
+  await db.exec('create table bench_copy (like transfers including all)');
+  const copyMs = await timed(() => db.copyFrom('bench_copy', COLUMNS, transfers.map(rowOf)));
+
+  const storeMs = await timed(() => createStore(db).chainData.insertTransfers(transfers));
+
+  await db.exec('create table bench_unnest (like transfers including all)');
+  const unnestMs = await timed(async () => {
+    for (let i = 0; i < transfers.length; i += 10_000) {
+      const chunk = transfers.slice(i, i + 10_000);
+      const columns = COLUMNS.map((_, c) => chunk.map((t) => { const v = rowOf(t)[c]; return typeof v === 'bigint' ? v.toString() : v; }));
+      await db.query(
+        `insert into bench_unnest select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[],
+          $7::int[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::numeric[]) on conflict do nothing`,
+        columns,
+      );
+    }
+  });
+  await db.exec('drop table bench_copy; drop table bench_unnest');
+  await db.query('delete from transfers where chain = $1', ['bench-writes']);
+  return { rows, copy: perSec(copyMs), store: perSec(storeMs), unnestInsert: perSec(unnestMs), share: copyMs / storeMs };
+}

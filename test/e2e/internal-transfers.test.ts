@@ -1,0 +1,142 @@
+// ETH moved by contracts, traced on anvil twice: once with trace_filter, once through a proxy
+// that refuses trace_* the way geth does (debug_traceTransaction with callTracer only). The
+// scenario is test/support/internal-moves-case.ts; every figure below is worked out by hand.
+//
+// W (a smart-contract wallet) receives the 100 ETH seed and holds nothing else, so every model
+// carries the 100 whole through the splitter, the batch payout and the factory: A keeps 35,
+// B1 12, the batch contract keeps the 8 its reverted payment did not move, the child created
+// with 15 self-destructs them to Kraken's hot wallet (so the child is a Kraken deposit by the
+// sweep heuristic), W keeps 5. Only the pool commingles:
+// 25 tainted, then 25 clean from Q, then withdrawals of 30 to R (Binance) and 20 to R2 (Kraken),
+// each alone in its block:
+//   fifo:    R 25 (the tainted head), R2 0          lifo:  R 5 (25 clean from the tail first), R2 20
+//   haircut: R 30 × 25/50 = 15, R2 the rest 10      poison: R 30, R2 20      tiho: R min(30, 25) = 25, R2 0
+import { expect } from 'chai';
+import { parseEther } from 'ethers';
+import { loadConfig } from '../../config';
+import { createAppContext, type AppContext } from '../../services/app';
+import type { TraceReport } from '../../services/domain/report';
+import { silentLogger } from '../../services/log';
+import { startAnvil, type AnvilNode } from '../support/anvil';
+import { createTestDb, type TestDb } from '../support/db';
+import { startGethLikeProxy, type GethLikeProxy } from '../support/geth-proxy';
+import { playInternalMoves, type InternalMovesCase } from '../support/internal-moves-case';
+import { stableReport, traceInline } from '../support/tracing';
+
+type Row = { address: string; asset: string; amount: string };
+const at = (rows: Row[], address: string) => rows.filter((r) => r.address.toLowerCase() === address && r.asset === 'ETH').reduce((sum, r) => sum + BigInt(r.amount), 0n);
+const eth = (n: number) => parseEther(String(n));
+
+describe('e2e: internal transfers on anvil, with trace_filter and with callTracer only', function () {
+  this.timeout(300_000);
+  let node: AnvilNode;
+  let proxy: GethLikeProxy;
+  let scenario: InternalMovesCase;
+  const worlds: Array<{ app: AppContext; db: TestDb }> = [];
+  let viaTraceFilter: AppContext;
+  let viaCallTracer: AppContext;
+  const reports = new Map<string, TraceReport>();
+
+  const open = async (rpcUrl: string) => {
+    const db = await createTestDb();
+    const config = loadConfig({ LOCAL_RPC_URL: rpcUrl, TRACEHOLD_LOG_LEVEL: 'silent' });
+    const app = await createAppContext({ config, log: silentLogger, queue: 'inline', db: db.db });
+    await app.deps.store.labels.upsert(scenario.labels);
+    worlds.push({ app, db });
+    return app;
+  };
+
+  before(async () => {
+    node = await startAnvil();
+    scenario = await playInternalMoves(node);
+    // The last blocks are empty: a probe that looks only near the tip finds nothing to trace.
+    await node.mine(300);
+    proxy = await startGethLikeProxy(node.url);
+    viaTraceFilter = await open(node.url);
+    viaCallTracer = await open(proxy.url);
+  });
+  after(async () => {
+    for (const w of worlds) {
+      await w.app.close();
+      await w.db.drop();
+    }
+    scenario?.provider.destroy();
+    await proxy?.close();
+    await node?.close();
+  });
+
+  const trace = async (how: 'trace_filter' | 'callTracer', model: string) => {
+    const key = `${how}/${model}`;
+    if (!reports.has(key)) {
+      const app = how === 'trace_filter' ? viaTraceFilter : viaCallTracer;
+      reports.set(key, await traceInline(app, { chain: 'local', seeds: [{ txHash: scenario.seedTx }], model }));
+    }
+    return reports.get(key)!;
+  };
+
+  const expected: Record<string, { r: number; r2: number }> = {
+    fifo: { r: 25, r2: 0 },
+    lifo: { r: 5, r2: 20 },
+    haircut: { r: 15, r2: 10 },
+    poison: { r: 30, r2: 20 },
+    tiho: { r: 25, r2: 0 },
+  };
+
+  for (const how of ['trace_filter', 'callTracer'] as const) {
+    for (const [model, want] of Object.entries(expected)) {
+      it(`${how}, ${model}: exact wei at the exchanges and the holdings`, async () => {
+        const r = await trace(how, model);
+        const { wallets: w, contracts: c } = scenario;
+        expect(at(r.endpoints, w.r), 'Binance deposit R').to.equal(eth(want.r));
+        expect(at(r.endpoints, w.r2), 'Kraken deposit R2').to.equal(eth(want.r2));
+        // The child passes everything it ever held to Kraken's hot wallet (its self-destruct):
+        // the sweep heuristic reports it as a Kraken deposit address.
+        const child = r.endpoints.find((e) => e.address.toLowerCase() === c.child)!;
+        expect(child).to.include({ entity: 'Kraken', attribution: 'deposit-heuristic', amount: eth(15).toString() });
+        expect(child.sweptTo).to.deep.equal([w.krakenHot]);
+        expect(at(r.holdings, w.a), 'A, paid by the splitter').to.equal(eth(35));
+        expect(at(r.holdings, w.b1), 'B1, paid by the batch').to.equal(eth(12));
+        expect(at(r.holdings, c.batch), 'the reverted payment stays in the batch contract').to.equal(eth(8));
+        expect(at(r.holdings, c.w), 'the smart wallet').to.equal(eth(5));
+        expect(at(r.holdings, c.sink), 'the rejecting sink got nothing').to.equal(0n);
+        expect(at(r.holdings, c.splitter) + at(r.holdings, c.factory) + at(r.holdings, c.child)).to.equal(0n);
+        const binance = r.exposure.find((e) => e.entity === 'Binance' && e.asset === 'ETH');
+        const kraken = r.exposure.find((e) => e.entity === 'Kraken' && e.asset === 'ETH')!;
+        expect(BigInt(binance?.amount ?? '0')).to.equal(eth(want.r));
+        expect(kraken.amount).to.equal(eth(want.r2 + 15).toString());
+        expect(kraken.share).to.equal((want.r2 + 15) / 100);
+      });
+    }
+  }
+
+  for (const model of Object.keys(expected)) {
+    it(`${model}: both ways give the same report`, async () => {
+      expect(stableReport(await trace('callTracer', model))).to.deep.equal(stableReport(await trace('trace_filter', model)));
+    });
+  }
+
+  it('holdings equal the real balances at the report block (fifo: every holding is wholly tainted)', async () => {
+    for (const how of ['trace_filter', 'callTracer'] as const) {
+      const r = await trace(how, 'fifo');
+      expect(r.holdings.length).to.be.greaterThan(0);
+      for (const h of r.holdings.filter((x) => x.asset === 'ETH')) {
+        const real = BigInt(await node.rpc<string>('eth_getBalance', [h.address.toLowerCase(), `0x${r.toBlock.toString(16)}`]));
+        expect(BigInt(h.amount), `${how} ${h.address}`).to.equal(real);
+      }
+    }
+  });
+
+  it('says how internal transfers were found, and reads fees one block of receipts at a time', async () => {
+    expect((await viaTraceFilter.deps.chains.get('local').capabilities()).internalTransfers).to.equal('trace_filter');
+    const caps = await viaCallTracer.deps.chains.get('local').capabilities();
+    expect(caps.internalTransfers).to.equal('callTracer');
+    expect(caps.notes.join(' ')).not.to.match(/internal transfers/);
+    expect(proxy.refused()).to.be.greaterThan(0);
+    const traced = new Set(proxy.calls.filter((c) => c.method === 'debug_traceTransaction').map((c) => String(c.params[0])));
+    for (const hash of Object.values(scenario.txs)) expect(traced.has(hash), `traced ${hash}`).to.equal(true);
+    // Receipts came by block: single receipts only for the seed transaction.
+    const single = proxy.calls.filter((c) => c.method === 'eth_getTransactionReceipt').map((c) => String(c.params[0]));
+    expect(new Set(single)).to.deep.equal(new Set([scenario.seedTx]));
+    expect(proxy.calls.some((c) => c.method === 'eth_getBlockReceipts')).to.equal(true);
+  });
+});

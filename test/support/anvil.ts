@@ -1,0 +1,118 @@
+// anvil (Foundry) as the test node: a real EVM node that serves trace_filter,
+// debug_traceTransaction with callTracer and eth_getBlockReceipts, which Hardhat 2 does not.
+// It runs as a child process on a free port, one per test run, shaped like the dev chain's
+// LocalNode so scenarios (playPigButchering, fundWallets) run on it unchanged.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ContractFactory, JsonRpcProvider, Network, Wallet, encodeBytes32String } from 'ethers';
+import path from 'node:path';
+import { devAccount, contractArtifact, type LocalNode } from '../../services/devchain';
+import { MULTICALL3_ADDRESS } from '../../services/chains/evm/multicall';
+
+export interface AnvilOptions {
+  chainId?: number;
+  /** Dev accounts funded at start (devAccount(0..n-1)), default 20. */
+  accounts?: number;
+  /** Wei per account, default 1,000,000 ETH. */
+  balance?: bigint;
+}
+
+export interface AnvilNode extends LocalNode {
+  /** One JSON-RPC call to the node. */
+  rpc<T>(method: string, params?: unknown[]): Promise<T>;
+}
+
+/** The binary inside the npm package (no install script needed: it ships prebuilt). */
+export function anvilBinary(): string {
+  const pkg = require.resolve('@foundry-rs/anvil-linux-amd64/package.json');
+  return path.join(path.dirname(pkg), 'bin', 'anvil');
+}
+
+export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode> {
+  const chainId = options.chainId ?? 31337;
+  const child = spawn(anvilBinary(), ['--host', '127.0.0.1', '--port', '0', '--chain-id', String(chainId), '--accounts', '0', '--hardfork', 'cancun'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await listeningUrl(child);
+  let nextId = 1;
+  const rpc = async <T>(method: string, params: unknown[] = []): Promise<T> => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
+    });
+    const reply = (await response.json()) as { result?: T; error?: { code: number; message: string } };
+    if (reply.error) throw Object.assign(new Error(`${method}: ${reply.error.message}`), { code: reply.error.code });
+    return reply.result as T;
+  };
+  const accounts = Array.from({ length: options.accounts ?? 20 }, (_, i) => devAccount(i));
+  const balance = options.balance ?? 10n ** 24n;
+  for (const a of accounts) await rpc('anvil_setBalance', [a.address, `0x${balance.toString(16)}`]);
+  // Multicall3 at its canonical address, as on every chain we configure.
+  await rpc('anvil_setCode', [MULTICALL3_ADDRESS, contractArtifact('Multicall3').deployedBytecode]);
+  await rpc('anvil_mine', ['0x1']);
+  return {
+    url,
+    provider: { request: ({ method, params }) => rpc(method, (params as unknown[] | undefined) ?? []) },
+    rpc,
+    accounts,
+    chainId,
+    async mine(n = 1) {
+      await rpc('anvil_mine', [`0x${n.toString(16)}`]);
+    },
+    close: () => stop(child),
+  };
+}
+
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /Listening on (127\.0\.0\.1:\d+)/.exec(out);
+      if (match) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume(); // keep draining so anvil never blocks on a full pipe
+        resolve(`http://${match[1]}`);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.once('exit', (code) => reject(new Error(`anvil exited (${code}) before listening: ${out.slice(-500)}`)));
+    child.once('error', reject);
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Put a token with `symbol` and `decimals` at `address` (a real chain's USDT, say): deployed
+ * once, then its code copied there. Mint is open; returns nothing, the address is the token.
+ */
+export async function placeToken(node: AnvilNode, address: string, symbol: string, decimals: number): Promise<void> {
+  const { abi, bytecode } = contractArtifact('PlacedToken');
+  const deployer = new Wallet(node.accounts[0]!.privateKey, anvilProvider(node));
+  try {
+    const factory = new ContractFactory(abi, bytecode, deployer);
+    const contract = await factory.deploy(encodeBytes32String(symbol), decimals);
+    await contract.waitForDeployment();
+    const code = await node.rpc<string>('eth_getCode', [await contract.getAddress(), 'latest']);
+    await node.rpc('anvil_setCode', [address, code]);
+  } finally {
+    (deployer.provider as JsonRpcProvider).destroy();
+  }
+}
+
+/**
+ * An ethers provider for the node under a plain network of its chain id: ethers would otherwise
+ * recognise 137 as Polygon and ask Polygon's gas station on the internet for fees.
+ */
+export function anvilProvider(node: LocalNode): JsonRpcProvider {
+  const network = new Network(`anvil-${node.chainId}`, node.chainId);
+  return new JsonRpcProvider(node.url, network, { staticNetwork: network, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 10 });
+}
