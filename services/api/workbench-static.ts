@@ -3,7 +3,7 @@
 // paths are never shadowed, whichever order the routers are mounted in.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import express, { type RequestHandler, Router } from 'express';
+import express, { Router } from 'express';
 
 /** Paths the single-page fallback never answers: the API and the operator endpoints. */
 export const RESERVED_PREFIXES = ['/v1', '/openapi.json', '/docs', '/metrics', '/admin', '/healthz', '/readyz'] as const;
@@ -23,13 +23,11 @@ export function isReserved(urlPath: string): boolean {
 export function workbenchRouter(dist: string = WEB_DIST): Router {
   const router = Router();
   const indexFile = path.join(dist, 'index.html');
-  const withCsp: RequestHandler = (req, res, next) => {
-    if (isReserved(req.path)) return next();
-    res.setHeader('Content-Security-Policy', WORKBENCH_CSP);
-    next();
-  };
-  router.use(withCsp);
-  router.use('/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }));
+  // Only what the workbench serves gets its policy; everything else keeps the API's.
+  router.use('/assets', express.static(path.join(dist, 'assets'), {
+    immutable: true, maxAge: '365d', index: false, fallthrough: true,
+    setHeaders: (res) => res.setHeader('Content-Security-Policy', WORKBENCH_CSP),
+  }));
   router.get(/.*/, (req, res, next) => {
     // Only a browser navigation (it asks for text/html by name) gets the page; an API client
     // asking for an unknown path still gets the JSON 404.
@@ -40,6 +38,7 @@ export function workbenchRouter(dist: string = WEB_DIST): Router {
       return;
     }
     res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Security-Policy', WORKBENCH_CSP);
     res.sendFile(indexFile);
   });
   return router;

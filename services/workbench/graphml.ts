@@ -38,19 +38,17 @@ export function caseGraphml(data: CaseExport): string {
     if (e.to) wallet(e.to);
   }
   const keys: string[] = [
-    key('address', 'node', 'address', 'string'), key('label', 'node', 'label', 'string'), key('entity', 'node', 'entity', 'string'),
-    key('category', 'node', 'category', 'string'), key('attribution', 'node', 'attribution', 'string'), key('role', 'node', 'role', 'string'),
-    key('hop', 'node', 'hop', 'int'),
+    key('address', 'node', 'string'), key('label', 'node', 'string'), key('entity', 'node', 'string'),
+    key('category', 'node', 'string'), key('attribution', 'node', 'string'), key('role', 'node', 'string'), key('hop', 'node', 'int'),
   ];
   for (const a of assets) {
     const s = symbolKey.get(a)!;
-    for (const what of ['tainted_in', 'tainted_out', 'tainted_held']) keys.push(key(`${what}_${s}`, 'node', `${what} ${data.asset(a).symbol}`, 'double'));
+    for (const what of ['tainted_in', 'tainted_out', 'tainted_held']) keys.push(key(`${what}_${s}`, 'node', 'double'));
   }
   keys.push(
-    key('asset', 'edge', 'asset', 'string'), key('asset_id', 'edge', 'asset id', 'string'), key('amount', 'edge', 'amount', 'double'),
-    key('tainted', 'edge', 'tainted', 'double'), key('amount_base_units', 'edge', 'amount (base units)', 'string'),
-    key('tainted_base_units', 'edge', 'tainted (base units)', 'string'), key('tx_hash', 'edge', 'transaction hash', 'string'),
-    key('ref', 'edge', 'transfer', 'string'), key('block', 'edge', 'block', 'long'), key('edge_hop', 'edge', 'hop', 'int'),
+    key('asset', 'edge', 'string'), key('asset_id', 'edge', 'string'), key('amount', 'edge', 'double'), key('tainted', 'edge', 'double'),
+    key('amount_base_units', 'edge', 'string'), key('tainted_base_units', 'edge', 'string'), key('tx_hash', 'edge', 'string'),
+    key('ref', 'edge', 'string'), key('block', 'edge', 'long'), key('edge_hop', 'edge', 'int'),
   );
   const lines: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -83,8 +81,9 @@ export function caseGraphml(data: CaseExport): string {
   return lines.join('\n') + '\n';
 }
 
-function key(id: string, domain: 'node' | 'edge', name: string, type: string): string {
-  return `<key id="${xml(id)}" for="${domain}" attr.name="${xml(name)}" attr.type="${type}"/>`;
+/** Attribute names equal their ids: one name per column in Gephi, no spaces for scripts. */
+function key(id: string, domain: 'node' | 'edge', type: string): string {
+  return `<key id="${xml(id)}" for="${domain}" attr.name="${xml(id)}" attr.type="${type}"/>`;
 }
 
 function dataCells(d: [string, string | number | null][]): string {

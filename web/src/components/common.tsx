@@ -51,7 +51,7 @@ export function Hash({ value, href, full = false }: { value: string; href?: stri
   const text = full ? value : shortHash(value);
   return (
     <span className="hash" title={value}>
-      {href ? <a href={href} target="_blank" rel="noreferrer noopener" aria-label={`${value} on the explorer`}>{text}</a> : <code>{text}</code>}
+      {href ? <a href={href} target="_blank" rel="noreferrer noopener" title={`${value} on the explorer`}>{text}</a> : <code>{text}</code>}
     </span>
   );
 }

@@ -41,11 +41,15 @@ export function GraphView({ view, book, path, noted, onSelect, onReady }: {
     const maxWeight = view.nodes.reduce((m, n) => (n.weight > m ? n.weight : m), 1n);
     const logWeight = Math.log10(Number(maxWeight) + 1);
     const elements: ElementDefinition[] = [];
+    // A big graph labels only what an analyst looks for first (seeds, endpoints, groups, holdings
+    // of note); every other wallet is named in the side panel and the node list.
+    const big = view.nodes.length > 400;
+    const labelled = (kind: string) => !big || kind === 'seed' || kind === 'group' || kind === 'deposit' || kind === 'exchange' || kind === 'mixer' || kind === 'service';
     for (const n of view.nodes) {
       const scale = logWeight ? Math.log10(Number(n.weight) + 1) / logWeight : 0;
       elements.push({
         group: 'nodes',
-        data: { id: n.id, label: nodeLabel(n), kind: n.kind, size: n.kind === 'group' ? 46 : 22 + 22 * scale },
+        data: { id: n.id, label: labelled(n.kind) ? nodeLabel(n) : '', kind: n.kind, size: n.kind === 'group' ? 46 : 22 + 22 * scale },
         position: positions.get(n.id)!,
         classes: [n.kind, noted.has(n.id) ? 'noted' : ''].join(' '),
       });
@@ -58,31 +62,32 @@ export function GraphView({ view, book, path, noted, onSelect, onReady }: {
       container: container.current!,
       elements,
       layout: { name: 'preset' },
-      minZoom: 0.05,
+      minZoom: 0.02,
       maxZoom: 3,
       wheelSensitivity: 0.3,
-      textureOnViewport: view.nodes.length > 800,
-      hideEdgesOnViewport: view.edges.length > 3000,
+      pixelRatio: 1,
+      textureOnViewport: big,
+      hideEdgesOnViewport: big,
+      motionBlur: false,
       style: [
         { selector: 'node', style: {
-          'background-color': (el: cytoscape.NodeSingular) => KIND_COLORS[el.data('kind') as string] ?? '#667085',
-          shape: ((el: cytoscape.NodeSingular) => KIND_SHAPES[el.data('kind') as string] ?? 'ellipse') as unknown as cytoscape.Css.NodeShape,
-          width: 'data(size)', height: 'data(size)', label: 'data(label)', 'font-size': 10, color: '#1d2939',
-          'text-valign': 'bottom', 'text-margin-y': 4, 'text-wrap': 'wrap', 'text-max-width': '140px',
-          'border-width': 0, 'min-zoomed-font-size': 7,
+          'background-color': '#667085', width: 'data(size)', height: 'data(size)', label: 'data(label)', 'font-size': 10, color: '#1d2939',
+          'text-valign': 'bottom', 'text-margin-y': 4, 'text-wrap': 'wrap', 'text-max-width': '140px', 'border-width': 0,
+          'min-zoomed-font-size': 8,
         } },
+        ...Object.keys(KIND_COLORS).map((kind) => ({ selector: `node.${kind}`, style: { 'background-color': KIND_COLORS[kind], shape: KIND_SHAPES[kind] } })),
         { selector: 'node.group', style: { 'background-opacity': 0.85, 'border-width': 2, 'border-style': 'dashed', 'border-color': '#1d2939' } },
         { selector: 'node.noted', style: { 'border-width': 3, 'border-color': '#f79009' } },
-        { selector: 'edge', style: {
-          width: 'data(width)', 'line-color': '#98a2b3', 'curve-style': 'bezier', 'target-arrow-shape': 'triangle',
-          'target-arrow-color': '#98a2b3', 'arrow-scale': 0.8, opacity: 0.8,
-        } },
+        { selector: 'edge', style: big
+          ? { width: 'data(width)', 'line-color': '#98a2b3', 'curve-style': 'haystack', 'haystack-radius': 0, opacity: 0.7 }
+          : { width: 'data(width)', 'line-color': '#98a2b3', 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#98a2b3', 'arrow-scale': 0.8, opacity: 0.8 } },
         { selector: ':selected', style: { 'overlay-color': '#175cd3', 'overlay-opacity': 0.2, 'overlay-padding': 6 } },
         { selector: '.faded', style: { opacity: 0.15 } },
         { selector: 'edge.on-path', style: { 'line-color': '#f04438', 'target-arrow-color': '#f04438', opacity: 1, 'z-index': 10, label: 'data(label)', 'font-size': 9, 'text-background-color': '#fff', 'text-background-opacity': 0.9 } },
         { selector: 'node.on-path', style: { 'border-width': 4, 'border-color': '#f04438', opacity: 1 } },
       ] as unknown as cytoscape.StylesheetJson,
     });
+    (window as unknown as { __cyTiming?: unknown }).__cyTiming = { constructed: performance.now() - started };
     cy.on('tap', 'node', (ev) => onSelectRef.current({ kind: 'node', id: ev.target.id() as string }));
     cy.on('tap', 'edge', (ev) => onSelectRef.current({ kind: 'edge', id: ev.target.id() as string }));
     cy.on('tap', (ev) => { if (ev.target === cy) onSelectRef.current(null); });

@@ -36,8 +36,10 @@ export function columnLayout(view: ViewGraph): Map<string, { x: number; y: numbe
     };
     const keyed = ids.map((id) => ({ id, k: key(id), w: view.byId.get(id)!.weight }));
     keyed.sort((a, b) => a.k - b.k || (b.w > a.w ? 1 : b.w < a.w ? -1 : 0) || a.id.localeCompare(b.id));
-    const height = (keyed.length - 1) * ROW_GAP;
-    keyed.forEach((n, i) => pos.set(n.id, { x: c * COLUMN_GAP, y: i * ROW_GAP - height / 2 }));
+    // Crowded columns pack tighter (their labels are off at the zoom that shows them whole).
+    const gap = keyed.length > 60 ? ROW_GAP / 3 : ROW_GAP;
+    const height = (keyed.length - 1) * gap;
+    keyed.forEach((n, i) => pos.set(n.id, { x: c * COLUMN_GAP, y: i * gap - height / 2 }));
   }
   return pos;
 }

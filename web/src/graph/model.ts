@@ -140,26 +140,44 @@ export function buildView(graph: CaseGraph, filter: ViewFilter): ViewGraph {
   for (const w of wallets.values()) columns = Math.max(columns, w.column);
   for (const w of wallets.values()) if (isEndpointKind(w.kind)) w.column = Math.max(w.column, 1);
 
-  // Fold the leaf wallets of a crowded column into a group node.
-  const outbound = new Set(edges.map((e) => e.from));
-  const leavesByColumn = new Map<number, ViewNode[]>();
-  for (const w of wallets.values()) {
-    if (outbound.has(w.id) || isEndpointKind(w.kind) || w.kind === 'seed') continue;
-    const list = leavesByColumn.get(w.column) ?? [];
-    list.push(w);
-    leavesByColumn.set(w.column, list);
+  // Fold the leaf wallets of a crowded column into one group node per column, then, again
+  // and again, the wallets of a crowded column whose every outflow goes into a group: a wide
+  // fan-out collapses to a few nodes, and every path to an endpoint stays drawn.
+  const targets = new Map<string, Set<string>>();
+  for (const e of edges) {
+    const set = targets.get(e.from) ?? new Set<string>();
+    set.add(e.to);
+    targets.set(e.from, set);
   }
   const groupOf = new Map<string, string>();
+  const members = new Map<string, ViewNode[]>();
+  for (let changed = true; changed;) {
+    changed = false;
+    const candidates = new Map<number, ViewNode[]>();
+    for (const w of wallets.values()) {
+      if (groupOf.has(w.id) || isEndpointKind(w.kind) || w.kind === 'seed') continue;
+      const out = targets.get(w.id);
+      if (out && ![...out].every((t) => groupOf.has(t))) continue;
+      const list = candidates.get(w.column) ?? [];
+      list.push(w);
+      candidates.set(w.column, list);
+    }
+    for (const [column, list] of candidates) {
+      const gid = `group:${column}`;
+      const current = members.get(gid) ?? [];
+      if (filter.expanded.has(gid) || current.length + list.length <= filter.groupThreshold) continue;
+      for (const w of list) groupOf.set(w.id, gid);
+      members.set(gid, [...current, ...list]);
+      changed = true;
+    }
+  }
   const groups: ViewNode[] = [];
-  for (const [column, leaves] of leavesByColumn) {
-    const gid = `group:${column}`;
-    if (leaves.length <= filter.groupThreshold || filter.expanded.has(gid)) continue;
-    const g: ViewNode = { id: gid, kind: 'group', column, address: null, entity: null, category: null, attribution: null, role: null, assets: new Map(), weight: 0n, members: [] };
-    for (const leaf of leaves) {
-      groupOf.set(leaf.id, gid);
-      g.members!.push(leaf.id);
-      g.weight += leaf.weight;
-      for (const [asset, f] of leaf.assets) {
+  for (const [gid, list] of members) {
+    const g: ViewNode = { id: gid, kind: 'group', column: list[0]!.column, address: null, entity: null, category: null, attribution: null, role: null, assets: new Map(), weight: 0n, members: [] };
+    for (const w of list) {
+      g.members!.push(w.id);
+      g.weight += w.weight;
+      for (const [asset, f] of w.assets) {
         const acc = g.assets.get(asset) ?? { taintedIn: 0n, taintedOut: 0n, taintedHeld: 0n };
         acc.taintedIn += f.taintedIn; acc.taintedOut += f.taintedOut; acc.taintedHeld += f.taintedHeld;
         g.assets.set(asset, acc);
@@ -171,13 +189,15 @@ export function buildView(graph: CaseGraph, filter: ViewFilter): ViewGraph {
   if (groupOf.size) {
     const folded = new Map<string, ViewEdge>();
     for (const e of edges) {
+      const from = groupOf.get(e.from) ?? e.from;
       const to = groupOf.get(e.to) ?? e.to;
-      if (to === e.to) {
+      if (from === e.from && to === e.to) {
         folded.set(e.id, e);
         continue;
       }
-      const id = `${e.from}>${to}|${e.asset}`;
-      const f = folded.get(id) ?? { ...e, id, to, tainted: 0n, amount: 0n, txs: [] };
+      if (from === to) continue;
+      const id = `${from}>${to}|${e.asset}`;
+      const f = folded.get(id) ?? { ...e, id, from, to, tainted: 0n, amount: 0n, txs: [] };
       f.tainted += e.tainted;
       f.amount += e.amount;
       if (f.txs.length < 200) f.txs.push(...e.txs.slice(0, 200 - f.txs.length));
@@ -192,7 +212,10 @@ export function buildView(graph: CaseGraph, filter: ViewFilter): ViewGraph {
 const ROLE_RANK: Record<string, number> = { stop: 5, deposit: 5, source: 4, 'service-like': 3, crawled: 2 };
 const rank = (role: string) => ROLE_RANK[role] ?? 1;
 
-/** The shortest flow path (fewest hops) from any of `sources` to `to`, as node and edge ids. */
+/**
+ * The shortest flow path (fewest hops) from any of `sources` to `to`, as node and edge ids,
+ * following one asset all the way (a path that changes asset would not be the same money).
+ */
 export function findPath(view: ViewGraph, sources: readonly string[], to: string): { nodes: string[]; edges: string[] } | null {
   const out = new Map<string, ViewEdge[]>();
   for (const e of view.edges) {
@@ -200,27 +223,37 @@ export function findPath(view: ViewGraph, sources: readonly string[], to: string
     list.push(e);
     out.set(e.from, list);
   }
+  // States are (node, asset); a source starts every asset it sends.
+  const key = (node: string, asset: string) => `${node}|${asset}`;
   const prev = new Map<string, ViewEdge>();
-  const seen = new Set(sources);
-  const queue = [...sources];
-  while (queue.length) {
-    const at = queue.shift()!;
-    if (at === to) break;
-    for (const e of out.get(at) ?? []) {
-      if (seen.has(e.to)) continue;
-      seen.add(e.to);
-      prev.set(e.to, e);
-      queue.push(e.to);
+  const seen = new Set<string>();
+  const queue: [string, string][] = [];
+  for (const s of sources) {
+    for (const e of out.get(s) ?? []) {
+      if (seen.has(key(s, e.asset))) continue;
+      seen.add(key(s, e.asset));
+      queue.push([s, e.asset]);
     }
   }
-  if (!seen.has(to)) return null;
+  let end: string | null = null;
+  while (queue.length) {
+    const [at, asset] = queue.shift()!;
+    if (at === to) { end = key(at, asset); break; }
+    for (const e of out.get(at) ?? []) {
+      if (e.asset !== asset || seen.has(key(e.to, asset))) continue;
+      seen.add(key(e.to, asset));
+      prev.set(key(e.to, asset), e);
+      queue.push([e.to, asset]);
+    }
+  }
+  if (!end) return null;
   const nodes = [to];
   const edges: string[] = [];
-  for (let at = to; prev.has(at);) {
-    const e = prev.get(at)!;
+  for (let k = end; prev.has(k);) {
+    const e = prev.get(k)!;
     edges.unshift(e.id);
     nodes.unshift(e.from);
-    at = e.from;
+    k = key(e.from, e.asset);
   }
   return { nodes, edges };
 }

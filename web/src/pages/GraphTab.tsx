@@ -292,7 +292,7 @@ function GroupPanel({ n, view, book, headingRef, onExpand, onSelect, onKey }: {
   return (
     <div className="panel" onKeyDown={onKey} data-testid="side-panel">
       <h2 tabIndex={-1} ref={headingRef}>{members.length} wallets at hop {n.column} <Badge kind="group">group</Badge></h2>
-      <p className="muted">Leaf wallets of a crowded hop are folded into one node so the graph stays fluid.</p>
+      <p className="muted">The wallets of a crowded hop whose funds end there (or only flow on into other folded wallets) are folded into one node, so big graphs stay fluid. Paths to endpoints stay drawn.</p>
       <table className="data compact">
         <caption>Tainted amounts, together</caption>
         <thead><tr><th scope="col">Asset</th><th scope="col" className="num">In</th><th scope="col" className="num">Held</th></tr></thead>
