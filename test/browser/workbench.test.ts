@@ -159,7 +159,7 @@ describe('browser: the analyst workbench in Chromium', function () {
   });
 
   it('lists the case, searches and filters it, and moves through the list with the keyboard', async () => {
-    await alice.getByRole('link', { name: 'Cases', exact: true }).click();
+    await alice.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cases' }).click();
     await alice.locator('a.case-link').first().waitFor();
     await expectAccessible(alice, 'case-list');
     await alice.locator('#case-status').selectOption('traced');
@@ -252,7 +252,7 @@ describe('browser: the analyst workbench in Chromium', function () {
     for (const n of graph.nodes.filter((x) => x.asset === usdt)) {
       const attrs = g.getNodeAttributes(n.address.toLowerCase());
       expect(attrs.address.toLowerCase()).to.equal(n.address.toLowerCase());
-      expect(attrs['tainted_in USDT'], n.address).to.equal(Number(formatUnits(n.taintedIn, 6)));
+      expect(attrs.tainted_in_USDT, n.address).to.equal(Number(formatUnits(n.taintedIn, 6)));
       if (n.entity) expect(attrs.entity).to.equal(n.entity);
     }
     const edgeTotal = g.reduceEdges((sum, _e, a) => sum + (a.asset === 'USDT' ? BigInt(a.tainted_base_units) : 0n), 0n);
@@ -358,7 +358,7 @@ describe('browser: the analyst workbench in Chromium', function () {
     expect(await okx.locator('table.data tbody tr').count()).to.equal(1);
 
     await binance.locator(`a[href="/partner/requests/${binanceRequest.id}"]`).click();
-    await binance.getByRole('heading', { name: 'Answer' }).waitFor();
+    await binance.getByRole('heading', { name: 'Answer', exact: true }).waitFor();
     const [notice] = await Promise.all([binance.waitForEvent('download'), binance.getByRole('button', { name: 'Notice PDF' }).click()]);
     expect(fs.readFileSync((await notice.path())!).subarray(0, 5).toString()).to.equal('%PDF-');
     const detail = (await api('GET', `/v1/partner/freeze-requests/${binanceRequest.id}`, partnerKeys.Binance!)).body;
@@ -368,7 +368,7 @@ describe('browser: the analyst workbench in Chromium', function () {
     await binance.getByLabel(new RegExp(`^#1 `)).fill(formatUnits(half, target.decimals));
     await binance.getByRole('button', { name: 'Add a withdrawal' }).click();
     await binance.getByLabel('IBAN').fill('DE89 3704 0044 0532 0130 00');
-    await binance.getByLabel('Bank').fill('Commerzbank');
+    await binance.getByRole('textbox', { name: 'Bank' }).fill('Commerzbank');
     await binance.getByLabel('Amount').fill('12500.50');
     await binance.getByLabel('Currency').fill('EUR');
     await binance.getByLabel(/^Note/).fill('Account frozen; the rest was withdrawn by SEPA before the request arrived');
@@ -398,7 +398,7 @@ describe('browser: the analyst workbench in Chromium', function () {
     await expectAccessible(alice, 'alerts');
     const root = await as(keys.root!);
     await root.getByRole('heading', { name: 'Partners' }).waitFor();
-    await root.getByRole('cell', { name: 'Binance' }).waitFor();
+    await root.getByRole('cell', { name: 'Binance', exact: true }).waitFor();
     await expectAccessible(root, 'partners');
   });
 
