@@ -16,7 +16,7 @@ export interface TokenConfig {
 
 export interface ChainConfig {
   name: string;
-  kind: 'evm' | 'bitcoin';
+  kind: 'evm' | 'bitcoin' | 'tron';
   nativeAsset: string;
   chainId?: number;
   rpcUrl?: string;
@@ -180,15 +180,16 @@ function loadChains(env: Env): Record<string, ChainConfig> {
   for (const [name, value] of Object.entries(raw)) {
     if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new InvalidInputError(`chain name "${name}" must be lower-case letters, digits or dashes`);
     const envName = name.toUpperCase().replace(/-/g, '_');
-    const kind = oneOf(value.kind ?? 'evm', ['evm', 'bitcoin'] as const, `chains.${name}.kind`);
+    const kind = oneOf(value.kind ?? 'evm', ['evm', 'bitcoin', 'tron'] as const, `chains.${name}.kind`);
     const chain: ChainConfig = {
       ...CHAIN_DEFAULTS,
       ...value,
       name,
       kind,
-      nativeAsset: value.nativeAsset ?? (kind === 'bitcoin' ? 'BTC' : 'ETH'),
+      nativeAsset: value.nativeAsset ?? (kind === 'bitcoin' ? 'BTC' : kind === 'tron' ? 'TRX' : 'ETH'),
       finality: value.finality === undefined ? undefined : oneOf(value.finality, ['confirmations', 'finalized'] as const, `chains.${name}.finality`),
-      tokens: (value.tokens ?? []).map((t) => ({ ...t, address: t.address.toLowerCase() })),
+      // Tron's base58 addresses are case-sensitive; EVM hex is compared in lower case.
+      tokens: (value.tokens ?? []).map((t) => ({ ...t, address: kind === 'tron' ? t.address : t.address.toLowerCase() })),
       rpcUrl: nonEmpty(env[`${envName}_RPC_URL`]) ?? (name === 'ethereum' ? nonEmpty(env.ETH_RPC_URL) : undefined) ?? value.rpcUrl,
       esploraUrl: kind === 'bitcoin' ? nonEmpty(env.BTC_ESPLORA_URL) ?? nonEmpty(env[`${envName}_ESPLORA_URL`]) ?? value.esploraUrl : undefined,
     };

@@ -17,6 +17,7 @@
 //   BENCH_BUSY_TRANSFERS     clean payouts of an unlabelled busy hot wallet some L2 wallets pay (default 50000; 0: none)
 //   BENCH_FLOOR_ADDRESSES    frontier addresses per eth_getLogs of the floor tracer (default 200, tracehold's addressesPerLogCall)
 //   BENCH_WRITE_ROWS         rows of the store-writes comparison (default BENCH_TRANSFERS)
+//   BENCH_REPORTS            folder to write each tracehold run's trace report to (to compare answers across versions)
 //   BENCH_BASELINE           JSON written by an earlier (smaller) run: its peak RSS is the flat-memory goal's yardstick
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -57,6 +58,7 @@ const settings = {
   floorAddresses: env('BENCH_FLOOR_ADDRESSES', 200),
   writeRows: env('BENCH_WRITE_ROWS', env('BENCH_TRANSFERS', 10_000)),
   baseline: process.env.BENCH_BASELINE?.trim() || undefined,
+  reports: process.env.BENCH_REPORTS?.trim() || undefined,
 };
 
 /** Transfers and tracehold cold peak RSS of an earlier run's JSON. */
@@ -198,11 +200,13 @@ async function bench(): Promise<void> {
 
     proxy = await startCountingProxy(node.url, { latencyMs: settings.rpcLatencyMs });
     database = await openDatabase(kase);
+    if (settings.reports) fs.mkdirSync(settings.reports, { recursive: true });
     say(`Database: ${database.describe}`);
     say(`RPC: every run goes through a counting HTTP proxy at ${proxy.url} in front of ${node.url}${settings.rpcLatencyMs ? `, adding ${settings.rpcLatencyMs} ms per HTTP request` : ''}; each run is its own process.\n`);
 
     const traceholdJob = (label: string): WorkerJob => ({
       kind: 'tracehold', label, rpcUrl: proxy!.url, ...database!.job, seedTxs: kase.seedTxs, model: settings.model, maxHops: settings.maxHops,
+      ...(settings.reports ? { reportFile: path.join(settings.reports, `${label.replace(/\W+/g, '-')}.json`) } : {}),
     });
     say('tracehold, cold cache (empty database)…');
     const cold = await measured<TraceholdFigures>(proxy, traceholdJob('tracehold cold'));

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config';
 import { createAppContext } from '../../services/app';
 import { silentLogger } from '../../services/log';
 import { caseReport, createCase, getCase, startTrace } from '../../services/tracing/cases';
+import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { floorTrace } from './floor-tracer';
 import { naiveTrace } from './naive-tracer';
@@ -20,6 +21,8 @@ export type WorkerJob =
       seedTxs: string[];
       model: string;
       maxHops: number;
+      /** Write the report here (to compare answers across versions). */
+      reportFile?: string;
     }
   | {
       kind: 'naive';
@@ -128,6 +131,7 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
     const report = await caseReport(app.deps, kase.id);
     const wallMs = performance.now() - started;
     const mem = memory.stop();
+    if (job.reportFile) writeFileSync(job.reportFile, JSON.stringify(report, null, 1) + '\n');
 
     const addresses = await app.deps.store.runs.addresses(runId);
     const states: Record<string, number> = {};

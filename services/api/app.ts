@@ -5,6 +5,7 @@ import { rejectUnparsedBodies } from './guards';
 import type { TraceDeps } from '../tracing/deps';
 import { authRequired, rateLimit } from './auth';
 import { checkHealth } from './health';
+import { docsRouter } from './docs';
 import { errorHandler } from './http-errors';
 import { casesRouter } from './routes/cases';
 import { retraceRouter } from './routes/retrace';
@@ -12,6 +13,7 @@ import { labelsRouter } from './routes/labels';
 import { alertsRouter } from './routes/alerts';
 import { caseFreezeRouter, freezeRequestsRouter } from './routes/freeze-requests';
 import { partnerSideRouter, partnersRouter } from './routes/partners';
+import { keysRouter } from './routes/keys';
 import { workbenchRouter } from './workbench-static';
 import { sessionRouter } from './routes/session';
 import { caseWorkbenchRouter } from './routes/case-workbench';
@@ -47,6 +49,8 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   };
   app.get('/healthz', probe(false));
   app.get('/readyz', probe(true));
+  // The API description is public, like the probes: integrators read it before they have a key.
+  app.use(docsRouter());
 
   const v1 = express.Router();
   v1.use(rateLimit(deps.config.api.rateLimitPerMinute, 'address'));
@@ -65,6 +69,7 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   v1.use('/freeze-requests', freezeRequestsRouter(deps));
   v1.use('/alerts', alertsRouter(deps));
   v1.use(retraceRouter(deps));
+  v1.use('/keys', keysRouter(deps));
   v1.use(sessionRouter(deps));
   app.use('/v1', v1);
   app.use(workbenchRouter());

@@ -1,7 +1,7 @@
 // Parsing request parts with their zod schema: a failure is a 400 that names every
 // offending field and every unknown key, so a misspelt `maxhops` is an error, not a default.
 import type { z } from 'zod';
-import { BadRequestError } from '../errors';
+import { BadRequestError, InvalidInputError } from '../errors';
 
 export type RequestPart = 'body' | 'query' | 'params' | 'headers';
 
@@ -23,8 +23,14 @@ export function parsePart<S extends z.ZodType>(schema: S, value: unknown, part: 
     message: issue.message,
     ...(issue.code === 'unrecognized_keys' ? { keys: issue.keys } : {}),
   }));
-  throw new BadRequestError(summary(issues), { details: { issues } });
+  // A body of the right shape with a value out of range or not in its list is well-formed
+  // but invalid (422); a wrong type, a missing field, an unknown key or a string that is not
+  // of its format (an id that is no UUID) is malformed (400), as is any bad query.
+  const malformed = part !== 'body' || issues.some((i) => MALFORMED.has(i.code));
+  throw new (malformed ? BadRequestError : InvalidInputError)(summary(issues), { details: { issues } });
 }
+
+const MALFORMED = new Set(['invalid_type', 'unrecognized_keys', 'invalid_union', 'invalid_key', 'invalid_element', 'invalid_format']);
 
 function summary(issues: FieldIssue[]): string {
   const unknown = issues.flatMap((i) => (i.keys ?? []).map((k) => `${i.field}.${k}`));

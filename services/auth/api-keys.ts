@@ -23,10 +23,10 @@ export function generateKey(role: Role): string {
   return `th_${role}_${randomBytes(24).toString('base64url')}`;
 }
 
-export async function createApiKey(store: Store, opts: { role: Role; name: string; partnerId?: string; key?: string }): Promise<{ id: string; key: string }> {
+export async function createApiKey(store: Store, opts: { role: Role; name: string; partnerId?: string; key?: string; expiresAt?: Date | null }): Promise<{ id: string; key: string }> {
   const key = opts.key ?? generateKey(opts.role);
   const row = await store.apiKeys.create({
-    name: opts.name, role: opts.role, keyHash: hashKey(key), keyPrefix: key.slice(0, 12), partnerId: opts.partnerId ?? null,
+    name: opts.name, role: opts.role, keyHash: hashKey(key), keyPrefix: key.slice(0, 12), partnerId: opts.partnerId ?? null, expiresAt: opts.expiresAt ?? null,
   });
   return { id: row.id, key };
 }

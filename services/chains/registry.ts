@@ -5,6 +5,7 @@ import { InvalidInputError } from '../errors';
 import type { Logger } from '../log';
 import { createBitcoinSource } from './bitcoin';
 import { createEvmSource } from './evm';
+import { createTronSource } from './tron';
 import type { ChainSource } from './source';
 
 export interface ChainRegistry {
@@ -42,6 +43,20 @@ export function createChainRegistry(config: Config, _log: Logger): ChainRegistry
           requestTimeoutMs: chain.requestTimeoutMs,
           retries: chain.retries,
           multicall3: chain.multicall3,
+        });
+      } else if (chain.kind === 'tron') {
+        if (!chain.rpcUrl) throw new InvalidInputError(`chain "${name}" has no endpoint: set ${name.toUpperCase().replace(/-/g, '_')}_RPC_URL (a java-tron node serving /jsonrpc and /wallet/*) or pass --rpc`);
+        source = createTronSource({
+          chain: name,
+          rpcUrl: chain.rpcUrl,
+          nativeAsset: chain.nativeAsset,
+          confirmations: chain.confirmations,
+          tokens: chain.tokens,
+          followListedOnly: chain.followTokens === 'listed',
+          maxConcurrency: chain.maxConcurrency,
+          batchSize: chain.batchSize,
+          requestTimeoutMs: chain.requestTimeoutMs,
+          retries: chain.retries,
         });
       } else {
         if (!chain.esploraUrl) throw new InvalidInputError(`chain "${name}" has no Esplora endpoint: set BTC_ESPLORA_URL or pass --esplora`);

@@ -49,7 +49,7 @@ export interface BalanceQuery {
 
 export interface ChainSource {
   readonly chain: string;
-  readonly kind: 'evm' | 'bitcoin';
+  readonly kind: 'evm' | 'bitcoin' | 'tron';
   readonly nativeAsset: Asset;
   capabilities(): Promise<ChainCapabilities>;
   /** The confirmed tip: latest minus the configured confirmations. */
@@ -73,6 +73,8 @@ export interface ChainSource {
   callView?(to: Address, data: string, blockNumber?: number): Promise<string>;
   /** Symbol and decimals of an asset, for display; null when the chain cannot tell. Optional. */
   assetInfo?(asset: Asset): Promise<{ symbol: string; decimals: number } | null>;
+  /** An address as one 32-byte ABI word (hex, no 0x), for contract calls; EVM-style padding when absent. */
+  addressWord?(address: Address): string;
   /** Validate and normalise an address for this chain; throws InvalidInputError. */
   normalizeAddress(address: string): Address;
   stats(): SourceStats;

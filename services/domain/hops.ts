@@ -21,25 +21,33 @@ export interface HopResult {
 }
 
 export function computeHops(input: HopInput): HopResult {
-  const sorted = [...input.transfers].sort((a, b) => compareChainOrder(a, b) || cmp(transferId(a), transferId(b)));
+  const ordered = input.transfers.map((t) => ({ t, id: transferId(t) }));
+  ordered.sort((a, b) => compareChainOrder(a.t, b.t) || cmp(a.id, b.id));
   const transferHop = new Map<string, number>();
-  const accountHop = new Map<string, number>();
+  // Per address, then per asset while walking (no key string per transfer); keyed
+  // `${address}|${asset}` only in the result.
+  const hops = new Map<Address, Map<Asset, number>>();
   const addressHop = new Map<Address, number>();
   for (const source of input.sources) addressHop.set(source, 0);
-  const hopOf = (address: Address, asset: Asset) => (input.sources.has(address) ? 0 : accountHop.get(`${address}|${asset}`));
-  for (const t of sorted) {
-    const id = transferId(t);
+  const hopOf = (address: Address, asset: Asset) => (input.sources.has(address) ? 0 : hops.get(address)?.get(asset));
+  for (const { t, id } of ordered) {
     const senderHop = hopOf(t.from, t.asset);
     const hop = input.seedTransfers.has(id) ? 1 : senderHop === undefined ? undefined : senderHop + 1;
     if (hop === undefined) continue;
     transferHop.set(id, hop);
     if (t.to === null) continue;
-    const k = `${t.to}|${t.asset}`;
-    if (!(accountHop.get(k)! <= hop)) accountHop.set(k, hop);
+    let byAsset = hops.get(t.to);
+    if (byAsset === undefined) {
+      byAsset = new Map();
+      hops.set(t.to, byAsset);
+    }
+    if (!(byAsset.get(t.asset)! <= hop)) byAsset.set(t.asset, hop);
     if (!(addressHop.get(t.to)! <= hop)) addressHop.set(t.to, hop);
   }
-  for (const source of input.sources) {
-    for (const k of accountHop.keys()) if (k.startsWith(`${source}|`)) accountHop.set(k, 0);
+  const accountHop = new Map<string, number>();
+  for (const [address, byAsset] of hops) {
+    const source = input.sources.has(address);
+    for (const [asset, hop] of byAsset) accountHop.set(`${address}|${asset}`, source ? 0 : hop);
   }
   return { transferHop, accountHop, addressHop };
 }

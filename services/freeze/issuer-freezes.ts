@@ -31,7 +31,7 @@ export async function verifyIssuerFreezes(deps: TraceDeps, requestId?: string): 
 
 async function checkRequest(deps: TraceDeps, request: FreezeRequestRow): Promise<IssuerCheck> {
   const source = deps.chains.get(request.content.chain);
-  const targets = (await deps.store.freezeRequests.targets(request.id)).filter((t) => t.kind === 'holding' && t.asset.startsWith('0x'));
+  const targets = (await deps.store.freezeRequests.targets(request.id)).filter((t) => t.kind === 'holding' && t.asset.toUpperCase() !== source.nativeAsset.toUpperCase());
   const result = { requestId: request.id, checked: targets.length, frozen: 0, status: request.status };
   if (!source.callView || targets.length === 0 || !CHECKABLE.includes(request.status)) return result;
 
@@ -60,7 +60,7 @@ async function checkRequest(deps: TraceDeps, request: FreezeRequestRow): Promise
 }
 
 async function isBlacklisted(source: ChainSource, target: FreezeTargetRow): Promise<boolean> {
-  const arg = target.address.toLowerCase().replace(/^0x/, '').padStart(64, '0');
+  const arg = source.addressWord?.(target.address) ?? target.address.toLowerCase().replace(/^0x/, '').padStart(64, '0');
   for (const selector of [IS_BLACK_LISTED, IS_BLACKLISTED]) {
     const answer = await source.callView!(target.asset, selector + arg).catch(() => null);
     // A contract without the function reverts (error) or answers nothing: try the other style.

@@ -16,6 +16,8 @@ export interface NewApiKey {
   keyPrefix: string;
   /** Required for role `partner`, forbidden otherwise. */
   partnerId?: string | null;
+  /** Unset: never expires. */
+  expiresAt?: Date | null;
 }
 
 export interface ApiKeyRow {
@@ -27,6 +29,7 @@ export interface ApiKeyRow {
   partnerId: string | null;
   createdAt: Date;
   revokedAt: Date | null;
+  expiresAt: Date | null;
 }
 
 export function createApiKeysRepo(db: Db) {
@@ -39,9 +42,9 @@ export function createApiKeysRepo(db: Db) {
       if (partnerId !== null && !isUuid(partnerId)) throw new InvalidInputError(`partnerId ${partnerId} is not a uuid`);
       try {
         const { rows } = await db.query<ApiKeyDbRow>(
-          `insert into api_keys (name, role, key_hash, key_prefix, partner_id)
-           values ($1, $2, $3, $4, $5) returning ${COLUMNS}`,
-          [input.name, input.role, input.keyHash, input.keyPrefix, partnerId],
+          `insert into api_keys (name, role, key_hash, key_prefix, partner_id, expires_at)
+           values ($1, $2, $3, $4, $5, $6) returning ${COLUMNS}`,
+          [input.name, input.role, input.keyHash, input.keyPrefix, partnerId, input.expiresAt ?? null],
         );
         return fromRow(rows[0] as ApiKeyDbRow);
       } catch (error) {
@@ -52,19 +55,38 @@ export function createApiKeysRepo(db: Db) {
       }
     },
 
-    /** The key with this hash, unless it was revoked. */
+    /** The key with this hash, unless it was revoked or has expired. */
     async findByHash(keyHash: string): Promise<ApiKeyRow | null> {
       const { rows } = await db.query<ApiKeyDbRow>(
-        `select ${COLUMNS} from api_keys where key_hash = $1 and revoked_at is null`,
+        `select ${COLUMNS} from api_keys where key_hash = $1 and revoked_at is null and (expires_at is null or expires_at > now())`,
         [keyHash],
       );
       return rows[0] ? fromRow(rows[0]) : null;
     },
 
-    /** Keys of this role that are not revoked. */
+    async get(id: string): Promise<ApiKeyRow | null> {
+      if (!isUuid(id)) return null;
+      const { rows } = await db.query<ApiKeyDbRow>(`select ${COLUMNS} from api_keys where id = $1`, [id]);
+      return rows[0] ? fromRow(rows[0]) : null;
+    },
+
+    /** Newest first; `active`: only keys neither revoked nor expired (false: only those that are). */
+    async page(options: { role?: ApiKeyRole | null; active?: boolean | null; after?: string | null; limit: number }): Promise<ApiKeyRow[]> {
+      const { rows } = await db.query<ApiKeyDbRow>(
+        `select ${COLUMNS} from api_keys k
+         where ($1::text is null or role = $1)
+           and ($2::boolean is null or (revoked_at is null and (expires_at is null or expires_at > now())) = $2)
+           and ($3::uuid is null or (k.created_at, k.id) < (select created_at, id from api_keys where id = $3))
+         order by created_at desc, id desc limit $4`,
+        [options.role ?? null, options.active ?? null, options.after && isUuid(options.after) ? options.after : null, options.limit],
+      );
+      return rows.map(fromRow);
+    },
+
+    /** Keys of this role that are neither revoked nor expired. */
     async countByRole(role: ApiKeyRole): Promise<number> {
       const { rows } = await db.query<{ n: unknown }>(
-        'select count(*) as n from api_keys where role = $1 and revoked_at is null',
+        'select count(*) as n from api_keys where role = $1 and revoked_at is null and (expires_at is null or expires_at > now())',
         [role],
       );
       return toInt(rows[0]?.n);
@@ -82,7 +104,7 @@ export function createApiKeysRepo(db: Db) {
   };
 }
 
-const COLUMNS = 'id, name, role, key_hash, key_prefix, partner_id, created_at, revoked_at';
+const COLUMNS = 'id, name, role, key_hash, key_prefix, partner_id, created_at, revoked_at, expires_at';
 
 interface ApiKeyDbRow {
   id: string;
@@ -93,6 +115,7 @@ interface ApiKeyDbRow {
   partner_id: string | null;
   created_at: unknown;
   revoked_at: unknown;
+  expires_at: unknown;
 }
 
 function fromRow(row: ApiKeyDbRow): ApiKeyRow {
@@ -105,5 +128,6 @@ function fromRow(row: ApiKeyDbRow): ApiKeyRow {
     partnerId: row.partner_id,
     createdAt: toDate(row.created_at),
     revokedAt: toDateOrNull(row.revoked_at),
+    expiresAt: toDateOrNull(row.expires_at),
   };
 }

@@ -162,3 +162,69 @@ on conflict (chain, address) do update set
   service_like = coalesce(excluded.service_like, addresses.service_like),
   counterparties = coalesce(excluded.counterparties, addresses.counterparties),
   updated_at = now()`;
+
+/** The evidence a service-like verdict rests on (migration 040). */
+export interface ServiceLikeEvidence {
+  address: Address;
+  /** Distinct counterparties found in the window (more than the limit in force then). */
+  counterparties: number;
+  fromBlock: number;
+  toBlock: number;
+  /** The assets counted; null: every asset. */
+  assets: Asset[] | null;
+}
+
+export function createServiceLikeRepo(db: Db) {
+  return {
+    /** Records service-like verdicts with their evidence (replacing earlier evidence). */
+    async recordServiceLike(chain: string, verdicts: readonly ServiceLikeEvidence[]): Promise<void> {
+      for (const chunk of chunks(lastPerKey(verdicts, (v) => v.address), WRITE_CHUNK)) {
+        await db.query(
+          `insert into addresses (chain, address, service_like, counterparties, judged_from_block, judged_to_block, judged_assets, judged_at, updated_at)
+           select $1, v.address, true, v.counterparties, v.from_block, v.to_block,
+             case when v.assets is null then null else string_to_array(v.assets, ',') end, now(), now()
+           from unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::text[]) as v(address, counterparties, from_block, to_block, assets)
+           on conflict (chain, address) do update set
+             service_like = true, counterparties = excluded.counterparties, judged_from_block = excluded.judged_from_block,
+             judged_to_block = excluded.judged_to_block, judged_assets = excluded.judged_assets, judged_at = now(), updated_at = now()`,
+          [
+            chain,
+            chunk.map((v) => v.address),
+            chunk.map((v) => v.counterparties),
+            chunk.map((v) => v.fromBlock),
+            chunk.map((v) => v.toBlock),
+            chunk.map((v) => (v.assets === null ? null : [...v.assets].sort().join(','))),
+          ],
+        );
+      }
+    },
+
+    /** Recorded service-like verdicts of these addresses, with their evidence. */
+    async serviceLikeEvidence(chain: string, addresses: readonly Address[]): Promise<ServiceLikeEvidence[]> {
+      if (addresses.length === 0) return [];
+      const { rows } = await db.query<{ address: string; counterparties: unknown; judged_from_block: unknown; judged_to_block: unknown; judged_assets: string[] | null }>(
+        `select address, counterparties, judged_from_block, judged_to_block, judged_assets from addresses
+         where chain = $1 and address = any($2::text[]) and service_like and judged_from_block is not null order by address`,
+        [chain, [...addresses]],
+      );
+      return rows.map((row) => ({
+        address: row.address,
+        counterparties: toInt(row.counterparties),
+        fromBlock: toInt(row.judged_from_block),
+        toBlock: toInt(row.judged_to_block),
+        assets: row.judged_assets,
+      }));
+    },
+
+    /** Forgets the verdicts of these addresses: the next case judges them again. */
+    async forgetServiceLike(chain: string, addresses: readonly Address[]): Promise<number> {
+      const { rowCount } = await db.query(
+        `update addresses set service_like = null, counterparties = null, judged_from_block = null, judged_to_block = null,
+           judged_assets = null, judged_at = null, updated_at = now()
+         where chain = $1 and address = any($2::text[]) and service_like is not null`,
+        [chain, [...addresses]],
+      );
+      return rowCount;
+    },
+  };
+}

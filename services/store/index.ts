@@ -5,7 +5,7 @@ import { createRetraceRepo } from './retrace-repo';
 import { createAlertsRepo } from './alerts-repo';
 import { createApiKeysRepo } from './api-keys-repo';
 import { createCasesRepo } from './cases-repo';
-import { createChainStateRepo } from './chain-state-repo';
+import { createChainStateRepo, createServiceLikeRepo } from './chain-state-repo';
 import { createFreezeRequestsRepo } from './freeze-requests-repo';
 import { createLabelsRepo } from './labels-repo';
 import { createPartnersRepo } from './partners-repo';
@@ -19,7 +19,7 @@ import { createCaseActivityRepo } from './case-activity-repo';
 export function createStore(db: Db) {
   return {
     db,
-    chainData: { ...createTransfersRepo(db), ...createScannedRangesRepo(db), ...createChainStateRepo(db) },
+    chainData: { ...createTransfersRepo(db), ...createScannedRangesRepo(db), ...createChainStateRepo(db), ...createServiceLikeRepo(db) },
     labels: createLabelsRepo(db),
     cases: createCasesRepo(db),
     runs: { ...createRunsRepo(db), ...createRunResultsRepo(db) },
@@ -46,7 +46,7 @@ export { openDb, type Db, type DbDriver, type OpenDbOptions, type QueryResult } 
 export { migrate, MigrationError, DEFAULT_MIGRATIONS_DIR, type MigrateOptions } from './migrate';
 export { mergeRanges, missingRanges } from './ranges';
 export type { TransferFilter } from './transfers-repo';
-export { balanceKey, type AddressFacts, type AddressRow, type BalanceKey, type BalanceRow, type BlockRow } from './chain-state-repo';
+export { balanceKey, type ServiceLikeEvidence, type AddressFacts, type AddressRow, type BalanceKey, type BalanceRow, type BlockRow } from './chain-state-repo';
 export type { LabelRow } from './labels-repo';
 export { CASE_STATUSES, type CasePageOptions, type CaseProgress, type CaseRow, type CaseStatus, type NewCase, type SetCaseStatusOptions } from './cases-repo';
 export { RUN_ADDRESS_STATES, RUN_END_STATES, RUN_STATUSES, runEnded, type RunAddressRow, type RunAddressState, type RunRow, type RunStats, type RunStatus } from './runs-repo';

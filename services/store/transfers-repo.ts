@@ -42,7 +42,35 @@ export function createTransfersRepo(db: Db) {
         filter.toBlock,
         filter.assets ? [...filter.assets] : null,
       ]);
-      return rows.map(fromRow);
+      // One string per distinct address, asset, block hash… across the rows, not one per row:
+      // a wallet's history repeats its own address, its token and its blocks thousands of times.
+      const intern = interner();
+      return rows.map((row) => fromRow(row, intern));
+    },
+
+    /**
+     * Distinct counterparties of each address among its stored transfers from its own
+     * fromBlock to toBlock (itself and fee sinks not counted), counted in the database and
+     * capped at `cap`: a busy wallet's history never has to be read into memory to be judged.
+     */
+    async counterpartyCounts(chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number, cap: number): Promise<Map<Address, number>> {
+      if (windows.length === 0) return new Map();
+      const { rows } = await db.query<{ address: string; n: unknown }>(
+        `select w.address, (
+           select count(*) from (
+             select u.cp from (
+               select to_address as cp from transfers
+                 where chain = $1 and from_address = w.address and block_number between w.from_block and $4 and to_address is not null
+               union
+               select from_address from transfers
+                 where chain = $1 and to_address = w.address and block_number between w.from_block and $4
+             ) u where u.cp <> w.address limit $5
+           ) c
+         ) as n
+         from unnest($2::text[], $3::bigint[]) as w(address, from_block)`,
+        [chain, windows.map((w) => w.address), windows.map((w) => w.fromBlock), toBlock, cap],
+      );
+      return new Map(rows.map((row) => [row.address, toInt(row.n)]));
     },
 
     /** Every stored transfer of one transaction, in chain order. */
@@ -51,7 +79,7 @@ export function createTransfersRepo(db: Db) {
         `select ${COLUMNS} from transfers where chain = $1 and tx_hash = $2 order by ${ORDER}`,
         [chain, txHash],
       );
-      return rows.map(fromRow);
+      return rows.map((row) => fromRow(row));
     },
   };
 }
@@ -96,21 +124,32 @@ interface TransferDbRow {
   amount: unknown;
 }
 
-function fromRow(row: TransferDbRow): Transfer {
+/** Returns one shared instance per distinct string value. */
+function interner(): (value: string) => string {
+  const seen = new Map<string, string>();
+  return (value) => {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
+}
+
+function fromRow(row: TransferDbRow, intern: (value: string) => string = (v) => v): Transfer {
   return {
-    chain: row.chain,
-    txHash: row.tx_hash,
+    chain: intern(row.chain),
+    txHash: intern(row.tx_hash),
     blockNumber: toInt(row.block_number),
-    blockHash: row.block_hash,
+    blockHash: intern(row.block_hash),
     timestamp: toInt(row.block_time),
     txIndex: toInt(row.tx_index),
-    ref: row.ref,
+    ref: intern(row.ref),
     seq: toInt(row.seq),
     // the table also admits 'utxo' (bitcoin inputs/outputs) ahead of the domain type
-    kind: row.kind as TransferKind,
-    asset: row.asset,
-    from: row.from_address,
-    to: row.to_address,
+    kind: intern(row.kind) as TransferKind,
+    asset: intern(row.asset),
+    from: intern(row.from_address),
+    to: row.to_address === null ? null : intern(row.to_address),
     amount: toBigInt(row.amount),
   };
 }

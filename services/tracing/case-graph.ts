@@ -91,9 +91,15 @@ export async function computeCaseGraph(
 
 async function loadTransfers(deps: TraceDeps, chainData: ChainData, scope: CaseScope, ledgers: RunAddress[]): Promise<Map<string, Transfer>> {
   const fromBlock = ledgers.reduce((m, l) => Math.min(m, l.fromBlock), scope.fromBlock);
-  const list = ledgers.length
+  const history = ledgers.length
     ? await chainData.transfersOf(ledgers.map((l) => l.address), { fromBlock, toBlock: scope.toBlock })
     : [];
+  // Of the ledgers' histories, only what happened inside a ledger's window: the store may
+  // hold an address's earlier transfers too (fetched along with its neighbours' windows, or
+  // by another case), which carry no taint here and are no part of this case's graph.
+  const windowOf = new Map(ledgers.map((l) => [l.address, l.fromBlock]));
+  const inWindow = (a: Address | null, block: number) => a !== null && windowOf.has(a) && block >= windowOf.get(a)!;
+  const list = history.filter((t) => inWindow(t.from, t.blockNumber) || inWindow(t.to, t.blockNumber));
   const seedTxs = new Set([...scope.seedTransferIds].map((id) => id.split('#')[0]!));
   for (const txHash of seedTxs) list.push(...(await deps.store.chainData.transfersOfTx(scope.chain, txHash)));
   const byId = new Map<string, Transfer>();

@@ -63,7 +63,7 @@ export function parseSeedArg(arg: string): Record<string, unknown> {
   return /^[0-9a-fA-F]{64}$/.test(bare) ? { txHash: head } : { address: head };
 }
 
-function seedOf(raw: unknown, i: number, kind: 'evm' | 'bitcoin', normalize: (a: string) => string): Seed {
+function seedOf(raw: unknown, i: number, kind: 'evm' | 'bitcoin' | 'tron', normalize: (a: string) => string): Seed {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new BadRequestError(`seeds[${i}] must be an object`);
   const seed = raw as Record<string, unknown>;
   if (seed.address !== undefined) {

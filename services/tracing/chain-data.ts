@@ -31,18 +31,24 @@ export function createChainData(store: Store, source: ChainSource): ChainData {
   const chain = source.chain;
   return {
     async ensureHistory(windows, toBlock) {
-      const byFrom = groupBy(windows.filter((w) => w.fromBlock <= toBlock), (w) => w.fromBlock);
-      // Addresses with identical gaps share one query to the chain.
-      const gaps = new Map<string, { range: BlockRange; addresses: Address[] }>();
-      for (const [fromBlock, group] of byFrom) {
-        const missing = await store.chainData.missingRanges(chain, group.map((w) => w.address), { fromBlock, toBlock });
-        for (const [address, ranges] of missing) {
-          for (const range of ranges) {
-            const k = `${range.fromBlock}-${range.toBlock}`;
-            const gap = gaps.get(k) ?? { range, addresses: [] };
-            gap.addresses.push(address);
-            gaps.set(k, gap);
-          }
+      const wanted = windows.filter((w) => w.fromBlock <= toBlock);
+      if (wanted.length === 0) return { fetchedTransfers: 0, calls: 0 };
+      const fromOf = new Map<Address, number>();
+      for (const w of wanted) fromOf.set(w.address, Math.min(fromOf.get(w.address) ?? Infinity, w.fromBlock));
+      const earliest = Math.min(...fromOf.values());
+      const missing = await store.chainData.missingRanges(chain, [...fromOf.keys()], { fromBlock: earliest, toBlock });
+      // One query per end block (nearly always the run's toBlock) for every address missing
+      // history up to it, from the earliest start among them: the source splits it into
+      // calls of many addresses each, instead of one set of calls per distinct window.
+      const gaps = new Map<number, { range: BlockRange; addresses: Address[] }>();
+      for (const [address, ranges] of missing) {
+        for (const r of ranges) {
+          const fromBlock = Math.max(r.fromBlock, fromOf.get(address)!);
+          if (fromBlock > r.toBlock) continue;
+          const gap = gaps.get(r.toBlock) ?? { range: { fromBlock, toBlock: r.toBlock }, addresses: [] };
+          gap.range.fromBlock = Math.min(gap.range.fromBlock, fromBlock);
+          gap.addresses.push(address);
+          gaps.set(r.toBlock, gap);
         }
       }
       let fetchedTransfers = 0;

@@ -15,6 +15,7 @@ import { createChainData } from './chain-data';
 import { counterpartiesOf, judgeHistory, triage, type Candidate } from './classify';
 import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
+import { judgeBusyWallets } from './service-like';
 import { traceBitcoinCase } from './bitcoin-trace';
 
 export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
@@ -220,11 +221,16 @@ async function decide(
   if (toCrawl.length === 0) return decided;
 
   const chainData = createChainData(deps.store, source);
-  await chainData.ensureHistory(toCrawl, scope.toBlock);
-  const histories = await historiesOf(chainData, toCrawl, scope.toBlock);
-  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap(counterpartiesOf))]);
   const params = judgeParams(deps, kase.chain);
+  // Busy wallets first, counted in the database: their histories are never loaded here.
+  const busy = await judgeBusyWallets(deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties);
+  const histories = await historiesOf(chainData, busy.rest, scope.toBlock);
+  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap(counterpartiesOf))]);
   for (const t of toCrawl) {
+    if (busy.serviceLike.has(t.address)) {
+      decided.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: 'service-like' });
+      continue;
+    }
     const verdict = judgeHistory(t.address, histories.get(t.address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? []), params);
     decided.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: verdict.state });
   }
@@ -284,7 +290,7 @@ async function assetInfoOf(deps: TraceDeps, source: ChainSource, chainName: stri
   const infos = new Map<Asset, AssetInfo>();
   for (const asset of new Set([...graph.taint.accounts.values()].map((a) => a.asset))) {
     const token = listed.get(asset);
-    if (asset === source.nativeAsset) infos.set(asset, { symbol: asset, decimals: chain.kind === 'bitcoin' ? 8 : 18 });
+    if (asset === source.nativeAsset) infos.set(asset, { symbol: asset, decimals: chain.kind === 'bitcoin' ? 8 : chain.kind === 'tron' ? 6 : 18 });
     else if (token) infos.set(asset, { symbol: token.symbol, decimals: token.decimals, ...(token.issuer ? { issuer: token.issuer } : {}) });
     else {
       // Only a definite "no symbol/decimals" leaves them out; a transient error fails the step.

@@ -14,6 +14,7 @@ import { draftFreezeRequests } from '../../services/freeze/draft';
 import { registerPartner } from '../../services/freeze/partners';
 import { sendFreezeRequest } from '../../services/freeze/send';
 import { createCase, startTrace } from '../../services/tracing/cases';
+import { mountCandidates, servedRoutes } from '../support/routes';
 import { pigButcheringWorld, testConfig, type PigButcheringWorld } from '../support/tracing';
 
 const UUID0 = '00000000-0000-4000-8000-000000000000';
@@ -53,6 +54,9 @@ const ACCESS: Record<string, Role[]> = {
   'POST /v1/cases/:id/close': ['analyst', 'supervisor'],
   'POST /v1/retrace': ['admin'],
   'GET /v1/retrace-runs': ['admin', 'analyst', 'supervisor'],
+  'GET /v1/keys': ['admin'],
+  'POST /v1/keys': ['admin'],
+  'POST /v1/keys/:id/revoke': ['admin'],
   // the workbench's (issue 11)
   'GET /v1/session': ['admin', 'analyst', 'supervisor', 'partner'],
   'GET /v1/chains': ['admin', 'analyst', 'supervisor', 'partner'],
@@ -68,29 +72,8 @@ const ACCESS: Record<string, Role[]> = {
 
 /** Every route the Express app serves under /v1, read from its router stack. */
 function enumerateRoutes(app: ReturnType<typeof createApiApp>): string[] {
-  const out: string[] = [];
-  const walk = (stack: any[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${prefix}${layer.route.path === '/' ? '' : layer.route.path}`);
-      } else if (layer.handle?.stack) {
-        const mount = layer.matchers ? undefined : undefined;
-        void mount;
-        walk(layer.handle.stack, prefix + mountPath(layer));
-      }
-    }
-  };
-  const router = (app as any).router ?? (app as any)._router;
-  walk(router.stack, '');
-  return [...new Set(out)].filter((r) => r.includes('/v1/')).sort();
-}
-
-/** Express 5 keeps the mount path only inside the layer's matcher: recover it from a probe. */
-const MOUNTS = ['/v1', '/cases', '/labels', '/partners', '/partner', '/freeze-requests', '/alerts'];
-function mountPath(layer: any): string {
-  if (layer.path !== undefined && typeof layer.path === 'string' && layer.path !== '') return layer.path;
-  for (const m of MOUNTS) if (typeof layer.match === 'function' && layer.match(m + '/probe-xyz') && !layer.match('/probe-xyz')) return m;
-  return '';
+  const mounts = mountCandidates(Object.keys(ACCESS).map((r) => r.split(' ')[1]!));
+  return servedRoutes(app, mounts).filter((r) => r.includes('/v1/'));
 }
 
 describe('e2e: access control and hostile input', function () {

@@ -188,6 +188,29 @@ DRIVERS.forEach((driver) => {
         ]);
       });
 
+      it('counts distinct counterparties per window in the database, capped, and keeps service-like evidence until forgotten', async () => {
+        const D = '0x' + 'd'.repeat(40), E = '0x' + 'e'.repeat(40), F = '0x' + 'f'.repeat(40);
+        const chain = 'counting';
+        const t = (n: number, block: number, from: string, to: string | null) =>
+          transfer({ chain, txHash: '0x' + n.toString(16).padStart(64, '0'), blockNumber: block, from, to, kind: to ? 'native' : 'fee', ref: to ? 'tx' : 'fee' });
+        await store.chainData.insertTransfers([
+          t(1, 10, A, B), t(2, 11, C, A), t(3, 12, A, A), t(4, 13, A, null), t(5, 20, D, A), t(6, 21, A, E), t(7, 22, F, A), t(8, 23, A, B),
+        ]);
+        const counts = await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 0 }, { address: B, fromBlock: 0 }, { address: C, fromBlock: 12 }], 100, 10);
+        // A: B, C, D, E, F (itself and the fee sink are nobody); B: A; C: nothing from block 12 on.
+        expect(Object.fromEntries(counts)).to.deep.equal({ [A]: 5, [B]: 1, [C]: 0 });
+        expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 20 }], 21, 10)).get(A)).to.equal(2);
+        expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 0 }], 100, 3)).get(A)).to.equal(3);
+
+        await store.chainData.recordServiceLike(chain, [{ address: A, counterparties: 5, fromBlock: 0, toBlock: 100, assets: null }, { address: B, counterparties: 4, fromBlock: 3, toBlock: 9, assets: [USDT, 'ETH'] }]);
+        expect(await store.chainData.serviceLikeEvidence(chain, [A, B, C])).to.deep.equal([
+          { address: A, counterparties: 5, fromBlock: 0, toBlock: 100, assets: null },
+          { address: B, counterparties: 4, fromBlock: 3, toBlock: 9, assets: [USDT, 'ETH'] },
+        ]);
+        expect(await store.chainData.forgetServiceLike(chain, [A, C])).to.equal(1);
+        expect((await store.chainData.serviceLikeEvidence(chain, [A, B])).map((e) => e.address)).to.deep.equal([B]);
+      });
+
       it('upserts address facts: unset fields keep their value, first-seen only moves earlier', async () => {
         await store.chainData.upsertAddresses(CHAIN, [{ address: A, firstSeenBlock: 500, serviceLike: false, counterparties: 3 }]);
         await store.chainData.upsertAddresses(CHAIN, [{ address: A, firstSeenBlock: 900, counterparties: 4000 }, { address: B }]);

@@ -14,6 +14,8 @@ export interface AnvilOptions {
   accounts?: number;
   /** Wei per account, default 1,000,000 ETH. */
   balance?: bigint;
+  /** Base fee and gas price 0: transactions cost nothing (Tron's free bandwidth, for the Tron stand-in). */
+  zeroFees?: boolean;
 }
 
 export interface AnvilNode extends LocalNode {
@@ -29,7 +31,9 @@ export function anvilBinary(): string {
 
 export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode> {
   const chainId = options.chainId ?? 31337;
-  const child = spawn(anvilBinary(), ['--host', '127.0.0.1', '--port', '0', '--chain-id', String(chainId), '--accounts', '0', '--hardfork', 'cancun'], {
+  const args = ['--host', '127.0.0.1', '--port', '0', '--chain-id', String(chainId), '--accounts', '0', '--hardfork', 'cancun'];
+  if (options.zeroFees) args.push('--base-fee', '0', '--gas-price', '0');
+  const child = spawn(anvilBinary(), args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await listeningUrl(child);

@@ -1,13 +1,12 @@
 // Alerts for analysts: deliveries that failed for good, bank leads, on-chain freezes.
-import { Router } from 'express';
 import type { TraceDeps } from '../../tracing/deps';
-import { allow } from '../auth';
+import { apiRouter } from '../route-spec';
+import { routes } from '../schemas/misc';
 
-export function alertsRouter(deps: TraceDeps): Router {
-  const router = Router();
-  router.get('/', allow('analyst', 'supervisor'), async (req, res) => {
-    const caseId = typeof req.query.caseId === 'string' ? req.query.caseId : undefined;
-    res.json(await deps.store.alerts.list({ caseId }));
+export function alertsRouter(deps: TraceDeps) {
+  const api = apiRouter('/v1/alerts');
+  api.route(routes.alerts, async ({ query }, _req, res) => {
+    res.json(await deps.store.alerts.list({ caseId: query.caseId }));
   });
-  return router;
+  return api.router;
 }

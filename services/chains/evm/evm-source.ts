@@ -40,6 +40,11 @@ export interface EvmSourceOptions {
   retries?: number;
   /** Blocks kept in the shared in-memory cache. */
   blockCacheSize?: number;
+  /**
+   * What the node is known to serve, instead of probing it (a node whose method set is
+   * documented, like java-tron's): no call to a method it lacks.
+   */
+  knownCapabilities?: { blockReceipts: boolean; historicalBalances: boolean; callTracer: false; reason: string };
   /** Multicall3 on this chain and the block it was deployed in: balances in one call per few hundred. */
   multicall3?: { address: string; sinceBlock: number };
 }
@@ -76,9 +81,11 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   const nativeAsset = options.nativeAsset;
   let basePromise: ReturnType<typeof probeCapabilities> | undefined;
   /** Settled on the first real transaction traced; never on an empty chain or a made-up hash. */
-  let tracer: TracerVerdict | undefined;
+  const known = options.knownCapabilities;
+  let tracer: TracerVerdict | undefined = known ? { available: false, reason: known.reason } : undefined;
 
   const baseCapabilities = (): ReturnType<typeof probeCapabilities> => {
+    if (known) return Promise.resolve({ nativeTransfers: 'block-scan', blockReceipts: known.blockReceipts, historicalBalances: known.historicalBalances, notes: [] });
     basePromise ??= probeCapabilities(rpc).catch((error: unknown) => {
       basePromise = undefined; // a transient failure must not stick
       throw error;

@@ -26,14 +26,19 @@ export function createLedgerBook(input: Pick<TaintInput, 'model' | 'ledgers' | '
     // A stop absorbs; tracking its balance would only let taint leave it.
     if (!input.stops.has(address)) specs.set(address, spec);
   }
-  const ledgers = new Map<string, Ledger>();
+  // Per address, then per asset: no key string is built per transfer (the hot path).
+  const ledgers = new Map<Address, Map<Asset, Ledger>>();
 
   const open = (model: TaintModel, address: Address, asset: Asset, spec: LedgerSpec): Ledger => {
-    const key = `${address}|${asset}`;
-    let ledger = ledgers.get(key);
+    let byAsset = ledgers.get(address);
+    if (byAsset === undefined) {
+      byAsset = new Map();
+      ledgers.set(address, byAsset);
+    }
+    let ledger = byAsset.get(asset);
     if (ledger === undefined) {
       ledger = createLedger(model, spec.opening.get(asset) ?? 0n, spec.source);
-      ledgers.set(key, ledger);
+      byAsset.set(asset, ledger);
     }
     return ledger;
   };

@@ -1,0 +1,42 @@
+// Busy wallets judged once. An address with more distinct counterparties than the limit in
+// its window is a service (an unlabelled exchange hot wallet, a payment processor): tracing
+// stops there. The count is made in the database, so a wallet with millions of transfers is
+// never read into a worker's memory, and the verdict is recorded with its evidence (window,
+// assets, count) in the shared chain data: a later case whose window contains it does not
+// fetch or count that history again. A verdict is dropped only when asked (forgetServiceLike).
+import type { Address } from '../domain/types';
+import type { Store } from '../store';
+import type { ChainData, HistoryWindow } from './chain-data';
+
+export interface BusyJudgement {
+  /** Service-like addresses and the counterparties found (at least limit + 1). */
+  serviceLike: Map<Address, number>;
+  /** Addresses still to judge on their history (it is stored now). */
+  rest: HistoryWindow[];
+  /** Verdicts taken from earlier cases: their history was not fetched. */
+  reused: number;
+}
+
+export async function judgeBusyWallets(
+  store: Store, chainData: ChainData, chain: string, windows: HistoryWindow[], toBlock: number, limit: number,
+): Promise<BusyJudgement> {
+  const serviceLike = new Map<Address, number>();
+  const fromOf = new Map(windows.map((w) => [w.address, w.fromBlock]));
+  // Counterparties only grow with the window, so evidence inside this window decides.
+  for (const e of await store.chainData.serviceLikeEvidence(chain, [...fromOf.keys()])) {
+    const from = fromOf.get(e.address);
+    if (from !== undefined && e.assets === null && e.fromBlock >= from && e.toBlock <= toBlock && e.counterparties > limit) {
+      serviceLike.set(e.address, e.counterparties);
+    }
+  }
+  const reused = serviceLike.size;
+  const unknown = windows.filter((w) => !serviceLike.has(w.address));
+  await chainData.ensureHistory(unknown, toBlock);
+  const counts = await store.chainData.counterpartyCounts(chain, unknown, toBlock, limit + 1);
+  const judged = unknown.filter((w) => (counts.get(w.address) ?? 0) > limit);
+  await store.chainData.recordServiceLike(chain, judged.map((w) => ({
+    address: w.address, counterparties: counts.get(w.address)!, fromBlock: w.fromBlock, toBlock, assets: null,
+  })));
+  for (const w of judged) serviceLike.set(w.address, counts.get(w.address)!);
+  return { serviceLike, rest: unknown.filter((w) => !serviceLike.has(w.address)), reused };
+}

@@ -1,0 +1,83 @@
+// The shared chain-data cache in front of a chain source: what it asks the chain for. The
+// source here is a recording one over a fixed list of transfers (the port, not a chain);
+// the store is a real migrated database.
+import { expect } from 'chai';
+import type { ChainSource, TransferQuery } from '../../services/chains/source';
+import type { Transfer } from '../../services/domain/types';
+import type { Store } from '../../services/store';
+import { createChainData } from '../../services/tracing/chain-data';
+import { useTestStore } from '../support/db';
+
+const hex = (i: number, width: number) => '0x' + i.toString(16).padStart(width, '0');
+const wallet = (i: number) => hex(0xa000 + i, 40);
+
+/** 4 wallets, each paying the next one every block from 1 to 150. */
+function chainOf(): Transfer[] {
+  const out: Transfer[] = [];
+  for (let block = 1; block <= 150; block++) {
+    for (let w = 0; w < 4; w++) {
+      out.push({
+        chain: 'local', txHash: hex(block * 10 + w, 64), blockNumber: block, blockHash: hex(block, 64), timestamp: 1_700_000_000 + block,
+        txIndex: w, ref: 'log:0', seq: 1_000_000, kind: 'token', asset: '0xdac17f958d2ee523a2206206994597c13d831ec7',
+        from: wallet(w), to: wallet((w + 1) % 4), amount: BigInt(block * 100 + w),
+      });
+    }
+  }
+  return out;
+}
+
+function recordingSource(transfers: Transfer[]): ChainSource & { queries: TransferQuery[] } {
+  const queries: TransferQuery[] = [];
+  const unsupported = () => Promise.reject(new Error('not used here'));
+  return {
+    chain: 'local', kind: 'evm', nativeAsset: 'ETH', queries,
+    capabilities: unsupported, tip: unsupported, transaction: unsupported, balances: unsupported,
+    async transfers(query) {
+      queries.push(query);
+      const set = new Set(query.addresses);
+      return transfers.filter((t) => t.blockNumber >= query.fromBlock && t.blockNumber <= query.toBlock && (set.has(t.from) || (t.to !== null && set.has(t.to))));
+    },
+    normalizeAddress: (a) => a.toLowerCase(),
+    stats: () => ({ rpcCalls: queries.length, httpRequests: queries.length, retries: 0 }),
+    close: async () => undefined,
+  };
+}
+
+describe('chain data: what a hop asks the chain for', () => {
+  let store: Store;
+  useTestStore('pglite', (s) => (store = s));
+  const chain = chainOf();
+
+  it('asks once for all frontier addresses, however different their windows, and stores each one\'s whole window', async () => {
+    const source = recordingSource(chain);
+    const data = createChainData(store, source);
+    const windows = [
+      { address: wallet(0), fromBlock: 10 },
+      { address: wallet(1), fromBlock: 40 },
+      { address: wallet(2), fromBlock: 75 },
+    ];
+    await data.ensureHistory(windows, 100);
+    expect(source.queries.map((q) => [q.addresses.length, q.fromBlock, q.toBlock])).to.deep.equal([[3, 10, 100]]);
+    for (const w of windows) {
+      const stored = await data.transfersOf([w.address], { fromBlock: w.fromBlock, toBlock: 100 });
+      const expected = chain.filter((t) => t.blockNumber >= w.fromBlock && t.blockNumber <= 100 && (t.from === w.address || t.to === w.address));
+      expect(stored.map((t) => t.txHash)).to.deep.equal(expected.map((t) => t.txHash));
+    }
+
+    // Everything is stored now: the same windows cost nothing; a later end asks once for the new blocks.
+    await data.ensureHistory(windows, 100);
+    expect(source.queries).to.have.length(1);
+    await data.ensureHistory([...windows, { address: wallet(3), fromBlock: 90 }], 120);
+    expect(source.queries.slice(1).map((q) => [q.addresses.slice().sort(), q.fromBlock, q.toBlock])).to.deep.equal([
+      [[wallet(0), wallet(1), wallet(2), wallet(3)].sort(), 90, 120],
+    ]);
+  });
+
+  it('asks separately for a hole that ends before the others\' gaps', async () => {
+    const source = recordingSource(chain);
+    const data = createChainData(store, source);
+    await store.chainData.markScanned('local', [wallet(3)], { fromBlock: 130, toBlock: 140 });
+    await data.ensureHistory([{ address: wallet(3), fromBlock: 125 }], 145);
+    expect(source.queries.map((q) => [q.fromBlock, q.toBlock])).to.deep.equal([[125, 129], [141, 145]]);
+  });
+});
