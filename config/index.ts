@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { InvalidInputError } from '../services/errors';
 import { LABEL_CATEGORIES, TAINT_MODELS, type LabelCategory, type TaintModel } from '../services/domain/types';
 import defaultChains from './chains.json';
+import { loadSecurityConfig, type SecurityConfig } from './security';
 
 export interface TokenConfig {
   address: string;
@@ -77,6 +78,7 @@ export interface Config {
   retrace: { cron: string; timezone: string; watchIntervalMs: number };
   /** Webhook delivery of freeze requests: tries per send, first backoff (doubles), timeout per try. */
   delivery: { attempts: number; backoffMs: number; timeoutMs: number };
+  security: SecurityConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       backoffMs: intSetting(env, 'TRACEHOLD_DELIVERY_BACKOFF_MS', 5_000, 1, 3_600_000),
       timeoutMs: intSetting(env, 'TRACEHOLD_DELIVERY_TIMEOUT_MS', 15_000, 100, 600_000),
     },
+    security: loadSecurityConfig(env),
     ...overrides,
   };
   const stops = nonEmpty(env.TRACEHOLD_STOP_CATEGORIES);

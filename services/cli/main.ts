@@ -7,6 +7,7 @@ import { createLogger } from '../log';
 import { keysCommand } from './keys';
 import { labelsCommand } from './labels';
 import { retraceCommand } from './retrace';
+import { secretsCommand } from './secrets';
 import { traceCommand } from './trace';
 
 export interface Io {
@@ -23,7 +24,8 @@ const USAGE = `usage:
   tracehold keys list [--role ROLE] [--all] [--json]
   tracehold keys revoke <key id>
   tracehold labels import <file>…
-  tracehold retrace [--case ID | --all]`;
+  tracehold retrace [--case ID | --all]
+  tracehold secrets rotate`;
 
 const defaultIo: Io = {
   out: (t) => process.stdout.write(t),
@@ -49,6 +51,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await labelsCommand(rest, { config, log, io });
       case 'retrace':
         return await retraceCommand(rest, { config, log, io });
+      case 'secrets':
+        return await secretsCommand(rest, { config, log, io });
       default:
         throw new BadRequestError(`unknown command "${command}"`);
     }

@@ -25,6 +25,9 @@ export interface AccountView {
   taintedIn: bigint;
   taintedOut: bigint;
   taintedHeld: bigint;
+  /** Taint created at this address as a source, and by seed transfers it sent (see taint/types.ts). */
+  sourced: bigint;
+  seeded: bigint;
 }
 
 /** The part of the taint engine's result that findings read. */
@@ -143,12 +146,11 @@ function accountFor(input: FindingsInput, endpoints: ReportEndpoint[], holdings:
     if (!r) rows.set(asset, (r = { seeded: 0n, endpoints: 0n, holdings: 0n, stopped: 0n, fees: 0n, gaps: 0 }));
     return r;
   };
+  // What the seeds put in, once: taint created at sources (openings, and inflows only for the
+  // part not tainted already: a round trip back to a seed adds nothing) and by seed transfers.
   for (const account of input.taint.accounts.values()) {
-    if (input.sources.has(account.address)) row(account.asset).seeded += account.taintedIn;
-  }
-  for (const id of input.seedTransfers) {
-    const t = input.transfers.get(id);
-    if (t && !(t.to !== null && input.sources.has(t.to)) && !input.sources.has(t.from)) row(t.asset).seeded += t.amount;
+    const created = account.sourced + account.seeded;
+    if (created > 0n) row(account.asset).seeded += created;
   }
   for (const e of endpoints) row(e.asset).endpoints += BigInt(e.amount);
   for (const h of holdings) row(h.asset).holdings += BigInt(h.amount);

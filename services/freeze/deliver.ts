@@ -5,6 +5,8 @@
 import { RetryableError } from '../errors';
 import type { FreezeDeliverJob } from '../queues/definitions';
 import type { TraceDeps } from '../tracing/deps';
+import { createSecretBox } from '../security/secret-box';
+import { postGuarded } from '../webhooks/post';
 import { traceholdSignature } from '../webhooks/sign';
 import { systemActor } from './actor';
 import { loadFreezeDocument } from './document';
@@ -16,18 +18,19 @@ export async function deliverFreezeRequest(deps: TraceDeps, job: FreezeDeliverJo
   // Already delivered, answered, or superseded by a newer revision: nothing to do.
   if (!request || request.status !== 'sending' || request.revision !== job.revision) return 'skipped';
   const partner = await deps.store.partners.get(request.partnerId);
-  const secret = await deps.store.partners.webhookSecret(request.partnerId);
+  const sealed = await deps.store.partners.webhookSecret(request.partnerId);
+  const secret = sealed === null ? null : createSecretBox(deps.config.security.secretKeys).open(sealed);
   if (!partner?.webhookUrl || !secret) {
     await deps.store.freezeRequests.transition(request.id, { from: ['sending'], to: 'delivery_failed', action: 'delivery_failed', actor, deliveryError: 'partner has no webhook' });
     return 'failed';
   }
   const body = JSON.stringify(await loadFreezeDocument(deps.store, request));
-  const error = await post(partner.webhookUrl, body, {
+  const error = await postGuarded(partner.webhookUrl, body, {
     'content-type': 'application/json',
     'user-agent': 'tracehold-webhooks/1',
     'tracehold-signature': traceholdSignature(body, secret, Math.floor(Date.now() / 1000)),
     'idempotency-key': `${request.id}:${request.revision}`,
-  }, deps.config.delivery.timeoutMs);
+  }, { timeoutMs: deps.config.delivery.timeoutMs, policy: webhookPolicy(deps), what: `the webhook of ${partner.name}` });
 
   if (error === null) {
     // From sending only: a partner that already answered (inside its webhook handler) keeps its answer.
@@ -46,14 +49,6 @@ export async function deliverFreezeRequest(deps: TraceDeps, job: FreezeDeliverJo
   return 'failed';
 }
 
-/** null on a 2xx, else a short reason. Never logs or returns the headers (they carry the signature). */
-async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<string | null> {
-  try {
-    const res = await fetch(url, { method: 'POST', body, headers, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer().catch(() => undefined);
-    return res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`;
-  } catch (error) {
-    const e = error as Error & { cause?: { code?: string } };
-    return e.cause?.code ?? e.name ?? 'network error';
-  }
+export function webhookPolicy(deps: Pick<TraceDeps, 'config'>) {
+  return { allowHttp: deps.config.security.webhookAllowHttp, allowHosts: deps.config.security.webhookAllowHosts };
 }

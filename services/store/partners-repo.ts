@@ -63,11 +63,23 @@ export function createPartnersRepo(db: Db) {
       return rows.map(fromRow);
     },
 
-    /** The webhook secret, for signing a delivery. Nothing else reads it. */
+    /** The stored (sealed) webhook secret, for signing a delivery. Nothing else reads it. */
     async webhookSecret(id: string): Promise<string | null> {
       if (!isUuid(id)) return null;
       const { rows } = await db.query<{ webhook_secret: string | null }>('select webhook_secret from partners where id = $1', [id]);
       return rows[0]?.webhook_secret ?? null;
+    },
+
+    /** Every stored webhook secret, for re-sealing them under a new key. */
+    async storedWebhookSecrets(): Promise<{ id: string; stored: string }[]> {
+      const { rows } = await db.query<{ id: string; webhook_secret: string }>('select id, webhook_secret from partners where webhook_secret is not null order by id');
+      return rows.map((r) => ({ id: r.id, stored: r.webhook_secret }));
+    },
+
+    /** Replaces a stored secret only if it is still `expected` (two rotations at once agree). */
+    async replaceWebhookSecret(id: string, expected: string, stored: string): Promise<boolean> {
+      const { rowCount } = await db.query('update partners set webhook_secret = $3 where id = $1 and webhook_secret = $2', [id, expected, stored]);
+      return rowCount === 1;
     },
   };
 }

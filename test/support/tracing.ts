@@ -1,5 +1,6 @@
 // End-to-end helpers: a real local EVM node with the pig-butchering case on it, a
 // throwaway Postgres database, and the app context the CLI and workers use.
+import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../config';
 import { createAppContext, type AppContext } from '../../services/app';
 import { playPigButchering, type PigButcheringCase } from '../../services/demo/pig-butchering';
@@ -18,8 +19,14 @@ export interface PigButcheringWorld {
   close(): Promise<void>;
 }
 
+/** A secret key for this test process: webhook secrets are sealed under it. */
+export const TEST_SECRET_KEY = randomBytes(32).toString('hex');
+
+/** Tests deliver to receivers on 127.0.0.1 over http: the URL guard allows exactly that. */
+export const TEST_WEBHOOK_ENV = { TRACEHOLD_SECRET_KEY: TEST_SECRET_KEY, TRACEHOLD_WEBHOOK_ALLOW_HTTP: 'true', TRACEHOLD_WEBHOOK_ALLOW_HOSTS: '127.0.0.1' };
+
 export function testConfig(node: LocalNode, extra: Record<string, string> = {}): Config {
-  return loadConfig({ LOCAL_RPC_URL: node.url, TRACEHOLD_LOG_LEVEL: 'silent', ...extra });
+  return loadConfig({ LOCAL_RPC_URL: node.url, TRACEHOLD_LOG_LEVEL: 'silent', ...TEST_WEBHOOK_ENV, ...extra });
 }
 
 export async function pigButcheringWorld(): Promise<PigButcheringWorld> {

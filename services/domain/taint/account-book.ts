@@ -4,8 +4,8 @@ import type { Address, Asset, Transfer } from '../types';
 import { accountKey, type AccountRole, type AccountTaint } from './types';
 
 export interface AccountBook {
-  /** Taint that arrived: by transfer `t`, or (t = null) a source's opening balance. */
-  received(address: Address, asset: Asset, role: AccountRole, amount: bigint, t: Transfer | null): void;
+  /** Taint that arrived: by transfer `t`, or (t = null) a source's opening balance; `sourced` of it created at a source. */
+  received(address: Address, asset: Asset, role: AccountRole, amount: bigint, t: Transfer | null, sourced: bigint): void;
   /** Taint that stays where it arrived (non-ledgers, stops, inflows before a ledger's window). */
   absorbed(address: Address, asset: Asset, amount: bigint): void;
   sent(address: Address, asset: Asset, role: AccountRole, amount: bigint, seeded: bigint): void;
@@ -23,7 +23,7 @@ export function createAccountBook(): AccountBook {
     if (a === undefined) {
       a = {
         address, asset, role,
-        taintedIn: 0n, taintedOut: 0n, seeded: 0n, taintedHeld: 0n,
+        taintedIn: 0n, taintedOut: 0n, sourced: 0n, seeded: 0n, taintedHeld: 0n,
         firstTaintedBlock: null, firstTaintedTimestamp: null, lastTaintedTimestamp: null,
       };
       accounts.set(key, a);
@@ -32,10 +32,11 @@ export function createAccountBook(): AccountBook {
   };
 
   return {
-    received(address, asset, role, amount, t) {
+    received(address, asset, role, amount, t, sourced) {
       if (amount === 0n) return;
       const a = entry(address, asset, role);
       a.taintedIn += amount;
+      a.sourced += sourced;
       if (t === null) return;
       if (a.firstTaintedBlock === null) {
         a.firstTaintedBlock = t.blockNumber;

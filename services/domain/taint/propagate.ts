@@ -18,12 +18,20 @@
 // - Taint arriving at a ledger before its window cannot be placed in its balance (the opening
 //   already covers that period), so it is held where it landed and reported in `lateInflows`.
 //
+// - Only payments move value (../payments.ts): a transfer from an address to itself leaves
+//   every ledger as it was (a queue model would otherwise move its lots from the head to the
+//   tail, washing taint), and zero values and untraced assets are ignored; all are counted
+//   in `ignored`. A self-transfer's fee is a transfer of its own and is consumed as any fee.
+// - What a source receives is tainted in full, but only the part its sender had not already
+//   tainted is new (`sourced`): value that comes back to a seed is not seeded twice.
+//
 // Accounting identities (every model but poison), per (address, asset):
 //   taintedIn + seeded == taintedOut + taintedHeld
 // and per asset, summed over the result:
 //   Σ source taint created + Σ seeded == Σ taintedHeld + sinks
-// where source taint created = tainted opening balances of sources + Σ (amount - τ) over the
-// inflows sources received in their window.
+// where source taint created = Σ sourced = tainted opening balances of sources + Σ (amount - τ)
+// over the inflows sources received in their window.
+import { countIgnored, isPayment } from '../payments';
 import type { Asset } from '../types';
 import { createAccountBook } from './account-book';
 import { createBlockOutflows } from './block-outflows';
@@ -32,17 +40,20 @@ import { createLedgerBook } from './ledger-book';
 import type { TaintInput, TaintResult } from './types';
 
 export function propagateTaint(input: TaintInput): TaintResult {
-  const ordered = inChainOrder(input.transfers);
+  const assets = input.assets ?? null;
+  const all = inChainOrder(input.transfers);
+  const ordered = all.filter(({ t }) => isPayment(t, assets));
   const ledgers = createLedgerBook(input);
   const accounts = createAccountBook();
   const sameBlockOutflows = input.model === 'tiho' ? createBlockOutflows(ordered) : () => [];
   const result: TaintResult = {
     tainted: new Map(), parents: new Map(), accounts: new Map(), sinks: new Map<Asset, bigint>(),
-    gaps: [], lateInflows: [],
+    gaps: [], lateInflows: [], ignored: countIgnored(all.map(({ t }) => t), assets),
   };
 
   for (const { address, asset, amount } of ledgers.taintedOpenings()) {
-    accounts.received(address, asset, 'ledger', amount, null);
+    if (assets !== null && !assets.has(asset)) continue;
+    accounts.received(address, asset, 'ledger', amount, null, amount);
   }
 
   for (const { id, t } of ordered) {
@@ -73,9 +84,9 @@ export function propagateTaint(input: TaintInput): TaintResult {
     if (recipient !== null) {
       const arriving = ledgers.isSource(t.to) ? amount : carried;
       recipient.credit(amount, arriving, id);
-      accounts.received(t.to, asset, role, arriving, t);
+      accounts.received(t.to, asset, role, arriving, t, arriving - carried);
     } else {
-      accounts.received(t.to, asset, role, carried, t);
+      accounts.received(t.to, asset, role, carried, t, 0n);
       accounts.absorbed(t.to, asset, carried);
       if (role === 'ledger' && carried > 0n) {
         result.lateInflows.push({ address: t.to, transferId: id, amount: carried });

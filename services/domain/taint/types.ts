@@ -1,5 +1,6 @@
 // The taint engine's input and output. Kept apart from the shared vocabulary in ../types.ts
 // because only the engine and its callers need them.
+import type { AssetScope, IgnoredTransfers } from '../payments';
 import type { Address, Asset, TaintModel, Transfer } from '../types';
 
 export interface LedgerSpec {
@@ -21,6 +22,8 @@ export interface TaintInput {
   seedTransfers: ReadonlySet<string>;
   /** Endpoints: absorb taint, never pass it on. A stop's ledger spec is ignored. */
   stops: ReadonlySet<Address>;
+  /** The assets traced; transfers of any other asset are ignored (see ../payments.ts). Default: every asset. */
+  assets?: AssetScope;
 }
 
 /**
@@ -40,6 +43,11 @@ export interface AccountTaint {
   taintedIn: bigint;
   /** Tainted sent (fees included): the sum of τ over the transfers it sent. */
   taintedOut: bigint;
+  /**
+   * Taint created at a source: its tainted opening balance plus, per inflow in its window, the
+   * part its sender had not already tainted (value coming back to a seed is not seeded again).
+   */
+  sourced: bigint;
   /**
    * Taint created by seed transfers this address sent: for each, its amount minus the taint
    * the sender's own ledger gave up for it (the whole amount for a victim without a ledger).
@@ -84,6 +92,8 @@ export interface TaintResult {
   sinks: Map<Asset, bigint>;
   gaps: Gap[];
   lateInflows: LateInflow[];
+  /** Transfers left out because they are no payment: self-transfers, zero values, untraced assets. */
+  ignored: IgnoredTransfers;
 }
 
 export function accountKey(address: Address, asset: Asset): string {

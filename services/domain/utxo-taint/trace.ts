@@ -71,6 +71,10 @@ export interface UtxoTraceResult {
   fees: FeeSink[];
   /** Every transaction read (seed transactions and spenders), for clustering. */
   txs: UtxoTx[];
+  /**
+   * What the seeds put in, once: the seed outputs' value less the taint that flowed into them
+   * from other seed outputs (change paid back to a seed address is not seeded again).
+   */
   seededTotal: bigint;
   /** Transactions whose unknown input values were inferred (see spread.ts). */
   inferredTxs: string[];
@@ -135,6 +139,8 @@ export async function traceUtxo(params: TraceUtxoParams): Promise<UtxoTraceResul
     }
   }
 
+  // Taint a spending transaction passed into a seed output (change back to a seed address).
+  const seedInflow = new Map<string, bigint>();
   const computed = new Map<string, { feeTainted: bigint; fee: bigint; inferred: boolean }>();
   const pending = new Map<string, number>(); // txid → block height (for ordering)
   const followed = new Set<string>(); // output keys whose spender was queued
@@ -198,7 +204,11 @@ export async function traceUtxo(params: TraceUtxoParams): Promise<UtxoTraceResul
     const changed: number[] = [];
     tx.outputs.forEach((_output, vout) => {
       const key = outpointKey(txid, vout);
-      if (seedKeys.has(key)) return; // a seed output is tainted in full whatever flows in
+      if (seedKeys.has(key)) {
+        // A seed output is tainted in full whatever flows in; what did flow in was seeded before.
+        seedInflow.set(key, via ? rangesTotal(normalizeRanges(spread.outputs[vout]!)) : 0n);
+        return;
+      }
       const ranges = normalizeRanges(spread.outputs[vout]!);
       const before = taint.get(key);
       const next = via && ranges.length > 0 ? { ranges, hops: via.hops + 1, path: [...via.path, txid] } : undefined;
@@ -246,6 +256,7 @@ export async function traceUtxo(params: TraceUtxoParams): Promise<UtxoTraceResul
     notes.push(`${inferredTxs.length} transaction(s) had inputs of unknown value, counted as clean and sized as if the fee were zero`);
   }
   const txs = await Promise.all([...txCache.keys()].sort(compare).map(getTx));
+  for (const inflow of seedInflow.values()) seededTotal -= inflow;
   return {
     model, outputs, seededTotal, inferredTxs, notes, fees, txs,
     endpoints: outputs.filter((o) => o.status === 'endpoint'),
