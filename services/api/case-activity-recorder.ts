@@ -1,5 +1,5 @@
 // Writes the case activity trail for the case actions other routers carry out (create,
-// trace, close, draft freeze requests): it hooks their successful JSON answers, so those
+// trace, cancel, close, draft freeze requests): it hooks their successful JSON answers, so those
 // routes stay as they are. The workbench's own routes record their actions in their use cases.
 import type { RequestHandler } from 'express';
 import type { TraceDeps } from '../tracing/deps';
@@ -9,6 +9,7 @@ const UUID = '[0-9a-fA-F-]{36}';
 const WATCHED: { method: string; path: RegExp; action: CaseAction }[] = [
   { method: 'POST', path: /^\/cases\/?$/, action: 'case.created' },
   { method: 'POST', path: new RegExp(`^/cases/(${UUID})/trace/?$`), action: 'case.traced' },
+  { method: 'POST', path: new RegExp(`^/cases/(${UUID})/cancel/?$`), action: 'case.cancelled' },
   { method: 'POST', path: new RegExp(`^/cases/(${UUID})/close/?$`), action: 'case.closed' },
   { method: 'POST', path: new RegExp(`^/cases/(${UUID})/freeze-requests/?$`), action: 'freeze.drafted' },
 ];

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/api-keys';
 import type { TraceDeps } from '../tracing/deps';
 
 export type CaseAction =
-  | 'case.created' | 'case.traced' | 'case.model_changed' | 'case.closed'
+  | 'case.created' | 'case.traced' | 'case.cancelled' | 'case.model_changed' | 'case.closed'
   | 'note.saved' | 'note.deleted' | 'export' | 'freeze.drafted';
 
 export async function recordCaseActivity(

@@ -392,7 +392,7 @@ describe('browser: the analyst workbench in Chromium', function () {
     expect(await alice.locator('.timeline').innerText()).to.contain('12500.50 EUR');
   });
 
-  it('the alerts inbox and the partners page pass the accessibility check', async () => {
+  it('the alerts inbox, the partners page and the API keys page (a key created there signs in)', async () => {
     await alice.goto(`${server.url}/alerts`);
     await alice.getByRole('heading', { name: 'Alerts' }).waitFor();
     await expectAccessible(alice, 'alerts');
@@ -400,6 +400,18 @@ describe('browser: the analyst workbench in Chromium', function () {
     await root.getByRole('heading', { name: 'Partners' }).waitFor();
     await root.getByRole('cell', { name: 'Binance', exact: true }).waitFor();
     await expectAccessible(root, 'partners');
+
+    // An admin hands out a key from the page; its owner signs in with it.
+    await root.getByRole('link', { name: 'API keys' }).click();
+    await root.getByLabel('Name of the person').fill('Carol Novak');
+    await root.getByLabel('Role').selectOption('supervisor');
+    await root.getByRole('button', { name: 'Create' }).click();
+    const created = await root.getByRole('status').filter({ hasText: 'Created.' }).locator('code').innerText();
+    expect(created).to.match(/^th_supervisor_/);
+    await root.getByRole('cell', { name: 'Carol Novak' }).waitFor();
+    await expectAccessible(root, 'keys');
+    const carol = await as(created);
+    expect(await carol.locator('.who').innerText()).to.contain('Carol Novak');
   });
 
   it('a 5,000-wallet case renders and answers a click (figures printed, not asserted)', async () => {

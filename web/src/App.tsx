@@ -10,6 +10,7 @@ import { FreezeRequestPage } from './pages/FreezeRequest';
 import { AlertsPage } from './pages/Alerts';
 import { PartnerInboxPage, PartnerRequestPage } from './pages/Partner';
 import { PartnersAdminPage } from './pages/PartnersAdmin';
+import { KeysPage } from './pages/Keys';
 import type { Role } from './types';
 
 interface Route { pattern: string; roles: Role[]; title: string; render: (p: Record<string, string>) => ReactNode }
@@ -24,12 +25,14 @@ const ROUTES: Route[] = [
   { pattern: '/partner', roles: ['partner'], title: 'Requests to you', render: () => <PartnerInboxPage /> },
   { pattern: '/partner/requests/:id', roles: ['partner'], title: 'Freeze request', render: (p) => <PartnerRequestPage id={p.id!} /> },
   { pattern: '/manage/partners', roles: ['admin', 'analyst', 'supervisor'], title: 'Partners', render: () => <PartnersAdminPage /> },
+  { pattern: '/manage/keys', roles: ['admin'], title: 'API keys', render: () => <KeysPage /> },
 ];
 
 const NAV: { to: string; label: string; roles: Role[] }[] = [
   { to: '/cases', label: 'Cases', roles: ['analyst', 'supervisor'] },
   { to: '/alerts', label: 'Alerts', roles: ['analyst', 'supervisor'] },
   { to: '/manage/partners', label: 'Partners', roles: ['admin', 'analyst', 'supervisor'] },
+  { to: '/manage/keys', label: 'API keys', roles: ['admin'] },
   { to: '/partner', label: 'Requests to you', roles: ['partner'] },
 ];
 

@@ -31,6 +31,26 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
   return { data, error, loading, reload };
 }
 
+/** Runs an action (a click, a form), keeping its error — cleared on each run — and whether it is under way. */
+export function useAction(): { run: (fn: () => Promise<unknown>) => Promise<boolean>; error: unknown; busy: boolean } {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(async (fn: () => Promise<unknown>) => {
+    setError(null);
+    setBusy(true);
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { run, error, busy };
+}
+
 export function ErrorBox({ error }: { error: unknown }) {
   if (!error) return null;
   const e = error as Error;

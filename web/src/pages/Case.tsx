@@ -1,8 +1,8 @@
 // One case: its state and live progress, then the report, the graph, the models side by
 // side, its freeze requests and the trail of what the analysts did.
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { api, download } from '../api';
-import { Badge, ErrorBox, Hash, Loading, useLoad } from '../components/common';
+import { Badge, ErrorBox, Hash, Loading, useAction, useLoad } from '../components/common';
 import { AssetBook, dateTime } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
@@ -22,7 +22,7 @@ export function CasePage({ id, tab }: { id: string; tab: string }) {
   const kase = useLoad(() => api<CaseSummary>(`/v1/cases/${id}`), [id]);
   const running = kase.data?.status === 'queued' || kase.data?.status === 'tracing';
   const report = useLoad(async () => (kase.data?.status === 'traced' || kase.data?.status === 'failed' || kase.data?.status === 'new' ? api<Report>(`/v1/cases/${id}/report`).catch(() => null) : null), [id, kase.data?.status, kase.data?.updatedAt]);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const action = useAction();
 
   // Live progress: poll while the trace runs.
   useEffect(() => {
@@ -41,23 +41,11 @@ export function CasePage({ id, tab }: { id: string; tab: string }) {
   if (kase.error) return <ErrorBox error={kase.error} />;
   if (!c) return <Loading what="Loading the case" />;
 
-  const retrace = async () => {
-    setActionError(null);
-    try {
-      await api(`/v1/cases/${id}/trace`, { method: 'POST' });
-      await kase.reload();
-    } catch (e) {
-      setActionError(e);
-    }
-  };
-  const exportAs = async (path: string, filename: string) => {
-    setActionError(null);
-    try {
-      await download(`/v1/cases/${id}/${path}`, filename);
-    } catch (e) {
-      setActionError(e);
-    }
-  };
+  const post = (what: 'trace' | 'cancel') => action.run(async () => {
+    await api(`/v1/cases/${id}/${what}`, { method: 'POST' });
+    await kase.reload();
+  });
+  const exportAs = (path: string, filename: string) => action.run(() => download(`/v1/cases/${id}/${path}`, filename));
   const base = `tracehold-case-${id.slice(0, 8)}`;
   const active = TABS.some(([t]) => t === tab) ? tab : 'report';
 
@@ -71,11 +59,12 @@ export function CasePage({ id, tab }: { id: string; tab: string }) {
         </div>
         <div className="head-actions">
           <Badge kind={c.status}>{c.status}</Badge>
-          {session?.role === 'analyst' ? <button type="button" onClick={retrace} disabled={running}>{c.status === 'new' ? 'Trace' : 'Trace again'}</button> : null}
+          {running ? <button type="button" onClick={() => post('cancel')}>Cancel the trace</button> : null}
+          {session?.role === 'analyst' ? <button type="button" onClick={() => post('trace')} disabled={running || action.busy}>{c.status === 'new' ? 'Trace' : 'Trace again'}</button> : null}
         </div>
       </div>
       <Progress kase={c} />
-      <ErrorBox error={actionError} />
+      <ErrorBox error={action.error} />
       <details className="seeds card">
         <summary>{c.seeds.length} seed{c.seeds.length === 1 ? '' : 's'}</summary>
         <ul className="plain">

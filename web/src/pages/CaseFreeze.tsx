@@ -1,7 +1,7 @@
 // Freeze requests of a case: draft them from the trace, and the list with their state.
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
-import { Badge, ErrorBox, Loading, useLoad } from '../components/common';
+import { Badge, ErrorBox, Loading, useAction, useLoad } from '../components/common';
 import { dateTime } from '../format';
 import { STATUS_TEXT, targetAmount, type FreezeRequest } from '../freeze';
 import { Link } from '../router';
@@ -52,15 +52,12 @@ function DraftForm({ caseId, reference, onDrafted }: { caseId: string; reference
   const { session } = useSession();
   const [open, setOpen] = useState(false);
   const [f, setF] = useState({ requestingAuthority: '', legalBasis: '', action: 'freeze', durationDays: '90', urgency: 'urgent', contactName: session?.name ?? '', contactEmail: '', contactPhone: '', note: '' });
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [result, setResult] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void action.run(async () => {
       const body = {
         requestingAuthority: f.requestingAuthority, legalBasis: f.legalBasis, action: f.action, durationDays: Number(f.durationDays), urgency: f.urgency,
         contact: { name: f.contactName, email: f.contactEmail, ...(f.contactPhone.trim() ? { phone: f.contactPhone } : {}) },
@@ -70,11 +67,7 @@ function DraftForm({ caseId, reference, onDrafted }: { caseId: string; reference
       setResult(drafted.length ? `Drafted ${drafted.length} request${drafted.length > 1 ? 's' : ''}: ${drafted.map((d) => d.partner.name).join(', ')}. A supervisor other than you approves them.` : 'No partner covers the entities this case reached: nothing to draft.');
       setOpen(false);
       await onDrafted();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   if (!open) return (
     <div className="card callout">
@@ -99,8 +92,8 @@ function DraftForm({ caseId, reference, onDrafted }: { caseId: string; reference
         <div className="field"><label htmlFor="d-cphone">Phone <span className="muted">(optional)</span></label><input id="d-cphone" value={f.contactPhone} onChange={set('contactPhone')} /></div>
       </div>
       <div className="field"><label htmlFor="d-note">Note to the partner <span className="muted">(optional)</span></label><textarea id="d-note" rows={2} value={f.note} onChange={set('note')} /></div>
-      <ErrorBox error={error} />
-      <div className="actions"><button type="button" onClick={() => setOpen(false)}>Cancel</button><button type="submit" className="primary" disabled={busy}>{busy ? 'Drafting…' : 'Draft'}</button></div>
+      <ErrorBox error={action.error} />
+      <div className="actions"><button type="button" onClick={() => setOpen(false)}>Cancel</button><button type="submit" className="primary" disabled={action.busy}>{action.busy ? 'Drafting…' : 'Draft'}</button></div>
     </form>
   );
 }

@@ -1,7 +1,7 @@
 // Partners: who receives freeze requests. Admins register them (the partner's key is shown once).
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
-import { ErrorBox, Loading, useLoad } from '../components/common';
+import { ErrorBox, Loading, useAction, useLoad } from '../components/common';
 import { useSession } from '../session';
 
 interface Partner { id: string; name: string; kind: string; entities: string[]; channel?: string; webhookUrl: string | null; contactEmail: string | null; jurisdiction: string | null }
@@ -33,21 +33,18 @@ export function PartnersAdminPage() {
 
 function RegisterPartner({ onDone }: { onDone: () => Promise<void> }) {
   const [f, setF] = useState({ name: '', kind: 'exchange', entities: '', webhookUrl: '', webhookSecret: '', contactEmail: '', jurisdiction: '' });
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [key, setKey] = useState<string | null>(null);
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    void action.run(async () => {
       const body: Record<string, unknown> = { name: f.name, kind: f.kind, entities: f.entities.split(',').map((s) => s.trim()).filter(Boolean) };
       for (const k of ['webhookUrl', 'webhookSecret', 'contactEmail', 'jurisdiction'] as const) if (f[k].trim()) body[k] = f[k].trim();
       const created = await api<{ apiKey: string }>('/v1/partners', { method: 'POST', body });
       setKey(created.apiKey);
       await onDone();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="reg-title">
@@ -65,7 +62,7 @@ function RegisterPartner({ onDone }: { onDone: () => Promise<void> }) {
         <div className="field"><label htmlFor="p-email">Contact email</label><input id="p-email" type="email" value={f.contactEmail} onChange={set('contactEmail')} /></div>
         <div className="field"><label htmlFor="p-jur">Jurisdiction</label><input id="p-jur" value={f.jurisdiction} onChange={set('jurisdiction')} /></div>
       </div>
-      <ErrorBox error={error} />
+      <ErrorBox error={action.error} />
       {key ? <p role="status" className="ok">Registered. The partner's API key (shown once): <code className="wrap">{key}</code></p> : null}
       <div className="actions"><button type="submit" className="primary">Register</button></div>
     </form>
