@@ -3,7 +3,9 @@ import express, { json, type Express } from 'express';
 import { NotFoundError } from '../errors';
 import { rejectUnparsedBodies } from './guards';
 import type { TraceDeps } from '../tracing/deps';
-import { authRequired, rateLimit } from './auth';
+import type { Redis } from 'ioredis';
+import { authRequired } from './auth';
+import { rateLimiter } from './rate-limit';
 import { checkHealth } from './health';
 import { docsRouter } from './docs';
 import { errorHandler } from './http-errors';
@@ -22,12 +24,14 @@ import { recordCaseActions } from './case-activity-recorder';
 export interface ApiOptions {
   /** Extra readiness checks (Redis…), beyond the database. */
   readiness?: () => Promise<void>;
+  /** Redis for counters shared by every API process (rate limits). */
+  redis?: Redis;
 }
 
 export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.config.security.trustProxy);
   app.set('query parser', 'simple');
   // Amounts are bigint inside: they leave as decimal strings, never as floats.
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
@@ -53,10 +57,11 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   app.use(docsRouter());
 
   const v1 = express.Router();
-  v1.use(rateLimit(deps.config.api.rateLimitPerMinute, 'address'));
+  const limits = { perMinute: deps.config.api.rateLimitPerMinute, prefix: deps.config.queuePrefix, ...(options.redis ? { redis: options.redis } : {}) };
+  v1.use(rateLimiter('address', limits));
   v1.use(authRequired(deps.store));
   // Once the key is known the limit is per key, so callers behind one address do not share it.
-  v1.use(rateLimit(deps.config.api.rateLimitPerMinute, 'key'));
+  v1.use(rateLimiter('key', limits));
   v1.use(rejectUnparsedBodies);
   v1.use(json({ limit: deps.config.api.bodyLimitBytes, strict: true }));
   v1.use(recordCaseActions(deps));

@@ -20,6 +20,7 @@ const USAGE = `usage:
   tracehold trace --chain <name> [--rpc URL | --esplora URL] --seed <address|txhash|txhash:index> [--seed …]
                   [--from-block N] [--to-block N] [--max-hops N] [--model fifo|haircut|poison|lifo|tiho]
                   [--asset ETH|BTC|<token address>]… [--labels <csv or tagpack yaml>]… [--min-amount <base units>] [--json]
+  tracehold trace [--chain multi] --seed <chain>=<seed> [--seed <chain>=<seed> …] [--endpoint <chain>=<url>]…   # several chains
   tracehold keys create --role admin|analyst|supervisor --name NAME [--expires 30d|<ISO date>]
   tracehold keys list [--role ROLE] [--all] [--json]
   tracehold keys revoke <key id>

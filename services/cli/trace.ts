@@ -3,7 +3,9 @@
 import { parseArgs } from 'node:util';
 import { withChainEndpoint } from '../../config';
 import { createAppContext } from '../app';
+import type { MultiChainReport } from '../domain/multi-chain-report';
 import type { TraceReport } from '../domain/report';
+import { splitMultiChainInput } from '../tracing/multi-chain-input';
 import { BadRequestError, InvalidInputError, TraceholdError } from '../errors';
 import { importLabelFiles } from '../tracing/label-import';
 import { caseReport, createCase, getCase, startTrace } from '../tracing/cases';
@@ -20,6 +22,7 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
     options: {
       chain: { type: 'string' },
       rpc: { type: 'string' },
+      endpoint: { type: 'string', multiple: true },
       esplora: { type: 'string' },
       seed: { type: 'string', multiple: true },
       'from-block': { type: 'string' },
@@ -33,16 +36,29 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
       title: { type: 'string' },
     },
   });
-  if (!values.chain) throw new BadRequestError('--chain is required');
   if (!values.seed?.length) throw new BadRequestError('at least one --seed is required');
+  // `--seed <chain>=<seed>` names a seed's chain: a case on several chains (`--chain multi`).
+  const seeds = values.seed.map((arg) => {
+    const named = /^([a-z][a-z0-9-]{0,31})=(.+)$/.exec(arg);
+    return named ? { ...parseSeedArg(named[2]!), chain: named[1]! } : parseSeedArg(arg);
+  });
+  const chain = values.chain ?? (seeds.every((s) => 'chain' in s) ? 'multi' : undefined);
+  if (!chain) throw new BadRequestError('--chain is required (or name every seed\'s chain: --seed <chain>=<seed>)');
   let config = ctx.config;
   if (values.rpc || values.esplora) {
-    config = withChainEndpoint(config, values.chain, { rpcUrl: values.rpc, esploraUrl: values.esplora });
+    if (chain === 'multi') throw new BadRequestError('--rpc and --esplora name one chain\'s endpoint: use --endpoint <chain>=<url> for a case on several chains');
+    config = withChainEndpoint(config, chain, { rpcUrl: values.rpc, esploraUrl: values.esplora });
+  }
+  for (const arg of values.endpoint ?? []) {
+    const named = /^([a-z][a-z0-9-]{0,31})=(.+)$/.exec(arg);
+    if (!named) throw new BadRequestError(`--endpoint takes <chain>=<url>, got "${arg}"`);
+    const kind = config.chains[named[1]!]?.kind;
+    config = withChainEndpoint(config, named[1]!, kind === 'bitcoin' ? { esploraUrl: named[2]! } : { rpcUrl: named[2]! });
   }
   const body = {
     title: values.title ?? `CLI trace ${new Date().toISOString()}`,
-    chain: values.chain,
-    seeds: values.seed.map(parseSeedArg),
+    chain,
+    seeds,
     fromBlock: intArg(values['from-block'], '--from-block'),
     toBlock: intArg(values['to-block'], '--to-block'),
     maxHops: intArg(values['max-hops'], '--max-hops'),
@@ -52,7 +68,8 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
   };
   // Bad arguments fail here, before any database is opened or created.
   const chains = createChainRegistry(config, ctx.log);
-  validateCaseInput(config, (chain, address) => chains.get(chain).normalizeAddress(address), body);
+  const normalize = (name: string, address: string) => chains.get(name).normalizeAddress(address);
+  if (!splitMultiChainInput(config, normalize, body)) validateCaseInput(config, normalize, body);
   await chains.close();
   const app = await createAppContext({ config, log: ctx.log, queue: 'inline' });
   try {
@@ -61,11 +78,14 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
       ctx.io.err(`labels: ${imported} imported from ${values.labels.length} file(s)\n`);
     }
     const kase = await createCase(app.deps, body, 'cli');
-    // Reach the chain once before queueing work, so a wrong endpoint fails in seconds.
-    await app.deps.chains.get(kase.chain).tip().catch((error: Error) => {
-      throw new TraceholdError(`cannot reach the ${kase.chain} endpoint: ${error.message}`);
-    });
-    ctx.io.err(`case ${kase.id}: tracing ${values.seed.length} seed(s) on ${values.chain} (${kase.model})\n`);
+    // Reach each chain once before queueing work, so a wrong endpoint fails in seconds.
+    const onChains = kase.chain === 'multi' ? [...new Set(seeds.map((s) => (s as { chain: string }).chain))] : [kase.chain];
+    for (const name of onChains) {
+      await app.deps.chains.get(name).tip().catch((error: Error) => {
+        throw new TraceholdError(`cannot reach the ${name} endpoint: ${error.message}`);
+      });
+    }
+    ctx.io.err(`case ${kase.id}: tracing ${values.seed.length} seed(s) on ${onChains.join(', ')} (${kase.model})\n`);
     await startTrace(app.deps, kase.id);
     await app.drain();
     const final = await getCase(app.deps, kase.id);
@@ -74,7 +94,9 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
       throw new TraceholdError(`trace failed: ${reason}`);
     }
     const report: TraceReport = await caseReport(app.deps, kase.id);
-    ctx.io.out(values.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report) + '\n');
+    const multi = report as unknown as Partial<MultiChainReport>;
+    const text = multi.sections ? multi.sections.map((x) => `== ${x.chain} ==\n${renderReport(x.report)}`).join('\n\n') : renderReport(report);
+    ctx.io.out(values.json ? JSON.stringify(report, null, 2) + '\n' : text + '\n');
     return 0;
   } finally {
     await app.close();

@@ -5,6 +5,8 @@ import type { FreezeContent, FreezeRequestRow, FreezeTargetRow, PartnerRow } fro
 export interface FreezeTargetDocument {
   rank: number;
   kind: string;
+  /** The target's chain, when the request gathers several (a multi-chain case). */
+  chain?: string;
   address: string;
   asset: string;
   symbol?: string;
@@ -44,6 +46,7 @@ export function freezeRequestDocument(request: FreezeRequestRow, partner: Partne
     targets: targets.map((t, i) => ({
       rank: i + 1,
       kind: t.kind,
+      ...(t.chain !== undefined ? { chain: t.chain } : {}),
       address: t.address,
       asset: t.asset,
       ...(t.symbol !== undefined ? { symbol: t.symbol } : {}),

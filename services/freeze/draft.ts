@@ -5,7 +5,8 @@ import { chainConfig } from '../../config';
 import { selectFreezeTargets } from '../domain/freeze-targets';
 import { ConflictError } from '../errors';
 import { createStore, type Actor, type FreezeContent, type FreezeRequestRow, type NewFreezeTarget } from '../store';
-import { caseReport, getCase } from '../tracing/cases';
+import { MULTI_CHAIN } from '../domain/multi-chain-report';
+import { caseReport, getCase, multiChainReport } from '../tracing/cases';
 import type { TraceDeps } from '../tracing/deps';
 import { evidenceSha256 } from './evidence';
 import { validateDraftInput } from './input';
@@ -18,13 +19,23 @@ export interface DraftedRequest {
 export async function draftFreezeRequests(deps: TraceDeps, caseId: string, raw: unknown, actor: Actor, now = new Date()): Promise<DraftedRequest[]> {
   const kase = await getCase(deps, caseId);
   const input = validateDraftInput(raw, now);
-  const report = await caseReport(deps, caseId);
+  // A case on several chains drafts one request per partner with the targets of every chain.
+  const sections = kase.chain === MULTI_CHAIN
+    ? (await multiChainReport(deps, kase)).sections.map((x) => ({ chain: x.chain, report: x.report, tag: true }))
+    : [{ chain: kase.chain, report: await caseReport(deps, caseId), tag: false }];
 
-  const reached = [...new Set(report.endpoints.map((e) => e.entity.toLowerCase()))];
+  const reached = [...new Set(sections.flatMap((x) => x.report.endpoints.map((e) => e.entity.toLowerCase())))];
   const issuers = (await deps.store.partners.list()).filter((p) => p.kind === 'issuer');
   const partners = [...(await deps.store.partners.coveringEntities(reached)).filter((p) => p.kind !== 'issuer'), ...issuers];
-  const tokens = chainConfig(deps.config, kase.chain).tokens;
-  const perPartner = selectFreezeTargets(report, partners, tokens, Math.floor(now.getTime() / 1000));
+  const perPartner = new Map<string, NewFreezeTarget[]>();
+  for (const section of sections) {
+    const tokens = chainConfig(deps.config, section.chain).tokens;
+    for (const [partnerId, ranked] of selectFreezeTargets(section.report, partners, tokens, Math.floor(now.getTime() / 1000))) {
+      const tagged = section.tag ? ranked.map((t) => ({ ...t, chain: section.chain })) : ranked;
+      perPartner.set(partnerId, [...(perPartner.get(partnerId) ?? []), ...tagged]);
+    }
+  }
+  if (sections.length > 1) for (const list of perPartner.values()) list.sort((a, b) => b.score - a.score);
 
   const already = new Set((await deps.store.freezeRequests.listForCase(caseId)).map((r) => r.partnerId));
   const fresh = [...perPartner].filter(([partnerId]) => !already.has(partnerId));

@@ -30,15 +30,20 @@ export async function verifyIssuerFreezes(deps: TraceDeps, requestId?: string): 
 }
 
 async function checkRequest(deps: TraceDeps, request: FreezeRequestRow): Promise<IssuerCheck> {
-  const source = deps.chains.get(request.content.chain);
-  const targets = (await deps.store.freezeRequests.targets(request.id)).filter((t) => t.kind === 'holding' && t.asset.toUpperCase() !== source.nativeAsset.toUpperCase());
+  // A request of a multi-chain case names each target's chain; otherwise the request's chain.
+  const sourceOf = (t: FreezeTargetRow): ChainSource => deps.chains.get(t.chain ?? request.content.chain);
+  const targets = (await deps.store.freezeRequests.targets(request.id)).filter((t) => {
+    if (t.kind !== 'holding') return false;
+    const source = sourceOf(t);
+    return !!source.callView && t.asset.toUpperCase() !== source.nativeAsset.toUpperCase();
+  });
   const result = { requestId: request.id, checked: targets.length, frozen: 0, status: request.status };
-  if (!source.callView || targets.length === 0 || !CHECKABLE.includes(request.status)) return result;
+  if (targets.length === 0 || !CHECKABLE.includes(request.status)) return result;
 
   const newlyFrozen: TargetFrozen[] = [];
   let frozenCount = 0;
   for (const target of targets) {
-    if (!(await isBlacklisted(source, target))) continue;
+    if (!(await isBlacklisted(sourceOf(target), target))) continue;
     frozenCount++;
     if (target.frozenSource !== 'onchain') newlyFrozen.push({ position: target.position, frozenAmount: target.amount });
   }

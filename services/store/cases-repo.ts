@@ -24,6 +24,8 @@ export interface NewCase {
   assets?: Asset[] | null;
   seeds: Seed[];
   createdBy?: string | null;
+  /** The multi-chain case this one traces one chain of. */
+  parentId?: string | null;
 }
 
 export interface CaseRow {
@@ -44,6 +46,8 @@ export interface CaseRow {
   createdAt: Date;
   updatedAt: Date;
   closedAt: Date | null;
+  /** Set on the per-chain cases of a multi-chain case. */
+  parentId: string | null;
 }
 
 /** What trace steps write; see setStatus. */
@@ -95,6 +99,7 @@ export function createCasesRepo(db: Db) {
           amountParam(input.minAmount ?? 0n),
           input.assets ?? null,
           input.createdBy ?? null,
+          input.parentId ?? null,
         ]);
         const caseId = (rows[0] as { id: string }).id;
         await tx.query(INSERT_SEEDS, [
@@ -110,6 +115,13 @@ export function createCasesRepo(db: Db) {
     },
 
     get,
+
+    /** The per-chain cases of a multi-chain case, by chain name. */
+    async children(parentId: string): Promise<CaseRow[]> {
+      if (!isUuid(parentId)) return [];
+      const { rows } = await db.query<CaseDbRow>(`select ${COLUMNS} from cases where parent_id = $1 order by chain`, [parentId]);
+      return withSeeds(rows);
+    },
 
     /** Newest first. */
     async list(options: { status?: CaseStatus; limit?: number } = {}): Promise<CaseRow[]> {
@@ -203,11 +215,11 @@ export function createCasesRepo(db: Db) {
 }
 
 const COLUMNS = `id, title, reference, chain, model, max_hops, from_block, to_block, min_amount, assets,
-  status, progress, created_by, created_at, updated_at, closed_at`;
+  status, progress, created_by, created_at, updated_at, closed_at, parent_id`;
 
 const INSERT_CASE = `
-insert into cases (title, reference, chain, model, max_hops, from_block, to_block, min_amount, assets, created_by)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+insert into cases (title, reference, chain, model, max_hops, from_block, to_block, min_amount, assets, created_by, parent_id)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 returning id`;
 
 const INSERT_SEEDS = `
@@ -231,6 +243,7 @@ interface CaseDbRow {
   created_at: unknown;
   updated_at: unknown;
   closed_at: unknown;
+  parent_id: string | null;
 }
 
 interface SeedDbRow {
@@ -265,5 +278,6 @@ function fromRow(row: CaseDbRow, seeds: Seed[]): CaseRow {
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     closedAt: toDateOrNull(row.closed_at),
+    parentId: row.parent_id ?? null,
   };
 }

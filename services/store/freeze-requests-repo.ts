@@ -34,6 +34,8 @@ export interface FreezeContent {
 export interface NewFreezeTarget extends Omit<RankedTarget, 'kind'> {
   kind: TargetKind;
   bank?: string;
+  /** The chain the target is on, when the request gathers several (a multi-chain case). */
+  chain?: string;
 }
 
 export interface FreezeTargetRow extends NewFreezeTarget {
@@ -152,14 +154,14 @@ export function createFreezeRequestsRepo(db: Db) {
         const row = fromRow(rows[0]!);
         await tx.query(
           `insert into freeze_targets (request_id, position, kind, address, asset, symbol, decimals, amount, hops, score,
-             attribution, confidence, last_seen, paths, bank)
+             attribution, confidence, last_seen, paths, bank, chain)
            select $1, * from unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::numeric[], $9::int[],
-             $10::float8[], $11::text[], $12::float8[], $13::bigint[], $14::jsonb[], $15::text[])`,
+             $10::float8[], $11::text[], $12::float8[], $13::bigint[], $14::jsonb[], $15::text[], $16::text[])`,
           [row.id, targets.map((_t, i) => i), targets.map((t) => t.kind), targets.map((t) => t.address), targets.map((t) => t.asset),
             targets.map((t) => t.symbol ?? null), targets.map((t) => t.decimals ?? null), targets.map((t) => amountParam(t.amount)),
             targets.map((t) => t.hops), targets.map((t) => t.score), targets.map((t) => t.attribution ?? null),
             targets.map((t) => t.confidence ?? null), targets.map((t) => t.lastSeen ?? null), targets.map((t) => jsonParam(t.paths)),
-            targets.map((t) => t.bank ?? null)],
+            targets.map((t) => t.bank ?? null), targets.map((t) => t.chain ?? null)],
         );
         await audit(tx, { requestId: row.id, partnerId: row.partnerId, actor, action: 'drafted', before: null,
           after: { status: row.status, revision: row.revision, targets: targets.length, evidenceSha256: row.evidenceSha256 } });
@@ -171,7 +173,7 @@ export function createFreezeRequestsRepo(db: Db) {
       if (!isUuid(requestId)) return [];
       const { rows } = await db.query<TargetDbRow>(
         `select position, kind, address, asset, symbol, decimals, amount, hops, score, attribution, confidence, last_seen, paths, bank,
-           frozen_amount, frozen_source, frozen_at
+           frozen_amount, frozen_source, frozen_at, chain
          from freeze_targets where request_id = $1 order by position`,
         [requestId],
       );
@@ -321,7 +323,7 @@ function fromRow(row: RequestDbRow): FreezeRequestRow {
 interface TargetDbRow {
   position: unknown; kind: string; address: string; asset: string; symbol: string | null; decimals: unknown; amount: unknown;
   hops: unknown; score: unknown; attribution: string | null; confidence: unknown; last_seen: unknown; paths: string[][];
-  bank: string | null; frozen_amount: unknown; frozen_source: string | null; frozen_at: unknown;
+  bank: string | null; frozen_amount: unknown; frozen_source: string | null; frozen_at: unknown; chain: string | null;
 }
 
 function targetFromRow(row: TargetDbRow): FreezeTargetRow {
@@ -332,7 +334,7 @@ function targetFromRow(row: TargetDbRow): FreezeTargetRow {
     ...(row.attribution !== null ? { attribution: row.attribution } : {}),
     ...(row.confidence !== null ? { confidence: Number(row.confidence) } : {}),
     ...(row.last_seen !== null ? { lastSeen: toIntOrNull(row.last_seen)! } : {}),
-    paths: row.paths, ...(row.bank !== null ? { bank: row.bank } : {}),
+    paths: row.paths, ...(row.bank !== null ? { bank: row.bank } : {}), ...(row.chain !== null ? { chain: row.chain } : {}),
     frozenAmount: row.frozen_amount === null ? null : toBigInt(row.frozen_amount),
     frozenSource: row.frozen_source as 'partner' | 'onchain' | null, frozenAt: toDateOrNull(row.frozen_at),
   };

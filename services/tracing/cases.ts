@@ -1,19 +1,35 @@
 // Use cases an analyst drives: open a case, trace it, read its state and report.
 import { ConflictError, NotFoundError, RetryableError } from '../errors';
 import { hopJob } from '../queues/definitions';
+import { combineChainReports, MULTI_CHAIN, type MultiChainReport } from '../domain/multi-chain-report';
 import type { TraceReport } from '../domain/report';
-import type { CasePageOptions, CaseRow, RunRow } from '../store';
+import { createStore, type CaseGraph, type CasePageOptions, type CaseRow, type CaseStatus, type RunRow } from '../store';
 import { validateCaseInput } from './case-input';
 import type { TraceDeps } from './deps';
+import { splitMultiChainInput } from './multi-chain-input';
 
 export async function createCase(deps: TraceDeps, raw: unknown, createdBy: string): Promise<CaseRow> {
-  const input = validateCaseInput(deps.config, (chain, address) => deps.chains.get(chain).normalizeAddress(address), raw);
+  const normalize = (chain: string, address: string) => deps.chains.get(chain).normalizeAddress(address);
+  const multi = splitMultiChainInput(deps.config, normalize, raw);
+  if (multi && multi.parts.length === 0) return deps.store.cases.create({ ...multi.parent, createdBy });
+  if (multi) {
+    // A case on several chains: a parent, and one ordinary case per chain under it.
+    const id = await deps.store.db.transaction(async (tx) => {
+      const store = createStore(tx);
+      const parent = await store.cases.create({ ...multi.parent, createdBy });
+      for (const part of multi.parts) await store.cases.create({ ...part, createdBy, parentId: parent.id });
+      return parent.id;
+    });
+    return getCase(deps, id);
+  }
+  const input = validateCaseInput(deps.config, normalize, raw);
   return deps.store.cases.create({ ...input, createdBy });
 }
 
 /** Queue a new trace run of the case. A case already queued or tracing is a conflict. */
 export async function startTrace(deps: TraceDeps, caseId: string): Promise<{ runId: string }> {
   const before = await getCase(deps, caseId);
+  if (before.chain === MULTI_CHAIN) return startChainTraces(deps, before);
   // Atomic: of two trace requests at once, one wins and the other gets a 409.
   await deps.store.cases.setStatus(caseId, 'queued', { hop: 0 }, { onlyFrom: ['new', 'traced', 'failed'] });
   let runId: string | undefined;
@@ -35,11 +51,42 @@ export async function startTrace(deps: TraceDeps, caseId: string): Promise<{ run
 export async function getCase(deps: TraceDeps, caseId: string): Promise<CaseRow> {
   const kase = await deps.store.cases.get(caseId);
   if (!kase) throw new NotFoundError(`case ${caseId} not found`);
-  return kase;
+  return kase.chain === MULTI_CHAIN ? withChainsStatus(kase, await deps.store.cases.children(kase.id)) : kase;
+}
+
+/**
+ * Each chain of a multi-chain case is traced by its own jobs: a trace of the parent starts
+ * one on every chain case not already under way. The run id answered is the first chain's.
+ */
+async function startChainTraces(deps: TraceDeps, parent: CaseRow): Promise<{ runId: string }> {
+  const children = await deps.store.cases.children(parent.id);
+  if (children.some((c) => c.status === 'queued' || c.status === 'tracing')) {
+    throw new ConflictError(`case ${parent.id} is being traced already`, { details: { status: parent.status } });
+  }
+  const runs = [];
+  for (const child of children) runs.push(await startTrace(deps, child.id));
+  return runs[0]!;
+}
+
+/** A multi-chain case is as far as its least advanced chain; its progress lists every chain's. */
+function withChainsStatus(parent: CaseRow, children: CaseRow[]): CaseRow {
+  const statuses = children.map((c) => c.status);
+  const status: CaseStatus = statuses.includes('failed') ? 'failed'
+    : statuses.includes('tracing') ? 'tracing'
+    : statuses.includes('queued') ? 'queued'
+    : statuses.length > 0 && statuses.every((s) => s === 'traced') ? 'traced'
+    : statuses.includes('traced') ? 'tracing' : 'new';
+  return {
+    ...parent,
+    status,
+    seeds: children.flatMap((c) => c.seeds.map((seed) => ({ ...seed, chain: c.chain }))),
+    progress: { chains: Object.fromEntries(children.map((c) => [c.chain, { caseId: c.id, status: c.status, ...c.progress }])) },
+  };
 }
 
 export async function caseReport(deps: TraceDeps, caseId: string): Promise<TraceReport> {
-  await getCase(deps, caseId);
+  const kase = await getCase(deps, caseId);
+  if (kase.chain === MULTI_CHAIN) return (await multiChainReport(deps, kase)) as unknown as TraceReport;
   const run = await deps.store.runs.latestForCase(caseId, 'done');
   if (!run) throw new ConflictError(`case ${caseId} has no finished trace yet`);
   const report = await deps.store.runs.report(run.id);
@@ -47,8 +94,25 @@ export async function caseReport(deps: TraceDeps, caseId: string): Promise<Trace
   return report as TraceReport;
 }
 
-export async function caseGraph(deps: TraceDeps, caseId: string) {
-  await getCase(deps, caseId);
+/** The report of a case on several chains: a section per chain, exposure per entity across them. */
+export async function multiChainReport(deps: TraceDeps, parent: CaseRow): Promise<MultiChainReport> {
+  if (parent.status !== 'traced') throw new ConflictError(`case ${parent.id} is ${parent.status}: every chain must be traced for its report`, { details: { progress: parent.progress } });
+  const children = await deps.store.cases.children(parent.id);
+  const sections = [];
+  for (const child of children) sections.push({ chain: child.chain, caseId: child.id, report: await caseReport(deps, child.id) });
+  return combineChainReports(sections);
+}
+
+export async function caseGraph(deps: TraceDeps, caseId: string): Promise<CaseGraph> {
+  const kase = await getCase(deps, caseId);
+  if (kase.chain === MULTI_CHAIN) {
+    const graphs = [];
+    for (const child of await deps.store.cases.children(kase.id)) graphs.push({ chain: child.chain, graph: await caseGraph(deps, child.id) });
+    return {
+      nodes: graphs.flatMap((g) => g.graph.nodes.map((n) => ({ ...n, chain: g.chain }))),
+      edges: graphs.flatMap((g) => g.graph.edges.map((e) => ({ ...e, chain: g.chain }))),
+    };
+  }
   const run = await deps.store.runs.latestForCase(caseId, 'done');
   if (!run) throw new ConflictError(`case ${caseId} has no finished trace yet`);
   return deps.store.runs.graph(run.id);
