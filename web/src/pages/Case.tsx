@@ -113,6 +113,7 @@ function tabBody(tab: string, props: CaseTabProps): ReactNode {
     if (props.reportLoading) return <Loading what="Loading the report" />;
     return <div className="empty card"><p>No finished trace yet{props.kase.status === 'failed' ? ': the last trace failed (see above)' : ''}.</p></div>;
   }
+  if (needsReport && Array.isArray(props.report!.sections)) return <MultiChainReport report={props.report!} tab={tab} />;
   switch (tab) {
     case 'graph': return <GraphTab {...props} report={props.report!} />;
     case 'models': return <ModelsTab {...props} />;
@@ -122,8 +123,42 @@ function tabBody(tab: string, props: CaseTabProps): ReactNode {
   }
 }
 
+interface ChainSection { chain: string; caseId: string; report: Report }
+
+/** A case on several chains: one section per chain (its own case, report and graph). */
+function MultiChainReport({ report, tab }: { report: Report; tab: string }) {
+  const { chains } = useSession();
+  const sections = report.sections as ChainSection[];
+  return (
+    <div>
+      <p className="muted">This case spans {sections.length} chains; each is traced as its own case. {tab === 'graph' ? 'Open a chain to see its flow graph.' : ''}</p>
+      {sections.map((s) => {
+        const book = new AssetBook(chains.find((c) => c.name === s.chain));
+        for (const e of [...s.report.endpoints, ...s.report.holdings]) book.learn(e.asset, e.symbol, e.decimals);
+        return (
+          <section key={s.caseId} className="chain-section" aria-label={`On ${s.chain}`}>
+            <h2>On {s.chain} <Link to={`/cases/${s.caseId}/${tab}`} className="small">open this chain's case{tab === 'graph' ? ' and its graph' : ''}</Link></h2>
+            {tab === 'report' ? <ReportView report={s.report} book={book} /> : null}
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
 function Progress({ kase }: { kase: CaseSummary }) {
   const p = (kase.progress ?? {}) as Record<string, unknown>;
+  if (p.chains && typeof p.chains === 'object' && (kase.status === 'queued' || kase.status === 'tracing')) {
+    return (
+      <div className="progress card" role="status" aria-live="polite">
+        <span className="spinner" aria-hidden="true" />
+        <strong>Tracing…</strong>
+        {Object.entries(p.chains as Record<string, Record<string, unknown>>).map(([chain, c]) => (
+          <span key={chain} className="figure"><span className="muted">{chain}</span> <strong>{String(c.status ?? '')}</strong>{c.hop !== undefined ? `, hop ${String(c.hop)}` : ''}{c.rpcCalls !== undefined ? `, ${String(c.rpcCalls)} RPC calls` : ''}</span>
+        ))}
+      </div>
+    );
+  }
   if (kase.status === 'failed') {
     return <div className="error" role="alert"><strong>The trace failed</strong>: {String(p.error ?? 'no reason given')}</div>;
   }
