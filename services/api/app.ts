@@ -8,6 +8,9 @@ import { authRequired } from './auth';
 import { rateLimiter } from './rate-limit';
 import { checkHealth } from './health';
 import { docsRouter } from './docs';
+import { metricsHandler, timeRequests } from './metrics';
+import { queueBoard } from './queue-board';
+import type { BullQueues } from '../queues/bullmq';
 import { errorHandler } from './http-errors';
 import { casesRouter } from './routes/cases';
 import { retraceRouter } from './routes/retrace';
@@ -26,6 +29,8 @@ export interface ApiOptions {
   readiness?: () => Promise<void>;
   /** Redis for counters shared by every API process (rate limits). */
   redis?: Redis;
+  /** BullMQ queues: their dashboard at /admin/queues and their counts in /metrics. */
+  queues?: BullQueues;
 }
 
 export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express {
@@ -34,6 +39,7 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   app.set('trust proxy', deps.config.security.trustProxy);
   app.set('query parser', 'simple');
   // Amounts are bigint inside: they leave as decimal strings, never as floats.
+  app.use(timeRequests);
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -55,6 +61,9 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   app.get('/readyz', probe(true));
   // The API description is public, like the probes: integrators read it before they have a key.
   app.use(docsRouter());
+  // Scraped by Prometheus from inside the deployment, like the probes (see README).
+  app.get('/metrics', metricsHandler(deps, options.queues));
+  if (options.queues) app.use(queueBoard(options.queues, deps.store));
 
   const v1 = express.Router();
   const limits = { perMinute: deps.config.api.rateLimitPerMinute, prefix: deps.config.queuePrefix, ...(options.redis ? { redis: options.redis } : {}) };
