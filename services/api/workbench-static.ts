@@ -8,7 +8,9 @@ import express, { Router } from 'express';
 /** Paths the single-page fallback never answers: the API and the operator endpoints. */
 export const RESERVED_PREFIXES = ['/v1', '/openapi.json', '/docs', '/metrics', '/admin', '/healthz', '/readyz'] as const;
 
-export const WEB_DIST = path.resolve(__dirname, '../../web/dist');
+/** web/dist of the checkout: beside services/ when run from source, one level up when compiled to dist/. */
+export const WEB_DIST = [path.resolve(__dirname, '../../web/dist'), path.resolve(__dirname, '../../../web/dist')]
+  .find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? path.resolve(__dirname, '../../web/dist');
 
 /** The page may load its own scripts, styles and images (canvas exports are data:/blob: URLs) and call its own API. */
 const WORKBENCH_CSP = [
