@@ -37,6 +37,8 @@ export interface ChainConfig {
   retries: number;
   /** Multicall3 and its deployment block, for balances in one call per few hundred. */
   multicall3?: { address: string; sinceBlock: number };
+  /** Block explorer links: `{tx}` and `{address}` are replaced. */
+  explorer?: { tx: string; address: string };
 }
 
 export interface TracingConfig {
