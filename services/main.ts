@@ -1,6 +1,7 @@
 // Service entry point: `npm start` runs API, workers and scheduler in one process;
 // `services/main.ts api|worker|migrate` runs one part. SIGTERM/SIGINT close in order:
 // stop taking requests, let workers finish or hand back their jobs, then close stores.
+import { Redis } from 'ioredis';
 import { loadConfig } from '../config';
 import { createAppContext } from './app';
 import { createApiApp } from './api/app';
@@ -61,8 +62,11 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
       verifyIssuerFreezes(ctx.deps).catch((e) => log.warn('issuer freeze check failed', { error: (e as Error).message }));
     }, 60_000);
   }
+  // Rate-limit counters in Redis: every API process shares one limit.
+  const redis = config.redisUrl && (role === 'all' || role === 'api') ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  redis?.on('error', () => undefined);
   if (role === 'all' || role === 'api') {
-    server = await startServer(createApiApp(ctx.deps), config.port, config.host);
+    server = await startServer(createApiApp(ctx.deps, { ...(redis ? { redis } : {}), ...(ctx.bull ? { queues: ctx.bull } : {}) }), config.port, config.host);
     log.info('api listening', { url: server.url });
   }
   const stop = async () => {
@@ -70,6 +74,7 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
     if (issuerCheck) clearInterval(issuerCheck);
     await watcher.stop();
     await server?.stop();
+    await redis?.quit().catch(() => undefined);
     // Jobs still running after the grace period: exit without closing the stores under them;
     // their locks lapse and other workers run those steps again.
     if (workers && !(await workers.close(shutdownGraceMs()))) return;

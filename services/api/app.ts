@@ -3,9 +3,14 @@ import express, { json, type Express } from 'express';
 import { NotFoundError } from '../errors';
 import { rejectUnparsedBodies } from './guards';
 import type { TraceDeps } from '../tracing/deps';
-import { authRequired, rateLimit } from './auth';
+import type { Redis } from 'ioredis';
+import { authRequired } from './auth';
+import { rateLimiter } from './rate-limit';
 import { checkHealth } from './health';
 import { docsRouter } from './docs';
+import { metricsHandler, timeRequests } from './metrics';
+import { queueBoard } from './queue-board';
+import type { BullQueues } from '../queues/bullmq';
 import { errorHandler } from './http-errors';
 import { casesRouter } from './routes/cases';
 import { retraceRouter } from './routes/retrace';
@@ -18,14 +23,19 @@ import { keysRouter } from './routes/keys';
 export interface ApiOptions {
   /** Extra readiness checks (Redis…), beyond the database. */
   readiness?: () => Promise<void>;
+  /** Redis for counters shared by every API process (rate limits). */
+  redis?: Redis;
+  /** BullMQ queues: their dashboard at /admin/queues and their counts in /metrics. */
+  queues?: BullQueues;
 }
 
 export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.config.security.trustProxy);
   app.set('query parser', 'simple');
   // Amounts are bigint inside: they leave as decimal strings, never as floats.
+  app.use(timeRequests);
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -47,12 +57,16 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   app.get('/readyz', probe(true));
   // The API description is public, like the probes: integrators read it before they have a key.
   app.use(docsRouter());
+  // Scraped by Prometheus from inside the deployment, like the probes (see README).
+  app.get('/metrics', metricsHandler(deps, options.queues));
+  if (options.queues) app.use(queueBoard(options.queues, deps.store));
 
   const v1 = express.Router();
-  v1.use(rateLimit(deps.config.api.rateLimitPerMinute, 'address'));
+  const limits = { perMinute: deps.config.api.rateLimitPerMinute, prefix: deps.config.queuePrefix, ...(options.redis ? { redis: options.redis } : {}) };
+  v1.use(rateLimiter('address', limits));
   v1.use(authRequired(deps.store));
   // Once the key is known the limit is per key, so callers behind one address do not share it.
-  v1.use(rateLimit(deps.config.api.rateLimitPerMinute, 'key'));
+  v1.use(rateLimiter('key', limits));
   v1.use(rejectUnparsedBodies);
   v1.use(json({ limit: deps.config.api.bodyLimitBytes, strict: true }));
   v1.use('/cases', casesRouter(deps));

@@ -3,7 +3,6 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { authenticate, type Principal, type Role } from '../auth/api-keys';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 import type { Store } from '../store';
-import { TooManyRequestsError } from './http-errors';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -28,27 +27,6 @@ export function allow(...roles: Role[]): RequestHandler {
     const role = req.principal?.role;
     if (!role) return next(new UnauthorizedError('missing bearer API key'));
     if (!roles.includes(role)) return next(new ForbiddenError(`this route is for ${roles.join(' or ')} keys`));
-    next();
-  };
-}
-
-/**
- * A fixed-window limit per client address (before authentication: guessing keys costs
- * requests) or per API key (after it). The app mounts one of each.
- */
-export function rateLimit(perMinute: number, by: 'address' | 'key'): RequestHandler {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (req, _res, next) => {
-    const now = Date.now();
-    const who = by === 'key' ? req.principal?.keyId ?? 'anonymous' : req.ip ?? 'unknown';
-    let w = windows.get(who);
-    if (!w || now - w.start >= 60_000) {
-      w = { start: now, count: 0 };
-      windows.set(who, w);
-      if (windows.size > 100_000) windows.clear();
-    }
-    w.count++;
-    if (w.count > perMinute) return next(new TooManyRequestsError(`more than ${perMinute} requests a minute`));
     next();
   };
 }

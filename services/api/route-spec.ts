@@ -77,7 +77,11 @@ export function apiRouter(mount: string) {
     route<S extends RouteSpec>(spec: S, handler: RouteHandler<S>, parsers: RequestHandler[] = []): void {
       if (!spec.path.startsWith(mount)) throw new Error(`route ${spec.path} is not under ${mount}`);
       const path = spec.path.slice(mount.length) || '/';
-      router[spec.method](path, allow(...spec.roles), ...parsers, validate(spec), async (req, res) => {
+      const named: RequestHandler = (_req, res, next) => {
+        res.locals.route = spec.path; // the metrics' and logs' route label
+        next();
+      };
+      router[spec.method](path, named, allow(...spec.roles), ...parsers, validate(spec), async (req, res) => {
         await handler(res.locals.input as RouteInput<S>, req, res);
       });
     },

@@ -8,6 +8,7 @@ import { createCasesRepo } from './cases-repo';
 import { createChainStateRepo, createServiceLikeRepo } from './chain-state-repo';
 import { createFreezeRequestsRepo } from './freeze-requests-repo';
 import { createLabelsRepo } from './labels-repo';
+import { createMetricsRepo } from './metrics-repo';
 import { createPartnersRepo } from './partners-repo';
 import { createRunResultsRepo } from './run-results-repo';
 import { createRunsRepo } from './runs-repo';
@@ -26,6 +27,7 @@ export function createStore(db: Db) {
     freezeRequests: createFreezeRequestsRepo(db),
     alerts: createAlertsRepo(db),
     retrace: createRetraceRepo(db),
+    metrics: createMetricsRepo(db),
   };
 }
 

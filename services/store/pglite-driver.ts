@@ -1,13 +1,25 @@
 // `Db` over PGlite, the embedded Postgres used when no DATABASE_URL is configured.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { copyStatement, copyTextSlices } from './copy-text';
 import type { Db, QueryResult } from './db';
 import { translateDbError, withSavepoint } from './driver-support';
 
+// An embedded database serves one process: Postgres' default 128 MB of shared buffers is
+// mostly WASM memory that never shrinks, and a case's working set fits in far less.
+const OPTIONS = { postgresqlconf: ['shared_buffers = 16MB', 'maintenance_work_mem = 16MB'] };
+
 export async function openPgliteDb(dataDir: string): Promise<Db> {
-  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir);
+  const onDisk = !dataDir.includes('://');
+  if (onDisk) mkdirSync(dataDir, { recursive: true });
+  // Creating a database runs initdb, whose WASM memory (~700 MB of RSS) a process keeps for
+  // its life: a new folder is created by a short-lived child process, then opened here (~200 MB).
+  if (onDisk && !existsSync(join(dataDir, 'PG_VERSION'))) await createInChild(dataDir);
+  const pg = await PGlite.create(dataDir, OPTIONS);
   return {
     driver: 'pglite',
     query: (sql, params) => runQuery(pg, sql, params),
@@ -35,6 +47,16 @@ async function runCopy(target: Queryable, table: string, columns: readonly strin
   } catch (error) {
     throw translateDbError(error);
   }
+}
+
+async function createInChild(dataDir: string): Promise<void> {
+  const pglite = pathToFileURL(require.resolve('@electric-sql/pglite')).href;
+  const script = `const { PGlite } = await import(${JSON.stringify(pglite)});
+    const pg = await PGlite.create(process.env.TRACEHOLD_PGLITE_DIR, JSON.parse(process.env.TRACEHOLD_PGLITE_OPTIONS));
+    await pg.close();`;
+  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, TRACEHOLD_PGLITE_DIR: dataDir, TRACEHOLD_PGLITE_OPTIONS: JSON.stringify(OPTIONS) },
+  });
 }
 
 type Queryable = Pick<Transaction, 'query' | 'exec'>;

@@ -73,6 +73,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     batchSize: options.batchSize ?? 100,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     retries: options.retries ?? 5,
+    metricsLabel: options.chain,
   });
   const blocks = createBlockStore(rpc, options.blockCacheSize ?? 4096);
   // Confirmed transactions' call traces never change: each is traced once per process.

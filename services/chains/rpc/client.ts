@@ -6,6 +6,7 @@ import { backoffDelay, sleep } from './backoff';
 import { isRateLimited, RpcResponseError, type JsonRpcErrorObject } from './errors';
 import { postJson } from './http-post';
 import { createSemaphore } from './semaphore';
+import { rpcCalls, rpcErrors } from '../../metrics';
 
 export interface RpcClientOptions {
   url: string;
@@ -19,6 +20,8 @@ export interface RpcClientOptions {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   headers?: Record<string, string>;
+  /** The chain, as the `chain` label of the RPC metrics. */
+  metricsLabel?: string;
 }
 
 export interface RpcCall {
@@ -57,6 +60,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   const backoff = { baseMs: options.backoffBaseMs ?? 250, maxMs: options.backoffMaxMs ?? 30_000 };
   const semaphore = createSemaphore(options.maxConcurrency ?? 8);
   const counters = { rpcCalls: 0, httpRequests: 0, retries: 0 };
+  const chain = options.metricsLabel ?? 'unknown';
   const byMethod: Record<string, number> = {};
   let nextId = 1;
   let closed = false;
@@ -72,11 +76,15 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
         const reply = await semaphore.run(() => {
           counters.httpRequests += 1;
           counters.rpcCalls += calls.length;
-          for (const c of calls) byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
+          for (const c of calls) {
+            byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
+            rpcCalls.inc({ chain, method: c.method });
+          }
           return postJson(body, { url: options.url, timeoutMs, ...(options.headers ? { headers: options.headers } : {}) });
         });
         return matchReplies(reply, ids, calls);
       } catch (error) {
+        for (const c of calls) rpcErrors.inc({ chain, method: c.method, kind: 'transport' });
         if (!shouldRetry(error) || attempt >= retries) {
           if (shouldRetry(error) && error instanceof RetryableError) {
             throw new RetryableError(`${error.message} (gave up after ${attempt + 1} attempts)`, {
@@ -104,6 +112,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
         const index = pending[k]!;
         const call = calls[index]!;
         if (reply.error) {
+          rpcErrors.inc({ chain, method: call.method, kind: isRateLimited(reply.error) ? 'rate_limited' : 'rpc' });
           if (isRateLimited(reply.error) && attempt < retries) limited.push(index);
           else if (isRateLimited(reply.error)) {
             throw new RetryableError(`${call.method}: ${reply.error.message} (rate limited, gave up after ${attempt + 1} attempts)`);
