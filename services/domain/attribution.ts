@@ -29,12 +29,15 @@ export function labelConfidence(label: Pick<Label, 'confidence'>): number {
 }
 
 /**
- * Order labels best first: any specific category before `other` (an `other` label only
- * speaks when nothing else does), then higher confidence, then category rank, then entity,
- * source and address, so the result never depends on the input order.
+ * Order labels best first: a label of a stop category before any other (an address with any
+ * such label is a stop whatever else it carries: an OFAC listing does not make a sanctioned
+ * exchange a wallet to crawl through), then any specific category before `other` (an `other`
+ * label only speaks when nothing else does), then higher confidence, then category rank,
+ * then entity, source and address, so the result never depends on the input order.
  */
-export function compareLabels(a: Label, b: Label): number {
+export function compareLabels(a: Label, b: Label, stopCategories: readonly LabelCategory[] = DEFAULT_STOP_CATEGORIES): number {
   return (
+    Number(!stopCategories.includes(a.category)) - Number(!stopCategories.includes(b.category)) ||
     Number(a.category === 'other') - Number(b.category === 'other') ||
     labelConfidence(b) - labelConfidence(a) ||
     CATEGORY_RANK[a.category] - CATEGORY_RANK[b.category] ||
@@ -46,10 +49,21 @@ export function compareLabels(a: Label, b: Label): number {
 }
 
 /** The label that speaks for an address among all the labels known for it. */
-export function resolveLabel(labels: readonly Label[]): Label | undefined {
+export function resolveLabel(labels: readonly Label[], stopCategories: readonly LabelCategory[] = DEFAULT_STOP_CATEGORIES): Label | undefined {
   let best: Label | undefined;
-  for (const label of labels) if (best === undefined || compareLabels(label, best) < 0) best = label;
+  for (const label of labels) if (best === undefined || compareLabels(label, best, stopCategories) < 0) best = label;
   return best;
+}
+
+/** Every label of an address, best first, each (entity, category, source) once. */
+export function allLabels(labels: readonly Label[], stopCategories: readonly LabelCategory[] = DEFAULT_STOP_CATEGORIES): Label[] {
+  const seen = new Set<string>();
+  return [...labels].sort((a, b) => compareLabels(a, b, stopCategories)).filter((l) => {
+    const k = `${entityKey(l.entity)}\u0000${l.category}\u0000${l.source ?? ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /**

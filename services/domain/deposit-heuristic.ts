@@ -17,10 +17,14 @@
 //     than the exchange's wallets received anything (one refund to a sender is normal; a
 //     wallet paying many people is a person, not a deposit address).
 //  5. If assets qualify for different exchanges the address is ambiguous: null.
+// Only payments count (./payments.ts): zero-value transfers and transfers of assets the case
+// does not trace are no inflow, sweep or payment to anyone, so spam "from" a deposit address
+// (fake tokens, zero-value transferFrom) cannot make it look like a wallet paying many people.
 // Unswept inflows younger than `maxDelayBlocks` at `windowEndBlock` (when given) are pending
 // and left out of "received". Amounts are bigint throughout. Pure: no I/O, no clock.
 import { InvalidInputError } from '../errors';
 import { addressKey, entityKey } from './attribution';
+import { isPayment, type AssetScope } from './payments';
 import { compareChainOrder, transferId, type Address, type Asset, type Label, type LabelCategory, type Transfer } from './types';
 
 export interface DepositEvidence {
@@ -60,6 +64,8 @@ export interface DepositInput {
   /** Resolved label of an address, if any. */
   labelOf: (address: Address) => Label | undefined;
   params?: DepositParams;
+  /** The assets the case traces; others are ignored. Default: every asset. */
+  assets?: AssetScope;
 }
 
 export const DEFAULT_DEPOSIT_PARAMS: Readonly<Required<Omit<DepositParams, 'windowEndBlock'>>> = Object.freeze({
@@ -85,7 +91,8 @@ export function detectDepositAddress(input: DepositInput): DepositEvidence | nul
     if (!labels.has(key)) labels.set(key, input.labelOf(address));
     return labels.get(key);
   };
-  const transfers = ownTransfers(self, input.transfers);
+  const assets = input.assets ?? null;
+  const transfers = ownTransfers(self, input.transfers.filter((t) => isPayment(t, assets)));
 
   const verdicts: AssetVerdict[] = [];
   for (const asset of [...new Set(transfers.map((t) => t.asset))].sort()) {

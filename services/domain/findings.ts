@@ -4,7 +4,7 @@
 import type { DepositEvidence } from './deposit-heuristic';
 import type { HopResult } from './hops';
 import type {
-  ReportAccounting, ReportEndpoint, ReportExposure, ReportHolding, ReportHop, ReportStopped,
+  ReportAccounting, ReportEndpoint, ReportExposure, ReportHolding, ReportHop, ReportLabel, ReportSanction, ReportStopped,
 } from './report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from './types';
 
@@ -16,6 +16,8 @@ export interface NodeInfo {
   state: NodeState;
   /** The resolved label, if any (stop or not). */
   label?: Label;
+  /** Every label of the address, best first; `label` is the first. */
+  labels?: Label[];
   deposit?: DepositEvidence;
 }
 
@@ -59,6 +61,7 @@ export interface FindingsInput {
 export interface Findings {
   endpoints: ReportEndpoint[];
   exposure: ReportExposure[];
+  sanctions: ReportSanction[];
   holdings: ReportHolding[];
   stopped: ReportStopped[];
   hops: ReportHop[];
@@ -90,6 +93,7 @@ export function buildFindings(input: FindingsInput): Findings {
         amount: account.taintedIn.toString(),
         hops,
         paths: pathsTo(input, arrivals, input.maxPathsPerEndpoint ?? 3),
+        labels: reportLabels(node),
         sweptTo: deposit?.hotWallets,
         confidence: node.label?.confidence,
         symbol: info.symbol,
@@ -101,7 +105,7 @@ export function buildFindings(input: FindingsInput): Findings {
       if (account.taintedIn === 0n) continue;
       stopped.push({ address: account.address, asset: account.asset, amount: account.taintedIn.toString(), hops, reason: node.state as ReportStopped['reason'] });
     } else if (account.taintedHeld > 0n) {
-      const labels = node?.label ? [{ entity: node.label.entity, category: node.label.category }] : undefined;
+      const labels = node?.label ? reportLabels(node) : undefined;
       holdings.push(definedOnly({
         address: account.address, asset: account.asset, amount: account.taintedHeld.toString(), hops, labels,
         symbol: info.symbol, decimals: info.decimals, issuer: info.issuer,
@@ -118,6 +122,7 @@ export function buildFindings(input: FindingsInput): Findings {
   return {
     endpoints,
     exposure: exposureOf(endpoints, seeded),
+    sanctions: sanctionsOf([...endpoints, ...holdings], seeded),
     holdings,
     stopped,
     hops: perHop(input),
@@ -137,6 +142,37 @@ export function exposureOf(endpoints: readonly ReportEndpoint[], seeded: Readonl
   return [...groups.values()]
     .map(({ total, ...g }) => ({ ...g, amount: total.toString(), share: ratio(total, seeded.get(g.asset) ?? 0n) }))
     .sort((a, b) => cmpBig(BigInt(b.amount), BigInt(a.amount)) || cmp(a.entity, b.entity) || cmp(a.asset, b.asset));
+}
+
+/** Endpoints and holdings at addresses with a `sanctioned` label, per sanctioned entity and asset. */
+export function sanctionsOf(
+  places: readonly { address: Address; asset: Asset; amount: string; labels?: readonly ReportLabel[] }[],
+  seeded: ReadonlyMap<Asset, bigint>,
+): ReportSanction[] {
+  const groups = new Map<string, { entity: string; source?: string; asset: Asset; total: bigint; addresses: Set<Address> }>();
+  for (const p of places) {
+    const seen = new Set<string>();
+    for (const label of p.labels ?? []) {
+      if (label.category !== 'sanctioned' || seen.has(label.entity)) continue;
+      seen.add(label.entity); // one address counts once per sanctioned entity, whatever its sources
+      const k = `${label.entity}\u0000${p.asset}`;
+      const g = groups.get(k) ?? { entity: label.entity, source: label.source, asset: p.asset, total: 0n, addresses: new Set<Address>() };
+      g.total += BigInt(p.amount);
+      g.addresses.add(p.address);
+      groups.set(k, g);
+    }
+  }
+  return [...groups.values()]
+    .map((g) => definedOnly({
+      entity: g.entity, source: g.source, asset: g.asset, amount: g.total.toString(),
+      share: ratio(g.total, seeded.get(g.asset) ?? 0n), addresses: [...g.addresses].sort(),
+    }))
+    .sort((a, b) => cmpBig(BigInt(b.amount), BigInt(a.amount)) || cmp(a.entity, b.entity) || cmp(a.asset, b.asset));
+}
+
+function reportLabels(node: NodeInfo | undefined): ReportLabel[] {
+  const labels = node?.labels ?? (node?.label ? [node.label] : []);
+  return labels.map((l) => definedOnly({ entity: l.entity, category: l.category, source: l.source, confidence: l.confidence }));
 }
 
 function accountFor(input: FindingsInput, endpoints: ReportEndpoint[], holdings: ReportHolding[], stopped: ReportStopped[]): ReportAccounting[] {

@@ -4,6 +4,14 @@ import type { Address, Asset, LabelCategory, Seed, TaintModel } from './types';
 
 export type Attribution = 'label' | 'deposit-heuristic' | 'cluster';
 
+/** One label known for an address, as the report lists it (every label is kept). */
+export interface ReportLabel {
+  entity: string;
+  category: LabelCategory;
+  source?: string;
+  confidence?: number;
+}
+
 export interface ReportEndpoint {
   address: Address;
   entity: string;
@@ -13,6 +21,8 @@ export interface ReportEndpoint {
   amount: string;
   hops: number;
   paths: string[][];
+  /** Every label of the address, best first (a stop category first): e.g. an exchange and its OFAC listing. */
+  labels?: ReportLabel[];
   /** Deposit heuristic: the exchange wallets it swept to. */
   sweptTo?: Address[];
   confidence?: number;
@@ -36,8 +46,8 @@ export interface ReportHolding {
   asset: Asset;
   amount: string;
   hops: number;
-  /** Non-stop labels on the address (scam, sanctioned, hack…). */
-  labels?: { entity: string; category: LabelCategory }[];
+  /** Labels on the address (scam, sanctioned, hack…: none of a stop category, or it would be an endpoint). */
+  labels?: ReportLabel[];
   symbol?: string;
   decimals?: number;
   issuer?: string;
@@ -45,6 +55,20 @@ export interface ReportHolding {
 }
 
 /** Tainted value the trace did not follow further, and why. */
+/**
+ * Exposure to sanctioned entities: tainted value at endpoints and holdings that carry a
+ * `sanctioned` label, per sanctioned entity and asset. A sanctioned exchange shows here and,
+ * as an exchange, in `exposure`.
+ */
+export interface ReportSanction {
+  entity: string;
+  source?: string;
+  asset: Asset;
+  amount: string;
+  share: number;
+  addresses: Address[];
+}
+
 export interface ReportStopped {
   address: Address;
   asset: Asset;
@@ -96,10 +120,16 @@ export interface TraceReport {
   toBlockHash?: string;
   endpoints: ReportEndpoint[];
   exposure: ReportExposure[];
+  /** Older stored reports lack it. */
+  sanctions?: ReportSanction[];
   holdings: ReportHolding[];
   stopped: ReportStopped[];
   hops: ReportHop[];
   accounting: ReportAccounting[];
+  /** The assets traced: asked for, or the default set (see README); no other asset appears. */
+  assets?: Asset[];
+  /** Transfers read but ignored as no payment: spam and zero-value events, self-transfers. */
+  ignored?: { zeroValue: number; untracedAssets: number; selfTransfers: number };
   /** What the chain source could not provide (internal transfers, archive state…). */
   limitations: string[];
   stats: { addresses: number; transfers: number; rpcCalls: number; ms: number; hops: number };

@@ -53,7 +53,9 @@ export function createTransfersRepo(db: Db) {
      * fromBlock to toBlock (itself and fee sinks not counted), counted in the database and
      * capped at `cap`: a busy wallet's history never has to be read into memory to be judged.
      */
-    async counterpartyCounts(chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number, cap: number): Promise<Map<Address, number>> {
+    async counterpartyCounts(
+      chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number, cap: number, assets: readonly string[],
+    ): Promise<Map<Address, number>> {
       if (windows.length === 0) return new Map();
       const { rows } = await db.query<{ address: string; n: unknown }>(
         `select w.address, (
@@ -61,14 +63,16 @@ export function createTransfersRepo(db: Db) {
              select u.cp from (
                select to_address as cp from transfers
                  where chain = $1 and from_address = w.address and block_number between w.from_block and $4 and to_address is not null
+                   and amount > 0 and asset = any($6::text[])
                union
                select from_address from transfers
                  where chain = $1 and to_address = w.address and block_number between w.from_block and $4
+                   and amount > 0 and asset = any($6::text[])
              ) u where u.cp <> w.address limit $5
            ) c
          ) as n
          from unnest($2::text[], $3::bigint[]) as w(address, from_block)`,
-        [chain, windows.map((w) => w.address), windows.map((w) => w.fromBlock), toBlock, cap],
+        [chain, windows.map((w) => w.address), windows.map((w) => w.fromBlock), toBlock, cap, [...assets]],
       );
       return new Map(rows.map((row) => [row.address, toInt(row.n)]));
     },

@@ -6,9 +6,9 @@
 // source, so a pass after the first costs no requests.
 import type { BitcoinSource } from '../chains/bitcoin';
 import type { ChainSource } from '../chains/source';
-import { isStopCategory } from '../domain/attribution';
+import { allLabels, isStopCategory } from '../domain/attribution';
 import { clusterAddresses, attributeByCluster, type AttributedLabel } from '../domain/clustering';
-import { exposureOf } from '../domain/findings';
+import { exposureOf, sanctionsOf } from '../domain/findings';
 import {
   reportSeeds, type ReportAccounting, type ReportEndpoint, type ReportHolding, type ReportHop, type ReportStopped, type TraceReport,
 } from '../domain/report';
@@ -20,6 +20,7 @@ import type { CaseRow } from '../store';
 import type { TraceDeps } from './deps';
 
 const MAX_PASSES = 5;
+const REASONS: readonly ReportStopped['reason'][] = ['max-hops', 'min-amount', 'address-limit'];
 
 export function isBitcoinSource(source: ChainSource): source is BitcoinSource {
   return source.kind === 'bitcoin' && typeof (source as Partial<BitcoinSource>).getTx === 'function';
@@ -73,25 +74,36 @@ export async function traceBitcoinCase(deps: TraceDeps, kase: CaseRow, runId: st
     if (nextStopSet === stopSet) break;
     stopSet = nextStopSet;
   }
-  const report = bitcoinReport(kase, result!, attribution, {
+  const report = bitcoinReport(kase, result!, attribution, (a) => allLabels(labels.get(a) ?? [], stops), {
     fromBlock: result!.txs.reduce((m, t) => (t.blockHeight === null ? m : Math.min(m, t.blockHeight)), tipHeight),
     toBlock: tipHeight,
     toBlockHash: tipHeight === tip.number ? tip.hash : undefined,
     rpcCalls: source.stats().rpcCalls - before,
     ms: Date.now() - started,
   });
+  const txById = new Map(result!.txs.map((tx) => [tx.txid, tx]));
   await deps.store.runs.saveResult(runId, {
     report,
     nodes: bitcoinNodes(result!, attribution),
     flows: result!.outputs.map((o) => ({
-      txHash: o.txid, ref: `out:${o.vout}`, from: o.path.length > 1 ? o.path[o.path.length - 2]! : o.txid, to: o.address ?? `script:${o.txid}:${o.vout}`,
-      asset: 'BTC', amount: o.value, tainted: o.tainted, hop: o.hops, blockNumber: 0,
+      txHash: o.txid, ref: `out:${o.vout}`, from: sendersOf(txById.get(o.txid)), to: o.address ?? `script:${o.txid}:${o.vout}`,
+      asset: 'BTC', amount: o.value, tainted: o.tainted, hop: o.hops, blockNumber: txById.get(o.txid)?.blockHeight ?? 0,
     })),
     endpoints: report.endpoints.map((e) => ({ ...e, amount: BigInt(e.amount) })),
   });
   await deps.store.runs.addStats(runId, { rpcCalls: report.stats.rpcCalls, hops: report.stats.hops });
   await deps.store.runs.finish(runId, 'done');
   await deps.store.cases.setStatus(kase.id, 'traced', { hop: report.stats.hops, addresses: report.stats.addresses, done: true });
+}
+
+/**
+ * The sending address(es) of a transaction: its inputs' addresses, distinct, in input order,
+ * joined by commas when there are several (a coinbase has none).
+ */
+export function sendersOf(tx: UtxoTx | undefined): string {
+  if (!tx) return '';
+  const senders = [...new Set(tx.inputs.map((i) => (i.coinbase ? 'coinbase' : i.address ?? 'unknown')))];
+  return senders.join(',');
 }
 
 function addressesOf(txs: Iterable<UtxoTx>): Set<Address> {
@@ -112,7 +124,15 @@ interface Figures {
 }
 
 /** The contract's trace report from a UTXO trace: amounts in satoshi, paths of txids. */
-export function bitcoinReport(kase: CaseRow, result: UtxoTraceResult, attribution: (a: Address) => AttributedLabel | undefined, figures: Figures): TraceReport {
+export function bitcoinReport(
+  kase: CaseRow, result: UtxoTraceResult, attribution: (a: Address) => AttributedLabel | undefined,
+  labelsOf: (a: Address) => Label[], figures: Figures,
+): TraceReport {
+  const reportLabels = (address: Address, fallback: Label | undefined) =>
+    (labelsOf(address).length ? labelsOf(address) : fallback ? [fallback] : []).map((l) => ({
+      entity: l.entity, category: l.category,
+      ...(l.source !== undefined ? { source: l.source } : {}), ...(l.confidence !== undefined ? { confidence: l.confidence } : {}),
+    }));
   const byAddress = (outputs: TaintedOutput[]) => {
     const groups = new Map<string, TaintedOutput[]>();
     for (const o of outputs) {
@@ -132,6 +152,7 @@ export function bitcoinReport(kase: CaseRow, result: UtxoTraceResult, attributio
     return {
       address, entity: found.label.entity, category: found.label.category, attribution: found.attribution,
       asset: 'BTC', amount: total(outputs).toString(), hops: minHops(outputs), paths: top.map((o) => o.path),
+      labels: reportLabels(address, found.label),
       ...(found.label.confidence !== undefined ? { confidence: found.label.confidence } : {}),
       symbol: 'BTC', decimals: 8,
     };
@@ -140,13 +161,14 @@ export function bitcoinReport(kase: CaseRow, result: UtxoTraceResult, attributio
     const own = attribution(address);
     return {
       address, asset: 'BTC', amount: total(outputs).toString(), hops: minHops(outputs), symbol: 'BTC', decimals: 8,
-      ...(own ? { labels: [{ entity: own.label.entity, category: own.label.category }] } : {}),
+      ...(own ? { labels: reportLabels(address, own.label) } : {}),
     };
   });
-  const stopped: ReportStopped[] = byAddress(result.frontier).map(([address, outputs]) => ({
-    address, asset: 'BTC', amount: total(outputs).toString(), hops: minHops(outputs),
-    reason: minHops(outputs) >= kase.maxHops ? 'max-hops' : kase.minAmount > total(outputs) ? 'min-amount' : 'address-limit',
-  }));
+  // Per address and reason, as decided per output when the trace declined to follow it.
+  const stopped: ReportStopped[] = REASONS.flatMap((reason) =>
+    byAddress(result.frontier.filter((o) => (o.stopReason ?? 'address-limit') === reason)).map(([address, outputs]) => ({
+      address, asset: 'BTC', amount: total(outputs).toString(), hops: minHops(outputs), reason,
+    })));
   const sum = (rows: { amount: string }[]) => rows.reduce((s, r) => s + BigInt(r.amount), 0n);
   const fees = result.fees.reduce((s, f) => s + f.tainted, 0n);
   const accounting: ReportAccounting[] = [{
@@ -154,6 +176,7 @@ export function bitcoinReport(kase: CaseRow, result: UtxoTraceResult, attributio
     stopped: sum(stopped).toString(), fees: fees.toString(), balanceGaps: result.inferredTxs.length,
   }];
   const exposure = exposureOf(endpoints, new Map([['BTC', result.seededTotal]]));
+  const sanctions = sanctionsOf([...endpoints, ...holdings], new Map([['BTC', result.seededTotal]]));
   const cmpAmount = (a: { amount: string; address: string }, b: { amount: string; address: string }) =>
     (BigInt(b.amount) > BigInt(a.amount) ? 1 : BigInt(b.amount) < BigInt(a.amount) ? -1 : 0) || (a.address < b.address ? -1 : 1);
   endpoints.sort(cmpAmount);
@@ -169,6 +192,7 @@ export function bitcoinReport(kase: CaseRow, result: UtxoTraceResult, attributio
     ...(figures.toBlockHash ? { toBlockHash: figures.toBlockHash } : {}),
     endpoints,
     exposure,
+    sanctions,
     holdings,
     stopped,
     hops: perHop(result, endpoints),

@@ -1,12 +1,14 @@
 // Everything one trace run knows at a point in time, assembled from the store, and the
 // taint over it. Each hop step and the final report start here, so a step that runs twice
 // (a retried or stalled job) computes the same thing from the same rows.
+import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
 import { computeHops, type HopResult } from '../domain/hops';
 import { propagateTaint, type LedgerSpec, type TaintResult } from '../domain/taint';
 import { transferId, type Address, type Asset, type TaintModel, type Transfer } from '../domain/types';
 import { balanceKey, createChainData, type ChainData, type OpeningQuery } from './chain-data';
 import type { TraceDeps } from './deps';
+import { tracedAssets } from './traced-assets';
 
 /** How the tracer treats an address of a run. Only `source` and `crawled` pass taint on. */
 export type AddressState =
@@ -36,6 +38,8 @@ export interface CaseGraph {
   taint: TaintResult;
   hops: HopResult;
   sources: Set<Address>;
+  /** The assets traced (see traced-assets.ts); transfers of others are ignored. */
+  assets: ReadonlySet<Asset>;
 }
 
 const MAX_CONVERGENCE_ROUNDS = 8;
@@ -58,7 +62,11 @@ export async function computeCaseGraph(
     const ledgers = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
     const transfers = await loadTransfers(deps, chainData, scope, ledgers);
     const sources = new Set(ledgers.filter((a) => a.state === 'source').map((a) => a.address));
-    for (const q of neededOpenings(ledgers, transfers, sources, source.nativeAsset, scope.seedTransferIds, null)) wanted.set(balanceKey(q), q);
+    const assets = tracedAssets({
+      requested: scope.assets, nativeAsset: source.nativeAsset, listedTokens: chainConfig(deps.config, scope.chain).tokens.map((t) => t.address),
+      seedTransferIds: scope.seedTransferIds, sources, transfers: transfers.values(),
+    });
+    for (const q of neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null)) wanted.set(balanceKey(q), q);
     const balances = await chainData.balances([...wanted.values()]);
     const taint = propagateTaint({
       model: scope.model,
@@ -66,10 +74,11 @@ export async function computeCaseGraph(
       ledgers: ledgerSpecs(ledgers, balances, sources),
       seedTransfers: scope.seedTransferIds,
       stops: new Set([...addresses.values()].filter((a) => !LEDGER_STATES.has(a.state)).map((a) => a.address)),
+      assets,
     });
     // Openings of assets that turned out tainted, and windows opened too late: fix, then again.
     let missing = 0;
-    for (const q of neededOpenings(ledgers, transfers, sources, source.nativeAsset, scope.seedTransferIds, taint)) {
+    for (const q of neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, taint)) {
       if (!wanted.has(balanceKey(q))) missing++;
       wanted.set(balanceKey(q), q);
     }
@@ -77,7 +86,7 @@ export async function computeCaseGraph(
     if ((missing === 0 && late.length === 0) || round >= MAX_CONVERGENCE_ROUNDS) {
       const tainted = [...taint.tainted.keys()].map((id) => transfers.get(id)).filter((t): t is Transfer => !!t);
       const hops = computeHops({ transfers: tainted, seedTransfers: scope.seedTransferIds, sources });
-      return { graph: { transfers, taint, hops, sources }, widened: [...widened.values()] };
+      return { graph: { transfers, taint, hops, sources, assets }, widened: [...widened.values()] };
     }
     if (late.length) {
       await chainData.ensureHistory(late, scope.toBlock);
@@ -119,12 +128,13 @@ async function loadTransfers(deps: TraceDeps, chainData: ChainData, scope: CaseS
  * Poison needs them too: a poisoned wallet holds its whole balance, opening included.
  */
 function neededOpenings(
-  ledgers: RunAddress[], transfers: Map<string, Transfer>, sources: Set<Address>, nativeAsset: Asset,
+  ledgers: RunAddress[], transfers: Map<string, Transfer>, sources: Set<Address>, assets: ReadonlySet<Asset>, nativeAsset: Asset,
   seedTransfers: ReadonlySet<string>, taint: TaintResult | null,
 ): OpeningQuery[] {
   const ledgerSet = new Set(ledgers.map((l) => l.address));
   const assetsOf = new Map<Address, Set<Asset>>();
   const add = (address: Address, asset: Asset) => {
+    if (!assets.has(asset)) return; // an asset not traced is no part of the case, opening included
     const set = assetsOf.get(address) ?? new Set<Asset>();
     set.add(asset);
     assetsOf.set(address, set);

@@ -2,6 +2,7 @@
 // Pure: the step feeds it what the store and the chain said.
 import { resolveLabel, isStopCategory } from '../domain/attribution';
 import { detectDepositAddress, type DepositEvidence } from '../domain/deposit-heuristic';
+import { isPayment, type AssetScope } from '../domain/payments';
 import type { Address, Asset, Label, LabelCategory, Transfer } from '../domain/types';
 import type { AddressState } from './case-graph';
 
@@ -31,7 +32,7 @@ export function triage(candidates: Candidate[], labels: Map<Address, Label[]>, p
   const sorted = [...candidates].sort((a, b) => a.hop - b.hop || (a.address < b.address ? -1 : 1));
   return sorted.map((c) => {
     const base = { address: c.address, hop: c.hop, fromBlock: c.firstTaintedBlock };
-    const label = resolveLabel(labels.get(c.address) ?? []);
+    const label = resolveLabel(labels.get(c.address) ?? [], params.stopCategories);
     if (label && isStopCategory(label.category, params.stopCategories)) return { ...base, state: 'stop' };
     // Minting and burning both use the zero address: it is nobody's wallet.
     if (c.address === ZERO_ADDRESS) return { ...base, state: 'service-like' };
@@ -50,13 +51,19 @@ export interface HistoryVerdict {
   counterparties: number;
 }
 
-/** After fetching an address's history: is it a service, an exchange deposit address, or a wallet to follow? */
+/**
+ * After fetching an address's history: is it a service, an exchange deposit address, or a
+ * wallet to follow? Only payments count (../domain/payments.ts): spam and zero-value events
+ * make nobody a counterparty.
+ */
 export function judgeHistory(
   address: Address,
-  history: Transfer[],
+  fullHistory: Transfer[],
   labelOf: (a: Address) => Label | undefined,
   params: { serviceLikeCounterparties: number; maxDelayBlocks: number; minForwardShareBps: number },
+  assets: AssetScope = null,
 ): HistoryVerdict {
+  const history = fullHistory.filter((t) => isPayment(t, assets));
   const counterparties = new Set<Address>();
   for (const t of history) {
     if (t.from !== address) counterparties.add(t.from);
@@ -73,9 +80,10 @@ export function judgeHistory(
   return { state: 'crawled', counterparties: counterparties.size };
 }
 
-export function counterpartiesOf(history: Transfer[]): Address[] {
+export function counterpartiesOf(history: Transfer[], assets: AssetScope = null): Address[] {
   const set = new Set<Address>();
   for (const t of history) {
+    if (!isPayment(t, assets)) continue;
     set.add(t.from);
     if (t.to) set.add(t.to);
   }

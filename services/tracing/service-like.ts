@@ -4,7 +4,7 @@
 // never read into a worker's memory, and the verdict is recorded with its evidence (window,
 // assets, count) in the shared chain data: a later case whose window contains it does not
 // fetch or count that history again. A verdict is dropped only when asked (forgetServiceLike).
-import type { Address } from '../domain/types';
+import type { Address, Asset } from '../domain/types';
 import type { Store } from '../store';
 import type { ChainData, HistoryWindow } from './chain-data';
 
@@ -19,23 +19,29 @@ export interface BusyJudgement {
 
 export async function judgeBusyWallets(
   store: Store, chainData: ChainData, chain: string, windows: HistoryWindow[], toBlock: number, limit: number,
+  assets: ReadonlySet<Asset>,
 ): Promise<BusyJudgement> {
+  // Only payments of the traced assets make counterparties (../domain/payments.ts): evidence
+  // counted over fewer assets than ours still holds (more assets only add counterparties);
+  // evidence over "every asset" (null) may have counted spam, so it is not reused.
+  const ours = [...assets].sort();
   const serviceLike = new Map<Address, number>();
   const fromOf = new Map(windows.map((w) => [w.address, w.fromBlock]));
   // Counterparties only grow with the window, so evidence inside this window decides.
   for (const e of await store.chainData.serviceLikeEvidence(chain, [...fromOf.keys()])) {
     const from = fromOf.get(e.address);
-    if (from !== undefined && e.assets === null && e.fromBlock >= from && e.toBlock <= toBlock && e.counterparties > limit) {
+    const within = e.assets !== null && e.assets.every((a) => assets.has(a));
+    if (from !== undefined && within && e.fromBlock >= from && e.toBlock <= toBlock && e.counterparties > limit) {
       serviceLike.set(e.address, e.counterparties);
     }
   }
   const reused = serviceLike.size;
   const unknown = windows.filter((w) => !serviceLike.has(w.address));
   await chainData.ensureHistory(unknown, toBlock);
-  const counts = await store.chainData.counterpartyCounts(chain, unknown, toBlock, limit + 1);
+  const counts = await store.chainData.counterpartyCounts(chain, unknown, toBlock, limit + 1, ours);
   const judged = unknown.filter((w) => (counts.get(w.address) ?? 0) > limit);
   await store.chainData.recordServiceLike(chain, judged.map((w) => ({
-    address: w.address, counterparties: counts.get(w.address)!, fromBlock: w.fromBlock, toBlock, assets: null,
+    address: w.address, counterparties: counts.get(w.address)!, fromBlock: w.fromBlock, toBlock, assets: ours,
   })));
   for (const w of judged) serviceLike.set(w.address, counts.get(w.address)!);
   return { serviceLike, rest: unknown.filter((w) => !serviceLike.has(w.address)), reused };

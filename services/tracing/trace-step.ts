@@ -3,7 +3,7 @@
 // that runs twice (a retried or stalled job) does the same thing twice, harmlessly.
 import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
-import { resolveLabel } from '../domain/attribution';
+import { allLabels, resolveLabel } from '../domain/attribution';
 import { buildFindings, type AssetInfo, type NodeInfo } from '../domain/findings';
 import { reportSeeds, type TraceReport } from '../domain/report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
@@ -50,11 +50,12 @@ export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<vo
   if (decisions.length) await deps.store.runs.upsertAddresses(job.runId, decisions);
   for (const d of decisions) addresses.set(d.address, d);
 
-  await recordStepStats(deps, job.runId, `hop-${job.hop}`, source.stats().rpcCalls - before);
+  const runNow = await recordStepStats(deps, job.runId, `hop-${job.hop}`, source.stats().rpcCalls - before);
   await deps.store.cases.setStatus(kase.id, 'tracing', {
     hop: job.hop + 1,
     addresses: addresses.size,
     crawled: [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length,
+    rpcCalls: Number(runNow.stats?.rpcCalls ?? 0),
   });
   await deps.queue.add(next === 'hop' ? hopJob({ ...job, hop: job.hop + 1 }) : finalizeJob({ caseId: job.caseId, runId: job.runId }));
 }
@@ -93,6 +94,12 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
     toBlock: scope.toBlock,
     ...(runAfter.toBlockHash ? { toBlockHash: runAfter.toBlockHash } : {}),
     ...findings,
+    assets: [...graph.assets].sort(),
+    ignored: {
+      zeroValue: graph.taint.ignored.zeroValue,
+      untracedAssets: graph.taint.ignored.untracedAssets,
+      selfTransfers: graph.taint.ignored.selfTransfers,
+    },
     limitations,
     stats: {
       addresses: graph.taint.accounts.size === 0 ? 0 : new Set([...graph.taint.accounts.values()].map((a) => a.address)).size,
@@ -109,7 +116,7 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
     endpoints: report.endpoints.map((e) => ({ ...e, amount: BigInt(e.amount) })),
   });
   await deps.store.runs.finish(job.runId, 'done');
-  await deps.store.cases.setStatus(kase.id, 'traced', { hop: runStats.hops, addresses: addresses.size, done: true });
+  await deps.store.cases.setStatus(kase.id, 'traced', { hop: runStats.hops, addresses: addresses.size, rpcCalls: runStats.rpcCalls, done: true });
 }
 
 /** A step's successor, settled once: a re-run of the step gets the first attempt's choice. */
@@ -222,15 +229,15 @@ async function decide(
   const chainData = createChainData(deps.store, source);
   const params = judgeParams(deps, kase.chain);
   // Busy wallets first, counted in the database: their histories are never loaded here.
-  const busy = await judgeBusyWallets(deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties);
+  const busy = await judgeBusyWallets(deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, graph.assets);
   const histories = await historiesOf(chainData, busy.rest, scope.toBlock);
-  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap(counterpartiesOf))]);
+  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, graph.assets)))]);
   for (const t of toCrawl) {
     if (busy.serviceLike.has(t.address)) {
       decided.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: 'service-like' });
       continue;
     }
-    const verdict = judgeHistory(t.address, histories.get(t.address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? []), params);
+    const verdict = judgeHistory(t.address, histories.get(t.address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? [], deps.config.tracing.stopCategories), params, graph.assets);
     decided.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: verdict.state });
   }
   return decided;
@@ -312,16 +319,17 @@ async function nodeInfo(
   const deposits = [...addresses.values()].filter((a) => a.state === 'deposit');
   const chainData = createChainData(deps.store, source);
   const histories = deposits.length ? await historiesOf(chainData, deposits, scope.toBlock) : new Map<Address, Transfer[]>();
-  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap(counterpartiesOf))]);
+  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, graph.assets)))]);
   const params = judgeParams(deps, kase.chain);
   const nodes = new Map<Address, NodeInfo>();
   for (const address of tainted) {
-    const label: Label | undefined = resolveLabel(labels.get(address) ?? []);
+    const known = labels.get(address) ?? [];
+    const label: Label | undefined = resolveLabel(known, deps.config.tracing.stopCategories);
     const run = addresses.get(address);
     const state = run?.state ?? 'max-hops';
-    const info: NodeInfo = { state, ...(label ? { label } : {}) };
+    const info: NodeInfo = { state, ...(label ? { label, labels: allLabels(known, deps.config.tracing.stopCategories) } : {}) };
     if (state === 'deposit') {
-      const verdict = judgeHistory(address, histories.get(address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? []), params);
+      const verdict = judgeHistory(address, histories.get(address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? [], deps.config.tracing.stopCategories), params, graph.assets);
       if (verdict.deposit) info.deposit = verdict.deposit;
     }
     nodes.set(address, info);

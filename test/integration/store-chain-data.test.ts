@@ -195,12 +195,16 @@ DRIVERS.forEach((driver) => {
           transfer({ chain, txHash: '0x' + n.toString(16).padStart(64, '0'), blockNumber: block, from, to, kind: to ? 'native' : 'fee', ref: to ? 'tx' : 'fee' });
         await store.chainData.insertTransfers([
           t(1, 10, A, B), t(2, 11, C, A), t(3, 12, A, A), t(4, 13, A, null), t(5, 20, D, A), t(6, 21, A, E), t(7, 22, F, A), t(8, 23, A, B),
+          // Spam: a zero-value transfer and a fake token's event make nobody a counterparty.
+          { ...t(9, 24, A, '0x' + '9'.repeat(40)), amount: 0n },
+          { ...t(10, 25, '0x' + '8'.repeat(40), A), kind: 'token', asset: '0x' + '7'.repeat(40), ref: 'log:1' },
         ]);
-        const counts = await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 0 }, { address: B, fromBlock: 0 }, { address: C, fromBlock: 12 }], 100, 10);
-        // A: B, C, D, E, F (itself and the fee sink are nobody); B: A; C: nothing from block 12 on.
+        const counts = await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 0 }, { address: B, fromBlock: 0 }, { address: C, fromBlock: 12 }], 100, 10, ['ETH']);
+        // A: B, C, D, E, F (itself, the fee sink and the spam are nobody); B: A; C: nothing from block 12 on.
         expect(Object.fromEntries(counts)).to.deep.equal({ [A]: 5, [B]: 1, [C]: 0 });
-        expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 20 }], 21, 10)).get(A)).to.equal(2);
-        expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 0 }], 100, 3)).get(A)).to.equal(3);
+        expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 20 }], 21, 10, ['ETH'])).get(A)).to.equal(2);
+        expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 0 }], 100, 3, ['ETH'])).get(A)).to.equal(3);
+        expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 0 }], 100, 10, ['ETH', '0x' + '7'.repeat(40)])).get(A)).to.equal(6);
 
         await store.chainData.recordServiceLike(chain, [{ address: A, counterparties: 5, fromBlock: 0, toBlock: 100, assets: null }, { address: B, counterparties: 4, fromBlock: 3, toBlock: 9, assets: [USDT, 'ETH'] }]);
         expect(await store.chainData.serviceLikeEvidence(chain, [A, B, C])).to.deep.equal([

@@ -38,6 +38,9 @@ export interface TraceUtxoParams {
 
 export type OutputStatus = 'endpoint' | 'unspent' | 'spent' | 'frontier';
 
+/** Why a spent tainted output was not followed, decided for that output alone. */
+export type FrontierReason = 'max-hops' | 'min-amount' | 'address-limit';
+
 export interface TaintedOutput extends UtxoOutput {
   txid: string;
   tainted: bigint;
@@ -50,6 +53,8 @@ export interface TaintedOutput extends UtxoOutput {
   status: OutputStatus;
   /** The spending transaction, when spent (and confirmed by `tipHeight`). */
   spentBy?: string;
+  /** For a frontier output: why its spender was not followed. */
+  stopReason?: FrontierReason;
 }
 
 export interface FeeSink {
@@ -241,9 +246,13 @@ export async function traceUtxo(params: TraceUtxoParams): Promise<UtxoTraceResul
       : !spent ? 'unspent'
       : computed.has(spend.txid) && followed.has(key) ? 'spent'
       : 'frontier';
+    // The rule followable() applied to this very output, not a guess from an address's total.
+    const stopReason: FrontierReason | undefined = status !== 'frontier' ? undefined
+      : t.hops >= params.maxHops ? 'max-hops' : tainted < minAmount ? 'min-amount' : 'address-limit';
     outputs.push({
       ...output, txid, tainted, ranges: t.ranges, hops: t.hops, path: t.path, status,
       ...(spent ? { spentBy: spend.txid } : {}),
+      ...(stopReason ? { stopReason } : {}),
     });
   }
   outputs.sort((a, b) => a.hops - b.hops || compare(a.txid, b.txid) || a.vout - b.vout);
