@@ -1,11 +1,16 @@
 // GET /openapi.json and the Swagger UI at /docs, served from the swagger-ui-dist package
 // (no CDN: deployments often cannot reach the internet, and the UI should not either).
 import { Router, static as serveStatic } from 'express';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { openApiDocument } from './openapi';
 
 const SWAGGER_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
-const VERSION = (require('../../package.json') as { version: string }).version;
+/** From the TypeScript source or from the build in dist/. */
+const VERSION = (() => {
+  const file = [resolve(__dirname, '../../package.json'), resolve(__dirname, '../../../package.json')].find((f) => existsSync(f));
+  return file ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : '0.0.0';
+})();
 
 const PAGE = `<!DOCTYPE html>
 <html lang="en">

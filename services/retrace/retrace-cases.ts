@@ -3,6 +3,7 @@
 // reused, so only the blocks since then are fetched, and they are fetched for every case at
 // once first: one eth_getLogs serves the crawled wallets of many cases. A quiet night costs
 // a tip look-up per chain; the cost grows with new blocks and activity, not with history.
+import { MULTI_CHAIN } from '../domain/multi-chain-report';
 import { ConflictError } from '../errors';
 import type { Address } from '../domain/types';
 import type { CaseRow, RetraceTrigger } from '../store';
@@ -55,8 +56,10 @@ export async function retraceCases(deps: TraceDeps, options: { trigger: RetraceT
 /** Open cases: not closed, traced at least once (or failed), or exactly those asked for. */
 async function openCases(deps: TraceDeps, caseIds?: string[]): Promise<CaseRow[]> {
   if (caseIds) {
-    const found = await Promise.all(caseIds.map((id) => deps.store.cases.get(id)));
-    return found.filter((c): c is CaseRow => c !== null && c.closedAt === null);
+    const found = (await Promise.all(caseIds.map((id) => deps.store.cases.get(id)))).filter((c): c is CaseRow => c !== null && c.closedAt === null);
+    // A case across chains is re-traced chain by chain: its per-chain cases.
+    const expanded = await Promise.all(found.map(async (c) => (c.chain === MULTI_CHAIN ? deps.store.cases.children(c.id) : [c])));
+    return expanded.flat().filter((c) => c.closedAt === null);
   }
   const all = await deps.store.cases.list({ limit: 100_000 });
   return all.filter((c) => c.closedAt === null && (c.status === 'traced' || c.status === 'failed'));

@@ -5,12 +5,14 @@
 // then finds the version applied and skips it. The lock being per transaction (not per
 // session) lets it work through a pool without pinning a connection.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TraceholdError } from '../errors';
 import type { Db } from './db';
 
-export const DEFAULT_MIGRATIONS_DIR = resolve(__dirname, '../../migrations');
+/** The checkout's migrations folder, from the TypeScript source or from the build in dist/. */
+export const DEFAULT_MIGRATIONS_DIR = [resolve(__dirname, '../../migrations'), resolve(__dirname, '../../../migrations')]
+  .find((dir) => existsSync(dir)) ?? resolve(__dirname, '../../migrations');
 
 /** Arbitrary constant shared by every tracehold process: "the migration lock". */
 const MIGRATION_LOCK_KEY = 7_265_431_001;

@@ -29,6 +29,7 @@ export function splitMultiChainInput(config: Config, normalize: AddressNormalize
   };
   const named = seeds.some((s) => s && typeof s === 'object' && 'chain' in (s as object));
   if (!named && body.chain !== MULTI_CHAIN) return null;
+  if (body.chain !== undefined && typeof body.chain !== 'string') throw new BadRequestError('chain must be a string');
 
   const groups = new Map<string, unknown[]>();
   seeds.forEach((seed, i) => {

@@ -77,6 +77,10 @@ describe('e2e: every configured EVM chain on anvil with its chain id, native coi
     expect(chains.map((c) => c.name)).to.include.members(['ethereum', 'bsc', 'polygon', 'arbitrum', 'base', 'optimism', 'avalanche']);
     const bsc = chains.find((c) => c.name === 'bsc')!;
     expect(bsc.tokens.map((t) => [t.symbol, t.decimals])).to.deep.equal([['USDT', 18], ['USDC', 18]]);
+    for (const c of chains.filter((x) => x.name !== 'ethereum')) {
+      expect(c.explorer?.tx, c.name).to.match(/^https:\/\/.+\{tx\}$/);
+      expect(c.explorer?.address, c.name).to.match(/^https:\/\/.+\{address\}$/);
+    }
   });
 
   for (const chain of chains) {

@@ -103,11 +103,17 @@ describe('e2e: one case across chains (EVM and Tron), through the API and the CL
     const badTron = await call('POST', '/v1/cases', keys.analyst!, { title: 'x', chain: 'multi', seeds: [{ chain: 'local', txHash: evm.seedTx }, { chain: 'tron', address: '0x' + '11'.repeat(20) }] });
     expect(badTron.status).to.equal(422);
     expect((await app.deps.store.cases.list()).length).to.equal(0);
+    // Every seed on one chain, named: an ordinary case on that chain.
+    const one = await call('POST', '/v1/cases', keys.analyst!, { title: 'one chain', seeds: tronCase.seeds.map((txHash) => ({ chain: 'tron', txHash })) });
+    expect(one.status, JSON.stringify(one.body)).to.equal(201);
+    expect(one.body.chain).to.equal('tron');
+    await app.deps.store.db.query('delete from cases');
   });
 
   it('traces each chain by its own jobs and reports a section per chain, exposure per entity across chains', async () => {
     expect((await call('POST', '/v1/labels', keys.analyst!, labelsCsv, 'text/csv')).status).to.equal(200);
-    const created = await call('POST', '/v1/cases', keys.analyst!, { title: 'Victims on Ethereum and Tron', chain: 'multi', seeds: seeds() });
+    // No case-level chain: the seeds name theirs.
+    const created = await call('POST', '/v1/cases', keys.analyst!, { title: 'Victims on Ethereum and Tron', seeds: seeds() });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     expect(created.body.chain).to.equal('multi');
     const id = created.body.id;

@@ -32,7 +32,8 @@ export const caseCreateBody = z
   .strictObject({
     title: z.string().min(1).max(200),
     reference: z.string().max(200).nullish(),
-    chain: z.string().min(1).max(32),
+    chain: z.string().min(1).max(32).optional()
+      .meta({ description: 'A configured chain; `multi` (or left out) when every seed names its own chain: one case across chains.' }),
     seeds: z.array(seed).min(1).max(1000),
     fromBlock: z.number().int().min(0).max(2 ** 48).nullish(),
     toBlock: z.number().int().min(0).max(2 ** 48).nullish(),

@@ -10,7 +10,8 @@ import { checkBlock, createBlockStore, type BlockStoreStats } from './block-stor
 import { findRecentTransaction, INTERNAL_NOTES, probeCallTracer, probeCapabilities, type EvmCapabilities, type TracerVerdict } from './capabilities';
 import { asCallFrame, internalCallsFromFrame, parityOrder, parityValueMove } from './internal-calls';
 import { scanNative } from './native-scan';
-import { hexToBigInt, hexToNumber, toHex, type ParityTrace, type RpcBlock, type RpcReceipt, type RpcTransaction } from './rpc-types';
+import { Lru } from './lru';
+import { hexToBigInt, hexToNumber, toHex, type CallFrame, type ParityTrace, type RpcBlock, type RpcReceipt, type RpcTransaction } from './rpc-types';
 import { traceFilterNative } from './trace-filter-scan';
 import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './to-transfers';
 import { createLogFetcher } from './token-logs';
@@ -75,6 +76,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     metricsLabel: options.chain,
   });
   const blocks = createBlockStore(rpc, options.blockCacheSize ?? 4096);
+  // Confirmed transactions' call traces never change: each is traced once per process.
+  const frames = new Lru<string, CallFrame>((options.blockCacheSize ?? 4096) * 16);
   const maxLogRange = options.maxLogRange ?? 2000;
   const addressesPerLogCall = options.addressesPerLogCall ?? 200;
   const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall });
@@ -218,7 +221,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     if (caps.nativeTransfers === 'trace_filter') {
       return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall }, query);
     }
-    return scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer }, query);
+    return scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query);
   }
 
   async function transaction(txHash: string): Promise<SeedTransaction> {
@@ -253,8 +256,9 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const caps = await baseCapabilities();
     if (caps.nativeTransfers === 'block-scan') {
       if (!(await callTracer(ctx.txHash))) return [];
-      const frame = asCallFrame(await rpc.request<unknown>('debug_traceTransaction', [ctx.txHash, { tracer: 'callTracer' }]));
+      const frame = frames.get(ctx.txHash) ?? asCallFrame(await rpc.request<unknown>('debug_traceTransaction', [ctx.txHash, { tracer: 'callTracer' }]));
       if (!frame) throw new RetryableError(`debug_traceTransaction answered without a call trace for ${ctx.txHash}`);
+      frames.set(ctx.txHash, frame);
       return internalCallsFromFrame(frame).map((c) => internalTransfer(ctx, c));
     }
     if (receipt.status !== '0x0') {

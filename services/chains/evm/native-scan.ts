@@ -9,6 +9,7 @@ import type { RpcClient } from '../rpc/client';
 import type { TransferDirection } from '../source';
 import type { BlockStore } from './block-store';
 import { asCallFrame, internalCallsFromFrame } from './internal-calls';
+import type { Lru } from './lru';
 import { hexToNumber, toHex, type CallFrame, type RpcReceipt, type RpcTransaction } from './rpc-types';
 import { feeTransfer, internalTransfer, valueTransfer, type TxContext } from './to-transfers';
 
@@ -30,6 +31,8 @@ export interface NativeScanDeps {
    * the scanned range (the first one asked settles it); absent: the node cannot trace.
    */
   callTracer?: (sampleTxHash: string) => Promise<boolean>;
+  /** Call traces by transaction hash, shared by every scan of this source (hops re-read the same blocks). */
+  frames?: Lru<string, CallFrame>;
 }
 
 /** Blocks held in memory at once while scanning a long range. */
@@ -122,19 +125,33 @@ async function mayMoveInside(rpc: RpcClient, all: Candidate[]): Promise<Candidat
 
 async function tracedInternal(deps: NativeScanDeps, query: NativeScanQuery, traced: Candidate[]): Promise<Transfer[]> {
   if (traced.length === 0) return [];
-  const frames = await deps.rpc.batch(
-    traced.map((c) => ({ method: 'debug_traceTransaction', params: [c.ctx.txHash, { tracer: 'callTracer' }] })),
-  );
+  const frames = new Map<string, CallFrame>();
+  const missing: Candidate[] = [];
+  for (const c of traced) {
+    const cached = deps.frames?.get(c.ctx.txHash);
+    if (cached) frames.set(c.ctx.txHash, cached);
+    else missing.push(c);
+  }
+  if (missing.length > 0) {
+    const outcomes = await deps.rpc.batch(
+      missing.map((c) => ({ method: 'debug_traceTransaction', params: [c.ctx.txHash, { tracer: 'callTracer' }] })),
+    );
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok) throw outcome.error;
+      const hash = missing[i]!.ctx.txHash;
+      const frame = realFrame(outcome.result, hash);
+      frames.set(hash, frame);
+      deps.frames?.set(hash, frame);
+    });
+  }
   const out: Transfer[] = [];
-  frames.forEach((outcome, i) => {
-    if (!outcome.ok) throw outcome.error;
-    const frame = realFrame(outcome.result, traced[i]!.ctx.txHash);
-    for (const call of internalCallsFromFrame(frame)) {
+  for (const c of traced) {
+    for (const call of internalCallsFromFrame(frames.get(c.ctx.txHash)!)) {
       const relevant =
         (query.direction !== 'in' && query.addresses.has(call.from)) || (query.direction !== 'out' && query.addresses.has(call.to));
-      if (relevant) out.push(internalTransfer(traced[i]!.ctx, call));
+      if (relevant) out.push(internalTransfer(c.ctx, call));
     }
-  });
+  }
   return out;
 }
 

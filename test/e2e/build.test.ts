@@ -1,0 +1,55 @@
+// The production build: `npm run build` compiles to dist/, and the compiled service (what
+// `npm start` and the Docker image run) migrates, serves the API and shuts down on SIGTERM.
+import { expect } from 'chai';
+import { execFile, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDb, type TestDb } from '../support/db';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+describe('e2e: production build', function () {
+  this.timeout(300_000);
+  let testDb: TestDb;
+
+  before(async () => {
+    testDb = await createTestDb({ migrate: false });
+  });
+  after(async () => {
+    await testDb?.drop();
+  });
+
+  it('npm run build compiles to dist/, and the compiled service migrates, serves and stops on SIGTERM', async () => {
+    await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+    const pkg = require(path.join(ROOT, 'package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).to.equal('node dist/services/main.js');
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/services/main.js'), 'api'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, DATABASE_URL: testDb.url, PORT: '0', TRACEHOLD_LOG_LEVEL: 'info', NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const m = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
+          if (m) { clearInterval(timer); resolve(m[0]); }
+        }, 100);
+        exited.then(() => { clearInterval(timer); reject(new Error(`exited early: ${output}`)); });
+      });
+      expect((await fetch(`${url}/healthz`)).status).to.equal(200);
+      const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string; info: { version: string } };
+      expect(doc.openapi).to.equal('3.1.0');
+      expect(doc.info.version).to.equal(require(path.join(ROOT, 'package.json')).version);
+      expect((await fetch(`${url}/v1/cases`)).status).to.equal(401);
+      const { rows } = await testDb.db.query<{ n: string }>('select count(*) as n from tracehold_migrations');
+      expect(Number(rows[0]!.n)).to.be.greaterThan(5);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited, output).to.equal(0);
+  });
+});
