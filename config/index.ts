@@ -6,6 +6,8 @@ import { InvalidInputError } from '../services/errors';
 import { LABEL_CATEGORIES, TAINT_MODELS, type LabelCategory, type TaintModel } from '../services/domain/types';
 import defaultChains from './chains.json';
 import { loadSecurityConfig, type SecurityConfig } from './security';
+import { checkChainConfig } from './chain-schema';
+import { CronExpressionParser } from 'cron-parser';
 
 export interface TokenConfig {
   address: string;
@@ -122,7 +124,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       depositMinForwardBps: 9000,
     },
     retrace: {
-      cron: cronSetting(env.TRACEHOLD_RETRACE_CRON ?? '0 2 * * *'),
+      cron: cronSetting(env.TRACEHOLD_RETRACE_CRON ?? '0 2 * * *', timezoneSetting(env.TRACEHOLD_RETRACE_TZ ?? 'UTC')),
       timezone: timezoneSetting(env.TRACEHOLD_RETRACE_TZ ?? 'UTC'),
       watchIntervalMs: intSetting(env, 'TRACEHOLD_WATCH_INTERVAL_MS', 15_000, 0, 24 * 3600 * 1000),
     },
@@ -203,7 +205,7 @@ function loadChains(env: Env): Record<string, ChainConfig> {
     validateUrl(chain.rpcUrl, `${envName}_RPC_URL`);
     validateUrl(chain.esploraUrl, 'BTC_ESPLORA_URL');
     validateExplorer(chain.explorer, name);
-    chains[name] = chain;
+    chains[name] = checkChainConfig(chain, extra ? `config/chains.json with TRACEHOLD_CHAINS_FILE ${extra}` : 'config/chains.json');
   }
   return chains;
 }
@@ -240,11 +242,16 @@ function intSetting(env: Env, name: string, fallback: number, min: number, max: 
   return value;
 }
 
-/** Five or six cron fields of digits, `*`, `/`, `,` and `-`. */
-function cronSetting(value: string): string {
+/** Five or six cron fields, checked by the parser BullMQ schedules with (ranges included). */
+function cronSetting(value: string, timezone: string): string {
   const fields = value.trim().split(/\s+/);
   if (fields.length < 5 || fields.length > 6 || !fields.every((f) => /^[\d*/,\-]+$/.test(f))) {
     throw new InvalidInputError(`TRACEHOLD_RETRACE_CRON must be a cron pattern like "0 2 * * *", got "${value}"`);
+  }
+  try {
+    CronExpressionParser.parse(fields.join(' '), { tz: timezone });
+  } catch (error) {
+    throw new InvalidInputError(`TRACEHOLD_RETRACE_CRON "${value}": ${(error as Error).message}`);
   }
   return fields.join(' ');
 }
