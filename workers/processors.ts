@@ -25,7 +25,8 @@ export function createJobProcessor(deps: TraceDeps): Processor {
   return (job) => {
     // A job queued by an API request runs under that request's id: its log lines and the
     // jobs it queues in turn carry it.
-    const requestId = (job.data as { requestId?: unknown }).requestId;
+    // (`httpRequestId`: a freeze delivery's `requestId` is the freeze request's id)
+    const requestId = (job.data as { httpRequestId?: unknown }).httpRequestId;
     return typeof requestId === 'string' ? requestContext.run({ requestId }, () => run(job)) : run(job);
   };
 }

@@ -181,5 +181,5 @@ export function startBullWorkers(options: BullOptions & BullWorkerTuning & { pro
 /** A job queued while serving a request carries the request's id (its logs show it). */
 export function withRequestId<T>(data: T): T {
   const requestId = currentRequestId();
-  return requestId && data && typeof data === 'object' ? { ...data, requestId } : data;
+  return requestId && data && typeof data === 'object' ? { ...data, httpRequestId: requestId } : data;
 }
