@@ -3,18 +3,21 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# the workbench is not copied yet: build it below rather than in npm's prepare step
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY config config
 COPY services services
 COPY workers workers
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+COPY web web
+RUN npm run build && npm run build:web && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY --from=build /app/web/dist web/dist
 COPY package.json ./
 COPY migrations migrations
 COPY bin bin

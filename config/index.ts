@@ -37,8 +37,13 @@ export interface ChainConfig {
   retries: number;
   /** Multicall3 and its deployment block, for balances in one call per few hundred. */
   multicall3?: { address: string; sinceBlock: number };
-  /** Block explorer links: `{tx}` and `{address}` are replaced. */
-  explorer?: { tx: string; address: string };
+  /** Block explorer links: URL templates with `{tx}` and `{address}` (the workbench links hashes and wallets). */
+  explorer?: ExplorerConfig;
+}
+
+export interface ExplorerConfig {
+  tx: string;
+  address: string;
 }
 
 export interface TracingConfig {
@@ -195,9 +200,20 @@ function loadChains(env: Env): Record<string, ChainConfig> {
     if (confirmations !== undefined) chain.confirmations = intSetting(env, `${envName}_CONFIRMATIONS`, chain.confirmations, 0, 10_000);
     validateUrl(chain.rpcUrl, `${envName}_RPC_URL`);
     validateUrl(chain.esploraUrl, 'BTC_ESPLORA_URL');
+    validateExplorer(chain.explorer, name);
     chains[name] = chain;
   }
   return chains;
+}
+
+function validateExplorer(explorer: ExplorerConfig | undefined, chain: string): void {
+  if (explorer === undefined) return;
+  for (const [field, slot] of [['tx', '{tx}'], ['address', '{address}']] as const) {
+    const template = explorer[field];
+    if (typeof template !== 'string' || !/^https?:\/\//.test(template) || !template.includes(slot)) {
+      throw new InvalidInputError(`chains.${chain}.explorer.${field} must be an http(s) URL template containing ${slot}`);
+    }
+  }
 }
 
 function validateUrl(url: string | undefined, what: string): void {

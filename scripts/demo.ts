@@ -16,6 +16,7 @@ import { registerPartner } from '../services/freeze/partners';
 import { silentLogger } from '../services/log';
 import { caseReport, createCase, startTrace } from '../services/tracing/cases';
 import type { PigButcheringCase } from '../services/demo/pig-butchering';
+import { serveWorkbench, shouldServe } from './demo-workbench';
 
 async function demo(): Promise<number> {
   const started = Date.now();
@@ -51,8 +52,10 @@ async function demo(): Promise<number> {
       rows.push([model, usdt(kase.wallets.d1, report.endpoints), usdt(kase.wallets.d2, report.endpoints), usdt(kase.wallets.binanceHot, report.endpoints), usdt(kase.wallets.h, report.holdings)]);
     }
     say(table(['model', 'Binance deposit D1', 'OKX deposit D2', 'Binance hot wallet', 'holding at H'], rows));
-    await showFreezeRequests(kase, { ...env, LOCAL_RPC_URL: node.url, TRACEHOLD_LOG_LEVEL: 'silent' }, say);
+    const serviceEnv = { ...env, LOCAL_RPC_URL: node.url, TRACEHOLD_LOG_LEVEL: 'silent' };
+    const { caseId } = await showFreezeRequests(kase, serviceEnv, say);
     say(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    if (shouldServe(process.argv.slice(2), process.env)) await serveWorkbench(serviceEnv, caseId, say);
     return 0;
   } finally {
     await node.close();
@@ -61,7 +64,7 @@ async function demo(): Promise<number> {
 }
 
 /** The last step: the trace becomes freeze requests to the partners it reached. */
-async function showFreezeRequests(kase: PigButcheringCase, env: Record<string, string | undefined>, say: (text: string) => void): Promise<void> {
+async function showFreezeRequests(kase: PigButcheringCase, env: Record<string, string | undefined>, say: (text: string) => void): Promise<{ caseId: string }> {
   say('\nFreeze requests drafted from the trace (partners: Binance, OKX, Tether as USDT issuer):');
   const app = await createAppContext({ config: loadConfig(env), log: silentLogger, queue: 'inline' });
   try {
@@ -89,6 +92,7 @@ async function showFreezeRequests(kase: PigButcheringCase, env: Record<string, s
     say(table(['partner', 'status', 'rank', 'target', 'address', 'amount', 'hops', 'score'], rows));
     for (const { request } of drafted) say(`  ${partners.get(request.partnerId)}: request ${request.id}, evidence sha256 ${request.evidenceSha256}`);
     say('  Next: a supervisor other than the drafter approves (POST /v1/freeze-requests/:id/approve), then send.');
+    return { caseId: created.id };
   } finally {
     await app.close();
   }

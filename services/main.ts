@@ -9,6 +9,7 @@ import { startServer, type RunningServer } from './api/server';
 import { bootstrapAdmin } from './auth/api-keys';
 import { createLogger, type Logger } from './log';
 import { startBullWorkers, type BullWorkers, type FailedJob } from './queues/bullmq';
+import { startInlinePump } from './queues/inline';
 import { failStuckTrace } from './tracing/trace-step';
 import type { TraceDeps } from './tracing/deps';
 import { createJobProcessor } from '../workers/processors';
@@ -30,7 +31,7 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
   if (await bootstrapAdmin(ctx.deps.store, config.bootstrapAdminKey)) log.info('bootstrap admin key created');
   let server: RunningServer | undefined;
   let workers: BullWorkers | undefined;
-  let pump: NodeJS.Timeout | undefined;
+  let stopPump: (() => void) | undefined;
   if (role === 'all' || role === 'worker') {
     if (config.redisUrl) {
       workers = startBullWorkers({
@@ -39,12 +40,7 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
       });
     } else if (ctx.inline) {
       // No Redis: drain the in-process queue in the background.
-      let busy = false;
-      pump = setInterval(() => {
-        if (busy || ctx.inline!.pending === 0) return;
-        busy = true;
-        ctx.drain().catch((e) => log.error('job failed', { error: (e as Error).message })).finally(() => (busy = false));
-      }, 200);
+      stopPump = startInlinePump(ctx.inline, () => ctx.drain(), (e) => log.error('job failed', { error: e.message }));
     }
   }
   // Issuer freezes show on-chain before any reply: look at open issuer requests every minute.
@@ -70,7 +66,7 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
     log.info('api listening', { url: server.url });
   }
   const stop = async () => {
-    if (pump) clearInterval(pump);
+    stopPump?.();
     if (issuerCheck) clearInterval(issuerCheck);
     await watcher.stop();
     await server?.stop();

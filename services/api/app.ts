@@ -19,6 +19,10 @@ import { alertsRouter } from './routes/alerts';
 import { caseFreezeRouter, freezeRequestsRouter } from './routes/freeze-requests';
 import { partnerSideRouter, partnersRouter } from './routes/partners';
 import { keysRouter } from './routes/keys';
+import { workbenchRouter } from './workbench-static';
+import { sessionRouter } from './routes/session';
+import { caseWorkbenchRouter } from './routes/case-workbench';
+import { recordCaseActions } from './case-activity-recorder';
 
 export interface ApiOptions {
   /** Extra readiness checks (Redis…), beyond the database. */
@@ -69,8 +73,10 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   v1.use(rateLimiter('key', limits));
   v1.use(rejectUnparsedBodies);
   v1.use(json({ limit: deps.config.api.bodyLimitBytes, strict: true }));
+  v1.use(recordCaseActions(deps));
   v1.use('/cases', casesRouter(deps));
   v1.use('/cases', caseFreezeRouter(deps));
+  v1.use('/cases', caseWorkbenchRouter(deps));
   v1.use('/labels', labelsRouter(deps));
   v1.use('/partners', partnersRouter(deps));
   v1.use('/partner', partnerSideRouter(deps));
@@ -78,7 +84,9 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   v1.use('/alerts', alertsRouter(deps));
   v1.use(retraceRouter(deps));
   v1.use('/keys', keysRouter(deps));
+  v1.use(sessionRouter(deps));
   app.use('/v1', v1);
+  app.use(workbenchRouter());
 
   app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));

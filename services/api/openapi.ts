@@ -10,6 +10,7 @@ import './schemas/cases';
 import './schemas/freeze';
 import './schemas/misc';
 import './schemas/keys';
+import './schemas/workbench';
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Malformed: wrong types, missing fields or unknown keys (named in `details.issues`)',

@@ -1,5 +1,6 @@
 // The targets of a freeze request as CSV, one row per target, ranked. The header rows carry
 // the request id, revision, case reference and the evidence SHA-256.
+import { csvCell as cell } from '../format';
 import type { FreezeRequestDocument } from './document';
 
 export function freezeTargetsCsv(doc: FreezeRequestDocument): string {
@@ -13,11 +14,4 @@ export function freezeTargetsCsv(doc: FreezeRequestDocument): string {
     ].map(cell).join(',')),
   ];
   return lines.join('\n') + '\n';
-}
-
-/** Quote when needed; neutralise spreadsheet formulas (a cell starting = + - @). */
-function cell(value: string | number): string {
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -148,6 +148,9 @@ export function validateResponseInput(raw: unknown): ResponseInput {
   const note = optStr(body.note, 'note', 4000);
   if (status === 'declined' && !note) throw new InvalidInputError('a declined answer needs a note giving the reason');
   if (status === 'partially_frozen' && targets.length === 0) throw new InvalidInputError('partially_frozen needs targets with the frozen amounts');
-  if (status !== 'funds_moved' && fiatWithdrawals.length > 0) throw new InvalidInputError('fiatWithdrawals go with status funds_moved');
+  // A partial freeze may come with the withdrawals that took the rest, in one answer.
+  if (status !== 'funds_moved' && status !== 'partially_frozen' && fiatWithdrawals.length > 0) {
+    throw new InvalidInputError('fiatWithdrawals go with status funds_moved or partially_frozen');
+  }
   return { status, targets, fiatWithdrawals, note };
 }

@@ -44,3 +44,14 @@ export function createInlineQueue(options: { backoffMs?: number; attempts?: numb
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Drain the queue in the background whenever jobs wait (a service without Redis). Returns stop. */
+export function startInlinePump(queue: InlineQueue, drain: () => Promise<void>, onError: (error: Error) => void, intervalMs = 200): () => void {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || queue.pending === 0) return;
+    busy = true;
+    drain().catch(onError).finally(() => (busy = false));
+  }, intervalMs);
+  return () => clearInterval(timer);
+}

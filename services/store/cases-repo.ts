@@ -140,6 +140,18 @@ export function createCasesRepo(db: Db) {
       return (await get(id))!;
     },
 
+    /** Changes the taint model of a case that is not being traced (the next trace uses it). */
+    async setModel(id: string, model: TaintModel): Promise<CaseRow> {
+      const { rowCount } = await db.query(
+        `update cases set model = $2, updated_at = now() where id = $1 and status not in ('queued', 'tracing')`,
+        [isUuid(id) ? id : null, model],
+      );
+      const current = await get(id);
+      if (!current) throw new NotFoundError(`case ${id} not found`);
+      if (rowCount === 0) throw new ConflictError(`case ${id} is ${current.status}, its model cannot change now`, { details: { status: current.status } });
+      return current;
+    },
+
     /**
      * Sets the status and, when given, replaces the progress. The statuses a trace step
      * writes (tracing, traced, failed) do not apply while the case's newest run is cancelled:

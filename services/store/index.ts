@@ -14,6 +14,8 @@ import { createRunResultsRepo } from './run-results-repo';
 import { createRunsRepo } from './runs-repo';
 import { createScannedRangesRepo } from './scanned-ranges-repo';
 import { createTransfersRepo } from './transfers-repo';
+import { createCaseNotesRepo } from './case-notes-repo';
+import { createCaseActivityRepo } from './case-activity-repo';
 
 export function createStore(db: Db) {
   return {
@@ -27,6 +29,8 @@ export function createStore(db: Db) {
     freezeRequests: createFreezeRequestsRepo(db),
     alerts: createAlertsRepo(db),
     retrace: createRetraceRepo(db),
+    caseNotes: createCaseNotesRepo(db),
+    caseActivity: createCaseActivityRepo(db),
     metrics: createMetricsRepo(db),
   };
 }
@@ -58,3 +62,5 @@ export {
 } from './freeze-requests-repo';
 export type { AlertRow, LeadRow } from './alerts-repo';
 export type { RetraceRunRow, RetraceTrigger } from './retrace-repo';
+export type { CaseNoteRow } from './case-notes-repo';
+export type { CaseActivityRow, NewCaseActivity } from './case-activity-repo';

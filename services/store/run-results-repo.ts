@@ -4,7 +4,7 @@
 import { NotFoundError } from '../errors';
 import type { Address, Asset, LabelCategory } from '../domain/types';
 import type { Db } from './db';
-import { amountParam, chunks, isUuid, jsonParam, toBigInt, toInt, toIntOrNull } from './values';
+import { amountParam, chunks, isUuid, jsonParam, toBigInt, toDate, toInt, toIntOrNull } from './values';
 
 export interface CaseNodeRow {
   address: Address;
@@ -89,6 +89,19 @@ export function createRunResultsRepo(db: Db) {
           jsonParam(result.report),
         ]);
       });
+    },
+
+    /** The latest finished report of a case under each taint model it was traced with. */
+    async latestReportPerModel(caseId: string): Promise<{ runId: string; finishedAt: Date | null; report: unknown }[]> {
+      if (!isUuid(caseId)) return [];
+      const { rows } = await db.query<{ run_id: string; finished_at: unknown; report: unknown }>(
+        `select distinct on (r.report ->> 'model') r.run_id, t.finished_at, r.report
+           from case_reports r join trace_runs t on t.id = r.run_id
+          where t.case_id = $1 and t.status = 'done'
+          order by r.report ->> 'model', t.seq desc`,
+        [caseId],
+      );
+      return rows.map((row) => ({ runId: row.run_id, finishedAt: row.finished_at == null ? null : toDate(row.finished_at), report: row.report }));
     },
 
     /** The stored report, or null when the run has none. */

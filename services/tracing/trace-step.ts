@@ -50,11 +50,12 @@ export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<vo
   if (decisions.length) await deps.store.runs.upsertAddresses(job.runId, decisions);
   for (const d of decisions) addresses.set(d.address, d);
 
-  await recordStepStats(deps, job.runId, `hop-${job.hop}`, source.stats().rpcCalls - before);
+  const runNow = await recordStepStats(deps, job.runId, `hop-${job.hop}`, source.stats().rpcCalls - before);
   await deps.store.cases.setStatus(kase.id, 'tracing', {
     hop: job.hop + 1,
     addresses: addresses.size,
     crawled: [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length,
+    rpcCalls: Number(runNow.stats?.rpcCalls ?? 0),
   });
   await deps.queue.add(next === 'hop' ? hopJob({ ...job, hop: job.hop + 1 }) : finalizeJob({ caseId: job.caseId, runId: job.runId }));
 }
@@ -115,7 +116,7 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
     endpoints: report.endpoints.map((e) => ({ ...e, amount: BigInt(e.amount) })),
   });
   await deps.store.runs.finish(job.runId, 'done');
-  await deps.store.cases.setStatus(kase.id, 'traced', { hop: runStats.hops, addresses: addresses.size, done: true });
+  await deps.store.cases.setStatus(kase.id, 'traced', { hop: runStats.hops, addresses: addresses.size, rpcCalls: runStats.rpcCalls, done: true });
 }
 
 /** A step's successor, settled once: a re-run of the step gets the first attempt's choice. */

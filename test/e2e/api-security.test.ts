@@ -57,6 +57,17 @@ const ACCESS: Record<string, Role[]> = {
   'GET /v1/keys': ['admin'],
   'POST /v1/keys': ['admin'],
   'POST /v1/keys/:id/revoke': ['admin'],
+  // the workbench's (issue 11)
+  'GET /v1/session': ['admin', 'analyst', 'supervisor', 'partner'],
+  'GET /v1/chains': ['admin', 'analyst', 'supervisor', 'partner'],
+  'GET /v1/cases/:id/graph.graphml': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/flows.csv': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/report.pdf': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/notes': ['analyst', 'supervisor'],
+  'PUT /v1/cases/:id/notes/:address': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/models': ['analyst', 'supervisor'],
+  'PUT /v1/cases/:id/model': ['analyst'],
+  'GET /v1/cases/:id/activity': ['analyst', 'supervisor'],
 };
 
 /** Every route the Express app serves under /v1, read from its router stack. */

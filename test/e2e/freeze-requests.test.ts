@@ -7,7 +7,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import * as zlib from 'node:zlib';
 import { createApiApp } from '../../services/api/app';
 import { startServer, type RunningServer } from '../../services/api/server';
 import { createAppContext, type AppContext } from '../../services/app';
@@ -20,22 +19,7 @@ import { verifyTraceholdSignature } from '../../services/webhooks/verify-traceho
 import { createJobProcessor } from '../../workers/processors';
 import { pigButcheringWorld, testConfig, type PigButcheringWorld } from '../support/tracing';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
-
-/** The text drawn in a pdfkit PDF (its content streams, inflated; strings are hex in TJ/Tj operators). */
-async function pdfText(pdf: Buffer): Promise<string> {
-  const raw = pdf.toString('latin1');
-  let out = '';
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let body: string;
-    try { body = zlib.inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1'); } catch { body = m[1]!; }
-    for (const t of body.matchAll(/\[(.*?)\] TJ|<([0-9a-f]+)> Tj/g)) {
-      if (t[1]) out += [...t[1].matchAll(/<([0-9a-f]+)>/g)].map((h) => Buffer.from(h[1]!, 'hex').toString('latin1')).join('');
-      else if (t[2]) out += Buffer.from(t[2], 'hex').toString('latin1');
-    }
-    out += '\n';
-  }
-  return out;
-}
+import { pdfText } from '../support/pdf-text';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const USDT = (n: number) => (BigInt(n) * 1_000_000n).toString();
@@ -392,7 +376,7 @@ describe('e2e: freeze requests through the API, BullMQ delivery to signed webhoo
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).to.equal('%PDF-');
     const request = (await app.deps.store.freezeRequests.get(requests.binance!))!;
-    const text = await pdfText(await freezeNoticePdf(await loadFreezeDocument(app.deps.store, request)));
+    const text = pdfText(await freezeNoticePdf(await loadFreezeDocument(app.deps.store, request)));
     expect(text).to.contain(doc.body.evidenceSha256);
     expect(text).to.contain('FIU-2026-0042');
     expect(text).to.contain(world.scenario.wallets.d1);
