@@ -31,7 +31,7 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
       model: { type: 'string' },
       asset: { type: 'string', multiple: true },
       labels: { type: 'string', multiple: true },
-      'min-amount': { type: 'string' },
+      'min-amount': { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       title: { type: 'string' },
     },
@@ -64,7 +64,7 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
     maxHops: intArg(values['max-hops'], '--max-hops'),
     model: values.model,
     assets: values.asset,
-    minAmount: values['min-amount'],
+    minAmount: minAmountArgs(values['min-amount']),
   };
   // Bad arguments fail here, before any database is opened or created.
   const chains = createChainRegistry(config, ctx.log);
@@ -101,6 +101,19 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
   } finally {
     await app.close();
   }
+}
+
+/** `--min-amount USDT=100 --min-amount ETH=0.05`: per asset (symbol or token address), in display units. */
+export function minAmountArgs(args: string[] | undefined): Record<string, string> | undefined {
+  if (!args?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const arg of args) {
+    const m = /^([^=\s]+)=(.+)$/.exec(arg.trim());
+    if (!m) throw new InvalidInputError(`--min-amount takes ASSET=amount in display units, e.g. USDT=100 or ETH=0.05; got "${arg}"`);
+    if (m[1]! in out) throw new InvalidInputError(`--min-amount given twice for ${m[1]}`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
 }
 
 function intArg(value: string | undefined, flag: string): number | undefined {
