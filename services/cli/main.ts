@@ -15,6 +15,8 @@ export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   env: Record<string, string | undefined>;
+  /** stderr is a terminal: live progress instead of plain lines. */
+  errIsTty?: boolean;
 }
 
 const USAGE = `usage:
@@ -33,6 +35,7 @@ const defaultIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   env: process.env,
+  errIsTty: process.stderr.isTTY === true,
 };
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {

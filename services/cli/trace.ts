@@ -12,6 +12,7 @@ import { caseReport, createCase, getCase, startTrace } from '../tracing/cases';
 import { parseSeedArg, validateCaseInput } from '../tracing/case-input';
 import { createChainRegistry } from '../chains/registry';
 import type { CommandContext } from './context';
+import { showProgress } from './progress';
 import { renderReport } from './render';
 
 export async function traceCommand(argv: string[], ctx: CommandContext): Promise<number> {
@@ -87,7 +88,26 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
     }
     ctx.io.err(`case ${kase.id}: tracing ${values.seed.length} seed(s) on ${onChains.join(', ')} (${kase.model})\n`);
     await startTrace(app.deps, kase.id);
-    await app.drain();
+    const progress = showProgress({
+      tty: ctx.io.errIsTty ?? false,
+      write: ctx.io.err,
+      read: async () => {
+        const current = await getCase(app.deps, kase.id);
+        const p = current.progress as { hop?: number; crawled?: number; addresses?: number };
+        let transfers = 0;
+        let rpcCalls = 0;
+        for (const name of onChains) {
+          transfers += await app.deps.store.chainData.transferCount(name);
+          rpcCalls += app.deps.chains.get(name).stats().rpcCalls;
+        }
+        return { hop: p.hop ?? 0, maxHops: current.maxHops, wallets: p.crawled ?? p.addresses ?? 0, transfers, rpcCalls };
+      },
+    });
+    try {
+      await app.drain();
+    } finally {
+      await progress.stop();
+    }
     const final = await getCase(app.deps, kase.id);
     if (final.status !== 'traced') {
       const reason = typeof final.progress?.error === 'string' ? final.progress.error : final.status;
