@@ -315,6 +315,22 @@ describe('browser: the analyst workbench in Chromium', function () {
     requests = (await api('GET', `/v1/cases/${caseId}/freeze-requests`, keys.alice!)).body;
     expect(requests.map((r) => r.partner.name).sort()).to.deep.equal(['Binance', 'OKX']);
 
+    // Review: the analyst moves a draft's second target first; the evidence hash follows the order.
+    const withTwo = [];
+    for (const r of requests) {
+      const full = (await api('GET', `/v1/freeze-requests/${r.id}`, keys.alice!)).body;
+      if (full.targets.length >= 2) withTwo.push(full);
+    }
+    expect(withTwo.length, 'a request with two targets').to.be.at.least(1);
+    const review = withTwo[0];
+    await alice.goto(`${server.url}/freeze-requests/${review.id}`);
+    await alice.getByRole('button', { name: 'Move target 2 up' }).click();
+    await alice.waitForFunction((address) => (globalThis as any).document.querySelector('table.data tbody tr td:nth-child(3)')?.textContent?.includes(address.slice(0, 8)), review.targets[1].address);
+    const reordered = (await api('GET', `/v1/freeze-requests/${review.id}`, keys.alice!)).body;
+    expect(reordered.targets.map((t: { address: string }) => t.address)).to.deep.equal([review.targets[1].address, review.targets[0].address, ...review.targets.slice(2).map((t: { address: string }) => t.address)]);
+    expect(reordered.evidenceSha256).to.not.equal(review.evidenceSha256);
+    expect(reordered.history.map((h: { action: string }) => h.action)).to.include('targets_reordered');
+
     const aliceSup = await as(keys.aliceSup!);
     for (const r of requests) {
       await aliceSup.goto(`${server.url}/freeze-requests/${r.id}`);
@@ -336,6 +352,9 @@ describe('browser: the analyst workbench in Chromium', function () {
       await bob.locator('.page-head .badge-sent').waitFor();
     }
     expect(await bob.locator('ol.history').innerText()).to.contain('Bob Keller');
+    expect(await bob.getByRole('button', { name: /^Move target/ }).count()).to.equal(0);
+    const approvedOrder = reordered.targets.map((_t: unknown, i: number) => i);
+    expect((await api('POST', `/v1/freeze-requests/${review.id}/targets/order`, keys.alice!, { order: approvedOrder })).status).to.equal(409);
     await expectAccessible(bob, 'freeze-request-sent');
   });
 
