@@ -198,6 +198,14 @@ describe('browser: the analyst workbench in Chromium', function () {
     expect(onPath).to.be.at.least(3);
     await expectAccessible(alice, 'graph');
 
+    // The graph as drawn, as SVG and PNG files made in the browser.
+    const [svg] = await Promise.all([alice.waitForEvent('download'), alice.getByRole('button', { name: 'SVG' }).click()]);
+    const svgText = fs.readFileSync((await svg.path())!, 'utf8');
+    expect(svgText).to.match(/^<\?xml/).and.to.contain('<svg');
+    for (const address of endpointAddresses) expect(svgText).to.contain(address);
+    const [png] = await Promise.all([alice.waitForEvent('download'), alice.getByRole('button', { name: 'PNG' }).click()]);
+    expect(fs.readFileSync((await png.path())!).subarray(1, 4).toString()).to.equal('PNG');
+
     // Click the OKX node on the canvas: the side panel shows its labels, amounts and transactions.
     const box = await alice.locator('[data-testid=graph-canvas]').boundingBox();
     const at = await alice.evaluate((id) => (globalThis as any).__workbench.cy.getElementById(id).renderedPosition(), okx);
@@ -325,9 +333,10 @@ describe('browser: the analyst workbench in Chromium', function () {
     const review = withTwo[0];
     await alice.goto(`${server.url}/freeze-requests/${review.id}`);
     await alice.getByRole('button', { name: 'Move target 2 up' }).click();
-    await alice.waitForFunction((address) => (globalThis as any).document.querySelector('table.data tbody tr td:nth-child(3)')?.textContent?.includes(address.slice(0, 8)), review.targets[1].address);
+    await alice.locator('ol.history', { hasText: 'targets_reordered' }).waitFor();
     const reordered = (await api('GET', `/v1/freeze-requests/${review.id}`, keys.alice!)).body;
-    expect(reordered.targets.map((t: { address: string }) => t.address)).to.deep.equal([review.targets[1].address, review.targets[0].address, ...review.targets.slice(2).map((t: { address: string }) => t.address)]);
+    const keyOf = (t: { address: string; asset: string }) => `${t.address}|${t.asset}`;
+    expect(reordered.targets.map(keyOf)).to.deep.equal([review.targets[1], review.targets[0], ...review.targets.slice(2)].map(keyOf));
     expect(reordered.evidenceSha256).to.not.equal(review.evidenceSha256);
     expect(reordered.history.map((h: { action: string }) => h.action)).to.include('targets_reordered');
 
