@@ -35,6 +35,8 @@ export interface ChainConfig {
   addressesPerLogCall: number;
   requestTimeoutMs: number;
   retries: number;
+  /** Default minimum tainted amount worth following, per asset (native or listed symbol, or token address), in display units. */
+  minAmounts?: Record<string, string>;
   /** Multicall3 and its deployment block, for balances in one call per few hundred. */
   multicall3?: { address: string; sinceBlock: number };
   /** Block explorer links: URL templates with `{tx}` and `{address}` (the workbench links hashes and wallets). */

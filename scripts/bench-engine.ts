@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { computeHops } from '../services/domain/hops';
 import { propagateTaint, type LedgerSpec } from '../services/domain/taint';
+import { seeded } from '../test/support/random';
 import { TAINT_MODELS, transferId, type TaintModel, type Transfer } from '../services/domain/types';
 
 const count = (name: string, fallback: number) => {
@@ -29,17 +30,6 @@ const say = (text = '') => process.stdout.write(text + '\n');
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (i: number, width: number) => '0x' + i.toString(16).padStart(width, '0');
 
@@ -50,7 +40,7 @@ const hex = (i: number, width: number) => '0x' + i.toString(16).padStart(width, 
  * 100 transfers per block, 5 per transaction, as token logs.
  */
 function syntheticCase(n: number, wallets: number) {
-  const next = random(42);
+  const next = seeded(42);
   const address = Array.from({ length: wallets }, (_, i) => hex(i + 1, 40));
   const outside = Array.from({ length: 1000 }, (_, i) => hex(10_000_000 + i, 40));
   const balance = new Array<bigint>(wallets).fill(0n);

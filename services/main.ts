@@ -62,7 +62,7 @@ export async function start(role: 'all' | 'api' | 'worker' | 'migrate' | 'schedu
   const redis = config.redisUrl && (role === 'all' || role === 'api') ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   redis?.on('error', () => undefined);
   if (role === 'all' || role === 'api') {
-    server = await startServer(createApiApp(ctx.deps, { ...(redis ? { redis } : {}), ...(ctx.bull ? { queues: ctx.bull } : {}) }), config.port, config.host);
+    server = await startServer(createApiApp(ctx.deps, { ...(redis ? { redis } : {}), ...(ctx.bull ? { queues: ctx.bull, readiness: () => ctx.bull!.ping() } : {}) }), config.port, config.host);
     log.info('api listening', { url: server.url });
   }
   const stop = async () => {

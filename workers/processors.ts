@@ -3,19 +3,29 @@
 import type { JobName, Processor, RetraceJob } from '../services/queues/definitions';
 import { retraceCases } from '../services/retrace/retrace-cases';
 import type { TraceDeps } from '../services/tracing/deps';
+import { requestContext } from '../services/log';
 import { createFreezeDeliveryProcessor } from './freeze-delivery-processor';
 import { createTraceProcessor } from './trace-processor';
 
 export function createJobProcessor(deps: TraceDeps): Processor {
-  const trace = createTraceProcessor(deps);
-  const freeze = createFreezeDeliveryProcessor(deps);
-  const retrace: Processor = async (job) => {
-    await retraceCases(deps, job.data as RetraceJob);
+  const processorsFor = (d: TraceDeps): Record<JobName, Processor> => {
+    const trace = createTraceProcessor(d);
+    const retrace: Processor = async (job) => {
+      await retraceCases(d, job.data as RetraceJob);
+    };
+    return { 'trace-hop': trace, 'trace-finalize': trace, 'freeze-deliver': createFreezeDeliveryProcessor(d), retrace };
   };
-  const byName: Record<JobName, Processor> = { 'trace-hop': trace, 'trace-finalize': trace, 'freeze-deliver': freeze, retrace };
-  return (job) => {
+  const byName = processorsFor(deps);
+  const run: Processor = async (job) => {
     const processor = byName[job.name];
     if (!processor) throw new Error(`unknown job ${String(job.name)}`);
-    return processor(job);
+    await processor(job);
+    deps.log.debug('job finished', { job: job.name, jobId: job.id, attempt: job.attempt });
+  };
+  return (job) => {
+    // A job queued by an API request runs under that request's id: its log lines and the
+    // jobs it queues in turn carry it.
+    const requestId = (job.data as { requestId?: unknown }).requestId;
+    return typeof requestId === 'string' ? requestContext.run({ requestId }, () => run(job)) : run(job);
   };
 }

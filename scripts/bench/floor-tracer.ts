@@ -4,7 +4,7 @@
 // list, the case's whole block range), a few in flight. No database, no balances, no
 // receipts beyond the seeds, no native coin: a lower bound on RPC calls and wall time, not a
 // tracer anyone should use. Labelled addresses are reached, never followed.
-import { TRANSFER_TOPIC } from './naive-tracer';
+import { countingRpc, TRANSFER_TOPIC, type NaiveResult, type RpcLog } from './naive-tracer';
 
 export interface FloorOptions {
   url: string;
@@ -18,22 +18,8 @@ export interface FloorOptions {
   addressesPerCall: number;
 }
 
-export interface FloorResult {
-  reached: Map<string, number>;
-  rpcCalls: number;
-  byMethod: Record<string, number>;
-  transfersSeen: number;
-  hops: number;
-}
+export type FloorResult = Pick<NaiveResult, 'rpcCalls' | 'byMethod' | 'transfersSeen' | 'hops'> & { reached: Map<string, number> };
 
-interface RpcLog {
-  address: string;
-  topics: string[];
-  blockNumber: string;
-  transactionIndex: string;
-  logIndex: string;
-  transactionHash: string;
-}
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 const topicAddress = (topic: string) => `0x${topic.slice(-40)}`.toLowerCase();
@@ -42,21 +28,7 @@ const topicOf = (address: string) => `0x${address.slice(2).padStart(64, '0')}`;
 const pos = (log: RpcLog) => Number(log.blockNumber) * 1e10 + Number(log.transactionIndex) * 1e5 + Number(log.logIndex);
 
 export async function floorTrace(options: FloorOptions): Promise<FloorResult> {
-  let rpcCalls = 0;
-  let nextId = 1;
-  const byMethod: Record<string, number> = {};
-  const call = async <T>(method: string, params: unknown[]): Promise<T> => {
-    rpcCalls++;
-    byMethod[method] = (byMethod[method] ?? 0) + 1;
-    const response = await fetch(options.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
-    });
-    const reply = (await response.json()) as { result?: T; error?: { message: string } };
-    if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
-    return reply.result as T;
-  };
+  const { call, counted } = countingRpc(options.url);
   const token = options.token.toLowerCase();
 
   /** Earliest tainted arrival (chain position) per address. */
@@ -104,5 +76,5 @@ export async function floorTrace(options: FloorOptions): Promise<FloorResult> {
     );
     hop++;
   }
-  return { reached, rpcCalls, byMethod, transfersSeen: seen.size, hops: hop - 1 };
+  return { reached, rpcCalls: counted.calls, byMethod: counted.byMethod, transfersSeen: seen.size, hops: hop - 1 };
 }

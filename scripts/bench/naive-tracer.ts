@@ -37,7 +37,7 @@ export interface NaiveResult {
   expansions: number;
 }
 
-interface RpcLog {
+export interface RpcLog {
   address: string;
   topics: string[];
   blockNumber: string;
@@ -60,14 +60,15 @@ const pos = (block: number, txIndex: number, seq: number) => block * 1e10 + txIn
 const hex = (n: number) => `0x${n.toString(16)}`;
 const topicAddress = (topic: string) => `0x${topic.slice(-40)}`.toLowerCase();
 
-export async function naiveTrace(options: NaiveOptions): Promise<NaiveResult> {
-  let rpcCalls = 0;
+/** One JSON-RPC call per HTTP request, counted per method: what the baseline tracers use. */
+export function countingRpc(url: string) {
   let nextId = 1;
   const byMethod: Record<string, number> = {};
+  const counted = { calls: 0, byMethod };
   const call = async <T>(method: string, params: unknown[]): Promise<T> => {
-    rpcCalls++;
+    counted.calls++;
     byMethod[method] = (byMethod[method] ?? 0) + 1;
-    const response = await fetch(options.url, {
+    const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
@@ -76,6 +77,11 @@ export async function naiveTrace(options: NaiveOptions): Promise<NaiveResult> {
     if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
     return reply.result as T;
   };
+  return { call, counted };
+}
+
+export async function naiveTrace(options: NaiveOptions): Promise<NaiveResult> {
+  const { call, counted } = countingRpc(options.url);
   const pool = async <I>(items: I[], fn: (item: I) => Promise<void>) => {
     let next = 0;
     await Promise.all(
@@ -155,5 +161,5 @@ export async function naiveTrace(options: NaiveOptions): Promise<NaiveResult> {
     });
     hop = next;
   }
-  return { reached, rpcCalls, byMethod, transfersSeen: seen.size, taintedTransfers: tainted.size, hops: hop - 1, expansions };
+  return { reached, rpcCalls: counted.calls, byMethod: counted.byMethod, transfersSeen: seen.size, taintedTransfers: tainted.size, hops: hop - 1, expansions };
 }

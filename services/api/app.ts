@@ -1,5 +1,8 @@
 // The Express application: security headers, body limits, auth, routes, one error handler.
+import { randomUUID } from 'node:crypto';
 import express, { json, type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import { requestContext } from '../log';
 import { NotFoundError } from '../errors';
 import { rejectUnparsedBodies } from './guards';
 import type { TraceDeps } from '../tracing/deps';
@@ -41,6 +44,21 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   app.set('query parser', 'simple');
   // Amounts are bigint inside: they leave as decimal strings, never as floats.
   app.use(timeRequests);
+  // One JSON log line per request, with an id the client may send (X-Request-Id) or we make;
+  // lines logged while serving it, and jobs it queues, carry the same id.
+  app.use(pinoHttp({
+    logger: deps.log.pino,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    customProps: (_req, res) => (typeof res.locals.route === 'string' ? { route: res.locals.route } : {}),
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+  }));
+  app.use((req, _res, next) => requestContext.run({ requestId: String(req.id) }, next));
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');

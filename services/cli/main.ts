@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
 import { BadRequestError, InvalidInputError, TraceholdError } from '../errors';
+import { AmbiguousSeedError } from '../tracing/seed-check';
 import { createLogger } from '../log';
 import { keysCommand } from './keys';
 import { labelsCommand } from './labels';
@@ -14,12 +15,14 @@ export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   env: Record<string, string | undefined>;
+  /** stderr is a terminal: live progress instead of plain lines. */
+  errIsTty?: boolean;
 }
 
 const USAGE = `usage:
   tracehold trace --chain <name> [--rpc URL | --esplora URL] --seed <address|txhash|txhash:index> [--seed …]
                   [--from-block N] [--to-block N] [--max-hops N] [--model fifo|haircut|poison|lifo|tiho]
-                  [--asset ETH|BTC|<token address>]… [--labels <csv or tagpack yaml>]… [--min-amount <base units>] [--json]
+                  [--asset ETH|BTC|<token address>]… [--labels <csv or tagpack yaml>]… [--min-amount <ASSET=amount in display units>]… [--json]
   tracehold trace [--chain multi] --seed <chain>=<seed> [--seed <chain>=<seed> …] [--endpoint <chain>=<url>]…   # several chains
   tracehold keys create --role admin|analyst|supervisor --name NAME [--expires 30d|<ISO date>]
   tracehold keys list [--role ROLE] [--all] [--json]
@@ -32,6 +35,7 @@ const defaultIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   env: process.env,
+  errIsTty: process.stderr.isTTY === true,
 };
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -66,6 +70,7 @@ export function reportError(error: unknown, io: Io): number {
   const usage = error instanceof BadRequestError || error instanceof InvalidInputError || isParseArgsError(error);
   const message = (error as Error)?.message ?? String(error);
   io.err(`tracehold: ${message.split('\n')[0]}\n`);
+  if (error instanceof AmbiguousSeedError) io.err(error.listing());
   if (!usage && !(error instanceof TraceholdError) && io.env.TRACEHOLD_DEBUG) io.err(`${(error as Error).stack}\n`);
   return usage ? 2 : 1;
 }

@@ -12,6 +12,7 @@ import { caseReport, createCase, getCase, startTrace } from '../tracing/cases';
 import { parseSeedArg, validateCaseInput } from '../tracing/case-input';
 import { createChainRegistry } from '../chains/registry';
 import type { CommandContext } from './context';
+import { showProgress } from './progress';
 import { renderReport } from './render';
 
 export async function traceCommand(argv: string[], ctx: CommandContext): Promise<number> {
@@ -31,7 +32,7 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
       model: { type: 'string' },
       asset: { type: 'string', multiple: true },
       labels: { type: 'string', multiple: true },
-      'min-amount': { type: 'string' },
+      'min-amount': { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       title: { type: 'string' },
     },
@@ -64,7 +65,7 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
     maxHops: intArg(values['max-hops'], '--max-hops'),
     model: values.model,
     assets: values.asset,
-    minAmount: values['min-amount'],
+    minAmount: minAmountArgs(values['min-amount']),
   };
   // Bad arguments fail here, before any database is opened or created.
   const chains = createChainRegistry(config, ctx.log);
@@ -87,7 +88,26 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
     }
     ctx.io.err(`case ${kase.id}: tracing ${values.seed.length} seed(s) on ${onChains.join(', ')} (${kase.model})\n`);
     await startTrace(app.deps, kase.id);
-    await app.drain();
+    const progress = showProgress({
+      tty: ctx.io.errIsTty ?? false,
+      write: ctx.io.err,
+      read: async () => {
+        const current = await getCase(app.deps, kase.id);
+        const p = current.progress as { hop?: number; crawled?: number; addresses?: number };
+        let transfers = 0;
+        let rpcCalls = 0;
+        for (const name of onChains) {
+          transfers += await app.deps.store.chainData.transferCount(name);
+          rpcCalls += app.deps.chains.get(name).stats().rpcCalls;
+        }
+        return { hop: p.hop ?? 0, maxHops: current.maxHops, wallets: p.crawled ?? p.addresses ?? 0, transfers, rpcCalls };
+      },
+    });
+    try {
+      await app.drain();
+    } finally {
+      await progress.stop();
+    }
     const final = await getCase(app.deps, kase.id);
     if (final.status !== 'traced') {
       const reason = typeof final.progress?.error === 'string' ? final.progress.error : final.status;
@@ -101,6 +121,19 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
   } finally {
     await app.close();
   }
+}
+
+/** `--min-amount USDT=100 --min-amount ETH=0.05`: per asset (symbol or token address), in display units. */
+export function minAmountArgs(args: string[] | undefined): Record<string, string> | undefined {
+  if (!args?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const arg of args) {
+    const m = /^([^=\s]+)=(.+)$/.exec(arg.trim());
+    if (!m) throw new InvalidInputError(`--min-amount takes ASSET=amount in display units, e.g. USDT=100 or ETH=0.05; got "${arg}"`);
+    if (m[1]! in out) throw new InvalidInputError(`--min-amount given twice for ${m[1]}`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
 }
 
 function intArg(value: string | undefined, flag: string): number | undefined {

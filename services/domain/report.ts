@@ -97,6 +97,12 @@ export interface ReportAccounting {
   fees: string;
   /** Outflows larger than the known balance, treated as clean funds of unknown origin. */
   balanceGaps: number;
+  /**
+   * Tainted value the model held at wallets whose real balance at toBlock is smaller: it left
+   * by outflows the trace did not see (holdings are capped; see limitations). With it,
+   * seeded = endpoints + holdings + stopped + fees + missedOutflows.
+   */
+  missedOutflows?: string;
 }
 
 export interface ReportSeed {

@@ -2,7 +2,7 @@
 // the retryable/unrecoverable split are decided here, in one place.
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { shouldRetry } from '../errors';
-import type { Logger } from '../log';
+import { currentRequestId, type Logger } from '../log';
 import {
   JOB_ATTEMPTS, JOB_BACKOFF_MS, JOB_QUEUE, QUEUE_NAMES, type JobName, type JobQueue, type Processor, type QueueName,
 } from './definitions';
@@ -48,7 +48,7 @@ export function createBullQueues(options: BullOptions): BullQueues {
     async add(spec) {
       // Offline, ioredis would hold the command until Redis is back: give up after a while so
       // the caller can hand the case back (a late add of the same id stays harmless).
-      await withTimeout(get(JOB_QUEUE[spec.name]).add(spec.name, spec.data, {
+      await withTimeout(get(JOB_QUEUE[spec.name]).add(spec.name, withRequestId(spec.data), {
         jobId: spec.jobId,
         attempts: spec.attempts ?? JOB_ATTEMPTS,
         backoff: { type: 'exponential', delay: spec.backoffMs ?? JOB_BACKOFF_MS },
@@ -176,4 +176,10 @@ export function startBullWorkers(options: BullOptions & BullWorkerTuning & { pro
       return finished;
     },
   };
+}
+
+/** A job queued while serving a request carries the request's id (its logs show it). */
+export function withRequestId<T>(data: T): T {
+  const requestId = currentRequestId();
+  return requestId && data && typeof data === 'object' ? { ...data, requestId } : data;
 }

@@ -1,6 +1,7 @@
 // The in-process runner used when REDIS_URL is unset: the same processors, the same job
 // ids and retry rules as BullMQ, run one at a time in this process.
 import { shouldRetry } from '../errors';
+import { withRequestId } from './bullmq';
 import { JOB_ATTEMPTS, JOB_BACKOFF_MS, type JobContext, type JobQueue, type JobSpec, type Processor } from './definitions';
 
 export interface InlineQueue extends JobQueue {
@@ -21,7 +22,7 @@ export function createInlineQueue(options: { backoffMs?: number; attempts?: numb
     async add(spec) {
       if (seen.has(spec.jobId)) return;
       seen.add(spec.jobId);
-      queue.push(spec);
+      queue.push({ ...spec, data: withRequestId(spec.data) });
     },
     async drain(processor) {
       for (let spec = queue.shift(); spec; spec = queue.shift()) {

@@ -18,8 +18,10 @@ export interface NewCase {
   maxHops: number;
   fromBlock?: number | null;
   toBlock?: number | null;
-  /** Unset or null: no minimum (stored as 0). */
+  /** Unset or null: no minimum (stored as 0). The older all-asset figure, in base units. */
   minAmount?: bigint | null;
+  /** Minimum per asset, in base units. */
+  minAmounts?: ReadonlyMap<Asset, bigint> | null;
   /** Unset or null: every asset. */
   assets?: Asset[] | null;
   seeds: Seed[];
@@ -38,6 +40,8 @@ export interface CaseRow {
   fromBlock: number | null;
   toBlock: number | null;
   minAmount: bigint;
+  /** Minimum per asset, in base units (empty: none of the case's own). */
+  minAmounts: Map<Asset, bigint>;
   assets: Asset[] | null;
   status: CaseStatus;
   progress: CaseProgress;
@@ -100,6 +104,9 @@ export function createCasesRepo(db: Db) {
           input.assets ?? null,
           input.createdBy ?? null,
           input.parentId ?? null,
+          input.minAmounts && input.minAmounts.size
+            ? jsonParam(Object.fromEntries([...input.minAmounts].map(([asset, amount]) => [asset, amount.toString()])))
+            : null,
         ]);
         const caseId = (rows[0] as { id: string }).id;
         await tx.query(INSERT_SEEDS, [
@@ -215,11 +222,11 @@ export function createCasesRepo(db: Db) {
 }
 
 const COLUMNS = `id, title, reference, chain, model, max_hops, from_block, to_block, min_amount, assets,
-  status, progress, created_by, created_at, updated_at, closed_at, parent_id`;
+  status, progress, created_by, created_at, updated_at, closed_at, parent_id, min_amounts`;
 
 const INSERT_CASE = `
-insert into cases (title, reference, chain, model, max_hops, from_block, to_block, min_amount, assets, created_by, parent_id)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+insert into cases (title, reference, chain, model, max_hops, from_block, to_block, min_amount, assets, created_by, parent_id, min_amounts)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 returning id`;
 
 const INSERT_SEEDS = `
@@ -236,6 +243,7 @@ interface CaseDbRow {
   from_block: unknown;
   to_block: unknown;
   min_amount: unknown;
+  min_amounts: Record<string, string> | null;
   assets: string[] | null;
   status: string;
   progress: CaseProgress | null;
@@ -270,6 +278,7 @@ function fromRow(row: CaseDbRow, seeds: Seed[]): CaseRow {
     fromBlock: toIntOrNull(row.from_block),
     toBlock: toIntOrNull(row.to_block),
     minAmount: toBigInt(row.min_amount),
+    minAmounts: new Map(Object.entries(row.min_amounts ?? {}).map(([asset, amount]) => [asset, BigInt(amount)])),
     assets: row.assets,
     status: row.status as CaseStatus,
     progress: row.progress ?? {},

@@ -53,6 +53,12 @@ export function createTransfersRepo(db: Db) {
      * fromBlock to toBlock (itself and fee sinks not counted), counted in the database and
      * capped at `cap`: a busy wallet's history never has to be read into memory to be judged.
      */
+    /** Transfers stored for the chain (the CLI's progress display). */
+    async transferCount(chain: string): Promise<number> {
+      const { rows } = await db.query<{ n: unknown }>('select count(*) as n from transfers where chain = $1', [chain]);
+      return toInt(rows[0]?.n);
+    },
+
     async counterpartyCounts(
       chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number, cap: number, assets: readonly string[],
     ): Promise<Map<Address, number>> {

@@ -18,6 +18,8 @@ import { traceUtxo, type TaintedOutput, type UtxoSeed, type UtxoTraceResult } fr
 import { InvalidInputError } from '../errors';
 import type { CaseRow } from '../store';
 import type { TraceDeps } from './deps';
+import { chainConfig } from '../../config';
+import { defaultMinAmounts, minAmountOf } from './min-amounts';
 
 const MAX_PASSES = 5;
 const REASONS: readonly ReportStopped['reason'][] = ['max-hops', 'min-amount', 'address-limit'];
@@ -62,7 +64,7 @@ export async function traceBitcoinCase(deps: TraceDeps, kase: CaseRow, runId: st
       },
       isStop,
       tipHeight,
-      minAmount: kase.minAmount > 0n ? kase.minAmount : 1n,
+      minAmount: minAmountOf(kase.minAmounts, kase.minAmount, defaultMinAmounts(chainConfig(deps.config, kase.chain)))('BTC') ?? 1n,
     });
     for (const tx of result.txs) seen.set(tx.txid, tx);
     const unknown = [...addressesOf(seen.values())].filter((a) => !labels.has(a));

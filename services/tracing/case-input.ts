@@ -1,9 +1,10 @@
 // Validation of a new case, shared by the API and the CLI. Malformed input (wrong types,
 // missing fields) is a BadRequestError; well-formed but invalid input (a bad checksum, an
 // unknown chain, a negative amount) is an InvalidInputError. Nothing is written before this passes.
-import { chainConfig, type Config } from '../../config';
+import { chainConfig, type ChainConfig, type Config } from '../../config';
 import { BadRequestError, InvalidInputError } from '../errors';
 import { TAINT_MODELS, type Asset, type Seed, type TaintModel } from '../domain/types';
+import { assetOfKey, toBaseUnits, type MinAmountEntry } from './min-amounts';
 
 export interface CaseInput {
   title: string;
@@ -15,7 +16,10 @@ export interface CaseInput {
   model: TaintModel;
   maxHops: number;
   assets: Asset[] | null;
+  /** The older all-asset figure in base units (a bare string or number). */
   minAmount: bigint | null;
+  /** Per asset (`{"USDT": "100", "ETH": "0.05"}`), in display units; resolved to base units when the case is opened. */
+  minAmounts: MinAmountEntry[];
 }
 
 export type AddressNormalizer = (chain: string, address: string) => string;
@@ -47,8 +51,25 @@ export function validateCaseInput(config: Config, normalize: AddressNormalizer, 
       return asset.toUpperCase() === chain.nativeAsset ? chain.nativeAsset : normalize(chainName, asset);
     }))];
   }
-  const minAmount = body.minAmount === undefined || body.minAmount === null ? null : amountOf(body.minAmount, 'minAmount');
-  return { title, reference, chain: chainName, seeds, fromBlock, toBlock, model, maxHops, assets, minAmount };
+  const perAsset = body.minAmount !== null && typeof body.minAmount === 'object';
+  const minAmount = body.minAmount === undefined || body.minAmount === null || perAsset ? null : amountOf(body.minAmount, 'minAmount');
+  const minAmounts = perAsset ? minAmountEntries(body.minAmount, chain, (a) => normalize(chainName, a)) : [];
+  return { title, reference, chain: chainName, seeds, fromBlock, toBlock, model, maxHops, assets, minAmount, minAmounts };
+}
+
+/** `{"USDT": "100", "ETH": "0.05"}`: keys are symbols or token addresses, values display amounts. */
+function minAmountEntries(raw: unknown, chain: ChainConfig, normalize: (a: string) => string): MinAmountEntry[] {
+  if (Array.isArray(raw)) throw new BadRequestError('minAmount must be base units, or an object of asset → amount in display units');
+  const entries = Object.entries(raw as Record<string, unknown>);
+  if (entries.length > 100) throw new InvalidInputError('minAmount: at most 100 assets');
+  return entries.map(([key, value]) => {
+    const what = `minAmount.${key}`;
+    if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
+    if (typeof value !== 'string') throw new BadRequestError(`${what} must be a decimal string in display units`);
+    const { decimals } = assetOfKey(chain, key.trim(), normalize); // an unknown symbol fails here
+    toBaseUnits(value, decimals ?? 78, what); // the syntax and sign now; decimals of an unlisted token later
+    return { key: key.trim(), display: value.trim() };
+  });
 }
 
 /** `address`, `txhash` or `txhash:index`, as the CLI takes seeds. */

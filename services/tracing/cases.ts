@@ -3,27 +3,47 @@ import { ConflictError, NotFoundError, RetryableError } from '../errors';
 import { hopJob } from '../queues/definitions';
 import { combineChainReports, MULTI_CHAIN, type MultiChainReport } from '../domain/multi-chain-report';
 import type { TraceReport } from '../domain/report';
-import { createStore, type CaseGraph, type CasePageOptions, type CaseRow, type CaseStatus, type RunRow } from '../store';
-import { validateCaseInput } from './case-input';
+import { createStore, type NewCase, type CaseGraph, type CasePageOptions, type CaseRow, type CaseStatus, type RunRow } from '../store';
+import { chainConfig } from '../../config';
+import { validateCaseInput, type CaseInput } from './case-input';
+import { resolveMinAmounts } from './min-amounts';
+import { checkSeeds } from './seed-check';
 import type { TraceDeps } from './deps';
 import { splitMultiChainInput } from './multi-chain-input';
 
 export async function createCase(deps: TraceDeps, raw: unknown, createdBy: string): Promise<CaseRow> {
   const normalize = (chain: string, address: string) => deps.chains.get(chain).normalizeAddress(address);
   const multi = splitMultiChainInput(deps.config, normalize, raw);
-  if (multi && multi.parts.length === 0) return deps.store.cases.create({ ...multi.parent, createdBy });
+  if (multi && multi.parts.length === 0) return deps.store.cases.create({ ...(await newCase(deps, multi.parent)), createdBy });
   if (multi) {
     // A case on several chains: a parent, and one ordinary case per chain under it.
+    const parts = await Promise.all(multi.parts.map((part) => newCase(deps, part)));
     const id = await deps.store.db.transaction(async (tx) => {
       const store = createStore(tx);
-      const parent = await store.cases.create({ ...multi.parent, createdBy });
-      for (const part of multi.parts) await store.cases.create({ ...part, createdBy, parentId: parent.id });
+      const parent = await store.cases.create({ ...multi.parent, minAmounts: null, createdBy });
+      for (const part of parts) await store.cases.create({ ...part, createdBy, parentId: parent.id });
       return parent.id;
     });
     return getCase(deps, id);
   }
   const input = validateCaseInput(deps.config, normalize, raw);
-  return deps.store.cases.create({ ...input, createdBy });
+  return deps.store.cases.create({ ...(await newCase(deps, input)), createdBy });
+}
+
+/**
+ * A validated input as the store takes it: transaction seeds checked on the chain, per-asset
+ * minimums resolved to base units (a token's decimals may need the chain).
+ */
+async function newCase(deps: TraceDeps, input: CaseInput): Promise<Omit<NewCase, 'createdBy'>> {
+  if (input.chain === MULTI_CHAIN) return { ...input, minAmounts: null };
+  const source = deps.chains.get(input.chain);
+  await checkSeeds(source, input.seeds); // an ambiguous tx-hash seed is refused before anything is written
+  if (input.minAmounts.length === 0) return { ...input, minAmounts: null };
+  const minAmounts = await resolveMinAmounts(
+    chainConfig(deps.config, input.chain), input.minAmounts, (address) => source.normalizeAddress(address),
+    async (asset) => (await source.assetInfo?.(asset))?.decimals ?? null,
+  );
+  return { ...input, minAmounts };
 }
 
 /** Queue a new trace run of the case. A case already queued or tracing is a conflict. */

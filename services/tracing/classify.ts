@@ -18,7 +18,8 @@ export interface Candidate {
 
 export interface TriageParams {
   maxHops: number;
-  minAmount: bigint | null;
+  /** The smallest tainted amount of an asset worth following (base units); null: no minimum. */
+  minAmount: (asset: Asset) => bigint | null;
   stopCategories: readonly LabelCategory[];
   /** How many more addresses this case may crawl. */
   budget: number;
@@ -37,8 +38,12 @@ export function triage(candidates: Candidate[], labels: Map<Address, Label[]>, p
     // Minting and burning both use the zero address: it is nobody's wallet.
     if (c.address === ZERO_ADDRESS) return { ...base, state: 'service-like' };
     if (c.hop >= params.maxHops) return { ...base, state: 'max-hops' };
-    const min = params.minAmount;
-    if (min !== null && [...c.received.values()].every((v) => v < min)) return { ...base, state: 'min-amount' };
+    // Dust only when every asset that arrived is below that asset's own minimum.
+    const below = [...c.received].every(([asset, v]) => {
+      const min = params.minAmount(asset);
+      return min !== null && v < min;
+    });
+    if (below) return { ...base, state: 'min-amount' };
     if (budget <= 0) return { ...base, state: 'address-limit' };
     budget--;
     return { ...base, state: 'crawl' };

@@ -3,6 +3,7 @@
 // chain-data store, so every later hop reads them from there.
 import type { ChainSource } from '../chains/source';
 import { InvalidInputError } from '../errors';
+import { checkAccountSeed } from './seed-check';
 import { transferId, type Address, type Seed } from '../domain/types';
 import type { Store } from '../store';
 
@@ -28,7 +29,8 @@ export async function resolveSeeds(store: Store, source: ChainSource, seeds: See
       await store.chainData.insertTransfers(tx.transfers);
       transfers = tx.transfers;
     }
-    const value = transfers.filter((t) => t.kind !== 'fee');
+    const value = transfers.filter((t) => t.kind !== 'fee' && t.amount > 0n);
+    if (seed.index === undefined) checkAccountSeed(seed.txHash, value); // one payment, or the analyst names it
     const chosen = seed.index === undefined ? value : value.filter((t) => t.ref === `log:${seed.index}`);
     if (chosen.length === 0) {
       throw new InvalidInputError(

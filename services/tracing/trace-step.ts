@@ -4,18 +4,20 @@
 import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
 import { allLabels, resolveLabel } from '../domain/attribution';
-import { buildFindings, type AssetInfo, type NodeInfo } from '../domain/findings';
+import { buildFindings, sanctionsOf, type AssetInfo, type Findings, type NodeInfo } from '../domain/findings';
+import { capHoldings } from '../domain/holdings-cap';
 import { reportSeeds, type TraceReport } from '../domain/report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
 import { NotFoundError, RetryableError, shouldRetry } from '../errors';
 import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
 import { runEnded, type CaseRow, type RunRow } from '../store';
 import { computeCaseGraph, LEDGER_STATES, FINAL_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
-import { createChainData } from './chain-data';
+import { balanceKey, createChainData } from './chain-data';
 import { counterpartiesOf, judgeHistory, triage, type Candidate } from './classify';
 import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
 import { judgeBusyWallets } from './service-like';
+import { defaultMinAmounts, minAmountOf } from './min-amounts';
 import { traceBitcoinCase } from './bitcoin-trace';
 
 export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
@@ -67,7 +69,7 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   const { graph } = await computeCaseGraph(deps, source, scope, addresses);
   const nodes = await nodeInfo(deps, source, kase, scope, graph, addresses);
   const assetInfo = await assetInfoOf(deps, source, kase.chain, graph);
-  const findings = buildFindings({
+  const modelled = buildFindings({
     transfers: graph.transfers,
     taint: graph.taint,
     hops: graph.hops,
@@ -76,13 +78,14 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
     seedTransfers: scope.seedTransferIds,
     assetInfo: (asset: Asset) => assetInfo.get(asset) ?? {},
   });
+  const { findings, limitations: capNotes } = await holdingsWithinBalances(source, deps, modelled, scope.toBlock);
   const capabilities = await source.capabilities();
   // The chain may have reorganised since the run pinned its range: refuse to report on blocks
   // that are no longer canonical (the step fails retryably; a re-trace pins a new range).
   await checkPinnedBlock(deps, source, job.runId);
   const runAfter = await recordStepStats(deps, job.runId, 'final', source.stats().rpcCalls - before);
   const runStats = { rpcCalls: Number(runAfter.stats?.rpcCalls ?? 0), hops: Number(runAfter.stats?.hops ?? 0) };
-  const limitations = [...capabilities.notes];
+  const limitations = [...capabilities.notes, ...capNotes];
   if ([...addresses.values()].some((a) => a.state === 'address-limit')) {
     limitations.push(`stopped widening at ${deps.config.tracing.maxAddressesPerCase} crawled addresses (TRACEHOLD_MAX_ADDRESSES)`);
   }
@@ -117,6 +120,27 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   });
   await deps.store.runs.finish(job.runId, 'done');
   await deps.store.cases.setStatus(kase.id, 'traced', { hop: runStats.hops, addresses: addresses.size, rpcCalls: runStats.rpcCalls, done: true });
+}
+
+/**
+ * Holdings capped at each wallet's real balance at toBlock (one batched read, cached in the
+ * shared chain data), with a limitation per capped holding. A balance the node cannot give
+ * for good leaves the holdings as modelled and says so; a transient failure retries the step.
+ */
+async function holdingsWithinBalances(source: ChainSource, deps: TraceDeps, findings: Findings, toBlock: number) {
+  if (findings.holdings.length === 0) return { findings, limitations: [] as string[] };
+  const queries = findings.holdings.map((h) => ({ address: h.address, asset: h.asset, blockNumber: toBlock }));
+  let balances: Map<string, bigint>;
+  try {
+    balances = await createChainData(deps.store, source).balances(queries);
+  } catch (error) {
+    if (shouldRetry(error)) throw error;
+    return { findings, limitations: [`holdings not checked against real balances at block ${toBlock}: ${(error as Error).message}`] };
+  }
+  const cap = capHoldings(findings.holdings, findings.accounting, (address, asset) => balances.get(balanceKey({ address, asset, blockNumber: toBlock })));
+  const seeded = new Map(findings.accounting.map((a) => [a.asset, BigInt(a.seeded)]));
+  const sanctions = sanctionsOf([...findings.endpoints, ...cap.holdings], seeded);
+  return { findings: { ...findings, holdings: cap.holdings, accounting: cap.accounting, sanctions }, limitations: cap.limitations };
 }
 
 /** A step's successor, settled once: a re-run of the step gets the first attempt's choice. */
@@ -215,7 +239,7 @@ async function decide(
   const crawledSoFar = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length;
   const triaged = triage(candidates, labels, {
     maxHops: kase.maxHops,
-    minAmount: kase.minAmount,
+    minAmount: minAmountOf(kase.minAmounts, kase.minAmount, defaultMinAmounts(chainConfig(deps.config, kase.chain))),
     stopCategories: deps.config.tracing.stopCategories,
     budget: deps.config.tracing.maxAddressesPerCase - crawledSoFar,
   });

@@ -64,6 +64,11 @@ describe('e2e: the tracehold command line', function () {
     const d1 = report.endpoints.find((e) => e.address === scenario.wallets.d1 && e.asset === scenario.token)!;
     expect(d1.amount).to.equal(USDT(20_000).toString());
     expect(run.stderr).to.match(/tracing 3 seed/);
+    // stderr is no terminal here: plain progress lines, one per hop, then done
+    const hops = [...run.stderr.matchAll(/^hop (\d+)\/\d+ · (\d+) wallets · (\d+) transfers · (\d+) RPC calls · [\d.]+s$/gm)];
+    expect(hops.length, run.stderr).to.be.at.least(2);
+    expect(Number(hops[hops.length - 1]![4])).to.be.greaterThan(0);
+    expect(run.stderr).to.match(/^done · [\d.]+s$/m);
     expect(fs.existsSync(path.join(dir, 'pgdata'))).to.equal(true);
   });
 

@@ -5,6 +5,7 @@
 // answering a log outside the range asked for. Also adds latency, to stretch a trace.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seeded } from './random';
 
 export const FAULT_KINDS = ['http-500', 'http-503', 'http-429', 'hang', 'truncated', 'wrong-block', 'logs-out-of-range'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -41,17 +42,6 @@ interface Call {
   params: unknown[];
 }
 
-/** mulberry32: small, seeded, good enough for picking faults. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -88,7 +88,7 @@ export function traceOffline(c: OfflineCase): OfflineResult {
       return { ...findings, states, ignored: taint.ignored };
     }
     const triaged = triage([...candidates.values()], new Map([...candidates.keys()].map((a) => [a, labelsOf(a)])), {
-      maxHops: c.maxHops ?? 10, minAmount: null, stopCategories, budget: 1_000_000,
+      maxHops: c.maxHops ?? 10, minAmount: () => null, stopCategories, budget: 1_000_000,
     });
     for (const t of triaged) {
       hopOf.set(t.address, t.hop);

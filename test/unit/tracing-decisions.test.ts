@@ -24,7 +24,7 @@ function tx(from: string, to: string | null, amount: bigint, block: number, asse
 }
 
 const candidate = (address: string, hop: number, amount: bigint): Candidate => ({ address, hop, received: new Map([[TOKEN, amount]]), firstTaintedBlock: 5 });
-const params = { maxHops: 5, minAmount: 100n, stopCategories: ['exchange'] as const, budget: 10 };
+const params = { maxHops: 5, minAmount: (): bigint => 100n, stopCategories: ['exchange'] as const, budget: 10 };
 
 describe('tracing decisions', () => {
   describe('triage', () => {

@@ -63,7 +63,8 @@ export function caseJson(kase: CaseRow) {
     fromBlock: kase.fromBlock,
     toBlock: kase.toBlock,
     assets: kase.assets,
-    minAmount: kase.minAmount.toString(),
+    // Per asset (base units) when the case set its own; else the older all-asset figure.
+    minAmount: kase.minAmounts.size ? Object.fromEntries([...kase.minAmounts].map(([a, v]) => [a, v.toString()])) : kase.minAmount.toString(),
     status: kase.status,
     closed: kase.closedAt !== null,
     progress: kase.progress,
