@@ -25,6 +25,7 @@ import { keysRouter } from './routes/keys';
 import { workbenchRouter } from './workbench-static';
 import { sessionRouter } from './routes/session';
 import { caseWorkbenchRouter } from './routes/case-workbench';
+import { freezeReviewRouter } from './routes/freeze-review';
 import { recordCaseActions } from './case-activity-recorder';
 
 export interface ApiOptions {
@@ -99,6 +100,7 @@ export function createApiApp(deps: TraceDeps, options: ApiOptions = {}): Express
   v1.use('/partners', partnersRouter(deps));
   v1.use('/partner', partnerSideRouter(deps));
   v1.use('/freeze-requests', freezeRequestsRouter(deps));
+  v1.use('/freeze-requests', freezeReviewRouter(deps));
   v1.use('/alerts', alertsRouter(deps));
   v1.use(retraceRouter(deps));
   v1.use('/keys', keysRouter(deps));

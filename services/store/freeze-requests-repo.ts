@@ -169,6 +169,31 @@ export function createFreezeRequestsRepo(db: Db) {
       });
     },
 
+    /**
+     * A draft's targets in a new order (`order` lists the current positions, first to last),
+     * with the evidence hash of the new order and the audit entry; refused once approved.
+     */
+    async reorderTargets(id: string, order: readonly number[], evidenceSha256: string, actor: Actor): Promise<FreezeRequestRow> {
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query<RequestDbRow>(`select ${COLUMNS} from freeze_requests where id = $1 for update`, [isUuid(id) ? id : null]);
+        if (!rows[0]) throw new NotFoundError(`freeze request ${id} not found`);
+        const before = fromRow(rows[0]);
+        if (before.status !== 'draft') throw new ConflictError(`freeze request ${id} is ${before.status}: only a draft's targets can be reordered`, { details: { status: before.status } });
+        // Out of the way first, so no two targets share a position mid-update.
+        await tx.query('update freeze_targets set position = position + 1000000 where request_id = $1', [id]);
+        await tx.query(
+          `update freeze_targets t set position = u.position from unnest($2::int[], $3::int[]) as u(old, position)
+           where t.request_id = $1 and t.position = u.old + 1000000`,
+          [id, order, order.map((_p, i) => i)],
+        );
+        const updated = await tx.query<RequestDbRow>(
+          `update freeze_requests set evidence_sha256 = $2, updated_at = now() where id = $1 returning ${COLUMNS}`, [id, evidenceSha256]);
+        await audit(tx, { requestId: id, partnerId: before.partnerId, actor, action: 'targets_reordered',
+          before: { evidenceSha256: before.evidenceSha256 }, after: { order, evidenceSha256 } });
+        return fromRow(updated.rows[0]!);
+      });
+    },
+
     async targets(requestId: string): Promise<FreezeTargetRow[]> {
       if (!isUuid(requestId)) return [];
       const { rows } = await db.query<TargetDbRow>(

@@ -198,6 +198,14 @@ describe('browser: the analyst workbench in Chromium', function () {
     expect(onPath).to.be.at.least(3);
     await expectAccessible(alice, 'graph');
 
+    // The graph as drawn, as SVG and PNG files made in the browser.
+    const [svg] = await Promise.all([alice.waitForEvent('download'), alice.getByRole('button', { name: 'SVG' }).click()]);
+    const svgText = fs.readFileSync((await svg.path())!, 'utf8');
+    expect(svgText).to.match(/^<\?xml/).and.to.contain('<svg');
+    for (const address of endpointAddresses) expect(svgText).to.contain(address);
+    const [png] = await Promise.all([alice.waitForEvent('download'), alice.getByRole('button', { name: 'PNG' }).click()]);
+    expect(fs.readFileSync((await png.path())!).subarray(1, 4).toString()).to.equal('PNG');
+
     // Click the OKX node on the canvas: the side panel shows its labels, amounts and transactions.
     const box = await alice.locator('[data-testid=graph-canvas]').boundingBox();
     const at = await alice.evaluate((id) => (globalThis as any).__workbench.cy.getElementById(id).renderedPosition(), okx);
@@ -315,6 +323,23 @@ describe('browser: the analyst workbench in Chromium', function () {
     requests = (await api('GET', `/v1/cases/${caseId}/freeze-requests`, keys.alice!)).body;
     expect(requests.map((r) => r.partner.name).sort()).to.deep.equal(['Binance', 'OKX']);
 
+    // Review: the analyst moves a draft's second target first; the evidence hash follows the order.
+    const withTwo = [];
+    for (const r of requests) {
+      const full = (await api('GET', `/v1/freeze-requests/${r.id}`, keys.alice!)).body;
+      if (full.targets.length >= 2) withTwo.push(full);
+    }
+    expect(withTwo.length, 'a request with two targets').to.be.at.least(1);
+    const review = withTwo[0];
+    await alice.goto(`${server.url}/freeze-requests/${review.id}`);
+    await alice.getByRole('button', { name: 'Move target 2 up' }).click();
+    await alice.locator('ol.history', { hasText: 'targets_reordered' }).waitFor();
+    const reordered = (await api('GET', `/v1/freeze-requests/${review.id}`, keys.alice!)).body;
+    const keyOf = (t: { address: string; asset: string }) => `${t.address}|${t.asset}`;
+    expect(reordered.targets.map(keyOf)).to.deep.equal([review.targets[1], review.targets[0], ...review.targets.slice(2)].map(keyOf));
+    expect(reordered.evidenceSha256).to.not.equal(review.evidenceSha256);
+    expect(reordered.history.map((h: { action: string }) => h.action)).to.include('targets_reordered');
+
     const aliceSup = await as(keys.aliceSup!);
     for (const r of requests) {
       await aliceSup.goto(`${server.url}/freeze-requests/${r.id}`);
@@ -336,6 +361,9 @@ describe('browser: the analyst workbench in Chromium', function () {
       await bob.locator('.page-head .badge-sent').waitFor();
     }
     expect(await bob.locator('ol.history').innerText()).to.contain('Bob Keller');
+    expect(await bob.getByRole('button', { name: /^Move target/ }).count()).to.equal(0);
+    const approvedOrder = reordered.targets.map((_t: unknown, i: number) => i);
+    expect((await api('POST', `/v1/freeze-requests/${review.id}/targets/order`, keys.alice!, { order: approvedOrder })).status).to.equal(409);
     await expectAccessible(bob, 'freeze-request-sent');
   });
 

@@ -68,6 +68,7 @@ const ACCESS: Record<string, Role[]> = {
   'GET /v1/cases/:id/models': ['analyst', 'supervisor'],
   'PUT /v1/cases/:id/model': ['analyst'],
   'GET /v1/cases/:id/activity': ['analyst', 'supervisor'],
+  'POST /v1/freeze-requests/:id/targets/order': ['analyst', 'supervisor'],
 };
 
 /** Every route the Express app serves under /v1, read from its router stack. */

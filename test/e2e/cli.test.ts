@@ -1,37 +1,17 @@
 // The real command line, as a user runs it: `bin/tracehold.js` in a child process, on the
 // embedded defaults (PGlite in a data folder, in-process jobs) unless a test says otherwise.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { labelsCsv, playPigButchering, USDT, type PigButcheringCase } from '../../services/demo/pig-butchering';
 import { startLocalNode, type LocalNode } from '../../services/devchain';
 import type { TraceReport } from '../../services/domain/report';
+import { runTracehold } from '../support/cli';
 
-const BIN = path.resolve(__dirname, '../../bin/tracehold.js');
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tracehold(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const tracehold = runTracehold;
 
 describe('e2e: the tracehold command line', function () {
   this.timeout(300_000);

@@ -128,6 +128,18 @@ describe('e2e: numbers that hold against laundering tricks (real contracts on a 
     expect(err).to.match(new RegExp(`\\n  ${seedIndex}\\s+${a.hw}\\s+${a.s}\\s+${token}\\s+${U(10_000)}\\n`));
   });
 
+  it('--asset limits the whole report: an address seed traced for USDT shows no ETH anywhere', async () => {
+    // S holds ETH for gas; with only the token asked for, its ETH is neither a holding nor an accounting row.
+    const r = await traceInline(app, { chain: 'local', seeds: [{ address: a.s }], assets: [token] });
+    expect(r.assets).to.deep.equal([token]);
+    for (const rows of [r.endpoints, r.exposure, r.holdings, r.stopped, r.hops, r.accounting]) {
+      for (const row of rows) expect(row.asset, JSON.stringify(row)).to.equal(token);
+    }
+    // S is the seed: everything it held or received is tainted (10,000 + 90,000 USDT, counted once).
+    expect(r.accounting).to.have.length(1);
+    expect(r.accounting[0]!.seeded).to.equal(U(100_000).toString());
+  });
+
   for (const model of TAINT_MODELS) {
     it(`${model}: hand-checked endpoints, sanctions and holdings, seeded 10,000 once, spam ignored`, async () => {
       const e = EXPECTED[model];

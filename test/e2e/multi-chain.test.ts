@@ -8,7 +8,6 @@
 //   Kraken:  15 ETH on local (0.15: the self-destructed child, a Kraken deposit by the sweep heuristic)
 //   Tether is asked to freeze 30,000 USDT at H on tron.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,13 +19,13 @@ import { createAppContext, type AppContext } from '../../services/app';
 import { createApiKey } from '../../services/auth/api-keys';
 import type { MultiChainReport } from '../../services/domain/multi-chain-report';
 import { silentLogger } from '../../services/log';
+import { apiCaller, runTracehold } from '../support/cli';
 import { startAnvil, type AnvilNode } from '../support/anvil';
 import { createTestDb, type TestDb } from '../support/db';
 import { playInternalMoves, type InternalMovesCase } from '../support/internal-moves-case';
 import { playTronCase, SUN, TRON_USDT, type TronCase } from '../support/tron-case';
 import { startTronTestNode, type TronTestNode } from '../support/tron-node';
 
-const BIN = path.resolve(__dirname, '../../bin/tracehold.js');
 
 describe('e2e: one case across chains (EVM and Tron), through the API and the CLI', function () {
   this.timeout(300_000);
@@ -68,15 +67,7 @@ describe('e2e: one case across chains (EVM and Tron), through the API and the CL
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const call = async (method: string, url: string, key: string, body?: unknown, type = 'application/json') => {
-    const res = await fetch(server.url + url, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': type } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = apiCaller(() => server.url);
   const seeds = () => [{ chain: 'local', txHash: evm.seedTx }, ...tronCase.seeds.map((txHash) => ({ chain: 'tron', txHash }))];
 
   const checkCombined = (r: MultiChainReport) => {
@@ -165,18 +156,7 @@ describe('e2e: one case across chains (EVM and Tron), through the API and the CL
   it('runs the same case from the command line: --seed <chain>=<seed>, one report', async () => {
     const args = ['trace', ...seeds().flatMap((s) => ['--seed', `${s.chain}=${s.txHash}`]),
       '--endpoint', `local=${evmNode.url}`, '--endpoint', `tron=${tron.url}`, '--labels', path.join(tmp, 'labels.csv'), '--json'];
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TRACEHOLD_DATA_DIR: path.join(tmp, 'pgdata') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = await runTracehold(args, { TRACEHOLD_DATA_DIR: path.join(tmp, 'pgdata') });
     expect(run.code, run.stderr).to.equal(0);
     checkCombined(JSON.parse(run.stdout));
   });

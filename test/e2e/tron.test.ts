@@ -2,7 +2,6 @@
 // API (base58 in and out, a USDT freeze target for Tether confirmed by reading the token's
 // blacklist) and through the command line. Figures: test/support/tron-case.ts.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,12 +12,12 @@ import { createAppContext, type AppContext } from '../../services/app';
 import { createApiKey } from '../../services/auth/api-keys';
 import type { TraceReport } from '../../services/domain/report';
 import { silentLogger } from '../../services/log';
+import { apiCaller, runTracehold } from '../support/cli';
 import { startAnvil, type AnvilNode } from '../support/anvil';
 import { createTestDb, type TestDb } from '../support/db';
 import { playTronCase, SUN, TRON_USDT, type TronCase } from '../support/tron-case';
 import { startTronTestNode, type TronTestNode } from '../support/tron-node';
 
-const BIN = path.resolve(__dirname, '../../bin/tracehold.js');
 const TRON_ADDRESS = /^T[1-9A-HJ-NP-Za-km-z]{33}$/;
 
 describe('e2e: a Tron USDT and TRX case through the API and the CLI', function () {
@@ -52,15 +51,7 @@ describe('e2e: a Tron USDT and TRX case through the API and the CLI', function (
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const call = async (method: string, url: string, key: string, body?: unknown, type = 'application/json') => {
-    const res = await fetch(server.url + url, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': type } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = apiCaller(() => server.url);
 
   const checkReport = (r: TraceReport) => {
     const w = scenario.wallets;
@@ -148,26 +139,12 @@ describe('e2e: a Tron USDT and TRX case through the API and the CLI', function (
   });
 
   it('traces through the command line, base58 in and out', async () => {
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'trace', '--chain', 'tron', '--rpc', tron.url, ...scenario.seeds.flatMap((s) => ['--seed', s]), '--labels', path.join(tmp, 'labels.csv'), '--json'], {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TRACEHOLD_DATA_DIR: path.join(tmp, 'pgdata') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const env = { TRACEHOLD_DATA_DIR: path.join(tmp, 'pgdata') };
+    const run = await runTracehold(['trace', '--chain', 'tron', '--rpc', tron.url, ...scenario.seeds.flatMap((s) => ['--seed', s]), '--labels', path.join(tmp, 'labels.csv'), '--json'], env);
     expect(run.code, run.stderr).to.equal(0);
     checkReport(JSON.parse(run.stdout));
-    const bySeedAddress = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'trace', '--chain', 'tron', '--rpc', tron.url, '--seed', 'TNotAnAddress', '--json'], { env: { PATH: process.env.PATH ?? '', TRACEHOLD_DATA_DIR: path.join(tmp, 'pgdata') } });
-      let err = '';
-      child.stderr.on('data', (c) => (err += c));
-      child.on('close', (code) => resolve(`${code} ${err}`));
-    });
+    const bad = await runTracehold(['trace', '--chain', 'tron', '--rpc', tron.url, '--seed', 'TNotAnAddress', '--json'], env);
+    const bySeedAddress = `${bad.code} ${bad.stderr}`;
     expect(bySeedAddress).to.match(/^2 .*tron address/);
   });
 });

@@ -84,6 +84,15 @@ export const routes = {
     params: idParams, body: z.strictObject({ model: z.string() }).meta({ id: 'ModelChange' }), bodyExample: { model: 'haircut' },
     responses: { 200: { description: 'The case', schema: caseJson } }, errors: [409, 413, 415, 422],
   }),
+  reorderTargets: defineRoute({
+    method: 'post', path: '/v1/freeze-requests/:id/targets/order', roles: ANALYSTS, tag: 'workbench',
+    summary: 'Put a draft’s targets in a new order before approval; the evidence hash follows',
+    description: '`order` lists the targets’ current positions (rank − 1), first to last. Only a draft (409 after approval).',
+    params: idParams, body: z.strictObject({ order: z.array(z.number().int().min(0)).min(1).max(1000) }).meta({ id: 'TargetOrder' }),
+    bodyExample: { order: [1, 0, 2] },
+    responses: { 200: { description: 'The request, targets in the new order', schema: z.looseObject({ id: uuid, status: z.string(), evidenceSha256: z.string(), targets: z.array(z.looseObject({ rank: z.number().int(), address: z.string() })) }).meta({ id: 'ReorderedFreezeRequest' }) } },
+    errors: [409, 413, 415, 422],
+  }),
   activity: defineRoute({
     method: 'get', path: '/v1/cases/:id/activity', roles: ANALYSTS, tag: 'workbench', summary: 'What people did on the case, newest first (append-only)',
     params: idParams, responses: { 200: { description: 'The trail', schema: z.array(activityJson) } },

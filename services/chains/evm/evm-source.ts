@@ -16,7 +16,7 @@ import { traceFilterNative } from './trace-filter-scan';
 import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './to-transfers';
 import { createLogFetcher } from './token-logs';
 import { multicallBalances } from './multicall';
-import { readTokenInfo, type TokenInfo } from './token-info';
+import { cachedTokenInfo, type TokenInfo } from './token-info';
 
 export interface EvmSourceOptions {
   chain: string;
@@ -297,18 +297,10 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     return results.map((r) => hexToBigInt(r === '0x' ? '0x0' : r.slice(0, 66)));
   }
 
-  const tokenInfos = new Map<string, Promise<TokenInfo | null>>();
+  const tokenInfo = cachedTokenInfo((to, data) => callView(to, data));
   function assetInfo(asset: string): Promise<TokenInfo | null> {
     if (asset.toUpperCase() === nativeAsset.toUpperCase()) return Promise.resolve({ symbol: nativeAsset, decimals: 18 });
-    const token = normalizeEvmAddress(asset);
-    let info = tokenInfos.get(token);
-    if (!info) {
-      info = readTokenInfo((to, data) => callView(to, data), token);
-      tokenInfos.set(token, info);
-      // A transient failure must not stick for the life of the process.
-      info.catch(() => tokenInfos.delete(token));
-    }
-    return info;
+    return tokenInfo(normalizeEvmAddress(asset));
   }
 
   async function callView(to: string, data: string, blockNumber?: number): Promise<string> {

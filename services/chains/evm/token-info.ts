@@ -48,3 +48,17 @@ function clean(symbol: string): string | null {
   const printable = symbol.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 16);
   return printable || null;
 }
+
+/** readTokenInfo once per token for the life of the source; a transient failure is not kept. */
+export function cachedTokenInfo(call: Call): (token: string) => Promise<TokenInfo | null> {
+  const infos = new Map<string, Promise<TokenInfo | null>>();
+  return (token) => {
+    let info = infos.get(token);
+    if (!info) {
+      info = readTokenInfo(call, token);
+      infos.set(token, info);
+      info.catch(() => infos.delete(token));
+    }
+    return info;
+  };
+}

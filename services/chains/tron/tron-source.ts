@@ -9,7 +9,7 @@ import { InvalidInputError, NotFoundError, RetryableError, TraceholdError } from
 // The node speaks Ethereum JSON-RPC: the EVM adapter reads it, rather than a second copy of that code.
 import { createEvmSource } from '../evm';
 import { postJson } from '../rpc/http-post';
-import { readTokenInfo, type TokenInfo } from '../evm/token-info';
+import { cachedTokenInfo, type TokenInfo } from '../evm/token-info';
 import type { BalanceQuery, ChainCapabilities, ChainSource, ChainTip, SeedTransaction, SourceStats, TransferQuery } from '../source';
 import { normalizeTronAddress, toTronAddress, tronTo41Hex, tronToHex } from './address';
 import { createWalletApi } from './wallet-api';
@@ -164,19 +164,12 @@ export function createTronSource(options: TronSourceOptions): TronSource {
     return wallet.triggerConstant(tronTo41Hex(normalizeTronAddress(to)), data);
   }
 
-  const tokenInfos = new Map<string, Promise<TokenInfo | null>>();
+  const tokenInfo = cachedTokenInfo((to, data) => callView(to, data));
   function assetInfo(asset: Asset): Promise<TokenInfo | null> {
     if (isNative(asset)) return Promise.resolve({ symbol: nativeAsset, decimals: TRX_DECIMALS });
     const token = normalizeTronAddress(asset);
     const known = listed.find((t) => t.address === token);
-    if (known) return Promise.resolve({ symbol: known.symbol, decimals: known.decimals });
-    let info = tokenInfos.get(token);
-    if (!info) {
-      info = readTokenInfo((to, data) => callView(to, data), token);
-      tokenInfos.set(token, info);
-      info.catch(() => tokenInfos.delete(token));
-    }
-    return info;
+    return known ? Promise.resolve({ symbol: known.symbol, decimals: known.decimals }) : tokenInfo(token);
   }
 
   async function capabilities(): Promise<ChainCapabilities> {

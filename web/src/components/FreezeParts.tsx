@@ -20,11 +20,15 @@ export function RequestTerms({ r }: { r: FreezeRequest }) {
   );
 }
 
-export function TargetsTable({ r, explorerAddress, explorerTx }: { r: FreezeRequest; explorerAddress?: (a: string) => string | null; explorerTx?: (t: string) => string | null }) {
+export function TargetsTable({ r, explorerAddress, explorerTx, onMove }: {
+  r: FreezeRequest; explorerAddress?: (a: string) => string | null; explorerTx?: (t: string) => string | null;
+  /** Set while the request is a draft: move the target of this rank one place up (-1) or down (+1). */
+  onMove?: (rank: number, delta: -1 | 1) => void;
+}) {
   return (
     <table className="data">
       <caption className="sr-only">Targets, ranked</caption>
-      <thead><tr><th scope="col" className="num">Rank</th><th scope="col">Target</th><th scope="col">Address</th><th scope="col" className="num">Traced amount</th><th scope="col" className="num">Hops</th><th scope="col" className="num">Score</th><th scope="col" className="num">Frozen</th><th scope="col">Evidence</th></tr></thead>
+      <thead><tr><th scope="col" className="num">Rank</th><th scope="col">Target</th><th scope="col">Address</th><th scope="col" className="num">Traced amount</th><th scope="col" className="num">Hops</th><th scope="col" className="num">Score</th><th scope="col" className="num">Frozen</th><th scope="col">Evidence</th>{onMove ? <th scope="col">Order</th> : null}</tr></thead>
       <tbody>
         {r.targets.map((t) => (
           <tr key={`${t.address}|${t.asset}`}>
@@ -38,6 +42,12 @@ export function TargetsTable({ r, explorerAddress, explorerTx }: { r: FreezeRequ
             <td><details><summary>{t.evidence.paths.length} path{t.evidence.paths.length === 1 ? '' : 's'}</summary>
               <ol className="paths">{t.evidence.paths.map((p, i) => <li key={i}>{p.map((tx, k) => <span key={k}>{k ? ' → ' : ''}<Hash value={tx} href={explorerTx?.(tx) ?? null} /></span>)}</li>)}</ol>
             </details></td>
+            {onMove ? (
+              <td className="nowrap">
+                <button type="button" className="small-button" aria-label={`Move target ${t.rank} up`} disabled={t.rank === 1} onClick={() => onMove(t.rank, -1)}>↑</button>{' '}
+                <button type="button" className="small-button" aria-label={`Move target ${t.rank} down`} disabled={t.rank === r.targets.length} onClick={() => onMove(t.rank, 1)}>↓</button>
+              </td>
+            ) : null}
           </tr>
         ))}
       </tbody>

@@ -40,6 +40,18 @@ export function FreezeRequestPage({ id }: { id: string }) {
       setBusy('');
     }
   };
+  const move = async (rank: number, delta: -1 | 1) => {
+    const order = r.targets.map((_t, i) => i);
+    const [a, b] = [rank - 1, rank - 1 + delta];
+    [order[a], order[b]] = [order[b]!, order[a]!];
+    setError(null);
+    try {
+      await api(`/v1/freeze-requests/${id}/targets/order`, { method: 'POST', body: { order } });
+      await req.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
   const isDrafter = !!session && (r.draftedBy?.id === session.keyId || r.draftedBy?.name === session.name);
   const isSupervisor = session?.role === 'supervisor';
   return (
@@ -69,7 +81,9 @@ export function FreezeRequestPage({ id }: { id: string }) {
       <p className="muted small">Drafted by {r.draftedBy?.name ?? '—'}{r.approvedAt ? `, approved ${dateTime(r.approvedAt)}` : ''}{r.sentAt ? `, sent ${dateTime(r.sentAt)}` : ''}
         {r.delivery ? ` · delivery: ${r.delivery.sends} send(s), ${r.delivery.attempts} attempt(s)${r.delivery.lastError ? `, last error: ${r.delivery.lastError}` : ''}` : ''}</p>
       <h2>Targets</h2>
-      <TargetsTable r={r} explorerAddress={(a) => book.explorerAddress(a)} explorerTx={(t) => book.explorerTx(t)} />
+      {r.status === 'draft' ? <p className="muted small">Review the targets: the partner acts on them in this order. Reordering recomputes the evidence hash.</p> : null}
+      <TargetsTable r={r} explorerAddress={(a) => book.explorerAddress(a)} explorerTx={(t) => book.explorerTx(t)}
+        {...(r.status === 'draft' ? { onMove: (rank: number, delta: -1 | 1) => void move(rank, delta) } : {})} />
       <h2>Partner answers</h2>
       <Responses responses={r.responses ?? []} />
       <h2>History</h2>
