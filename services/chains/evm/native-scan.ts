@@ -120,7 +120,8 @@ async function mayMoveInside(rpc: RpcClient, all: Candidate[]): Promise<Candidat
     return { method: 'eth_getCode', params: [address, toHex(Number(block))] };
   }));
   const hasCode = new Map(keys.map((k, i) => [k, typeof codes[i] === 'string' && codes[i] !== '0x' && codes[i] !== '']));
-  return all.filter((c) => !plain.includes(c) || hasCode.get(codeKey(c)) === true);
+  const plainSet = new Set(plain);
+  return all.filter((c) => !plainSet.has(c) || hasCode.get(codeKey(c)) === true);
 }
 
 async function tracedInternal(deps: NativeScanDeps, query: NativeScanQuery, traced: Candidate[]): Promise<Transfer[]> {
