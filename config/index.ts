@@ -35,6 +35,8 @@ export interface ChainConfig {
   batchSize: number;
   maxLogRange: number;
   addressesPerLogCall: number;
+  /** A block range this short is read with one eth_getLogs for every wallet (filtered locally), when cheaper than address chunks. */
+  denseLogMaxBlocks: number;
   requestTimeoutMs: number;
   retries: number;
   /** Default minimum tainted amount worth following, per asset (native or listed symbol, or token address), in display units. */
@@ -96,6 +98,7 @@ const CHAIN_DEFAULTS = {
   batchSize: 50,
   maxLogRange: 10_000,
   addressesPerLogCall: 200,
+  denseLogMaxBlocks: 16,
   requestTimeoutMs: 30_000,
   retries: 5,
 };

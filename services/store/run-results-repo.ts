@@ -91,6 +91,29 @@ export function createRunResultsRepo(db: Db) {
       });
     },
 
+    /**
+     * A run's result taken over from an earlier run of the case whose answer still holds
+     * (nothing it followed moved since): graph and endpoints copied in the database, the
+     * report as given. Replaces any earlier result of the run, like saveResult.
+     */
+    async copyResult(runId: string, fromRunId: string, report: unknown): Promise<void> {
+      await db.transaction(async (tx) => {
+        const { rows } = await tx.query('select 1 from trace_runs where id = $1 for update', [isUuid(runId) ? runId : null]);
+        if (rows.length === 0) throw new NotFoundError(`trace run ${runId} not found`);
+        for (const table of ['case_nodes', 'case_flows', 'case_endpoints', 'case_reports']) {
+          await tx.query(`delete from ${table} where run_id = $1`, [runId]);
+        }
+        const copy = async (table: string, columns: readonly string[]) => {
+          const rest = columns.filter((c) => c !== 'run_id').join(', ');
+          await tx.query(`insert into ${table} (run_id, ${rest}) select $1, ${rest} from ${table} where run_id = $2`, [runId, fromRunId]);
+        };
+        await copy('case_nodes', NODE_COLUMNS);
+        await copy('case_flows', FLOW_COLUMNS);
+        await copy('case_endpoints', ['run_id', 'address', 'asset', 'entity', 'category', 'attribution', 'amount', 'hops', 'paths']);
+        await tx.query('insert into case_reports (run_id, report) values ($1, $2::jsonb)', [runId, jsonParam(report)]);
+      });
+    },
+
     /** The latest finished report of a case under each taint model it was traced with. */
     async latestReportPerModel(caseId: string): Promise<{ runId: string; finishedAt: Date | null; report: unknown }[]> {
       if (!isUuid(caseId)) return [];

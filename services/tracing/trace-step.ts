@@ -19,6 +19,7 @@ import { resolveSeeds } from './seeds';
 import { judgeBusyWallets } from './service-like';
 import { defaultMinAmounts, minAmountOf } from './min-amounts';
 import { traceBitcoinCase } from './bitcoin-trace';
+import { runInputs } from './run-inputs';
 
 export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
   if (chainConfig(deps.config, (await deps.store.cases.get(job.caseId))?.chain ?? '').kind === 'bitcoin') {
@@ -32,6 +33,10 @@ export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<vo
   if (job.hop === 0) {
     await deps.store.runs.setStatus(job.runId, 'running');
     await deps.store.cases.setStatus(kase.id, 'tracing', { hop: 0, addresses: 0 });
+    // A re-trace with news starts from its last run's crawl state (services/retrace): the
+    // wallets it followed are ledgers from the start, their histories brought up to toBlock.
+    const resumed = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
+    if (resumed.length) await chainData.ensureHistory(resumed, scope.toBlock);
     const seeds = await resolveSeeds(deps.store, source, kase.seeds);
     const sources = seeds.sourceAddresses.map((address) => ({ address, hop: 0, fromBlock: scope.fromBlock, state: 'source' as const }));
     await chainData.ensureHistory(sources, scope.toBlock);
@@ -118,6 +123,7 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
     flows: graphFlows(graph),
     endpoints: report.endpoints.map((e) => ({ ...e, amount: BigInt(e.amount) })),
   });
+  await deps.store.runs.setInputs(job.runId, await runInputs(deps, kase));
   await deps.store.runs.finish(job.runId, 'done');
   await deps.store.cases.setStatus(kase.id, 'traced', { hop: runStats.hops, addresses: addresses.size, rpcCalls: runStats.rpcCalls, done: true });
 }

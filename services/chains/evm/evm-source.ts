@@ -37,6 +37,8 @@ export interface EvmSourceOptions {
   /** Blocks per eth_getLogs (and trace_filter) call; shrinks when the provider refuses. */
   maxLogRange?: number;
   addressesPerLogCall?: number;
+  /** See LogFetcherOptions.denseMaxBlocks. */
+  denseLogMaxBlocks?: number;
   requestTimeoutMs?: number;
   retries?: number;
   /** Blocks kept in the shared in-memory cache. */
@@ -80,7 +82,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   const frames = new Lru<string, CallFrame>((options.blockCacheSize ?? 4096) * 16);
   const maxLogRange = options.maxLogRange ?? 2000;
   const addressesPerLogCall = options.addressesPerLogCall ?? 200;
-  const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall });
+  const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0 });
   const followed = options.tokens && options.tokens.length > 0 ? options.tokens.map((t) => normalizeEvmAddress(t)) : undefined;
   const nativeAsset = options.nativeAsset;
   let basePromise: ReturnType<typeof probeCapabilities> | undefined;
