@@ -156,7 +156,9 @@ async function planChain(deps: TraceDeps, chain: string, cases: CaseRow[]): Prom
     if (report) lastRuns.push({ kase, run, report, addresses: rows, watched, toBlock });
   }
   if (windows.size === 0 || !tip) return { plans, addresses: 0, rpcCalls: source.stats().rpcCalls - before };
-  await createChainData(deps.store, source).ensureHistory([...windows].map(([address, fromBlock]) => ({ address, fromBlock })), tip.number);
+  // Only the assets the cases asked for, when every case asked for some (else every asset).
+  const asked = cases.every((c) => c.assets !== null) ? [...new Set(cases.flatMap((c) => c.assets ?? []))] : null;
+  await createChainData(deps.store, source).ensureHistory([...windows].map(([address, fromBlock]) => ({ address, fromBlock })), tip.number, asked);
 
   const since = Math.min(...lastRuns.map((l) => l.run.toBlock!));
   const allWatched = [...new Set(lastRuns.flatMap((l) => [...l.watched.keys()]))];

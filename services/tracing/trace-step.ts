@@ -36,10 +36,10 @@ export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<vo
     // A re-trace with news starts from its last run's crawl state (services/retrace): the
     // wallets it followed are ledgers from the start, their histories brought up to toBlock.
     const resumed = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
-    if (resumed.length) await chainData.ensureHistory(resumed, scope.toBlock);
+    if (resumed.length) await chainData.ensureHistory(resumed, scope.toBlock, scope.assets);
     const seeds = await resolveSeeds(deps.store, source, kase.seeds);
     const sources = seeds.sourceAddresses.map((address) => ({ address, hop: 0, fromBlock: scope.fromBlock, state: 'source' as const }));
-    await chainData.ensureHistory(sources, scope.toBlock);
+    await chainData.ensureHistory(sources, scope.toBlock, scope.assets);
     await deps.store.runs.upsertAddresses(job.runId, sources);
     for (const s of sources) addresses.set(s.address, s);
   }
@@ -259,7 +259,7 @@ async function decide(
   const chainData = createChainData(deps.store, source);
   const params = judgeParams(deps, kase.chain);
   // Busy wallets first, counted in the database: their histories are never loaded here.
-  const busy = await judgeBusyWallets(deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, graph.assets);
+  const busy = await judgeBusyWallets(deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, graph.assets, scope.assets);
   const histories = await historiesOf(chainData, busy.rest, scope.toBlock);
   const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, graph.assets)))]);
   for (const t of toCrawl) {
