@@ -20,7 +20,6 @@ import { startTrace } from '../tracing/cases';
 import type { TraceDeps } from '../tracing/deps';
 import { runInputs } from '../tracing/run-inputs';
 import { chainConfig } from '../../config';
-import { afterTrace } from './after-trace';
 
 export interface RetraceResult {
   retraceRunId: string;
@@ -171,9 +170,10 @@ async function planChain(deps: TraceDeps, chain: string, cases: CaseRow[]): Prom
     const now = run.toBlock === tip.number ? tip.hash : await source.blockHash(run.toBlock!);
     canonical.set(run.toBlock!, now !== null && now.toLowerCase() === run.toBlockHash.toLowerCase());
   }
+  const labels = await deps.store.labels.stamp(chain);
   for (const l of lastRuns) {
     const { kase, run, report } = l;
-    const inputs = await runInputs(deps, kase);
+    const inputs = await runInputs(deps, kase, labels);
     const sameInputs = run.stats?.inputs === inputs && l.toBlock >= run.toBlock!;
     // A limitation may name the last run's block (holdings not checked at block N): recompute.
     const blockFree = !report.limitations.some((text) => new RegExp(`\\bblock ${run.toBlock}\\b`).test(text));
@@ -214,7 +214,7 @@ async function reuseLastResult(deps: TraceDeps, kase: CaseRow, plan: Extract<Pla
     await deps.store.cases.setStatus(kase.id, kase.status, kase.progress ?? undefined, { onlyFrom: ['queued'] }).catch(() => undefined);
     throw error;
   }
-  await afterTrace(deps, kase.id, run.id);
+  // No alerts to compare for: the endpoints and holdings are the last run's, unchanged.
   return run.id;
 }
 

@@ -8,7 +8,8 @@ import { chainConfig } from '../../config';
 import type { CaseRow } from '../store';
 import type { TraceDeps } from './deps';
 
-export async function runInputs(deps: TraceDeps, kase: CaseRow): Promise<string> {
+/** `labelsStamp`: the chain's labels stamp when the caller read it already (one read for many cases). */
+export async function runInputs(deps: TraceDeps, kase: CaseRow, labelsStamp?: string): Promise<string> {
   const chain = chainConfig(deps.config, kase.chain);
   const parts = {
     chain: kase.chain,
@@ -24,7 +25,7 @@ export async function runInputs(deps: TraceDeps, kase: CaseRow): Promise<string>
     tokens: chain.tokens,
     chainMinAmounts: chain.minAmounts ?? null,
     blockTimeSeconds: chain.blockTimeSeconds,
-    labels: await deps.store.labels.stamp(kase.chain),
+    labels: labelsStamp ?? (await deps.store.labels.stamp(kase.chain)),
   };
   const json = JSON.stringify(parts, (_key, value: unknown) => {
     if (typeof value === 'bigint') return value.toString();

@@ -16,7 +16,7 @@ describe('e2e: a case fetches only the assets it traces', function () {
 
   const trace = async (app: AppContext, assets?: string[]) => {
     const kase = await createCase(app.deps, { title: 'scope case', chain: 'local', seeds: world.scenario.seedTxs.map((txHash) => ({ txHash })), ...(assets ? { assets } : {}) }, 'analyst');
-    const source = app.deps.chains.get('local');
+    const source = app.deps.chains.get('local') as unknown as { stats(): { byMethod: Record<string, number> } };
     const before = { ...source.stats().byMethod };
     await startTrace(app.deps, kase.id);
     await app.drain();
