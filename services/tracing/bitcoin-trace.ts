@@ -83,7 +83,11 @@ export async function runBitcoinHop(deps: TraceDeps, job: TraceHopJob): Promise<
     state = { v: 1, pass: 0, stops: [], seen: [], done: false, trace: stateToJson(trace) };
   } else {
     const stored = await deps.store.btc.getRunStep<BitcoinRunState>(job.runId, job.hop);
-    if (!stored) throw new NotFoundError(`run ${job.runId} has no state for hop ${job.hop}`);
+    if (!stored) {
+      // A late duplicate of a step the run has gone past (its input state is dropped): nothing to do.
+      if (((await deps.store.btc.latestRunStep(job.runId))?.step ?? -1) > job.hop) return;
+      throw new NotFoundError(`run ${job.runId} has no state for hop ${job.hop}`);
+    }
     state = stored;
     trace = stateFromJson(state.trace);
     if (!state.done) await advanceUtxoTrace(trace, traceParams(deps, kase, toBlock, data, state.stops));
