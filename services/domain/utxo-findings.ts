@@ -6,8 +6,10 @@
 // `script:<txid>:<vout>` for a script with no address); its parent is the tainted input it
 // came through, so paths are the spend path; its `from` is that input's address (the seed
 // transaction's senders for a seed output). An address is one account of `BTC`: tainted in
-// is what its outputs carry, held is what sits in its unspent outputs, and outputs not
-// followed are `stopped` per output, by why. Seeded is what each seed output put in, once.
+// is what arrived from elsewhere (change back to the same address is a self-transfer and
+// brings nothing; a seed output brings what it seeded), held is what sits in its unspent
+// outputs, and outputs not followed are `stopped` per output, by why. Seeded is what each
+// seed output put in, once.
 import type { AttributedLabel } from './clustering';
 import type { AccountView, FindingsInput, NodeInfo } from './findings';
 import type { HopResult } from './hops';
@@ -63,25 +65,29 @@ export function utxoFindingsInput(result: UtxoTraceResult, options: UtxoFindings
     };
     const id = transferId(t);
     transfers.set(id, t);
-    tainted.set(id, o.tainted);
+    // What arrived: a seed output brings what it seeded (change back to a seed address brings
+    // nothing new); change back to the address the taint came from is a self-transfer, which
+    // moves no value (the contract's rule for every chain). Both still hold what they hold.
+    const seededHere = result.seeded.get(outpointKey(o.txid, o.vout));
+    const arrived = seededHere !== undefined ? seededHere : t.from === address ? 0n : o.tainted;
+    if (arrived > 0n) tainted.set(id, arrived);
     if (parent) parents.set(id, [idOf(parent)]);
     hops.transferHop.set(id, o.hops);
     const k = `${address}|${BTC}`;
     hops.accountHop.set(k, Math.min(hops.accountHop.get(k) ?? Infinity, o.hops));
     hops.addressHop.set(address, Math.min(hops.addressHop.get(address) ?? Infinity, o.hops));
     const account = accounts.get(k) ?? { address, asset: BTC, taintedIn: 0n, taintedOut: 0n, taintedHeld: 0n, sourced: 0n, seeded: 0n, stopped: new Map() };
-    account.taintedIn += o.tainted;
+    account.taintedIn += arrived;
     if (o.status === 'unspent') account.taintedHeld += o.tainted;
     else if (o.status === 'frontier') {
       const reason = o.stopReason ?? 'address-limit';
       account.stopped.set(reason, (account.stopped.get(reason) ?? 0n) + o.tainted);
     }
-    const seeded = result.seeded.get(outpointKey(o.txid, o.vout));
-    if (seeded !== undefined) {
-      account.seeded += seeded;
+    if (seededHere !== undefined) {
+      account.seeded += seededHere;
       seedTransfers.add(id);
     }
-    account.taintedOut = account.taintedIn - account.taintedHeld;
+    account.taintedOut = account.taintedIn > account.taintedHeld ? account.taintedIn - account.taintedHeld : 0n;
     accounts.set(k, account);
   }
   // A seed output may carry no taint of its own (a zero-value output) and still be seeded 0:

@@ -4,52 +4,13 @@
 // JSON between any two waves with the same result as one uninterrupted trace, which is what
 // lets a job queue run one wave per job on any worker.
 import { expect } from 'chai';
-import { createHash } from 'node:crypto';
 import { TAINT_MODELS } from '../../services/domain/types';
-import type { Outspend, UtxoTx } from '../../services/domain/utxo';
 import {
   advanceUtxoTrace, finishUtxoTrace, PendingQueue, startUtxoTrace, stateFromJson, stateToJson, traceUtxo,
-  type TraceUtxoParams, type UtxoFetch, type UtxoTraceResult,
+  type TraceUtxoParams, type UtxoTraceResult,
 } from '../../services/domain/utxo-taint';
 import { seeded } from '../support/random';
-
-const txidOf = (name: string) => createHash('sha256').update(name).digest('hex');
-
-/** An in-memory spend graph: transactions, and who spent each output. */
-class Chain implements UtxoFetch {
-  readonly txs = new Map<string, UtxoTx>();
-  readonly spends = new Map<string, { txid: string; height: number }>();
-  reads = 0;
-
-  add(name: string, height: number, inputs: Array<[txid: string, vout: number]>, outputs: Array<[address: string, value: bigint]>): UtxoTx {
-    const tx: UtxoTx = {
-      txid: txidOf(name), blockHeight: height, blockHash: txidOf(`block ${height}`), blockTime: 1_700_000_000 + height * 600,
-      inputs: inputs.map(([prevTxid, prevVout]) => {
-        const prev = this.txs.get(prevTxid)?.outputs[prevVout];
-        return { prevTxid, prevVout, address: prev?.address ?? null, value: prev?.value ?? null, coinbase: false };
-      }),
-      outputs: outputs.map(([address, value], vout) => ({ vout, address, scriptType: 'p2wpkh' as const, value })),
-      fee: null,
-    };
-    for (const [prevTxid, prevVout] of inputs) this.spends.set(`${prevTxid}:${prevVout}`, { txid: tx.txid, height });
-    this.txs.set(tx.txid, tx);
-    return tx;
-  }
-
-  async getTx(txid: string): Promise<UtxoTx> {
-    this.reads += 1;
-    const tx = this.txs.get(txid);
-    if (!tx) throw new Error(`no ${txid}`);
-    return tx;
-  }
-
-  async outspends(txid: string): Promise<Outspend[]> {
-    return this.txs.get(txid)!.outputs.map((_, vout) => {
-      const s = this.spends.get(`${txid}:${vout}`);
-      return s ? { spent: true, txid: s.txid, vin: 0, blockHeight: s.height } : { spent: false };
-    });
-  }
-}
+import { Chain, txidOf } from '../support/utxo-chain';
 
 describe('utxo tracer: the pending queue', () => {
   it('pops lowest block first (ties: txid), holds a transaction once', () => {
