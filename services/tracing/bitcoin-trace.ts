@@ -50,6 +50,8 @@ export interface BitcoinRunState {
   seen: string[];
   /** The trace is complete: the next step is the final one. */
   done: boolean;
+  /** Confirmed txids of each address seed up to toBlock, read once (a later pass starts from them). */
+  seedTxids?: Record<string, string[]>;
   trace: UtxoTraceStateJson;
 }
 
@@ -79,8 +81,9 @@ export async function runBitcoinHop(deps: TraceDeps, job: TraceHopJob): Promise<
   let state: BitcoinRunState;
   let trace: UtxoTraceState;
   if (job.hop === 0) {
-    trace = await startUtxoTrace(traceParams(deps, kase, toBlock, data, []));
-    state = { v: 1, pass: 0, stops: [], seen: [], done: false, trace: stateToJson(trace) };
+    const seedTxids = await addressSeedTxids(data, kase);
+    trace = await startUtxoTrace(traceParams(deps, kase, toBlock, data, [], seedTxids));
+    state = { v: 1, pass: 0, stops: [], seen: [], done: false, seedTxids, trace: stateToJson(trace) };
   } else {
     const stored = await deps.store.btc.getRunStep<BitcoinRunState>(job.runId, job.hop);
     if (!stored) {
@@ -90,7 +93,7 @@ export async function runBitcoinHop(deps: TraceDeps, job: TraceHopJob): Promise<
     }
     state = stored;
     trace = stateFromJson(state.trace);
-    if (!state.done) await advanceUtxoTrace(trace, traceParams(deps, kase, toBlock, data, state.stops));
+    if (!state.done) await advanceUtxoTrace(trace, traceParams(deps, kase, toBlock, data, state.stops, state.seedTxids));
   }
   ({ state, trace } = await settlePasses(deps, kase, toBlock, data, state, trace));
 
@@ -115,7 +118,7 @@ export async function finalizeBitcoinTrace(deps: TraceDeps, job: TraceFinalizeJo
   const state = latest.state;
   const data = chainData(deps, source, kase, toBlock);
   const trace = stateFromJson(state.trace);
-  const result = await finishUtxoTrace(trace, traceParams(deps, kase, toBlock, data, state.stops));
+  const result = await finishUtxoTrace(trace, traceParams(deps, kase, toBlock, data, state.stops, state.seedTxids));
   const { attribution, labels } = await attributionOver(deps, kase, data, union(state.seen, [...trace.read]));
   const stopCategories = deps.config.tracing.stopCategories;
   const modelled = buildFindings({
@@ -173,14 +176,35 @@ function chainData(deps: TraceDeps, source: BitcoinSource, kase: CaseRow, toBloc
   return createBitcoinChainData(deps.store, source, kase.chain, toBlock, deps.config.tracing.btcServiceLikeTxCount);
 }
 
-function traceParams(deps: TraceDeps, kase: CaseRow, toBlock: number, data: BitcoinChainData, stops: readonly string[]): TraceUtxoParams {
+/**
+ * The confirmed history of each address seed up to toBlock, read once per run. A seed address
+ * is judged first like any other: a busy one (an exchange wallet given by mistake) is refused
+ * with a clear error instead of reading its whole history.
+ */
+async function addressSeedTxids(data: BitcoinChainData, kase: CaseRow): Promise<Record<string, string[]>> {
+  const addresses = kase.seeds.flatMap((s) => ('address' in s ? [s.address] : []));
+  if (addresses.length === 0) return {};
+  const busy = await data.judge(addresses);
+  if (busy.size > 0) {
+    throw new InvalidInputError(
+      `seed address ${[...busy].sort().join(', ')} has more confirmed transactions than TRACEHOLD_BTC_SERVICE_LIKE_TXS: it looks like a service; seed the victim's transactions (txid:vout) instead`,
+    );
+  }
+  const out: Record<string, string[]> = {};
+  for (const address of addresses) out[address] = await data.addressTxids(address);
+  return out;
+}
+
+function traceParams(
+  deps: TraceDeps, kase: CaseRow, toBlock: number, data: BitcoinChainData, stops: readonly string[], seedTxids: Record<string, string[]> = {},
+): TraceUtxoParams {
   const stopSet = new Set(stops);
   const seeds: UtxoSeed[] = kase.seeds.map((s) => ('address' in s ? { address: s.address } : s.index === undefined ? { txid: s.txHash } : { txid: s.txHash, vout: s.index }));
   return {
     seeds,
     model: kase.model,
     maxHops: kase.maxHops,
-    fetch: data,
+    fetch: { ...data, addressTxids: async (address) => seedTxids[address] ?? data.addressTxids(address) },
     isStop: (address) => stopSet.has(address),
     judge: (addresses) => data.judge(addresses),
     tipHeight: toBlock,
@@ -203,7 +227,7 @@ async function settlePasses(
       done = true;
       break;
     }
-    trace = await startUtxoTrace(traceParams(deps, kase, toBlock, data, stops));
+    trace = await startUtxoTrace(traceParams(deps, kase, toBlock, data, stops, state.seedTxids));
     state = { ...state, pass: state.pass + 1, stops, seen };
   }
   return { state: { ...state, done, trace: stateToJson(trace) }, trace };

@@ -153,6 +153,32 @@ describe('e2e: bitcoin one job per hop, shared transactions, service-like stop, 
     expect(second.report.stopped).to.deep.equal(r.stopped);
   });
 
+  it('refuses a busy seed address with a clear error, without reading its history', async () => {
+    const kase = await createCase(app.deps, { title: 'busy seed', chain: 'bitcoin', seeds: [{ address: B.address }] }, 'test');
+    const from = esplora.requests.length;
+    await startTrace(app.deps, kase.id);
+    const error = await app.drain().then(() => undefined, (e: Error) => e);
+    expect(error?.message).to.match(/looks like a service/);
+    const status = await getCase(app.deps, kase.id);
+    expect(status.status).to.equal('failed');
+    expect(JSON.stringify(status.progress)).to.match(/looks like a service/);
+    expect(esplora.requests.slice(from).filter((p) => p.startsWith(`/address/${B.address}/`))).to.deep.equal([]);
+  });
+
+  it('an address seed reads its history once, however many passes the trace takes', async () => {
+    const { report: r, requests } = await trace(seedA()).then(async () => {
+      const kase = await createCase(app.deps, { title: 'address seed', chain: 'bitcoin', seeds: [{ address: S.address }] }, 'test');
+      const from = esplora.requests.length;
+      await startTrace(app.deps, kase.id);
+      await app.drain();
+      expect((await getCase(app.deps, kase.id)).status).to.equal('traced');
+      return { report: await caseReport(app.deps, kase.id), requests: esplora.requests.slice(from) };
+    });
+    // S received P:0 (900,000) and spent it in M: the same trace as the P:0 seed, two passes.
+    expect(r.endpoints.map((e) => [e.address, e.amount])).to.deep.equal([[D.address, '700000']]);
+    expect(requests.filter((p) => p === `/address/${S.address}/txs`)).to.have.length(1);
+  });
+
   it('caps a holding above the address\'s real balance at toBlock and says so (a spend the outspends index missed)', async () => {
     const { report: r } = await trace(seedB());
     // The model holds Q:1's 35,000 at L (its spend Y is invisible to /outspends); L's history
