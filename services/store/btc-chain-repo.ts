@@ -143,6 +143,11 @@ export function createBtcChainRepo(db: Db) {
       return rows[0]?.state ?? null;
     },
 
+    /** Drops a finished run's step states. */
+    async dropRunSteps(runId: string): Promise<void> {
+      await db.query('delete from btc_run_steps where run_id = $1', [runId]);
+    },
+
     /** The newest stored state of a Bitcoin run, with its step, or null. */
     async latestRunStep<T>(runId: string): Promise<{ step: number; state: T } | null> {
       const { rows } = await db.query<{ step: unknown; state: T }>(

@@ -159,6 +159,8 @@ export async function finalizeBitcoinTrace(deps: TraceDeps, job: TraceFinalizeJo
     endpoints: report.endpoints.map((e) => ({ ...e, amount: BigInt(e.amount) })),
   });
   await deps.store.runs.finish(job.runId, 'done');
+  // The result is saved: the step states are no longer needed (a late duplicate step finds the run ended).
+  await deps.store.btc.dropRunSteps(job.runId);
   await deps.store.cases.setStatus(kase.id, 'traced', { hop: report.stats.hops ?? 0, addresses: report.stats.addresses, rpcCalls: report.stats.rpcCalls, done: true });
 }
 

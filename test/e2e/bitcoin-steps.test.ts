@@ -109,14 +109,16 @@ describe('e2e: bitcoin one job per hop, shared transactions, service-like stop, 
     const hops = first.jobs.filter((id) => id.includes('-hop-'));
     expect(hops.map((id) => id.replace(/^run-[0-9a-f-]+-/, '')), first.jobs.join(' ')).to.deep.equal(['hop-0', 'hop-1', 'hop-2', 'hop-3']);
     expect(first.jobs.filter((id) => id.endsWith('-final'))).to.have.length(1);
-    // Only the newest states are kept (the one a retried step reads, and the one it wrote).
+    // The states are dropped once the report is saved (while running, only the newest two are kept).
     const steps = await app.db.query<{ step: number }>('select step from btc_run_steps order by step');
-    expect(steps.rows.map((s) => s.step)).to.deep.equal([3, 4]);
+    expect(steps.rows).to.deep.equal([]);
   });
 
   it('a later case reads every transaction and outspend from Postgres, not Esplora', async () => {
     const again = await trace(seedA());
     expect(again.requests.filter((p) => p.startsWith('/tx/')), again.requests.join(' ')).to.deep.equal([]);
+    // Verdicts (not service-like, at this toBlock) and K's balance are reused too.
+    expect(again.requests.filter((p) => p.startsWith('/address/')), again.requests.join(' ')).to.deep.equal([]);
     const stored = await app.db.query<{ n: string }>(`select count(*)::text as n from btc_txs where chain = 'bitcoin' and txid = any($1::text[])`, [[P.getId(), M.getId(), W.getId()]]);
     expect(stored.rows[0]!.n).to.equal('3'); // F, the seed's input, is never read
   });
@@ -188,5 +190,18 @@ describe('e2e: bitcoin one job per hop, shared transactions, service-like stop, 
       asset: 'BTC', seeded: '100000', endpoints: '0', holdings: '0', stopped: '60000', fees: '5000', balanceGaps: 0, missedOutflows: '35000',
     }]);
     expect(r.limitations).to.include(`holding of BTC at ${L.address} capped at its real balance at toBlock: the model held 35000 tainted but the chain shows 0 (35000 left in outflows the trace did not see)`);
+  });
+
+  it('after a new block, a re-trace re-reads only what may have changed: outspends and verdicts, not transactions', async () => {
+    const before = (await trace(seedA())).report;
+    data.mine([]);
+    const after = await trace(seedA());
+    expect(after.report.toBlock).to.equal(before.toBlock + 1);
+    // Transactions are final: none is read again. Who spent an output may have changed since
+    // the last toBlock, and so may a wallet's transaction count: those are asked again.
+    expect(after.requests.filter((p) => /^\/tx\/[0-9a-f]{64}(\/hex)?$/.test(p)), after.requests.join(' ')).to.deep.equal([]);
+    expect(after.requests.filter((p) => p.endsWith('/outspends')).length).to.be.greaterThan(0);
+    expect(after.requests).to.include(`/address/${K.address}`);
+    expect(stableReport({ ...after.report, toBlock: 0, toBlockHash: '' })).to.deep.equal(stableReport({ ...before, toBlock: 0, toBlockHash: '' }));
   });
 });
