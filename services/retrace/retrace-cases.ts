@@ -14,7 +14,7 @@ import { MULTI_CHAIN } from '../domain/multi-chain-report';
 import type { TraceReport } from '../domain/report';
 import { ConflictError } from '../errors';
 import type { Address } from '../domain/types';
-import { RUN_ADDRESS_STATES, type CaseRow, type RetraceTrigger, type RunAddressRow, type RunRow } from '../store';
+import { type CaseRow, type RetraceTrigger, type RunAddressRow, type RunRow } from '../store';
 import { createChainData } from '../tracing/chain-data';
 import { startTrace } from '../tracing/cases';
 import type { TraceDeps } from '../tracing/deps';
@@ -54,37 +54,48 @@ export async function retraceCases(deps: TraceDeps, options: { trigger: RetraceT
       rpcCalls += planned.rpcCalls;
       for (const [id, plan] of planned.plans) plans.set(id, plan);
     }
-    const queued: RetraceResult['queued'] = [];
-    const reused: string[] = [];
-    const resumed: string[] = [];
-    const skipped: string[] = [];
-    for (const kase of cases) {
-      const plan = plans.get(kase.id) ?? { kind: 'full' };
+    // Case by case, a few at once (each is a handful of database round trips): results in
+    // the order of the cases.
+    const outcomes = await mapLimit(cases, CASES_AT_ONCE, async (kase) => {
+      const plan = plans.get(kase.id) ?? { kind: 'full' as const };
       try {
-        let runId: string;
-        if (plan.kind === 'reuse') {
-          runId = await reuseLastResult(deps, kase, plan, batch.id);
-          reused.push(kase.id);
-        } else {
-          const prepare = plan.kind === 'resume'
-            ? (id: string) => resumeFrom(deps, id, plan.previous, plan.redo)
-            : undefined;
-          runId = (await startTrace(deps, kase.id, { ...(prepare ? { prepare } : {}) })).runId;
-          await deps.store.retrace.link(runId, batch.id);
-          if (plan.kind === 'resume') resumed.push(kase.id);
-        }
-        queued.push({ caseId: kase.id, runId });
+        if (plan.kind === 'reuse') return { kase, plan, runId: await reuseLastResult(deps, kase, plan, batch.id) };
+        const prepare = plan.kind === 'resume' ? (id: string) => resumeFrom(deps, id, plan.previous, plan.redo) : undefined;
+        const { runId } = await startTrace(deps, kase.id, { ...(prepare ? { prepare } : {}) });
+        await deps.store.retrace.link(runId, batch.id);
+        return { kase, plan, runId };
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
-        skipped.push(kase.id);
+        return { kase, plan, runId: null };
       }
-    }
+    });
+    const queued = outcomes.filter((o) => o.runId !== null).map((o) => ({ caseId: o.kase.id, runId: o.runId! }));
+    const reused = outcomes.filter((o) => o.runId !== null && o.plan.kind === 'reuse').map((o) => o.kase.id);
+    const resumed = outcomes.filter((o) => o.runId !== null && o.plan.kind === 'resume').map((o) => o.kase.id);
+    const skipped = outcomes.filter((o) => o.runId === null).map((o) => o.kase.id);
     await deps.store.retrace.finish(batch.id, { status: 'done', cases: queued.length, addresses, rpcCalls });
     return { retraceRunId: batch.id, queued, reused, resumed, skipped, addresses, rpcCalls };
   } catch (error) {
     await deps.store.retrace.finish(batch.id, { status: 'failed', cases: 0, addresses, rpcCalls, error: (error as Error).message });
     throw error;
   }
+}
+
+/** Cases re-traced at once: a few, within a database pool's connections. */
+const CASES_AT_ONCE = 4;
+
+/** `fn` over the items, at most `limit` at a time; results in the items' order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }
 
 /** Open cases: not closed, traced at least once (or failed), or exactly those asked for. */
@@ -134,21 +145,26 @@ async function planChain(deps: TraceDeps, chain: string, cases: CaseRow[]): Prom
   const lastRuns: LastRun[] = [];
   const windows = new Map<Address, number>();
   const watch = (address: Address, from: number) => windows.set(address, Math.min(windows.get(address) ?? from, from));
-  let tip: { number: number; hash: string } | undefined;
-  for (const kase of cases) {
+  const read = await mapLimit(cases, CASES_AT_ONCE, async (kase) => {
     const run = await deps.store.runs.latestForCase(kase.id);
-    if (!run || run.status !== 'done' || run.toBlock === null) continue;
+    if (!run || run.status !== 'done' || run.toBlock === null) return null;
     const report = (await deps.store.runs.report(run.id)) as TraceReport | null;
-    const rows = await deps.store.runs.addresses(run.id);
+    return { kase, run, report, rows: await deps.store.runs.addresses(run.id) };
+  });
+  let tip: { number: number; hash: string } | undefined;
+  for (const r of read) {
+    if (!r) continue;
+    const { kase, run, report, rows } = r;
+    const runTo = run.toBlock!;
     // Ledgers from their windows (the re-trace's steps read them), the rest from the run's end.
     const watched = new Map<Address, number>();
     for (const a of rows) {
       if (LEDGERS.has(a.state)) watch(a.address, a.fromBlock ?? 0);
-      if (LEDGERS.has(a.state) || a.state === 'deposit') watched.set(a.address, run.toBlock + 1);
+      if (LEDGERS.has(a.state) || a.state === 'deposit') watched.set(a.address, runTo + 1);
     }
     // Holdings sit at wallets the run may not follow (past the hop limit, under the minimum):
     // their report line is capped at the wallet's balance, which only their transfers change.
-    for (const h of report?.holdings ?? []) watched.set(h.address, run.toBlock + 1);
+    for (const h of report?.holdings ?? []) watched.set(h.address, runTo + 1);
     for (const [address, from] of watched) watch(address, from);
     tip ??= await source.tip();
     const toBlock = kase.toBlock === null ? tip.number : Math.min(kase.toBlock, tip.number);
@@ -197,44 +213,33 @@ async function planChain(deps: TraceDeps, chain: string, cases: CaseRow[]): Prom
 }
 
 /**
- * The case's last result holds at the new tip: a new run takes it over (graph, endpoints and
- * report copied in the database; the report's block range moved to the new tip) and is done.
+ * The case's last result holds at the new tip: a new run takes it over (crawl state, graph,
+ * endpoints and report copied in the database, the report's block range moved to the new
+ * tip) and is done. No alerts to compare for: endpoints and holdings are the last run's.
  */
 async function reuseLastResult(deps: TraceDeps, kase: CaseRow, plan: Extract<Plan, { kind: 'reuse' }>, retraceRunId: string): Promise<string> {
   const started = Date.now();
-  // Atomic like startTrace: a case being traced meanwhile is left alone.
+  // Atomic like startTrace: a case being traced meanwhile is left alone (a ConflictError).
   await deps.store.cases.setStatus(kase.id, 'queued', { hop: 0 }, { onlyFrom: ['traced', 'failed'] });
-  let run: RunRow | undefined;
   try {
-    run = await deps.store.runs.create(kase.id);
-    await takeOver(deps, kase, plan, run, retraceRunId, started);
+    const { toBlockHash: _old, stats, ...rest } = plan.report;
+    const report: TraceReport = {
+      ...rest,
+      toBlock: plan.toBlock,
+      ...(plan.toBlockHash ? { toBlockHash: plan.toBlockHash } : {}),
+      stats: { ...stats, rpcCalls: 0, hops: 0, ms: Date.now() - started },
+    };
+    const { runId, addresses } = await deps.store.runs.takeOverRun({
+      caseId: kase.id, fromRunId: plan.previous.id, retraceRunId, toBlock: plan.toBlock, toBlockHash: plan.toBlockHash, report,
+      stats: { inputs: plan.inputs, rpcCalls: 0, hops: 0, reusedFrom: plan.previous.id },
+    });
+    await deps.store.cases.setStatus(kase.id, 'traced', { hop: 0, addresses, rpcCalls: 0, done: true, reused: true });
+    return runId;
   } catch (error) {
     // Hand the case back as it was: its last result still stands.
-    if (run) await deps.store.runs.finish(run.id, 'failed', null, (error as Error).message).catch(() => undefined);
     await deps.store.cases.setStatus(kase.id, kase.status, kase.progress ?? undefined, { onlyFrom: ['queued'] }).catch(() => undefined);
     throw error;
   }
-  // No alerts to compare for: the endpoints and holdings are the last run's, unchanged.
-  return run.id;
-}
-
-async function takeOver(deps: TraceDeps, kase: CaseRow, plan: Extract<Plan, { kind: 'reuse' }>, run: RunRow, retraceRunId: string, started: number): Promise<void> {
-  await deps.store.retrace.link(run.id, retraceRunId);
-  await deps.store.runs.setStatus(run.id, 'running');
-  await deps.store.runs.pinBlock(run.id, plan.toBlock, plan.toBlockHash);
-  const copied = await deps.store.runs.copyAddresses(run.id, plan.previous.id, RUN_ADDRESS_STATES, []);
-  const { toBlockHash: _old, stats, ...rest } = plan.report;
-  const report: TraceReport = {
-    ...rest,
-    toBlock: plan.toBlock,
-    ...(plan.toBlockHash ? { toBlockHash: plan.toBlockHash } : {}),
-    stats: { ...stats, rpcCalls: 0, hops: 0, ms: Date.now() - started },
-  };
-  await deps.store.runs.copyResult(run.id, plan.previous.id, report);
-  await deps.store.runs.setInputs(run.id, plan.inputs);
-  await deps.store.runs.addStats(run.id, { rpcCalls: 0, hops: 0, reused: 1 });
-  await deps.store.runs.finish(run.id, 'done');
-  await deps.store.cases.setStatus(kase.id, 'traced', { hop: 0, addresses: copied, rpcCalls: 0, done: true, reused: true });
 }
 
 /**

@@ -92,25 +92,32 @@ export function createRunResultsRepo(db: Db) {
     },
 
     /**
-     * A run's result taken over from an earlier run of the case whose answer still holds
-     * (nothing it followed moved since): graph and endpoints copied in the database, the
-     * report as given. Replaces any earlier result of the run, like saveResult.
+     * A new run of the case, done at once, that takes over an earlier run's answer (nothing
+     * it followed moved since): crawl state, graph and endpoints copied in the database, the
+     * report as given, the alerts marked compared (there is nothing new to raise). One
+     * transaction; returns the run and how many addresses it holds.
      */
-    async copyResult(runId: string, fromRunId: string, report: unknown): Promise<void> {
-      await db.transaction(async (tx) => {
-        const { rows } = await tx.query('select 1 from trace_runs where id = $1 for update', [isUuid(runId) ? runId : null]);
-        if (rows.length === 0) throw new NotFoundError(`trace run ${runId} not found`);
-        for (const table of ['case_nodes', 'case_flows', 'case_endpoints', 'case_reports']) {
-          await tx.query(`delete from ${table} where run_id = $1`, [runId]);
-        }
+    async takeOverRun(input: {
+      caseId: string; fromRunId: string; retraceRunId: string | null; toBlock: number; toBlockHash: string | null; report: unknown; stats: Record<string, unknown>;
+    }): Promise<{ runId: string; addresses: number }> {
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: string }>(
+          `insert into trace_runs (case_id, status, started_at, finished_at, to_block, to_block_hash, stats, retrace_run_id, alerts_raised_at)
+           select id, 'done', now(), now(), $2, $3, $4::jsonb, $5, now() from cases where id = $1 returning id`,
+          [isUuid(input.caseId) ? input.caseId : null, input.toBlock, input.toBlockHash, jsonParam(input.stats), input.retraceRunId],
+        );
+        if (!rows[0]) throw new NotFoundError(`case ${input.caseId} not found`);
+        const runId = rows[0].id;
         const copy = async (table: string, columns: readonly string[]) => {
           const rest = columns.filter((c) => c !== 'run_id').join(', ');
-          await tx.query(`insert into ${table} (run_id, ${rest}) select $1, ${rest} from ${table} where run_id = $2`, [runId, fromRunId]);
+          return tx.query(`insert into ${table} (run_id, ${rest}) select $1, ${rest} from ${table} where run_id = $2`, [runId, input.fromRunId]);
         };
+        const { rowCount } = await copy('run_addresses', ['run_id', 'address', 'hop', 'from_block', 'state']);
         await copy('case_nodes', NODE_COLUMNS);
         await copy('case_flows', FLOW_COLUMNS);
         await copy('case_endpoints', ['run_id', 'address', 'asset', 'entity', 'category', 'attribution', 'amount', 'hops', 'paths']);
-        await tx.query('insert into case_reports (run_id, report) values ($1, $2::jsonb)', [runId, jsonParam(report)]);
+        await tx.query('insert into case_reports (run_id, report) values ($1, $2::jsonb)', [runId, jsonParam(input.report)]);
+        return { runId, addresses: rowCount };
       });
     },
 
