@@ -73,6 +73,9 @@ describe('e2e: property-based API test from the OpenAPI document', function () {
 
   function idFor(path: string, param: string): string {
     if (param === 'runId') return ids.runId;
+    // the label look-up: a labelled wallet of the case, on its chain
+    if (path.startsWith('/v1/labels/') && param === 'chain') return world.scenario.labels[0]!.chain;
+    if (path.startsWith('/v1/labels/') && param === 'address') return world.scenario.labels[0]!.address;
     if (path.startsWith('/v1/cases')) return ids.caseId;
     if (path.startsWith('/v1/keys')) return ids.spareKey;
     return ids.requestId;
