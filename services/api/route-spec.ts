@@ -18,6 +18,8 @@ export interface ResponseSpec {
   /** Non-JSON answers (`text/csv`, `application/pdf`). */
   contentType?: string;
   example?: unknown;
+  /** Response headers worth documenting (the next page's cursor and link). */
+  headers?: Record<string, { description: string; schema: { type: 'string' } }>;
 }
 
 export interface RouteSpec<

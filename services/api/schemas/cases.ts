@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { TAINT_MODELS } from '../../domain/types';
 import { CASE_STATUSES, RUN_STATUSES } from '../../store';
-import { cursorParam, limitParam } from '../cursor';
+import { cursorParam, limitParam, NEXT_PAGE_HEADERS, runCursorParam } from '../cursor';
 import { defineRoute } from '../route-spec';
 import { amount, idParams, pageOf, timestamp, uuid } from './common';
 
@@ -88,6 +88,9 @@ export const runJson = z
   })
   .meta({ id: 'TraceRun' });
 
+const nextRunCursor = z.string().nullable().optional()
+  .meta({ description: 'Only when pages were asked for (`limit` or `cursor`): the next page\'s cursor, null on the last.' });
+
 const reportEndpoint = z.looseObject({
   address: z.string(), entity: z.string(), category: z.string(), attribution: z.string(), asset: z.string(),
   amount, hops: z.number().int(), paths: z.array(z.array(z.string())),
@@ -101,6 +104,7 @@ export const traceReport = z
     exposure: z.array(z.looseObject({ entity: z.string(), category: z.string(), asset: z.string(), amount, share: z.number() })),
     holdings: z.array(z.looseObject({ address: z.string(), asset: z.string(), amount, hops: z.number().int() })),
     stats: z.looseObject({}),
+    nextCursor: nextRunCursor,
   })
   .meta({
     id: 'TraceReport',
@@ -116,7 +120,8 @@ export const traceReport = z
 export const caseGraph = z
   .object({
     nodes: z.array(z.looseObject({ address: z.string(), asset: z.string(), hop: z.number().int().nullable(), role: z.string() })),
-    edges: z.array(z.looseObject({ txHash: z.string(), from: z.string(), to: z.string(), asset: z.string(), amount, tainted: amount })),
+    edges: z.array(z.looseObject({ txHash: z.string(), from: z.string(), to: z.string().nullable(), asset: z.string(), amount, tainted: amount })),
+    nextCursor: nextRunCursor,
   })
   .meta({ id: 'CaseGraph' });
 
@@ -131,12 +136,22 @@ export const caseListQuery = z.strictObject({
 });
 
 export const runListQuery = z.strictObject({ limit: limitParam(200, 50), cursor: cursorParam.optional() });
+
+/** Pages of a run's long lists: opt-in, so a client that asks for none gets the whole answer as before. */
+const runListPageQuery = (lists: string, max: number) => z.strictObject({
+  limit: z.coerce.number().int().min(1).max(max).optional()
+    .meta({ description: `Page through ${lists}: at most this many of each per page (1 to ${max}; ${RUN_PAGE_DEFAULT} when only \`cursor\` is given). Unset: everything in one answer.` }),
+  cursor: runCursorParam.optional(),
+});
+export const RUN_PAGE_DEFAULT = 500;
+export const graphQuery = runListPageQuery('`nodes` and `edges`', 5000);
+export const reportQuery = runListPageQuery('`endpoints` and `holdings`', 5000);
 const runParams = z.strictObject({ id: uuid, runId: uuid });
 
 export const routes = {
   list: defineRoute({
     method: 'get', path: '/v1/cases', roles: ANALYSTS, tag: 'cases', summary: 'List cases, newest first',
-    query: caseListQuery, responses: { 200: { description: 'A page of cases', schema: pageOf(caseJson, 'CasePage') } },
+    query: caseListQuery, responses: { 200: { description: 'A page of cases', schema: pageOf(caseJson, 'CasePage'), headers: NEXT_PAGE_HEADERS } },
   }),
   create: defineRoute({
     method: 'post', path: '/v1/cases', roles: ['analyst'], tag: 'cases', summary: 'Open a case',
@@ -167,15 +182,17 @@ export const routes = {
   }),
   report: defineRoute({
     method: 'get', path: '/v1/cases/:id/report', roles: ANALYSTS, tag: 'cases', summary: 'The trace report of the newest finished run',
-    params: idParams, responses: { 200: { description: 'The trace report', schema: traceReport } }, errors: [409],
+    description: 'With `limit` (or `cursor`), `endpoints` and `holdings` come a page at a time (everything else whole on every page) and `nextCursor` says where the next page starts; the cursor pins the run, so a re-trace finishing meanwhile does not mix two runs. A multi-chain case pages the top-level lists and leaves its sections\' lists empty.',
+    params: idParams, query: reportQuery, responses: { 200: { description: 'The trace report', schema: traceReport, headers: NEXT_PAGE_HEADERS } }, errors: [409],
   }),
   graph: defineRoute({
     method: 'get', path: '/v1/cases/:id/graph', roles: ANALYSTS, tag: 'cases', summary: 'Nodes and flows of the newest finished run',
-    params: idParams, responses: { 200: { description: 'The graph', schema: caseGraph } }, errors: [409],
+    description: 'With `limit` (or `cursor`), `nodes` and `edges` come a page at a time, in the order of the whole graph, with `nextCursor`; the cursor pins the run the first page was read from.',
+    params: idParams, query: graphQuery, responses: { 200: { description: 'The graph', schema: caseGraph, headers: NEXT_PAGE_HEADERS } }, errors: [409],
   }),
   runs: defineRoute({
     method: 'get', path: '/v1/cases/:id/runs', roles: ANALYSTS, tag: 'cases', summary: 'Trace runs of the case, newest first',
-    params: idParams, query: runListQuery, responses: { 200: { description: 'A page of runs', schema: pageOf(runJson, 'TraceRunPage') } },
+    params: idParams, query: runListQuery, responses: { 200: { description: 'A page of runs', schema: pageOf(runJson, 'TraceRunPage'), headers: NEXT_PAGE_HEADERS } },
   }),
   run: defineRoute({
     method: 'get', path: '/v1/cases/:id/runs/:runId', roles: ANALYSTS, tag: 'cases', summary: 'One trace run',
@@ -183,6 +200,7 @@ export const routes = {
   }),
   runReport: defineRoute({
     method: 'get', path: '/v1/cases/:id/runs/:runId/report', roles: ANALYSTS, tag: 'cases', summary: 'The trace report of one run',
-    params: runParams, responses: { 200: { description: 'The trace report', schema: traceReport } }, errors: [409],
+    description: 'Pages of `endpoints` and `holdings` with `limit` / `cursor`, as for the case report.',
+    params: runParams, query: reportQuery, responses: { 200: { description: 'The trace report', schema: traceReport, headers: NEXT_PAGE_HEADERS } }, errors: [409],
   }),
 };

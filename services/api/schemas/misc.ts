@@ -1,6 +1,7 @@
 // Labels, alerts and re-trace routes.
 import { z } from 'zod';
 import { LABEL_CATEGORIES } from '../../domain/types';
+import { cursorParam, limitParam, NEXT_PAGE_HEADERS } from '../cursor';
 import { defineRoute } from '../route-spec';
 import { timestamp, uuid } from './common';
 
@@ -71,8 +72,13 @@ export const routes = {
   }),
   alerts: defineRoute({
     method: 'get', path: '/v1/alerts', roles: ['analyst', 'supervisor'], tag: 'alerts', summary: 'Alerts, newest first',
-    query: z.strictObject({ caseId: uuid.optional().meta({ description: 'Only the alerts of this case.' }) }),
-    responses: { 200: { description: 'The alerts', schema: z.array(alertJson) } },
+    description: 'A page of alerts, newest first (`limit`, default and most 500). The answer is the array it always was; when more follow, `X-Next-Cursor` and `Link: <…>; rel="next"` say where: pass the cursor back as `cursor`. Alerts raised while you page come before your first page, so no alert is seen twice or skipped.',
+    query: z.strictObject({
+      caseId: uuid.optional().meta({ description: 'Only the alerts of this case.' }),
+      limit: limitParam(500, 500),
+      cursor: cursorParam.optional(),
+    }),
+    responses: { 200: { description: 'A page of alerts', schema: z.array(alertJson), headers: NEXT_PAGE_HEADERS } },
   }),
   retrace: defineRoute({
     method: 'post', path: '/v1/retrace', roles: ['admin'], tag: 're-trace', summary: 'Run the nightly re-trace now, for every open case or one',
@@ -83,6 +89,8 @@ export const routes = {
   }),
   retraceRuns: defineRoute({
     method: 'get', path: '/v1/retrace-runs', roles: ['admin', 'analyst', 'supervisor'], tag: 're-trace', summary: 'Re-trace batches: what each scanned, cost and raised',
-    responses: { 200: { description: 'The batches', schema: z.array(retraceRunJson) } },
+    description: 'A page of batches, newest first (`limit`, default 100, at most 500): the array as before; `X-Next-Cursor` and `Link` when more follow.',
+    query: z.strictObject({ limit: limitParam(500, 100), cursor: cursorParam.optional() }),
+    responses: { 200: { description: 'A page of batches', schema: z.array(retraceRunJson), headers: NEXT_PAGE_HEADERS } },
   }),
 };
