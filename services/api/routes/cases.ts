@@ -1,6 +1,6 @@
 // Case routes: thin — parse, call the use case, shape the response.
 import {
-  cancelTrace, caseGraph, caseReport, createCase, getCase, getRun, listCases, listRuns, runReport, startTrace,
+  cancelTrace, caseGraph, caseReport, getCase, getRun, listCases, listRuns, runReport, startTrace,
 } from '../../tracing/cases';
 import type { Request, Response } from 'express';
 import type { TraceDeps } from '../../tracing/deps';
@@ -8,6 +8,7 @@ import type { CaseRow, RunRow } from '../../store';
 import { encodeCursor, encodeRunCursor, setNextPageHeaders } from '../cursor';
 import { caseGraphPage, caseReportPage, type PageRequest } from '../../paging/run-lists';
 import { apiRouter } from '../route-spec';
+import { caseCallback, openCase } from '../../callbacks/register';
 import { RUN_PAGE_DEFAULT, routes } from '../schemas/cases';
 
 export function casesRouter(deps: TraceDeps) {
@@ -18,8 +19,15 @@ export function casesRouter(deps: TraceDeps) {
     res.json({ items: page.items.map(caseJson), nextCursor: encodeCursor(page.nextAfter) });
   });
   api.route(routes.create, async ({ body }, req, res) => {
-    const kase = await createCase(deps, body, req.principal!.keyId);
-    res.status(201).location(`/v1/cases/${kase.id}`).json(caseJson(kase));
+    const { callbackUrl, callbackSecret, ...input } = body;
+    const { kase, callback } = await openCase(deps, input, { callbackUrl, callbackSecret }, req.principal!.keyId);
+    res.status(201).location(`/v1/cases/${kase.id}`).json({
+      ...caseJson(kase),
+      ...(callback ? { callback: { url: callback.url, ...(callback.generatedSecret ? { secret: callback.generatedSecret } : {}) } } : {}),
+    });
+  });
+  api.route(routes.callback, async ({ params }, _req, res) => {
+    res.json(await caseCallback(deps, params.id));
   });
   api.route(routes.trace, async ({ params }, _req, res) => {
     const { runId } = await startTrace(deps, params.id);

@@ -42,6 +42,10 @@ export const caseCreateBody = z
     assets: z.array(z.string().max(100)).max(100).nullish()
       .meta({ description: 'Assets to trace (native symbol or token address); unset: every asset.' }),
     minAmount: minAmount.nullish(),
+    callbackUrl: z.string().min(1).max(2000).nullish()
+      .meta({ description: 'Called (POST, signed like partner webhooks) when a trace of this case — a re-trace included — finishes or fails. https, public addresses only (checked now and at each delivery).', example: 'https://siem.example/tracehold' }),
+    callbackSecret: z.string().min(16).max(200).nullish()
+      .meta({ description: 'The HMAC secret of the callback signatures; unset: one is made and shown once in the answer (`callback.secret`). Needs TRACEHOLD_SECRET_KEY (it is stored encrypted).' }),
   })
   .meta({ id: 'NewCase' });
 
@@ -155,9 +159,34 @@ export const routes = {
   }),
   create: defineRoute({
     method: 'post', path: '/v1/cases', roles: ['analyst'], tag: 'cases', summary: 'Open a case',
+    description: 'With `callbackUrl`, each trace run of the case that ends is POSTed there: `{event: "trace.finished" | "trace.failed", caseId, run, trigger, links}` with `Tracehold-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, `Tracehold-Event` and `Idempotency-Key: <run id>:<event>`; retried with backoff until a 2xx. A URL to a loopback, private or metadata address is a 422 and nothing is written.',
     body: caseCreateBody,
-    bodyExample: { title: 'Pig butchering, victim 114', chain: 'ethereum', seeds: [{ txHash: '0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060' }], maxHops: 6 },
-    responses: { 201: { description: 'The new case', schema: caseJson } }, errors: [413, 415, 422],
+    bodyExample: { title: 'Pig butchering, victim 114', chain: 'ethereum', seeds: [{ txHash: '0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060' }], maxHops: 6, callbackUrl: 'https://siem.example/tracehold' },
+    responses: {
+      201: {
+        description: 'The new case (with its callback, the secret shown only now when tracehold made it)',
+        schema: caseJson.extend({
+          callback: z.object({ url: z.string(), secret: z.string().optional().meta({ description: 'Shown once: the callback signatures\' HMAC secret.' }) }).optional(),
+        }).meta({ id: 'NewCaseCreated' }),
+      },
+    },
+    errors: [413, 415, 422],
+  }),
+  callback: defineRoute({
+    method: 'get', path: '/v1/cases/:id/callback', roles: ANALYSTS, tag: 'cases', summary: 'The case\'s callback URL and its deliveries (never the secret)',
+    params: idParams,
+    responses: {
+      200: {
+        description: 'The callback and one row per run and event',
+        schema: z.object({
+          caseId: uuid, url: z.string(), createdAt: timestamp,
+          deliveries: z.array(z.object({
+            runId: uuid, event: z.enum(['trace.finished', 'trace.failed']), caseId: uuid, status: z.enum(['pending', 'delivered', 'failed']),
+            attempts: z.number().int(), lastError: z.string().nullable(), createdAt: timestamp, deliveredAt: timestamp.nullable(),
+          })),
+        }).meta({ id: 'CaseCallback' }),
+      },
+    },
   }),
   get: defineRoute({
     method: 'get', path: '/v1/cases/:id', roles: ANALYSTS, tag: 'cases', summary: 'A case and its progress',
