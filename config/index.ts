@@ -57,6 +57,11 @@ export interface TracingConfig {
   maxHopsLimit: number;
   /** Distinct counterparties in the window above which an unlabelled address is treated as a service. */
   serviceLikeCounterparties: number;
+  /**
+   * Bitcoin: confirmed transactions of an address (Esplora's `chain_stats.tx_count`) above
+   * which it is treated as a service; its history is then never fetched.
+   */
+  btcServiceLikeTxCount: number;
   /** Crawled addresses per case before the trace stops widening (the report says so). */
   maxAddressesPerCase: number;
   /** Deposit sweep window, in seconds; converted to blocks per chain. */
@@ -123,6 +128,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       defaultMaxHops: intSetting(env, 'TRACEHOLD_MAX_HOPS', 10, 1, 100),
       maxHopsLimit: 50,
       serviceLikeCounterparties: intSetting(env, 'TRACEHOLD_SERVICE_LIKE_COUNTERPARTIES', 500, 2, 1_000_000),
+      btcServiceLikeTxCount: intSetting(env, 'TRACEHOLD_BTC_SERVICE_LIKE_TXS', 1_000, 2, 1_000_000_000),
       maxAddressesPerCase: intSetting(env, 'TRACEHOLD_MAX_ADDRESSES', 20_000, 1, 10_000_000),
       depositSweepWindowSeconds: intSetting(env, 'TRACEHOLD_DEPOSIT_SWEEP_SECONDS', 3 * 24 * 3600, 1, 365 * 24 * 3600),
       depositMinForwardBps: 9000,

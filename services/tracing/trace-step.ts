@@ -18,12 +18,10 @@ import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
 import { judgeBusyWallets } from './service-like';
 import { defaultMinAmounts, minAmountOf } from './min-amounts';
-import { traceBitcoinCase } from './bitcoin-trace';
+import { finalizeBitcoinTrace, runBitcoinHop } from './bitcoin-trace';
 
 export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
-  if (chainConfig(deps.config, (await deps.store.cases.get(job.caseId))?.chain ?? '').kind === 'bitcoin') {
-    return runBitcoinStep(deps, job);
-  }
+  if (await isBitcoinCase(deps, job)) return runBitcoinHop(deps, job);
   const step = await openStep(deps, job);
   if (!step) return;
   const { kase, source, before, scope, addresses } = step;
@@ -63,6 +61,7 @@ export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<vo
 }
 
 export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Promise<void> {
+  if (await isBitcoinCase(deps, job)) return finalizeBitcoinTrace(deps, job);
   const step = await openStep(deps, job);
   if (!step) return;
   const { kase, source, before, scope, addresses } = step;
@@ -187,13 +186,9 @@ export async function failTrace(deps: TraceDeps, caseId: string, runId: string, 
   await deps.store.cases.setStatus(caseId, 'failed', { error: error.message });
 }
 
-/** A Bitcoin case runs its whole UTXO trace in its first step (see bitcoin-trace.ts). */
-async function runBitcoinStep(deps: TraceDeps, job: TraceHopJob): Promise<void> {
-  const kase = await deps.store.cases.get(job.caseId);
-  const run = await deps.store.runs.get(job.runId);
-  if (!kase || !run || run.caseId !== job.caseId) throw new NotFoundError(`case ${job.caseId} run ${job.runId} not found`);
-  if (runEnded(run)) return;
-  await traceBitcoinCase(deps, kase, job.runId);
+/** Bitcoin cases take their own steps, one job per hop (see bitcoin-trace.ts). */
+async function isBitcoinCase(deps: TraceDeps, job: { caseId: string }): Promise<boolean> {
+  return chainConfig(deps.config, (await deps.store.cases.get(job.caseId))?.chain ?? '').kind === 'bitcoin';
 }
 
 /** What every step starts from; null when the run already ended (a late duplicate job). */
