@@ -117,6 +117,7 @@ function pathItem(spec: RouteSpec, error: z.ZodType): Parameters<OpenAPIRegistry
     description: [spec.description, `Roles: ${spec.roles.join(', ')}.`].filter(Boolean).join('\n\n'),
     security: [{ apiKey: [...spec.roles] }],
     'x-roles': [...spec.roles],
+    ...(spec.callbacks ? { callbacks: spec.callbacks } : {}),
     request,
     responses,
   } as Parameters<OpenAPIRegistry['registerPath']>[0];

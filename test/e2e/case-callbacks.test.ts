@@ -3,6 +3,8 @@
 // webhooks and checked here with the verifier we ship; a receiver that is down is retried
 // until it answers; a private or loopback URL is refused at registration (nothing written)
 // and again at delivery, on the address the connection would use.
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
@@ -114,6 +116,14 @@ describe('e2e: per-case callback URL, signed, retried, guarded', function () {
     expect(notice.run).to.include({ id: queued.body.runId, status: 'done' });
     expect(notice.links.report).to.equal(`/v1/cases/${created.body.id}/runs/${queued.body.runId}/report`);
     expect((await call('GET', notice.links.report, analyst)).status).to.equal(200);
+    // the notice is what the OpenAPI document's `callbacks` of POST /v1/cases describes
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as any;
+    const documented = doc.paths['/v1/cases'].post.callbacks.traceEnded['{$request.body#/callbackUrl}'].post;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(documented.requestBody.content['application/json'].schema);
+    expect(validate(notice), JSON.stringify(validate.errors)).to.equal(true);
+    expect(documented.parameters.map((p: { name: string }) => p.name)).to.deep.equal(['Tracehold-Signature', 'Tracehold-Event', 'Idempotency-Key']);
     const listed = await until('the delivery row', async () => {
       const got = await call('GET', `/v1/cases/${created.body.id}/callback`, analyst);
       return got.body.deliveries?.[0]?.status === 'delivered' ? got.body : null;

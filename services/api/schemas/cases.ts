@@ -152,6 +152,48 @@ export const graphQuery = runListPageQuery('`nodes` and `edges`', 5000);
 export const reportQuery = runListPageQuery('`endpoints` and `holdings`', 5000);
 const runParams = z.strictObject({ id: uuid, runId: uuid });
 
+/** The notice POSTed to a case's `callbackUrl` (services/callbacks/deliver.ts), for the OpenAPI `callbacks`. */
+const CASE_CALLBACK_DOC = {
+  '{$request.body#/callbackUrl}': {
+    post: {
+      summary: 'A trace run of the case finished or failed (a re-trace included)',
+      description: 'Signed like partner webhooks: verify `Tracehold-Signature` over the raw body, deduplicate on `Idempotency-Key`. Any 2xx is delivery; anything else is retried with exponential backoff.',
+      parameters: [
+        { name: 'Tracehold-Signature', in: 'header', required: true, schema: { type: 'string' }, description: '`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`', example: 't=1764603000,v1=5d41402abc4b2a76b9719d911017c592ae2f0a3a8b1f7c0e6d4b3a2918f7e6d5' },
+        { name: 'Tracehold-Event', in: 'header', required: true, schema: { type: 'string', enum: ['trace.finished', 'trace.failed'] } },
+        { name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' }, description: '`<run id>:<event>`: every try of one notice carries the same key.' },
+      ],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['event', 'caseId', 'run', 'trigger', 'retraceRunId', 'links'],
+              properties: {
+                event: { type: 'string', enum: ['trace.finished', 'trace.failed'] },
+                caseId: { type: 'string', format: 'uuid', description: 'The case that registered the callback.' },
+                chainCaseId: { type: 'string', format: 'uuid', description: 'On a multi-chain case: the chain\'s own case whose run ended.' },
+                run: { type: 'object', description: 'The run, as `GET /v1/cases/{id}/runs/{runId}` shows it.' },
+                trigger: { type: 'string', enum: ['trace', 'retrace'] },
+                retraceRunId: { type: ['string', 'null'], format: 'uuid' },
+                links: { type: 'object', properties: { case: { type: 'string' }, run: { type: 'string' }, report: { type: 'string', description: 'Only for trace.finished.' } } },
+              },
+            },
+            example: {
+              event: 'trace.finished', caseId: '6f1c2a56-2b1e-4c0e-9a51-2f7a0c3d9e10',
+              run: { id: '0b8e2f4c-1d3a-4e5b-9c6d-7e8f9a0b1c2d', status: 'done', createdAt: '2026-12-01T15:30:00.000Z', startedAt: '2026-12-01T15:30:01.000Z', finishedAt: '2026-12-01T15:31:12.000Z', toBlock: 21000000, error: null, stats: { hops: 4 } },
+              trigger: 'trace', retraceRunId: null,
+              links: { case: '/v1/cases/6f1c2a56-2b1e-4c0e-9a51-2f7a0c3d9e10', run: '/v1/cases/6f1c2a56-2b1e-4c0e-9a51-2f7a0c3d9e10/runs/0b8e2f4c-1d3a-4e5b-9c6d-7e8f9a0b1c2d', report: '/v1/cases/6f1c2a56-2b1e-4c0e-9a51-2f7a0c3d9e10/runs/0b8e2f4c-1d3a-4e5b-9c6d-7e8f9a0b1c2d/report' },
+            },
+          },
+        },
+      },
+      responses: { '2XX': { description: 'Received' }, default: { description: 'Not received: tracehold tries again later' } },
+    },
+  },
+};
+
 export const routes = {
   list: defineRoute({
     method: 'get', path: '/v1/cases', roles: ANALYSTS, tag: 'cases', summary: 'List cases, newest first',
@@ -170,6 +212,7 @@ export const routes = {
         }).meta({ id: 'NewCaseCreated' }),
       },
     },
+    callbacks: { traceEnded: CASE_CALLBACK_DOC },
     errors: [413, 415, 422],
   }),
   callback: defineRoute({
