@@ -14,8 +14,14 @@ const seedChain = z.string().min(1).max(32).optional()
   .meta({ description: 'The chain of this seed, when the case is on several chains (the case\'s `chain` is then `multi` or the default for seeds without one).' });
 const seed = z.union([
   z.strictObject({ address: z.string().max(100), chain: seedChain }),
-  z.strictObject({ txHash: z.string().max(100), index: z.number().int().min(0).max(1_000_000).nullish(), chain: seedChain }),
-]).meta({ id: 'Seed', description: 'A wallet, or a transaction (optionally one transfer / output of it: `index`).' });
+  z.strictObject({
+    txHash: z.string().max(100),
+    index: z.number().int().min(0).max(1_000_000).nullish(),
+    ref: z.string().max(400).nullish()
+      .meta({ description: 'A transfer no log index names: `tx` (the transaction\'s own value) or an internal transfer by its trace address, e.g. `call:0.1`.', example: 'call:0.1' }),
+    chain: seedChain,
+  }),
+]).meta({ id: 'Seed', description: 'A wallet, or a transaction (optionally one transfer / output of it: `index` for a log index or vout, `ref` for a native or internal transfer).' });
 
 const minAmount = z
   .union([
@@ -55,7 +61,7 @@ export const caseJson = z
     title: z.string(),
     reference: z.string().nullable(),
     chain: z.string(),
-    seeds: z.array(z.object({ address: z.string().optional(), txHash: z.string().optional(), index: z.number().int().optional(), chain: z.string().optional() })),
+    seeds: z.array(z.object({ address: z.string().optional(), txHash: z.string().optional(), index: z.number().int().optional(), ref: z.string().optional(), chain: z.string().optional() })),
     model: z.enum(TAINT_MODELS),
     maxHops: z.number().int(),
     fromBlock: z.number().int().nullable(),
