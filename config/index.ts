@@ -84,7 +84,11 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   chains: Readonly<Record<string, Readonly<ChainConfig>>>;
   tracing: Readonly<TracingConfig>;
-  api: { bodyLimitBytes: number; maxSeeds: number; rateLimitPerMinute: number };
+  api: {
+    bodyLimitBytes: number; maxSeeds: number; rateLimitPerMinute: number;
+    /** TRACEHOLD_METRICS_TOKEN: when set, GET /metrics wants `Authorization: Bearer <it>`. */
+    metricsToken?: string;
+  };
   /** The nightly re-trace (cron in a time zone) and the live watch's polling interval (0: off). */
   retrace: { cron: string; timezone: string; watchIntervalMs: number };
   /** Webhook delivery of freeze requests: tries per send, first backoff (doubles), timeout per try. */
@@ -141,6 +145,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       bodyLimitBytes: intSetting(env, 'TRACEHOLD_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
       maxSeeds: 1000,
       rateLimitPerMinute: intSetting(env, 'TRACEHOLD_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+      ...metricsToken(env.TRACEHOLD_METRICS_TOKEN),
     },
     delivery: {
       attempts: intSetting(env, 'TRACEHOLD_DELIVERY_ATTEMPTS', 8, 1, 50),
@@ -157,6 +162,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     config.tracing = { ...config.tracing, stopCategories: list as LabelCategory[] };
   }
   return deepFreeze(config);
+}
+
+/** A bearer token for /metrics: long enough not to be guessed, and sendable as a header value. */
+function metricsToken(raw: string | undefined): { metricsToken?: string } {
+  const token = raw?.trim();
+  if (!token) return {};
+  if (!/^[\x21-\x7e]{16,512}$/.test(token)) {
+    throw new InvalidInputError('TRACEHOLD_METRICS_TOKEN must be 16 to 512 printable characters without spaces (e.g. openssl rand -hex 24)');
+  }
+  return { metricsToken: token };
 }
 
 /** Look a chain up by name, with a clear error for an unknown one. */

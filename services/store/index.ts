@@ -17,6 +17,7 @@ import { createScannedRangesRepo } from './scanned-ranges-repo';
 import { createTransfersRepo } from './transfers-repo';
 import { createCaseNotesRepo } from './case-notes-repo';
 import { createCaseActivityRepo } from './case-activity-repo';
+import { createCallbacksRepo } from './callbacks-repo';
 
 export function createStore(db: Db) {
   return {
@@ -34,6 +35,7 @@ export function createStore(db: Db) {
     caseNotes: createCaseNotesRepo(db),
     caseActivity: createCaseActivityRepo(db),
     metrics: createMetricsRepo(db),
+    callbacks: createCallbacksRepo(db),
   };
 }
 
@@ -67,3 +69,4 @@ export type { AlertRow, LeadRow } from './alerts-repo';
 export type { RetraceRunRow, RetraceTrigger } from './retrace-repo';
 export type { CaseNoteRow } from './case-notes-repo';
 export type { CaseActivityRow, NewCaseActivity } from './case-activity-repo';
+export { CALLBACK_EVENTS, type CallbackDeliveryRow, type CallbackEvent, type CaseCallbackRow } from './callbacks-repo';

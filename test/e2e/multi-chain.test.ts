@@ -121,6 +121,28 @@ describe('e2e: one case across chains (EVM and Tron), through the API and the CL
     const report = await call('GET', `/v1/cases/${id}/report`, keys.analyst!);
     expect(report.status).to.equal(200);
     checkCombined(report.body);
+
+    // Pages across the chains: endpoints and holdings (tagged with their chain), nodes and flows,
+    // each once and in the order of the whole answer; each chain's run pinned by the cursor.
+    const walk = async (url: string, lists: [string, string]) => {
+      const out: [unknown[], unknown[]] = [[], []];
+      let page = await call('GET', `${url}?limit=2`, keys.analyst!);
+      for (;;) {
+        expect(page.status, JSON.stringify(page.body).slice(0, 200)).to.equal(200);
+        out[0].push(...page.body[lists[0]]);
+        out[1].push(...page.body[lists[1]]);
+        if (page.body.nextCursor === null) return { out, last: page.body };
+        page = await call('GET', `${url}?limit=2&cursor=${page.body.nextCursor}`, keys.analyst!);
+      }
+    };
+    const reportPages = await walk(`/v1/cases/${id}/report`, ['endpoints', 'holdings']);
+    expect(reportPages.out).to.deep.equal([report.body.endpoints, report.body.holdings]);
+    expect(reportPages.last.entities).to.deep.equal(report.body.entities);
+    expect(reportPages.last.sections.map((s: any) => [s.chain, s.report.endpoints.length]), 'sections leave their lists to the top').to.deep.equal([['local', 0], ['tron', 0]]);
+    const graph = await call('GET', `/v1/cases/${id}/graph`, keys.analyst!);
+    const graphPages = await walk(`/v1/cases/${id}/graph`, ['nodes', 'edges']);
+    expect(graphPages.out).to.deep.equal([graph.body.nodes, graph.body.edges]);
+    expect(new Set(graph.body.nodes.map((n: any) => n.chain))).to.deep.equal(new Set(['local', 'tron']));
   });
 
   it('drafts one freeze request per partner with the targets of every chain; Tether\'s is confirmed by the Tron blacklist read', async () => {

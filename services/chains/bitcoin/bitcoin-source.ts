@@ -74,6 +74,7 @@ export function createBitcoinSource(options: BitcoinSourceOptions): BitcoinSourc
   const confirmations = Math.max(0, Math.floor(options.confirmations));
   const client = createEsploraClient({
     baseUrl: options.esploraUrl,
+    metricsLabel: options.chain,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.retries === undefined ? {} : { retries: options.retries }),
     ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
