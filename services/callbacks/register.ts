@@ -4,7 +4,7 @@
 // with the secret box. The secret is the caller's (`callbackSecret`, at least 16 characters)
 // or one made here and shown once in the creation answer.
 import { randomBytes } from 'node:crypto';
-import { NotFoundError } from '../errors';
+import { InvalidInputError, NotFoundError } from '../errors';
 import { webhookPolicy } from '../freeze/deliver';
 import type { CaseRow } from '../store';
 import { createCase, getCase } from '../tracing/cases';
@@ -26,9 +26,11 @@ export interface PreparedCallback {
 
 export async function prepareCallback(deps: Pick<TraceDeps, 'config'>, input: CallbackInput): Promise<PreparedCallback | null> {
   if (!input.callbackUrl) return null;
+  const box = createSecretBox(deps.config.security.secretKeys);
+  if (!box.enabled) throw new InvalidInputError('callbackUrl needs TRACEHOLD_SECRET_KEY on this server (the callback secret is stored encrypted): set one, or open the case without a callback');
   await checkUrlAtRegistration(input.callbackUrl, webhookPolicy(deps), 'callbackUrl');
   const generatedSecret = input.callbackSecret ? null : `thcb_${randomBytes(32).toString('base64url')}`;
-  const sealedSecret = createSecretBox(deps.config.security.secretKeys).seal(input.callbackSecret ?? generatedSecret!);
+  const sealedSecret = box.seal(input.callbackSecret ?? generatedSecret!);
   return { url: new URL(input.callbackUrl).toString(), sealedSecret, generatedSecret };
 }
 

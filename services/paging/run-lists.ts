@@ -68,10 +68,20 @@ export async function caseGraphPage(deps: TraceDeps, caseId: string, page: PageR
   const kase = await getCase(deps, caseId);
   const pins = await pinRuns(deps, kase, page.cursor?.runs ?? null);
   const multi = kase.chain === MULTI_CHAIN;
+  if (!multi) {
+    // One run: the database reads just the page (a large graph is never loaded whole per page).
+    const first = page.cursor?.first ?? 0;
+    const second = page.cursor?.second ?? 0;
+    const window = await deps.store.runs.graphWindow(pins[0]!.run.id, { offset: first, limit: page.limit }, { offset: second, limit: page.limit });
+    const more = window.nodes.length > page.limit || window.edges.length > page.limit;
+    const nodes = window.nodes.slice(0, page.limit);
+    const edges = window.edges.slice(0, page.limit);
+    return { nodes, edges, next: more ? { runs: [pins[0]!.run.id], first: first + nodes.length, second: second + edges.length } : null };
+  }
   const graphs = await Promise.all(pins.map(async (pin) => ({ chain: pin.kase.chain, graph: await deps.store.runs.graph(pin.run.id) })));
-  // As the whole graph lists them (tracing/cases.ts caseGraph): chain by chain, tagged on a multi-chain case.
-  const nodes = graphs.flatMap((g) => (multi ? g.graph.nodes.map((n) => ({ ...n, chain: g.chain })) : g.graph.nodes));
-  const edges = graphs.flatMap((g) => (multi ? g.graph.edges.map((e) => ({ ...e, chain: g.chain })) : g.graph.edges));
+  // Several chains: as the whole graph lists them (tracing/cases.ts caseGraph), chain by chain, tagged.
+  const nodes = graphs.flatMap((g) => g.graph.nodes.map((n) => ({ ...n, chain: g.chain })));
+  const edges = graphs.flatMap((g) => g.graph.edges.map((e) => ({ ...e, chain: g.chain })));
   const sliced = slicePair(nodes, edges, page, pins.map((p) => p.run.id));
   return { nodes: sliced.a, edges: sliced.b, next: sliced.next };
 }

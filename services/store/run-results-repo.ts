@@ -157,6 +157,26 @@ export function createRunResultsRepo(db: Db) {
       return { nodes: nodes.rows.map(nodeFromRow), edges: edges.rows.map(flowFromRow) };
     },
 
+    /**
+     * A window of the graph, in the order `graph` lists it (both orders are total: they end
+     * in the primary key), one row more than asked so the caller knows whether more follow.
+     */
+    async graphWindow(runId: string, nodes: { offset: number; limit: number }, edges: { offset: number; limit: number }): Promise<CaseGraph> {
+      if (!isUuid(runId)) return { nodes: [], edges: [] };
+      const nodeRows = await db.query<NodeDbRow>(
+        `select address, asset, hop, role, entity, category, attribution, tainted_in, tainted_out,
+           tainted_held, to_exposure
+         from case_nodes where run_id = $1 order by hop nulls last, address, asset offset $2 limit $3`,
+        [runId, nodes.offset, nodes.limit + 1],
+      );
+      const edgeRows = await db.query<FlowDbRow>(
+        `select tx_hash, ref, from_address, to_address, asset, amount, tainted, hop, block_number
+         from case_flows where run_id = $1 order by block_number, tx_hash, ref offset $2 limit $3`,
+        [runId, edges.offset, edges.limit + 1],
+      );
+      return { nodes: nodeRows.rows.map(nodeFromRow), edges: edgeRows.rows.map(flowFromRow) };
+    },
+
     /** Endpoints by amount, largest first. */
     async endpoints(runId: string): Promise<CaseEndpointRow[]> {
       if (!isUuid(runId)) return [];

@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../../services/api/server';
 import { createAppContext, type AppContext } from '../../services/app';
 import { createApiKey } from '../../services/auth/api-keys';
 import { deliverCaseCallback } from '../../services/callbacks/deliver';
+import { prepareCallback } from '../../services/callbacks/register';
 import { silentLogger } from '../../services/log';
 import { traceFailureHook } from '../../services/main';
 import { startBullWorkers, type BullWorkers } from '../../services/queues/bullmq';
@@ -203,6 +204,9 @@ describe('e2e: per-case callback URL, signed, retried, guarded', function () {
       expect(res.body.error.message, callbackUrl).to.match(/callbackUrl/);
     }
     expect((await call('POST', '/v1/cases', analyst, caseBody({ callbackUrl: 'https://example.com/x', callbackSecret: 'short' }))).status).to.equal(422);
+    // no TRACEHOLD_SECRET_KEY: no place to keep the secret, so no callback (and no case)
+    const keyless = { config: testConfig(world.node, { TRACEHOLD_SECRET_KEY: '' }) };
+    await prepareCallback(keyless, { callbackUrl: 'https://example.com/x' }).then(() => expect.fail('accepted'), (e: Error) => expect(e.message).to.match(/TRACEHOLD_SECRET_KEY/));
     expect(await count(), 'nothing written').to.equal(before);
   });
 

@@ -72,7 +72,7 @@ describe('e2e: label look-up by chain and address', function () {
     const bad = await get('ethereum', flipped);
     expect(bad.status).to.equal(400);
     expect(bad.body.error.message).to.match(/checksum/);
-    for (const address of ['0x1234', 'be0eb53f46cd790cd13851d5eff43d12404d33e8', `${BINANCE_ETH}00`, BINANCE_TRON]) {
+    for (const address of ['0x1234', 'be0eb53f46cd790cd13851d5eff43d12404d33e8', `${BINANCE_ETH}00`, BINANCE_TRON, `0x${'ab'.repeat(150)}`]) {
       const res = await get('ethereum', address);
       expect(res.status, address).to.equal(400);
       expect(res.body.error.message, address).to.match(/not an EVM address/);

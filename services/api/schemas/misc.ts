@@ -54,7 +54,7 @@ export const routes = {
     description: 'The address is checked with its chain’s parser: a bad EIP-55 checksum, or a string that is no bitcoin or tron address, is a 400. A chain that is not configured is a 404. An address nothing is known about answers 200 with no labels.',
     params: z.strictObject({
       chain: z.string().min(1).max(64).meta({ description: 'A configured chain (`ethereum`, `bitcoin`, `tron`…).', example: 'ethereum' }),
-      address: z.string().min(1).max(200).meta({ description: 'EVM: lower-case or EIP-55 hex; bitcoin: base58 or bech32; tron: `T…` or 41-hex.', example: '0xBE0eB53F46cd790Cd13851d5EFf43D12404d33E8' }),
+      address: z.string().min(1).max(1000).meta({ description: 'EVM: lower-case or EIP-55 hex; bitcoin: base58 or bech32; tron: `T…` or 41-hex.', example: '0xBE0eB53F46cd790Cd13851d5EFf43D12404d33E8' }),
     }),
     responses: { 200: { description: 'The labels and the verdict', schema: addressLookupJson } },
   }),
