@@ -15,6 +15,12 @@ export interface HopInput {
   seedTransfers: ReadonlySet<string>;
   /** Seed wallets: hop 0 in every asset. */
   sources: ReadonlySet<Address>;
+  /**
+   * Optional: the transferId of each of `transfers`, in the same order — the keys of a taint
+   * result, say. The result then keys by these very strings instead of building new ones
+   * (a million ids are ~90 MB).
+   */
+  transferIds?: readonly string[];
 }
 
 export interface HopResult {
@@ -42,9 +48,22 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
   const txIndex = new Float64Array(n);
   const seq = new Float64Array(n);
   const order = new Int32Array(n);
+  const given = input.transferIds;
+  if (given !== undefined && given.length !== n) {
+    throw new RangeError(`computeHops: ${given.length} transferIds for ${n} transfers`);
+  }
   for (let i = 0; i < n; i++) {
     const t = transfers[i]!;
-    ids[i] = transferId(t);
+    if (given === undefined) ids[i] = transferId(t);
+    else {
+      const id = given[i]!;
+      // transferId(t) without building it.
+      if (typeof id !== 'string' || id.length !== t.txHash.length + 1 + t.ref.length || id.charCodeAt(t.txHash.length) !== 35 ||
+        !id.startsWith(t.txHash) || !id.endsWith(t.ref)) {
+        throw new RangeError(`computeHops: transferIds[${i}] is ${JSON.stringify(id)}, not the id of ${transferId(t)}`);
+      }
+      ids[i] = id;
+    }
     block[i] = t.blockNumber;
     txIndex[i] = t.txIndex;
     seq[i] = t.seq;

@@ -133,6 +133,9 @@ describe('taint engine: identical to the reference implementation', () => {
           const hopInput = { transfers: [...transfers], seedTransfers: input.seedTransfers, sources };
           expect(hopsObservable(computeHops(hopInput)), `${model} hops`).to.deep.equal(hopsObservable(referenceHops(hopInput)));
         }
+        // Given the result's own id strings: the same hops.
+        const withIds = { transfers: tainted, seedTransfers: input.seedTransfers, sources, transferIds: [...expected.tainted.keys()] };
+        expect(hopsObservable(computeHops(withIds)), `${model} hops, ids given`).to.deep.equal(hopsObservable(referenceHops(withIds)));
       }
     }), { numRuns: RUNS });
   });
@@ -175,5 +178,17 @@ describe('taint engine: identical to the reference implementation', () => {
       const actual = runSteps(sortSteps(Int32Array.from(keys.keys()), (a, b) => keys[a]! - keys[b]!));
       expect([...actual]).to.deep.equal(expected);
     }), { numRuns: 200 });
+  });
+
+  it('computeHops refuses transferIds that are not the ids of its transfers', () => {
+    const t = (txHash: string, ref: string): Transfer => ({
+      chain: 'test', txHash, blockNumber: 1, blockHash: '0xb', timestamp: 1, txIndex: 0, ref, seq: 1, kind: 'native', asset: 'ETH', from: 'a', to: 'b', amount: 1n,
+    });
+    const base = { transfers: [t('0x1', 'tx'), t('0x2', 'log:1')], seedTransfers: new Set(['0x1#tx']), sources: new Set<string>() };
+    expect(computeHops({ ...base, transferIds: ['0x1#tx', '0x2#log:1'] }).transferHop).to.deep.equal(new Map([['0x1#tx', 1]]));
+    expect(() => computeHops({ ...base, transferIds: ['0x1#tx'] })).to.throw(RangeError, /1 transferIds for 2 transfers/);
+    expect(() => computeHops({ ...base, transferIds: ['0x2#log:1', '0x1#tx'] })).to.throw(RangeError, /transferIds\[0\]/);
+    expect(() => computeHops({ ...base, transferIds: ['0x1#tx', '0x2#log:2'] })).to.throw(RangeError, /not the id of 0x2#log:1/);
+    expect(() => computeHops({ ...base, transferIds: ['0x1#tx', '0x2:log:1'] })).to.throw(RangeError, /transferIds\[1\]/);
   });
 });

@@ -12,7 +12,7 @@
 import type { TaintModel } from '../types';
 
 /** Parents are a pointer for investigators ("this came mostly from there"): the few largest. */
-export const MAX_PARENTS = 3;
+export const MAX_PARENTS = 3; // Top below is written for 3
 
 /** A lot's origin: a transfer number, or one of these. */
 const CLEAN = -1;
@@ -82,16 +82,29 @@ class Top {
     this.cached = null;
   }
 
-  /** As ids. The array is shared by the outflows that draw while the top is unchanged: read it, do not change it. */
+  /**
+   * As ids. The array is shared by the outflows that draw from the same top (also across a
+   * clear, when the same inflows come out on top again): read it, do not change it.
+   */
   ids(ids: readonly string[]): string[] {
-    if (this.cached === null) {
-      const out: string[] = [];
-      for (let k = 0; k < this.n; k++) out.push(ids[this.origin[k]!]!);
-      this.cached = out;
+    if (this.cached !== null) return this.cached;
+    const { origin, n } = this;
+    const last = this.last;
+    if (last.length === n && (n < 1 || last[0] === ids[origin[0]!]) && (n < 2 || last[1] === ids[origin[1]!]) && (n < 3 || last[2] === ids[origin[2]!])) {
+      this.cached = last;
+    } else {
+      // Literals: an array of exactly the size needed (push would reserve room for 17).
+      this.cached = n === 0 ? EMPTY : n === 1 ? [ids[origin[0]!]!] : n === 2 ? [ids[origin[0]!]!, ids[origin[1]!]!] : [ids[origin[0]!]!, ids[origin[1]!]!, ids[origin[2]!]!];
+      this.last = this.cached;
     }
     return this.cached;
   }
+
+  private last: string[] = EMPTY;
 }
+
+/** Shared by every outflow that draws taint without an inflow to name (a source's opening balance). */
+const EMPTY: string[] = [];
 
 class QueueLedger implements Ledger {
   /** Lots in arrival order: amount and origin (a transfer number, CLEAN or OPENING). */
