@@ -9,7 +9,7 @@
 //   ENGINE_TRANSFERS  transfers (default 1000000)
 //   ENGINE_WALLETS    wallets they move between (default ENGINE_TRANSFERS / 10)
 //   ENGINE_MODELS     comma-separated taint models (default poison,fifo,haircut)
-//   ENGINE_SLICE_MS   the sliced run's slice (default 50)
+//   ENGINE_SLICE_MS   the sliced run's slice (default 25, as the engine's)
 //   ENGINE_OUT        JSON output (default bench-results/engine.json)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,7 +30,7 @@ const walletCount = count('ENGINE_WALLETS', Math.max(10, Math.floor(transfersWan
 const models = (process.env.ENGINE_MODELS?.trim() || 'poison,fifo,haircut').split(',').map((m) => m.trim()) as TaintModel[];
 for (const m of models) if (!TAINT_MODELS.includes(m)) throw new Error(`unknown model ${m}`);
 const out = process.env.ENGINE_OUT?.trim() || path.join(process.cwd(), 'bench-results', 'engine.json');
-const sliceMs = Number(process.env.ENGINE_SLICE_MS?.trim() || 50);
+const sliceMs = Number(process.env.ENGINE_SLICE_MS?.trim() || 25);
 if (!(sliceMs >= 0)) throw new Error(`ENGINE_SLICE_MS must be a number ≥ 0, got "${process.env.ENGINE_SLICE_MS}"`);
 
 const say = (text = '') => process.stdout.write(text + '\n');
@@ -154,11 +154,14 @@ async function main() {
     const propagateMs = performance.now() - started;
     // What a caller does between the two: the tainted transfers, in the order of the result (chain order).
     started = performance.now();
-    const byId = new Map<string, Transfer>();
-    for (const t of kase.transfers) if (taint.tainted.has(transferId(t))) byId.set(transferId(t), t);
+    // The result lists them in chain order, the order the case was built in: one walk, no id built.
     const taintedIds = [...taint.tainted.keys()];
-    const tainted = taintedIds.map((id) => byId.get(id)!);
-    byId.clear();
+    const tainted: Transfer[] = [];
+    for (const t of kase.transfers) {
+      const id = taintedIds[tainted.length];
+      if (id !== undefined && id.length === t.txHash.length + 1 + t.ref.length && id.startsWith(t.txHash) && id.endsWith(t.ref)) tainted.push(t);
+    }
+    if (tainted.length !== taintedIds.length) throw new Error(`selected ${tainted.length} of ${taintedIds.length} tainted transfers`);
     const selectMs = performance.now() - started;
     started = performance.now();
     const hopInput = { transfers: tainted, transferIds: taintedIds, seedTransfers: kase.seeds, sources: kase.sources };

@@ -6,7 +6,7 @@
 // Cost: addresses and assets are interned to small integers, hops kept per (address, asset)
 // under an integer key, one sort (none when the transfers come in chain order, as the taint
 // result lists them); string keys are built only for the result.
-import { compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './taint/steps';
+import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './taint/steps';
 import { transferId, type Address, type Asset, type Transfer } from './types';
 
 export interface HopInput {
@@ -35,7 +35,7 @@ export function computeHops(input: HopInput): HopResult {
   return runSteps(hopSteps(input));
 }
 
-/** The same as computeHops, giving the event loop a turn at least every `sliceMs` (default 50 ms). */
+/** The same as computeHops, giving the event loop a turn at least every `sliceMs` (default 25 ms). */
 export function computeHopsSliced(input: HopInput, options: SliceOptions = {}): Promise<HopResult> {
   return runStepsSliced(hopSteps(input), options);
 }
@@ -121,6 +121,7 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
     const senderHop = isSource(from) ? 0 : hops.get(from * WIDTH + asset);
     const hop = input.seedTransfers.has(id) ? 1 : senderHop === undefined ? undefined : senderHop + 1;
     if (hop === undefined) continue;
+    if (aboutToGrow(transferHop.size)) yield;
     transferHop.set(id, hop);
     if (t.to === null) continue;
     const to = intern(t.to);

@@ -10,7 +10,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { computeHops } from '../../services/domain/hops';
 import { propagateTaint, propagateTaintSliced, type LedgerSpec, type TaintInput, type TaintResult } from '../../services/domain/taint';
-import { runSteps, sortSteps } from '../../services/domain/taint/steps';
+import { compareIds } from '../../services/domain/taint/propagate';
+import { compareStrings, runSteps, sortSteps } from '../../services/domain/taint/steps';
 import { TAINT_MODELS, transferId, type Transfer } from '../../services/domain/types';
 import { computeHops as referenceHops } from '../support/reference-taint/hops';
 import { propagateTaint as referenceTaint } from '../support/reference-taint/propagate';
@@ -59,11 +60,13 @@ const scenario = fc.record({
     from: fc.nat(NAMES.length - 1), asset: fc.constantFrom(...ASSETS), block: fc.integer({ min: 0, max: 6 }),
     outs: fc.array(fc.record({ to: fc.nat(NAMES.length - 1), amount: fc.oneof(amount, fc.constantFrom(7n, 50n)), tx: fc.integer({ min: 0, max: 2 }) }), { minLength: 2, maxLength: 4 }),
   }), { maxLength: 3 }),
+  /** Transfers given a second time under another split of the same id: hash `H#log`, ref `i` for `H`, `log#i`. */
+  splits: fc.array(fc.nat(), { maxLength: 3 }),
   /** Indices of transfers given twice (identical contents; the timestamp may differ, as a re-read block could). */
   duplicates: fc.array(fc.nat(), { maxLength: 6 }),
   assets: fc.option(fc.subarray(ASSETS), { freq: 5 }),
   order: fc.array(fc.nat(), { maxLength: 80 }),
-}).map(({ addresses, transfers: singles, bursts, duplicates, assets, order }): Omit<TaintInput, 'model'> => {
+}).map(({ addresses, transfers: singles, bursts, splits, duplicates, assets, order }): Omit<TaintInput, 'model'> => {
   const transfers = [...singles];
   for (const b of bursts) {
     for (const o of b.outs) transfers.push({ from: b.from, to: o.to, asset: b.asset, amount: o.amount, block: b.block, tx: o.tx, seq: 1, ref: 0, seed: false, stamp: 0 });
@@ -77,6 +80,13 @@ const scenario = fc.record({
       asset: t.asset, from: NAMES[t.from]!, to: t.to === null ? null : NAMES[t.to]!, amount: t.amount,
     };
   });
+  for (const j of splits) {
+    if (!ts.length) break;
+    const t = ts[j % ts.length]!;
+    if (t.ref.includes('#')) continue;
+    t.ref = `log#${j % ts.length}`;
+    ts.push({ ...t, txHash: `${t.txHash}#log`, ref: `${j % ts.length}` });
+  }
   const seedTransfers = new Set(transfers.flatMap((t, i) => (t.seed ? [transferId(ts[i]!)] : [])));
   seedTransfers.add('0xnone#log:0'); // a seed the input does not hold changes nothing
   for (const d of duplicates) if (ts.length) ts.push({ ...ts[d % ts.length]!, timestamp: 999 });
@@ -190,5 +200,14 @@ describe('taint engine: identical to the reference implementation', () => {
     expect(() => computeHops({ ...base, transferIds: ['0x2#log:1', '0x1#tx'] })).to.throw(RangeError, /transferIds\[0\]/);
     expect(() => computeHops({ ...base, transferIds: ['0x1#tx', '0x2#log:2'] })).to.throw(RangeError, /not the id of 0x2#log:1/);
     expect(() => computeHops({ ...base, transferIds: ['0x1#tx', '0x2:log:1'] })).to.throw(RangeError, /transferIds\[1\]/);
+  });
+
+  it('compares transfer ids without building them as the strings compare', () => {
+    const part = fc.string({ unit: fc.constantFrom('a', 'b', '#', 'é'), maxLength: 4 });
+    const t = (txHash: string, ref: string) => ({ txHash, ref }) as Transfer;
+    fc.assert(fc.property(part, part, part, part, (h1, r1, h2, r2) => {
+      const a = t(h1, r1), b = t(h2, r2);
+      expect(Math.sign(compareIds(a, b))).to.equal(compareStrings(transferId(a), transferId(b)));
+    }), { numRuns: 2000 });
   });
 });

@@ -40,7 +40,10 @@ export interface Ledger {
 }
 
 /** A source's opening balance is tainted in full; anyone else's is clean. */
-export function createLedger(model: TaintModel, opening: bigint, source: boolean, ids: readonly string[]): Ledger {
+/** The id of transfer number i (built when first asked for). */
+export type IdOf = (i: number) => string;
+
+export function createLedger(model: TaintModel, opening: bigint, source: boolean, ids: IdOf): Ledger {
   switch (model) {
     case 'fifo': return new QueueLedger(true, opening, source, ids);
     case 'lifo': return new QueueLedger(false, opening, source, ids);
@@ -86,15 +89,19 @@ class Top {
    * As ids. The array is shared by the outflows that draw from the same top (also across a
    * clear, when the same inflows come out on top again): read it, do not change it.
    */
-  ids(ids: readonly string[]): string[] {
+  ids(idOf: IdOf): string[] {
     if (this.cached !== null) return this.cached;
     const { origin, n } = this;
     const last = this.last;
-    if (last.length === n && (n < 1 || last[0] === ids[origin[0]!]) && (n < 2 || last[1] === ids[origin[1]!]) && (n < 3 || last[2] === ids[origin[2]!])) {
+    // Id strings are built once per transfer, so the same inflows give the very same strings.
+    const a = n > 0 ? idOf(origin[0]!) : '';
+    const b = n > 1 ? idOf(origin[1]!) : '';
+    const c = n > 2 ? idOf(origin[2]!) : '';
+    if (last.length === n && (n < 1 || last[0] === a) && (n < 2 || last[1] === b) && (n < 3 || last[2] === c)) {
       this.cached = last;
     } else {
       // Literals: an array of exactly the size needed (push would reserve room for 17).
-      this.cached = n === 0 ? EMPTY : n === 1 ? [ids[origin[0]!]!] : n === 2 ? [ids[origin[0]!]!, ids[origin[1]!]!] : [ids[origin[0]!]!, ids[origin[1]!]!, ids[origin[2]!]!];
+      this.cached = n === 0 ? EMPTY : n === 1 ? [a] : n === 2 ? [a, b] : [a, b, c];
       this.last = this.cached;
     }
     return this.cached;
@@ -115,7 +122,7 @@ class QueueLedger implements Ledger {
   private readonly top = new Top();
   shortfall = 0n;
 
-  constructor(private readonly fromHead: boolean, opening: bigint, source: boolean, private readonly ids: readonly string[]) {
+  constructor(private readonly fromHead: boolean, opening: bigint, source: boolean, private readonly ids: IdOf) {
     this.push(opening, source ? OPENING : CLEAN);
   }
 
@@ -188,7 +195,7 @@ class PoolLedger implements Ledger {
   private last: string[] = [];
   shortfall = 0n;
 
-  constructor(private readonly tiho: boolean, opening: bigint, source: boolean, private readonly ids: readonly string[]) {
+  constructor(private readonly tiho: boolean, opening: bigint, source: boolean, private readonly ids: IdOf) {
     this.total = opening;
     this.tainted = source ? opening : 0n;
   }
@@ -234,7 +241,7 @@ class PoisonLedger implements Ledger {
   private readonly top = new Top(); // never cleared: poison never forgets
   shortfall = 0n;
 
-  constructor(opening: bigint, source: boolean, private readonly ids: readonly string[]) {
+  constructor(opening: bigint, source: boolean, private readonly ids: IdOf) {
     this.total = opening;
     this.poisoned = source && opening > 0n;
   }

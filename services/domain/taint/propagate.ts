@@ -41,7 +41,7 @@
 import { classifyTransfer } from '../payments';
 import { transferId, type Address, type Asset, type Transfer } from '../types';
 import { createLedger, type Ledger } from './ledgers';
-import { compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './steps';
+import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './steps';
 import type { AccountRole, AccountTaint, LedgerSpec, TaintInput, TaintResult } from './types';
 
 export function propagateTaint(input: TaintInput): TaintResult {
@@ -50,7 +50,7 @@ export function propagateTaint(input: TaintInput): TaintResult {
 
 /**
  * The same as propagateTaint, giving the event loop a turn at least every `sliceMs` (default
- * 50 ms): for large cases in a process that must stay responsive (a queue worker renewing
+ * 25 ms): for large cases in a process that must stay responsive (a queue worker renewing
  * its job lock). The input must not change until the promise settles.
  */
 export function propagateTaintSliced(input: TaintInput, options: SliceOptions = {}): Promise<TaintResult> {
@@ -75,28 +75,48 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   const scope = input.assets ?? null;
 
   // 1. Unique transfers (the first of equal copies), checked. Input order of first sight.
+  // Copies are found by hashing the id's characters into a table sized once (no id string,
+  // no Map growing under a million keys); id strings are built only for what is reported.
   const transfers: Transfer[] = [];
-  const ids: string[] = [];
   {
-    const byId = new Map<string, number>();
+    const count = input.transfers.length;
+    const mask = tableSize(count) - 1;
+    const table = new Int32Array(mask + 1).fill(-1);
+    const hashes = new Int32Array(count);
     let k = 0;
     for (const t of input.transfers) {
       if (typeof t.amount !== 'bigint' || t.amount < 0n) {
         throw new RangeError(`transfer ${transferId(t)}: amount must be a non-negative bigint`);
       }
-      const id = transferId(t);
-      const seen = byId.get(id);
-      if (seen === undefined) {
-        byId.set(id, transfers.length);
+      const h = idHash(t);
+      let at = h & mask;
+      let seen = -1;
+      for (let x = table[at]!; x !== -1; x = table[(at = (at + 1) & mask)]!) {
+        if (hashes[x] === h && sameId(transfers[x]!, t)) {
+          seen = x;
+          break;
+        }
+      }
+      if (seen === -1) {
+        table[at] = transfers.length;
+        hashes[transfers.length] = h;
         transfers.push(t);
-        ids.push(id);
       } else if (!sameTransfer(transfers[seen]!, t)) {
         // Two versions of one transfer mean mixed chains or a reorg upstream; guessing would be wrong.
-        throw new RangeError(`transfer ${id} appears twice with different contents`);
+        throw new RangeError(`transfer ${transferId(t)} appears twice with different contents`);
       }
       if (++k % STEP === 0) yield;
     }
   }
+  const ids: (string | undefined)[] = new Array<string | undefined>(transfers.length);
+  const idOf = (i: number): string => ids[i] ?? (ids[i] = transferId(transfers[i]!));
+  // A transfer can only be a seed if its hash is what a seed id has before one of its '#'.
+  const seedTxHashes = new Set<string>();
+  for (const id of input.seedTransfers) {
+    for (let at = id.indexOf('#'); at !== -1; at = id.indexOf('#', at + 1)) seedTxHashes.add(id.slice(0, at));
+  }
+  const isSeed = (i: number): boolean => seedTxHashes.has(transfers[i]!.txHash) && input.seedTransfers.has(idOf(i));
+
   for (const [address, spec] of input.ledgers) {
     for (const [asset, amount] of spec.opening) {
       if (typeof amount !== 'bigint' || amount < 0n) {
@@ -166,9 +186,9 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
 
   // Tainted opening balances of sources, in a fixed order (address, then asset).
   const openings: { address: number; asset: number; amount: bigint }[] = [];
-  for (const address of [...input.ledgers.keys()].filter((a) => !input.stops.has(a)).sort(compareStrings)) {
+  const sources = [...input.ledgers].filter(([a, spec]) => spec.source && !input.stops.has(a)).map(([a]) => a);
+  for (const address of sources.sort(compareStrings)) {
     const spec = input.ledgers.get(address)!;
-    if (!spec.source) continue;
     for (const asset of [...spec.opening.keys()].sort(compareStrings)) {
       const amount = spec.opening.get(asset)!;
       if (amount > 0n && (scope === null || scope.has(asset))) openings.push({ address: internAddress(address), asset: internAsset(asset), amount });
@@ -177,7 +197,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
 
   // 4. One total order: chain order, ties broken by transfer id.
   const order = yield* sortSteps(paymentList.subarray(0, payments), (a, b) =>
-    blockOf[a]! - blockOf[b]! || txIndexOf[a]! - txIndexOf[b]! || seqOf[a]! - seqOf[b]! || compareStrings(ids[a]!, ids[b]!));
+    blockOf[a]! - blockOf[b]! || txIndexOf[a]! - txIndexOf[b]! || seqOf[a]! - seqOf[b]! || compareIds(transfers[a]!, transfers[b]!));
 
   // tiho: at each outflow, the sender's outflows of the same asset in the same block still to
   // come. Linked once (position → next position of the group) so the main loop is one pass.
@@ -212,7 +232,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     const spec = specs[address];
     if (spec === undefined || block < spec.fromBlock) return null;
     const s = slotOf(address, asset);
-    return (s.ledger ??= createLedger(model, spec.opening.get(assets[asset]!) ?? 0n, spec.source, ids));
+    return (s.ledger ??= createLedger(model, spec.opening.get(assets[asset]!) ?? 0n, spec.source, idOf));
   };
   const accounts: AccountTaint[] = [];
   const entry = (s: Slot): AccountTaint => {
@@ -254,7 +274,6 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     if (p % STEP === STEP - 1) yield;
     const i = order[p]!;
     const t = transfers[i]!;
-    const id = ids[i]!;
     const amount = t.amount;
     const asset = assetOf[i]!;
     const from = fromOf[i]!;
@@ -266,13 +285,16 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     if (sender !== null) {
       at = p;
       drawn = sender.debit(amount, share);
-      if (sender.shortfall > 0n) result.gaps.push({ address: t.from, asset: t.asset, transferId: id, amount: sender.shortfall });
+      if (sender.shortfall > 0n) result.gaps.push({ address: t.from, asset: t.asset, transferId: idOf(i), amount: sender.shortfall });
     }
-    const seed = input.seedTransfers.has(id);
+    const seed = isSeed(i);
     const carried = seed ? amount : drawn;
     if (carried > 0n) {
-      result.tainted.set(id, carried);
-      result.parents.set(id, seed ? [] : sender!.parents());
+      // A Map copies itself into one twice its size when full: in a slice of its own, each.
+      if (aboutToGrow(result.tainted.size)) yield;
+      result.tainted.set(idOf(i), carried);
+      if (aboutToGrow(result.parents.size)) yield;
+      result.parents.set(idOf(i), seed ? [] : sender!.parents());
       const a = entry(slotOf(from, asset));
       a.taintedOut += carried;
       if (seed && carried !== drawn) a.seeded += carried - drawn;
@@ -293,7 +315,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
       const s = slotOf(to, asset);
       received(s, carried, t, 0n);
       s.absorbed += carried;
-      if (roles[to] === ROLE_LEDGER) result.lateInflows.push({ address: t.to!, transferId: id, amount: carried });
+      if (roles[to] === ROLE_LEDGER) result.lateInflows.push({ address: t.to!, transferId: idOf(i), amount: carried });
     }
   }
 
@@ -331,6 +353,51 @@ function highestFirst(tainted: bigint, at: number, order: Int32Array, next: Int3
   }
   if (left <= 0n) return 0n;
   return first < left ? first : left;
+}
+
+/** Open addressing at most half full. */
+function tableSize(count: number): number {
+  let size = 16;
+  while (size < 2 * count) size *= 2;
+  return size;
+}
+
+/** FNV-1a over the characters of transferId(t), without building it. */
+function idHash(t: Transfer): number {
+  let h = 0x811c9dc5;
+  const { txHash, ref } = t;
+  for (let k = 0; k < txHash.length; k++) h = Math.imul(h ^ txHash.charCodeAt(k), 0x01000193);
+  h = Math.imul(h ^ 35, 0x01000193); // '#'
+  for (let k = 0; k < ref.length; k++) h = Math.imul(h ^ ref.charCodeAt(k), 0x01000193);
+  return h;
+}
+
+/** The k-th UTF-16 code unit of transferId(t). */
+function idCharAt(t: Transfer, k: number): number {
+  const n = t.txHash.length;
+  return k < n ? t.txHash.charCodeAt(k) : k === n ? 35 : t.ref.charCodeAt(k - n - 1);
+}
+
+/** transferId(a) === transferId(b), without building them. */
+function sameId(a: Transfer, b: Transfer): boolean {
+  if (a.txHash === b.txHash) return a.ref === b.ref;
+  const length = a.txHash.length + 1 + a.ref.length;
+  if (length !== b.txHash.length + 1 + b.ref.length) return false;
+  for (let k = 0; k < length; k++) if (idCharAt(a, k) !== idCharAt(b, k)) return false;
+  return true;
+}
+
+/** transferId(a) against transferId(b) as `<` compares strings (code units), without building them. */
+export function compareIds(a: Transfer, b: Transfer): number {
+  if (a.txHash === b.txHash) return compareStrings(a.ref, b.ref);
+  const la = a.txHash.length + 1 + a.ref.length;
+  const lb = b.txHash.length + 1 + b.ref.length;
+  const common = la < lb ? la : lb;
+  for (let k = 0; k < common; k++) {
+    const d = idCharAt(a, k) - idCharAt(b, k);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return la - lb < 0 ? -1 : la > lb ? 1 : 0;
 }
 
 function sameTransfer(a: Transfer, b: Transfer): boolean {

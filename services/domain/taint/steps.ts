@@ -18,13 +18,13 @@ export function runSteps<T>(steps: Steps<T>): T {
 }
 
 export interface SliceOptions {
-  /** Longest run without giving the event loop back, in ms (default 50; 0 gives it back at every step). */
+  /** Longest run without giving the event loop back, in ms (default 25; 0 gives it back at every step). */
   sliceMs?: number;
 }
 
 /** Run in slices of about `sliceMs`, giving the event loop a turn between them. */
 export async function runStepsSliced<T>(steps: Steps<T>, options: SliceOptions = {}): Promise<T> {
-  const sliceMs = options.sliceMs ?? 50;
+  const sliceMs = options.sliceMs ?? 25;
   if (!(sliceMs >= 0)) throw new RangeError(`sliceMs must be a number ≥ 0, got ${sliceMs}`);
   let deadline = performance.now() + sliceMs;
   for (;;) {
@@ -94,6 +94,15 @@ function insertionSort(a: Int32Array, lo: number, hi: number, cmp: (a: number, b
     }
     a[j + 1] = x;
   }
+}
+
+/**
+ * Whether a Map of this size is about to copy itself into a larger table on the next new key
+ * (V8 doubles at powers of two), for a large one: a step that does so should do little else.
+ * Only a hint for slicing; results never depend on it.
+ */
+export function aboutToGrow(size: number): boolean {
+  return size >= 65_536 && (size & (size - 1)) === 0;
 }
 
 /** Strings in code-unit order, as `<` compares them. */
