@@ -26,6 +26,7 @@ function chainSchema(kind: 'evm' | 'bitcoin' | 'tron') {
     batchSize: count(1, 10_000),
     maxLogRange: count(1, 100_000_000),
     addressesPerLogCall: count(1, 100_000),
+    denseLogMaxBlocks: count(0, 100_000),
     requestTimeoutMs: count(100, 600_000),
     retries: count(0, 100),
     minAmounts: z.record(z.string().min(1), z.string().regex(/^\d+(\.\d+)?$/, 'not a decimal amount')).optional(),

@@ -35,6 +35,8 @@ export interface ChainConfig {
   batchSize: number;
   maxLogRange: number;
   addressesPerLogCall: number;
+  /** A block range this short is read with one eth_getLogs for every wallet (filtered locally), when cheaper than address chunks. */
+  denseLogMaxBlocks: number;
   requestTimeoutMs: number;
   retries: number;
   /** Default minimum tainted amount worth following, per asset (native or listed symbol, or token address), in display units. */
@@ -57,6 +59,11 @@ export interface TracingConfig {
   maxHopsLimit: number;
   /** Distinct counterparties in the window above which an unlabelled address is treated as a service. */
   serviceLikeCounterparties: number;
+  /**
+   * Bitcoin: confirmed transactions of an address (Esplora's `chain_stats.tx_count`) above
+   * which it is treated as a service; its history is then never fetched.
+   */
+  btcServiceLikeTxCount: number;
   /** Crawled addresses per case before the trace stops widening (the report says so). */
   maxAddressesPerCase: number;
   /** Deposit sweep window, in seconds; converted to blocks per chain. */
@@ -77,7 +84,11 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   chains: Readonly<Record<string, Readonly<ChainConfig>>>;
   tracing: Readonly<TracingConfig>;
-  api: { bodyLimitBytes: number; maxSeeds: number; rateLimitPerMinute: number };
+  api: {
+    bodyLimitBytes: number; maxSeeds: number; rateLimitPerMinute: number;
+    /** TRACEHOLD_METRICS_TOKEN: when set, GET /metrics wants `Authorization: Bearer <it>`. */
+    metricsToken?: string;
+  };
   /** The nightly re-trace (cron in a time zone) and the live watch's polling interval (0: off). */
   retrace: { cron: string; timezone: string; watchIntervalMs: number };
   /** Webhook delivery of freeze requests: tries per send, first backoff (doubles), timeout per try. */
@@ -96,6 +107,7 @@ const CHAIN_DEFAULTS = {
   batchSize: 50,
   maxLogRange: 10_000,
   addressesPerLogCall: 200,
+  denseLogMaxBlocks: 16,
   requestTimeoutMs: 30_000,
   retries: 5,
 };
@@ -119,6 +131,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       defaultMaxHops: intSetting(env, 'TRACEHOLD_MAX_HOPS', 10, 1, 100),
       maxHopsLimit: 50,
       serviceLikeCounterparties: intSetting(env, 'TRACEHOLD_SERVICE_LIKE_COUNTERPARTIES', 500, 2, 1_000_000),
+      btcServiceLikeTxCount: intSetting(env, 'TRACEHOLD_BTC_SERVICE_LIKE_TXS', 1_000, 2, 1_000_000_000),
       maxAddressesPerCase: intSetting(env, 'TRACEHOLD_MAX_ADDRESSES', 20_000, 1, 10_000_000),
       depositSweepWindowSeconds: intSetting(env, 'TRACEHOLD_DEPOSIT_SWEEP_SECONDS', 3 * 24 * 3600, 1, 365 * 24 * 3600),
       depositMinForwardBps: 9000,
@@ -132,6 +145,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       bodyLimitBytes: intSetting(env, 'TRACEHOLD_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
       maxSeeds: 1000,
       rateLimitPerMinute: intSetting(env, 'TRACEHOLD_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+      ...metricsToken(env.TRACEHOLD_METRICS_TOKEN),
     },
     delivery: {
       attempts: intSetting(env, 'TRACEHOLD_DELIVERY_ATTEMPTS', 8, 1, 50),
@@ -148,6 +162,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     config.tracing = { ...config.tracing, stopCategories: list as LabelCategory[] };
   }
   return deepFreeze(config);
+}
+
+/** A bearer token for /metrics: long enough not to be guessed, and sendable as a header value. */
+function metricsToken(raw: string | undefined): { metricsToken?: string } {
+  const token = raw?.trim();
+  if (!token) return {};
+  if (!/^[\x21-\x7e]{16,512}$/.test(token)) {
+    throw new InvalidInputError('TRACEHOLD_METRICS_TOKEN must be 16 to 512 printable characters without spaces (e.g. openssl rand -hex 24)');
+  }
+  return { metricsToken: token };
 }
 
 /** Look a chain up by name, with a clear error for an unknown one. */

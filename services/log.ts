@@ -21,7 +21,7 @@ export const REDACT_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]',
   'authorization', 'headers.authorization', 'headers["tracehold-signature"]',
   'webhookSecret', '*.webhookSecret', 'apiKey', '*.apiKey', 'secret', '*.secret', 'password', '*.password',
-  'key', 'bootstrapAdminKey', 'secretKeys', '*.secretKeys',
+  'key', 'bootstrapAdminKey', 'secretKeys', '*.secretKeys', 'callbackSecret', '*.callbackSecret', 'callback.secret',
 ];
 
 /** The request a log line or a queued job belongs to (set per request by the API). */

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './log';
 import { startBullWorkers, type BullWorkers, type FailedJob } from './queues/bullmq';
 import { startInlinePump } from './queues/inline';
 import { failStuckTrace } from './tracing/trace-step';
+import { queueRunCallback } from './callbacks/notify';
 import type { TraceDeps } from './tracing/deps';
 import { createJobProcessor } from '../workers/processors';
 import { verifyIssuerFreezes } from './freeze/issuer-freezes';
@@ -93,7 +94,10 @@ export function traceFailureHook(deps: TraceDeps, log: Logger) {
   return async (job: FailedJob) => {
     if (job.name !== 'trace-hop' && job.name !== 'trace-finalize') return;
     const data = job.data as { caseId: string; runId: string };
-    if (await failStuckTrace(deps, data, job.reason)) log.warn('trace run failed by the queue', { jobId: job.id, reason: job.reason });
+    if (await failStuckTrace(deps, data, job.reason)) {
+      log.warn('trace run failed by the queue', { jobId: job.id, reason: job.reason });
+      await queueRunCallback(deps, data.caseId, data.runId).catch((e) => log.error('could not queue the case callback', { error: (e as Error).message }));
+    }
   };
 }
 

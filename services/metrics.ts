@@ -27,3 +27,29 @@ export const rpcErrors = new Counter({
   labelNames: ['chain', 'method', 'kind'] as const,
   registers: [registry],
 });
+
+/**
+ * The `method` label of a REST call (Esplora, java-tron's /wallet/*): the path with its
+ * variable parts replaced, so labels stay few (`/tx/:txid/hex`, `/block-height/:n`,
+ * `/address/:address/txs/chain/:txid`) and no address or hash becomes a series.
+ */
+export function restMethodLabel(path: string): string {
+  const bare = path.split('?')[0]!;
+  return bare
+    .split('/')
+    .map((segment) => {
+      if (/^[0-9a-fA-F]{64}$/.test(segment)) return ':txid';
+      if (/^\d+$/.test(segment)) return ':n';
+      if (/^[A-Za-z0-9]{25,90}$/.test(segment)) return ':address';
+      return segment;
+    })
+    .join('/');
+}
+
+/** Error kind of a failed REST call, as the JSON-RPC client labels them. */
+export function restErrorKind(error: unknown): 'rate_limited' | 'transport' | 'http' {
+  const details = (error as { details?: { status?: number } } | null)?.details;
+  if (details?.status === 429) return 'rate_limited';
+  if (typeof details?.status === 'number') return 'http';
+  return 'transport';
+}

@@ -4,6 +4,7 @@ import type { JobName, Processor, RetraceJob } from '../services/queues/definiti
 import { retraceCases } from '../services/retrace/retrace-cases';
 import type { TraceDeps } from '../services/tracing/deps';
 import { requestContext } from '../services/log';
+import { createCallbackProcessor } from './callback-processor';
 import { createFreezeDeliveryProcessor } from './freeze-delivery-processor';
 import { createTraceProcessor } from './trace-processor';
 
@@ -13,7 +14,7 @@ export function createJobProcessor(deps: TraceDeps): Processor {
     const retrace: Processor = async (job) => {
       await retraceCases(d, job.data as RetraceJob);
     };
-    return { 'trace-hop': trace, 'trace-finalize': trace, 'freeze-deliver': createFreezeDeliveryProcessor(d), retrace };
+    return { 'trace-hop': trace, 'trace-finalize': trace, 'freeze-deliver': createFreezeDeliveryProcessor(d), retrace, 'case-callback': createCallbackProcessor(d) };
   };
   const byName = processorsFor(deps);
   const run: Processor = async (job) => {

@@ -5,6 +5,7 @@ import { shouldRetry } from '../services/errors';
 import type { JobContext, Processor, TraceFinalizeJob, TraceHopJob } from '../services/queues/definitions';
 import type { TraceDeps } from '../services/tracing/deps';
 import { afterTrace } from '../services/retrace/after-trace';
+import { queueRunCallback } from '../services/callbacks/notify';
 import { failTrace, finalizeTrace, runTraceHop } from '../services/tracing/trace-step';
 
 export function createTraceProcessor(deps: TraceDeps): Processor {
@@ -19,12 +20,19 @@ export function createTraceProcessor(deps: TraceDeps): Processor {
       const err = error as Error;
       const final = job.attempt >= job.maxAttempts || !shouldRetry(error);
       log.warn(final ? 'trace step failed' : 'trace step failed, will retry', { error: err.message });
-      if (final) await failTrace(deps, data.caseId, data.runId, err).catch((e) => log.error('could not mark run failed', { error: (e as Error).message }));
+      if (final) {
+        await failTrace(deps, data.caseId, data.runId, err).catch((e) => log.error('could not mark run failed', { error: (e as Error).message }));
+        // the case's callback hears of it (best effort: the step's own error is what the queue gets)
+        await queueRunCallback(deps, data.caseId, data.runId).catch((e) => log.error('could not queue the case callback', { error: (e as Error).message }));
+      }
       throw error;
     }
     // The run may have finished in this step: compare it with the previous run, once. A
     // failure here leaves the run done; the job retries only the comparison.
     const run = await deps.store.runs.get(data.runId);
-    if (run?.status === 'done') await afterTrace(deps, data.caseId, data.runId);
+    if (run?.status === 'done') {
+      await afterTrace(deps, data.caseId, data.runId);
+      await queueRunCallback(deps, data.caseId, data.runId);
+    }
   };
 }

@@ -44,6 +44,9 @@ export interface PhaseFigures {
   /** retraceCases' batched prefetch (RetraceResult.rpcCalls); 0 for the first trace. */
   prefetchRpcCalls: number;
   prefetchAddresses: number;
+  /** Cases whose last result was taken over (nothing they watch moved), and cases resumed from their last crawl state. */
+  reused: number;
+  resumed: number;
   /** Sum of the runs' report.stats.rpcCalls. */
   runRpcCalls: number;
   newBlocks: number;
@@ -153,7 +156,7 @@ export async function retraceBench(node: LocalNode, kase: BenchCase, proxy: Coun
     let wire = proxy.counts();
     const firstCollected = await collect(caseIds);
     const first: PhaseFigures = {
-      wallMs, cases: caseIds.length, wire, callsPerCase: wire.rpcCalls / caseIds.length, prefetchRpcCalls: 0, prefetchAddresses: 0,
+      wallMs, cases: caseIds.length, wire, callsPerCase: wire.rpcCalls / caseIds.length, prefetchRpcCalls: 0, prefetchAddresses: 0, reused: 0, resumed: 0,
       runRpcCalls: firstCollected.runRpcCalls, newBlocks: kase.toBlock - kase.fromBlock + 1, transfersStored: (await transferRows()) - rowsBefore,
       endpoints: firstCollected.endpoints, newEndpoints: firstCollected.endpoints, holdings: firstCollected.holdings,
       alertsRaisedBatch: null, alertsByKind: await alertKinds(), draftsNew: 0,
@@ -190,6 +193,7 @@ export async function retraceBench(node: LocalNode, kase: BenchCase, proxy: Coun
       return {
         wallMs: ms, cases: result.queued.length, wire: w, callsPerCase: w.rpcCalls / result.queued.length,
         prefetchRpcCalls: result.rpcCalls, prefetchAddresses: result.addresses, runRpcCalls: collected.runRpcCalls,
+        reused: result.reused.length, resumed: result.resumed.length,
         newBlocks: (await tipNow()) - previousTip, transfersStored: (await transferRows()) - rows,
         endpoints: collected.endpoints, newEndpoints: collected.newEndpoints, holdings: collected.holdings,
         alertsRaisedBatch: batch?.alertsRaised ?? null, alertsByKind: diff(await alertKinds(), kinds), draftsNew: (await draftRows()) - drafts,

@@ -21,6 +21,8 @@ export type WorkerJob =
       seedTxs: string[];
       model: string;
       maxHops: number;
+      /** The case's `assets` (unset: the default set, native ETH included). */
+      assets?: string[];
       /** Write the report here (to compare answers across versions). */
       reportFile?: string;
     }
@@ -123,7 +125,7 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
     const transferRowsBefore = await count();
     const memory = sampleMemory();
     const started = performance.now();
-    const kase = await createCase(app.deps, { title: `bench ${job.label}`, chain: 'local', seeds: job.seedTxs.map((txHash) => ({ txHash })), model: job.model, maxHops: job.maxHops }, 'bench');
+    const kase = await createCase(app.deps, { title: `bench ${job.label}`, chain: 'local', seeds: job.seedTxs.map((txHash) => ({ txHash })), model: job.model, maxHops: job.maxHops, ...(job.assets ? { assets: job.assets } : {}) }, 'bench');
     const { runId } = await startTrace(app.deps, kase.id);
     await app.drain();
     const final = await getCase(app.deps, kase.id);

@@ -2,7 +2,9 @@
 // calls and errors, Node figures) plus figures every process shares, read at scrape time:
 // trace runs by outcome with a duration histogram and hops, queue jobs by state, freeze
 // deliveries by outcome, alerts raised by kind.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { UnauthorizedError } from '../errors';
 import { httpDuration, registry } from '../metrics';
 import type { BullQueues } from '../queues/bullmq';
 import { QUEUE_NAMES } from '../queues/definitions';
@@ -20,10 +22,25 @@ export const timeRequests: RequestHandler = (req, res, next) => {
 };
 
 export function metricsHandler(deps: TraceDeps, queues?: BullQueues): RequestHandler {
-  return async (_req, res) => {
+  const token = deps.config.api.metricsToken;
+  return async (req, res, next) => {
+    // TRACEHOLD_METRICS_TOKEN set: a scraper sends it as a bearer token (Prometheus'
+    // `authorization: {credentials: …}`); compared in constant time.
+    if (token !== undefined && !bearerMatches(req.get('authorization'), token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      return next(new UnauthorizedError('/metrics wants the bearer token set in TRACEHOLD_METRICS_TOKEN'));
+    }
     const shared = await sharedFigures(deps, queues);
     res.type(registry.contentType).send((await registry.metrics()) + shared);
   };
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer (\S+)$/i.exec(header ?? '')?.[1];
+  if (given === undefined) return false;
+  // Hashes of equal length: timingSafeEqual needs them, and the token's length does not leak.
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(token));
 }
 
 async function sharedFigures(deps: TraceDeps, queues?: BullQueues): Promise<string> {

@@ -86,6 +86,7 @@ function pathItem(spec: RouteSpec, error: z.ZodType): Parameters<OpenAPIRegistry
   for (const [status, r] of Object.entries(spec.responses)) {
     responses[status] = {
       description: r.description,
+      ...(r.headers ? { headers: r.headers } : {}),
       content: r.schema
         ? { 'application/json': { schema: r.schema, ...(r.example !== undefined ? { example: r.example } : {}) } }
         : { [r.contentType ?? 'application/octet-stream']: { schema: { type: 'string', format: 'binary' } } },
@@ -116,6 +117,7 @@ function pathItem(spec: RouteSpec, error: z.ZodType): Parameters<OpenAPIRegistry
     description: [spec.description, `Roles: ${spec.roles.join(', ')}.`].filter(Boolean).join('\n\n'),
     security: [{ apiKey: [...spec.roles] }],
     'x-roles': [...spec.roles],
+    ...(spec.callbacks ? { callbacks: spec.callbacks } : {}),
     request,
     responses,
   } as Parameters<OpenAPIRegistry['registerPath']>[0];

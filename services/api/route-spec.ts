@@ -18,6 +18,8 @@ export interface ResponseSpec {
   /** Non-JSON answers (`text/csv`, `application/pdf`). */
   contentType?: string;
   example?: unknown;
+  /** Response headers worth documenting (the next page's cursor and link). */
+  headers?: Record<string, { description: string; schema: { type: 'string' } }>;
 }
 
 export interface RouteSpec<
@@ -40,6 +42,8 @@ export interface RouteSpec<
   textBody?: { contentTypes: readonly string[]; description: string; example: string };
   bodyExample?: unknown;
   responses: Record<number, ResponseSpec>;
+  /** OpenAPI `callbacks`: requests this route makes the server send later (plain OpenAPI objects). */
+  callbacks?: Record<string, unknown>;
   /** Error statuses beyond those every route can give (400, 401, 403, 429; 404 with params). */
   errors?: readonly number[];
 }

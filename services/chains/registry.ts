@@ -40,6 +40,7 @@ export function createChainRegistry(config: Config, _log: Logger): ChainRegistry
           batchSize: chain.batchSize,
           maxLogRange: chain.maxLogRange,
           addressesPerLogCall: chain.addressesPerLogCall,
+          denseLogMaxBlocks: chain.denseLogMaxBlocks,
           requestTimeoutMs: chain.requestTimeoutMs,
           retries: chain.retries,
           multicall3: chain.multicall3,

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from 'node:path';
 import { ContractFactory, type BaseContract, type ContractRunner, type InterfaceAbi } from 'ethers';
 
-export type ContractName = 'TestUSDT' | 'TestUSDC' | 'SpamToken' | 'Forwarder' | 'Multicall3' | 'SmartWallet' | 'Pool' | 'BatchPayout' | 'RejectingSink' | 'ChildFactory' | 'Child' | 'PlacedToken';
+export type ContractName = 'TestUSDT' | 'TestUSDC' | 'SpamToken' | 'Forwarder' | 'Multicall3' | 'SmartWallet' | 'Pool' | 'BatchPayout' | 'RejectingSink' | 'ChildFactory' | 'Child' | 'PlacedToken' | 'SilentToken';
 
 export interface CompiledContract {
   abi: InterfaceAbi;

@@ -19,6 +19,8 @@ export interface NodeInfo {
   /** Every label of the address, best first; `label` is the first. */
   labels?: Label[];
   deposit?: DepositEvidence;
+  /** How `label` was found when it is not the address's own (bitcoin: a co-spend cluster's). Default 'label'. */
+  attribution?: 'label' | 'cluster';
 }
 
 export interface AccountView {
@@ -30,6 +32,11 @@ export interface AccountView {
   /** Taint created at this address as a source, and by seed transfers it sent (see taint/types.ts). */
   sourced: bigint;
   seeded: bigint;
+  /**
+   * Per-output chains (bitcoin) decide per output, not per address: of `taintedIn`, what was
+   * not followed, by why. Account chains leave it out (the address's state says it all).
+   */
+  stopped?: ReadonlyMap<ReportStopped['reason'], bigint>;
 }
 
 /** The part of the taint engine's result that findings read. */
@@ -88,7 +95,7 @@ export function buildFindings(input: FindingsInput): Findings {
         address: account.address,
         entity: deposit?.entity ?? node.label?.entity ?? 'unknown',
         category: deposit?.category ?? node.label?.category ?? 'other',
-        attribution: deposit ? 'deposit-heuristic' as const : 'label' as const,
+        attribution: deposit ? 'deposit-heuristic' as const : node.attribution ?? 'label' as const,
         asset: account.asset,
         amount: account.taintedIn.toString(),
         hops,
@@ -104,7 +111,11 @@ export function buildFindings(input: FindingsInput): Findings {
     } else if (node && STOPPED_STATES.has(node.state)) {
       if (account.taintedIn === 0n) continue;
       stopped.push({ address: account.address, asset: account.asset, amount: account.taintedIn.toString(), hops, reason: node.state as ReportStopped['reason'] });
-    } else if (account.taintedHeld > 0n) {
+    } else {
+      for (const [reason, amount] of account.stopped ?? []) {
+        if (amount > 0n) stopped.push({ address: account.address, asset: account.asset, amount: amount.toString(), hops, reason });
+      }
+      if (account.taintedHeld === 0n) continue;
       const labels = node?.label ? reportLabels(node) : undefined;
       holdings.push(definedOnly({
         address: account.address, asset: account.asset, amount: account.taintedHeld.toString(), hops, labels,

@@ -2,7 +2,7 @@
 // own trace report), the rows of every section tagged with their chain, and exposure per
 // entity across chains ("Binance received X USDT on Tron and Y ETH on Ethereum"). Pure.
 import type { LabelCategory } from './types';
-import type { ReportAccounting, ReportEndpoint, ReportExposure, ReportHolding, ReportSeed, ReportStopped, TraceReport } from './report';
+import type { ReportAccounting, ReportEndpoint, ReportExposure, ReportHolding, ReportSanction, ReportSeed, ReportStopped, TraceReport } from './report';
 
 export const MULTI_CHAIN = 'multi';
 
@@ -31,10 +31,14 @@ export interface MultiChainReport {
   exposure: OnChain<ReportExposure>[];
   /** Exposure per entity across chains. */
   entities: EntityExposure[];
+  /** Exposure to sanctioned entities, per chain (each section's own `sanctions`, tagged). */
+  sanctions: OnChain<ReportSanction>[];
   holdings: OnChain<ReportHolding>[];
   stopped: OnChain<ReportStopped>[];
   accounting: OnChain<ReportAccounting>[];
   sections: ChainSection[];
+  /** Transfers read but ignored as no payment, over every chain. */
+  ignored: NonNullable<TraceReport['ignored']>;
   limitations: string[];
   stats: TraceReport['stats'];
 }
@@ -67,10 +71,16 @@ export function combineChainReports(sections: readonly ChainSection[]): MultiCha
     endpoints,
     exposure,
     entities: [...byEntity.values()].sort((a, b) => a.entity.localeCompare(b.entity)),
+    sanctions: tag((r) => r.sanctions ?? []),
     holdings: tag((r) => r.holdings),
     stopped: tag((r) => r.stopped),
     accounting: tag((r) => r.accounting),
     sections: sorted,
+    ignored: {
+      zeroValue: sum(sorted, (r) => r.ignored?.zeroValue ?? 0),
+      untracedAssets: sum(sorted, (r) => r.ignored?.untracedAssets ?? 0),
+      selfTransfers: sum(sorted, (r) => r.ignored?.selfTransfers ?? 0),
+    },
     limitations: sorted.flatMap((s) => s.report.limitations.map((l) => `${s.chain}: ${l}`)),
     stats: {
       addresses: sum(sorted, (r) => r.stats.addresses),

@@ -109,11 +109,14 @@ export interface ReportSeed {
   address?: Address;
   txHash?: string;
   index?: number;
+  /** A native or internal transfer of the transaction: `tx`, `call:0.1`. */
+  ref?: string;
 }
 
 /** A case's seeds as the report lists them. */
 export function reportSeeds(seeds: readonly Seed[]): ReportSeed[] {
-  return seeds.map((s) => ('address' in s ? { address: s.address } : s.index === undefined ? { txHash: s.txHash } : { txHash: s.txHash, index: s.index }));
+  return seeds.map((s) => ('address' in s ? { address: s.address }
+    : { txHash: s.txHash, ...(s.index !== undefined ? { index: s.index } : {}), ...(s.ref !== undefined ? { ref: s.ref } : {}) }));
 }
 
 export interface TraceReport {

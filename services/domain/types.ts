@@ -77,4 +77,16 @@ export interface Label {
 /** A seed of a case: a wallet that is a source of stolen funds, or a victim's payment. */
 export type Seed =
   | { address: Address }
-  | { txHash: string; index?: number };
+  | { txHash: string; index?: number; ref?: string };
+
+/**
+ * A transfer of a transaction that no log index names: `tx` (the transaction's own value) or
+ * `call:0.1` (an internal transfer, by its trace address). Picked as `txhash:tx`, `txhash:call:0.1`.
+ */
+export const SEED_REF = /^(tx|call:\d{1,4}(\.\d{1,4}){0,63})$/;
+
+/** The ref of the transfer a transaction seed names (`log:12`, `tx`, `call:0.1`), or null for the whole transaction. */
+export function seedTransferRef(seed: { index?: number; ref?: string }): string | null {
+  if (seed.ref !== undefined) return seed.ref;
+  return seed.index === undefined ? null : `log:${seed.index}`;
+}

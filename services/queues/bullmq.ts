@@ -112,6 +112,8 @@ export interface BullWorkerTuning {
    * more than once for a job: make it idempotent.
    */
   onFailed?: (job: FailedJob) => Promise<void>;
+  /** Stored on every job this process runs (BullMQ's `processedBy`): which worker ran which step. */
+  workerName?: string;
 }
 
 export const DEFAULT_MAX_STALLED_COUNT = 10;
@@ -142,6 +144,7 @@ export function startBullWorkers(options: BullOptions & BullWorkerTuning & { pro
           prefix: options.prefix,
           concurrency: options.concurrency ?? 1,
           maxStalledCount: options.maxStalledCount ?? DEFAULT_MAX_STALLED_COUNT,
+          ...(options.workerName ? { name: options.workerName } : {}),
           ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
           ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
         },

@@ -1,7 +1,7 @@
 // Queue names, job payloads and job options in one module (BullMQ and the in-process
 // runner both read them from here).
 
-export const QUEUE_NAMES = ['trace', 'freeze'] as const;
+export const QUEUE_NAMES = ['trace', 'freeze', 'callback'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface TraceHopJob {
@@ -22,6 +22,13 @@ export interface FreezeDeliverJob {
   send: number;
 }
 
+/** Notify a case's callback URL that one of its runs finished or failed. */
+export interface CaseCallbackJob {
+  caseId: string;
+  runId: string;
+  event: 'trace.finished' | 'trace.failed';
+}
+
 /** Re-trace open cases (all of them, or those listed). */
 export interface RetraceJob {
   trigger: 'schedule' | 'manual' | 'watch';
@@ -33,6 +40,7 @@ export interface JobPayloads {
   'trace-finalize': TraceFinalizeJob;
   'freeze-deliver': FreezeDeliverJob;
   retrace: RetraceJob;
+  'case-callback': CaseCallbackJob;
 }
 export type JobName = keyof JobPayloads;
 
@@ -41,6 +49,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'trace-finalize': 'trace',
   'freeze-deliver': 'freeze',
   retrace: 'trace',
+  'case-callback': 'callback',
 };
 
 export interface JobSpec<N extends JobName = JobName> {
@@ -73,6 +82,11 @@ export function retraceJob(data: RetraceJob, jobId: string): JobSpec<'retrace'> 
 
 export function deliveryJob(data: FreezeDeliverJob, options: { attempts: number; backoffMs: number }): JobSpec<'freeze-deliver'> {
   return { name: 'freeze-deliver', data, jobId: `freeze-${data.requestId}-r${data.revision}-s${data.send}`, attempts: options.attempts, backoffMs: options.backoffMs };
+}
+
+/** One job per run and event: a step that runs twice queues it once. */
+export function callbackJob(data: CaseCallbackJob, options: { attempts: number; backoffMs: number }): JobSpec<'case-callback'> {
+  return { name: 'case-callback', data, jobId: `callback-${data.runId}-${data.event}`, attempts: options.attempts, backoffMs: options.backoffMs };
 }
 
 export interface JobContext<N extends JobName = JobName> {

@@ -1,26 +1,45 @@
-// The re-trace of open cases (nightly, on demand, or when the watch sees funds move). Each
-// case gets a new trace run to the new confirmed tip. The chain data earlier runs stored is
-// reused, so only the blocks since then are fetched, and they are fetched for every case at
-// once first: one eth_getLogs serves the crawled wallets of many cases. A quiet night costs
-// a tip look-up per chain; the cost grows with new blocks and activity, not with history.
+// The re-trace of open cases (nightly, on demand, or when the watch sees funds move), at the
+// cost of the news. First, for every open case of a chain at once, the new blocks of every
+// wallet the cases' last runs watch are fetched in one pass (one eth_getLogs serves many
+// wallets of many cases, the scanned-range cache skips what is stored) and one query asks
+// which of those wallets moved since each case's last run. Then per case:
+// - nothing it watches moved, its inputs are the same (case, settings, labels: see
+//   services/tracing/run-inputs.ts) and its last block is still canonical: the last result
+//   holds at the new tip and is taken over as it is, in the database (no recompute);
+// - something moved: a new trace run starts from the last run's crawl state (its wallets and
+//   windows), deciding again only the wallets with new transfers, so the steps recompute
+//   what the news reaches instead of starting at hop 0;
+// - otherwise (first trace, other inputs, a reorg, not an EVM chain): a full trace.
 import { MULTI_CHAIN } from '../domain/multi-chain-report';
+import type { TraceReport } from '../domain/report';
 import { ConflictError } from '../errors';
 import type { Address } from '../domain/types';
-import type { CaseRow, RetraceTrigger } from '../store';
+import { type CaseRow, type RetraceTrigger, type RunAddressRow, type RunRow } from '../store';
 import { createChainData } from '../tracing/chain-data';
 import { startTrace } from '../tracing/cases';
 import type { TraceDeps } from '../tracing/deps';
+import { runInputs } from '../tracing/run-inputs';
 import { chainConfig } from '../../config';
 
 export interface RetraceResult {
   retraceRunId: string;
-  /** Cases a new trace run was queued for. */
+  /** Cases re-traced: a new run queued, or (see `reused`) the last result taken over. */
   queued: { caseId: string; runId: string }[];
+  /** Of `queued`, the cases whose last result still held: their run is done already. */
+  reused: string[];
+  /** Of `queued`, the cases whose run starts from the last run's crawl state. */
+  resumed: string[];
   /** Cases left alone because a trace of them is already queued or running. */
   skipped: string[];
   addresses: number;
   rpcCalls: number;
 }
+
+/** What the re-trace does with one case. */
+type Plan =
+  | { kind: 'reuse'; previous: RunRow; report: TraceReport; inputs: string; toBlock: number; toBlockHash: string | null }
+  | { kind: 'resume'; previous: RunRow; redo: Address[] }
+  | { kind: 'full' };
 
 export async function retraceCases(deps: TraceDeps, options: { trigger: RetraceTrigger; caseIds?: string[] }): Promise<RetraceResult> {
   const batch = await deps.store.retrace.start(options.trigger);
@@ -28,29 +47,55 @@ export async function retraceCases(deps: TraceDeps, options: { trigger: RetraceT
   let rpcCalls = 0;
   try {
     const cases = await openCases(deps, options.caseIds);
+    const plans = new Map<string, Plan>();
     for (const [chain, group] of byChain(cases)) {
-      const prefetched = await prefetch(deps, chain, group);
-      addresses += prefetched.addresses;
-      rpcCalls += prefetched.rpcCalls;
+      const planned = await planChain(deps, chain, group);
+      addresses += planned.addresses;
+      rpcCalls += planned.rpcCalls;
+      for (const [id, plan] of planned.plans) plans.set(id, plan);
     }
-    const queued: RetraceResult['queued'] = [];
-    const skipped: string[] = [];
-    for (const kase of cases) {
+    // Case by case, a few at once (each is a handful of database round trips): results in
+    // the order of the cases.
+    const outcomes = await mapLimit(cases, CASES_AT_ONCE, async (kase) => {
+      const plan = plans.get(kase.id) ?? { kind: 'full' as const };
       try {
-        const { runId } = await startTrace(deps, kase.id);
+        if (plan.kind === 'reuse') return { kase, plan, runId: await reuseLastResult(deps, kase, plan, batch.id) };
+        const prepare = plan.kind === 'resume' ? (id: string) => resumeFrom(deps, id, plan.previous, plan.redo) : undefined;
+        const { runId } = await startTrace(deps, kase.id, { ...(prepare ? { prepare } : {}) });
         await deps.store.retrace.link(runId, batch.id);
-        queued.push({ caseId: kase.id, runId });
+        return { kase, plan, runId };
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
-        skipped.push(kase.id);
+        return { kase, plan, runId: null };
       }
-    }
+    });
+    const queued = outcomes.filter((o) => o.runId !== null).map((o) => ({ caseId: o.kase.id, runId: o.runId! }));
+    const reused = outcomes.filter((o) => o.runId !== null && o.plan.kind === 'reuse').map((o) => o.kase.id);
+    const resumed = outcomes.filter((o) => o.runId !== null && o.plan.kind === 'resume').map((o) => o.kase.id);
+    const skipped = outcomes.filter((o) => o.runId === null).map((o) => o.kase.id);
     await deps.store.retrace.finish(batch.id, { status: 'done', cases: queued.length, addresses, rpcCalls });
-    return { retraceRunId: batch.id, queued, skipped, addresses, rpcCalls };
+    return { retraceRunId: batch.id, queued, reused, resumed, skipped, addresses, rpcCalls };
   } catch (error) {
     await deps.store.retrace.finish(batch.id, { status: 'failed', cases: 0, addresses, rpcCalls, error: (error as Error).message });
     throw error;
   }
+}
+
+/** Cases re-traced at once: a few, within a database pool's connections. */
+const CASES_AT_ONCE = 4;
+
+/** `fn` over the items, at most `limit` at a time; results in the items' order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }
 
 /** Open cases: not closed, traced at least once (or failed), or exactly those asked for. */
@@ -75,23 +120,134 @@ function byChain(cases: CaseRow[]): Map<string, CaseRow[]> {
   return groups;
 }
 
-/** Fetch the new blocks' transfers of every wallet the cases' last runs followed, in one pass. */
-async function prefetch(deps: TraceDeps, chain: string, cases: CaseRow[]): Promise<{ addresses: number; rpcCalls: number }> {
-  if (chainConfig(deps.config, chain).kind !== 'evm') return { addresses: 0, rpcCalls: 0 };
-  const windows = new Map<Address, number>();
-  for (const kase of cases) {
-    const run = await deps.store.runs.latestForCase(kase.id, 'done');
-    if (!run) continue;
-    for (const a of await deps.store.runs.addresses(run.id)) {
-      if (a.state !== 'crawled' && a.state !== 'source') continue;
-      const from = a.fromBlock ?? 0;
-      windows.set(a.address, Math.min(windows.get(a.address) ?? from, from));
-    }
-  }
-  if (windows.size === 0) return { addresses: 0, rpcCalls: 0 };
+/** Wallets whose history a run follows (taint passes through them). */
+const LEDGERS = new Set(['source', 'crawled']);
+
+interface LastRun {
+  kase: CaseRow;
+  run: RunRow;
+  report: TraceReport;
+  addresses: RunAddressRow[];
+  /** Every address whose new transfers could change the answer, and from which block. */
+  watched: Map<Address, number>;
+  toBlock: number;
+}
+
+/**
+ * The plan of every case of one chain: fetch the new blocks of every watched wallet of every
+ * case in one pass, then one query for which of them moved.
+ */
+async function planChain(deps: TraceDeps, chain: string, cases: CaseRow[]): Promise<{ plans: Map<string, Plan>; addresses: number; rpcCalls: number }> {
+  const plans = new Map<string, Plan>();
+  if (chainConfig(deps.config, chain).kind !== 'evm') return { plans, addresses: 0, rpcCalls: 0 };
   const source = deps.chains.get(chain);
   const before = source.stats().rpcCalls;
-  const tip = await source.tip();
-  await createChainData(deps.store, source).ensureHistory([...windows].map(([address, fromBlock]) => ({ address, fromBlock })), tip.number);
-  return { addresses: windows.size, rpcCalls: source.stats().rpcCalls - before };
+  const lastRuns: LastRun[] = [];
+  const windows = new Map<Address, number>();
+  const watch = (address: Address, from: number) => windows.set(address, Math.min(windows.get(address) ?? from, from));
+  const read = await mapLimit(cases, CASES_AT_ONCE, async (kase) => {
+    const run = await deps.store.runs.latestForCase(kase.id);
+    if (!run || run.status !== 'done' || run.toBlock === null) return null;
+    const report = (await deps.store.runs.report(run.id)) as TraceReport | null;
+    return { kase, run, report, rows: await deps.store.runs.addresses(run.id) };
+  });
+  let tip: { number: number; hash: string } | undefined;
+  for (const r of read) {
+    if (!r) continue;
+    const { kase, run, report, rows } = r;
+    const runTo = run.toBlock!;
+    // Ledgers from their windows (the re-trace's steps read them), the rest from the run's end.
+    const watched = new Map<Address, number>();
+    for (const a of rows) {
+      if (LEDGERS.has(a.state)) watch(a.address, a.fromBlock ?? 0);
+      if (LEDGERS.has(a.state) || a.state === 'deposit') watched.set(a.address, runTo + 1);
+    }
+    // Holdings sit at wallets the run may not follow (past the hop limit, under the minimum):
+    // their report line is capped at the wallet's balance, which only their transfers change.
+    for (const h of report?.holdings ?? []) watched.set(h.address, runTo + 1);
+    for (const [address, from] of watched) watch(address, from);
+    tip ??= await source.tip();
+    const toBlock = kase.toBlock === null ? tip.number : Math.min(kase.toBlock, tip.number);
+    if (report) lastRuns.push({ kase, run, report, addresses: rows, watched, toBlock });
+  }
+  if (windows.size === 0 || !tip) return { plans, addresses: 0, rpcCalls: source.stats().rpcCalls - before };
+  // Only the assets the cases asked for, when every case asked for some (else every asset).
+  const asked = cases.every((c) => c.assets !== null) ? [...new Set(cases.flatMap((c) => c.assets ?? []))] : null;
+  await createChainData(deps.store, source).ensureHistory([...windows].map(([address, fromBlock]) => ({ address, fromBlock })), tip.number, asked);
+
+  const since = Math.min(...lastRuns.map((l) => l.run.toBlock!));
+  const allWatched = [...new Set(lastRuns.flatMap((l) => [...l.watched.keys()]))];
+  const lastMoved = await deps.store.chainData.lastActivity(chain, allWatched, since, tip.number);
+  // The blocks the last runs ended at must still be the chain's (a reorg replaces the answer).
+  const canonical = new Map<number, boolean>();
+  for (const l of lastRuns) {
+    const { run } = l;
+    if (!run.toBlockHash || !source.blockHash || canonical.has(run.toBlock!)) continue;
+    const now = run.toBlock === tip.number ? tip.hash : await source.blockHash(run.toBlock!);
+    canonical.set(run.toBlock!, now !== null && now.toLowerCase() === run.toBlockHash.toLowerCase());
+  }
+  const labels = await deps.store.labels.stamp(chain);
+  for (const l of lastRuns) {
+    const { kase, run, report } = l;
+    const inputs = await runInputs(deps, kase, labels);
+    const sameInputs = run.stats?.inputs === inputs && l.toBlock >= run.toBlock!;
+    // A limitation may name the last run's block (holdings not checked at block N): recompute.
+    const blockFree = !report.limitations.some((text) => new RegExp(`\\bblock ${run.toBlock}\\b`).test(text));
+    if (!sameInputs || canonical.get(run.toBlock!) === false) {
+      plans.set(kase.id, { kind: 'full' });
+      continue;
+    }
+    const moved = [...l.watched.keys()].filter((a) => {
+      const last = lastMoved.get(a);
+      return last !== undefined && last > run.toBlock! && last <= l.toBlock;
+    });
+    if (moved.length === 0 && blockFree) {
+      const toBlockHash = l.toBlock === tip.number ? tip.hash : null;
+      plans.set(kase.id, { kind: 'reuse', previous: run, report, inputs, toBlock: l.toBlock, toBlockHash });
+    } else {
+      const sources = new Set(l.addresses.filter((a) => a.state === 'source').map((a) => a.address));
+      plans.set(kase.id, { kind: 'resume', previous: run, redo: moved.filter((a) => !sources.has(a)) });
+    }
+  }
+  return { plans, addresses: windows.size, rpcCalls: source.stats().rpcCalls - before };
+}
+
+/**
+ * The case's last result holds at the new tip: a new run takes it over (crawl state, graph,
+ * endpoints and report copied in the database, the report's block range moved to the new
+ * tip) and is done. No alerts to compare for: endpoints and holdings are the last run's.
+ */
+async function reuseLastResult(deps: TraceDeps, kase: CaseRow, plan: Extract<Plan, { kind: 'reuse' }>, retraceRunId: string): Promise<string> {
+  const started = Date.now();
+  // Atomic like startTrace: a case being traced meanwhile is left alone (a ConflictError).
+  await deps.store.cases.setStatus(kase.id, 'queued', { hop: 0 }, { onlyFrom: ['traced', 'failed'] });
+  try {
+    const { toBlockHash: _old, stats, ...rest } = plan.report;
+    const report: TraceReport = {
+      ...rest,
+      toBlock: plan.toBlock,
+      ...(plan.toBlockHash ? { toBlockHash: plan.toBlockHash } : {}),
+      stats: { ...stats, rpcCalls: 0, hops: 0, ms: Date.now() - started },
+    };
+    const { runId, addresses } = await deps.store.runs.takeOverRun({
+      caseId: kase.id, fromRunId: plan.previous.id, retraceRunId, toBlock: plan.toBlock, toBlockHash: plan.toBlockHash, report,
+      stats: { inputs: plan.inputs, rpcCalls: 0, hops: 0, reusedFrom: plan.previous.id },
+    });
+    await deps.store.cases.setStatus(kase.id, 'traced', { hop: 0, addresses, rpcCalls: 0, done: true, reused: true });
+    return runId;
+  } catch (error) {
+    // Hand the case back as it was: its last result still stands.
+    await deps.store.cases.setStatus(kase.id, kase.status, kase.progress ?? undefined, { onlyFrom: ['queued'] }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * A run that starts from the last run's crawl state: every decided wallet keeps its decision
+ * and window, except those with new transfers (`redo`), which are decided again. Wallets the
+ * last run left undecided (past the hop limit, under the minimum, over the budget) are
+ * decided again as the taint reaches them.
+ */
+async function resumeFrom(deps: TraceDeps, runId: string, previous: RunRow, redo: Address[]): Promise<void> {
+  await deps.store.runs.copyAddresses(runId, previous.id, ['source', 'crawled', 'stop', 'deposit', 'service-like'], redo);
 }

@@ -1,5 +1,6 @@
 // Re-seal every stored secret under the current TRACEHOLD_SECRET_KEY: values sealed under a
-// previous key, and values stored in plain text before encryption existed.
+// previous key, and values stored in plain text before encryption existed: partners' webhook
+// secrets and cases' callback secrets.
 import type { Store } from '../store';
 import { createSecretBox } from './secret-box';
 
@@ -12,5 +13,11 @@ export async function rotateSecrets(store: Store, secretKeys: readonly string[])
     if (!box.needsReseal(stored)) continue;
     if (await store.partners.replaceWebhookSecret(id, stored, box.seal(box.open(stored)))) resealed++;
   }
-  return { checked: rows.length, resealed };
+  // case callback secrets are sealed by the same box
+  const callbacks = await store.callbacks.storedSecrets();
+  for (const { caseId, stored } of callbacks) {
+    if (!box.needsReseal(stored)) continue;
+    if (await store.callbacks.replaceSecret(caseId, stored, box.seal(box.open(stored)))) resealed++;
+  }
+  return { checked: rows.length + callbacks.length, resealed };
 }

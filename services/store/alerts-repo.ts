@@ -34,6 +34,21 @@ export function createAlertsRepo(db: Db) {
       return alertFromRow(rows[0]!);
     },
 
+    /**
+     * A page of alerts, newest first, after the alert `after` (the last of the previous page):
+     * keyed on (created_at, id), so alerts raised while a client pages come before its first
+     * page and never shift the pages that follow.
+     */
+    async page(options: { caseId?: string | null; after?: string | null; limit: number }): Promise<AlertRow[]> {
+      const { rows } = await db.query<AlertDbRow>(
+        `select * from alerts where ($1::uuid is null or case_id = $1)
+           and ($2::uuid is null or (created_at, id) < (select created_at, id from alerts where id = $2))
+         order by created_at desc, id desc limit $3`,
+        [options.caseId && isUuid(options.caseId) ? options.caseId : null, options.after && isUuid(options.after) ? options.after : null, options.limit],
+      );
+      return rows.map(alertFromRow);
+    },
+
     async list(options: { caseId?: string; limit?: number } = {}): Promise<AlertRow[]> {
       const { rows } = await db.query<AlertDbRow>(
         'select * from alerts where ($1::uuid is null or case_id = $1) order by created_at desc, id limit $2',

@@ -76,7 +76,7 @@ export function createCasesRepo(db: Db) {
   async function withSeeds(rows: CaseDbRow[]): Promise<CaseRow[]> {
     if (rows.length === 0) return [];
     const { rows: seedRows } = await db.query<SeedDbRow>(
-      'select case_id, address, tx_hash, tx_index from case_seeds where case_id = any($1::uuid[]) order by case_id, position',
+      'select case_id, address, tx_hash, tx_index, tx_ref from case_seeds where case_id = any($1::uuid[]) order by case_id, position',
       [rows.map((r) => r.id)],
     );
     const seedsByCase = groupBy(rows.map((r) => r.id), seedRows, (s) => s.case_id);
@@ -115,6 +115,7 @@ export function createCasesRepo(db: Db) {
           input.seeds.map((s) => ('address' in s ? s.address : null)),
           input.seeds.map((s) => ('txHash' in s ? s.txHash : null)),
           input.seeds.map((s) => ('txHash' in s ? (s.index ?? null) : null)),
+          input.seeds.map((s) => ('txHash' in s ? (s.ref ?? null) : null)),
         ]);
         return caseId;
       });
@@ -230,8 +231,8 @@ values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 returning id`;
 
 const INSERT_SEEDS = `
-insert into case_seeds (case_id, position, address, tx_hash, tx_index)
-select $1, * from unnest($2::int[], $3::text[], $4::text[], $5::int[])`;
+insert into case_seeds (case_id, position, address, tx_hash, tx_index, tx_ref)
+select $1, * from unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[])`;
 
 interface CaseDbRow {
   id: string;
@@ -259,11 +260,13 @@ interface SeedDbRow {
   address: string | null;
   tx_hash: string | null;
   tx_index: unknown;
+  tx_ref: string | null;
 }
 
 function seedFromRow(row: SeedDbRow): Seed {
   if (row.address !== null) return { address: row.address };
   const index = toIntOrNull(row.tx_index);
+  if (row.tx_ref !== null) return { txHash: row.tx_hash as string, ref: row.tx_ref };
   return index === null ? { txHash: row.tx_hash as string } : { txHash: row.tx_hash as string, index };
 }
 

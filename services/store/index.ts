@@ -6,6 +6,7 @@ import { createAlertsRepo } from './alerts-repo';
 import { createApiKeysRepo } from './api-keys-repo';
 import { createCasesRepo } from './cases-repo';
 import { createChainStateRepo, createServiceLikeRepo } from './chain-state-repo';
+import { createBtcChainRepo } from './btc-chain-repo';
 import { createFreezeRequestsRepo } from './freeze-requests-repo';
 import { createLabelsRepo } from './labels-repo';
 import { createMetricsRepo } from './metrics-repo';
@@ -16,11 +17,13 @@ import { createScannedRangesRepo } from './scanned-ranges-repo';
 import { createTransfersRepo } from './transfers-repo';
 import { createCaseNotesRepo } from './case-notes-repo';
 import { createCaseActivityRepo } from './case-activity-repo';
+import { createCallbacksRepo } from './callbacks-repo';
 
 export function createStore(db: Db) {
   return {
     db,
     chainData: { ...createTransfersRepo(db), ...createScannedRangesRepo(db), ...createChainStateRepo(db), ...createServiceLikeRepo(db) },
+    btc: createBtcChainRepo(db),
     labels: createLabelsRepo(db),
     cases: createCasesRepo(db),
     runs: { ...createRunsRepo(db), ...createRunResultsRepo(db) },
@@ -32,6 +35,7 @@ export function createStore(db: Db) {
     caseNotes: createCaseNotesRepo(db),
     caseActivity: createCaseActivityRepo(db),
     metrics: createMetricsRepo(db),
+    callbacks: createCallbacksRepo(db),
   };
 }
 
@@ -50,6 +54,7 @@ export { mergeRanges, missingRanges } from './ranges';
 export type { TransferFilter } from './transfers-repo';
 export { balanceKey, type ServiceLikeEvidence, type AddressFacts, type AddressRow, type BalanceKey, type BalanceRow, type BlockRow } from './chain-state-repo';
 export type { LabelRow } from './labels-repo';
+export type { BtcOutspendsRow, BtcTxCountVerdict } from './btc-chain-repo';
 export { CASE_STATUSES, type CasePageOptions, type CaseProgress, type CaseRow, type CaseStatus, type NewCase, type SetCaseStatusOptions } from './cases-repo';
 export { RUN_ADDRESS_STATES, RUN_END_STATES, RUN_STATUSES, runEnded, type RunAddressRow, type RunAddressState, type RunRow, type RunStats, type RunStatus } from './runs-repo';
 export type { CaseEndpointRow, CaseFlowRow, CaseGraph, CaseNodeRow, NewCaseNode, RunResult } from './run-results-repo';
@@ -64,3 +69,4 @@ export type { AlertRow, LeadRow } from './alerts-repo';
 export type { RetraceRunRow, RetraceTrigger } from './retrace-repo';
 export type { CaseNoteRow } from './case-notes-repo';
 export type { CaseActivityRow, NewCaseActivity } from './case-activity-repo';
+export { CALLBACK_EVENTS, type CallbackDeliveryRow, type CallbackEvent, type CaseCallbackRow } from './callbacks-repo';

@@ -52,6 +52,16 @@ export function createLabelsRepo(db: Db) {
       return groupBy(addresses, rows.map(fromRow), (l) => l.address);
     },
 
+    /** Changes whenever a chain's labels do (an import, a removal): count and newest import. */
+    async stamp(chain: string): Promise<string> {
+      const { rows } = await db.query<{ n: unknown; latest: unknown }>(
+        'select count(*) as n, max(imported_at) as latest from labels where chain = $1',
+        [chain],
+      );
+      const latest = rows[0]?.latest;
+      return `${toInt(rows[0]?.n)}@${latest instanceof Date ? latest.toISOString() : String(latest ?? '')}`;
+    },
+
     async count(chain?: string): Promise<number> {
       const { rows } = await db.query<{ n: unknown }>(
         'select count(*) as n from labels where $1::text is null or chain = $1',

@@ -48,6 +48,17 @@ export function createPartnersRepo(db: Db) {
       return rows[0] ? fromRow(rows[0]) : null;
     },
 
+    /** A page of partners, oldest first, after the partner `after`: one registered meanwhile comes at the end. */
+    async page(options: { after?: string | null; limit: number }): Promise<PartnerRow[]> {
+      const { rows } = await db.query<PartnerDbRow>(
+        `select ${COLUMNS} from partners
+         where $1::uuid is null or (created_at, id) > (select created_at, id from partners where id = $1)
+         order by created_at, id limit $2`,
+        [options.after && isUuid(options.after) ? options.after : null, options.limit],
+      );
+      return rows.map(fromRow);
+    },
+
     async list(): Promise<PartnerRow[]> {
       const { rows } = await db.query<PartnerDbRow>(`select ${COLUMNS} from partners order by created_at, id`);
       return rows.map(fromRow);

@@ -38,6 +38,17 @@ export function createRetraceRepo(db: Db) {
       return rows[0] ? fromRow(rows[0]) : null;
     },
 
+    /** A page of batches, newest first, after the batch `after`. */
+    async page(options: { after?: string | null; limit: number }): Promise<RetraceRunRow[]> {
+      const { rows } = await db.query<DbRow>(
+        `select * from retrace_runs
+         where $1::uuid is null or (started_at, id) < (select started_at, id from retrace_runs where id = $1)
+         order by started_at desc, id desc limit $2`,
+        [options.after && isUuid(options.after) ? options.after : null, options.limit],
+      );
+      return rows.map(fromRow);
+    },
+
     async list(limit = 100): Promise<RetraceRunRow[]> {
       const { rows } = await db.query<DbRow>('select * from retrace_runs order by started_at desc, id limit $1', [limit]);
       return rows.map(fromRow);

@@ -91,6 +91,36 @@ export function createRunResultsRepo(db: Db) {
       });
     },
 
+    /**
+     * A new run of the case, done at once, that takes over an earlier run's answer (nothing
+     * it followed moved since): crawl state, graph and endpoints copied in the database, the
+     * report as given, the alerts marked compared (there is nothing new to raise). One
+     * transaction; returns the run and how many addresses it holds.
+     */
+    async takeOverRun(input: {
+      caseId: string; fromRunId: string; retraceRunId: string | null; toBlock: number; toBlockHash: string | null; report: unknown; stats: Record<string, unknown>;
+    }): Promise<{ runId: string; addresses: number }> {
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ id: string }>(
+          `insert into trace_runs (case_id, status, started_at, finished_at, to_block, to_block_hash, stats, retrace_run_id, alerts_raised_at)
+           select id, 'done', now(), now(), $2, $3, $4::jsonb, $5, now() from cases where id = $1 returning id`,
+          [isUuid(input.caseId) ? input.caseId : null, input.toBlock, input.toBlockHash, jsonParam(input.stats), input.retraceRunId],
+        );
+        if (!rows[0]) throw new NotFoundError(`case ${input.caseId} not found`);
+        const runId = rows[0].id;
+        const copy = async (table: string, columns: readonly string[]) => {
+          const rest = columns.filter((c) => c !== 'run_id').join(', ');
+          return tx.query(`insert into ${table} (run_id, ${rest}) select $1, ${rest} from ${table} where run_id = $2`, [runId, input.fromRunId]);
+        };
+        const { rowCount } = await copy('run_addresses', ['run_id', 'address', 'hop', 'from_block', 'state']);
+        await copy('case_nodes', NODE_COLUMNS);
+        await copy('case_flows', FLOW_COLUMNS);
+        await copy('case_endpoints', ['run_id', 'address', 'asset', 'entity', 'category', 'attribution', 'amount', 'hops', 'paths']);
+        await tx.query('insert into case_reports (run_id, report) values ($1, $2::jsonb)', [runId, jsonParam(input.report)]);
+        return { runId, addresses: rowCount };
+      });
+    },
+
     /** The latest finished report of a case under each taint model it was traced with. */
     async latestReportPerModel(caseId: string): Promise<{ runId: string; finishedAt: Date | null; report: unknown }[]> {
       if (!isUuid(caseId)) return [];
@@ -125,6 +155,26 @@ export function createRunResultsRepo(db: Db) {
         [runId],
       );
       return { nodes: nodes.rows.map(nodeFromRow), edges: edges.rows.map(flowFromRow) };
+    },
+
+    /**
+     * A window of the graph, in the order `graph` lists it (both orders are total: they end
+     * in the primary key), one row more than asked so the caller knows whether more follow.
+     */
+    async graphWindow(runId: string, nodes: { offset: number; limit: number }, edges: { offset: number; limit: number }): Promise<CaseGraph> {
+      if (!isUuid(runId)) return { nodes: [], edges: [] };
+      const nodeRows = await db.query<NodeDbRow>(
+        `select address, asset, hop, role, entity, category, attribution, tainted_in, tainted_out,
+           tainted_held, to_exposure
+         from case_nodes where run_id = $1 order by hop nulls last, address, asset offset $2 limit $3`,
+        [runId, nodes.offset, nodes.limit + 1],
+      );
+      const edgeRows = await db.query<FlowDbRow>(
+        `select tx_hash, ref, from_address, to_address, asset, amount, tainted, hop, block_number
+         from case_flows where run_id = $1 order by block_number, tx_hash, ref offset $2 limit $3`,
+        [runId, edges.offset, edges.limit + 1],
+      );
+      return { nodes: nodeRows.rows.map(nodeFromRow), edges: edgeRows.rows.map(flowFromRow) };
     },
 
     /** Endpoints by amount, largest first. */

@@ -222,6 +222,26 @@ export function createRunsRepo(db: Db) {
       return written;
     },
 
+    /**
+     * Starts a run from an earlier run's crawl state: its addresses in `states` are copied,
+     * except `except` (addresses to decide again). Returns how many were copied.
+     */
+    async copyAddresses(toRunId: string, fromRunId: string, states: readonly string[], except: readonly Address[]): Promise<number> {
+      const { rowCount } = await db.query(
+        `insert into run_addresses (run_id, address, hop, from_block, state)
+         select $1, address, hop, from_block, state from run_addresses
+          where run_id = $2 and state = any($3::text[]) and address <> all($4::text[])
+         on conflict (run_id, address) do nothing`,
+        [toRunId, fromRunId, [...states], [...except]],
+      );
+      return rowCount;
+    },
+
+    /** Records what a run's answer was computed from (`stats.inputs`): see services/retrace/reuse.ts. */
+    async setInputs(id: string, inputs: string): Promise<void> {
+      await db.query(`update trace_runs set stats = coalesce(stats, '{}'::jsonb) || jsonb_build_object('inputs', $2::text) where id = $1`, [isUuid(id) ? id : null, inputs]);
+    },
+
     /** The crawl state, by hop then address. */
     async addresses(runId: string): Promise<RunAddressRow[]> {
       if (!isUuid(runId)) return [];

@@ -1,52 +1,75 @@
 // Which block ranges of an address's history are stored, and the gaps still to fetch.
 import type { Address, BlockRange } from '../domain/types';
 import type { Db } from './db';
-import { missingRanges } from './ranges';
+import { mergeRanges, missingRanges } from './ranges';
 import { groupBy, toInt } from './values';
 
+/** Every asset: what a range fetched without an asset filter covers. */
+export const EVERY_ASSET = '*';
+
+/** The stored key of an asset set: '*' for every asset, else the assets sorted (as the chain spells them). */
+export function assetsKey(assets: readonly string[] | null | undefined): string {
+  if (!assets) return EVERY_ASSET;
+  return [...new Set(assets)].sort().join(',');
+}
+
+/** Whether a range stored for `stored` holds every transfer of the assets `wanted`. */
+function covers(stored: string, wanted: string): boolean {
+  if (stored === EVERY_ASSET) return true;
+  if (wanted === EVERY_ASSET) return false;
+  const have = new Set(stored.split(','));
+  return wanted.split(',').every((a) => have.has(a));
+}
+
 export function createScannedRangesRepo(db: Db) {
-  async function scannedRanges(chain: string, addresses: readonly Address[]): Promise<Map<Address, BlockRange[]>> {
-    const { rows } = await db.query<{ address: string; from_block: unknown; to_block: unknown }>(
-      `select address, from_block, to_block from scanned_ranges
+  /**
+   * Stored ranges per address, merged and in block order, of the ranges that cover the
+   * assets asked for (unset: every asset); every address asked for is a key.
+   */
+  async function scannedRanges(chain: string, addresses: readonly Address[], assets?: readonly string[] | null): Promise<Map<Address, BlockRange[]>> {
+    const wanted = assetsKey(assets);
+    const { rows } = await db.query<{ address: string; from_block: unknown; to_block: unknown; assets: string }>(
+      `select address, from_block, to_block, assets from scanned_ranges
        where chain = $1 and address = any($2::text[]) order by address, from_block`,
       [chain, [...addresses]],
     );
-    const ranges = rows.map((row) => ({
+    const ranges = rows.filter((row) => covers(row.assets, wanted)).map((row) => ({
       address: row.address,
       fromBlock: toInt(row.from_block),
       toBlock: toInt(row.to_block),
     }));
     const byAddress = groupBy(addresses, ranges, (r) => r.address);
     return new Map(
-      [...byAddress].map(([address, list]) => [address, list.map(({ fromBlock, toBlock }) => ({ fromBlock, toBlock }))]),
+      [...byAddress].map(([address, list]) => [address, mergeRanges(list.map(({ fromBlock, toBlock }) => ({ fromBlock, toBlock })))]),
     );
   }
 
   return {
-    /** Stored ranges per address, merged and in block order; every address asked for is a key. */
     scannedRanges,
 
     /**
-     * Records that the full history of the addresses within `range` is stored, merging it
-     * with touching or overlapping ranges. Concurrent callers on the same address serialise
-     * on a transaction-level advisory lock per (chain, address).
+     * Records that the full history of the addresses within `range` is stored, for the assets
+     * given (unset: every asset), merging it with touching or overlapping ranges of the same
+     * assets. Concurrent callers on the same address serialise on a transaction-level
+     * advisory lock per (chain, address).
      */
-    async markScanned(chain: string, addresses: readonly Address[], range: BlockRange): Promise<void> {
+    async markScanned(chain: string, addresses: readonly Address[], range: BlockRange, assets?: readonly string[] | null): Promise<void> {
       const unique = [...new Set(addresses)];
       if (unique.length === 0 || range.toBlock < range.fromBlock) return;
       await db.transaction(async (tx) => {
         await tx.query(LOCK_ADDRESSES, [chain, unique]);
-        await tx.query(MERGE_RANGE, [chain, unique, range.fromBlock, range.toBlock]);
+        await tx.query(MERGE_RANGE, [chain, unique, range.fromBlock, range.toBlock, assetsKey(assets)]);
       });
     },
 
-    /** The parts of `range` not stored yet, per address (every address asked for is a key). */
+    /** The parts of `range` not stored yet for the assets (unset: every asset), per address (every address asked for is a key). */
     async missingRanges(
       chain: string,
       addresses: readonly Address[],
       range: BlockRange,
+      assets?: readonly string[] | null,
     ): Promise<Map<Address, BlockRange[]>> {
-      const have = await scannedRanges(chain, addresses);
+      const have = await scannedRanges(chain, addresses, assets);
       return new Map([...have].map(([address, ranges]) => [address, missingRanges(ranges, range)]));
     },
   };
@@ -66,12 +89,12 @@ const MERGE_RANGE = `
 with absorbed as (
   delete from scanned_ranges s
   using unnest($2::text[]) as a(address)
-  where s.chain = $1 and s.address = a.address
+  where s.chain = $1 and s.address = a.address and s.assets = $5
     and s.from_block <= $4::bigint + 1 and s.to_block >= $3::bigint - 1
   returning s.address, s.from_block, s.to_block
 )
-insert into scanned_ranges (chain, address, from_block, to_block)
-select $1, a.address, least($3::bigint, min(x.from_block)), greatest($4::bigint, max(x.to_block))
+insert into scanned_ranges (chain, address, assets, from_block, to_block)
+select $1, a.address, $5, least($3::bigint, min(x.from_block)), greatest($4::bigint, max(x.to_block))
 from unnest($2::text[]) as a(address)
 left join absorbed x on x.address = a.address
 group by a.address`;

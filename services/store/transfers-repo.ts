@@ -83,6 +83,26 @@ export function createTransfersRepo(db: Db) {
       return new Map(rows.map((row) => [row.address, toInt(row.n)]));
     },
 
+    /**
+     * The last block in (afterBlock, toBlock] in which each address sent or received a
+     * stored transfer; addresses without one are left out. One query for any number of
+     * addresses (the re-trace's check for news).
+     */
+    async lastActivity(chain: string, addresses: readonly Address[], afterBlock: number, toBlock: number): Promise<Map<Address, number>> {
+      if (addresses.length === 0 || toBlock <= afterBlock) return new Map();
+      const { rows } = await db.query<{ address: string; last: unknown }>(
+        `select address, max(block_number) as last from (
+           select from_address as address, block_number from transfers
+            where chain = $1 and from_address = any($2::text[]) and block_number > $3 and block_number <= $4
+           union all
+           select to_address, block_number from transfers
+            where chain = $1 and to_address = any($2::text[]) and block_number > $3 and block_number <= $4
+         ) a group by address`,
+        [chain, [...addresses], afterBlock, toBlock],
+      );
+      return new Map(rows.map((row) => [row.address, toInt(row.last)]));
+    },
+
     /** Every stored transfer of one transaction, in chain order. */
     async transfersOfTx(chain: string, txHash: string): Promise<Transfer[]> {
       const { rows } = await db.query<TransferDbRow>(

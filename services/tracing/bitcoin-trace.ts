@@ -1,111 +1,278 @@
-// A Bitcoin case, traced in one step: the UTXO tracer follows the coins through the spend
-// graph (who spent this output), not through addresses. Which outputs are endpoints depends
-// on labels, and on clusters of co-spending addresses, of addresses only the trace itself
-// reveals; so it runs in passes — trace, look the new addresses up, cluster what was read,
-// trace again — until the stop set is stable. Confirmed transactions are cached by the
-// source, so a pass after the first costs no requests.
+// A Bitcoin case, one job per hop like EVM. The UTXO tracer follows the coins through the
+// spend graph (who spent this output), not through addresses, one wave of spending
+// transactions per step (../domain/utxo-taint). Between steps its state lives in the store
+// (btc_run_steps): step k reads the state of step k and settles the state of step k + 1,
+// first write wins, so a retried or stalled step does the same thing twice, harmlessly, on
+// any worker. Transactions and outspends come from the shared chain data
+// (bitcoin-chain-data.ts), so a later case or a re-trace asks Esplora only for what is new.
+//
+// Which outputs are endpoints depends on labels, and on clusters of co-spending addresses
+// only the trace itself reveals; so a trace runs in passes — trace, look the new addresses
+// up, cluster what was read, trace again — until the stop set is stable (each pass is a run
+// of hop steps; a pass after the first reads the chain data the first one stored).
+//
+// The report comes from the shared findings module (../domain/findings.ts) through
+// ../domain/utxo-findings.ts, so per-hop figures and accounting mean the same as on EVM.
 import type { BitcoinSource } from '../chains/bitcoin';
 import type { ChainSource } from '../chains/source';
 import { allLabels, isStopCategory } from '../domain/attribution';
-import { clusterAddresses, attributeByCluster, type AttributedLabel } from '../domain/clustering';
-import { exposureOf, sanctionsOf } from '../domain/findings';
-import {
-  reportSeeds, type ReportAccounting, type ReportEndpoint, type ReportHolding, type ReportHop, type ReportStopped, type TraceReport,
-} from '../domain/report';
+import { attributeByCluster, clusterAddresses, type AttributedLabel } from '../domain/clustering';
+import { buildFindings, sanctionsOf, type Findings } from '../domain/findings';
+import { capHoldings } from '../domain/holdings-cap';
+import { reportSeeds, type TraceReport } from '../domain/report';
 import type { Address, Label } from '../domain/types';
 import type { UtxoTx } from '../domain/utxo';
-import { traceUtxo, type TaintedOutput, type UtxoSeed, type UtxoTraceResult } from '../domain/utxo-taint';
-import { InvalidInputError } from '../errors';
-import type { CaseRow } from '../store';
-import type { TraceDeps } from './deps';
+import { BTC, outputAddress, sendersOf, utxoFindingsInput } from '../domain/utxo-findings';
+import {
+  advanceUtxoTrace, finishUtxoTrace, startUtxoTrace, stateFromJson, stateToJson,
+  type TraceUtxoParams, type UtxoSeed, type UtxoTraceResult, type UtxoTraceState, type UtxoTraceStateJson,
+} from '../domain/utxo-taint';
+import { InvalidInputError, NotFoundError, shouldRetry } from '../errors';
+import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
+import { runEnded, type CaseRow, type RunRow } from '../store';
 import { chainConfig } from '../../config';
+import { createBitcoinChainData, type BitcoinChainData } from './bitcoin-chain-data';
+import type { TraceDeps } from './deps';
 import { defaultMinAmounts, minAmountOf } from './min-amounts';
 
+export { sendersOf } from '../domain/utxo-findings';
+
 const MAX_PASSES = 5;
-const REASONS: readonly ReportStopped['reason'][] = ['max-hops', 'min-amount', 'address-limit'];
+
+/** What a Bitcoin run keeps between its steps. */
+export interface BitcoinRunState {
+  v: 1;
+  /** Pass number (0 first); each pass traces with the stop set the previous one found. */
+  pass: number;
+  /** Addresses this pass stops at (labelled, or in a labelled co-spend cluster), sorted. */
+  stops: string[];
+  /** Transactions read by earlier passes (co-spend evidence stays true once seen). */
+  seen: string[];
+  /** The trace is complete: the next step is the final one. */
+  done: boolean;
+  /** Confirmed txids of each address seed up to toBlock, read once (a later pass starts from them). */
+  seedTxids?: Record<string, string[]>;
+  trace: UtxoTraceStateJson;
+}
 
 export function isBitcoinSource(source: ChainSource): source is BitcoinSource {
   return source.kind === 'bitcoin' && typeof (source as Partial<BitcoinSource>).getTx === 'function';
 }
 
-export async function traceBitcoinCase(deps: TraceDeps, kase: CaseRow, runId: string): Promise<void> {
-  const source = deps.chains.get(kase.chain);
-  if (!isBitcoinSource(source)) throw new InvalidInputError(`chain ${kase.chain} is not a bitcoin chain`);
-  const started = Date.now();
-  const before = source.stats().rpcCalls;
-  await deps.store.runs.setStatus(runId, 'running');
-  await deps.store.cases.setStatus(kase.id, 'tracing', { hop: 0 });
-  const tip = await source.tip();
-  const tipHeight = kase.toBlock === null ? tip.number : Math.min(kase.toBlock, tip.number);
-  await deps.store.runs.pinBlock(runId, tipHeight, tipHeight === tip.number ? tip.hash : null);
-
-  const seeds: UtxoSeed[] = kase.seeds.map((s) => ('address' in s ? { address: s.address } : s.index === undefined ? { txid: s.txHash } : { txid: s.txHash, vout: s.index }));
-  const labels = new Map<Address, Label[]>();
-  let attribution: (address: Address) => AttributedLabel | undefined = () => undefined;
-  const stops = deps.config.tracing.stopCategories;
-  const isStop = (address: Address) => {
-    const found = attribution(address);
-    return !!found && isStopCategory(found.label.category, stops);
-  };
-  let result: UtxoTraceResult | undefined;
-  let stopSet = '';
-  // Co-spend evidence stays true once seen, even when a later pass stops before reading that
-  // transaction again: cluster over everything read so far, so the stop set only grows.
-  const seen = new Map<string, UtxoTx>();
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    result = await traceUtxo({
-      seeds,
-      model: kase.model,
-      maxHops: kase.maxHops,
-      fetch: {
-        getTx: (txid) => source.getTx(txid),
-        outspends: (txid) => source.outspends(txid),
-        addressTxids: async (address) => (await source.addressTxs(address, { untilHeight: tipHeight })).map((t) => t.txid),
-      },
-      isStop,
-      tipHeight,
-      minAmount: minAmountOf(kase.minAmounts, kase.minAmount, defaultMinAmounts(chainConfig(deps.config, kase.chain)))('BTC') ?? 1n,
-    });
-    for (const tx of result.txs) seen.set(tx.txid, tx);
-    const unknown = [...addressesOf(seen.values())].filter((a) => !labels.has(a));
-    const found = await deps.store.labels.lookup(kase.chain, unknown);
-    for (const a of unknown) labels.set(a, found.get(a) ?? []);
-    const clustering = clusterAddresses([...seen.values()]);
-    attribution = attributeByCluster(clustering, (a) => labels.get(a) ?? []);
-    const nextStopSet = [...labels.keys()].filter(isStop).sort().join(',');
-    if (nextStopSet === stopSet) break;
-    stopSet = nextStopSet;
+/** One hop step of a Bitcoin run: the seeds at hop 0, then one wave of spending transactions per hop. */
+export async function runBitcoinHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
+  const step = await openStep(deps, job);
+  if (!step) return;
+  const { kase, source, before } = step;
+  let run = step.run;
+  if (job.hop === 0) {
+    await deps.store.runs.setStatus(job.runId, 'running');
+    await deps.store.cases.setStatus(kase.id, 'tracing', { hop: 0, addresses: 0 });
+    if (run.toBlock === null) {
+      const tip = await source.tip();
+      const toBlock = kase.toBlock === null ? tip.number : Math.min(kase.toBlock, tip.number);
+      run = await deps.store.runs.pinBlock(job.runId, toBlock, toBlock === tip.number ? tip.hash : null);
+    }
   }
-  const report = bitcoinReport(kase, result!, attribution, (a) => allLabels(labels.get(a) ?? [], stops), {
-    fromBlock: result!.txs.reduce((m, t) => (t.blockHeight === null ? m : Math.min(m, t.blockHeight)), tipHeight),
-    toBlock: tipHeight,
-    toBlockHash: tipHeight === tip.number ? tip.hash : undefined,
-    rpcCalls: source.stats().rpcCalls - before,
-    ms: Date.now() - started,
+  const toBlock = run.toBlock;
+  if (toBlock === null) throw new NotFoundError(`run ${job.runId} has no pinned block at hop ${job.hop}`);
+  const data = chainData(deps, source, kase, toBlock);
+
+  let state: BitcoinRunState;
+  let trace: UtxoTraceState;
+  if (job.hop === 0) {
+    const seedTxids = await addressSeedTxids(data, kase);
+    trace = await startUtxoTrace(traceParams(deps, kase, toBlock, data, [], seedTxids));
+    state = { v: 1, pass: 0, stops: [], seen: [], done: false, seedTxids, trace: stateToJson(trace) };
+  } else {
+    const stored = await deps.store.btc.getRunStep<BitcoinRunState>(job.runId, job.hop);
+    if (!stored) {
+      // A late duplicate of a step the run has gone past (its input state is dropped): nothing to do.
+      if (((await deps.store.btc.latestRunStep(job.runId))?.step ?? -1) > job.hop) return;
+      throw new NotFoundError(`run ${job.runId} has no state for hop ${job.hop}`);
+    }
+    state = stored;
+    trace = stateFromJson(state.trace);
+    if (!state.done) await advanceUtxoTrace(trace, traceParams(deps, kase, toBlock, data, state.stops, state.seedTxids));
+  }
+  ({ state, trace } = await settlePasses(deps, kase, toBlock, data, state, trace));
+
+  const settled = await deps.store.btc.settleRunStep(job.runId, job.hop + 1, state);
+  const next = await deps.store.runs.settleNextStep(job.runId, `hop-${job.hop}`, settled.done ? 'final' : 'hop');
+  const runNow = await deps.store.runs.recordStepStats(job.runId, `hop-${job.hop}`, source.stats().rpcCalls - before);
+  await deps.store.cases.setStatus(kase.id, 'tracing', {
+    hop: job.hop + 1,
+    rpcCalls: Number(runNow.stats?.rpcCalls ?? 0),
   });
-  const txById = new Map(result!.txs.map((tx) => [tx.txid, tx]));
-  await deps.store.runs.saveResult(runId, {
+  await deps.queue.add(next === 'hop' ? hopJob({ ...job, hop: job.hop + 1 }) : finalizeJob({ caseId: job.caseId, runId: job.runId }));
+}
+
+/** The final step: classify the outputs, build the report through the shared findings, cap holdings at real balances. */
+export async function finalizeBitcoinTrace(deps: TraceDeps, job: TraceFinalizeJob): Promise<void> {
+  const step = await openStep(deps, job);
+  if (!step) return;
+  const { kase, source, before, run } = step;
+  const toBlock = run.toBlock;
+  const latest = await deps.store.btc.latestRunStep<BitcoinRunState>(job.runId);
+  if (toBlock === null || !latest || !latest.state.done) throw new NotFoundError(`run ${job.runId} has no finished trace to report`);
+  const state = latest.state;
+  const data = chainData(deps, source, kase, toBlock);
+  const trace = stateFromJson(state.trace);
+  const result = await finishUtxoTrace(trace, traceParams(deps, kase, toBlock, data, state.stops, state.seedTxids));
+  const { attribution, labels } = await attributionOver(deps, kase, data, union(state.seen, [...trace.read]));
+  const stopCategories = deps.config.tracing.stopCategories;
+  const modelled = buildFindings({
+    ...utxoFindingsInput(result, { chain: kase.chain, attributionOf: attribution, labelsOf: (a) => allLabels(labels.get(a) ?? [], stopCategories) }),
+    assetInfo: () => ({ symbol: BTC, decimals: 8 }),
+  });
+  const { findings, limitations: capNotes } = await holdingsWithinBalances(data, modelled, toBlock);
+  const runAfter = await deps.store.runs.recordStepStats(job.runId, 'final', source.stats().rpcCalls - before);
+  const report: TraceReport = {
+    chain: kase.chain,
+    model: kase.model,
+    seeds: reportSeeds(kase.seeds),
+    fromBlock: result.txs.reduce((m, t) => (t.blockHeight === null ? m : Math.min(m, t.blockHeight)), toBlock),
+    toBlock,
+    ...(runAfter.toBlockHash ? { toBlockHash: runAfter.toBlockHash } : {}),
+    ...findings,
+    limitations: [
+      ...result.notes,
+      ...(findings.endpoints.some((e) => e.attribution === 'cluster') ? ['cluster attribution: co-spend clustering (CoinJoin-like transactions skipped; the change heuristic is off)'] : []),
+      ...capNotes,
+    ],
+    stats: {
+      addresses: new Set(result.outputs.map((o) => o.address).filter(Boolean)).size,
+      transfers: result.outputs.length,
+      rpcCalls: Number(runAfter.stats?.rpcCalls ?? 0),
+      ms: Date.now() - (runAfter.startedAt ?? runAfter.createdAt).getTime(),
+      hops: result.outputs.reduce((m, o) => Math.max(m, o.hops), 0),
+    },
+  };
+  const txById = new Map(result.txs.map((tx) => [tx.txid, tx]));
+  await deps.store.runs.saveResult(job.runId, {
     report,
-    nodes: bitcoinNodes(result!, attribution),
-    flows: result!.outputs.map((o) => ({
-      txHash: o.txid, ref: `out:${o.vout}`, from: sendersOf(txById.get(o.txid)), to: o.address ?? `script:${o.txid}:${o.vout}`,
-      asset: 'BTC', amount: o.value, tainted: o.tainted, hop: o.hops, blockNumber: txById.get(o.txid)?.blockHeight ?? 0,
+    nodes: bitcoinNodes(result, attribution),
+    flows: result.outputs.map((o) => ({
+      txHash: o.txid, ref: `out:${o.vout}`, from: sendersOf(txById.get(o.txid)), to: outputAddress(o),
+      asset: BTC, amount: o.value, tainted: o.tainted, hop: o.hops, blockNumber: txById.get(o.txid)?.blockHeight ?? 0,
     })),
     endpoints: report.endpoints.map((e) => ({ ...e, amount: BigInt(e.amount) })),
   });
-  await deps.store.runs.addStats(runId, { rpcCalls: report.stats.rpcCalls, hops: report.stats.hops });
-  await deps.store.runs.finish(runId, 'done');
-  await deps.store.cases.setStatus(kase.id, 'traced', { hop: report.stats.hops, addresses: report.stats.addresses, done: true });
+  await deps.store.runs.finish(job.runId, 'done');
+  // The result is saved: the step states are no longer needed (a late duplicate step finds the run ended).
+  await deps.store.btc.dropRunSteps(job.runId);
+  await deps.store.cases.setStatus(kase.id, 'traced', { hop: report.stats.hops ?? 0, addresses: report.stats.addresses, rpcCalls: report.stats.rpcCalls, done: true });
+}
+
+async function openStep(deps: TraceDeps, job: { caseId: string; runId: string }): Promise<{ kase: CaseRow; run: RunRow; source: BitcoinSource; before: number } | null> {
+  const kase = await deps.store.cases.get(job.caseId);
+  const run = await deps.store.runs.get(job.runId);
+  if (!kase || !run || run.caseId !== job.caseId) throw new NotFoundError(`case ${job.caseId} run ${job.runId} not found`);
+  if (runEnded(run)) return null;
+  const source = deps.chains.get(kase.chain);
+  if (!isBitcoinSource(source)) throw new InvalidInputError(`chain ${kase.chain} is not a bitcoin chain`);
+  return { kase, run, source, before: source.stats().rpcCalls };
+}
+
+function chainData(deps: TraceDeps, source: BitcoinSource, kase: CaseRow, toBlock: number): BitcoinChainData {
+  return createBitcoinChainData(deps.store, source, kase.chain, toBlock, deps.config.tracing.btcServiceLikeTxCount);
 }
 
 /**
- * The sending address(es) of a transaction: its inputs' addresses, distinct, in input order,
- * joined by commas when there are several (a coinbase has none).
+ * The confirmed history of each address seed up to toBlock, read once per run. A seed address
+ * is judged first like any other: a busy one (an exchange wallet given by mistake) is refused
+ * with a clear error instead of reading its whole history.
  */
-export function sendersOf(tx: UtxoTx | undefined): string {
-  if (!tx) return '';
-  const senders = [...new Set(tx.inputs.map((i) => (i.coinbase ? 'coinbase' : i.address ?? 'unknown')))];
-  return senders.join(',');
+async function addressSeedTxids(data: BitcoinChainData, kase: CaseRow): Promise<Record<string, string[]>> {
+  const addresses = kase.seeds.flatMap((s) => ('address' in s ? [s.address] : []));
+  if (addresses.length === 0) return {};
+  const busy = await data.judge(addresses);
+  if (busy.size > 0) {
+    throw new InvalidInputError(
+      `seed address ${[...busy].sort().join(', ')} has more confirmed transactions than TRACEHOLD_BTC_SERVICE_LIKE_TXS: it looks like a service; seed the victim's transactions (txid:vout) instead`,
+    );
+  }
+  const out: Record<string, string[]> = {};
+  for (const address of addresses) out[address] = await data.addressTxids(address);
+  return out;
+}
+
+function traceParams(
+  deps: TraceDeps, kase: CaseRow, toBlock: number, data: BitcoinChainData, stops: readonly string[], seedTxids: Record<string, string[]> = {},
+): TraceUtxoParams {
+  const stopSet = new Set(stops);
+  const seeds: UtxoSeed[] = kase.seeds.map((s) => ('address' in s ? { address: s.address } : s.index === undefined ? { txid: s.txHash } : { txid: s.txHash, vout: s.index }));
+  return {
+    seeds,
+    model: kase.model,
+    maxHops: kase.maxHops,
+    fetch: { ...data, addressTxids: async (address) => seedTxids[address] ?? data.addressTxids(address) },
+    isStop: (address) => stopSet.has(address),
+    judge: (addresses) => data.judge(addresses),
+    tipHeight: toBlock,
+    minAmount: minAmountOf(kase.minAmounts, kase.minAmount, defaultMinAmounts(chainConfig(deps.config, kase.chain)))(BTC) ?? 1n,
+  };
+}
+
+/**
+ * A pass whose queue ran dry ends here: the addresses read are looked up and clustered, and
+ * if that moves the stop set, the next pass starts from the seeds with it (up to MAX_PASSES).
+ */
+async function settlePasses(
+  deps: TraceDeps, kase: CaseRow, toBlock: number, data: BitcoinChainData, state: BitcoinRunState, trace: UtxoTraceState,
+): Promise<{ state: BitcoinRunState; trace: UtxoTraceState }> {
+  let done = state.done;
+  while (!done && trace.pending.size === 0) {
+    const seen = union(state.seen, [...trace.read]);
+    const { stops } = await attributionOver(deps, kase, data, seen);
+    if (stops.join(',') === state.stops.join(',') || state.pass + 1 >= MAX_PASSES) {
+      done = true;
+      break;
+    }
+    trace = await startUtxoTrace(traceParams(deps, kase, toBlock, data, stops, state.seedTxids));
+    state = { ...state, pass: state.pass + 1, stops, seen };
+  }
+  return { state: { ...state, done, trace: stateToJson(trace) }, trace };
+}
+
+/** Labels of every address of the transactions read, co-spend clusters over them, and the stop set they make. */
+async function attributionOver(deps: TraceDeps, kase: CaseRow, data: BitcoinChainData, txids: readonly string[]) {
+  const txs = await data.getTxs(txids);
+  const addresses = [...addressesOf(txs)];
+  const labels = new Map<Address, Label[]>(await deps.store.labels.lookup(kase.chain, addresses));
+  const attribution = attributeByCluster(clusterAddresses(txs), (a) => labels.get(a) ?? []);
+  const stopCategories = deps.config.tracing.stopCategories;
+  const stops = addresses.filter((a) => {
+    const found = attribution(a);
+    return !!found && isStopCategory(found.label.category, stopCategories);
+  }).sort();
+  return { attribution, labels, stops };
+}
+
+/**
+ * Holdings capped at each address's real balance at toBlock (Esplora, summed from the
+ * confirmed history; cached), with a limitation per capped holding: the same rule and shape
+ * as EVM's. A balance the source cannot give for good leaves the holdings as modelled and
+ * says so; a transient failure retries the step.
+ */
+async function holdingsWithinBalances(data: BitcoinChainData, findings: Findings, toBlock: number): Promise<{ findings: Findings; limitations: string[] }> {
+  const addresses = findings.holdings.filter((h) => h.asset === BTC && !h.address.startsWith('script:')).map((h) => h.address);
+  if (addresses.length === 0) return { findings, limitations: [] };
+  let balances: Map<Address, bigint>;
+  try {
+    balances = await data.balances(addresses);
+  } catch (error) {
+    if (shouldRetry(error)) throw error;
+    return { findings, limitations: [`holdings not checked against real balances at block ${toBlock}: ${(error as Error).message}`] };
+  }
+  const cap = capHoldings(findings.holdings, findings.accounting, (address, asset) => (asset === BTC ? balances.get(address) : undefined));
+  const seeded = new Map(findings.accounting.map((a) => [a.asset, BigInt(a.seeded)]));
+  const sanctions = sanctionsOf([...findings.endpoints, ...cap.holdings], seeded);
+  return { findings: { ...findings, holdings: cap.holdings, accounting: cap.accounting, sanctions }, limitations: cap.limitations };
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
 }
 
 function addressesOf(txs: Iterable<UtxoTx>): Set<Address> {
@@ -117,129 +284,6 @@ function addressesOf(txs: Iterable<UtxoTx>): Set<Address> {
   return set;
 }
 
-interface Figures {
-  fromBlock: number;
-  toBlock: number;
-  toBlockHash?: string;
-  rpcCalls: number;
-  ms: number;
-}
-
-/** The contract's trace report from a UTXO trace: amounts in satoshi, paths of txids. */
-export function bitcoinReport(
-  kase: CaseRow, result: UtxoTraceResult, attribution: (a: Address) => AttributedLabel | undefined,
-  labelsOf: (a: Address) => Label[], figures: Figures,
-): TraceReport {
-  const reportLabels = (address: Address, fallback: Label | undefined) =>
-    (labelsOf(address).length ? labelsOf(address) : fallback ? [fallback] : []).map((l) => ({
-      entity: l.entity, category: l.category,
-      ...(l.source !== undefined ? { source: l.source } : {}), ...(l.confidence !== undefined ? { confidence: l.confidence } : {}),
-    }));
-  const byAddress = (outputs: TaintedOutput[]) => {
-    const groups = new Map<string, TaintedOutput[]>();
-    for (const o of outputs) {
-      if (o.tainted === 0n) continue;
-      const k = o.address ?? `script:${o.txid}:${o.vout}`;
-      const group = groups.get(k);
-      if (group) group.push(o);
-      else groups.set(k, [o]);
-    }
-    return [...groups.entries()];
-  };
-  const total = (outputs: TaintedOutput[]) => outputs.reduce((s, o) => s + o.tainted, 0n);
-  const minHops = (outputs: TaintedOutput[]) => outputs.reduce((m, o) => Math.min(m, o.hops), Infinity);
-  const endpoints: ReportEndpoint[] = byAddress(result.endpoints).map(([address, outputs]) => {
-    const found = attribution(address)!;
-    const top = [...outputs].sort((a, b) => (b.tainted > a.tainted ? 1 : b.tainted < a.tainted ? -1 : 0)).slice(0, 3);
-    return {
-      address, entity: found.label.entity, category: found.label.category, attribution: found.attribution,
-      asset: 'BTC', amount: total(outputs).toString(), hops: minHops(outputs), paths: top.map((o) => o.path),
-      labels: reportLabels(address, found.label),
-      ...(found.label.confidence !== undefined ? { confidence: found.label.confidence } : {}),
-      symbol: 'BTC', decimals: 8,
-    };
-  });
-  const holdings: ReportHolding[] = byAddress(result.holdings).map(([address, outputs]) => {
-    const own = attribution(address);
-    return {
-      address, asset: 'BTC', amount: total(outputs).toString(), hops: minHops(outputs), symbol: 'BTC', decimals: 8,
-      ...(own ? { labels: reportLabels(address, own.label) } : {}),
-    };
-  });
-  // Per address and reason, as decided per output when the trace declined to follow it.
-  const stopped: ReportStopped[] = REASONS.flatMap((reason) =>
-    byAddress(result.frontier.filter((o) => (o.stopReason ?? 'address-limit') === reason)).map(([address, outputs]) => ({
-      address, asset: 'BTC', amount: total(outputs).toString(), hops: minHops(outputs), reason,
-    })));
-  const sum = (rows: { amount: string }[]) => rows.reduce((s, r) => s + BigInt(r.amount), 0n);
-  const fees = result.fees.reduce((s, f) => s + f.tainted, 0n);
-  const accounting: ReportAccounting[] = [{
-    asset: 'BTC', seeded: result.seededTotal.toString(), endpoints: sum(endpoints).toString(), holdings: sum(holdings).toString(),
-    stopped: sum(stopped).toString(), fees: fees.toString(), balanceGaps: result.inferredTxs.length,
-  }];
-  const exposure = exposureOf(endpoints, new Map([['BTC', result.seededTotal]]));
-  const sanctions = sanctionsOf([...endpoints, ...holdings], new Map([['BTC', result.seededTotal]]));
-  const cmpAmount = (a: { amount: string; address: string }, b: { amount: string; address: string }) =>
-    (BigInt(b.amount) > BigInt(a.amount) ? 1 : BigInt(b.amount) < BigInt(a.amount) ? -1 : 0) || (a.address < b.address ? -1 : 1);
-  endpoints.sort(cmpAmount);
-  holdings.sort(cmpAmount);
-  stopped.sort(cmpAmount);
-  const maxHop = result.outputs.reduce((m, o) => Math.max(m, o.hops), 0);
-  return {
-    chain: kase.chain,
-    model: kase.model,
-    seeds: reportSeeds(kase.seeds),
-    fromBlock: figures.fromBlock,
-    toBlock: figures.toBlock,
-    ...(figures.toBlockHash ? { toBlockHash: figures.toBlockHash } : {}),
-    endpoints,
-    exposure,
-    sanctions,
-    holdings,
-    stopped,
-    hops: perHop(result, endpoints),
-    accounting,
-    limitations: [
-      ...result.notes,
-      ...(endpoints.some((e) => e.attribution === 'cluster') ? ['cluster attribution: co-spend clustering (CoinJoin-like transactions skipped; the change heuristic is off)'] : []),
-    ],
-    stats: {
-      addresses: new Set(result.outputs.map((o) => o.address).filter(Boolean)).size,
-      transfers: result.outputs.length,
-      rpcCalls: figures.rpcCalls,
-      ms: figures.ms,
-      hops: maxHop,
-    },
-  };
-}
-
-/**
- * Per hop: tainted satoshis in outputs of that hop, and how much of it reached an exchange.
- * Every satoshi at an endpoint of hop k passed through one output of each hop before k on
- * its path, so an exchange endpoint's amount counts at each of those hops.
- */
-function perHop(result: UtxoTraceResult, endpoints: ReportEndpoint[]): ReportHop[] {
-  const exchange = new Set(endpoints.filter((e) => e.category === 'exchange').map((e) => e.address));
-  const rows = new Map<number, { addresses: Set<string>; tainted: bigint; toExchanges: bigint }>();
-  for (const o of result.outputs) {
-    if (o.tainted === 0n) continue;
-    const row = rows.get(o.hops) ?? { addresses: new Set(), tainted: 0n, toExchanges: 0n };
-    row.addresses.add(o.address ?? `${o.txid}:${o.vout}`);
-    row.tainted += o.tainted;
-    rows.set(o.hops, row);
-  }
-  for (const o of result.endpoints) {
-    if (!o.address || !exchange.has(o.address)) continue;
-    for (let h = 0; h <= o.hops; h++) {
-      const row = rows.get(h);
-      if (row) row.toExchanges += o.tainted;
-    }
-  }
-  return [...rows.entries()].sort(([a], [b]) => a - b).map(([hop, r]) => ({
-    hop, addresses: r.addresses.size, asset: 'BTC', tainted: r.tainted.toString(), toExchanges: (r.toExchanges > r.tainted ? r.tainted : r.toExchanges).toString(),
-  }));
-}
-
 function bitcoinNodes(result: UtxoTraceResult, attribution: (a: Address) => AttributedLabel | undefined) {
   const nodes = new Map<string, { hop: number; taintedIn: bigint; held: bigint; role: string }>();
   for (const o of result.outputs) {
@@ -249,16 +293,16 @@ function bitcoinNodes(result: UtxoTraceResult, attribution: (a: Address) => Attr
     n.taintedIn += o.tainted;
     if (o.status === 'unspent') n.held += o.tainted;
     if (o.status === 'endpoint') n.role = 'stop';
-    if (o.status === 'frontier' && n.role !== 'stop') n.role = 'max-hops';
+    if (o.status === 'service-like' && n.role !== 'stop') n.role = 'service-like';
+    if (o.status === 'frontier' && n.role === 'crawled') n.role = 'max-hops';
     nodes.set(o.address, n);
   }
   return [...nodes.entries()].map(([address, n]) => {
     const found = attribution(address);
     return {
-      address, asset: 'BTC', hop: n.hop, role: n.role,
+      address, asset: BTC, hop: n.hop, role: n.role,
       entity: found?.label.entity ?? null, category: found?.label.category ?? null, attribution: found?.attribution ?? null,
       taintedIn: n.taintedIn, taintedOut: n.taintedIn - n.held, taintedHeld: n.held,
     };
   });
 }
-

@@ -89,7 +89,7 @@ export async function computeCaseGraph(
       return { graph: { transfers, taint, hops, sources, assets }, widened: [...widened.values()] };
     }
     if (late.length) {
-      await chainData.ensureHistory(late, scope.toBlock);
+      await chainData.ensureHistory(late, scope.toBlock, scope.assets);
       for (const w of late) {
         addresses.set(w.address, w);
         widened.set(w.address, w);

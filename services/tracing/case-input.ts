@@ -3,7 +3,7 @@
 // unknown chain, a negative amount) is an InvalidInputError. Nothing is written before this passes.
 import { chainConfig, type ChainConfig, type Config } from '../../config';
 import { BadRequestError, InvalidInputError } from '../errors';
-import { TAINT_MODELS, type Asset, type Seed, type TaintModel } from '../domain/types';
+import { SEED_REF, TAINT_MODELS, type Asset, type Seed, type TaintModel } from '../domain/types';
 import { assetOfKey, toBaseUnits, type MinAmountEntry } from './min-amounts';
 
 export interface CaseInput {
@@ -72,13 +72,18 @@ function minAmountEntries(raw: unknown, chain: ChainConfig, normalize: (a: strin
   });
 }
 
-/** `address`, `txhash` or `txhash:index`, as the CLI takes seeds. */
+/**
+ * `address`, `txhash`, `txhash:index` (a log index or a vout), or `txhash:tx` / `txhash:call:0.1`
+ * (the transaction's own value or an internal transfer), as the CLI takes seeds.
+ */
 export function parseSeedArg(arg: string): Record<string, unknown> {
-  const [head, index, ...rest] = arg.split(':');
-  if (rest.length) throw new InvalidInputError(`seed "${arg}" is not an address, a txhash or txhash:index`);
-  if (index !== undefined) {
-    if (!/^\d+$/.test(index)) throw new InvalidInputError(`seed "${arg}": the index after ':' must be a whole number`);
-    return { txHash: head, index: Number(index) };
+  const colon = arg.indexOf(':');
+  const head = colon < 0 ? arg : arg.slice(0, colon);
+  if (colon >= 0) {
+    const pick = arg.slice(colon + 1);
+    if (/^\d+$/.test(pick)) return { txHash: head, index: Number(pick) };
+    if (SEED_REF.test(pick)) return { txHash: head, ref: pick };
+    throw new InvalidInputError(`seed "${arg}": after ':' comes a log index or vout (a whole number), \`tx\` or an internal transfer such as \`call:0.1\``);
   }
   const bare = (head ?? '').replace(/^0x/i, '');
   return /^[0-9a-fA-F]{64}$/.test(bare) ? { txHash: head } : { address: head };
@@ -96,6 +101,13 @@ function seedOf(raw: unknown, i: number, kind: 'evm' | 'bitcoin' | 'tron', norma
   const pattern = kind === 'evm' ? /^0x[0-9a-fA-F]{64}$/ : /^[0-9a-fA-F]{64}$/;
   if (!pattern.test(hash)) throw new InvalidInputError(`seeds[${i}].txHash is not a ${kind === 'evm' ? '0x-prefixed 32-byte' : '32-byte hex'} transaction hash`);
   const index = optInt(seed.index, `seeds[${i}].index`, 0, 1_000_000);
+  const ref = seed.ref === undefined || seed.ref === null ? null : str(seed.ref, `seeds[${i}].ref`, 2, 400);
+  if (ref !== null) {
+    if (index !== null) throw new BadRequestError(`seeds[${i}] has both index and ref: name the transfer one way`);
+    if (kind === 'bitcoin') throw new InvalidInputError(`seeds[${i}].ref: a bitcoin output is named by its vout (index)`);
+    if (!SEED_REF.test(ref)) throw new InvalidInputError(`seeds[${i}].ref must be \`tx\` (the transaction's own value) or an internal transfer such as \`call:0.1\``);
+    return { txHash: hash.toLowerCase(), ref };
+  }
   return index === null ? { txHash: hash.toLowerCase() } : { txHash: hash.toLowerCase(), index };
 }
 

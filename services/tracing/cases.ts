@@ -47,7 +47,9 @@ async function newCase(deps: TraceDeps, input: CaseInput): Promise<Omit<NewCase,
 }
 
 /** Queue a new trace run of the case. A case already queued or tracing is a conflict. */
-export async function startTrace(deps: TraceDeps, caseId: string): Promise<{ runId: string }> {
+export async function startTrace(
+  deps: TraceDeps, caseId: string, options: { prepare?: (runId: string) => Promise<void> } = {},
+): Promise<{ runId: string }> {
   const before = await getCase(deps, caseId);
   if (before.chain === MULTI_CHAIN) return startChainTraces(deps, before);
   // Atomic: of two trace requests at once, one wins and the other gets a 409.
@@ -56,6 +58,8 @@ export async function startTrace(deps: TraceDeps, caseId: string): Promise<{ run
   try {
     const run = await deps.store.runs.create(caseId);
     runId = run.id;
+    // The re-trace starts a run from its last run's crawl state before any step can see it.
+    if (options.prepare) await options.prepare(runId);
     await deps.queue.add(hopJob({ caseId, runId, hop: 0 }));
   } catch (error) {
     // The job never reached the queue (Redis down): hand the case back as it was, or it would

@@ -17,8 +17,11 @@ export interface OpeningQuery {
 }
 
 export interface ChainData {
-  /** Make sure every transfer of each address from its fromBlock to toBlock is stored. */
-  ensureHistory(windows: HistoryWindow[], toBlock: number): Promise<{ fetchedTransfers: number; calls: number }>;
+  /**
+   * Make sure every transfer of each address from its fromBlock to toBlock is stored: of
+   * the assets given (a case that asked for some assets needs no other), else of every asset.
+   */
+  ensureHistory(windows: HistoryWindow[], toBlock: number, assets?: readonly Asset[] | null): Promise<{ fetchedTransfers: number; calls: number }>;
   transfersOf(addresses: Address[], range: BlockRange): Promise<Transfer[]>;
   balances(queries: OpeningQuery[]): Promise<Map<string, bigint>>;
 }
@@ -30,13 +33,13 @@ export function balanceKey(q: OpeningQuery): string {
 export function createChainData(store: Store, source: ChainSource): ChainData {
   const chain = source.chain;
   return {
-    async ensureHistory(windows, toBlock) {
+    async ensureHistory(windows, toBlock, assets) {
       const wanted = windows.filter((w) => w.fromBlock <= toBlock);
       if (wanted.length === 0) return { fetchedTransfers: 0, calls: 0 };
       const fromOf = new Map<Address, number>();
       for (const w of wanted) fromOf.set(w.address, Math.min(fromOf.get(w.address) ?? Infinity, w.fromBlock));
       const earliest = Math.min(...fromOf.values());
-      const missing = await store.chainData.missingRanges(chain, [...fromOf.keys()], { fromBlock: earliest, toBlock });
+      const missing = await store.chainData.missingRanges(chain, [...fromOf.keys()], { fromBlock: earliest, toBlock }, assets);
       // One query per end block (nearly always the run's toBlock) for every address missing
       // history up to it, from the earliest start among them: the source splits it into
       // calls of many addresses each, instead of one set of calls per distinct window.
@@ -53,9 +56,9 @@ export function createChainData(store: Store, source: ChainSource): ChainData {
       }
       let fetchedTransfers = 0;
       for (const { range, addresses } of gaps.values()) {
-        const transfers = await source.transfers({ addresses, direction: 'both', ...range });
+        const transfers = await source.transfers({ addresses, direction: 'both', ...range, ...(assets ? { assets: [...assets] } : {}) });
         await store.chainData.insertTransfers(transfers);
-        await store.chainData.markScanned(chain, addresses, range);
+        await store.chainData.markScanned(chain, addresses, range, assets);
         fetchedTransfers += transfers.length;
       }
       return { fetchedTransfers, calls: gaps.size };

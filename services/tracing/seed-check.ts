@@ -9,8 +9,10 @@ import type { UtxoTx } from '../domain/utxo';
 import { InvalidInputError, NotFoundError, shouldRetry } from '../errors';
 
 export interface SeedTransferRow {
-  /** What to put after `txhash:` to pick this transfer; null when it cannot be picked that way. */
+  /** The log index (or vout) that picks this transfer as `txhash:index`; null for a native or internal transfer. */
   index: number | null;
+  /** What to put after `txhash:` to pick this transfer: the index, or `tx` / `call:0.1`. */
+  pick: string;
   ref: string;
   from: string;
   to: string | null;
@@ -21,15 +23,14 @@ export interface SeedTransferRow {
 export class AmbiguousSeedError extends InvalidInputError {
   override readonly details: { txHash: string; senders: number; recipients: number; transfers: SeedTransferRow[] };
   constructor(txHash: string, senders: number, recipients: number, transfers: SeedTransferRow[]) {
-    const pick = transfers.some((t) => t.index !== null) ? `name one as ${txHash}:<index>` : 'no transfer of it can be named by index';
-    super(`seed transaction ${txHash} moves value from ${senders} sender(s) to ${recipients} recipient(s); ${pick}`);
+    super(`seed transaction ${txHash} moves value from ${senders} sender(s) to ${recipients} recipient(s); name one as ${txHash}:<pick> (see the list)`);
     this.details = { txHash, senders, recipients, transfers };
   }
 
   /** The transfers as a table an analyst can read in a terminal. */
   listing(): string {
-    const rows = this.details.transfers.map((t) => [t.index === null ? '-' : String(t.index), t.from, t.to ?? '-', t.asset, t.amount]);
-    const all = [['index', 'from', 'to', 'asset', 'amount'], ...rows];
+    const rows = this.details.transfers.map((t) => [t.pick, t.from, t.to ?? '-', t.asset, t.amount]);
+    const all = [['pick', 'from', 'to', 'asset', 'amount'], ...rows];
     const widths = all[0]!.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
     return all.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
   }
@@ -43,6 +44,7 @@ export function checkAccountSeed(txHash: string, transfers: readonly Transfer[])
   if (senders.size <= 1 && recipients.size <= 1) return;
   throw new AmbiguousSeedError(txHash, senders.size, recipients.size, payments.map((t) => ({
     index: t.ref.startsWith('log:') ? Number(t.ref.slice(4)) : null,
+    pick: t.ref.startsWith('log:') ? t.ref.slice(4) : t.ref,
     ref: t.ref, from: t.from, to: t.to, asset: t.asset, amount: t.amount.toString(),
   })));
 }
@@ -55,7 +57,7 @@ export function checkUtxoSeed(tx: UtxoTx): void {
   if (senders.size <= 1 && recipients.size <= 1) return;
   const from = [...senders].join(',');
   throw new AmbiguousSeedError(tx.txid, senders.size, recipients.size, outputs.map((o) => ({
-    index: o.vout, ref: `out:${o.vout}`, from, to: o.address, asset: 'BTC', amount: o.value.toString(),
+    index: o.vout, pick: String(o.vout), ref: `out:${o.vout}`, from, to: o.address, asset: 'BTC', amount: o.value.toString(),
   })));
 }
 
@@ -68,7 +70,7 @@ export async function checkSeeds(
   source: ChainSource & { getTx?: (txid: string) => Promise<UtxoTx> }, seeds: readonly Seed[],
 ): Promise<void> {
   for (const seed of seeds) {
-    if (!('txHash' in seed) || seed.index !== undefined) continue;
+    if (!('txHash' in seed) || seed.index !== undefined || seed.ref !== undefined) continue;
     try {
       if (source.kind === 'bitcoin' && source.getTx) checkUtxoSeed(await source.getTx(seed.txHash));
       else checkAccountSeed(seed.txHash, (await source.transaction(seed.txHash)).transfers);

@@ -4,7 +4,7 @@
 import type { ChainSource } from '../chains/source';
 import { InvalidInputError } from '../errors';
 import { checkAccountSeed } from './seed-check';
-import { transferId, type Address, type Seed } from '../domain/types';
+import { seedTransferRef, transferId, type Address, type Seed } from '../domain/types';
 import type { Store } from '../store';
 
 export interface ResolvedSeeds {
@@ -30,13 +30,14 @@ export async function resolveSeeds(store: Store, source: ChainSource, seeds: See
       transfers = tx.transfers;
     }
     const value = transfers.filter((t) => t.kind !== 'fee' && t.amount > 0n);
-    if (seed.index === undefined) checkAccountSeed(seed.txHash, value); // one payment, or the analyst names it
-    const chosen = seed.index === undefined ? value : value.filter((t) => t.ref === `log:${seed.index}`);
+    const ref = seedTransferRef(seed);
+    if (ref === null) checkAccountSeed(seed.txHash, value); // one payment, or the analyst names it
+    const chosen = ref === null ? value : value.filter((t) => t.ref === ref);
     if (chosen.length === 0) {
       throw new InvalidInputError(
-        seed.index === undefined
-          ? `seed transaction ${seed.txHash} moved no value`
-          : `seed transaction ${seed.txHash} has no token transfer at log index ${seed.index}`,
+        ref === null ? `seed transaction ${seed.txHash} moved no value`
+          : seed.index !== undefined ? `seed transaction ${seed.txHash} has no token transfer at log index ${seed.index}`
+            : `seed transaction ${seed.txHash} has no transfer of value ${ref} (its transfers: ${value.map((t) => t.ref).join(', ') || 'none'})`,
       );
     }
     for (const t of chosen) {

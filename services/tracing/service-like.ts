@@ -20,6 +20,8 @@ export interface BusyJudgement {
 export async function judgeBusyWallets(
   store: Store, chainData: ChainData, chain: string, windows: HistoryWindow[], toBlock: number, limit: number,
   assets: ReadonlySet<Asset>,
+  /** The assets the case asked for (their histories are all it fetches); null: every asset. */
+  fetchAssets: readonly Asset[] | null = null,
 ): Promise<BusyJudgement> {
   // Only payments of the traced assets make counterparties (../domain/payments.ts): evidence
   // counted over fewer assets than ours still holds (more assets only add counterparties);
@@ -37,7 +39,7 @@ export async function judgeBusyWallets(
   }
   const reused = serviceLike.size;
   const unknown = windows.filter((w) => !serviceLike.has(w.address));
-  await chainData.ensureHistory(unknown, toBlock);
+  await chainData.ensureHistory(unknown, toBlock, fetchAssets);
   const counts = await store.chainData.counterpartyCounts(chain, unknown, toBlock, limit + 1, ours);
   const judged = unknown.filter((w) => (counts.get(w.address) ?? 0) > limit);
   await store.chainData.recordServiceLike(chain, judged.map((w) => ({

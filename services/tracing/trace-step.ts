@@ -13,38 +13,64 @@ import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '..
 import { runEnded, type CaseRow, type RunRow } from '../store';
 import { computeCaseGraph, LEDGER_STATES, FINAL_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
 import { balanceKey, createChainData } from './chain-data';
-import { counterpartiesOf, judgeHistory, triage, type Candidate } from './classify';
+import { counterpartiesOf, judgeHistory, triage, type Candidate, type Triage } from './classify';
 import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
 import { judgeBusyWallets } from './service-like';
 import { defaultMinAmounts, minAmountOf } from './min-amounts';
-import { traceBitcoinCase } from './bitcoin-trace';
+import { finalizeBitcoinTrace, runBitcoinHop } from './bitcoin-trace';
+import { runInputs } from './run-inputs';
 
+/**
+ * One hop of an EVM trace, in named stages. Each reads what it needs from the run's state in
+ * Postgres, so any worker can take any step:
+ * - open: the case, the run's pinned range and crawl state;
+ * - resolve seeds (first step only): seed wallets become sources, their histories fetched;
+ * - fetch and propagate: taint over the ledgers' stored histories (a window opened too late
+ *   is widened and its history fetched), see case-graph.ts;
+ * - decide: the wallets the taint reached, triaged on labels, hop limit, minimum and budget;
+ * - judge: the wallets to crawl, busy ones from recorded evidence or a count in the database,
+ *   the rest on their history (fetched here: the next hop's ledgers);
+ * - persist: the next step settled, the decisions written, progress, the next job queued.
+ */
 export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
-  if (chainConfig(deps.config, (await deps.store.cases.get(job.caseId))?.chain ?? '').kind === 'bitcoin') {
-    return runBitcoinStep(deps, job);
-  }
+  if (await isBitcoinCase(deps, job)) return runBitcoinHop(deps, job);
   const step = await openStep(deps, job);
   if (!step) return;
-  const { kase, source, before, scope, addresses } = step;
+  if (job.hop === 0) await resolveSeedsStage(deps, job, step);
+  const { graph, widened } = await computeCaseGraph(deps, step.source, step.scope, step.addresses);
+  const { decided, toCrawl } = await decideStage(deps, step, graph);
+  const judged = await judgeStage(deps, step, graph, toCrawl);
+  await persistStage(deps, job, step, [...decided, ...judged], widened);
+}
+
+type Step = NonNullable<Awaited<ReturnType<typeof openStep>>>;
+
+/** First step: the run starts; seed wallets become sources with their histories. */
+async function resolveSeedsStage(deps: TraceDeps, job: TraceHopJob, step: Step): Promise<void> {
+  const { kase, source, scope, addresses } = step;
   const chainData = createChainData(deps.store, source);
+  await deps.store.runs.setStatus(job.runId, 'running');
+  await deps.store.cases.setStatus(kase.id, 'tracing', { hop: 0, addresses: 0 });
+  // A re-trace with news starts from its last run's crawl state (services/retrace): the
+  // wallets it followed are ledgers from the start, their histories brought up to toBlock.
+  const resumed = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
+  if (resumed.length) await chainData.ensureHistory(resumed, scope.toBlock, scope.assets);
+  const seeds = await resolveSeeds(deps.store, source, kase.seeds);
+  const sources = seeds.sourceAddresses.map((address) => ({ address, hop: 0, fromBlock: scope.fromBlock, state: 'source' as const }));
+  await chainData.ensureHistory(sources, scope.toBlock, scope.assets);
+  await deps.store.runs.upsertAddresses(job.runId, sources);
+  for (const s of sources) addresses.set(s.address, s);
+}
 
-  if (job.hop === 0) {
-    await deps.store.runs.setStatus(job.runId, 'running');
-    await deps.store.cases.setStatus(kase.id, 'tracing', { hop: 0, addresses: 0 });
-    const seeds = await resolveSeeds(deps.store, source, kase.seeds);
-    const sources = seeds.sourceAddresses.map((address) => ({ address, hop: 0, fromBlock: scope.fromBlock, state: 'source' as const }));
-    await chainData.ensureHistory(sources, scope.toBlock);
-    await deps.store.runs.upsertAddresses(job.runId, sources);
-    for (const s of sources) addresses.set(s.address, s);
-  }
-
-  const { graph, widened } = await computeCaseGraph(deps, source, scope, addresses);
-  const decisions = await decide(deps, source, kase, scope, graph, addresses);
-
-  // What comes next is settled before this step writes anything: a re-run of the step (a
-  // retried or stalled job) finds its own writes already there and would otherwise decide
-  // "nothing grew" and finalize while the next hop is still queued.
+/**
+ * Persist: what comes next is settled before this step writes anything (a re-run of the step,
+ * a retried or stalled job, finds its own writes already there and would otherwise decide
+ * "nothing grew" and finalize while the next hop is still queued); then the decisions and
+ * widened windows, the step's figures, the case's progress, and the next job.
+ */
+async function persistStage(deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], widened: RunAddress[]): Promise<void> {
+  const { kase, source, before, addresses } = step;
   const grew = decisions.some((d) => LEDGER_STATES.has(d.state)) || widened.length > 0;
   const next = await settleNextStep(deps, job.runId, `hop-${job.hop}`, grew ? 'hop' : 'final');
 
@@ -63,6 +89,7 @@ export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<vo
 }
 
 export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Promise<void> {
+  if (await isBitcoinCase(deps, job)) return finalizeBitcoinTrace(deps, job);
   const step = await openStep(deps, job);
   if (!step) return;
   const { kase, source, before, scope, addresses } = step;
@@ -118,6 +145,7 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
     flows: graphFlows(graph),
     endpoints: report.endpoints.map((e) => ({ ...e, amount: BigInt(e.amount) })),
   });
+  await deps.store.runs.setInputs(job.runId, await runInputs(deps, kase));
   await deps.store.runs.finish(job.runId, 'done');
   await deps.store.cases.setStatus(kase.id, 'traced', { hop: runStats.hops, addresses: addresses.size, rpcCalls: runStats.rpcCalls, done: true });
 }
@@ -187,13 +215,9 @@ export async function failTrace(deps: TraceDeps, caseId: string, runId: string, 
   await deps.store.cases.setStatus(caseId, 'failed', { error: error.message });
 }
 
-/** A Bitcoin case runs its whole UTXO trace in its first step (see bitcoin-trace.ts). */
-async function runBitcoinStep(deps: TraceDeps, job: TraceHopJob): Promise<void> {
-  const kase = await deps.store.cases.get(job.caseId);
-  const run = await deps.store.runs.get(job.runId);
-  if (!kase || !run || run.caseId !== job.caseId) throw new NotFoundError(`case ${job.caseId} run ${job.runId} not found`);
-  if (runEnded(run)) return;
-  await traceBitcoinCase(deps, kase, job.runId);
+/** Bitcoin cases take their own steps, one job per hop (see bitcoin-trace.ts). */
+async function isBitcoinCase(deps: TraceDeps, job: { caseId: string }): Promise<boolean> {
+  return chainConfig(deps.config, (await deps.store.cases.get(job.caseId))?.chain ?? '').kind === 'bitcoin';
 }
 
 /** What every step starts from; null when the run already ended (a late duplicate job). */
@@ -230,11 +254,15 @@ async function resolveScope(deps: TraceDeps, source: ChainSource, kase: CaseRow,
   };
 }
 
-async function decide(
-  deps: TraceDeps, source: ChainSource, kase: CaseRow, scope: CaseScope, graph: CaseGraph, addresses: Map<Address, RunAddress>,
-): Promise<RunAddress[]> {
+/**
+ * Decide: the wallets the taint reached and not yet decided, triaged on labels, hop limit,
+ * minimum and the address budget. Final states that changed are `decided`; the wallets to
+ * crawl go on to be judged.
+ */
+async function decideStage(deps: TraceDeps, step: Step, graph: CaseGraph): Promise<{ decided: RunAddress[]; toCrawl: Triage[] }> {
+  const { kase, addresses } = step;
   const candidates = candidatesOf(graph, addresses);
-  if (candidates.length === 0) return [];
+  if (candidates.length === 0) return { decided: [], toCrawl: [] };
   const labels = await deps.store.labels.lookup(kase.chain, candidates.map((c) => c.address));
   const crawledSoFar = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length;
   const triaged = triage(candidates, labels, {
@@ -243,28 +271,36 @@ async function decide(
     stopCategories: deps.config.tracing.stopCategories,
     budget: deps.config.tracing.maxAddressesPerCase - crawledSoFar,
   });
-  const toCrawl = triaged.filter((t) => t.state === 'crawl');
   const decided: RunAddress[] = triaged
     .filter((t) => t.state !== 'crawl')
     .filter((t) => addresses.get(t.address)?.state !== t.state)
     .map((t) => ({ ...t, state: t.state as RunAddress['state'] }));
-  if (toCrawl.length === 0) return decided;
+  return { decided, toCrawl: triaged.filter((t) => t.state === 'crawl') };
+}
 
+/**
+ * Judge the wallets to crawl: busy ones first, from recorded evidence or counted in the
+ * database (their histories are never loaded here); the rest on their own history (fetched
+ * now: they are the next hop's ledgers), as crawled, deposit or service-like.
+ */
+async function judgeStage(deps: TraceDeps, step: Step, graph: CaseGraph, toCrawl: Triage[]): Promise<RunAddress[]> {
+  if (toCrawl.length === 0) return [];
+  const { kase, source, scope } = step;
   const chainData = createChainData(deps.store, source);
   const params = judgeParams(deps, kase.chain);
-  // Busy wallets first, counted in the database: their histories are never loaded here.
-  const busy = await judgeBusyWallets(deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, graph.assets);
+  const busy = await judgeBusyWallets(deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, graph.assets, scope.assets);
   const histories = await historiesOf(chainData, busy.rest, scope.toBlock);
   const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, graph.assets)))]);
+  const judged: RunAddress[] = [];
   for (const t of toCrawl) {
     if (busy.serviceLike.has(t.address)) {
-      decided.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: 'service-like' });
+      judged.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: 'service-like' });
       continue;
     }
     const verdict = judgeHistory(t.address, histories.get(t.address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? [], deps.config.tracing.stopCategories), params, graph.assets);
-    decided.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: verdict.state });
+    judged.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: verdict.state });
   }
-  return decided;
+  return judged;
 }
 
 /** Addresses that received taint and have no final decision yet. */

@@ -421,8 +421,18 @@ describe('browser: the analyst workbench in Chromium', function () {
   });
 
   it('the alerts inbox, the partners page and the API keys page (a key created there signs in)', async () => {
+    // more alerts than one page (100): the inbox shows the newest and pages back on request
+    const before = (await app.deps.store.alerts.page({ limit: 1000 })).length;
+    for (let i = 0; i < 105; i++) await app.deps.store.alerts.raise({ kind: 'new_movement', caseId: null, requestId: null, message: `paging alert ${i}` });
     await alice.goto(`${server.url}/alerts`);
     await alice.getByRole('heading', { name: 'Alerts' }).waitFor();
+    await alice.getByText('paging alert 104', { exact: true }).waitFor();
+    expect(await alice.locator('ul.alerts > li').count()).to.equal(100);
+    expect(await alice.getByText('paging alert 0', { exact: true }).count()).to.equal(0);
+    await alice.getByRole('button', { name: 'Show older alerts' }).click();
+    await alice.getByText('paging alert 0', { exact: true }).waitFor();
+    expect(await alice.locator('ul.alerts > li').count()).to.equal(105 + before);
+    expect(await alice.getByRole('button', { name: 'Show older alerts' }).count(), 'no page after the last').to.equal(0);
     await expectAccessible(alice, 'alerts');
     const root = await as(keys.root!);
     await root.getByRole('heading', { name: 'Partners' }).waitFor();

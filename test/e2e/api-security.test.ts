@@ -69,6 +69,9 @@ const ACCESS: Record<string, Role[]> = {
   'PUT /v1/cases/:id/model': ['analyst'],
   'GET /v1/cases/:id/activity': ['analyst', 'supervisor'],
   'POST /v1/freeze-requests/:id/targets/order': ['analyst', 'supervisor'],
+  // issue 12: label look-up, a case's callback
+  'GET /v1/labels/:chain/:address': ['analyst', 'supervisor'],
+  'GET /v1/cases/:id/callback': ['analyst', 'supervisor'],
 };
 
 /** Every route the Express app serves under /v1, read from its router stack. */

@@ -22,6 +22,8 @@ import { createTestDb, type TestDb } from '../support/db';
 import { startGethLikeProxy, type GethLikeProxy } from '../support/geth-proxy';
 import { playInternalMoves, type InternalMovesCase } from '../support/internal-moves-case';
 import { stableReport, traceInline } from '../support/tracing';
+import { createCase } from '../../services/tracing/cases';
+import { AmbiguousSeedError } from '../../services/tracing/seed-check';
 
 type Row = { address: string; asset: string; amount: string };
 const at = (rows: Row[], address: string) => rows.filter((r) => r.address.toLowerCase() === address && r.asset === 'ETH').reduce((sum, r) => sum + BigInt(r.amount), 0n);
@@ -126,6 +128,30 @@ describe('e2e: internal transfers on anvil, with trace_filter and with callTrace
     }
   });
 
+  it('a payment inside a contract\'s batch is picked by its trace address (txhash:call:…), the same way with either tracer', async () => {
+    const { wallets: w, contracts: c } = scenario;
+    for (const app of [viaTraceFilter, viaCallTracer]) {
+      const error = await createCase(app.deps, { title: 'batch', chain: 'local', seeds: [{ txHash: scenario.txs.batch }] }, 'test').then(() => null, (e: unknown) => e);
+      expect(error).to.be.instanceOf(AmbiguousSeedError);
+      const rows = (error as AmbiguousSeedError).details.transfers;
+      const toB1 = rows.find((t) => t.to?.toLowerCase() === w.b1)!;
+      expect(toB1).to.include({ index: null, asset: 'ETH', amount: eth(12).toString() });
+      expect(toB1.pick).to.match(/^call:\d+(\.\d+)*$/);
+      expect(rows.map((t) => t.to?.toLowerCase())).to.include(c.batch); // W's 20 into the batch contract
+
+      const r = await traceInline(app, { chain: 'local', seeds: [{ txHash: scenario.txs.batch, ref: toB1.pick }] });
+      expect(r.seeds).to.deep.equal([{ txHash: scenario.txs.batch, ref: toB1.pick }]);
+      expect(r.accounting.find((a) => a.asset === 'ETH')?.seeded).to.equal(eth(12).toString());
+      expect(r.holdings.filter((h) => h.asset === 'ETH').map((h) => [h.address.toLowerCase(), h.amount])).to.deep.equal([[w.b1, eth(12).toString()]]);
+      expect(r.endpoints).to.deep.equal([]);
+    }
+  });
+
+  it('a pick that names no transfer of the transaction is refused, listing what it has', async () => {
+    const error = await traceInline(viaTraceFilter, { chain: 'local', seeds: [{ txHash: scenario.txs.batch, ref: 'call:7.7' }] }).then(() => null, (e: unknown) => e);
+    expect(String(error)).to.match(/has no transfer of value call:7\.7 \(its transfers: .*call:/);
+  });
+
   it('says how internal transfers were found, and reads fees one block of receipts at a time', async () => {
     expect((await viaTraceFilter.deps.chains.get('local').capabilities()).internalTransfers).to.equal('trace_filter');
     const caps = await viaCallTracer.deps.chains.get('local').capabilities();
@@ -138,9 +164,10 @@ describe('e2e: internal transfers on anvil, with trace_filter and with callTrace
     const times = new Map<string, number>();
     for (const c of proxy.calls.filter((x) => x.method === 'debug_traceTransaction')) times.set(String(c.params[0]), (times.get(String(c.params[0])) ?? 0) + 1);
     expect(Math.max(...times.values())).to.be.at.most(2);
-    // Receipts came by block: single receipts only for the seed transaction.
-    const single = proxy.calls.filter((c) => c.method === 'eth_getTransactionReceipt').map((c) => String(c.params[0]));
-    expect(new Set(single)).to.deep.equal(new Set([scenario.seedTx]));
+    // Receipts came by block: single receipts only for seed transactions (the batch is one in a test above).
+    const single = new Set(proxy.calls.filter((c) => c.method === 'eth_getTransactionReceipt').map((c) => String(c.params[0])));
+    expect(single.has(scenario.seedTx)).to.equal(true);
+    for (const hash of single) expect([scenario.seedTx, scenario.txs.batch]).to.include(hash);
     expect(proxy.calls.some((c) => c.method === 'eth_getBlockReceipts')).to.equal(true);
   });
 });

@@ -123,8 +123,8 @@ describe('e2e: numbers that hold against laundering tricks (real contracts on a 
       env: { LOCAL_RPC_URL: node.url, DATABASE_URL: testDb.url, TRACEHOLD_LOG_LEVEL: 'silent', PATH: process.env.PATH ?? '' },
     });
     expect(code).to.equal(2);
-    expect(err).to.include(`moves value from 1 sender(s) to 3 recipient(s); name one as ${batchTx}:<index>`);
-    expect(err).to.match(/index\s+from\s+to\s+asset\s+amount/);
+    expect(err).to.include(`moves value from 1 sender(s) to 3 recipient(s); name one as ${batchTx}:<pick> (see the list)`);
+    expect(err).to.match(/pick\s+from\s+to\s+asset\s+amount/);
     expect(err).to.match(new RegExp(`\\n  ${seedIndex}\\s+${a.hw}\\s+${a.s}\\s+${token}\\s+${U(10_000)}\\n`));
   });
 

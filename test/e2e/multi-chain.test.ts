@@ -13,6 +13,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseEther } from 'ethers';
 import { loadConfig } from '../../config';
+import { TEST_WEBHOOK_ENV } from '../support/tracing';
+import { startWebhookReceiver } from '../support/webhook-receiver';
 import { createApiApp } from '../../services/api/app';
 import { startServer, type RunningServer } from '../../services/api/server';
 import { createAppContext, type AppContext } from '../../services/app';
@@ -48,7 +50,7 @@ describe('e2e: one case across chains (EVM and Tron), through the API and the CL
     tronCase = await playTronCase(tronAnvil);
     tron = await startTronTestNode(tronAnvil.url);
     testDb = await createTestDb();
-    const config = loadConfig({ LOCAL_RPC_URL: evmNode.url, TRON_RPC_URL: tron.url, TRACEHOLD_LOG_LEVEL: 'silent' });
+    const config = loadConfig({ LOCAL_RPC_URL: evmNode.url, TRON_RPC_URL: tron.url, TRACEHOLD_LOG_LEVEL: 'silent', ...TEST_WEBHOOK_ENV });
     app = await createAppContext({ config, log: silentLogger, queue: 'inline', db: testDb.db });
     server = await startServer(createApiApp(app.deps), 0);
     for (const role of ['analyst', 'supervisor', 'admin'] as const) keys[role] = (await createApiKey(app.deps.store, { role, name: role })).key;
@@ -104,7 +106,9 @@ describe('e2e: one case across chains (EVM and Tron), through the API and the CL
   it('traces each chain by its own jobs and reports a section per chain, exposure per entity across chains', async () => {
     expect((await call('POST', '/v1/labels', keys.analyst!, labelsCsv, 'text/csv')).status).to.equal(200);
     // No case-level chain: the seeds name theirs.
-    const created = await call('POST', '/v1/cases', keys.analyst!, { title: 'Victims on Ethereum and Tron', seeds: seeds() });
+    // the case calls back once per chain whose run ends, naming the chain's own case
+    const hook = await startWebhookReceiver('a secret of sixteen+ characters');
+    const created = await call('POST', '/v1/cases', keys.analyst!, { title: 'Victims on Ethereum and Tron', seeds: seeds(), callbackUrl: hook.url, callbackSecret: hook.secret });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     expect(created.body.chain).to.equal('multi');
     const id = created.body.id;
@@ -121,6 +125,34 @@ describe('e2e: one case across chains (EVM and Tron), through the API and the CL
     const report = await call('GET', `/v1/cases/${id}/report`, keys.analyst!);
     expect(report.status).to.equal(200);
     checkCombined(report.body);
+    const notices = hook.received.map((d) => { expect(d.accepted).to.equal(true); return JSON.parse(d.rawBody); });
+    await hook.close();
+    expect(notices.map((n) => [n.event, n.caseId]).sort()).to.deep.equal([['trace.finished', id], ['trace.finished', id]]);
+    expect(notices.map((n) => n.chainCaseId).sort()).to.deep.equal([...childIds].sort());
+    const deliveries = (await call('GET', `/v1/cases/${id}/callback`, keys.analyst!)).body.deliveries as { status: string }[];
+    expect(deliveries.map((d) => d.status)).to.deep.equal(['delivered', 'delivered']);
+
+    // Pages across the chains: endpoints and holdings (tagged with their chain), nodes and flows,
+    // each once and in the order of the whole answer; each chain's run pinned by the cursor.
+    const walk = async (url: string, lists: [string, string]) => {
+      const out: [unknown[], unknown[]] = [[], []];
+      let page = await call('GET', `${url}?limit=2`, keys.analyst!);
+      for (;;) {
+        expect(page.status, JSON.stringify(page.body).slice(0, 200)).to.equal(200);
+        out[0].push(...page.body[lists[0]]);
+        out[1].push(...page.body[lists[1]]);
+        if (page.body.nextCursor === null) return { out, last: page.body };
+        page = await call('GET', `${url}?limit=2&cursor=${page.body.nextCursor}`, keys.analyst!);
+      }
+    };
+    const reportPages = await walk(`/v1/cases/${id}/report`, ['endpoints', 'holdings']);
+    expect(reportPages.out).to.deep.equal([report.body.endpoints, report.body.holdings]);
+    expect(reportPages.last.entities).to.deep.equal(report.body.entities);
+    expect(reportPages.last.sections.map((s: any) => [s.chain, s.report.endpoints.length]), 'sections leave their lists to the top').to.deep.equal([['local', 0], ['tron', 0]]);
+    const graph = await call('GET', `/v1/cases/${id}/graph`, keys.analyst!);
+    const graphPages = await walk(`/v1/cases/${id}/graph`, ['nodes', 'edges']);
+    expect(graphPages.out).to.deep.equal([graph.body.nodes, graph.body.edges]);
+    expect(new Set(graph.body.nodes.map((n: any) => n.chain))).to.deep.equal(new Set(['local', 'tron']));
   });
 
   it('drafts one freeze request per partner with the targets of every chain; Tether\'s is confirmed by the Tron blacklist read', async () => {

@@ -11,6 +11,7 @@ import { createApiKey } from '../../services/auth/api-keys';
 import { silentLogger } from '../../services/log';
 import { createTestDb, type TestDb } from '../support/db';
 import { loadConfig } from '../../config';
+import { startApiProcess, type ApiProcess } from '../support/api-process';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -34,7 +35,7 @@ describe('e2e: shared rate limits and trusted proxies', function () {
   after(async () => {
     for (const s of servers) await s.stop();
     const cleanup = new Redis(REDIS_URL);
-    const keys = await cleanup.keys(`${prefix}:*`);
+    const keys = await cleanup.keys(`${prefix}*`);
     if (keys.length) await cleanup.del(...keys);
     await cleanup.quit();
     for (const c of clients) await c.quit();
@@ -65,6 +66,35 @@ describe('e2e: shared rate limits and trusted proxies', function () {
     expect(limited.status).to.equal(429);
     expect(JSON.parse(limited.body).error.code).to.equal('rate_limited');
     expect(limited.retryAfter).to.not.equal(null);
+  });
+
+  it('two real API processes (services/main.ts api, separate OS processes) on one Redis share one budget', async () => {
+    const processKey = (await createApiKey(ctx.deps.store, { role: 'analyst', name: 'carol' })).key;
+    const env = {
+      // a prefix of its own: the address buckets the tests above emptied are not this test's
+      DATABASE_URL: testDb.url, REDIS_URL, TRACEHOLD_QUEUE_PREFIX: `${prefix}-proc`, TRACEHOLD_RATE_LIMIT_PER_MINUTE: '6',
+    };
+    const processes: ApiProcess[] = [];
+    try {
+      processes.push(await startApiProcess(env), await startApiProcess(env));
+      const [a, b] = processes as [ApiProcess, ApiProcess];
+      expect(a.pid).to.not.equal(b.pid);
+      expect(a.url).to.not.equal(b.url);
+      const call = (p: ApiProcess) => fetch(`${p.url}/v1/cases`, { headers: { authorization: `Bearer ${processKey}` } }).then(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      });
+      const statuses: number[] = [];
+      // 6 a minute for the key in all: 3 answered by each process, then both refuse.
+      for (const p of [a, b, a, b, a, b, a, b]) statuses.push(await call(p));
+      expect(statuses).to.deep.equal([200, 200, 200, 200, 200, 200, 429, 429]);
+      // The budget lives in Redis under the deployment's prefix, not in either process.
+      const redis = new Redis(REDIS_URL);
+      clients.push(redis);
+      expect((await redis.keys(`${prefix}-proc:rate-limit:key:*`)).length).to.be.greaterThan(0);
+    } finally {
+      for (const p of processes) expect(await p.stop(), p.output()).to.equal(0);
+    }
   });
 
   it('without Redis each process counts alone (what Redis fixes)', async () => {

@@ -45,6 +45,8 @@ export class EsploraData {
   private readonly byAddress = new Map<string, Set<string>>();
   private readonly blocks = new Map<number, string>();
   private mempoolCount = 0;
+  /** Outputs whose spend `/tx/:txid/outspends` does not show (a lagging spend index). */
+  private readonly hiddenSpends = new Set<string>();
   tipHeight = 0;
 
   constructor(network: Network = bitcoin.networks.bitcoin) {
@@ -179,11 +181,19 @@ export class EsploraData {
     return this.txs.get(txid)?.hex;
   }
 
+  /**
+   * Serve `txid:vout` as unspent in `/outspends` although its spender is held and shows in the
+   * address history, as an Esplora whose spend index lags its address index does.
+   */
+  hideSpend(txid: string, vout: number): void {
+    this.hiddenSpends.add(`${txid}:${vout}`);
+  }
+
   outspends(txid: string): object[] | undefined {
     const s = this.txs.get(txid);
     if (!s) return undefined;
     return s.tx.outs.map((_, vout) => {
-      const spend = this.spends.get(`${txid}:${vout}`);
+      const spend = this.hiddenSpends.has(`${txid}:${vout}`) ? undefined : this.spends.get(`${txid}:${vout}`);
       if (!spend) return { spent: false };
       return { spent: true, txid: spend.txid, vin: spend.vin, status: this.status(this.txs.get(spend.txid)!) };
     });
@@ -200,6 +210,13 @@ export class EsploraData {
     }
     const mempool = all.filter((s) => s.height === null).sort(newestFirst).slice(0, 50);
     return [...mempool, ...confirmed.slice(0, 25)].map((s) => this.txJson(s.txid)!);
+  }
+
+  /** `GET /address/:a`: Esplora's summary, with the confirmed transaction count. */
+  addressInfo(address: string): object {
+    const all = [...(this.byAddress.get(address) ?? [])].map((t) => this.txs.get(t)!);
+    const confirmed = all.filter((s) => s.height !== null).length;
+    return { address, chain_stats: { tx_count: confirmed }, mempool_stats: { tx_count: all.length - confirmed } };
   }
 
   blockHash(height: number): string | undefined {
@@ -243,6 +260,7 @@ export async function startEsploraServer(data: EsploraData): Promise<EsploraServ
       if (body === undefined) return notFound('Transaction not found');
       return typeof body === 'string' ? text(body) : json(body);
     }
+    if ((m = p.match(/^\/address\/([^/]+)$/))) return json(data.addressInfo(decodeURIComponent(m[1]!)));
     if ((m = p.match(/^\/address\/([^/]+)\/txs(?:\/chain\/([0-9a-f]{64}))?$/))) {
       return json(data.addressTxs(decodeURIComponent(m[1]!), m[2]));
     }

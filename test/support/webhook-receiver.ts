@@ -6,6 +6,8 @@ import { verifyTraceholdSignature } from '../../services/webhooks/verify-traceho
 
 export interface ReceivedDelivery {
   idempotencyKey: string;
+  /** The Tracehold-Event header (case callbacks). */
+  event?: string;
   signature: string;
   rawBody: string;
   accepted: boolean;
@@ -22,7 +24,9 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(secret: string): Promise<WebhookReceiver> {
+/** `failFirst`: answer the first n requests with HTTP 500 (a receiver that is down for a while). */
+export async function startWebhookReceiver(secret: string, options: { failFirst?: number } = {}): Promise<WebhookReceiver> {
+  let failures = options.failFirst ?? 0;
   const receiver: Omit<WebhookReceiver, 'url' | 'close'> = { received: [], processed: new Set(), secret };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -32,7 +36,14 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       const signature = String(req.headers['tracehold-signature'] ?? '');
       const idempotencyKey = String(req.headers['idempotency-key'] ?? '');
       const check = verifyTraceholdSignature(rawBody, signature, receiver.secret, { toleranceSeconds: 300 });
-      receiver.received.push({ idempotencyKey, signature, rawBody, accepted: check.ok, ...(check.ok ? {} : { reason: check.reason }) });
+      const event = req.headers['tracehold-event'];
+      if (failures > 0) {
+        failures -= 1;
+        receiver.received.push({ idempotencyKey, signature, rawBody, accepted: false, reason: 'receiver down (500)', ...(typeof event === 'string' ? { event } : {}) });
+        res.writeHead(500).end('down');
+        return;
+      }
+      receiver.received.push({ idempotencyKey, signature, rawBody, accepted: check.ok, ...(check.ok ? {} : { reason: check.reason }), ...(typeof event === 'string' ? { event } : {}) });
       if (!check.ok) {
         res.writeHead(401).end(check.reason);
         return;

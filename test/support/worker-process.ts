@@ -13,8 +13,25 @@ async function run(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, { role: 'test-worker', pid: process.pid });
   const ctx = await createAppContext({ config, log, queue: 'bull' });
+  // TEST_EXIT_AFTER_JOBS=n: stop taking jobs after n and exit once they are done (a step
+  // handed over to another worker process at a known point).
+  const exitAfter = Number(process.env.TEST_EXIT_AFTER_JOBS ?? 0);
+  let done = 0;
+  const processor = createJobProcessor(ctx.deps);
+  const counted: typeof processor = async (job) => {
+    try {
+      await processor(job);
+    } finally {
+      done += 1;
+      if (exitAfter > 0 && done === exitAfter) {
+        // Closing before BullMQ marks this job done: it fetches no next job with it.
+        void workers.close().then(() => ctx.close()).then(() => process.exit(0), () => process.exit(1));
+      }
+    }
+  };
   const workers = startBullWorkers({
-    redisUrl: config.redisUrl!, prefix: config.queuePrefix, processor: createJobProcessor(ctx.deps), log,
+    redisUrl: config.redisUrl!, prefix: config.queuePrefix, processor: counted, log,
+    ...(process.env.TEST_WORKER_NAME ? { workerName: process.env.TEST_WORKER_NAME } : {}),
     lockDurationMs: Number(process.env.TEST_LOCK_MS ?? 1_500), stalledIntervalMs: Number(process.env.TEST_STALLED_MS ?? 750),
     ...(process.env.TEST_MAX_STALLED ? { maxStalledCount: Number(process.env.TEST_MAX_STALLED) } : {}),
     onFailed: traceFailureHook(ctx.deps, log),

@@ -44,6 +44,8 @@ describe('config: validated once at start', () => {
     expect(() => loadConfig({ TRACEHOLD_SECRET_KEY_PREVIOUS: 'a'.repeat(64) })).to.throw(/needs a current/);
     expect(() => loadConfig({ TRACEHOLD_TRUST_PROXY: 'sometimes' })).to.throw(/TRACEHOLD_TRUST_PROXY/);
     expect(() => loadConfig({ TRACEHOLD_WEBHOOK_ALLOW_HTTP: 'maybe' })).to.throw(/TRACEHOLD_WEBHOOK_ALLOW_HTTP/);
+    expect(() => loadConfig({ TRACEHOLD_METRICS_TOKEN: 'too-short' })).to.throw(/TRACEHOLD_METRICS_TOKEN/);
+    expect(loadConfig({}).api.metricsToken).to.equal(undefined);
     expect(loadConfig({ TRACEHOLD_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).security.trustProxy).to.deep.equal(['loopback', '10.0.0.0/8']);
   });
 });

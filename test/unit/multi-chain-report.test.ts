@@ -9,6 +9,8 @@ const eth: TraceReport = {
   endpoints: [{ address: '0xb1', entity: 'Binance', category: 'exchange', attribution: 'label', asset: 'ETH', amount: '3000', hops: 2, paths: [['0xaa', '0xbb']], symbol: 'ETH', decimals: 18 } as TraceReport['endpoints'][number]],
   exposure: [{ entity: 'Binance', category: 'exchange', asset: 'ETH', amount: '3000', share: 0.3 }],
   holdings: [{ address: '0xh1', asset: 'ETH', amount: '7000', hops: 1 }],
+  sanctions: [{ entity: 'Garantex', source: 'ofac', asset: 'ETH', amount: '1000', share: 0.1, addresses: ['0xg1'] }],
+  ignored: { zeroValue: 2, untracedAssets: 5, selfTransfers: 1 },
   limitations: ['no archive state'],
   stats: { addresses: 3, transfers: 4, rpcCalls: 10, ms: 500, hops: 2 },
 };
@@ -23,6 +25,7 @@ const tron: TraceReport = {
     { entity: 'OKX', category: 'exchange', asset: 'TUSDT', amount: '30', share: 0.6 },
   ],
   holdings: [],
+  ignored: { zeroValue: 4, untracedAssets: 0, selfTransfers: 3 },
   stats: { addresses: 2, transfers: 3, rpcCalls: 7, ms: 900, hops: 1 },
 };
 
@@ -50,6 +53,11 @@ describe('multi-chain report', () => {
       ] },
       { entity: 'OKX', category: 'exchange', received: [{ chain: 'tron', asset: 'TUSDT', amount: '30', share: 0.6 }] },
     ]);
+  });
+
+  it('keeps each chain\'s sanctions exposure, tagged, and adds up what was ignored', () => {
+    expect(r.sanctions).to.deep.equal([{ entity: 'Garantex', source: 'ofac', asset: 'ETH', amount: '1000', share: 0.1, addresses: ['0xg1'], chain: 'ethereum' }]);
+    expect(r.ignored).to.deep.equal({ zeroValue: 6, untracedAssets: 5, selfTransfers: 4 });
   });
 
   it('adds up the work, and takes the slowest chain as the time', () => {

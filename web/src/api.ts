@@ -22,6 +22,34 @@ export async function api<T = unknown>(path: string, options: { method?: string;
   return (text ? JSON.parse(text) : null) as T;
 }
 
+/**
+ * A list and where its next page is: lists that answer a bare array (alerts, partners)
+ * name the next page's cursor in X-Next-Cursor; page objects in `nextCursor`.
+ */
+export async function apiPage<T>(path: string): Promise<{ items: T[]; nextCursor: string | null }> {
+  const res = await send(path, {});
+  const text = await res.text();
+  const page = listOf<T>(text ? JSON.parse(text) : null);
+  return { items: page.items, nextCursor: page.nextCursor ?? res.headers.get('x-next-cursor') };
+}
+
+/** Every page of a list (short lists the workbench shows whole, such as partners). */
+export async function apiAll<T>(path: string, maxPages = 50): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const next: { items: T[]; nextCursor: string | null } = await apiPage<T>(cursor ? withCursor(path, cursor) : path);
+    items.push(...next.items);
+    cursor = next.nextCursor;
+    if (!cursor) break;
+  }
+  return items;
+}
+
+export function withCursor(path: string, cursor: string): string {
+  return `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;
+}
+
 async function send(path: string, options: { method?: string; body?: unknown; contentType?: string; key?: string }): Promise<Response> {
   const key = options.key ?? storedKey();
   const headers: Record<string, string> = {};

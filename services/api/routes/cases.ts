@@ -1,22 +1,33 @@
 // Case routes: thin — parse, call the use case, shape the response.
 import {
-  cancelTrace, caseGraph, caseReport, createCase, getCase, getRun, listCases, listRuns, runReport, startTrace,
+  cancelTrace, caseGraph, caseReport, getCase, getRun, listCases, listRuns, runReport, startTrace,
 } from '../../tracing/cases';
+import type { Request, Response } from 'express';
 import type { TraceDeps } from '../../tracing/deps';
 import type { CaseRow, RunRow } from '../../store';
-import { encodeCursor } from '../cursor';
+import { encodeCursor, encodeRunCursor, setNextPageHeaders } from '../cursor';
+import { caseGraphPage, caseReportPage, type PageRequest } from '../../paging/run-lists';
 import { apiRouter } from '../route-spec';
-import { routes } from '../schemas/cases';
+import { caseCallback, openCase } from '../../callbacks/register';
+import { RUN_PAGE_DEFAULT, routes } from '../schemas/cases';
 
 export function casesRouter(deps: TraceDeps) {
   const api = apiRouter('/v1/cases');
-  api.route(routes.list, async ({ query }, _req, res) => {
+  api.route(routes.list, async ({ query }, req, res) => {
     const page = await listCases(deps, { search: query.q, status: query.status, closed: query.closed, after: query.cursor, limit: query.limit });
+    setNextPageHeaders(req, res, encodeCursor(page.nextAfter));
     res.json({ items: page.items.map(caseJson), nextCursor: encodeCursor(page.nextAfter) });
   });
   api.route(routes.create, async ({ body }, req, res) => {
-    const kase = await createCase(deps, body, req.principal!.keyId);
-    res.status(201).location(`/v1/cases/${kase.id}`).json(caseJson(kase));
+    const { callbackUrl, callbackSecret, ...input } = body;
+    const { kase, callback } = await openCase(deps, input, { callbackUrl, callbackSecret }, req.principal!.keyId);
+    res.status(201).location(`/v1/cases/${kase.id}`).json({
+      ...caseJson(kase),
+      ...(callback ? { callback: { url: callback.url, ...(callback.generatedSecret ? { secret: callback.generatedSecret } : {}) } } : {}),
+    });
+  });
+  api.route(routes.callback, async ({ params }, _req, res) => {
+    res.json(await caseCallback(deps, params.id));
   });
   api.route(routes.trace, async ({ params }, _req, res) => {
     const { runId } = await startTrace(deps, params.id);
@@ -32,23 +43,45 @@ export function casesRouter(deps: TraceDeps) {
   api.route(routes.get, async ({ params }, _req, res) => {
     res.json(caseJson(await getCase(deps, params.id)));
   });
-  api.route(routes.report, async ({ params }, _req, res) => {
-    res.json(await caseReport(deps, params.id));
+  api.route(routes.report, async ({ params, query }, req, res) => {
+    const page = pageRequest(query);
+    if (!page) return void res.json(await caseReport(deps, params.id));
+    const { report, next } = await caseReportPage(deps, params.id, null, page);
+    res.json({ ...report, nextCursor: nextOf(req, res, next) });
   });
-  api.route(routes.graph, async ({ params }, _req, res) => {
-    res.json(await caseGraph(deps, params.id));
+  api.route(routes.graph, async ({ params, query }, req, res) => {
+    const page = pageRequest(query);
+    if (!page) return void res.json(await caseGraph(deps, params.id));
+    const { nodes, edges, next } = await caseGraphPage(deps, params.id, page);
+    res.json({ nodes, edges, nextCursor: nextOf(req, res, next) });
   });
-  api.route(routes.runs, async ({ params, query }, _req, res) => {
+  api.route(routes.runs, async ({ params, query }, req, res) => {
     const page = await listRuns(deps, params.id, { after: query.cursor, limit: query.limit });
+    setNextPageHeaders(req, res, encodeCursor(page.nextAfter));
     res.json({ items: page.items.map(runJson), nextCursor: encodeCursor(page.nextAfter) });
   });
   api.route(routes.run, async ({ params }, _req, res) => {
     res.json(runJson(await getRun(deps, params.id, params.runId)));
   });
-  api.route(routes.runReport, async ({ params }, _req, res) => {
-    res.json(await runReport(deps, params.id, params.runId));
+  api.route(routes.runReport, async ({ params, query }, req, res) => {
+    const page = pageRequest(query);
+    if (!page) return void res.json(await runReport(deps, params.id, params.runId));
+    const { report, next } = await caseReportPage(deps, params.id, params.runId, page);
+    res.json({ ...report, nextCursor: nextOf(req, res, next) });
   });
   return api.router;
+}
+
+/** Paging a run's lists is opt-in: null when neither `limit` nor `cursor` was given. */
+function pageRequest(query: { limit?: number | undefined; cursor?: PageRequest['cursor'] | undefined }): PageRequest | null {
+  if (query.limit === undefined && query.cursor === undefined) return null;
+  return { limit: query.limit ?? RUN_PAGE_DEFAULT, cursor: query.cursor ?? null };
+}
+
+function nextOf(req: Request, res: Response, next: PageRequest['cursor']): string | null {
+  const cursor = next ? encodeRunCursor(next) : null;
+  setNextPageHeaders(req, res, cursor);
+  return cursor;
 }
 
 export function caseJson(kase: CaseRow) {

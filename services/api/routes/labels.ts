@@ -1,8 +1,10 @@
 // POST /v1/labels: a label CSV or a GraphSense TagPack, all or nothing.
+// GET /v1/labels/:chain/:address: what is known about one address.
 import { text } from 'express';
 import { parseLabelCsv, parseTagPack } from '../../labels';
 import { BadRequestError } from '../../errors';
 import { importLabels } from '../../tracing/label-import';
+import { lookupAddress } from '../../labels/lookup';
 import type { TraceDeps } from '../../tracing/deps';
 import { UnsupportedMediaTypeError } from '../http-errors';
 import { apiRouter } from '../route-spec';
@@ -23,5 +25,8 @@ export function labelsRouter(deps: TraceDeps) {
     },
     [text({ type: [...TYPES], limit: deps.config.api.bodyLimitBytes })],
   );
+  api.route(routes.lookupLabels, async ({ params }, _req, res) => {
+    res.json(await lookupAddress(deps, params.chain, params.address));
+  });
   return api.router;
 }

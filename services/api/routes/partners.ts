@@ -8,6 +8,7 @@ import { respondToFreezeRequest } from '../../freeze/respond';
 import { partnerView, responseView } from '../../freeze/views';
 import type { PartnerRow } from '../../store';
 import type { TraceDeps } from '../../tracing/deps';
+import { pageOfRows, setNextPageHeaders } from '../cursor';
 import { apiRouter } from '../route-spec';
 import { routes } from '../schemas/freeze';
 import { sendDocuments } from './freeze-documents';
@@ -19,8 +20,10 @@ export function partnersRouter(deps: TraceDeps) {
     const { partner, apiKey } = await registerPartner(deps, body, actorOf(req.principal!));
     res.status(201).location(`/v1/partners/${partner.id}`).json({ ...partnerJson(partner), apiKey });
   });
-  api.route(routes.listPartners, async (_input, _req, res) => {
-    res.json((await deps.store.partners.list()).map(partnerJson));
+  api.route(routes.listPartners, async ({ query }, req, res) => {
+    const page = pageOfRows(await deps.store.partners.page({ after: query.cursor ?? null, limit: query.limit + 1 }), query.limit);
+    setNextPageHeaders(req, res, page.nextCursor);
+    res.json(page.items.map(partnerJson));
   });
   return api.router;
 }

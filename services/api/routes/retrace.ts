@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../../errors';
 import { retraceJob } from '../../queues/definitions';
 import type { TraceDeps } from '../../tracing/deps';
+import { pageOfRows, setNextPageHeaders } from '../cursor';
 import { apiRouter } from '../route-spec';
 import { routes } from '../schemas/misc';
 
@@ -16,8 +17,10 @@ export function retraceRouter(deps: TraceDeps) {
     await deps.queue.add(retraceJob({ trigger: 'manual', ...(caseId !== undefined ? { caseIds: [caseId] } : {}) }, jobId));
     res.status(202).json({ queued: true, jobId });
   });
-  api.route(routes.retraceRuns, async (_input, _req, res) => {
-    res.json(await deps.store.retrace.list(100));
+  api.route(routes.retraceRuns, async ({ query }, req, res) => {
+    const page = pageOfRows(await deps.store.retrace.page({ after: query.cursor ?? null, limit: query.limit + 1 }), query.limit);
+    setNextPageHeaders(req, res, page.nextCursor);
+    res.json(page.items);
   });
   return api.router;
 }

@@ -3,6 +3,7 @@
 // future, which statuses need a note) stay in freeze/input.ts.
 import { z } from 'zod';
 import { FREEZE_STATUSES, PARTNER_KINDS, RESPONSE_STATUSES } from '../../store';
+import { cursorParam, limitParam, NEXT_PAGE_HEADERS } from '../cursor';
 import { defineRoute } from '../route-spec';
 import { amount, idParams, timestamp, uuid } from './common';
 
@@ -192,7 +193,9 @@ export const routes = {
     errors: [409, 413, 415, 422],
   }),
   listPartners: defineRoute({
-    method: 'get', path: '/v1/partners', roles: ['admin', 'analyst', 'supervisor'], tag: 'partners', summary: 'Registered partners',
-    responses: { 200: { description: 'The partners', schema: z.array(partnerJson) } },
+    method: 'get', path: '/v1/partners', roles: ['admin', 'analyst', 'supervisor'], tag: 'partners', summary: 'Registered partners, oldest first',
+    description: 'A page of partners (`limit`, default 200, at most 500): the array as before; `X-Next-Cursor` and `Link` when more follow. A partner registered while you page comes at the end.',
+    query: z.strictObject({ limit: limitParam(500, 200), cursor: cursorParam.optional() }),
+    responses: { 200: { description: 'A page of partners', schema: z.array(partnerJson), headers: NEXT_PAGE_HEADERS } },
   }),
 };

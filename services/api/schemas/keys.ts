@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { API_KEY_ROLES } from '../../store';
 import { STAFF_ROLES } from '../../auth/api-keys';
-import { cursorParam, limitParam } from '../cursor';
+import { cursorParam, limitParam, NEXT_PAGE_HEADERS } from '../cursor';
 import { defineRoute } from '../route-spec';
 import { idParams, pageOf, timestamp, uuid } from './common';
 
@@ -28,7 +28,7 @@ export const routes = {
       limit: limitParam(200, 50),
       cursor: cursorParam.optional(),
     }),
-    responses: { 200: { description: 'A page of keys', schema: pageOf(keyJson, 'ApiKeyPage') } },
+    responses: { 200: { description: 'A page of keys', schema: pageOf(keyJson, 'ApiKeyPage'), headers: NEXT_PAGE_HEADERS } },
   }),
   create: defineRoute({
     method: 'post', path: '/v1/keys', roles: ['admin'], tag: 'keys', summary: 'Create a staff key (shown once)',

@@ -8,7 +8,7 @@
 // single sender, so this view is lossy by nature. `TransferKind` has no UTXO kind, and the
 // account engine needs none: the UTXO tracer reads `getTx`/`outspends` instead.
 // Transaction order inside a block is not served by Esplora's `/tx` endpoint: `txIndex` is 0.
-import { InvalidInputError, NotFoundError } from '../../errors';
+import { InvalidInputError, NotFoundError, TraceholdError } from '../../errors';
 import type { Address, Transfer } from '../../domain/types';
 import { SEQ_FEE, SEQ_TX_VALUE } from '../../domain/types';
 import type { Outspend, UtxoTx } from '../../domain/utxo';
@@ -16,7 +16,7 @@ import { Lru } from '../evm/lru';
 import type { BackoffOptions } from '../rpc/backoff';
 import type { BalanceQuery, ChainCapabilities, ChainSource, ChainTip, SeedTransaction, SourceStats, TransferQuery } from '../source';
 import { createEsploraClient } from './esplora-client';
-import type { EsploraOutspend, EsploraTx } from './esplora-types';
+import type { EsploraAddress, EsploraOutspend, EsploraTx } from './esplora-types';
 import { parseVerifiedTx } from './parse-tx';
 import { networkOf, normalizeBitcoinAddress, type BitcoinNetworkName } from './script';
 
@@ -59,6 +59,11 @@ export interface BitcoinSource extends ChainSource {
   addressTxs(address: string, options?: AddressTxsOptions): Promise<AddressTxRef[]>;
   /** Height of the confirmed tip (latest minus confirmations). */
   tipHeight(): Promise<number>;
+  /**
+   * Esplora's summary of an address (`GET /address/:a`): its confirmed transaction count
+   * (`chain_stats.tx_count`), one request however busy the address is.
+   */
+  addressStats(address: string): Promise<{ txCount: number }>;
 }
 
 /** Esplora serves 25 confirmed transactions a page. */
@@ -69,6 +74,7 @@ export function createBitcoinSource(options: BitcoinSourceOptions): BitcoinSourc
   const confirmations = Math.max(0, Math.floor(options.confirmations));
   const client = createEsploraClient({
     baseUrl: options.esploraUrl,
+    metricsLabel: options.chain,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.retries === undefined ? {} : { retries: options.retries }),
     ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
@@ -135,6 +141,16 @@ export function createBitcoinSource(options: BitcoinSourceOptions): BitcoinSourc
     return out;
   };
 
+  const addressStats = async (addressIn: string): Promise<{ txCount: number }> => {
+    const address = normalizeBitcoinAddress(addressIn, network);
+    const info = await client.getJson<EsploraAddress>(`/address/${address}`);
+    const txCount = info.chain_stats?.tx_count;
+    if (typeof txCount !== 'number' || !Number.isSafeInteger(txCount) || txCount < 0) {
+      throw new TraceholdError(`Esplora /address/${address}: no chain_stats.tx_count in the answer`);
+    }
+    return { txCount };
+  };
+
   const toTransfers = (tx: BtcTx): Transfer[] => {
     const base = {
       chain: options.chain, txHash: tx.txid, blockNumber: tx.blockHeight ?? -1, blockHash: tx.blockHash ?? '',
@@ -161,6 +177,7 @@ export function createBitcoinSource(options: BitcoinSourceOptions): BitcoinSourc
     getTx,
     outspends,
     addressTxs,
+    addressStats,
     tipHeight,
 
     async capabilities(): Promise<ChainCapabilities> {

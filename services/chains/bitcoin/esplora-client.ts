@@ -6,6 +6,7 @@ import { backoffDelay, parseRetryAfter, sleep, type BackoffOptions } from '../rp
 import { redact } from '../rpc/http-post';
 import { createSemaphore } from '../rpc/semaphore';
 import type { SourceStats } from '../source';
+import { restErrorKind, restMethodLabel, rpcCalls, rpcErrors } from '../../metrics';
 
 export interface EsploraClientOptions {
   /** Base URL, e.g. `https://blockstream.info/api`. */
@@ -15,6 +16,8 @@ export interface EsploraClientOptions {
   retries?: number;
   backoff?: BackoffOptions;
   concurrency?: number;
+  /** The chain, as the `chain` label of the RPC metrics (`tracehold_rpc_calls_total`). */
+  metricsLabel?: string;
 }
 
 export interface EsploraClient {
@@ -30,8 +33,21 @@ export function createEsploraClient(options: EsploraClientOptions): EsploraClien
   const backoff = options.backoff ?? { baseMs: 250, maxMs: 30_000 };
   const semaphore = createSemaphore(options.concurrency ?? 8);
   const counters = { rpcCalls: 0, httpRequests: 0, retries: 0 };
+  const chain = options.metricsLabel ?? 'bitcoin';
 
   async function once(path: string): Promise<string> {
+    // Counted like a JSON-RPC call: per chain and method (the path's template), retries included.
+    const method = `GET ${restMethodLabel(path)}`;
+    rpcCalls.inc({ chain, method });
+    try {
+      return await request(path);
+    } catch (error) {
+      rpcErrors.inc({ chain, method, kind: restErrorKind(error) });
+      throw error;
+    }
+  }
+
+  async function request(path: string): Promise<string> {
     const url = `${baseUrl}${path}`;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);

@@ -32,3 +32,10 @@ export interface EsploraOutspend {
   vin?: number;
   status?: EsploraStatus;
 }
+
+/** `GET /address/:address`: confirmed (`chain_stats`) and mempool figures of an address. */
+export interface EsploraAddress {
+  address: string;
+  chain_stats?: { tx_count?: number; funded_txo_count?: number; spent_txo_count?: number; funded_txo_sum?: number; spent_txo_sum?: number };
+  mempool_stats?: { tx_count?: number };
+}

@@ -37,6 +37,8 @@ export interface EvmSourceOptions {
   /** Blocks per eth_getLogs (and trace_filter) call; shrinks when the provider refuses. */
   maxLogRange?: number;
   addressesPerLogCall?: number;
+  /** See LogFetcherOptions.denseMaxBlocks. */
+  denseLogMaxBlocks?: number;
   requestTimeoutMs?: number;
   retries?: number;
   /** Blocks kept in the shared in-memory cache. */
@@ -78,9 +80,10 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   const blocks = createBlockStore(rpc, options.blockCacheSize ?? 4096);
   // Confirmed transactions' call traces never change: each is traced once per process.
   const frames = new Lru<string, CallFrame>((options.blockCacheSize ?? 4096) * 16);
+  const settledTxs = new Lru<string, SeedTransaction>(1024);
   const maxLogRange = options.maxLogRange ?? 2000;
   const addressesPerLogCall = options.addressesPerLogCall ?? 200;
-  const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall });
+  const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0 });
   const followed = options.tokens && options.tokens.length > 0 ? options.tokens.map((t) => normalizeEvmAddress(t)) : undefined;
   const nativeAsset = options.nativeAsset;
   let basePromise: ReturnType<typeof probeCapabilities> | undefined;
@@ -137,8 +140,17 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     return chainIdChecked;
   }
 
+  /** The highest block seen settled so far: a block once settled stays settled. */
+  let knownSettled = -1;
+
   /** The highest settled block: finalized where configured and served, else latest − confirmations. */
   async function settledBlock(): Promise<number> {
+    const number = await readSettledBlock();
+    knownSettled = Math.max(knownSettled, number);
+    return number;
+  }
+
+  async function readSettledBlock(): Promise<number> {
     await checkChainId();
     if (options.finality === 'finalized') {
       try {
@@ -149,6 +161,11 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
       }
     }
     return Math.max(0, (await latestBlock()) - confirmations);
+  }
+
+  /** `block` is settled: known without a call when an earlier look saw the chain past it. */
+  async function isSettled(block: number): Promise<boolean> {
+    return block <= knownSettled || block <= (await settledBlock());
   }
 
   async function tip(): Promise<ChainTip> {
@@ -182,7 +199,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const addresses = [...new Set(query.addresses.map((a) => normalizeEvmAddress(a)))];
     const scope = assetScope(query.assets);
     if (addresses.length === 0) return [];
-    const toBlock = Math.min(query.toBlock, await settledBlock());
+    // A run's steps ask for blocks up to the block it pinned, settled when pinned: no call.
+    const toBlock = query.toBlock <= knownSettled ? query.toBlock : Math.min(query.toBlock, await settledBlock());
     if (query.fromBlock > toBlock) return [];
     const range = { fromBlock: query.fromBlock, toBlock };
 
@@ -227,13 +245,23 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   async function transaction(txHash: string): Promise<SeedTransaction> {
     if (typeof txHash !== 'string' || !TX_HASH.test(txHash)) throw new InvalidInputError(`not a transaction hash: ${JSON.stringify(String(txHash).slice(0, 80))}`);
     const hash = txHash.toLowerCase();
+    // A settled transaction never changes: the check when a case is opened and its first
+    // step read it once.
+    const cached = settledTxs.get(hash);
+    if (cached) return cached;
+    const read = await readTransaction(hash);
+    settledTxs.set(hash, read);
+    return read;
+  }
+
+  async function readTransaction(hash: string): Promise<SeedTransaction> {
     const [tx, receipt] = await rpc.batchResults<unknown>([
       { method: 'eth_getTransactionByHash', params: [hash] },
       { method: 'eth_getTransactionReceipt', params: [hash] },
     ]) as [RpcTransaction | null, RpcReceipt | null];
     if (!tx || !receipt || tx.blockNumber === null) throw new NotFoundError(`transaction ${hash} not found on ${options.chain}`);
     const blockNumber = hexToNumber(receipt.blockNumber);
-    if (blockNumber > (await settledBlock())) {
+    if (!(await isSettled(blockNumber))) {
       const rule = options.finality === 'finalized' ? 'a finalized block' : `${confirmations} confirmations`;
       throw new NotFoundError(`transaction ${hash} is not confirmed yet (${rule} required)`);
     }

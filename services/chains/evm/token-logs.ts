@@ -22,14 +22,24 @@ export interface LogQuery {
 export interface LogFetcherOptions {
   maxLogRange: number;
   addressesPerLogCall: number;
+  /**
+   * A range this short is read whole (every Transfer log of the tokens, no address filter)
+   * and filtered here when that takes fewer calls than address chunks do: the re-trace's
+   * check of thousands of wallets over a night's few blocks is one call. 0: never.
+   */
+  denseMaxBlocks?: number;
 }
 
 interface LogFilter {
   fromBlock: number;
   toBlock: number;
-  side: 'from' | 'to';
+  side: 'from' | 'to' | 'any';
+  /** Empty for `any`: every Transfer log of the range. */
   addresses: string[];
 }
+
+/** A whole-range read refused for one block: the caller falls back to address chunks. */
+class DenseRefused extends Error {}
 
 export interface LogFetcher {
   fetch(query: LogQuery): Promise<RpcLog[]>;
@@ -42,7 +52,7 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
 
   function toCall(f: LogFilter, tokens: string[] | undefined): RpcCall {
     const padded = f.addresses.map(addressTopic);
-    const topics = f.side === 'from' ? [TRANSFER_TOPIC, padded] : [TRANSFER_TOPIC, null, padded];
+    const topics = f.side === 'any' ? [TRANSFER_TOPIC] : f.side === 'from' ? [TRANSFER_TOPIC, padded] : [TRANSFER_TOPIC, null, padded];
     return {
       method: 'eth_getLogs',
       params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), topics, ...(tokens ? { address: tokens } : {}) }],
@@ -72,7 +82,8 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
       if (!isRangeRefusal({ code: outcome.error.rpcCode, message: outcome.error.message })) throw outcome.error;
       retry.push(...split(f, outcome.error));
       const span = f.toBlock - f.fromBlock + 1;
-      if (span > 1) range = Math.min(range, Math.ceil(span / 2));
+      // A whole-range read refused says nothing about ranges filtered by address.
+      if (span > 1 && f.side !== 'any') range = Math.min(range, Math.ceil(span / 2));
     });
     return logs.concat(await run(retry, tokens));
   }
@@ -81,6 +92,16 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
     async fetch(query) {
       if (query.tokens && query.tokens.length === 0) return [];
       const sides: Array<'from' | 'to'> = query.direction === 'out' ? ['from'] : query.direction === 'in' ? ['to'] : ['from', 'to'];
+      const span = query.toBlock - query.fromBlock + 1;
+      const chunked = Math.ceil(span / range) * Math.ceil(query.addresses.length / options.addressesPerLogCall) * sides.length;
+      const dense = Math.ceil(span / range);
+      if (span <= (options.denseMaxBlocks ?? 0) && dense < chunked) {
+        try {
+          return keepOf(await denseRun(query), query.addresses, sides);
+        } catch (error) {
+          if (!(error instanceof DenseRefused)) throw error;
+        }
+      }
       const filters: LogFilter[] = [];
       for (let start = query.fromBlock; start <= query.toBlock; start += range) {
         const end = Math.min(query.toBlock, start + range - 1);
@@ -93,10 +114,30 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
     },
     currentRange: () => range,
   };
+
+  function denseRun(query: LogQuery): Promise<RpcLog[]> {
+    const filters: LogFilter[] = [];
+    for (let start = query.fromBlock; start <= query.toBlock; start += range) {
+      filters.push({ fromBlock: start, toBlock: Math.min(query.toBlock, start + range - 1), side: 'any', addresses: [] });
+    }
+    return run(filters, query.tokens);
+  }
+}
+
+/** Of every Transfer log of a range, those from (or to) the addresses asked for. */
+function keepOf(logs: RpcLog[], addresses: string[], sides: Array<'from' | 'to'>): RpcLog[] {
+  const wanted = new Set(addresses.map((a) => addressTopic(a).toLowerCase()));
+  const from = sides.includes('from');
+  const to = sides.includes('to');
+  return logs.filter((log) => {
+    const [, t1, t2] = log.topics;
+    return (from && t1 !== undefined && wanted.has(t1.toLowerCase())) || (to && t2 !== undefined && wanted.has(t2.toLowerCase()));
+  });
 }
 
 /** Halve the range; a single block that is still too big is split by addresses instead. */
 function split(f: LogFilter, error: Error): LogFilter[] {
+  if (f.side === 'any' && f.toBlock === f.fromBlock) throw new DenseRefused(error.message);
   if (f.toBlock > f.fromBlock) {
     const mid = f.fromBlock + Math.floor((f.toBlock - f.fromBlock) / 2);
     return [

@@ -13,6 +13,7 @@ import { cachedTokenInfo, type TokenInfo } from '../evm/token-info';
 import type { BalanceQuery, ChainCapabilities, ChainSource, ChainTip, SeedTransaction, SourceStats, TransferQuery } from '../source';
 import { normalizeTronAddress, toTronAddress, tronTo41Hex, tronToHex } from './address';
 import { createWalletApi } from './wallet-api';
+import { restErrorKind, rpcCalls, rpcErrors } from '../../metrics';
 
 export interface TronSourceOptions {
   chain: string;
@@ -45,7 +46,7 @@ export function createTronSource(options: TronSourceOptions): TronSource {
   const base = options.rpcUrl.replace(/\/+$/, '');
   const confirmations = Math.max(0, Math.floor(options.confirmations));
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  const wallet = createWalletApi(base, timeoutMs);
+  const wallet = createWalletApi(base, timeoutMs, options.chain);
   const nativeAsset = options.nativeAsset;
   const listed = options.tokens ?? [];
   // The EVM adapter over the node's JSON-RPC, on 0x-hex, with no settling of its own: the head
@@ -153,8 +154,18 @@ export function createTronSource(options: TronSourceOptions): TronSource {
   let rpcCount = 0;
   async function evmRpc(method: string, params: unknown[]): Promise<string> {
     rpcCount += 1;
-    const reply = (await postJson(JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }), { url: `${base}/jsonrpc`, timeoutMs })) as { result?: string; error?: { message: string } };
-    if (reply.error || typeof reply.result !== 'string') throw new TraceholdError(`${method}: ${reply.error?.message ?? 'no result'}`);
+    rpcCalls.inc({ chain: options.chain, method });
+    let reply: { result?: string; error?: { message: string } };
+    try {
+      reply = (await postJson(JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }), { url: `${base}/jsonrpc`, timeoutMs })) as typeof reply;
+    } catch (error) {
+      rpcErrors.inc({ chain: options.chain, method, kind: restErrorKind(error) === 'rate_limited' ? 'rate_limited' : 'transport' });
+      throw error;
+    }
+    if (reply.error || typeof reply.result !== 'string') {
+      rpcErrors.inc({ chain: options.chain, method, kind: 'rpc' });
+      throw new TraceholdError(`${method}: ${reply.error?.message ?? 'no result'}`);
+    }
     return reply.result;
   }
 

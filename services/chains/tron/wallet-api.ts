@@ -2,6 +2,7 @@
 // are JSON objects, not JSON-RPC; a contract that reverts says so in `result`.
 import { RetryableError, TraceholdError } from '../../errors';
 import { postJson } from '../rpc/http-post';
+import { restErrorKind, rpcCalls, rpcErrors } from '../../metrics';
 
 export interface WalletApi {
   /** The head block (not solidified): number and id. */
@@ -24,12 +25,19 @@ interface ConstantResult {
 /** The zero account as owner: a constant call needs one but moves nothing. */
 const OWNER = `41${'0'.repeat(40)}`;
 
-export function createWalletApi(baseUrl: string, timeoutMs: number): WalletApi {
+/** `chain` labels the calls in the RPC metrics, the method being the path (`/wallet/getnowblock`). */
+export function createWalletApi(baseUrl: string, timeoutMs: number, chain = 'tron'): WalletApi {
   const base = baseUrl.replace(/\/+$/, '');
   let count = 0;
   const post = async (path: string, body: object): Promise<unknown> => {
     count += 1;
-    return postJson(JSON.stringify(body), { url: `${base}${path}`, timeoutMs });
+    rpcCalls.inc({ chain, method: path });
+    try {
+      return await postJson(JSON.stringify(body), { url: `${base}${path}`, timeoutMs });
+    } catch (error) {
+      rpcErrors.inc({ chain, method: path, kind: restErrorKind(error) });
+      throw error;
+    }
   };
   return {
     async nowBlock() {

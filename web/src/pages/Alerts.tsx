@@ -1,6 +1,7 @@
 // The alerts inbox: funds that moved before a freeze first, then the newest.
-import { api } from '../api';
-import { Badge, ErrorBox, Loading, useLoad, Value } from '../components/common';
+import { useState } from 'react';
+import { apiPage, withCursor } from '../api';
+import { Badge, ErrorBox, Loading, useAction, useLoad, Value } from '../components/common';
 import { dateTime } from '../format';
 import { Link } from '../router';
 
@@ -9,7 +10,16 @@ interface Alert { id: string; kind: string; caseId: string | null; requestId: st
 export const isUrgent = (a: Alert) => a.kind === 'funds_moved_before_freeze' || a.urgent === true;
 
 export function AlertsPage() {
-  const alerts = useLoad(() => api<Alert[]>('/v1/alerts'), []);
+  // Newest first, a page at a time: older pages are added below on request.
+  const first = useLoad(() => apiPage<Alert>('/v1/alerts?limit=100'), []);
+  const [older, setOlder] = useState<{ items: Alert[]; nextCursor: string | null } | null>(null);
+  const more = useAction();
+  const alerts = { ...first, data: first.data ? [...first.data.items, ...(older?.items ?? [])] : null };
+  const nextCursor = older ? older.nextCursor : first.data?.nextCursor ?? null;
+  const loadOlder = () => void more.run(async () => {
+    const page = await apiPage<Alert>(withCursor('/v1/alerts?limit=100', nextCursor!));
+    setOlder({ items: [...(older?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+  });
   const sorted = [...(alerts.data ?? [])].sort((a, b) => Number(isUrgent(b)) - Number(isUrgent(a)) || b.createdAt.localeCompare(a.createdAt));
   return (
     <section aria-labelledby="alerts-title">
@@ -30,6 +40,8 @@ export function AlertsPage() {
           </li>
         ))}
       </ul>
+      <ErrorBox error={more.error} />
+      {nextCursor ? <p><button type="button" onClick={loadOlder}>Show older alerts</button></p> : null}
     </section>
   );
 }

@@ -71,7 +71,7 @@ export function CasePage({ id, tab }: { id: string; tab: string }) {
           {c.seeds.map((s, i) => {
             const tx = typeof s.txHash === 'string' ? s.txHash : null;
             const addr = typeof s.address === 'string' ? s.address : null;
-            return <li key={i}>{tx ? <>transaction <Hash value={tx} href={book.explorerTx(tx)} full />{s.index !== undefined ? `:${String(s.index)}` : ''}</> : <>wallet <Hash value={addr ?? JSON.stringify(s)} href={addr ? book.explorerAddress(addr) : null} full /></>}</li>;
+            return <li key={i}>{tx ? <>transaction <Hash value={tx} href={book.explorerTx(tx)} full />{s.index !== undefined ? `:${String(s.index)}` : s.ref !== undefined ? `:${s.ref}` : ''}</> : <>wallet <Hash value={addr ?? JSON.stringify(s)} href={addr ? book.explorerAddress(addr) : null} full /></>}</li>;
           })}
         </ul>
       </details>

@@ -14,11 +14,13 @@ const MODELS = [
   ['tiho', 'TIHO — taint goes to the largest outflows'],
 ] as const;
 
-/** One seed a line: an address, a transaction hash, `txhash:logIndex` or `txid:vout`. */
+/** One seed a line: an address, a transaction hash, `txhash:logIndex`, `txid:vout`, or `txhash:tx` / `txhash:call:0.1` (a native or internal transfer). */
 export function parseSeeds(text: string): Record<string, unknown>[] {
   return text.split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean).map((line) => {
     const m = /^(0x)?([0-9a-fA-F]{64}):(\d+)$/.exec(line);
-    if (m) return { txHash: line.slice(0, line.lastIndexOf(':')), index: Number(m[3]) };
+    if (m) return { txHash: `${m[1] ?? ''}${m[2]}`, index: Number(m[3]) };
+    const r = /^(0x)?([0-9a-fA-F]{64}):(tx|call:[\d.]+)$/.exec(line);
+    if (r) return { txHash: `${r[1] ?? ''}${r[2]}`, ref: r[3] };
     if (/^(0x)?[0-9a-fA-F]{64}$/.test(line)) return { txHash: line };
     return { address: line };
   });

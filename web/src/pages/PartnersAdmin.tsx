@@ -1,6 +1,6 @@
 // Partners: who receives freeze requests. Admins register them (the partner's key is shown once).
 import { useState, type FormEvent } from 'react';
-import { api } from '../api';
+import { api, apiAll } from '../api';
 import { ErrorBox, Loading, useAction, useLoad } from '../components/common';
 import { useSession } from '../session';
 
@@ -8,7 +8,7 @@ interface Partner { id: string; name: string; kind: string; entities: string[]; 
 
 export function PartnersAdminPage() {
   const { session } = useSession();
-  const list = useLoad(() => api<Partner[]>('/v1/partners'), []);
+  const list = useLoad(() => apiAll<Partner>('/v1/partners'), []);
   return (
     <section aria-labelledby="partners-title">
       <h1 id="partners-title">Partners</h1>

@@ -1,0 +1,114 @@
+// The re-trace at the cost of the news, on a real local EVM node: after a quiet night the
+// last result is taken over (no trace steps, the same answer at the new tip); after a wallet
+// of the case moved, the new run starts from the last run's crawl state and its answer is
+// the one a full trace from hop 0 gives; new labels mean a full trace.
+import { expect } from 'chai';
+import { Contract, JsonRpcProvider, NonceManager, Wallet, parseEther } from 'ethers';
+import { USDT } from '../../services/demo/pig-butchering';
+import { contractArtifact, devAccount, fundWallets, receiptOf } from '../../services/devchain';
+import type { TraceReport } from '../../services/domain/report';
+import { retraceCases } from '../../services/retrace/retrace-cases';
+import { caseReport, createCase, startTrace } from '../../services/tracing/cases';
+import { pigButcheringWorld, stableReport, type PigButcheringWorld } from '../support/tracing';
+
+describe('e2e: a re-trace costs what is new', function () {
+  this.timeout(300_000);
+  let world: PigButcheringWorld;
+  let caseId: string;
+  let first: TraceReport;
+
+  const latestRun = async () => (await world.app.deps.store.runs.latestForCase(caseId, 'done'))!;
+  /** A full trace from hop 0 of the case, at the current tip. */
+  const fullTrace = async () => {
+    await startTrace(world.app.deps, caseId);
+    await world.app.drain();
+    return caseReport(world.app.deps, caseId);
+  };
+  const answer = (r: TraceReport) => {
+    const { toBlockHash: _h, ...rest } = stableReport(r) as TraceReport;
+    return rest;
+  };
+
+  before(async () => {
+    world = await pigButcheringWorld();
+    const kase = await createCase(world.app.deps, { title: 'news case', chain: 'local', seeds: world.scenario.seedTxs.map((txHash) => ({ txHash })) }, 'analyst');
+    caseId = kase.id;
+    await startTrace(world.app.deps, caseId);
+    await world.app.drain();
+    first = await caseReport(world.app.deps, caseId);
+  });
+  after(async () => {
+    await world?.close();
+  });
+
+  it('a quiet night: the last result is taken over at the new tip, with no trace step', async () => {
+    const { app, node } = world;
+    await node.mine(5);
+    const previous = await latestRun();
+    const result = await retraceCases(app.deps, { trigger: 'manual' });
+    await app.drain();
+    expect(result.reused).to.deep.equal([caseId]);
+    expect(result.queued.map((q) => q.caseId)).to.deep.equal([caseId]);
+    const run = await latestRun();
+    expect(run.id).to.not.equal(previous.id);
+    expect(run.toBlock).to.equal(previous.toBlock! + 5);
+    expect(run.stats?.steps, 'no hop step ran').to.equal(undefined);
+    const reused = await caseReport(app.deps, caseId);
+    expect(reused.toBlock).to.equal(first.toBlock + 5);
+    expect(reused.stats.rpcCalls).to.equal(0);
+    // The tip (2, and the settled block again when the logs are read), the new blocks' token
+    // logs of every watched wallet (one call, filtered here), the 5 new blocks for ETH (no
+    // trace_filter on this node), the old tip's hash.
+    expect(result.rpcCalls).to.be.at.most(3 + 1 + 5 + 1);
+    expect((await app.deps.store.runs.graph(run.id)).edges).to.deep.equal((await app.deps.store.runs.graph(previous.id)).edges);
+    // What a full trace from hop 0 finds at the same tip.
+    const full = await fullTrace();
+    expect(full.toBlock).to.equal(reused.toBlock);
+    expect(answer(reused)).to.deep.equal(answer(full));
+    expect({ ...answer(reused), toBlock: first.toBlock }).to.deep.equal(answer(first));
+  });
+
+  it('a held wallet moved: the run starts from the last crawl state and finds what a full trace finds', async () => {
+    const { app, node, scenario } = world;
+    const h = scenario.wallets.h;
+    expect(first.holdings.some((x) => x.address === h && x.asset === scenario.token), 'H holds USDT after the first trace').to.equal(true);
+    const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 10 });
+    try {
+      await fundWallets(node.url, node.accounts[0]!, [h], parseEther('0.1'));
+      const token = new Contract(scenario.token, contractArtifact('TestUSDT').abi, new NonceManager(new Wallet(scenario.keys.h.privateKey, provider)));
+      const fresh = devAccount(6001).address;
+      await receiptOf(provider, (await token.getFunction('transfer')(fresh, USDT(10_000))).hash);
+    } finally {
+      provider.destroy();
+    }
+    const fullRunBefore = await latestRun();
+    const result = await retraceCases(app.deps, { trigger: 'manual' });
+    await app.drain();
+    expect(result.resumed).to.deep.equal([caseId]);
+    expect(result.reused).to.deep.equal([]);
+    const resumed = await caseReport(app.deps, caseId);
+    const resumedRun = await latestRun();
+    expect(resumed.holdings.find((x) => x.address === h && x.asset === scenario.token)?.amount).to.not.equal(
+      first.holdings.find((x) => x.address === h && x.asset === scenario.token)?.amount,
+    );
+    const full = await fullTrace();
+    const fullRun = await latestRun();
+    expect(full.toBlock).to.equal(resumed.toBlock);
+    expect(answer(resumed)).to.deep.equal(answer(full));
+    expect(Number(resumedRun.stats?.hops), 'hop steps of the resumed run').to.be.below(Number(fullRun.stats?.hops));
+    expect(fullRunBefore.id).to.not.equal(fullRun.id);
+  });
+
+  it('new labels: a full trace', async () => {
+    const { app } = world;
+    await app.deps.store.labels.upsert([{ chain: 'local', address: devAccount(6002).address.toLowerCase(), entity: 'Somewhere', category: 'exchange' }]);
+    const before = await caseReport(app.deps, caseId);
+    const result = await retraceCases(app.deps, { trigger: 'manual' });
+    await app.drain();
+    expect(result.queued.map((q) => q.caseId)).to.deep.equal([caseId]);
+    expect(result.reused).to.deep.equal([]);
+    expect(result.resumed).to.deep.equal([]);
+    expect(Number((await latestRun()).stats?.hops)).to.be.above(0);
+    expect(answer(await caseReport(app.deps, caseId))).to.deep.equal(answer(before));
+  });
+});
