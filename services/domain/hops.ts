@@ -2,7 +2,12 @@
 // time: a transfer's hop is one more than its sender's hop in that asset *when it was
 // sent*, so money that reaches an address later by a shorter route does not shorten
 // earlier hops. Assets are counted apart: a USDT trail is not shortened by an ETH one.
-import { compareChainOrder, transferId, type Address, type Asset, type Transfer } from './types';
+//
+// Cost: addresses and assets are interned to small integers, hops kept per (address, asset)
+// under an integer key, one sort (none when the transfers come in chain order, as the taint
+// result lists them); string keys are built only for the result.
+import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './taint/steps';
+import { transferId, type Address, type Asset, type Transfer } from './types';
 
 export interface HopInput {
   /** Tainted transfers only, any order. */
@@ -10,6 +15,12 @@ export interface HopInput {
   seedTransfers: ReadonlySet<string>;
   /** Seed wallets: hop 0 in every asset. */
   sources: ReadonlySet<Address>;
+  /**
+   * Optional: the transferId of each of `transfers`, in the same order — the keys of a taint
+   * result, say. The result then keys by these very strings instead of building new ones
+   * (a million ids are ~90 MB).
+   */
+  transferIds?: readonly string[];
 }
 
 export interface HopResult {
@@ -21,37 +32,127 @@ export interface HopResult {
 }
 
 export function computeHops(input: HopInput): HopResult {
-  const ordered = input.transfers.map((t) => ({ t, id: transferId(t) }));
-  ordered.sort((a, b) => compareChainOrder(a.t, b.t) || cmp(a.id, b.id));
-  const transferHop = new Map<string, number>();
-  // Per address, then per asset while walking (no key string per transfer); keyed
-  // `${address}|${asset}` only in the result.
-  const hops = new Map<Address, Map<Asset, number>>();
-  const addressHop = new Map<Address, number>();
-  for (const source of input.sources) addressHop.set(source, 0);
-  const hopOf = (address: Address, asset: Asset) => (input.sources.has(address) ? 0 : hops.get(address)?.get(asset));
-  for (const { t, id } of ordered) {
-    const senderHop = hopOf(t.from, t.asset);
-    const hop = input.seedTransfers.has(id) ? 1 : senderHop === undefined ? undefined : senderHop + 1;
-    if (hop === undefined) continue;
-    transferHop.set(id, hop);
-    if (t.to === null) continue;
-    let byAsset = hops.get(t.to);
-    if (byAsset === undefined) {
-      byAsset = new Map();
-      hops.set(t.to, byAsset);
-    }
-    if (!(byAsset.get(t.asset)! <= hop)) byAsset.set(t.asset, hop);
-    if (!(addressHop.get(t.to)! <= hop)) addressHop.set(t.to, hop);
-  }
-  const accountHop = new Map<string, number>();
-  for (const [address, byAsset] of hops) {
-    const source = input.sources.has(address);
-    for (const [asset, hop] of byAsset) accountHop.set(`${address}|${asset}`, source ? 0 : hop);
-  }
-  return { transferHop, accountHop, addressHop };
+  return runSteps(hopSteps(input));
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** The same as computeHops, giving the event loop a turn at least every `sliceMs` (default 25 ms). */
+export function computeHopsSliced(input: HopInput, options: SliceOptions = {}): Promise<HopResult> {
+  return runStepsSliced(hopSteps(input), options);
+}
+
+function* hopSteps(input: HopInput): Steps<HopResult> {
+  const transfers = input.transfers;
+  const n = transfers.length;
+  const ids: string[] = new Array(n);
+  const block = new Float64Array(n);
+  const txIndex = new Float64Array(n);
+  const seq = new Float64Array(n);
+  const order = new Int32Array(n);
+  const given = input.transferIds;
+  if (given !== undefined && given.length !== n) {
+    throw new RangeError(`computeHops: ${given.length} transferIds for ${n} transfers`);
+  }
+  for (let i = 0; i < n; i++) {
+    const t = transfers[i]!;
+    if (given === undefined) ids[i] = transferId(t);
+    else {
+      const id = given[i]!;
+      // transferId(t) without building it.
+      if (typeof id !== 'string' || id.length !== t.txHash.length + 1 + t.ref.length || id.charCodeAt(t.txHash.length) !== 35 ||
+        !id.startsWith(t.txHash) || !id.endsWith(t.ref)) {
+        throw new RangeError(`computeHops: transferIds[${i}] is ${JSON.stringify(id)}, not the id of ${transferId(t)}`);
+      }
+      ids[i] = id;
+    }
+    block[i] = t.blockNumber;
+    txIndex[i] = t.txIndex;
+    seq[i] = t.seq;
+    order[i] = i;
+    if ((i + 1) % STEP === 0) yield;
+  }
+  // Stable, like the sort it replaces: copies of one transfer keep their input order.
+  const sorted = yield* sortSteps(order, (a, b) =>
+    block[a]! - block[b]! || txIndex[a]! - txIndex[b]! || seq[a]! - seq[b]! || compareStrings(ids[a]!, ids[b]!));
+
+  const addressIndex = new Map<Address, number>();
+  const addresses: Address[] = [];
+  const intern = (a: Address): number => {
+    let x = addressIndex.get(a);
+    if (x === undefined) {
+      x = addresses.length;
+      addressIndex.set(a, x);
+      addresses.push(a);
+    }
+    return x;
+  };
+  const assetIndex = new Map<Asset, number>();
+  const assets: Asset[] = [];
+  const internAsset = (a: Asset): number => {
+    let x = assetIndex.get(a);
+    if (x === undefined) {
+      x = assets.length;
+      assetIndex.set(a, x);
+      assets.push(a);
+    }
+    return x;
+  };
+  for (const source of input.sources) intern(source);
+  const sourceCount = addresses.length;
+  const isSource = (x: number) => x < sourceCount;
+
+  const transferHop = new Map<string, number>();
+  // Per (address, asset): the smallest hop so far, under an integer key (assets are few, so
+  // address * 2^20 + asset stays exact); per address, its assets in the order they got a hop.
+  const hops = new Map<number, number>();
+  const assetsOf: (number[] | undefined)[] = [];
+  const accountOrder: number[] = [];
+  /** Non-source addresses in the order they first got a hop, with their smallest hop. */
+  const reached: number[] = [];
+  const addressBest: number[] = [];
+  const WIDTH = 2 ** 20;
+  for (let p = 0; p < n; p++) {
+    if (p % STEP === STEP - 1) yield;
+    const i = sorted[p]!;
+    const t = transfers[i]!;
+    const id = ids[i]!;
+    const asset = internAsset(t.asset);
+    if (asset >= WIDTH) throw new RangeError(`computeHops: more than ${WIDTH} assets`);
+    const from = intern(t.from);
+    const senderHop = isSource(from) ? 0 : hops.get(from * WIDTH + asset);
+    const hop = input.seedTransfers.has(id) ? 1 : senderHop === undefined ? undefined : senderHop + 1;
+    if (hop === undefined) continue;
+    if (aboutToGrow(transferHop.size)) yield;
+    transferHop.set(id, hop);
+    if (t.to === null) continue;
+    const to = intern(t.to);
+    const key = to * WIDTH + asset;
+    const known = hops.get(key);
+    if (known === undefined) {
+      const list = assetsOf[to];
+      if (list === undefined) {
+        assetsOf[to] = [asset];
+        accountOrder.push(to);
+      } else list.push(asset);
+      hops.set(key, hop);
+    } else if (hop < known) hops.set(key, hop);
+    if (isSource(to)) continue; // 0 already
+    const best = addressBest[to];
+    if (best === undefined) {
+      reached.push(to);
+      addressBest[to] = hop;
+    } else if (hop < best) addressBest[to] = hop;
+  }
+
+  // Keyed `${address}|${asset}` only in the result; addresses in the order they first got a
+  // hop (sources too, at 0), their assets likewise.
+  const accountHop = new Map<string, number>();
+  for (let k = 0; k < accountOrder.length; k++) {
+    const to = accountOrder[k]!;
+    for (const asset of assetsOf[to]!) accountHop.set(`${addresses[to]}|${assets[asset]}`, isSource(to) ? 0 : hops.get(to * WIDTH + asset)!);
+    if ((k + 1) % STEP === 0) yield;
+  }
+  const addressHop = new Map<Address, number>();
+  for (const source of input.sources) addressHop.set(source, 0);
+  for (const to of reached) addressHop.set(addresses[to]!, addressBest[to]!);
+  return { transferHop, accountHop, addressHop };
 }

@@ -3,8 +3,8 @@
 // (a retried or stalled job) computes the same thing from the same rows.
 import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
-import { computeHops, type HopResult } from '../domain/hops';
-import { propagateTaint, type LedgerSpec, type TaintResult } from '../domain/taint';
+import { computeHopsSliced, type HopResult } from '../domain/hops';
+import { propagateTaintSliced, type LedgerSpec, type TaintResult } from '../domain/taint';
 import { transferId, type Address, type Asset, type TaintModel, type Transfer } from '../domain/types';
 import { balanceKey, createChainData, type ChainData, type OpeningQuery } from './chain-data';
 import type { TraceDeps } from './deps';
@@ -73,7 +73,7 @@ export async function computeCaseGraph(
     });
     for (const q of neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null)) wanted.set(balanceKey(q), q);
     const balances = await chainData.balances([...wanted.values()]);
-    const taint = propagateTaint({
+    const taint = await propagateTaintSliced({
       model: scope.model,
       transfers: [...transfers.values()],
       ledgers: ledgerSpecs(ledgers, balances, sources),
@@ -90,7 +90,7 @@ export async function computeCaseGraph(
     const late = lateWindows(taint, addresses, transfers);
     if ((missing === 0 && late.length === 0) || round >= MAX_CONVERGENCE_ROUNDS) {
       const tainted = [...taint.tainted.keys()].map((id) => transfers.get(id)).filter((t): t is Transfer => !!t);
-      const hops = computeHops({ transfers: tainted, seedTransfers: scope.seedTransferIds, sources });
+      const hops = await computeHopsSliced({ transfers: tainted, seedTransfers: scope.seedTransferIds, sources });
       return { graph: { transfers, taint, hops, sources, assets }, widened: [...widened.values()] };
     }
     if (late.length) {

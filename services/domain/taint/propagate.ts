@@ -31,69 +31,378 @@
 //   Σ source taint created + Σ seeded == Σ taintedHeld + sinks
 // where source taint created = Σ sourced = tainted opening balances of sources + Σ (amount - τ)
 // over the inflows sources received in their window.
-import { countIgnored, isPayment } from '../payments';
-import type { Asset } from '../types';
-import { createAccountBook } from './account-book';
-import { createBlockOutflows } from './block-outflows';
-import { inChainOrder } from './chain-order';
-import { createLedgerBook } from './ledger-book';
-import type { TaintInput, TaintResult } from './types';
+//
+// How it is built (cost, not answers): addresses and assets are interned to small integers;
+// per-transfer data lives in typed arrays indexed by transfer number; amounts stay the
+// caller's bigints (no copy); ledgers refer to their inflows by transfer number and name
+// them by id only when an outflow reports its parents; one sort, no string key per transfer
+// but the transfer id itself. The same generator runs to the end (`propagateTaint`) or in
+// time slices that give the event loop back (`propagateTaintSliced`).
+import { classifyTransfer } from '../payments';
+import { transferId, type Address, type Asset, type Transfer } from '../types';
+import { createLedger, type Ledger } from './ledgers';
+import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './steps';
+import type { AccountRole, AccountTaint, LedgerSpec, TaintInput, TaintResult } from './types';
 
 export function propagateTaint(input: TaintInput): TaintResult {
-  const assets = input.assets ?? null;
-  const all = inChainOrder(input.transfers);
-  const ordered = all.filter(({ t }) => isPayment(t, assets));
-  const ledgers = createLedgerBook(input);
-  const accounts = createAccountBook();
-  const sameBlockOutflows = input.model === 'tiho' ? createBlockOutflows(ordered) : () => [];
-  const result: TaintResult = {
-    tainted: new Map(), parents: new Map(), accounts: new Map(), sinks: new Map<Asset, bigint>(),
-    gaps: [], lateInflows: [], ignored: countIgnored(all.map(({ t }) => t), assets),
-  };
+  return runSteps(propagationSteps(input));
+}
 
-  for (const { address, asset, amount } of ledgers.taintedOpenings()) {
-    if (assets !== null && !assets.has(asset)) continue;
-    accounts.received(address, asset, 'ledger', amount, null, amount);
+/**
+ * The same as propagateTaint, giving the event loop a turn at least every `sliceMs` (default
+ * 25 ms): for large cases in a process that must stay responsive (a queue worker renewing
+ * its job lock). The input must not change until the promise settles.
+ */
+export function propagateTaintSliced(input: TaintInput, options: SliceOptions = {}): Promise<TaintResult> {
+  return runStepsSliced(propagationSteps(input), options);
+}
+
+const ROLE_UNTRACKED = 0;
+const ROLE_LEDGER = 1;
+const ROLE_STOP = 2;
+const ROLES: readonly AccountRole[] = ['untracked', 'ledger', 'stop'];
+
+/** What the engine keeps per (address, asset) it meets. */
+class Slot {
+  ledger: Ledger | null = null;
+  account: AccountTaint | null = null;
+  /** Taint that stays where it arrived (non-ledgers, stops, inflows before a ledger's window). */
+  absorbed = 0n;
+  constructor(readonly address: number, readonly asset: number) {}
+}
+
+export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
+  const scope = input.assets ?? null;
+
+  // 1. Unique transfers (the first of equal copies), checked. Input order of first sight.
+  // Copies are found by hashing the id's characters into a table sized once (no id string,
+  // no Map growing under a million keys); id strings are built only for what is reported.
+  const transfers: Transfer[] = [];
+  {
+    const count = input.transfers.length;
+    const mask = tableSize(count) - 1;
+    const table = new Int32Array(mask + 1).fill(-1);
+    const hashes = new Int32Array(count);
+    let k = 0;
+    for (const t of input.transfers) {
+      if (typeof t.amount !== 'bigint' || t.amount < 0n) {
+        throw new RangeError(`transfer ${transferId(t)}: amount must be a non-negative bigint`);
+      }
+      const h = idHash(t);
+      let at = h & mask;
+      let seen = -1;
+      for (let x = table[at]!; x !== -1; x = table[(at = (at + 1) & mask)]!) {
+        if (hashes[x] === h && sameId(transfers[x]!, t)) {
+          seen = x;
+          break;
+        }
+      }
+      if (seen === -1) {
+        table[at] = transfers.length;
+        hashes[transfers.length] = h;
+        transfers.push(t);
+      } else if (!sameTransfer(transfers[seen]!, t)) {
+        // Two versions of one transfer mean mixed chains or a reorg upstream; guessing would be wrong.
+        throw new RangeError(`transfer ${transferId(t)} appears twice with different contents`);
+      }
+      if (++k % STEP === 0) yield;
+    }
   }
+  const ids: (string | undefined)[] = new Array<string | undefined>(transfers.length);
+  const idOf = (i: number): string => ids[i] ?? (ids[i] = transferId(transfers[i]!));
+  // A transfer can only be a seed if its hash is what a seed id has before one of its '#'.
+  const seedTxHashes = new Set<string>();
+  for (const id of input.seedTransfers) {
+    for (let at = id.indexOf('#'); at !== -1; at = id.indexOf('#', at + 1)) seedTxHashes.add(id.slice(0, at));
+  }
+  const isSeed = (i: number): boolean => seedTxHashes.has(transfers[i]!.txHash) && input.seedTransfers.has(idOf(i));
 
-  for (const { id, t } of ordered) {
-    const { asset, amount } = t;
-
-    // 1. The taint t carries: the sender's ledger decides, unless t is a seed.
-    const sender = ledgers.at(t.from, asset, t.blockNumber);
-    const debit = sender?.debit({ amount, sameBlock: sameBlockOutflows(id) });
-    if (debit !== undefined && debit.shortfall > 0n) {
-      result.gaps.push({ address: t.from, asset, transferId: id, amount: debit.shortfall });
-    }
-    const drawn = debit?.tainted ?? 0n;
-    const seed = input.seedTransfers.has(id);
-    const carried = seed ? amount : drawn;
-    if (carried > 0n) {
-      result.tainted.set(id, carried);
-      result.parents.set(id, seed ? [] : debit!.parents);
-    }
-    accounts.sent(t.from, asset, ledgers.role(t.from), carried, carried - drawn);
-
-    // 2. Where it lands.
-    if (t.to === null) {
-      if (carried > 0n) result.sinks.set(asset, (result.sinks.get(asset) ?? 0n) + carried);
-      continue;
-    }
-    const role = ledgers.role(t.to);
-    const recipient = ledgers.at(t.to, asset, t.blockNumber);
-    if (recipient !== null) {
-      const arriving = ledgers.isSource(t.to) ? amount : carried;
-      recipient.credit(amount, arriving, id);
-      accounts.received(t.to, asset, role, arriving, t, arriving - carried);
-    } else {
-      accounts.received(t.to, asset, role, carried, t, 0n);
-      accounts.absorbed(t.to, asset, carried);
-      if (role === 'ledger' && carried > 0n) {
-        result.lateInflows.push({ address: t.to, transferId: id, amount: carried });
+  for (const [address, spec] of input.ledgers) {
+    for (const [asset, amount] of spec.opening) {
+      if (typeof amount !== 'bigint' || amount < 0n) {
+        throw new RangeError(`ledger ${address}: opening ${asset} must be a non-negative bigint`);
       }
     }
   }
 
-  result.accounts = accounts.finish(ledgers.taintedHeld);
+  // 2. Interned addresses and assets; what each address is.
+  const addressIndex = new Map<Address, number>();
+  const addresses: Address[] = [];
+  const roles: number[] = [];
+  const specs: (LedgerSpec | undefined)[] = [];
+  const internAddress = (a: Address): number => {
+    let x = addressIndex.get(a);
+    if (x === undefined) {
+      x = addresses.length;
+      addressIndex.set(a, x);
+      addresses.push(a);
+      // A stop absorbs; tracking its balance would only let taint leave it.
+      const stop = input.stops.has(a);
+      const spec = stop ? undefined : input.ledgers.get(a);
+      roles.push(stop ? ROLE_STOP : spec !== undefined ? ROLE_LEDGER : ROLE_UNTRACKED);
+      specs.push(spec);
+    }
+    return x;
+  };
+  const assetIndex = new Map<Asset, number>();
+  const assets: Asset[] = [];
+  const internAsset = (a: Asset): number => {
+    let x = assetIndex.get(a);
+    if (x === undefined) {
+      x = assets.length;
+      assetIndex.set(a, x);
+      assets.push(a);
+    }
+    return x;
+  };
+
+  // 3. Per transfer, in typed arrays: who, what, when. Only payments move value (../payments.ts).
+  const n = transfers.length;
+  const fromOf = new Int32Array(n);
+  const toOf = new Int32Array(n);
+  const assetOf = new Int32Array(n);
+  const blockOf = new Float64Array(n);
+  const txIndexOf = new Float64Array(n);
+  const seqOf = new Float64Array(n);
+  const ignored = { selfTransfers: 0, zeroValue: 0, untracedAssets: 0 };
+  let payments = 0;
+  const paymentList = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = transfers[i]!;
+    const c = classifyTransfer(t, scope);
+    if (c === 'payment') {
+      paymentList[payments++] = i;
+      fromOf[i] = internAddress(t.from);
+      toOf[i] = t.to === null ? -1 : internAddress(t.to);
+      assetOf[i] = internAsset(t.asset);
+      blockOf[i] = t.blockNumber;
+      txIndexOf[i] = t.txIndex;
+      seqOf[i] = t.seq;
+    } else if (c === 'self-transfer') ignored.selfTransfers++;
+    else if (c === 'zero-value') ignored.zeroValue++;
+    else ignored.untracedAssets++;
+    if ((i + 1) % STEP === 0) yield;
+  }
+
+  // Tainted opening balances of sources, in a fixed order (address, then asset).
+  const openings: { address: number; asset: number; amount: bigint }[] = [];
+  const sources = [...input.ledgers].filter(([a, spec]) => spec.source && !input.stops.has(a)).map(([a]) => a);
+  for (const address of sources.sort(compareStrings)) {
+    const spec = input.ledgers.get(address)!;
+    for (const asset of [...spec.opening.keys()].sort(compareStrings)) {
+      const amount = spec.opening.get(asset)!;
+      if (amount > 0n && (scope === null || scope.has(asset))) openings.push({ address: internAddress(address), asset: internAsset(asset), amount });
+    }
+  }
+
+  // 4. One total order: chain order, ties broken by transfer id.
+  const order = yield* sortSteps(paymentList.subarray(0, payments), (a, b) =>
+    blockOf[a]! - blockOf[b]! || txIndexOf[a]! - txIndexOf[b]! || seqOf[a]! - seqOf[b]! || compareIds(transfers[a]!, transfers[b]!));
+
+  // tiho: at each outflow, the sender's outflows of the same asset in the same block still to
+  // come. Linked once (position → next position of the group) so the main loop is one pass.
+  const model = input.model;
+  let nextInGroup: Int32Array | null = null;
+  if (model === 'tiho') {
+    nextInGroup = new Int32Array(payments).fill(-1);
+    const last = new Map<number, number>();
+    const width = assets.length;
+    for (let p = 0; p < payments; p++) {
+      const i = order[p]!;
+      if (p > 0 && blockOf[order[p - 1]!] !== blockOf[i]) last.clear();
+      const key = fromOf[i]! * width + assetOf[i]!;
+      const before = last.get(key);
+      if (before !== undefined) nextInGroup[before] = p;
+      last.set(key, p);
+      if ((p + 1) % STEP === 0) yield;
+    }
+  }
+
+  // 5. The pass.
+  const slots = new Map<number, Slot>();
+  const assetCount = assets.length;
+  const slotOf = (address: number, asset: number): Slot => {
+    const key = address * assetCount + asset;
+    let s = slots.get(key);
+    if (s === undefined) slots.set(key, (s = new Slot(address, asset)));
+    return s;
+  };
+  /** The ledger of (address, asset) if it is tracked at this block; created on first use. */
+  const ledgerAt = (address: number, asset: number, block: number): Ledger | null => {
+    const spec = specs[address];
+    if (spec === undefined || block < spec.fromBlock) return null;
+    const s = slotOf(address, asset);
+    return (s.ledger ??= createLedger(model, spec.opening.get(assets[asset]!) ?? 0n, spec.source, idOf));
+  };
+  const accounts: AccountTaint[] = [];
+  const entry = (s: Slot): AccountTaint => {
+    if (s.account === null) {
+      s.account = {
+        address: addresses[s.address]!, asset: assets[s.asset]!, role: ROLES[roles[s.address]!]!,
+        taintedIn: 0n, taintedOut: 0n, sourced: 0n, seeded: 0n, taintedHeld: 0n,
+        firstTaintedBlock: null, firstTaintedTimestamp: null, lastTaintedTimestamp: null,
+      };
+      accounts.push(s.account);
+    }
+    return s.account;
+  };
+  /** Taint that arrived: by transfer `t`, or (t = null) a source's opening balance; `sourced` of it created at a source. */
+  const received = (s: Slot, amount: bigint, t: Transfer | null, sourced: bigint): void => {
+    if (amount === 0n) return;
+    const a = entry(s);
+    a.taintedIn += amount;
+    if (sourced !== 0n) a.sourced += sourced;
+    if (t === null) return;
+    if (a.firstTaintedBlock === null) {
+      a.firstTaintedBlock = t.blockNumber;
+      a.firstTaintedTimestamp = t.timestamp;
+    }
+    a.lastTaintedTimestamp = t.timestamp;
+  };
+
+  const result: TaintResult = {
+    tainted: new Map(), parents: new Map(), accounts: new Map(), sinks: new Map<Asset, bigint>(),
+    gaps: [], lateInflows: [], ignored,
+  };
+  for (const { address, asset, amount } of openings) received(slotOf(address, asset), amount, null, amount);
+
+  // tiho's share of the outflow at position `at`: see highestFirst below.
+  let at = 0;
+  const share = nextInGroup === null ? null : (tainted: bigint) => highestFirst(tainted, at, order, nextInGroup!, transfers);
+
+  for (let p = 0; p < payments; p++) {
+    if (p % STEP === STEP - 1) yield;
+    const i = order[p]!;
+    const t = transfers[i]!;
+    const amount = t.amount;
+    const asset = assetOf[i]!;
+    const from = fromOf[i]!;
+    const block = blockOf[i]!;
+
+    // 1. The taint t carries: the sender's ledger decides, unless t is a seed.
+    const sender = ledgerAt(from, asset, block);
+    let drawn = 0n;
+    if (sender !== null) {
+      at = p;
+      drawn = sender.debit(amount, share);
+      if (sender.shortfall > 0n) result.gaps.push({ address: t.from, asset: t.asset, transferId: idOf(i), amount: sender.shortfall });
+    }
+    const seed = isSeed(i);
+    const carried = seed ? amount : drawn;
+    if (carried > 0n) {
+      // A Map copies itself into one twice its size when full: in a slice of its own, each.
+      if (aboutToGrow(result.tainted.size)) yield;
+      result.tainted.set(idOf(i), carried);
+      if (aboutToGrow(result.parents.size)) yield;
+      result.parents.set(idOf(i), seed ? [] : sender!.parents());
+      const a = entry(slotOf(from, asset));
+      a.taintedOut += carried;
+      if (seed && carried !== drawn) a.seeded += carried - drawn;
+    }
+
+    // 2. Where it lands.
+    const to = toOf[i]!;
+    if (to === -1) {
+      if (carried > 0n) result.sinks.set(t.asset, (result.sinks.get(t.asset) ?? 0n) + carried);
+      continue;
+    }
+    const recipient = ledgerAt(to, asset, block);
+    if (recipient !== null) {
+      const arriving = specs[to]!.source === true ? amount : carried;
+      recipient.credit(amount, arriving, i);
+      if (arriving !== 0n) received(slotOf(to, asset), arriving, t, arriving - carried);
+    } else if (carried !== 0n) {
+      const s = slotOf(to, asset);
+      received(s, carried, t, 0n);
+      s.absorbed += carried;
+      if (roles[to] === ROLE_LEDGER) result.lateInflows.push({ address: t.to!, transferId: idOf(i), amount: carried });
+    }
+  }
+
+  // The finished entries, in the order they first saw taint; held = absorbed + a ledger's tainted balance.
+  for (let k = 0; k < accounts.length; k++) {
+    const a = accounts[k]!;
+    const address = addressIndex.get(a.address)!;
+    const s = slotOf(address, assetIndex.get(a.asset)!);
+    let held = s.absorbed;
+    if (a.role === 'ledger') {
+      const spec = specs[address]!;
+      // A ledger never used holds what a fresh one would: a source's opening, else nothing.
+      held += s.ledger !== null ? s.ledger.taintedHeld() : spec.source ? (spec.opening.get(a.asset) ?? 0n) : 0n;
+    }
+    a.taintedHeld = held;
+    result.accounts.set(`${a.address}|${a.asset}`, a);
+    if ((k + 1) % STEP === 0) yield;
+  }
   return result;
+}
+
+/**
+ * tiho: the share of `tainted` that the outflow at position `at` gets when the tainted balance
+ * is given greedily to the sender's remaining outflows of the block (this one and the later
+ * ones of its group), largest first, ties in chain order. Only strictly larger outflows come
+ * before this one, and the greedy walk leaves max(0, tainted − their sum) for it.
+ */
+function highestFirst(tainted: bigint, at: number, order: Int32Array, next: Int32Array, transfers: readonly Transfer[]): bigint {
+  const first = transfers[order[at]!]!.amount;
+  let left = tainted;
+  for (let q = next[at]!; q !== -1; q = next[q]!) {
+    if (left <= 0n) return 0n;
+    const amount = transfers[order[q]!]!.amount;
+    if (amount > first) left -= amount;
+  }
+  if (left <= 0n) return 0n;
+  return first < left ? first : left;
+}
+
+/** Open addressing at most half full. */
+function tableSize(count: number): number {
+  let size = 16;
+  while (size < 2 * count) size *= 2;
+  return size;
+}
+
+/** FNV-1a over the characters of transferId(t), without building it. */
+function idHash(t: Transfer): number {
+  let h = 0x811c9dc5;
+  const { txHash, ref } = t;
+  for (let k = 0; k < txHash.length; k++) h = Math.imul(h ^ txHash.charCodeAt(k), 0x01000193);
+  h = Math.imul(h ^ 35, 0x01000193); // '#'
+  for (let k = 0; k < ref.length; k++) h = Math.imul(h ^ ref.charCodeAt(k), 0x01000193);
+  return h;
+}
+
+/** The k-th UTF-16 code unit of transferId(t). */
+function idCharAt(t: Transfer, k: number): number {
+  const n = t.txHash.length;
+  return k < n ? t.txHash.charCodeAt(k) : k === n ? 35 : t.ref.charCodeAt(k - n - 1);
+}
+
+/** transferId(a) === transferId(b), without building them. */
+function sameId(a: Transfer, b: Transfer): boolean {
+  if (a.txHash === b.txHash) return a.ref === b.ref;
+  const length = a.txHash.length + 1 + a.ref.length;
+  if (length !== b.txHash.length + 1 + b.ref.length) return false;
+  for (let k = 0; k < length; k++) if (idCharAt(a, k) !== idCharAt(b, k)) return false;
+  return true;
+}
+
+/** transferId(a) against transferId(b) as `<` compares strings (code units), without building them. */
+export function compareIds(a: Transfer, b: Transfer): number {
+  if (a.txHash === b.txHash) return compareStrings(a.ref, b.ref);
+  const la = a.txHash.length + 1 + a.ref.length;
+  const lb = b.txHash.length + 1 + b.ref.length;
+  const common = la < lb ? la : lb;
+  for (let k = 0; k < common; k++) {
+    const d = idCharAt(a, k) - idCharAt(b, k);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return la - lb < 0 ? -1 : la > lb ? 1 : 0;
+}
+
+function sameTransfer(a: Transfer, b: Transfer): boolean {
+  return (
+    a.chain === b.chain && a.blockNumber === b.blockNumber && a.txIndex === b.txIndex && a.seq === b.seq &&
+    a.asset === b.asset && a.from === b.from && a.to === b.to && a.amount === b.amount
+  );
 }

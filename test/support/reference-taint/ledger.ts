@@ -1,5 +1,5 @@
 // One ledger per tracked (address, asset): the model's view of which part of a balance is tainted.
-import type { TaintModel } from '../types';
+import type { TaintModel } from '../../../services/domain/types';
 import { createQueueLedger } from './ledger-queue';
 import { createPoolLedger } from './ledger-pool';
 import { createPoisonLedger } from './ledger-poison';

@@ -1,6 +1,6 @@
 // Per (address, asset) totals for the report. Entries appear on the first taint they see, in
 // processing order, so the map's order is as deterministic as the processing.
-import type { Address, Asset, Transfer } from '../types';
+import type { Address, Asset, Transfer } from '../../../services/domain/types';
 import { accountKey, type AccountRole, type AccountTaint } from './types';
 
 export interface AccountBook {

@@ -1,6 +1,6 @@
 // Which addresses have a ledger, and when. A ledger only sees transfers inside its window
 // (blockNumber >= fromBlock): before it, the opening balance already accounts for them.
-import type { Address, Asset, TaintModel } from '../types';
+import type { Address, Asset, TaintModel } from '../../../services/domain/types';
 import { createLedger, type Ledger } from './ledger';
 import type { AccountRole, LedgerSpec, TaintInput } from './types';
 

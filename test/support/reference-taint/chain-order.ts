@@ -1,6 +1,6 @@
 // The engine's output must not depend on how the caller happened to collect transfers
 // (per address, per block, twice from both ends), so we dedupe and fix one total order.
-import { compareChainOrder, transferId, type Transfer } from '../types';
+import { compareChainOrder, transferId, type Transfer } from '../../../services/domain/types';
 
 export interface OrderedTransfer {
   id: string;

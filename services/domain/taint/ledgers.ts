@@ -1,0 +1,300 @@
+// One ledger per tracked (address, asset): the model's view of which part of a balance is
+// tainted. Origins are transfer numbers (indices into the case's transfers), not id strings,
+// so a ledger holds no strings; parents are turned into ids only when reported.
+//
+// - fifo / lifo: the balance is a queue of lots in arrival order; an outflow consumes from the
+//   head (fifo) or the tail (lifo) and names the inflows it drew from.
+// - haircut / tiho: the balance is one pool {total, tainted}; a take rule decides how much
+//   taint each outflow draws (haircut: in proportion; tiho: highest outflows of the block first).
+// - poison: once a tainted unit arrives, everything the address sends is tainted in full, and
+//   so is everything it holds. It does not conserve taint; it is the upper bound.
+// An outflow larger than the balance: the shortfall is added as clean funds of unknown origin.
+import type { TaintModel } from '../types';
+
+/** Parents are a pointer for investigators ("this came mostly from there"): the few largest. */
+export const MAX_PARENTS = 3; // Top below is written for 3
+
+/** A lot's origin: a transfer number, or one of these. */
+const CLEAN = -1;
+/** Tainted without an inflow to name: a source's opening balance. */
+const OPENING = -2;
+
+export interface Ledger {
+  /** An inflow of `amount`, `tainted` of which is tainted, from transfer number `origin`. */
+  credit(amount: bigint, tainted: bigint, origin: number): void;
+  /**
+   * An outflow of `amount`; returns the taint it draws. `share` (tiho only) gives this
+   * outflow's share of a tainted balance among the sender's outflows of the block still to come.
+   * Afterwards `shortfall` and `parents` describe it.
+   */
+  debit(amount: bigint, share: ((tainted: bigint) => bigint) | null): bigint;
+  /** Of the last debit: what the balance could not cover. */
+  shortfall: bigint;
+  /**
+   * Of the last debit that drew taint: ids of the inflows it drew from, largest first (ties:
+   * earlier first), at most MAX_PARENTS. May be shared with other outflows: do not change it.
+   */
+  parents(): string[];
+  /** The tainted balance, as the model sees it. */
+  taintedHeld(): bigint;
+}
+
+/** A source's opening balance is tainted in full; anyone else's is clean. */
+/** The id of transfer number i (built when first asked for). */
+export type IdOf = (i: number) => string;
+
+export function createLedger(model: TaintModel, opening: bigint, source: boolean, ids: IdOf): Ledger {
+  switch (model) {
+    case 'fifo': return new QueueLedger(true, opening, source, ids);
+    case 'lifo': return new QueueLedger(false, opening, source, ids);
+    case 'haircut': return new PoolLedger(false, opening, source, ids);
+    case 'tiho': return new PoolLedger(true, opening, source, ids);
+    case 'poison': return new PoisonLedger(opening, source, ids);
+  }
+}
+
+/** Dropping consumed head lots costs O(n); do it rarely so a long-lived ledger stays O(1) amortised. */
+const COMPACT_AFTER = 1024;
+
+/**
+ * The largest contributions seen, in order, ties keeping the earlier: what a stable sort by
+ * amount (descending) and a cut at MAX_PARENTS would keep.
+ */
+class Top {
+  private readonly origin = [0, 0, 0];
+  private readonly amount = [0n, 0n, 0n];
+  private n = 0;
+  private cached: string[] | null = null;
+
+  add(origin: number, amount: bigint): void {
+    let i = this.n;
+    while (i > 0 && this.amount[i - 1]! < amount) i--;
+    if (i >= MAX_PARENTS) return;
+    for (let k = Math.min(this.n, MAX_PARENTS - 1); k > i; k--) {
+      this.origin[k] = this.origin[k - 1]!;
+      this.amount[k] = this.amount[k - 1]!;
+    }
+    this.origin[i] = origin;
+    this.amount[i] = amount;
+    if (this.n < MAX_PARENTS) this.n++;
+    this.cached = null;
+  }
+
+  clear(): void {
+    this.n = 0;
+    this.cached = null;
+  }
+
+  /**
+   * As ids. The array is shared by the outflows that draw from the same top (also across a
+   * clear, when the same inflows come out on top again): read it, do not change it.
+   */
+  ids(idOf: IdOf): string[] {
+    if (this.cached !== null) return this.cached;
+    const { origin, n } = this;
+    const last = this.last;
+    // Id strings are built once per transfer, so the same inflows give the very same strings.
+    const a = n > 0 ? idOf(origin[0]!) : '';
+    const b = n > 1 ? idOf(origin[1]!) : '';
+    const c = n > 2 ? idOf(origin[2]!) : '';
+    if (last.length === n && (n < 1 || last[0] === a) && (n < 2 || last[1] === b) && (n < 3 || last[2] === c)) {
+      this.cached = last;
+    } else {
+      // Literals: an array of exactly the size needed (push would reserve room for 17).
+      this.cached = n === 0 ? EMPTY : n === 1 ? [a] : n === 2 ? [a, b] : [a, b, c];
+      this.last = this.cached;
+    }
+    return this.cached;
+  }
+
+  private last: string[] = EMPTY;
+}
+
+/** Shared by every outflow that draws taint without an inflow to name (a source's opening balance). */
+const EMPTY: string[] = [];
+
+class QueueLedger implements Ledger {
+  /** Lots in arrival order: amount and origin (a transfer number, CLEAN or OPENING). */
+  private amounts: bigint[] = [];
+  private origins: number[] = [];
+  private head = 0;
+  private held = 0n;
+  private readonly top = new Top();
+  shortfall = 0n;
+
+  constructor(private readonly fromHead: boolean, opening: bigint, source: boolean, private readonly ids: IdOf) {
+    this.push(opening, source ? OPENING : CLEAN);
+  }
+
+  private push(amount: bigint, origin: number): void {
+    if (amount === 0n) return;
+    this.amounts.push(amount);
+    this.origins.push(origin);
+    if (origin !== CLEAN) this.held += amount;
+  }
+
+  // The tainted part goes first: it arrived "first" as far as the queue can tell, and the
+  // choice must be fixed for results to be reproducible (lifo therefore spends it last).
+  credit(amount: bigint, tainted: bigint, origin: number): void {
+    this.push(tainted, origin);
+    this.push(amount - tainted, CLEAN);
+  }
+
+  debit(amount: bigint): bigint {
+    const { amounts, origins, top } = this;
+    let rest = amount;
+    let drawn = 0n;
+    top.clear();
+    // Each inflow makes at most one tainted lot in a ledger, so an origin contributes once per debit.
+    while (rest > 0n && this.head < amounts.length) {
+      const at = this.fromHead ? this.head : amounts.length - 1;
+      const lot = amounts[at]!;
+      const take = lot < rest ? lot : rest;
+      rest -= take;
+      const origin = origins[at]!;
+      if (origin !== CLEAN) {
+        drawn += take;
+        if (origin !== OPENING) top.add(origin, take);
+      }
+      if (take === lot) {
+        if (this.fromHead) this.head++;
+        else {
+          amounts.pop();
+          origins.pop();
+        }
+      } else amounts[at] = lot - take;
+    }
+    if (this.head > COMPACT_AFTER && this.head * 2 > amounts.length) {
+      amounts.splice(0, this.head);
+      origins.splice(0, this.head);
+      this.head = 0;
+    }
+    if (drawn !== 0n) this.held -= drawn;
+    this.shortfall = rest;
+    return drawn;
+  }
+
+  parents(): string[] {
+    return this.top.ids(this.ids);
+  }
+
+  taintedHeld(): bigint {
+    return this.held;
+  }
+}
+
+class PoolLedger implements Ledger {
+  private total: bigint;
+  private tainted: bigint;
+  /**
+   * The largest tainted inflows (by tainted amount on arrival, ties: earlier first) since the
+   * tainted balance was last zero: a unit of pooled taint has no single origin. Inflows never
+   * change once recorded, so the top few are kept as they come.
+   */
+  private readonly top = new Top();
+  private last: string[] = [];
+  shortfall = 0n;
+
+  constructor(private readonly tiho: boolean, opening: bigint, source: boolean, private readonly ids: IdOf) {
+    this.total = opening;
+    this.tainted = source ? opening : 0n;
+  }
+
+  credit(amount: bigint, tainted: bigint, origin: number): void {
+    this.total += amount;
+    if (tainted === 0n) return;
+    this.tainted += tainted;
+    if (tainted > 0n) this.top.add(origin, tainted);
+  }
+
+  debit(amount: bigint, share: ((tainted: bigint) => bigint) | null): bigint {
+    const shortfall = amount > this.total ? amount - this.total : 0n;
+    if (shortfall !== 0n) this.total += shortfall;
+    const total = this.total;
+    const tainted = this.tainted;
+    const drawn = this.tiho ? tihoTake(amount, total, tainted, share!(tainted)) : haircutTake(amount, total, tainted);
+    // Neither part may exceed what the pool holds of it.
+    if (drawn < 0n || drawn > tainted || amount - drawn > total - tainted) {
+      throw new Error(`taint rule drew ${drawn} of ${amount} from a pool of ${total} (${tainted} tainted)`);
+    }
+    this.shortfall = shortfall;
+    this.total = total - amount;
+    if (drawn === 0n) return 0n;
+    this.last = this.top.ids(this.ids);
+    this.tainted = tainted - drawn;
+    if (this.tainted === 0n) this.top.clear();
+    return drawn;
+  }
+
+  parents(): string[] {
+    return this.last;
+  }
+
+  taintedHeld(): bigint {
+    return this.tainted;
+  }
+}
+
+class PoisonLedger implements Ledger {
+  private total: bigint;
+  private poisoned: boolean;
+  private readonly top = new Top(); // never cleared: poison never forgets
+  shortfall = 0n;
+
+  constructor(opening: bigint, source: boolean, private readonly ids: IdOf) {
+    this.total = opening;
+    this.poisoned = source && opening > 0n;
+  }
+
+  credit(amount: bigint, tainted: bigint, origin: number): void {
+    this.total += amount;
+    if (tainted > 0n) {
+      this.poisoned = true;
+      this.top.add(origin, tainted);
+    }
+  }
+
+  debit(amount: bigint): bigint {
+    const shortfall = amount > this.total ? amount - this.total : 0n;
+    this.total += shortfall - amount;
+    this.shortfall = shortfall;
+    return this.poisoned ? amount : 0n;
+  }
+
+  parents(): string[] {
+    return this.top.ids(this.ids);
+  }
+
+  taintedHeld(): bigint {
+    return this.poisoned ? this.total : 0n;
+  }
+}
+
+/**
+ * haircut: an outflow is tainted in proportion to the pool's tainted share, floored. Flooring
+ * leaves the rounding residue in the pool rather than losing it, and the outflow that empties
+ * the pool (amount == total) takes exactly the remaining taint: floor(total * T / total) == T.
+ * The explicit branch says so, and avoids dividing by zero for a zero outflow from an empty pool.
+ */
+export function haircutTake(amount: bigint, total: bigint, tainted: bigint): bigint {
+  if (amount === total) return tainted;
+  if (tainted === 0n) return 0n; // what the division would give, without a product
+  return (amount * tainted) / total;
+}
+
+/**
+ * tiho (taint in, highest out), account chains: within one block, the sender's tainted
+ * balance goes to its largest outflows first — the reading most favourable to a freeze.
+ * Outflows are still processed one by one in chain order, because inflows can land between
+ * them. At each outflow the current tainted balance is re-allocated over the outflows of the
+ * block not yet processed, and this one keeps its share (`share`) — unless that would make its
+ * clean part larger than the clean balance (the clean funds it "should" use arrive later in
+ * the block); then it takes as much taint as needed to stay solvent in clean funds.
+ */
+export function tihoTake(amount: bigint, total: bigint, tainted: bigint, share: bigint): bigint {
+  const clean = total - tainted;
+  const need = amount - clean;
+  const want = share > need ? share : need;
+  const most = amount < tainted ? amount : tainted;
+  return most < want ? most : want;
+}

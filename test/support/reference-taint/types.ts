@@ -1,0 +1,101 @@
+// The taint engine's input and output. Kept apart from the shared vocabulary in ../types.ts
+// because only the engine and its callers need them.
+import type { AssetScope, IgnoredTransfers } from '../../../services/domain/payments';
+import type { Address, Asset, TaintModel, Transfer } from '../../../services/domain/types';
+
+export interface LedgerSpec {
+  /** History of this address is complete from this block on: every transfer it sent or received at blockNumber >= fromBlock is in `transfers`. */
+  fromBlock: number;
+  /** Balance per asset at the end of block fromBlock-1. Missing asset = 0. */
+  opening: ReadonlyMap<Asset, bigint>;
+  /** A seed wallet: its opening balance and every inflow are tainted in full. */
+  source: boolean;
+}
+
+export interface TaintInput {
+  model: TaintModel;
+  /** One chain. Any order; duplicates (same transferId) are processed once. */
+  transfers: readonly Transfer[];
+  /** Addresses whose balance we track; only they pass taint on. */
+  ledgers: ReadonlyMap<Address, LedgerSpec>;
+  /** transferIds tainted in full (a victim's payment), whoever sent them. */
+  seedTransfers: ReadonlySet<string>;
+  /** Endpoints: absorb taint, never pass it on. A stop's ledger spec is ignored. */
+  stops: ReadonlySet<Address>;
+  /** The assets traced; transfers of any other asset are ignored (see ../payments.ts). Default: every asset. */
+  assets?: AssetScope;
+}
+
+/**
+ * How an address holds taint:
+ * - `ledger`: tracked; passes taint on; held = the ledger's tainted balance at the end
+ *   (+ tainted inflows that arrived before its window, which stay put — see `lateInflows`);
+ * - `stop`: absorbs; held = everything tainted it received;
+ * - `untracked`: no ledger, so it cannot pass taint on; held = everything tainted it received.
+ */
+export type AccountRole = 'ledger' | 'stop' | 'untracked';
+
+export interface AccountTaint {
+  address: Address;
+  asset: Asset;
+  role: AccountRole;
+  /** Tainted received: tainted transfers in, a source's tainted opening balance, and a source's inflows in full. */
+  taintedIn: bigint;
+  /** Tainted sent (fees included): the sum of τ over the transfers it sent. */
+  taintedOut: bigint;
+  /**
+   * Taint created at a source: its tainted opening balance plus, per inflow in its window, the
+   * part its sender had not already tainted (value coming back to a seed is not seeded again).
+   */
+  sourced: bigint;
+  /**
+   * Taint created by seed transfers this address sent: for each, its amount minus the taint
+   * the sender's own ledger gave up for it (the whole amount for a victim without a ledger).
+   */
+  seeded: bigint;
+  /** See AccountRole. For every model but poison: taintedIn + seeded == taintedOut + taintedHeld. */
+  taintedHeld: bigint;
+  /** Of tainted inflows (transfers); null if none, e.g. a source whose only taint is its opening balance. */
+  firstTaintedBlock: number | null;
+  firstTaintedTimestamp: number | null;
+  /** Of the last tainted inflow in chain order. */
+  lastTaintedTimestamp: number | null;
+}
+
+export interface Gap {
+  address: Address;
+  asset: Asset;
+  transferId: string;
+  /** The part of the outflow the known balance could not cover; treated as clean funds of unknown origin. */
+  amount: bigint;
+}
+
+export interface LateInflow {
+  address: Address;
+  transferId: string;
+  /** Taint carried by the transfer; not propagated. The caller should widen the window. */
+  amount: bigint;
+}
+
+export interface TaintResult {
+  /** transferId → tainted amount τ (> 0 only). */
+  tainted: Map<string, bigint>;
+  /**
+   * Tainted transferId → up to 3 inflow transferIds of its sender it drew from, largest first.
+   * Empty for seed transfers and for taint drawn only from a source's opening balance.
+   * A parent may be missing from `tainted`: a source's inflow is tainted on arrival, not in transit.
+   */
+  parents: Map<string, string[]>;
+  /** Key `${address}|${asset}`; every address that received, sent or holds taint. */
+  accounts: Map<string, AccountTaint>;
+  /** Tainted fees per asset. */
+  sinks: Map<Asset, bigint>;
+  gaps: Gap[];
+  lateInflows: LateInflow[];
+  /** Transfers left out because they are no payment: self-transfers, zero values, untraced assets. */
+  ignored: IgnoredTransfers;
+}
+
+export function accountKey(address: Address, asset: Asset): string {
+  return `${address}|${asset}`;
+}

@@ -1,0 +1,213 @@
+// Differential test: the live taint engine and hop counter against the frozen reference copy
+// in test/support/reference-taint (the implementation before the rewrite for speed and memory).
+// Random laundering graphs: self-transfers (also EVM hex in other letter case), zero values,
+// several assets and an asset scope, stops, seed transfers, sources, late inflows (ledger
+// windows opening after taint arrived), openings, fees, ties in chain order (same block,
+// transaction and seq), duplicates in the input, any input order, amounts past 2^53 and 2^64.
+// Every model, the synchronous and the time-sliced engine: the results must be identical,
+// in value and in the order of every Map and list.
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { computeHops } from '../../services/domain/hops';
+import { propagateTaint, propagateTaintSliced, type LedgerSpec, type TaintInput, type TaintResult } from '../../services/domain/taint';
+import { compareIds } from '../../services/domain/taint/propagate';
+import { compareStrings, runSteps, sortSteps } from '../../services/domain/taint/steps';
+import { TAINT_MODELS, transferId, type Transfer } from '../../services/domain/types';
+import { computeHops as referenceHops } from '../support/reference-taint/hops';
+import { propagateTaint as referenceTaint } from '../support/reference-taint/propagate';
+
+const RUNS = 400; // each run checks every model
+
+const amount = fc.oneof(
+  { arbitrary: fc.constant(0n), weight: 2 },
+  { arbitrary: fc.bigInt({ min: 1n, max: 100n }), weight: 8 },
+  { arbitrary: fc.constantFrom(7n, 50n, 400n), weight: 3 }, // equal outflows: tiho's ties
+  { arbitrary: fc.bigInt({ min: 100n, max: 5000n }), weight: 4 }, // outflows that span several inflows
+  { arbitrary: fc.bigInt({ min: 2n ** 52n, max: 2n ** 54n }), weight: 2 }, // around Number's exact range
+  { arbitrary: fc.bigInt({ min: 2n ** 63n, max: 2n ** 90n }), weight: 2 },
+);
+const opening = fc.oneof(amount, fc.bigInt({ min: 100n, max: 10_000n }));
+// Hex addresses, some of which differ only in letter case (one EVM address: a self-transfer).
+const NAMES = ['0xaa01', '0xAA01', '0xbb02', '0xcc03', '0xdd04', '0xee05', 'T6nonhex', 't6NONHEX', '0xff07', '0x1108'];
+const ASSETS = ['ETH', 'usdt', 'dai'];
+
+const addressSpec = fc.record({
+  ledger: fc.integer({ min: 0, max: 3 }).map((n) => n > 0),
+  source: fc.integer({ min: 0, max: 2 }).map((n) => n === 0),
+  stop: fc.integer({ min: 0, max: 8 }).map((n) => n === 0),
+  fromBlock: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 1 }),
+  opening: fc.dictionary(fc.constantFrom(...ASSETS), opening, { maxKeys: 3 }),
+});
+
+const transferSpec = fc.record({
+  from: fc.nat(NAMES.length - 1),
+  to: fc.option(fc.nat(NAMES.length - 1), { freq: 7 }),
+  asset: fc.constantFrom(...ASSETS),
+  amount,
+  block: fc.integer({ min: 0, max: 6 }),
+  tx: fc.integer({ min: 0, max: 2 }),
+  seq: fc.integer({ min: 0, max: 2 }),
+  ref: fc.integer({ min: 0, max: 3 }),
+  seed: fc.integer({ min: 0, max: 4 }).map((k) => k === 0),
+  stamp: fc.integer({ min: 0, max: 2 }),
+});
+
+const scenario = fc.record({
+  addresses: fc.array(addressSpec, { minLength: NAMES.length, maxLength: NAMES.length }),
+  transfers: fc.array(transferSpec, { minLength: 0, maxLength: 90, size: 'max' }),
+  /** One sender paying out several times in one block (tiho's ground), often equal amounts. */
+  bursts: fc.array(fc.record({
+    from: fc.nat(NAMES.length - 1), asset: fc.constantFrom(...ASSETS), block: fc.integer({ min: 0, max: 6 }),
+    outs: fc.array(fc.record({ to: fc.nat(NAMES.length - 1), amount: fc.oneof(amount, fc.constantFrom(7n, 50n)), tx: fc.integer({ min: 0, max: 2 }) }), { minLength: 2, maxLength: 4 }),
+  }), { maxLength: 3 }),
+  /** Transfers given a second time under another split of the same id: hash `H#log`, ref `i` for `H`, `log#i`. */
+  splits: fc.array(fc.nat(), { maxLength: 3 }),
+  /** Indices of transfers given twice (identical contents; the timestamp may differ, as a re-read block could). */
+  duplicates: fc.array(fc.nat(), { maxLength: 6 }),
+  assets: fc.option(fc.subarray(ASSETS), { freq: 5 }),
+  order: fc.array(fc.nat(), { maxLength: 80 }),
+}).map(({ addresses, transfers: singles, bursts, splits, duplicates, assets, order }): Omit<TaintInput, 'model'> => {
+  const transfers = [...singles];
+  for (const b of bursts) {
+    for (const o of b.outs) transfers.push({ from: b.from, to: o.to, asset: b.asset, amount: o.amount, block: b.block, tx: o.tx, seq: 1, ref: 0, seed: false, stamp: 0 });
+  }
+  const ts: Transfer[] = transfers.map((t, i) => {
+    // Few transaction hashes so several transfers share one; refs make the id unique.
+    const txHash = `0x${(i % 7).toString(16)}${t.block}${t.tx}`;
+    return {
+      chain: 'test', txHash, blockNumber: t.block, blockHash: `0xb${t.block}`, timestamp: 1_000 + t.block * 12 + t.stamp,
+      txIndex: t.tx, ref: t.to === null ? `fee${i}` : `log:${i}`, seq: t.seq, kind: t.to === null ? 'fee' : 'token',
+      asset: t.asset, from: NAMES[t.from]!, to: t.to === null ? null : NAMES[t.to]!, amount: t.amount,
+    };
+  });
+  for (const j of splits) {
+    if (!ts.length) break;
+    const t = ts[j % ts.length]!;
+    if (t.ref.includes('#')) continue;
+    t.ref = `log#${j % ts.length}`;
+    ts.push({ ...t, txHash: `${t.txHash}#log`, ref: `${j % ts.length}` });
+  }
+  const seedTransfers = new Set(transfers.flatMap((t, i) => (t.seed ? [transferId(ts[i]!)] : [])));
+  seedTransfers.add('0xnone#log:0'); // a seed the input does not hold changes nothing
+  for (const d of duplicates) if (ts.length) ts.push({ ...ts[d % ts.length]!, timestamp: 999 });
+  // Any input order: swap by the given indices.
+  for (let k = 0; k + 1 < order.length && ts.length > 1; k += 2) {
+    const a = order[k]! % ts.length, b = order[k + 1]! % ts.length;
+    [ts[a], ts[b]] = [ts[b]!, ts[a]!];
+  }
+  const ledgers = new Map<string, LedgerSpec>();
+  addresses.forEach((a, i) => {
+    if (a.ledger) ledgers.set(NAMES[i]!, { fromBlock: a.fromBlock, opening: new Map(Object.entries(a.opening)), source: a.source });
+  });
+  return {
+    transfers: ts,
+    ledgers,
+    seedTransfers,
+    stops: new Set(addresses.flatMap((a, i) => (a.stop ? [NAMES[i]!] : []))),
+    assets: assets === null ? undefined : new Set(assets),
+  };
+});
+
+/** Everything a caller can observe, in iteration order. */
+function observable(r: TaintResult): unknown {
+  return {
+    tainted: [...r.tainted], parents: [...r.parents], accounts: [...r.accounts].map(([k, a]) => [k, Object.entries(a)]),
+    sinks: [...r.sinks], gaps: r.gaps.map((g) => Object.entries(g)), lateInflows: r.lateInflows.map((l) => Object.entries(l)), ignored: r.ignored,
+  };
+}
+
+function hopsObservable(h: ReturnType<typeof computeHops>): unknown {
+  return { transferHop: [...h.transferHop], accountHop: [...h.accountHop], addressHop: [...h.addressHop] };
+}
+
+const outcome = <T>(f: () => T): { ok: T } | { error: string } => {
+  try {
+    return { ok: f() };
+  } catch (e) {
+    return { error: `${(e as Error).name}: ${(e as Error).message}` };
+  }
+};
+
+describe('taint engine: identical to the reference implementation', () => {
+  it('propagateTaint and computeHops give the same results, for every model', () => {
+    fc.assert(fc.property(scenario, (input) => {
+      const sources = new Set([...input.ledgers].filter(([a, s]) => s.source && !input.stops.has(a)).map(([a]) => a));
+      for (const model of TAINT_MODELS) {
+        const expected = referenceTaint({ ...input, model });
+        const actual = propagateTaint({ ...input, model });
+        expect(observable(actual), model).to.deep.equal(observable(expected));
+        // As the tracer calls it: the tainted transfers; and on everything, duplicates included.
+        const byId = new Map(input.transfers.map((t) => [transferId(t), t]));
+        const tainted = [...expected.tainted.keys()].map((id) => byId.get(id)!);
+        for (const transfers of [tainted, input.transfers]) {
+          const hopInput = { transfers: [...transfers], seedTransfers: input.seedTransfers, sources };
+          expect(hopsObservable(computeHops(hopInput)), `${model} hops`).to.deep.equal(hopsObservable(referenceHops(hopInput)));
+        }
+        // Given the result's own id strings: the same hops.
+        const withIds = { transfers: tainted, seedTransfers: input.seedTransfers, sources, transferIds: [...expected.tainted.keys()] };
+        expect(hopsObservable(computeHops(withIds)), `${model} hops, ids given`).to.deep.equal(hopsObservable(referenceHops(withIds)));
+      }
+    }), { numRuns: RUNS });
+  });
+
+  it('the time-sliced engine gives the same results as the synchronous one', async () => {
+    await fc.assert(fc.asyncProperty(scenario, fc.constantFrom(...TAINT_MODELS), async (input, model) => {
+      const expected = referenceTaint({ ...input, model });
+      // A zero slice yields to the event loop at every opportunity: the most interleaving there is.
+      const actual = await propagateTaintSliced({ ...input, model }, { sliceMs: 0 });
+      expect(observable(actual)).to.deep.equal(observable(expected));
+    }), { numRuns: 100 });
+  });
+
+  it('refuses the same invalid input with the same error', () => {
+    const bad = scenario.chain((input) => fc.record({
+      input: fc.constant(input),
+      kind: fc.constantFrom('negative', 'number', 'conflict', 'opening'),
+      at: fc.nat(),
+    })).map(({ input, kind, at }) => {
+      const ts = [...input.transfers];
+      const ledgers = new Map(input.ledgers);
+      const i = ts.length ? at % ts.length : -1;
+      if (kind === 'negative' && i >= 0) ts[i] = { ...ts[i]!, amount: -1n };
+      if (kind === 'number' && i >= 0) ts[i] = { ...ts[i]!, amount: 5 as unknown as bigint };
+      if (kind === 'conflict' && i >= 0) ts.push({ ...ts[i]!, amount: ts[i]!.amount + 1n });
+      if (kind === 'opening') ledgers.set(NAMES[at % NAMES.length]!, { fromBlock: 0, opening: new Map([['usdt', -3n]]), source: false });
+      return { ...input, transfers: ts, ledgers };
+    });
+    fc.assert(fc.property(bad, fc.constantFrom(...TAINT_MODELS), (input, model) => {
+      const expected = outcome(() => observable(referenceTaint({ ...input, model })));
+      const actual = outcome(() => observable(propagateTaint({ ...input, model })));
+      expect(actual).to.deep.equal(expected);
+    }), { numRuns: RUNS });
+  });
+
+  it('sorts as a stable sort does, also across the merge of long runs', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 3000, size: 'max' }), fc.boolean(), (keys, presorted) => {
+      if (presorted) keys.sort((a, b) => a - b);
+      const expected = keys.map((_, i) => i).sort((a, b) => keys[a]! - keys[b]!);
+      const actual = runSteps(sortSteps(Int32Array.from(keys.keys()), (a, b) => keys[a]! - keys[b]!));
+      expect([...actual]).to.deep.equal(expected);
+    }), { numRuns: 200 });
+  });
+
+  it('computeHops refuses transferIds that are not the ids of its transfers', () => {
+    const t = (txHash: string, ref: string): Transfer => ({
+      chain: 'test', txHash, blockNumber: 1, blockHash: '0xb', timestamp: 1, txIndex: 0, ref, seq: 1, kind: 'native', asset: 'ETH', from: 'a', to: 'b', amount: 1n,
+    });
+    const base = { transfers: [t('0x1', 'tx'), t('0x2', 'log:1')], seedTransfers: new Set(['0x1#tx']), sources: new Set<string>() };
+    expect(computeHops({ ...base, transferIds: ['0x1#tx', '0x2#log:1'] }).transferHop).to.deep.equal(new Map([['0x1#tx', 1]]));
+    expect(() => computeHops({ ...base, transferIds: ['0x1#tx'] })).to.throw(RangeError, /1 transferIds for 2 transfers/);
+    expect(() => computeHops({ ...base, transferIds: ['0x2#log:1', '0x1#tx'] })).to.throw(RangeError, /transferIds\[0\]/);
+    expect(() => computeHops({ ...base, transferIds: ['0x1#tx', '0x2#log:2'] })).to.throw(RangeError, /not the id of 0x2#log:1/);
+    expect(() => computeHops({ ...base, transferIds: ['0x1#tx', '0x2:log:1'] })).to.throw(RangeError, /transferIds\[1\]/);
+  });
+
+  it('compares transfer ids without building them as the strings compare', () => {
+    const part = fc.string({ unit: fc.constantFrom('a', 'b', '#', 'é'), maxLength: 4 });
+    const t = (txHash: string, ref: string) => ({ txHash, ref }) as Transfer;
+    fc.assert(fc.property(part, part, part, part, (h1, r1, h2, r2) => {
+      const a = t(h1, r1), b = t(h2, r2);
+      expect(Math.sign(compareIds(a, b))).to.equal(compareStrings(transferId(a), transferId(b)));
+    }), { numRuns: 2000 });
+  });
+});
