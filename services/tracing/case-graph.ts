@@ -58,9 +58,14 @@ export async function computeCaseGraph(
   const chainData = createChainData(deps.store, source);
   const widened = new Map<Address, RunAddress>();
   const wanted = new Map<string, OpeningQuery>();
+  // Read once; a later round adds only the histories of the windows it widened (a wider
+  // window only adds transfers of its own address), and a round that only found openings
+  // missing reads nothing again.
+  let ledgers = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
+  let history = await historyInWindows(chainData, scope, ledgers, ledgers);
+  const seeds = await seedTransfers(deps, scope);
+  let transfers = withSeeds(history, seeds);
   for (let round = 0; ; round++) {
-    const ledgers = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
-    const transfers = await loadTransfers(deps, chainData, scope, ledgers);
     const sources = new Set(ledgers.filter((a) => a.state === 'source').map((a) => a.address));
     const assets = tracedAssets({
       requested: scope.assets, nativeAsset: source.nativeAsset, listedTokens: chainConfig(deps.config, scope.chain).tokens.map((t) => t.address),
@@ -94,30 +99,66 @@ export async function computeCaseGraph(
         addresses.set(w.address, w);
         widened.set(w.address, w);
       }
+      ledgers = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
+      const added = await historyInWindows(chainData, scope, ledgers, late);
+      if (added.size > 0) {
+        history = mergeInStoreOrder(history, added);
+        transfers = withSeeds(history, seeds);
+      }
     }
   }
 }
 
-async function loadTransfers(deps: TraceDeps, chainData: ChainData, scope: CaseScope, ledgers: RunAddress[]): Promise<Map<string, Transfer>> {
-  const fromBlock = ledgers.reduce((m, l) => Math.min(m, l.fromBlock), scope.fromBlock);
-  const history = ledgers.length
-    ? await chainData.transfersOf(ledgers.map((l) => l.address), { fromBlock, toBlock: scope.toBlock })
-    : [];
-  // Of the ledgers' histories, only what happened inside a ledger's window: the store may
-  // hold an address's earlier transfers too (fetched along with its neighbours' windows, or
-  // by another case), which carry no taint here and are no part of this case's graph.
+async function seedTransfers(deps: TraceDeps, scope: CaseScope): Promise<Transfer[]> {
+  const out: Transfer[] = [];
+  const seedTxs = new Set([...scope.seedTransferIds].map((id) => id.split('#')[0]!));
+  for (const txHash of seedTxs) {
+    for (const t of await deps.store.chainData.transfersOfTx(scope.chain, txHash)) if (inScope(scope, t)) out.push(t);
+  }
+  return out;
+}
+
+/**
+ * The stored histories of `read` (some of the ledgers), kept where they fall inside a
+ * ledger's window, in the store's chain order: the store may hold an address's earlier
+ * transfers too (fetched along with its neighbours' windows, or by another case), which
+ * carry no taint here and are no part of this case's graph.
+ */
+async function historyInWindows(chainData: ChainData, scope: CaseScope, ledgers: RunAddress[], read: RunAddress[]): Promise<Map<string, Transfer>> {
+  const byId = new Map<string, Transfer>();
+  if (read.length === 0) return byId;
+  const fromBlock = read.reduce((m, l) => Math.min(m, l.fromBlock), scope.fromBlock);
+  const history = await chainData.transfersOf(read.map((l) => l.address), { fromBlock, toBlock: scope.toBlock });
   const windowOf = new Map(ledgers.map((l) => [l.address, l.fromBlock]));
   const inWindow = (a: Address | null, block: number) => a !== null && windowOf.has(a) && block >= windowOf.get(a)!;
-  const list = history.filter((t) => inWindow(t.from, t.blockNumber) || inWindow(t.to, t.blockNumber));
-  const seedTxs = new Set([...scope.seedTransferIds].map((id) => id.split('#')[0]!));
-  for (const txHash of seedTxs) list.push(...(await deps.store.chainData.transfersOfTx(scope.chain, txHash)));
-  const byId = new Map<string, Transfer>();
-  for (const t of list) {
-    if (t.blockNumber > scope.toBlock) continue;
-    if (scope.assets && !scope.assets.includes(t.asset)) continue;
-    byId.set(transferId(t), t);
+  for (const t of history) {
+    if ((inWindow(t.from, t.blockNumber) || inWindow(t.to, t.blockNumber)) && inScope(scope, t)) byId.set(transferId(t), t);
   }
   return byId;
+}
+
+/**
+ * Two window-filtered histories as one, in the store's chain order (block, transaction
+ * index, seq, hash, ref): what one read of every history gives.
+ */
+function mergeInStoreOrder(a: Map<string, Transfer>, b: Map<string, Transfer>): Map<string, Transfer> {
+  const all = new Map(a);
+  for (const [id, t] of b) all.set(id, t);
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const entries = [...all].sort(([, x], [, y]) =>
+    x.blockNumber - y.blockNumber || x.txIndex - y.txIndex || x.seq - y.seq || text(x.txHash, y.txHash) || text(x.ref, y.ref));
+  return new Map(entries);
+}
+
+/** The graph's transfers: the histories, then the seed transactions' transfers (as one read gives them). */
+function withSeeds(history: Map<string, Transfer>, seeds: Transfer[]): Map<string, Transfer> {
+  const byId = new Map(history);
+  for (const t of seeds) byId.set(transferId(t), t);
+  return byId;
+}
+
+function inScope(scope: CaseScope, t: Transfer): boolean {
+  return t.blockNumber <= scope.toBlock && (!scope.assets || scope.assets.includes(t.asset));
 }
 
 /**
