@@ -48,6 +48,18 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
   const txIndex = new Float64Array(n);
   const seq = new Float64Array(n);
   const order = new Int32Array(n);
+  const assetOf = new Int32Array(n);
+  const assetIndex = new Map<Asset, number>();
+  const assets: Asset[] = [];
+  const internAsset = (a: Asset): number => {
+    let x = assetIndex.get(a);
+    if (x === undefined) {
+      x = assets.length;
+      assetIndex.set(a, x);
+      assets.push(a);
+    }
+    return x;
+  };
   const given = input.transferIds;
   if (given !== undefined && given.length !== n) {
     throw new RangeError(`computeHops: ${given.length} transferIds for ${n} transfers`);
@@ -68,6 +80,7 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
     txIndex[i] = t.txIndex;
     seq[i] = t.seq;
     order[i] = i;
+    assetOf[i] = internAsset(t.asset);
     if ((i + 1) % STEP === 0) yield;
   }
   // Stable, like the sort it replaces: copies of one transfer keep their input order.
@@ -85,47 +98,36 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
     }
     return x;
   };
-  const assetIndex = new Map<Asset, number>();
-  const assets: Asset[] = [];
-  const internAsset = (a: Asset): number => {
-    let x = assetIndex.get(a);
-    if (x === undefined) {
-      x = assets.length;
-      assetIndex.set(a, x);
-      assets.push(a);
-    }
-    return x;
-  };
   for (const source of input.sources) intern(source);
   const sourceCount = addresses.length;
   const isSource = (x: number) => x < sourceCount;
 
   const transferHop = new Map<string, number>();
-  // Per (address, asset): the smallest hop so far, under an integer key (assets are few, so
-  // address * 2^20 + asset stays exact); per address, its assets in the order they got a hop.
+  // Per (address, asset): the smallest hop so far, under the integer key address * width +
+  // asset (a small integer: no boxed number per key); per address, its assets in the order
+  // they got a hop.
   const hops = new Map<number, number>();
   const assetsOf: (number[] | undefined)[] = [];
   const accountOrder: number[] = [];
   /** Non-source addresses in the order they first got a hop, with their smallest hop. */
   const reached: number[] = [];
   const addressBest: number[] = [];
-  const WIDTH = 2 ** 20;
+  const width = assets.length;
   for (let p = 0; p < n; p++) {
     if (p % STEP === STEP - 1) yield;
     const i = sorted[p]!;
     const t = transfers[i]!;
     const id = ids[i]!;
-    const asset = internAsset(t.asset);
-    if (asset >= WIDTH) throw new RangeError(`computeHops: more than ${WIDTH} assets`);
+    const asset = assetOf[i]!;
     const from = intern(t.from);
-    const senderHop = isSource(from) ? 0 : hops.get(from * WIDTH + asset);
+    const senderHop = isSource(from) ? 0 : hops.get(from * width + asset);
     const hop = input.seedTransfers.has(id) ? 1 : senderHop === undefined ? undefined : senderHop + 1;
     if (hop === undefined) continue;
     if (aboutToGrow(transferHop.size)) yield;
     transferHop.set(id, hop);
     if (t.to === null) continue;
     const to = intern(t.to);
-    const key = to * WIDTH + asset;
+    const key = to * width + asset;
     const known = hops.get(key);
     if (known === undefined) {
       const list = assetsOf[to];
@@ -148,7 +150,7 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
   const accountHop = new Map<string, number>();
   for (let k = 0; k < accountOrder.length; k++) {
     const to = accountOrder[k]!;
-    for (const asset of assetsOf[to]!) accountHop.set(`${addresses[to]}|${assets[asset]}`, isSource(to) ? 0 : hops.get(to * WIDTH + asset)!);
+    for (const asset of assetsOf[to]!) accountHop.set(`${addresses[to]}|${assets[asset]}`, isSource(to) ? 0 : hops.get(to * width + asset)!);
     if ((k + 1) % STEP === 0) yield;
   }
   const addressHop = new Map<Address, number>();

@@ -84,6 +84,7 @@ export interface TaintResult {
    * Tainted transferId → up to 3 inflow transferIds of its sender it drew from, largest first.
    * Empty for seed transfers and for taint drawn only from a source's opening balance.
    * A parent may be missing from `tainted`: a source's inflow is tainted on arrival, not in transit.
+   * Outflows with the same parents may share one array: read them, do not change them.
    */
   parents: Map<string, string[]>;
   /** Key `${address}|${asset}`; every address that received, sent or holds taint. */
