@@ -19,6 +19,8 @@
 //   BENCH_WRITE_ROWS         rows of the store-writes comparison (default BENCH_TRANSFERS)
 //   BENCH_REPORTS            folder to write each tracehold run's trace report to (to compare answers across versions)
 //   BENCH_BASELINE           JSON written by an earlier (smaller) run: its peak RSS is the flat-memory goal's yardstick
+//   BENCH_SCALE_CASES        cases of the 1 vs 2 worker processes section (default 20; 0 skips it); needs Redis
+//   BENCH_REDIS_URL          Redis of that section (default TEST_REDIS_URL or redis://127.0.0.1:6379)
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -33,6 +35,7 @@ import type { FloorFigures, NaiveFigures, TraceholdFigures, WorkerJob } from './
 import { storeWrites, type StoreWriteFigures } from './bench/store-writes';
 import { goalLines } from './bench/goals';
 import { retraceBench, type PhaseFigures, type RetraceFigures } from './bench/retrace-cost';
+import { workerScaleBench, type ScaleFigures } from './bench/worker-scale';
 
 const env = (name: string, fallback: number, min = 1) => {
   const raw = process.env[name];
@@ -59,6 +62,8 @@ const settings = {
   writeRows: env('BENCH_WRITE_ROWS', env('BENCH_TRANSFERS', 10_000)),
   baseline: process.env.BENCH_BASELINE?.trim() || undefined,
   reports: process.env.BENCH_REPORTS?.trim() || undefined,
+  scaleCases: env('BENCH_SCALE_CASES', 20, 0),
+  redisUrl: process.env.BENCH_REDIS_URL?.trim() || process.env.TEST_REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
 };
 
 /** Transfers and tracehold cold peak RSS of an earlier run's JSON. */
@@ -334,6 +339,13 @@ async function bench(): Promise<void> {
       say(`active night: ${r.activeCases} of ${r.cases} cases had ${r.activity.movedWallets} held wallets move (${r.activity.transactions} transactions in ${r.activity.blocks} blocks); the quiet night was ${r.quiet.newBlocks} empty blocks.`);
     }
 
+    let scale: ScaleFigures[] | undefined;
+    if (settings.scaleCases > 0) {
+      say(`\nScale-out (scripts/bench/worker-scale.ts): the same ${settings.scaleCases} cases (one per L1 wallet) through BullMQ with 1, then 2 worker processes, each on an empty database…`);
+      scale = await workerScaleBench(kase, proxy, { cases: settings.scaleCases, workers: [1, 2], model: settings.model, maxHops: settings.maxHops, redisUrl: settings.redisUrl }, say);
+      if (scale.length === 2) say(`  2 vs 1 worker processes: ${(scale[1]!.casesPerMinute / scale[0]!.casesPerMinute).toFixed(2)}× the cases per minute (2 cores, shared with the node and Postgres)`);
+    }
+
     say('\nAgainst the goals of issue 10 (figures from this run; other processes on the machine count too):');
     for (const line of goalLines({ cold: { ...cf, wire: cold.wire }, tokenOnly: { ...tokenOnly.figures, wire: tokenOnly.wire }, naive: nf, floor: { ...ff, wire: floor.wire }, writes, retrace, latencyMs: settings.rpcLatencyMs, baseline: readBaseline(settings.baseline) })) say(`  ${line}`);
 
@@ -361,6 +373,7 @@ async function bench(): Promise<void> {
         table: rows.map(([figure, c, w, n, r, f]) => ({ figure, traceholdCold: c, traceholdWarm: w, naive: n, ratioNaiveOverCold: r, floor: f })),
       },
       retrace,
+      scale,
       totalMs: Date.now() - started,
     };
     fs.mkdirSync(path.dirname(settings.out), { recursive: true });
