@@ -22,6 +22,12 @@ export async function judgeBusyWallets(
   assets: ReadonlySet<Asset>,
   /** The assets the case asked for (their histories are all it fetches); null: every asset. */
   fetchAssets: readonly Asset[] | null = null,
+  /**
+   * Histories are fetched and counted this many blocks at a time (the chain's log window): a
+   * wallet with more counterparties than the limit in the blocks read so far is service-like
+   * whatever follows, so the rest of its history is never fetched.
+   */
+  windowBlocks = Infinity,
 ): Promise<BusyJudgement> {
   // Only payments of the traced assets make counterparties (../domain/payments.ts): evidence
   // counted over fewer assets than ours still holds (more assets only add counterparties);
@@ -39,12 +45,22 @@ export async function judgeBusyWallets(
   }
   const reused = serviceLike.size;
   const unknown = windows.filter((w) => !serviceLike.has(w.address));
-  await chainData.ensureHistory(unknown, toBlock, fetchAssets);
-  const counts = await store.chainData.counterpartyCounts(chain, unknown, toBlock, limit + 1, ours);
-  const judged = unknown.filter((w) => (counts.get(w.address) ?? 0) > limit);
-  await store.chainData.recordServiceLike(chain, judged.map((w) => ({
-    address: w.address, counterparties: counts.get(w.address)!, fromBlock: w.fromBlock, toBlock, assets: ours,
-  })));
-  for (const w of judged) serviceLike.set(w.address, counts.get(w.address)!);
+  // Window by window: fetch what the wallets still being judged lack up to the window's end,
+  // count there, and set aside those already over the limit (their evidence: that window).
+  let pending = unknown;
+  const first = Math.min(...unknown.map((w) => w.fromBlock));
+  const step = Number.isFinite(windowBlocks) && windowBlocks >= 1 ? Math.floor(windowBlocks) : Infinity;
+  for (let end = Math.min(toBlock, first + step - 1); pending.length > 0; end = Math.min(toBlock, end + step)) {
+    const active = pending.filter((w) => w.fromBlock <= end);
+    await chainData.ensureHistory(active, end, fetchAssets);
+    const counts = active.length ? await store.chainData.counterpartyCounts(chain, active, end, limit + 1, ours) : new Map<Address, number>();
+    const judged = active.filter((w) => (counts.get(w.address) ?? 0) > limit);
+    await store.chainData.recordServiceLike(chain, judged.map((w) => ({
+      address: w.address, counterparties: counts.get(w.address)!, fromBlock: w.fromBlock, toBlock: end, assets: ours,
+    })));
+    for (const w of judged) serviceLike.set(w.address, counts.get(w.address)!);
+    pending = pending.filter((w) => !serviceLike.has(w.address));
+    if (end >= toBlock) break;
+  }
   return { serviceLike, rest: unknown.filter((w) => !serviceLike.has(w.address)), reused };
 }

@@ -288,7 +288,10 @@ async function judgeStage(deps: TraceDeps, step: Step, graph: CaseGraph, toCrawl
   const { kase, source, scope } = step;
   const chainData = createChainData(deps.store, source);
   const params = judgeParams(deps, kase.chain);
-  const busy = await judgeBusyWallets(deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, graph.assets, scope.assets);
+  const busy = await judgeBusyWallets(
+    deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, graph.assets, scope.assets,
+    chainConfig(deps.config, kase.chain).maxLogRange,
+  );
   const histories = await historiesOf(chainData, busy.rest, scope.toBlock);
   const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, graph.assets)))]);
   const judged: RunAddress[] = [];
