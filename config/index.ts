@@ -43,6 +43,11 @@ export interface ChainConfig {
   minAmounts?: Record<string, string>;
   /** Multicall3 and its deployment block, for balances in one call per few hundred. */
   multicall3?: { address: string; sinceBlock: number };
+  /**
+   * Tokens whose balances change without Transfer events (rebasing, interest-bearing): their
+   * past balances are always read at their block, never derived from the stored history.
+   */
+  balanceTokensReadDirectly?: string[];
   /** Block explorer links: URL templates with `{tx}` and `{address}` (the workbench links hashes and wallets). */
   explorer?: ExplorerConfig;
 }

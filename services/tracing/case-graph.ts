@@ -55,7 +55,7 @@ export async function computeCaseGraph(
   scope: CaseScope,
   addresses: Map<Address, RunAddress>,
 ): Promise<{ graph: CaseGraph; widened: RunAddress[] }> {
-  const chainData = createChainData(deps.store, source);
+  const chainData = createChainData(deps.store, source, { balanceTokensReadDirectly: chainConfig(deps.config, scope.chain).balanceTokensReadDirectly ?? [] });
   const widened = new Map<Address, RunAddress>();
   const wanted = new Map<string, OpeningQuery>();
   // Read once; a later round adds only the histories of the windows it widened (a wider
@@ -72,7 +72,9 @@ export async function computeCaseGraph(
       seedTransferIds: scope.seedTransferIds, sources, transfers: transfers.values(),
     });
     for (const q of neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null)) wanted.set(balanceKey(q), q);
-    const balances = await chainData.balances([...wanted.values()]);
+    // Every ledger's history is stored up to toBlock (or the scanned ranges say which is
+    // not): openings are derived from one read at toBlock where that is exact.
+    const balances = await chainData.balances([...wanted.values()], { historyTo: scope.toBlock });
     const taint = await propagateTaintSliced({
       model: scope.model,
       transfers: [...transfers.values()],

@@ -23,14 +23,25 @@ export interface ChainData {
    */
   ensureHistory(windows: HistoryWindow[], toBlock: number, assets?: readonly Asset[] | null): Promise<{ fetchedTransfers: number; calls: number }>;
   transfersOf(addresses: Address[], range: BlockRange): Promise<Transfer[]>;
-  balances(queries: OpeningQuery[]): Promise<Map<string, bigint>>;
+  /**
+   * Balances at the end of each query's block. With `historyTo`, a token balance whose
+   * history from the block after it to `historyTo` is stored (the scanned-range cache says
+   * so) is derived from the balance at `historyTo` instead of read at its own block: all
+   * such queries cost one batched read at `historyTo` (see deriveOpenings).
+   */
+  balances(queries: OpeningQuery[], options?: { historyTo?: number }): Promise<Map<string, bigint>>;
 }
 
 export function balanceKey(q: OpeningQuery): string {
   return `${q.address}|${q.asset}|${q.blockNumber}`;
 }
 
-export function createChainData(store: Store, source: ChainSource): ChainData {
+export interface ChainDataOptions {
+  /** Tokens whose past balances are never derived from history (see deriveOpenings). */
+  balanceTokensReadDirectly?: readonly string[];
+}
+
+export function createChainData(store: Store, source: ChainSource, settings: ChainDataOptions = {}): ChainData {
   const chain = source.chain;
   return {
     async ensureHistory(windows, toBlock, assets) {
@@ -68,18 +79,91 @@ export function createChainData(store: Store, source: ChainSource): ChainData {
       return store.chainData.transfersOf(chain, addresses, range, 'both');
     },
 
-    async balances(queries) {
+    async balances(queries, options) {
       const result = await store.chainData.getBalances(chain, queries);
-      const missing = queries.filter((q) => !result.has(balanceKey(q)));
-      for (const [blockNumber, group] of groupBy(missing, (q) => q.blockNumber)) {
-        const amounts = await source.balances(group.map(({ address, asset }) => ({ address, asset })), blockNumber);
-        const rows = group.map((q, i) => ({ ...q, amount: amounts[i]! }));
-        await store.chainData.putBalances(chain, rows);
-        for (const row of rows) result.set(balanceKey(row), row.amount);
+      let missing = queries.filter((q) => !result.has(balanceKey(q)));
+      if (options?.historyTo !== undefined && missing.length > 0) {
+        for (const [k, amount] of await deriveOpenings(missing, options.historyTo)) result.set(k, amount);
+        missing = missing.filter((q) => !result.has(balanceKey(q)));
       }
+      for (const [k, amount] of await readBalances(missing)) result.set(k, amount);
       return result;
     },
   };
+
+  /** Balances read from the node (one batch per block), stored in the shared cache. */
+  async function readBalances(queries: OpeningQuery[]): Promise<Map<string, bigint>> {
+    const result = new Map<string, bigint>();
+    for (const [blockNumber, group] of groupBy(queries, (q) => q.blockNumber)) {
+      const amounts = await source.balances(group.map(({ address, asset }) => ({ address, asset })), blockNumber);
+      const rows = group.map((q, i) => ({ ...q, amount: amounts[i]! }));
+      await store.chainData.putBalances(chain, rows);
+      for (const row of rows) result.set(balanceKey(row), row.amount);
+    }
+    return result;
+  }
+
+  /**
+   * Token balances at earlier blocks from the balance at `at` and the stored transfers
+   * between: opening = balance at `at` − inflows + outflows after the opening block. Exact
+   * when the stored history of the address in that token is complete from the block after
+   * the opening to `at`, which is what a scanned range records, and the token moves
+   * balances only through Transfer events (ERC-20). Not derived, so read at its own block:
+   * - the native coin: block rewards, priority fees paid to the block's producer, beacon
+   *   withdrawals and self-destruct beneficiaries change balances with no transfer stored;
+   * - other chain kinds: Tron derives past balances in its source, Bitcoin has no ledgers;
+   * - a token configured as non-standard (rebasing, interest-bearing: chains.json
+   *   `balanceTokensReadDirectly`), or any history not complete in the store;
+   * - a derived balance below zero, which no complete ERC-20 history gives.
+   * Derived balances are stored in the shared cache like read ones: they are the same value.
+   */
+  async function deriveOpenings(queries: OpeningQuery[], at: number): Promise<Map<string, bigint>> {
+    const derived = new Map<string, bigint>();
+    if (source.kind !== 'evm') return derived;
+    const native = source.nativeAsset.toUpperCase();
+    const direct = new Set((settings.balanceTokensReadDirectly ?? []).map((t) => t.toLowerCase()));
+    const candidates = queries.filter((q) => q.blockNumber < at && q.asset.toUpperCase() !== native && !direct.has(q.asset.toLowerCase()));
+    if (candidates.length === 0) return derived;
+    const complete: OpeningQuery[] = [];
+    for (const [asset, group] of groupBy(candidates, (q) => q.asset)) {
+      const earliest = group.reduce((m, q) => Math.min(m, q.blockNumber), Infinity);
+      const gaps = await store.chainData.missingRanges(chain, [...new Set(group.map((q) => q.address))], { fromBlock: earliest + 1, toBlock: at }, [asset]);
+      for (const q of group) {
+        if ((gaps.get(q.address) ?? []).every((r) => r.toBlock <= q.blockNumber)) complete.push(q);
+      }
+    }
+    if (complete.length === 0) return derived;
+    const closingQueries = [...new Map(complete.map((q) => [`${q.address}|${q.asset}`, { address: q.address, asset: q.asset, blockNumber: at }])).values()];
+    const closing = await store.chainData.getBalances(chain, closingQueries);
+    for (const [k, amount] of await readBalances(closingQueries.filter((q) => !closing.has(balanceKey(q))))) closing.set(k, amount);
+    const earliest = complete.reduce((m, q) => Math.min(m, q.blockNumber), Infinity);
+    const history = await store.chainData.transfersOf(
+      chain, closingQueries.map((q) => q.address), { fromBlock: earliest + 1, toBlock: at, assets: [...new Set(complete.map((q) => q.asset))] }, 'both');
+    const byAddress = new Map<Address, Transfer[]>();
+    const push = (a: Address, t: Transfer) => {
+      const list = byAddress.get(a);
+      if (list) list.push(t);
+      else byAddress.set(a, [t]);
+    };
+    for (const t of history) {
+      push(t.from, t);
+      if (t.to !== null && t.to !== t.from) push(t.to, t);
+    }
+    const rows: Array<OpeningQuery & { amount: bigint }> = [];
+    for (const q of complete) {
+      let amount = closing.get(balanceKey({ address: q.address, asset: q.asset, blockNumber: at }))!;
+      for (const t of byAddress.get(q.address) ?? []) {
+        if (t.asset !== q.asset || t.blockNumber <= q.blockNumber) continue;
+        if (t.to === q.address) amount -= t.amount;
+        if (t.from === q.address) amount += t.amount;
+      }
+      if (amount < 0n) continue; // the history cannot be complete: read it instead
+      rows.push({ ...q, amount });
+    }
+    await store.chainData.putBalances(chain, rows);
+    for (const row of rows) derived.set(balanceKey(row), row.amount);
+    return derived;
+  }
 }
 
 function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
