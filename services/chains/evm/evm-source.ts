@@ -6,12 +6,12 @@ import { RpcResponseError } from '../rpc/errors';
 import { createRpcClient, type RpcClientStats } from '../rpc/client';
 import type { BalanceQuery, ChainSource, ChainTip, SeedTransaction, TransferQuery } from '../source';
 import { addressTopic, normalizeEvmAddress } from './address';
-import { checkBlock, createBlockStore, type BlockStoreStats } from './block-store';
+import { checkBlock, createBlockStore, type BlockHeader, type BlockStoreStats } from './block-store';
 import { findRecentTransaction, INTERNAL_NOTES, probeCallTracer, probeCapabilities, type EvmCapabilities, type TracerVerdict } from './capabilities';
 import { asCallFrame, internalCallsFromFrame, parityOrder, parityValueMove } from './internal-calls';
 import { scanNative } from './native-scan';
 import { Lru } from './lru';
-import { hexToBigInt, hexToNumber, toHex, type CallFrame, type ParityTrace, type RpcBlock, type RpcReceipt, type RpcTransaction } from './rpc-types';
+import { hexToBigInt, hexToNumber, toHex, type CallFrame, type ParityTrace, type RpcBlock, type RpcLog, type RpcReceipt, type RpcTransaction } from './rpc-types';
 import { traceFilterNative } from './trace-filter-scan';
 import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './to-transfers';
 import { createLogFetcher } from './token-logs';
@@ -219,8 +219,18 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   ): Promise<Transfer[]> {
     const raw = await logs.fetch({ addresses, direction, ...range, tokens });
     if (raw.length === 0) return [];
-    const headers = await blocks.headers([...new Set(raw.map((l) => hexToNumber(l.blockNumber)))]);
-    const headerOf = new Map(headers.map((h) => [h.number, h]));
+    // A node that states each log's block timestamp (geth ≥ 1.15, anvil, reth) saves a header
+    // read per block; the others are read, in one batch.
+    const headerOf = new Map<number, BlockHeader>();
+    for (const log of raw) {
+      const n = hexToNumber(log.blockNumber);
+      if (!headerOf.has(n)) {
+        const header = headerFromLog(log, n);
+        if (header) headerOf.set(n, header);
+      }
+    }
+    const unread = [...new Set(raw.map((l) => hexToNumber(l.blockNumber)))].filter((n) => !headerOf.has(n));
+    for (const h of await blocks.headers(unread)) headerOf.set(h.number, h);
     const out: Transfer[] = [];
     for (const log of raw) {
       const t = tokenTransfer(options.chain, headerOf.get(hexToNumber(log.blockNumber))!, log);
@@ -353,6 +363,13 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     stats: () => ({ ...rpc.stats(), blockCache: blocks.stats(), logRange: logs.currentRange() }),
     close: () => rpc.close(),
   };
+}
+
+/** The header a log states (number, hash, timestamp), or null when it lacks a well-formed timestamp or hash. */
+export function headerFromLog(log: Pick<RpcLog, 'blockHash' | 'blockTimestamp'>, number: number): BlockHeader | null {
+  if (typeof log.blockTimestamp !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(log.blockTimestamp)) return null;
+  if (typeof log.blockHash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(log.blockHash)) return null;
+  return { number, hash: log.blockHash.toLowerCase(), timestamp: hexToNumber(log.blockTimestamp) };
 }
 
 function sortUnique(transfers: Transfer[]): Transfer[] {

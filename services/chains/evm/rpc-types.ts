@@ -28,6 +28,8 @@ export interface RpcLog {
   transactionIndex: string;
   logIndex: string;
   removed?: boolean;
+  /** The block's timestamp, where the node includes it (geth ≥ 1.15, anvil ≥ 1.x, reth). */
+  blockTimestamp?: string;
 }
 
 export interface RpcReceipt {

@@ -1,0 +1,119 @@
+// Opening balances derived from one read at toBlock and the stored history equal the
+// balances the node gives at each block; what cannot be derived exactly is read directly.
+// Real anvil (which states each log's block timestamp), the pig-butchering case (USDT and
+// ETH with fees), a real migrated database.
+import { expect } from 'chai';
+import { createEvmSource, type EvmSource } from '../../services/chains/evm';
+import { hexToNumber } from '../../services/chains/evm/rpc-types';
+import { playPigButchering, type PigButcheringCase } from '../../services/demo/pig-butchering';
+import type { Store } from '../../services/store';
+import { createChainData, type OpeningQuery } from '../../services/tracing/chain-data';
+import { startAnvil, type AnvilNode } from '../support/anvil';
+import { useTestStore } from '../support/db';
+
+describe('chain data: opening balances derived from the balance at toBlock and the stored history', function () {
+  this.timeout(120_000);
+  let node: AnvilNode;
+  let scenario: PigButcheringCase;
+  before(async () => {
+    node = await startAnvil({ accounts: 2 });
+    scenario = await playPigButchering(node);
+  });
+  after(async () => {
+    scenario?.provider.destroy();
+    await node?.close();
+  });
+
+  const sources: EvmSource[] = [];
+  const source = () => {
+    const s = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0 });
+    sources.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    for (const s of sources.splice(0)) await s.close();
+  });
+
+  /** Every wallet × USDT and ETH × several opening blocks across the case. */
+  function openings(): OpeningQuery[] {
+    const { fromBlock, toBlock } = scenario;
+    const blocks = [...new Set([fromBlock - 1, fromBlock, Math.floor((fromBlock + toBlock) / 2), toBlock - 2, toBlock - 1])];
+    return Object.values(scenario.wallets).flatMap((address) =>
+      blocks.flatMap((blockNumber) => [{ address, asset: scenario.token, blockNumber }, { address, asset: 'ETH', blockNumber }]));
+  }
+
+  async function direct(queries: OpeningQuery[]): Promise<Map<string, bigint>> {
+    const plain = source();
+    const out = new Map<string, bigint>();
+    for (const q of queries) out.set(`${q.address}|${q.asset}|${q.blockNumber}`, (await plain.balances([q], q.blockNumber))[0]!);
+    return out;
+  }
+
+  describe('with the whole case stored', () => {
+    let store: Store;
+    useTestStore('pglite', (s) => (store = s));
+    it('equal the node\'s balances at each block, tokens derived from one read per wallet, ETH read at its block', async () => {
+      const wallets = Object.values(scenario.wallets);
+      const chainSource = source();
+      const data = createChainData(store, chainSource);
+      await data.ensureHistory(wallets.map((address) => ({ address, fromBlock: scenario.fromBlock - 1 })), scenario.toBlock, null);
+      const before = { ...chainSource.stats().byMethod };
+      const queries = openings();
+      const derived = await data.balances(queries, { historyTo: scenario.toBlock });
+      expect(derived).to.deep.equal(await direct(queries));
+      // Some wallets held USDT and ETH before and moved both in the case, or the equality says little.
+      expect(queries.some((q) => q.asset === scenario.token && derived.get(`${q.address}|${q.asset}|${q.blockNumber}`)! > 0n)).to.equal(true);
+
+      const calls = (m: string) => (chainSource.stats().byMethod[m] ?? 0) - (before[m] ?? 0);
+      const ethQueries = queries.filter((q) => q.asset === 'ETH').length;
+      // USDT: one balanceOf per wallet at toBlock, not one per wallet and block.
+      expect(calls('eth_call')).to.equal(wallets.length);
+      // ETH (block rewards, withdrawals, tips to the producer move it with no transfer): read at its block.
+      expect(calls('eth_getBalance')).to.equal(ethQueries);
+
+      // Stored like read balances: asked again, nothing goes to the node.
+      const again = { ...chainSource.stats().byMethod };
+      expect(await data.balances(queries, { historyTo: scenario.toBlock })).to.deep.equal(derived);
+      expect(chainSource.stats().byMethod).to.deep.equal(again);
+  });
+
+  });
+
+  describe('with a gap in the stored history', () => {
+    let store: Store;
+    useTestStore('pglite', (s) => (store = s));
+    it('reads directly where the stored history has a gap, or the token is configured to be read directly', async () => {
+      const { wallets, token, fromBlock, toBlock } = scenario;
+      // Only the second half of the case is stored for s and p1.
+      const half = Math.floor((fromBlock + toBlock) / 2);
+      const chainSource = source();
+      const data = createChainData(store, chainSource);
+      await store.chainData.markScanned('local', [wallets.s, wallets.p1], { fromBlock: half, toBlock }, [token]);
+      const queries = [wallets.s, wallets.p1].flatMap((address) => [
+        { address, asset: token, blockNumber: fromBlock }, // before the stored part: read
+        { address, asset: token, blockNumber: half }, // within it: derived
+      ]);
+      const got = await data.balances(queries, { historyTo: toBlock });
+      expect(got).to.deep.equal(await direct(queries));
+
+      const readDirectly = createChainData(store, chainSource, { balanceTokensReadDirectly: [token] });
+      const late = [{ address: wallets.c, asset: token, blockNumber: toBlock - 1 }];
+      await store.chainData.markScanned('local', [wallets.c], { fromBlock, toBlock }, [token]);
+      const before = chainSource.stats().byMethod.eth_call ?? 0;
+      expect(await readDirectly.balances(late, { historyTo: toBlock })).to.deep.equal(await direct(late));
+      expect((chainSource.stats().byMethod.eth_call ?? 0) - before).to.equal(1); // the one at its block, no read at toBlock
+  });
+
+  });
+
+  it('takes token transfers\' timestamps from the logs when the node states them, without a header read', async () => {
+    const chainSource = source();
+    const transfers = await chainSource.transfers({ addresses: [scenario.wallets.s], direction: 'both', fromBlock: scenario.fromBlock, toBlock: scenario.toBlock, assets: [scenario.token] });
+    expect(transfers.length).to.be.greaterThan(2);
+    expect(chainSource.stats().byMethod.eth_getBlockByNumber ?? 0).to.equal(0);
+    for (const t of transfers) {
+      const block = await node.rpc<{ hash: string; timestamp: string }>('eth_getBlockByNumber', [`0x${t.blockNumber.toString(16)}`, false]);
+      expect([t.blockHash, t.timestamp]).to.deep.equal([block.hash.toLowerCase(), hexToNumber(block.timestamp)]);
+    }
+  });
+});
