@@ -36,12 +36,14 @@ export async function prepareCallback(deps: Pick<TraceDeps, 'config'>, input: Ca
 
 /**
  * Open a case with its callback: the callback is checked (URL guard, secret sealed) before the
- * case is written, so a refused URL leaves nothing behind.
+ * case is written, so a refused URL leaves nothing behind, and it is written in the case's own
+ * transaction, so there is never a case without the callback it was opened with.
  */
 export async function openCase(deps: TraceDeps, raw: unknown, callbackInput: CallbackInput, createdBy: string): Promise<{ kase: CaseRow; callback: PreparedCallback | null }> {
   const callback = await prepareCallback(deps, callbackInput);
-  const kase = await createCase(deps, raw, createdBy);
-  if (callback) await deps.store.callbacks.register(kase.id, callback.url, callback.sealedSecret);
+  const kase = await createCase(deps, raw, createdBy, callback
+    ? async (store, caseId) => { await store.callbacks.register(caseId, callback.url, callback.sealedSecret); }
+    : undefined);
   return { kase, callback };
 }
 

@@ -10,6 +10,7 @@
 //   windows), deciding again only the wallets with new transfers, so the steps recompute
 //   what the news reaches instead of starting at hop 0;
 // - otherwise (first trace, other inputs, a reorg, not an EVM chain): a full trace.
+import { queueRunCallback } from '../callbacks/notify';
 import { MULTI_CHAIN } from '../domain/multi-chain-report';
 import type { TraceReport } from '../domain/report';
 import { ConflictError } from '../errors';
@@ -234,6 +235,8 @@ async function reuseLastResult(deps: TraceDeps, kase: CaseRow, plan: Extract<Pla
       stats: { inputs: plan.inputs, rpcCalls: 0, hops: 0, reusedFrom: plan.previous.id },
     });
     await deps.store.cases.setStatus(kase.id, 'traced', { hop: 0, addresses, rpcCalls: 0, done: true, reused: true });
+    // The run ended without a trace step, so the case's callback is told here.
+    await queueRunCallback(deps, kase.id, runId).catch((e: unknown) => deps.log.error('could not queue the case callback', { caseId: kase.id, error: (e as Error).message }));
     return runId;
   } catch (error) {
     // Hand the case back as it was: its last result still stands.

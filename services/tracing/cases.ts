@@ -11,23 +11,25 @@ import { checkSeeds } from './seed-check';
 import type { TraceDeps } from './deps';
 import { splitMultiChainInput } from './multi-chain-input';
 
-export async function createCase(deps: TraceDeps, raw: unknown, createdBy: string): Promise<CaseRow> {
+/** What else to write with a new case, in the same transaction (its callback, say). */
+export type WithNewCase = (store: ReturnType<typeof createStore>, caseId: string) => Promise<void>;
+
+export async function createCase(deps: TraceDeps, raw: unknown, createdBy: string, withCase?: WithNewCase): Promise<CaseRow> {
   const normalize = (chain: string, address: string) => deps.chains.get(chain).normalizeAddress(address);
   const multi = splitMultiChainInput(deps.config, normalize, raw);
-  if (multi && multi.parts.length === 0) return deps.store.cases.create({ ...(await newCase(deps, multi.parent)), createdBy });
-  if (multi) {
+  // Everything is checked (on the chain too) before the one transaction that writes it all.
+  const parent = multi ? (multi.parts.length === 0 ? await newCase(deps, multi.parent) : { ...multi.parent, minAmounts: null }) : null;
+  const parts = multi ? await Promise.all(multi.parts.map((part) => newCase(deps, part))) : [];
+  const single = multi ? null : await newCase(deps, validateCaseInput(deps.config, normalize, raw));
+  const id = await deps.store.db.transaction(async (tx) => {
+    const store = createStore(tx);
     // A case on several chains: a parent, and one ordinary case per chain under it.
-    const parts = await Promise.all(multi.parts.map((part) => newCase(deps, part)));
-    const id = await deps.store.db.transaction(async (tx) => {
-      const store = createStore(tx);
-      const parent = await store.cases.create({ ...multi.parent, minAmounts: null, createdBy });
-      for (const part of parts) await store.cases.create({ ...part, createdBy, parentId: parent.id });
-      return parent.id;
-    });
-    return getCase(deps, id);
-  }
-  const input = validateCaseInput(deps.config, normalize, raw);
-  return deps.store.cases.create({ ...(await newCase(deps, input)), createdBy });
+    const kase = await store.cases.create({ ...(parent ?? single!), createdBy });
+    for (const part of parts) await store.cases.create({ ...part, createdBy, parentId: kase.id });
+    await withCase?.(store, kase.id);
+    return kase.id;
+  });
+  return getCase(deps, id);
 }
 
 /**

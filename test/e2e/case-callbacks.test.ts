@@ -14,7 +14,7 @@ import { startServer, type RunningServer } from '../../services/api/server';
 import { createAppContext, type AppContext } from '../../services/app';
 import { createApiKey } from '../../services/auth/api-keys';
 import { deliverCaseCallback } from '../../services/callbacks/deliver';
-import { prepareCallback } from '../../services/callbacks/register';
+import { openCase, prepareCallback } from '../../services/callbacks/register';
 import { silentLogger } from '../../services/log';
 import { traceFailureHook } from '../../services/main';
 import { startBullWorkers, type BullWorkers } from '../../services/queues/bullmq';
@@ -208,6 +208,22 @@ describe('e2e: per-case callback URL, signed, retried, guarded', function () {
     const keyless = { config: testConfig(world.node, { TRACEHOLD_SECRET_KEY: '' }) };
     await prepareCallback(keyless, { callbackUrl: 'https://example.com/x' }).then(() => expect.fail('accepted'), (e: Error) => expect(e.message).to.match(/TRACEHOLD_SECRET_KEY/));
     expect(await count(), 'nothing written').to.equal(before);
+  });
+
+  it('written with the case in one transaction: a callback that cannot be stored leaves no case behind', async () => {
+    const app = stacks[0]!.app;
+    const count = async () => Number((await world.testDb.db.query<{ n: string }>('select count(*) as n from cases')).rows[0]!.n);
+    const before = await count();
+    // The callback row is written through the transaction's store: make its table refuse it.
+    await world.testDb.db.exec("alter table case_callbacks add constraint test_refuse check (url <> 'http://127.0.0.1:9/refused')");
+    try {
+      const error = await openCase(app.deps, caseBody({}), { callbackUrl: 'http://127.0.0.1:9/refused', callbackSecret: 'an integrator-chosen secret' }, 'test')
+        .then(() => null, (e: unknown) => e);
+      expect(String(error)).to.match(/test_refuse/);
+      expect(await count(), 'no case without its callback').to.equal(before);
+    } finally {
+      await world.testDb.db.exec('alter table case_callbacks drop constraint test_refuse');
+    }
   });
 
   it('checked again at delivery: a deployment that no longer allows the address refuses to connect', async () => {
