@@ -21,6 +21,8 @@
 //   BENCH_BASELINE           JSON written by an earlier (smaller) run: its peak RSS is the flat-memory goal's yardstick
 //   BENCH_SCALE_CASES        cases of the 1 vs 2 worker processes section (default 20; 0 skips it); needs Redis
 //   BENCH_REDIS_URL          Redis of that section (default TEST_REDIS_URL or redis://127.0.0.1:6379)
+//   BENCH_NODE               devchain (default: Hardhat's EDR in process; its logs state no block timestamp) or
+//                            anvil (test/support/anvil.ts; states each log's blockTimestamp, as geth ≥ 1.15 does)
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -29,6 +31,7 @@ import { startLocalNode, type LocalNode } from '../services/devchain';
 import { createStore, migrate, openDb } from '../services/store';
 import { table } from '../services/format';
 import { createTestDb, type TestDb } from '../test/support/db';
+import { startAnvil } from '../test/support/anvil';
 import { buildBenchCase, type BenchCase } from './bench/build-case';
 import { startCountingProxy, type CountingProxy, type WireCounts } from './bench/counting-proxy';
 import type { FloorFigures, NaiveFigures, TraceholdFigures, WorkerJob } from './bench/worker';
@@ -64,6 +67,7 @@ const settings = {
   reports: process.env.BENCH_REPORTS?.trim() || undefined,
   scaleCases: env('BENCH_SCALE_CASES', 20, 0),
   redisUrl: process.env.BENCH_REDIS_URL?.trim() || process.env.TEST_REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
+  node: process.env.BENCH_NODE?.trim() || 'devchain',
 };
 
 /** Transfers and tracehold cold peak RSS of an earlier run's JSON. */
@@ -192,8 +196,9 @@ async function bench(): Promise<void> {
   let proxy: CountingProxy | undefined;
   let database: Database | undefined;
   try {
-    node = await startLocalNode();
-    say('Building the case on an in-process EVM node (services/devchain)…');
+    if (settings.node !== 'devchain' && settings.node !== 'anvil') throw new Error(`BENCH_NODE must be devchain or anvil, got "${settings.node}"`);
+    node = settings.node === 'anvil' ? await startAnvil({ accounts: 20 }) : await startLocalNode();
+    say(settings.node === 'anvil' ? 'Building the case on anvil (test/support/anvil.ts)…' : 'Building the case on an in-process EVM node (services/devchain)…');
     const kase = await buildBenchCase(node, { transfers: settings.transfers, txsPerBlock: settings.txsPerBlock, busyTransfers: settings.busyTransfers });
     const b = kase.built;
     say(`  built in ${secs(b.ms)} s (of which ${secs(b.fundingMs)} s gas funding of ${int(b.fundedWallets)} wallets with fundWallets, before the case)`);
