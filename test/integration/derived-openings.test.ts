@@ -4,6 +4,7 @@
 // ETH with fees), a real migrated database.
 import { expect } from 'chai';
 import { createEvmSource, type EvmSource } from '../../services/chains/evm';
+import { MULTICALL3_ADDRESS } from '../../services/chains/evm/multicall';
 import { hexToNumber } from '../../services/chains/evm/rpc-types';
 import { playPigButchering, type PigButcheringCase } from '../../services/demo/pig-butchering';
 import type { Store } from '../../services/store';
@@ -114,6 +115,34 @@ describe('chain data: opening balances derived from the balance at toBlock and t
     for (const t of transfers) {
       const block = await node.rpc<{ hash: string; timestamp: string }>('eth_getBlockByNumber', [`0x${t.blockNumber.toString(16)}`, false]);
       expect([t.blockHash, t.timestamp]).to.deep.equal([block.hash.toLowerCase(), hexToNumber(block.timestamp)]);
+    }
+  });
+});
+
+describe('EVM source: many balances at one block through Multicall3 on anvil', function () {
+  this.timeout(120_000);
+  let node: AnvilNode;
+  before(async () => {
+    node = await startAnvil({ accounts: 1 });
+  });
+  after(async () => {
+    await node?.close();
+  });
+
+  it('reads 12,000 wallets\' balances at one block in HTTP batches the node accepts, as many calls as chunks', async () => {
+    // A run's openings all derive from toBlock: every ledger's balance there at once.
+    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, multicall3: { address: MULTICALL3_ADDRESS, sinceBlock: 0 } });
+    try {
+      const funded = node.accounts[0]!.address;
+      const wallets = Array.from({ length: 12_000 }, (_, i) => `0x${(0xb0000 + i).toString(16).padStart(40, '0')}`);
+      const queries = [...wallets, funded].map((address) => ({ address, asset: 'ETH' }));
+      const block = hexToNumber(await node.rpc<string>('eth_blockNumber'));
+      const amounts = await source.balances(queries, block);
+      expect(amounts.slice(0, -1).every((a) => a === 0n)).to.equal(true);
+      expect(amounts.at(-1)).to.equal(BigInt(await node.rpc<string>('eth_getBalance', [funded, `0x${block.toString(16)}`])));
+      expect(source.stats().byMethod.eth_call).to.equal(Math.ceil(queries.length / 300));
+    } finally {
+      await source.close();
     }
   });
 });

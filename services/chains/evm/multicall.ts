@@ -1,6 +1,6 @@
 // Balances through Multicall3: one eth_call reads hundreds of balances at a block, where
 // plain JSON-RPC needs one call per address (providers bill per call, batched or not).
-import type { RpcClient } from '../rpc/client';
+import type { RpcCall, RpcClient } from '../rpc/client';
 
 /** Multicall3's address on Ethereum and most EVM chains (the same everywhere). */
 export const MULTICALL3_ADDRESS = '0xca11bde05977b3631167028862be2a173976ca11';
@@ -12,6 +12,9 @@ export const MULTICALL3_ADDRESS = '0xca11bde05977b3631167028862be2a173976ca11';
 const AGGREGATE3 = '82ad56cb';
 const GET_ETH_BALANCE = '4d2301cc';
 const BALANCE_OF = '70a08231';
+
+/** Characters of call data per HTTP batch of aggregate3 calls. */
+const MAX_BATCH_BODY = 1_000_000;
 
 export interface MulticallBalanceQuery {
   address: string;
@@ -29,10 +32,24 @@ export async function multicallBalances(
 ): Promise<bigint[] | null> {
   const chunks: MulticallBalanceQuery[][] = [];
   for (let i = 0; i < queries.length; i += chunkSize) chunks.push(queries.slice(i, i + chunkSize));
-  const replies = await rpc.batchResults<string>(chunks.map((chunk) => ({
-    method: 'eth_call',
-    params: [{ to: multicall, data: encodeAggregate3(chunk.map((q) => balanceCall(q, multicall))) }, blockTag],
-  })));
+  const calls = chunks.map((chunk) => {
+    const data = encodeAggregate3(chunk.map((q) => balanceCall(q, multicall)));
+    return { bytes: data.length, call: { method: 'eth_call', params: [{ to: multicall, data }, blockTag] } };
+  });
+  // Each call carries ~150 kB of call data: a whole wallet set's reads in one HTTP batch would
+  // pass the body limit of nodes and gateways (anvil refuses a few MB as an invalid request),
+  // so the batches stay under MAX_BATCH_BODY (same calls, a few more HTTP requests).
+  const groups: RpcCall[][] = [];
+  let size = Infinity;
+  for (const { bytes, call } of calls) {
+    if (size + bytes > MAX_BATCH_BODY) {
+      groups.push([]);
+      size = 0;
+    }
+    groups[groups.length - 1]!.push(call);
+    size += bytes;
+  }
+  const replies = (await Promise.all(groups.map((group) => rpc.batchResults<string>(group)))).flat();
   if (replies.some((r) => r === '0x')) return null;
   return replies.flatMap((reply) => decodeAggregate3Result(reply).map((r) => (r.success && r.returnData.length >= 64 ? BigInt('0x' + r.returnData.slice(0, 64)) : 0n)));
 }
