@@ -41,7 +41,7 @@ export interface ChainConfig {
   retries: number;
   /** Default minimum tainted amount worth following, per asset (native or listed symbol, or token address), in display units. */
   minAmounts?: Record<string, string>;
-  /** Multicall3 and its deployment block, for balances in one call per few hundred. */
+  /** Multicall3 and its deployment block, for balances in one call per thousand. */
   multicall3?: { address: string; sinceBlock: number };
   /**
    * Tokens whose balances change without Transfer events (rebasing, interest-bearing): their

@@ -4,7 +4,7 @@
 // ETH with fees), a real migrated database.
 import { expect } from 'chai';
 import { createEvmSource, type EvmSource } from '../../services/chains/evm';
-import { MULTICALL3_ADDRESS } from '../../services/chains/evm/multicall';
+import { BALANCES_PER_CALL, MULTICALL3_ADDRESS } from '../../services/chains/evm/multicall';
 import { hexToNumber } from '../../services/chains/evm/rpc-types';
 import { playPigButchering, type PigButcheringCase } from '../../services/demo/pig-butchering';
 import type { Store } from '../../services/store';
@@ -140,7 +140,7 @@ describe('EVM source: many balances at one block through Multicall3 on anvil', f
       const amounts = await source.balances(queries, block);
       expect(amounts.slice(0, -1).every((a) => a === 0n)).to.equal(true);
       expect(amounts.at(-1)).to.equal(BigInt(await node.rpc<string>('eth_getBalance', [funded, `0x${block.toString(16)}`])));
-      expect(source.stats().byMethod.eth_call).to.equal(Math.ceil(queries.length / 300));
+      expect(source.stats().byMethod.eth_call).to.equal(Math.ceil(queries.length / BALANCES_PER_CALL));
     } finally {
       await source.close();
     }

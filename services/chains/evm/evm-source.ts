@@ -48,7 +48,7 @@ export interface EvmSourceOptions {
    * documented, like java-tron's): no call to a method it lacks.
    */
   knownCapabilities?: { blockReceipts: boolean; historicalBalances: boolean; callTracer: false; reason: string };
-  /** Multicall3 on this chain and the block it was deployed in: balances in one call per few hundred. */
+  /** Multicall3 on this chain and the block it was deployed in: balances in one call per thousand. */
   multicall3?: { address: string; sinceBlock: number };
 }
 
