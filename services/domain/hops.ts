@@ -8,6 +8,7 @@
 // result lists them); string keys are built only for the result.
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './taint/steps';
 import { transferId, type Address, type Asset, type Transfer } from './types';
+import { createInterner } from './interner';
 
 export interface HopInput {
   /** Tainted transfers only, any order. */
@@ -49,17 +50,9 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
   const seq = new Float64Array(n);
   const order = new Int32Array(n);
   const assetOf = new Int32Array(n);
-  const assetIndex = new Map<Asset, number>();
-  const assets: Asset[] = [];
-  const internAsset = (a: Asset): number => {
-    let x = assetIndex.get(a);
-    if (x === undefined) {
-      x = assets.length;
-      assetIndex.set(a, x);
-      assets.push(a);
-    }
-    return x;
-  };
+  const assetIds = createInterner<Asset>();
+  const assets = assetIds.values;
+  const internAsset = assetIds.id;
   const given = input.transferIds;
   if (given !== undefined && given.length !== n) {
     throw new RangeError(`computeHops: ${given.length} transferIds for ${n} transfers`);

@@ -88,6 +88,9 @@ async function runCopy(client: PoolClient, table: string, columns: readonly stri
   try {
     for (const slice of copyTextSlices(rows)) {
       if (!stream.write(slice)) await Promise.race([once(stream, 'drain'), finished]);
+      // Let the event loop breathe between slices even when the socket takes everything
+      // (a big batch would otherwise be formatted in one synchronous stretch).
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     }
     stream.end();
     await finished;

@@ -52,4 +52,35 @@ describe('e2e: production build', function () {
     }
     expect(await exited, output).to.equal(0);
   });
+
+  it('docker-compose.yml is valid (docker compose config) and builds the one image from the Dockerfile, with no npm install at start', async function () {
+    // No Docker engine is needed to check the file: `docker compose config` (or the standalone
+    // docker-compose that .ci/run installs from Debian) parses and resolves it.
+    const compose = await composeCommand();
+    if (!compose) this.skip();
+    const run = promisify(execFile);
+    await run(compose![0]!, [...compose!.slice(1), 'config', '-q'], { cwd: ROOT });
+    const { stdout } = await run(compose![0]!, [...compose!.slice(1), 'config'], { cwd: ROOT });
+    const config = require('yaml').parse(stdout) as { services: Record<string, { build?: unknown; image?: string; command?: string[] | string }> };
+    expect(Object.keys(config.services)).to.include.members(['api', 'worker', 'postgres', 'redis']);
+    const built = Object.entries(config.services).filter(([, s]) => s.build).map(([name]) => name);
+    expect(built, 'one service builds the image').to.have.length(1);
+    for (const [name, s] of Object.entries(config.services)) {
+      expect(JSON.stringify(s.command ?? ''), `${name} runs the built code`).not.to.match(/npm (ci|install)/);
+      if (name === 'api' || name === 'worker') expect(s.image).to.equal('tracehold:local');
+    }
+  });
 });
+
+/** `docker compose` (the plugin) or `docker-compose`, whichever this machine has. */
+async function composeCommand(): Promise<string[] | null> {
+  for (const cmd of [['docker', 'compose'], ['docker-compose']]) {
+    try {
+      await promisify(execFile)(cmd[0]!, [...cmd.slice(1), 'version'], { cwd: ROOT });
+      return cmd;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}

@@ -26,11 +26,23 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** The built workbench must exist (npm install builds it); build it once if it does not. */
+/**
+ * The built workbench must exist (npm install builds it) and be newer than its sources (a
+ * checkout that moved on since the last install would test yesterday's pages): build it if not.
+ */
 export function ensureWorkbenchBuilt(): void {
   const index = path.resolve(__dirname, '../../web/dist/index.html');
-  if (fs.existsSync(index)) return;
+  if (fs.existsSync(index) && newestSource(path.resolve(__dirname, '../../web/src')) <= fs.statSync(index).mtimeMs) return;
   execFileSync('npm', ['run', 'build:web'], { cwd: path.resolve(__dirname, '../..'), stdio: 'inherit' });
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
 }
 
 export interface SignedIn { context: BrowserContext; page: Page }

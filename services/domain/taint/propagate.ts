@@ -43,6 +43,7 @@ import { transferId, type Address, type Asset, type Transfer } from '../types';
 import { createLedger, type Ledger } from './ledgers';
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './steps';
 import type { AccountRole, AccountTaint, LedgerSpec, TaintInput, TaintResult } from './types';
+import { createInterner } from '../interner';
 
 export function propagateTaint(input: TaintInput): TaintResult {
   return runSteps(propagationSteps(input));
@@ -144,17 +145,9 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     }
     return x;
   };
-  const assetIndex = new Map<Asset, number>();
-  const assets: Asset[] = [];
-  const internAsset = (a: Asset): number => {
-    let x = assetIndex.get(a);
-    if (x === undefined) {
-      x = assets.length;
-      assetIndex.set(a, x);
-      assets.push(a);
-    }
-    return x;
-  };
+  const assetIds = createInterner<Asset>();
+  const assets = assetIds.values;
+  const internAsset = assetIds.id;
 
   // 3. Per transfer, in typed arrays: who, what, when. Only payments move value (../payments.ts).
   const n = transfers.length;
@@ -323,7 +316,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   for (let k = 0; k < accounts.length; k++) {
     const a = accounts[k]!;
     const address = addressIndex.get(a.address)!;
-    const s = slotOf(address, assetIndex.get(a.asset)!);
+    const s = slotOf(address, assetIds.get(a.asset)!);
     let held = s.absorbed;
     if (a.role === 'ledger') {
       const spec = specs[address]!;
