@@ -26,11 +26,13 @@ function parseExposition(text: string): { samples: Sample[]; types: Map<string, 
       continue;
     }
     if (line.startsWith('# HELP ')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line);
+    // Values as Go's ParseFloat reads them (what Prometheus uses): NaN and Inf in any case
+    // (prom-client prints an event-loop lag with no sample yet as `Nan`).
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|nan|[+-]?inf)$/i.exec(line);
     expect(m, `sample line: ${line}`).to.not.equal(null);
     const labels: Record<string, string> = {};
     for (const l of (m![2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
-    samples.push({ name: m![1]!, labels, value: Number(m![3]) });
+    samples.push({ name: m![1]!, labels, value: /^nan$/i.test(m![3]!) ? NaN : /inf$/i.test(m![3]!) ? (m![3]!.startsWith('-') ? -Infinity : Infinity) : Number(m![3]) });
   }
   return { samples, types };
 }
