@@ -230,6 +230,7 @@ async function makeActivity(node: LocalNode, kase: BenchCase, reports: TraceRepo
   const hotNames = Object.keys(kase.wallets.hot);
   const every = Math.max(1, Math.round(1 / options.activeShare));
   const funder = node.accounts[1]!.address.toLowerCase();
+  await rpc('hardhat_impersonateAccount', [funder]); // anvil signs only for accounts it was told to
   let transactions = 0, blocks = 0, movedWallets = 0, freshWallets = 0, depositAddresses = 0, activeCases = 0;
 
   const balanceOf = async (address: string) =>

@@ -24,6 +24,9 @@ import { playInternalMoves, type InternalMovesCase } from '../support/internal-m
 import { stableReport, traceInline } from '../support/tracing';
 import { createCase } from '../../services/tracing/cases';
 import { AmbiguousSeedError } from '../../services/tracing/seed-check';
+import { createRpcClient } from '../../services/chains/rpc/client';
+import { createBlockStore } from '../../services/chains/evm/block-store';
+import { traceFilterNative } from '../../services/chains/evm/trace-filter-scan';
 
 type Row = { address: string; asset: string; amount: string };
 const at = (rows: Row[], address: string) => rows.filter((r) => r.address.toLowerCase() === address && r.asset === 'ETH').reduce((sum, r) => sum + BigInt(r.amount), 0n);
@@ -150,6 +153,30 @@ describe('e2e: internal transfers on anvil, with trace_filter and with callTrace
   it('a pick that names no transfer of the transaction is refused, listing what it has', async () => {
     const error = await traceInline(viaTraceFilter, { chain: 'local', seeds: [{ txHash: scenario.txs.batch, ref: 'call:7.7' }] }).then(() => null, (e: unknown) => e);
     expect(String(error)).to.match(/has no transfer of value call:7\.7 \(its transfers: .*call:/);
+  });
+
+  it('a short range read whole (every trace of its blocks, filtered here) gives exactly what trace_filter by address gives, in fewer calls', async () => {
+    const rpcWith = () => createRpcClient({ url: node.url, maxConcurrency: 2, batchSize: 1, retries: 1 });
+    const addresses = new Set([...Object.values(scenario.wallets), ...Object.values(scenario.contracts)].map((a) => a.toLowerCase()));
+    const range = { fromBlock: scenario.fromBlock, toBlock: scenario.toBlock };
+    for (const direction of ['in', 'out', 'both'] as const) {
+      const byAddress = rpcWith();
+      const whole = rpcWith();
+      const deps = (rpc: ReturnType<typeof rpcWith>) => ({ chain: 'local', nativeAsset: 'ETH', rpc, blocks: createBlockStore(rpc), blockReceipts: true, maxRange: 100_000, addressesPerCall: 3 });
+      const expected = await traceFilterNative(deps(byAddress), { addresses, direction, ...range });
+      const got = await traceFilterNative({ ...deps(whole), denseMaxBlocks: 100_000 }, { addresses, direction, ...range });
+      expect(expected.length, direction).to.be.greaterThan(5);
+      // the same transfers; the order follows the calls' answers
+      const inOrder = (list: typeof got) => [...list].sort((a, b) => a.blockNumber - b.blockNumber || a.txIndex - b.txIndex || a.seq - b.seq || a.ref.localeCompare(b.ref));
+      expect(inOrder(got), direction).to.deep.equal(inOrder(expected));
+      expect(whole.stats().byMethod.trace_filter, direction).to.equal(1);
+      // and with the transactions taken from whole blocks instead of one look-up each
+      const blockwise = rpcWith();
+      expect(inOrder(await traceFilterNative({ ...deps(blockwise), txsPerBlockForFullBlocks: 1 }, { addresses, direction, ...range })), direction).to.deep.equal(inOrder(expected));
+      expect(blockwise.stats().byMethod.eth_getTransactionByHash ?? 0, direction).to.equal(0);
+      expect(byAddress.stats().byMethod.eth_getTransactionByHash, direction).to.be.greaterThan(5);
+      expect(byAddress.stats().byMethod.trace_filter, direction).to.be.greaterThan(1);
+    }
   });
 
   it('says how internal transfers were found, and reads fees one block of receipts at a time', async () => {

@@ -247,7 +247,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const caps = await baseCapabilities();
     const query = { addresses, direction, ...range };
     if (caps.nativeTransfers === 'trace_filter') {
-      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall }, query);
+      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0 }, query);
     }
     return scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query);
   }

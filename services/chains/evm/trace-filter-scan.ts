@@ -20,18 +20,27 @@ export interface TraceFilterDeps {
   blockReceipts: boolean;
   maxRange: number;
   addressesPerCall: number;
+  /**
+   * A range this short is read whole, every trace of its blocks in one call per window, and
+   * filtered here: a nightly re-trace of a few new blocks for thousands of watched wallets is
+   * a handful of calls instead of one per chunk of addresses and side (as dense logs).
+   */
+  denseMaxBlocks?: number;
+  /** From this many traced transactions per block on (average), whole blocks are read for them (default 4). */
+  txsPerBlockForFullBlocks?: number;
 }
 
 interface TraceFilter {
   fromBlock: number;
   toBlock: number;
-  side: 'fromAddress' | 'toAddress';
+  /** null: every trace of the blocks (a dense read). */
+  side: 'fromAddress' | 'toAddress' | null;
   addresses: string[];
 }
 
 export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScanQuery): Promise<Transfer[]> {
   const addresses = [...query.addresses];
-  const sides: TraceFilter['side'][] =
+  const sides: Array<'fromAddress' | 'toAddress'> =
     query.direction === 'out' ? ['fromAddress'] : query.direction === 'in' ? ['toAddress'] : ['fromAddress', 'toAddress'];
   const filters: TraceFilter[] = [];
   for (let start = query.fromBlock; start <= query.toBlock; start += deps.maxRange) {
@@ -40,7 +49,14 @@ export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScan
       for (const side of sides) filters.push({ fromBlock: start, toBlock: end, side, addresses: addresses.slice(i, i + deps.addressesPerCall) });
     }
   }
-  const traces = await fetchTraces(deps.rpc, filters);
+  const span = query.toBlock - query.fromBlock + 1;
+  const windows = Math.ceil(span / deps.maxRange);
+  const dense = span <= (deps.denseMaxBlocks ?? 0) && windows < filters.length;
+  const traces = dense
+    ? (await fetchTraces(deps.rpc, Array.from({ length: windows }, (_, k) => ({
+      fromBlock: query.fromBlock + k * deps.maxRange, toBlock: Math.min(query.toBlock, query.fromBlock + (k + 1) * deps.maxRange - 1), side: null, addresses: [],
+    })))).filter((t) => sides.some((side) => traceMatches(t, side, query.addresses)))
+    : await fetchTraces(deps.rpc, filters);
 
   const byTx = new Map<string, ParityTrace[]>();
   for (const t of traces) {
@@ -53,11 +69,12 @@ export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScan
   if (byTx.size === 0) return [];
 
   const hashes = [...byTx.keys()];
-  const [receipts, headers, txs] = await Promise.all([
+  const blockNumbers = [...new Set(traces.map((t) => t.blockNumber))];
+  const [receipts, txs] = await Promise.all([
     deps.blocks.receipts(hashes, deps.blockReceipts ? hashesPerBlock(traces) : undefined),
-    deps.blocks.headers([...new Set(traces.map((t) => t.blockNumber))]),
-    deps.rpc.batchResults<RpcTransaction>(hashes.map((h) => ({ method: 'eth_getTransactionByHash', params: [h] }))),
+    transactionsOf(deps, hashes, blockNumbers),
   ]);
+  const headers = await deps.blocks.headers(blockNumbers); // from the full blocks when they were read
   const headerOf = new Map(headers.map((h) => [h.number, h]));
   // Sub-calls need the whole tree: for their depth-first order and to drop those under a revert.
   const needTree = hashes.filter((h) => byTx.get(h)!.some((t) => t.traceAddress.length > 0));
@@ -95,10 +112,46 @@ export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScan
   return out;
 }
 
+/**
+ * Many traced transactions per block (a busy case): each block read whole, one call for all
+ * its transactions (and its header), instead of one eth_getTransactionByHash each. A few
+ * scattered ones: read one by one (a whole mainnet block is ~100 kB for one transaction).
+ */
+const TXS_PER_BLOCK_FOR_FULL_BLOCKS = 4;
+
+async function transactionsOf(deps: TraceFilterDeps, hashes: string[], blockNumbers: number[]): Promise<RpcTransaction[]> {
+  if (hashes.length < (deps.txsPerBlockForFullBlocks ?? TXS_PER_BLOCK_FOR_FULL_BLOCKS) * blockNumbers.length) {
+    return deps.rpc.batchResults<RpcTransaction>(hashes.map((h) => ({ method: 'eth_getTransactionByHash', params: [h] })));
+  }
+  const byHash = new Map<string, RpcTransaction>();
+  for (const block of await deps.blocks.fullBlocks(blockNumbers)) {
+    for (const tx of block.transactions) byHash.set(tx.hash.toLowerCase(), tx);
+  }
+  return hashes.map((h) => {
+    const tx = byHash.get(h);
+    if (!tx) throw new TraceholdError(`transaction ${h} is not in the block its trace names`);
+    return tx;
+  });
+}
+
+/**
+ * What trace_filter's `fromAddress` / `toAddress` select (OpenEthereum's and Erigon's rule):
+ * the sender of a call or create, the self-destructing contract; the callee, the created
+ * contract, the self-destruct's beneficiary.
+ */
+export function traceMatches(t: ParityTrace, side: 'fromAddress' | 'toAddress', addresses: ReadonlySet<string>): boolean {
+  const has = (a: string | undefined | null) => !!a && addresses.has(a.toLowerCase());
+  if (side === 'fromAddress') return t.type === 'suicide' ? has(t.action.address) : has(t.action.from);
+  if (t.type === 'call') return has(t.action.to);
+  if (t.type === 'create') return has(t.result?.address);
+  if (t.type === 'suicide') return has(t.action.refundAddress);
+  return false;
+}
+
 async function fetchTraces(rpc: RpcClient, filters: TraceFilter[]): Promise<ParityTrace[]> {
   if (filters.length === 0) return [];
   const outcomes = await rpc.batch(
-    filters.map((f) => ({ method: 'trace_filter', params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), [f.side]: f.addresses }] })),
+    filters.map((f) => ({ method: 'trace_filter', params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), ...(f.side ? { [f.side]: f.addresses } : {}) }] })),
   );
   const traces: ParityTrace[] = [];
   const retry: TraceFilter[] = [];
