@@ -4,32 +4,18 @@
 // rest. BullMQ records which worker ran each job; the report is the one an in-process
 // trace gives.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
 import { createAppContext, type AppContext } from '../../services/app';
 import { silentLogger } from '../../services/log';
 import { caseReport, createCase, getCase, startTrace } from '../../services/tracing/cases';
 import { createTestDb, type TestDb } from '../support/db';
 import { pigButcheringWorld, stableReport, testConfig, traceInline, type PigButcheringWorld } from '../support/tracing';
+import { startWorker } from '../support/spawn-worker';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ROOT = path.resolve(__dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'test/support/worker-process.ts')], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.on('data', (d: Buffer) => { if (process.env.TRACEHOLD_TEST_VERBOSE) process.stderr.write(d); });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not start within 60 s')), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) { clearTimeout(timer); resolve(child); }
-    });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited early (${code})`)); });
-  });
-}
 
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => {
   if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);

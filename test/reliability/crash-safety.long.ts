@@ -7,9 +7,8 @@
 // and hand the step back. The final report, graph, crawl decisions and hop count must equal
 // an undisturbed in-process run on its own database.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { createAppContext, type AppContext } from '../../services/app';
 import { startLocalNode, type LocalNode } from '../../services/devchain';
 import type { TraceReport } from '../../services/domain/report';
@@ -19,28 +18,15 @@ import { buildBenchCase, type BenchCase } from '../../scripts/bench/build-case';
 import { createTestDb, type TestDb } from '../support/db';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { stableReport, testConfig, traceInline } from '../support/tracing';
+import { startWorker } from '../support/spawn-worker';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ROOT = path.resolve(__dirname, '../..');
 const TRANSFERS = Number(process.env.TRACEHOLD_TEST_CRASH_TRANSFERS ?? 3_000);
 const KILLS_PER_STEP = Number(process.env.TRACEHOLD_TEST_KILLS_PER_STEP ?? 4);
 const DEADLINE_MS = 200_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'test/support/worker-process.ts')], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.on('data', (d: Buffer) => { if (process.env.TRACEHOLD_TEST_VERBOSE) process.stderr.write(d); });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not start within 60 s')), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) { clearTimeout(timer); resolve(child); }
-    });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited early (${code})`)); });
-  });
-}
 
 function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
   return new Promise((resolve) => {

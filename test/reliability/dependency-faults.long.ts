@@ -13,9 +13,8 @@
 //    under a running trace fails the run retryably ("chain reorganised") at finalize.
 //  - A job that stalls more than BullMQ allows fails its case (the failed-job hook).
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { Contract, Wallet } from 'ethers';
 import { loadConfig, type Config } from '../../config';
 import { createAppContext } from '../../services/app';
@@ -33,9 +32,9 @@ import { ADMIN_URL, createTestDb } from '../support/db';
 import { FAULT_KINDS, startFaultProxy } from '../support/fault-proxy';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { pigButcheringWorld, stableReport, type PigButcheringWorld } from '../support/tracing';
+import { startWorker } from '../support/spawn-worker';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ROOT = path.resolve(__dirname, '../..');
 const SEEDS = (process.env.TRACEHOLD_TEST_FAULT_SEEDS ?? '1,2,3,4,5,6,7,8').split(',').map(Number);
 const FAULT_RATE = Number(process.env.TRACEHOLD_TEST_FAULT_RATE ?? 0.2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -368,16 +367,3 @@ describe('reliability: dependency faults', function () {
   });
 });
 
-function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'test/support/worker-process.ts')], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.on('data', (d: Buffer) => { if (process.env.TRACEHOLD_TEST_VERBOSE) process.stderr.write(d); });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('worker did not start within 60 s')), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) { clearTimeout(timer); resolve(child); }
-    });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited early (${code})`)); });
-  });
-}
