@@ -51,15 +51,22 @@ export function createScannedRangesRepo(db: Db) {
      * Records that the full history of the addresses within `range` is stored, for the assets
      * given (unset: every asset), merging it with touching or overlapping ranges of the same
      * assets. Concurrent callers on the same address serialise on a transaction-level
-     * advisory lock per (chain, address).
+     * advisory lock per (chain, address). Addresses are recorded in transactions of at most
+     * MARK_CHUNK each: every lock is an entry in Postgres's shared lock table (sized
+     * max_locks_per_transaction × connections, 6,400 by default), and a 100k-transfer case
+     * marks ~90,000 wallets at once ("out of shared memory"). Each address's ranges stand
+     * alone, so a crash between chunks only leaves some wallets to fetch again.
      */
     async markScanned(chain: string, addresses: readonly Address[], range: BlockRange, assets?: readonly string[] | null): Promise<void> {
       const unique = [...new Set(addresses)];
       if (unique.length === 0 || range.toBlock < range.fromBlock) return;
-      await db.transaction(async (tx) => {
-        await tx.query(LOCK_ADDRESSES, [chain, unique]);
-        await tx.query(MERGE_RANGE, [chain, unique, range.fromBlock, range.toBlock, assetsKey(assets)]);
-      });
+      for (let i = 0; i < unique.length; i += MARK_CHUNK) {
+        const chunk = unique.slice(i, i + MARK_CHUNK);
+        await db.transaction(async (tx) => {
+          await tx.query(LOCK_ADDRESSES, [chain, chunk]);
+          await tx.query(MERGE_RANGE, [chain, chunk, range.fromBlock, range.toBlock, assetsKey(assets)]);
+        });
+      }
     },
 
     /** The parts of `range` not stored yet for the assets (unset: every asset), per address (every address asked for is a key). */
@@ -74,6 +81,9 @@ export function createScannedRangesRepo(db: Db) {
     },
   };
 }
+
+/** Addresses per markScanned transaction (see there). */
+export const MARK_CHUNK = 1_000;
 
 // Locks are taken in key order so that two callers with overlapping address sets cannot
 // deadlock; Postgres evaluates the volatile lock call after the ORDER BY.

@@ -116,6 +116,13 @@ DRIVERS.forEach((driver) => {
     });
 
     describe('scanned ranges', () => {
+      it('marks the wallets of a 100k-transfer case at once (more advisory locks than Postgres\'s lock table holds in one transaction)', async () => {
+        const many = Array.from({ length: 20_000 }, (_, i) => '0x' + i.toString(16).padStart(40, '0'));
+        await store.chainData.markScanned(CHAIN, many, { fromBlock: 5, toBlock: 9 }, [USDT]);
+        const ranges = await store.chainData.scannedRanges(CHAIN, many, [USDT]);
+        expect([...ranges.values()].filter((r) => r.length === 1 && r[0]!.fromBlock === 5 && r[0]!.toBlock === 9)).to.have.length(20_000);
+      });
+
       it('merges adjacent and overlapping ranges and reports the gaps', async () => {
         await store.chainData.markScanned(CHAIN, [A, B], { fromBlock: 10, toBlock: 20 });
         await store.chainData.markScanned(CHAIN, [A], { fromBlock: 21, toBlock: 30 });
