@@ -36,19 +36,7 @@ export function createBitcoinChainData(store: Store, source: BitcoinSource, chai
     for (const tx of fetched) found.set(tx.txid, tx);
     return found;
   };
-  const getTxs = (txids: readonly string[]): Promise<UtxoTx[]> => {
-    const wanted = [...new Set(txids.map(normalizeTxid))].filter((t) => !txs.has(t));
-    if (wanted.length > 0) {
-      const batch = loadTxs(wanted);
-      for (const t of wanted) {
-        const one = batch.then((m) => m.get(t)!);
-        one.catch(() => {});
-        txs.set(t, one);
-      }
-      batch.catch(() => wanted.forEach((t) => txs.delete(t)));
-    }
-    return Promise.all(txids.map((t) => txs.get(normalizeTxid(t))!));
-  };
+  const getTxs = memoizedBatch(txs, loadTxs);
 
   const loadSpends = async (wanted: string[]): Promise<Map<string, Outspend[]>> => {
     const found = await store.btc.getOutspends(chain, wanted, toBlock);
@@ -61,19 +49,7 @@ export function createBitcoinChainData(store: Store, source: BitcoinSource, chai
     missing.forEach((t, i) => found.set(t, fetched[i]!));
     return found;
   };
-  const outspendsOf = (txids: readonly string[]): Promise<Outspend[][]> => {
-    const wanted = [...new Set(txids.map(normalizeTxid))].filter((t) => !spends.has(t));
-    if (wanted.length > 0) {
-      const batch = loadSpends(wanted);
-      for (const t of wanted) {
-        const one = batch.then((m) => m.get(t)!);
-        one.catch(() => {});
-        spends.set(t, one);
-      }
-      batch.catch(() => wanted.forEach((t) => spends.delete(t)));
-    }
-    return Promise.all(txids.map((t) => spends.get(normalizeTxid(t))!));
-  };
+  const outspendsOf = memoizedBatch(spends, loadSpends);
 
   return {
     counts,
@@ -141,4 +117,25 @@ export function createBitcoinChainData(store: Store, source: BitcoinSource, chai
 
 function normalizeTxid(txid: string): string {
   return txid.trim().toLowerCase();
+}
+
+/**
+ * Look-ups by txid through a per-step memo: what is not asked yet is loaded in one batch,
+ * and a concurrent caller wanting the same txid waits on that batch. A failed batch is
+ * forgotten, so a retry asks again.
+ */
+function memoizedBatch<T>(memo: Map<string, Promise<T>>, load: (txids: string[]) => Promise<Map<string, T>>) {
+  return (txids: readonly string[]): Promise<T[]> => {
+    const wanted = [...new Set(txids.map(normalizeTxid))].filter((t) => !memo.has(t));
+    if (wanted.length > 0) {
+      const batch = load(wanted);
+      for (const t of wanted) {
+        const one = batch.then((m) => m.get(t)!);
+        one.catch(() => {});
+        memo.set(t, one);
+      }
+      batch.catch(() => wanted.forEach((t) => memo.delete(t)));
+    }
+    return Promise.all(txids.map((t) => memo.get(normalizeTxid(t))!));
+  };
 }
