@@ -27,6 +27,7 @@ function chainSchema(kind: 'evm' | 'bitcoin' | 'tron') {
     maxLogRange: count(1, 100_000_000),
     addressesPerLogCall: count(1, 100_000),
     denseLogMaxBlocks: count(0, 100_000),
+    maxLogReplyBytes: count(4_096, 1_000_000_000),
     requestTimeoutMs: count(100, 600_000),
     retries: count(0, 100),
     minAmounts: z.record(z.string().min(1), z.string().regex(/^\d+(\.\d+)?$/, 'not a decimal amount')).optional(),

@@ -37,6 +37,8 @@ export interface ChainConfig {
   addressesPerLogCall: number;
   /** A block range this short is read with one eth_getLogs for every wallet (filtered locally), when cheaper than address chunks. */
   denseLogMaxBlocks: number;
+  /** eth_getLogs reply bytes read per HTTP request: a larger answer is asked again in halves (no JSON.parse long enough to stall a worker). */
+  maxLogReplyBytes: number;
   requestTimeoutMs: number;
   retries: number;
   /** Default minimum tainted amount worth following, per asset (native or listed symbol, or token address), in display units. */
@@ -113,6 +115,7 @@ const CHAIN_DEFAULTS = {
   maxLogRange: 10_000,
   addressesPerLogCall: 200,
   denseLogMaxBlocks: 16,
+  maxLogReplyBytes: 8 * 1024 * 1024,
   requestTimeoutMs: 30_000,
   retries: 5,
 };

@@ -41,6 +41,7 @@ export function createChainRegistry(config: Config, _log: Logger): ChainRegistry
           maxLogRange: chain.maxLogRange,
           addressesPerLogCall: chain.addressesPerLogCall,
           denseLogMaxBlocks: chain.denseLogMaxBlocks,
+          maxLogReplyBytes: chain.maxLogReplyBytes,
           requestTimeoutMs: chain.requestTimeoutMs,
           retries: chain.retries,
           multicall3: chain.multicall3,

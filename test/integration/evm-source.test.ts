@@ -239,6 +239,24 @@ describe('EVM ChainSource on a local node', function () {
     }
   });
 
+  it('reads no eth_getLogs reply larger than maxLogReplyBytes: a large answer is asked again in halves, same transfers', async function () {
+    const bounded = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, maxLogReplyBytes: 1_500 });
+    const unbounded = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0 });
+    try {
+      const q = { addresses: [s.scammer.address, s.mule.address, s.victim.address], direction: 'both' as const, fromBlock: 0, toBlock: s.latest, assets: [s.usdt] };
+      const whole = await unbounded.transfers(q);
+      const halves = await bounded.transfers(q);
+      expect(whole.length).to.be.at.least(3);
+      expect(halves.map(brief)).to.deep.equal(whole.map(brief));
+      // More, smaller answers; the window learnt for refusals is not shrunk by one dense range.
+      expect(bounded.stats().byMethod.eth_getLogs).to.be.greaterThan(unbounded.stats().byMethod.eth_getLogs!);
+      expect(bounded.stats().logRange).to.equal(unbounded.stats().logRange);
+    } finally {
+      await bounded.close();
+      await unbounded.close();
+    }
+  });
+
   it('the USDT blacklist blocks transfers from a listed address', async function () {
     const owner = new Wallet(node.accounts[0]!.privateKey, provider);
     const usdt = new Contract(s.usdt, new Interface(contractArtifact('TestUSDT').abi), owner);

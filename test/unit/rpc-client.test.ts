@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRpcClient } from '../../services/chains/rpc/client';
+import { createRpcClient, OversizedReplyError } from '../../services/chains/rpc/client';
 import { RpcResponseError, isRangeRefusal, isRateLimited } from '../../services/chains/rpc/errors';
 import { RetryableError } from '../../services/errors';
 
@@ -158,6 +158,34 @@ describe('rpc client', function () {
     expect(error).to.be.instanceOf(RpcResponseError);
     expect((error as RpcResponseError).rpcCode).to.equal(3);
     expect(rpc.stats().retries).to.equal(0);
+  });
+
+  it('never reads a reply larger than maxReplyBytes: the batch is asked again in halves, a single call too large comes back as OversizedReplyError', async function () {
+    const rpc = client({ batchSize: 100 });
+    const big = (i: number) => ({ method: 'echo', params: [String(i).padEnd(1_000, 'x')] });
+    // Eight answers of ~1 kB: not in one reply of 2.5 kB at most, so in replies of two.
+    const outcomes = await rpc.batch([...Array.from({ length: 8 }, (_, i) => big(i)), { method: 'echo', params: ['y'.repeat(5_000)] }], { maxReplyBytes: 2_500 });
+    expect(outcomes.slice(0, 8).map((o) => (o.ok ? (o.result as string[])[0]!.slice(0, 1) : 'error'))).to.deep.equal(['0', '1', '2', '3', '4', '5', '6', '7']);
+    expect(outcomes[8]!.ok).to.equal(false);
+    expect(!outcomes[8]!.ok && outcomes[8]!.error).to.be.instanceOf(OversizedReplyError);
+    // Unbounded, the same calls are one request and every answer is read.
+    const before = server.httpRequests;
+    const whole = await rpc.batch([big(0), { method: 'echo', params: ['y'.repeat(5_000)] }]);
+    expect(whole.every((o) => o.ok)).to.equal(true);
+    expect(server.httpRequests - before).to.equal(1);
+  });
+
+  it('refuses a streamed reply (no Content-Length) once it passes maxReplyBytes', async function () {
+    const rpc = client();
+    server.faults.push((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      res.write('[{"jsonrpc":"2.0","id":1,"result":["');
+      for (let i = 0; i < 10; i += 1) res.write('z'.repeat(1_000));
+      res.end('"]}]');
+      return true;
+    });
+    const [outcome] = await rpc.batch([{ method: 'echo', params: ['z'] }], { maxReplyBytes: 4_000 });
+    expect(!outcome!.ok && outcome!.error).to.be.instanceOf(OversizedReplyError);
   });
 
   it('classifies provider messages', function () {

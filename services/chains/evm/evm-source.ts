@@ -39,6 +39,8 @@ export interface EvmSourceOptions {
   addressesPerLogCall?: number;
   /** See LogFetcherOptions.denseMaxBlocks. */
   denseLogMaxBlocks?: number;
+  /** See LogFetcherOptions.maxReplyBytes; default 8 MiB (a JSON.parse of tens of milliseconds). */
+  maxLogReplyBytes?: number;
   requestTimeoutMs?: number;
   retries?: number;
   /** Blocks kept in the shared in-memory cache. */
@@ -83,7 +85,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   const settledTxs = new Lru<string, SeedTransaction>(1024);
   const maxLogRange = options.maxLogRange ?? 2000;
   const addressesPerLogCall = options.addressesPerLogCall ?? 200;
-  const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0 });
+  const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes: options.maxLogReplyBytes ?? 8 * 1024 * 1024 });
   const followed = options.tokens && options.tokens.length > 0 ? options.tokens.map((t) => normalizeEvmAddress(t)) : undefined;
   const nativeAsset = options.nativeAsset;
   let basePromise: ReturnType<typeof probeCapabilities> | undefined;

@@ -1,8 +1,11 @@
 // ERC-20 Transfer logs of many addresses in one eth_getLogs per direction and range window.
 // Providers cap ranges and result sizes differently; a refused window is halved until it
-// passes, and the window size learnt is kept for the next query.
+// passes, and the window size learnt is kept for the next query. Answers are bounded on our
+// side too: a reply larger than maxReplyBytes is not read (JSON.parse of a busy wallet's
+// 50,000 logs blocks the event loop for a quarter of a second); its window is halved and
+// asked again, for that filter only (one busy wallet says nothing of the others' density).
 import { TraceholdError, RetryableError } from '../../errors';
-import type { RpcCall, RpcClient } from '../rpc/client';
+import { OversizedReplyError, type RpcCall, type RpcClient } from '../rpc/client';
 import { isRangeRefusal } from '../rpc/errors';
 import type { TransferDirection } from '../source';
 import { addressTopic } from './address';
@@ -28,6 +31,8 @@ export interface LogFetcherOptions {
    * check of thousands of wallets over a night's few blocks is one call. 0: never.
    */
   denseMaxBlocks?: number;
+  /** Reply bytes read at most per HTTP request (see the header); unset: unbounded. */
+  maxReplyBytes?: number;
 }
 
 interface LogFilter {
@@ -61,9 +66,10 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
 
   async function run(filters: LogFilter[], tokens: string[] | undefined): Promise<RpcLog[]> {
     if (filters.length === 0) return [];
-    const outcomes = await rpc.batch(filters.map((f) => toCall(f, tokens)));
+    const outcomes = await rpc.batch(filters.map((f) => toCall(f, tokens)), options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes });
     const logs: RpcLog[] = [];
     const retry: LogFilter[] = [];
+    const unbounded: LogFilter[] = [];
     outcomes.forEach((outcome, i) => {
       const f = filters[i]!;
       if (outcome.ok) {
@@ -79,13 +85,32 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
         logs.push(...got);
         return;
       }
+      if (outcome.error instanceof OversizedReplyError) {
+        // Smaller asks until each answer fits; one block of one address cannot be asked for
+        // in parts, so that one is read whole (the only answer allowed to be large).
+        if (f.toBlock > f.fromBlock || f.addresses.length > 1 || f.side === 'any') retry.push(...split(f, outcome.error));
+        else unbounded.push(f);
+        return;
+      }
       if (!isRangeRefusal({ code: outcome.error.rpcCode, message: outcome.error.message })) throw outcome.error;
       retry.push(...split(f, outcome.error));
       const span = f.toBlock - f.fromBlock + 1;
       // A whole-range read refused says nothing about ranges filtered by address.
       if (span > 1 && f.side !== 'any') range = Math.min(range, Math.ceil(span / 2));
     });
+    for (const f of unbounded) logs.push(...(await readWhole(f, tokens)));
     return logs.concat(await run(retry, tokens));
+  }
+
+  async function readWhole(f: LogFilter, tokens: string[] | undefined): Promise<RpcLog[]> {
+    const [outcome] = await rpc.batch([toCall(f, tokens)]);
+    if (!outcome!.ok) throw outcome!.error;
+    const got = (outcome!.result as RpcLog[] | null) ?? [];
+    for (const log of got) {
+      const n = Number.parseInt(log.blockNumber, 16);
+      if (n !== f.fromBlock || log.removed === true) throw new RetryableError(`eth_getLogs for block ${f.fromBlock} answered a log of block ${Number.isNaN(n) ? '?' : n}${log.removed ? ' (removed)' : ''}`);
+    }
+    return got;
   }
 
   return {

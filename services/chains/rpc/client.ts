@@ -4,7 +4,7 @@ import { RetryableError, TraceholdError, shouldRetry } from '../../errors';
 import type { SourceStats } from '../source';
 import { backoffDelay, sleep } from './backoff';
 import { isRateLimited, RpcResponseError, type JsonRpcErrorObject } from './errors';
-import { postJson } from './http-post';
+import { postJson, ReplyTooLargeError } from './http-post';
 import { createSemaphore } from './semaphore';
 import { rpcCalls, rpcErrors } from '../../metrics';
 
@@ -31,6 +31,23 @@ export interface RpcCall {
 
 export type RpcOutcome = { ok: true; result: unknown } | { ok: false; error: RpcResponseError };
 
+export interface BatchOptions {
+  /**
+   * Reply bodies larger than this are not read: the calls are sent again in halves, and a
+   * single call whose answer alone is larger comes back as an OversizedReplyError outcome
+   * (the caller asks for less: a shorter block range, fewer addresses).
+   */
+  maxReplyBytes?: number;
+}
+
+/** One call's answer was larger than BatchOptions.maxReplyBytes: it was not read. */
+export class OversizedReplyError extends RpcResponseError {
+  override readonly code: string = 'reply_too_large';
+  constructor(method: string, cause: ReplyTooLargeError) {
+    super(method, { code: 0, message: cause.message }, { cause });
+  }
+}
+
 export interface RpcClientStats extends SourceStats {
   /** JSON-RPC calls per method, as sent on the wire (retries included). */
   byMethod: Record<string, number>;
@@ -40,7 +57,7 @@ export interface RpcClient {
   /** One call; throws RpcResponseError on a JSON-RPC error. */
   request<T = unknown>(method: string, params?: unknown[]): Promise<T>;
   /** Many calls in as few HTTP requests as the batch size allows; outcomes in call order. */
-  batch(calls: RpcCall[]): Promise<RpcOutcome[]>;
+  batch(calls: RpcCall[], options?: BatchOptions): Promise<RpcOutcome[]>;
   /** Like `batch`, but throws the first JSON-RPC error. */
   batchResults<T = unknown>(calls: RpcCall[]): Promise<T[]>;
   stats(): RpcClientStats;
@@ -66,7 +83,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   let closed = false;
 
   /** POST one payload, retrying transport failures. */
-  async function send(calls: RpcCall[]): Promise<WireReply[]> {
+  async function send(calls: RpcCall[], maxBytes?: number): Promise<WireReply[]> {
     for (let attempt = 0; ; attempt += 1) {
       if (closed) throw new TraceholdError('RPC client is closed');
       const ids = calls.map(() => nextId++);
@@ -80,7 +97,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
             byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
             rpcCalls.inc({ chain, method: c.method });
           }
-          return postJson(body, { url: options.url, timeoutMs, ...(options.headers ? { headers: options.headers } : {}) });
+          return postJson(body, { url: options.url, timeoutMs, ...(options.headers ? { headers: options.headers } : {}), ...(maxBytes === undefined ? {} : { maxBytes }) });
         });
         return matchReplies(reply, ids, calls);
       } catch (error) {
@@ -102,11 +119,11 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   }
 
   /** One chunk of calls; calls refused as rate limited are re-sent on their own schedule. */
-  async function sendChunk(calls: RpcCall[]): Promise<RpcOutcome[]> {
+  async function sendChunk(calls: RpcCall[], maxBytes?: number): Promise<RpcOutcome[]> {
     const outcomes: Array<RpcOutcome | undefined> = new Array(calls.length);
     let pending = calls.map((_, i) => i);
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      const replies = await send(pending.map((i) => calls[i]!));
+      const replies = await send(pending.map((i) => calls[i]!), maxBytes);
       const limited: number[] = [];
       replies.forEach((reply, k) => {
         const index = pending[k]!;
@@ -130,11 +147,25 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
     return outcomes as RpcOutcome[];
   }
 
-  async function batch(calls: RpcCall[]): Promise<RpcOutcome[]> {
+  async function batch(calls: RpcCall[], batchOptions: BatchOptions = {}): Promise<RpcOutcome[]> {
     const chunks: RpcCall[][] = [];
     for (let i = 0; i < calls.length; i += batchSize) chunks.push(calls.slice(i, i + batchSize));
-    const results = await Promise.all(chunks.map(sendChunk));
+    const maxBytes = batchOptions.maxReplyBytes;
+    const results = await Promise.all(chunks.map((chunk) => (maxBytes === undefined ? sendChunk(chunk) : sendBounded(chunk, maxBytes))));
     return results.flat();
+  }
+
+  /** A chunk whose reply is too large is sent again in halves, down to single calls. */
+  async function sendBounded(calls: RpcCall[], maxBytes: number): Promise<RpcOutcome[]> {
+    try {
+      return await sendChunk(calls, maxBytes);
+    } catch (error) {
+      if (!(error instanceof ReplyTooLargeError)) throw error;
+      if (calls.length === 1) return [{ ok: false, error: new OversizedReplyError(calls[0]!.method, error) }];
+      const half = Math.ceil(calls.length / 2);
+      const [a, b] = await Promise.all([sendBounded(calls.slice(0, half), maxBytes), sendBounded(calls.slice(half), maxBytes)]);
+      return [...a, ...b];
+    }
   }
 
   return {

@@ -7,6 +7,22 @@ export interface PostOptions {
   url: string;
   timeoutMs: number;
   headers?: Record<string, string>;
+  /**
+   * A reply body larger than this is not read (nor parsed): ReplyTooLargeError. Parsing is
+   * synchronous, so one huge JSON answer would block the event loop; the caller asks for
+   * less instead (fewer calls per request, a shorter block range).
+   */
+  maxBytes?: number;
+}
+
+/** The reply was larger than PostOptions.maxBytes: not retryable as it is, ask for less. */
+export class ReplyTooLargeError extends TraceholdError {
+  override readonly code: string = 'reply_too_large';
+  readonly bytes: number;
+  constructor(bytes: number, maxBytes: number) {
+    super(`RPC reply of ${bytes >= 0 ? `${bytes} bytes` : 'unknown size'} is larger than ${maxBytes} bytes`);
+    this.bytes = bytes;
+  }
 }
 
 export async function postJson(body: string, options: PostOptions): Promise<unknown> {
@@ -27,8 +43,9 @@ export async function postJson(body: string, options: PostOptions): Promise<unkn
 
     let text: string;
     try {
-      text = await response.text();
+      text = options.maxBytes === undefined ? await response.text() : await boundedText(response, options.maxBytes, controller);
     } catch (error) {
+      if (error instanceof ReplyTooLargeError) throw error;
       throw transportError(error, controller.signal.aborted, options);
     }
 
@@ -65,6 +82,36 @@ export async function postJson(body: string, options: PostOptions): Promise<unkn
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The body as text, refused (and the request aborted) as soon as it is known to exceed
+ * maxBytes: from Content-Length before reading anything, else while reading.
+ */
+async function boundedText(response: Response, maxBytes: number, controller: AbortController): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    controller.abort();
+    throw new ReplyTooLargeError(declared, maxBytes);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+      throw new ReplyTooLargeError(Number.isFinite(declared) ? declared : -1, maxBytes);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 function transportError(error: unknown, timedOut: boolean, options: PostOptions): RetryableError {
