@@ -246,7 +246,8 @@ async function bench(): Promise<void> {
     } finally {
       await tokenDb.drop().catch(() => undefined);
     }
-    say(`  ${secs(tokenOnly.figures.wallMs)} s, ${int(tokenOnly.wire.rpcCalls)} JSON-RPC calls in ${int(tokenOnly.wire.httpRequests)} HTTP requests: ${topMethods(tokenOnly.wire.byMethod)}\n`);
+    say(`  ${secs(tokenOnly.figures.wallMs)} s, ${int(tokenOnly.wire.rpcCalls)} JSON-RPC calls in ${int(tokenOnly.wire.httpRequests)} HTTP requests: ${topMethods(tokenOnly.wire.byMethod)}`);
+    say(`  replies ${(tokenOnly.wire.replyBytes / 1e6).toFixed(1)} MB, the largest ${(tokenOnly.wire.maxReplyBytes / 1e6).toFixed(1)} MB; longest event-loop block ${int(tokenOnly.figures.memory.eventLoopMaxMs)} ms\n`);
 
     // Do both tracers reach the same addresses?
     const coldStates = new Map(cold.figures.reached);
@@ -280,6 +281,9 @@ async function bench(): Promise<void> {
     row('JSON-RPC calls (report.stats.rpcCalls; naive: its own count)', cf.reportRpcCalls, wf.reportRpcCalls, nf.rpcCalls);
     row('JSON-RPC calls seen by the proxy', cold.wire.rpcCalls, warm.wire.rpcCalls, naive.wire.rpcCalls, int, floor.wire.rpcCalls);
     row('HTTP requests seen by the proxy', cold.wire.httpRequests, warm.wire.httpRequests, naive.wire.httpRequests, int, floor.wire.httpRequests);
+    const mb1 = (x: number) => (x / 1e6).toFixed(1);
+    row('reply MB seen by the proxy', cold.wire.replyBytes, warm.wire.replyBytes, naive.wire.replyBytes, mb1, floor.wire.replyBytes);
+    row('largest single reply (MB)', cold.wire.maxReplyBytes, warm.wire.maxReplyBytes, naive.wire.maxReplyBytes, mb1, floor.wire.maxReplyBytes);
     row('calls per HTTP request', cold.wire.rpcCalls / Math.max(1, cold.wire.httpRequests), warm.wire.rpcCalls / Math.max(1, warm.wire.httpRequests), naive.wire.rpcCalls / Math.max(1, naive.wire.httpRequests), (x) => x.toFixed(1));
     row('transfers stored (new rows in `transfers`)', stored(cf), stored(wf), 'no DB');
     row('transfers stored / s', perSec(stored(cf), cf.wallMs), perSec(stored(wf), wf.wallMs), 'no DB');

@@ -1,5 +1,6 @@
 // A tiny HTTP proxy in front of the node's JSON-RPC URL that counts what crosses the wire:
-// HTTP requests, JSON-RPC calls (a batch of 50 is 1 request, 50 calls) and calls per method.
+// HTTP requests, JSON-RPC calls (a batch of 50 is 1 request, 50 calls), calls per method and
+// reply bytes (all, and the largest single reply: what one JSON.parse on the caller's side costs).
 // Whoever is measured talks to the proxy, so batching shows as calls/request.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,9 @@ export interface WireCounts {
   httpRequests: number;
   rpcCalls: number;
   byMethod: Record<string, number>;
+  /** Bytes of every reply body sent back, and of the largest one (a reply cut off by its caller counts what was sent). */
+  replyBytes: number;
+  maxReplyBytes: number;
 }
 
 export interface CountingProxy {
@@ -22,7 +26,7 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  let counts: WireCounts = { httpRequests: 0, rpcCalls: 0, byMethod: {} };
+  let counts: WireCounts = { httpRequests: 0, rpcCalls: 0, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 };
 
   const count = (body: string) => {
     counts.httpRequests += 1;
@@ -63,7 +67,22 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
         headers: { 'content-type': 'application/json', 'content-length': body.length },
       },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, { 'content-type': up.headers['content-type'] ?? 'application/json' });
+        const length = up.headers['content-length'];
+        res.writeHead(up.statusCode ?? 502, { 'content-type': up.headers['content-type'] ?? 'application/json', ...(length ? { 'content-length': length } : {}) });
+        let bytes = 0;
+        up.on('data', (c: Buffer) => (bytes += c.length));
+        const tally = () => {
+          counts.replyBytes += bytes;
+          counts.maxReplyBytes = Math.max(counts.maxReplyBytes, bytes);
+        };
+        up.on('end', tally);
+        // A caller that stops reading (a reply over its size bound) frees the node's socket too.
+        res.on('close', () => {
+          if (!up.complete) {
+            tally();
+            up.destroy();
+          }
+        });
         up.pipe(res);
       },
     );
@@ -83,7 +102,7 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
     url: `http://127.0.0.1:${port}`,
     counts: () => ({ ...counts, byMethod: { ...counts.byMethod } }),
     reset() {
-      counts = { httpRequests: 0, rpcCalls: 0, byMethod: {} };
+      counts = { httpRequests: 0, rpcCalls: 0, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 };
     },
     close: () =>
       new Promise<void>((resolve) => {
