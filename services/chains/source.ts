@@ -42,6 +42,16 @@ export interface SeedTransaction {
   transfers: Transfer[];
 }
 
+export interface AccountFacts {
+  address: Address;
+  /** Transactions the account sent in the window: nonce at its end − nonce before its start. */
+  sentTxs: number;
+  /** Bytes of code at the window's end (0: no code). */
+  codeSize: number;
+  /** The code is an EIP-7702 delegation (0xef0100 ‖ address): the account is still an EOA. */
+  delegated: boolean;
+}
+
 export interface BalanceQuery {
   address: Address;
   asset: Asset;
@@ -62,6 +72,19 @@ export interface ChainSource {
    * addresses.
    */
   transfers(query: TransferQuery): Promise<Transfer[]>;
+  /**
+   * Like `transfers`, with every answer bounded in size: an address whose history in the
+   * range is too large to read in one answer is read only from fromBlock to its entry in
+   * `reachedTo` (complete up to there); the others to toBlock. For judging busy wallets from
+   * bounded evidence. Optional: sources without it are read whole.
+   */
+  transfersBounded?(query: TransferQuery): Promise<{ transfers: Transfer[]; reachedTo: Map<Address, number> }>;
+  /**
+   * Account facts at the end of toBlock, one JSON-RPC batch for all: transactions each sent
+   * in [fromBlock, toBlock] (nonce difference) and code size. Null where the node cannot tell
+   * (no archive state for an old block). Optional: account chains only.
+   */
+  accountFacts?(queries: ReadonlyArray<{ address: Address; fromBlock: number }>, toBlock: number): Promise<Array<AccountFacts | null>>;
   /** The value transfers of one transaction; throws NotFoundError if absent or unconfirmed. */
   transaction(txHash: string): Promise<SeedTransaction>;
   /** Balances at the end of `blockNumber` (archive state), in query order. */

@@ -17,6 +17,7 @@ import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './t
 import { createLogFetcher } from './token-logs';
 import { multicallBalances } from './multicall';
 import { cachedTokenInfo, type TokenInfo } from './token-info';
+import { readAccountFacts } from './account-facts';
 
 export interface EvmSourceOptions {
   chain: string;
@@ -195,22 +196,36 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   }
 
   async function transfers(query: TransferQuery): Promise<Transfer[]> {
+    return (await readTransfers(query, false)).transfers;
+  }
+
+  function transfersBounded(query: TransferQuery): Promise<{ transfers: Transfer[]; reachedTo: Map<string, number> }> {
+    return readTransfers(query, true);
+  }
+
+  /**
+   * Token logs and native transfers of the query. `bounded`: an address whose token logs are
+   * too large for one answer is read only part way (reachedTo; see LogFetcher.fetchBounded).
+   * Native transfers are read whole: trace_filter and block scans are not bounded here.
+   */
+  async function readTransfers(query: TransferQuery, bounded: boolean): Promise<{ transfers: Transfer[]; reachedTo: Map<string, number> }> {
+    const reachedTo = new Map<string, number>();
     if (!Number.isInteger(query.fromBlock) || !Number.isInteger(query.toBlock) || query.fromBlock < 0) {
       throw new InvalidInputError(`bad block range ${query.fromBlock}..${query.toBlock}`);
     }
     const addresses = [...new Set(query.addresses.map((a) => normalizeEvmAddress(a)))];
     const scope = assetScope(query.assets);
-    if (addresses.length === 0) return [];
+    if (addresses.length === 0) return { transfers: [], reachedTo };
     // A run's steps ask for blocks up to the block it pinned, settled when pinned: no call.
     const toBlock = query.toBlock <= knownSettled ? query.toBlock : Math.min(query.toBlock, await settledBlock());
-    if (query.fromBlock > toBlock) return [];
+    if (query.fromBlock > toBlock) return { transfers: [], reachedTo };
     const range = { fromBlock: query.fromBlock, toBlock };
 
     const [tokenTransfers, nativeTransfers] = await Promise.all([
-      scope.tokens && scope.tokens.length === 0 ? [] : tokenTransfersOf(addresses, query.direction, range, scope.tokens),
+      scope.tokens && scope.tokens.length === 0 ? [] : tokenTransfersOf(addresses, query.direction, range, scope.tokens, bounded ? reachedTo : undefined),
       scope.native ? nativeTransfersOf(new Set(addresses), query.direction, range) : [],
     ]);
-    return sortUnique([...tokenTransfers, ...nativeTransfers]);
+    return { transfers: sortUnique([...tokenTransfers, ...nativeTransfers]), reachedTo };
   }
 
   async function tokenTransfersOf(
@@ -218,8 +233,15 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     direction: TransferQuery['direction'],
     range: { fromBlock: number; toBlock: number },
     tokens: string[] | undefined,
+    reachedTo?: Map<string, number>,
   ): Promise<Transfer[]> {
-    const raw = await logs.fetch({ addresses, direction, ...range, tokens });
+    const query = { addresses, direction, ...range, tokens };
+    let raw: RpcLog[];
+    if (reachedTo) {
+      const read = await logs.fetchBounded(query);
+      raw = read.logs;
+      for (const [address, block] of read.reachedTo) reachedTo.set(address, block);
+    } else raw = await logs.fetch(query);
     if (raw.length === 0) return [];
     // A node that states each log's block timestamp (geth ≥ 1.15, anvil, reth) saves a header
     // read per block; the others are read, in one batch.
@@ -357,6 +379,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     tip,
     blockHash,
     transfers,
+    transfersBounded,
+    accountFacts: (queries, toBlock) => readAccountFacts(rpc, queries.map((q) => ({ address: normalizeEvmAddress(q.address), fromBlock: q.fromBlock })), toBlock),
     transaction,
     balances,
     callView,

@@ -48,6 +48,13 @@ class DenseRefused extends Error {}
 
 export interface LogFetcher {
   fetch(query: LogQuery): Promise<RpcLog[]>;
+  /**
+   * Like fetch, but an address whose answer alone is over maxReplyBytes is read only from
+   * fromBlock to its `reachedTo` block (the first part of its range that fits): its logs are
+   * complete up to there, and the rest is not asked for (a busy wallet under judgement needs
+   * no more than its first few thousand transfers). Every other address is read to toBlock.
+   */
+  fetchBounded(query: LogQuery): Promise<{ logs: RpcLog[]; reachedTo: Map<string, number> }>;
   /** The window size currently in use (shrinks after refusals). */
   currentRange(): number;
 }
@@ -64,7 +71,8 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
     };
   }
 
-  async function run(filters: LogFilter[], tokens: string[] | undefined): Promise<RpcLog[]> {
+  /** `reachedTo`: bounded reads (see fetchBounded), where each cut address's reach is noted. */
+  async function run(filters: LogFilter[], tokens: string[] | undefined, reachedTo?: Map<string, number>): Promise<RpcLog[]> {
     if (filters.length === 0) return [];
     const outcomes = await rpc.batch(filters.map((f) => toCall(f, tokens)), options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes });
     const logs: RpcLog[] = [];
@@ -86,10 +94,21 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
         return;
       }
       if (outcome.error instanceof OversizedReplyError) {
-        // Smaller asks until each answer fits; one block of one address cannot be asked for
-        // in parts, so that one is read whole (the only answer allowed to be large).
-        if (f.toBlock > f.fromBlock || f.addresses.length > 1 || f.side === 'any') retry.push(...split(f, outcome.error));
-        else unbounded.push(f);
+        // Smaller asks until each answer fits: fewer addresses first (one busy wallet makes a
+        // chunk's answer large, the others keep their whole range), then a shorter range. One
+        // block of one address cannot be asked for in parts: that one is read whole.
+        if (f.side === 'any') retry.push(...split(f, outcome.error));
+        else if (f.addresses.length > 1) retry.push(...halveAddresses(f));
+        else if (f.toBlock === f.fromBlock) unbounded.push(f);
+        else {
+          const [head, tail] = split(f, outcome.error) as [LogFilter, LogFilter];
+          retry.push(head);
+          if (!reachedTo) retry.push(tail);
+          else {
+            const address = f.addresses[0]!;
+            reachedTo.set(address, Math.min(reachedTo.get(address) ?? Infinity, head.toBlock));
+          }
+        }
         return;
       }
       if (!isRangeRefusal({ code: outcome.error.rpcCode, message: outcome.error.message })) throw outcome.error;
@@ -99,7 +118,7 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
       if (span > 1 && f.side !== 'any') range = Math.min(range, Math.ceil(span / 2));
     });
     for (const f of unbounded) logs.push(...(await readWhole(f, tokens)));
-    return logs.concat(await run(retry, tokens));
+    return logs.concat(await run(retry, tokens, reachedTo));
   }
 
   async function readWhole(f: LogFilter, tokens: string[] | undefined): Promise<RpcLog[]> {
@@ -127,18 +146,29 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
           if (!(error instanceof DenseRefused)) throw error;
         }
       }
-      const filters: LogFilter[] = [];
-      for (let start = query.fromBlock; start <= query.toBlock; start += range) {
-        const end = Math.min(query.toBlock, start + range - 1);
-        for (let i = 0; i < query.addresses.length; i += options.addressesPerLogCall) {
-          const addresses = query.addresses.slice(i, i + options.addressesPerLogCall);
-          for (const side of sides) filters.push({ fromBlock: start, toBlock: end, side, addresses });
-        }
-      }
-      return run(filters, query.tokens);
+      return run(chunkedFilters(query, sides), query.tokens);
+    },
+    async fetchBounded(query) {
+      const reachedTo = new Map<string, number>();
+      if (query.tokens && query.tokens.length === 0) return { logs: [], reachedTo };
+      const sides: Array<'from' | 'to'> = query.direction === 'out' ? ['from'] : query.direction === 'in' ? ['to'] : ['from', 'to'];
+      const logs = await run(chunkedFilters(query, sides), query.tokens, reachedTo);
+      return { logs, reachedTo };
     },
     currentRange: () => range,
   };
+
+  function chunkedFilters(query: LogQuery, sides: Array<'from' | 'to'>): LogFilter[] {
+    const filters: LogFilter[] = [];
+    for (let start = query.fromBlock; start <= query.toBlock; start += range) {
+      const end = Math.min(query.toBlock, start + range - 1);
+      for (let i = 0; i < query.addresses.length; i += options.addressesPerLogCall) {
+        const addresses = query.addresses.slice(i, i + options.addressesPerLogCall);
+        for (const side of sides) filters.push({ fromBlock: start, toBlock: end, side, addresses });
+      }
+    }
+    return filters;
+  }
 
   function denseRun(query: LogQuery): Promise<RpcLog[]> {
     const filters: LogFilter[] = [];
@@ -158,6 +188,14 @@ function keepOf(logs: RpcLog[], addresses: string[], sides: Array<'from' | 'to'>
     const [, t1, t2] = log.topics;
     return (from && t1 !== undefined && wanted.has(t1.toLowerCase())) || (to && t2 !== undefined && wanted.has(t2.toLowerCase()));
   });
+}
+
+function halveAddresses(f: LogFilter): LogFilter[] {
+  const half = Math.ceil(f.addresses.length / 2);
+  return [
+    { ...f, addresses: f.addresses.slice(0, half) },
+    { ...f, addresses: f.addresses.slice(half) },
+  ];
 }
 
 /** Halve the range; a single block that is still too big is split by addresses instead. */
