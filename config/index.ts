@@ -71,6 +71,12 @@ export interface TracingConfig {
    * which it is treated as a service; its history is then never fetched.
    */
   btcServiceLikeTxCount: number;
+  /**
+   * EVM: transactions an account without code sent in the window (nonce difference) above
+   * which it is treated as a service. Read only for wallets whose token logs were too large
+   * to read in one answer; contracts never (their nonce counts contracts they created).
+   */
+  serviceLikeSentTxs: number;
   /** Crawled addresses per case before the trace stops widening (the report says so). */
   maxAddressesPerCase: number;
   /** Deposit sweep window, in seconds; converted to blocks per chain. */
@@ -140,6 +146,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       maxHopsLimit: 50,
       serviceLikeCounterparties: intSetting(env, 'TRACEHOLD_SERVICE_LIKE_COUNTERPARTIES', 500, 2, 1_000_000),
       btcServiceLikeTxCount: intSetting(env, 'TRACEHOLD_BTC_SERVICE_LIKE_TXS', 1_000, 2, 1_000_000_000),
+      serviceLikeSentTxs: intSetting(env, 'TRACEHOLD_SERVICE_LIKE_SENT_TXS', 1_000, 2, 1_000_000_000),
       maxAddressesPerCase: intSetting(env, 'TRACEHOLD_MAX_ADDRESSES', 20_000, 1, 10_000_000),
       depositSweepWindowSeconds: intSetting(env, 'TRACEHOLD_DEPOSIT_SWEEP_SECONDS', 3 * 24 * 3600, 1, 365 * 24 * 3600),
       depositMinForwardBps: 9000,

@@ -172,6 +172,20 @@ export interface ServiceLikeEvidence {
   toBlock: number;
   /** The assets counted; null: every asset. */
   assets: Asset[] | null;
+  /** Transactions the wallet sent in the window (nonces, migration 050), when they were read. */
+  sentTxs?: number;
+  /** Bytes of code at toBlock, when read (0: none; 23: an EIP-7702 delegation). */
+  codeSize?: number;
+}
+
+/** Account facts read for a window (migration 050). */
+export interface AccountFactsRow {
+  address: Address;
+  fromBlock: number;
+  toBlock: number;
+  sentTxs: number;
+  codeSize: number;
+  delegated: boolean;
 }
 
 export function createServiceLikeRepo(db: Db) {
@@ -180,13 +194,16 @@ export function createServiceLikeRepo(db: Db) {
     async recordServiceLike(chain: string, verdicts: readonly ServiceLikeEvidence[]): Promise<void> {
       for (const chunk of chunks(lastPerKey(verdicts, (v) => v.address), WRITE_CHUNK)) {
         await db.query(
-          `insert into addresses (chain, address, service_like, counterparties, judged_from_block, judged_to_block, judged_assets, judged_at, updated_at)
+          `insert into addresses (chain, address, service_like, counterparties, judged_from_block, judged_to_block, judged_assets,
+             judged_sent_txs, judged_code_size, judged_at, updated_at)
            select $1, v.address, true, v.counterparties, v.from_block, v.to_block,
-             case when v.assets is null then null else string_to_array(v.assets, ',') end, now(), now()
-           from unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::text[]) as v(address, counterparties, from_block, to_block, assets)
+             case when v.assets is null then null else string_to_array(v.assets, ',') end, v.sent_txs, v.code_size, now(), now()
+           from unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::text[], $7::bigint[], $8::int[])
+             as v(address, counterparties, from_block, to_block, assets, sent_txs, code_size)
            on conflict (chain, address) do update set
              service_like = true, counterparties = excluded.counterparties, judged_from_block = excluded.judged_from_block,
-             judged_to_block = excluded.judged_to_block, judged_assets = excluded.judged_assets, judged_at = now(), updated_at = now()`,
+             judged_to_block = excluded.judged_to_block, judged_assets = excluded.judged_assets,
+             judged_sent_txs = excluded.judged_sent_txs, judged_code_size = excluded.judged_code_size, judged_at = now(), updated_at = now()`,
           [
             chain,
             chunk.map((v) => v.address),
@@ -194,6 +211,8 @@ export function createServiceLikeRepo(db: Db) {
             chunk.map((v) => v.fromBlock),
             chunk.map((v) => v.toBlock),
             chunk.map((v) => (v.assets === null ? null : [...v.assets].sort().join(','))),
+            chunk.map((v) => v.sentTxs ?? null),
+            chunk.map((v) => v.codeSize ?? null),
           ],
         );
       }
@@ -202,8 +221,11 @@ export function createServiceLikeRepo(db: Db) {
     /** Recorded service-like verdicts of these addresses, with their evidence. */
     async serviceLikeEvidence(chain: string, addresses: readonly Address[]): Promise<ServiceLikeEvidence[]> {
       if (addresses.length === 0) return [];
-      const { rows } = await db.query<{ address: string; counterparties: unknown; judged_from_block: unknown; judged_to_block: unknown; judged_assets: string[] | null }>(
-        `select address, counterparties, judged_from_block, judged_to_block, judged_assets from addresses
+      const { rows } = await db.query<{
+        address: string; counterparties: unknown; judged_from_block: unknown; judged_to_block: unknown; judged_assets: string[] | null;
+        judged_sent_txs: unknown; judged_code_size: unknown;
+      }>(
+        `select address, counterparties, judged_from_block, judged_to_block, judged_assets, judged_sent_txs, judged_code_size from addresses
          where chain = $1 and address = any($2::text[]) and service_like and judged_from_block is not null order by address`,
         [chain, [...addresses]],
       );
@@ -213,6 +235,40 @@ export function createServiceLikeRepo(db: Db) {
         fromBlock: toInt(row.judged_from_block),
         toBlock: toInt(row.judged_to_block),
         assets: row.judged_assets,
+        ...(row.judged_sent_txs === null || row.judged_sent_txs === undefined ? {} : { sentTxs: toInt(row.judged_sent_txs) }),
+        ...(row.judged_code_size === null || row.judged_code_size === undefined ? {} : { codeSize: toInt(row.judged_code_size) }),
+      }));
+    },
+
+    /** Keeps account facts read for windows (whatever the verdict they led to). */
+    async recordAccountFacts(chain: string, facts: readonly AccountFactsRow[]): Promise<void> {
+      for (const chunk of chunks(lastPerKey(facts, (f) => `${f.address}|${f.fromBlock}|${f.toBlock}`), WRITE_CHUNK)) {
+        await db.query(
+          `insert into account_facts (chain, address, from_block, to_block, sent_txs, code_size, delegated)
+           select $1, f.address, f.from_block, f.to_block, f.sent_txs, f.code_size, f.delegated
+           from unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::int[], $7::boolean[])
+             as f(address, from_block, to_block, sent_txs, code_size, delegated)
+           on conflict (chain, address, from_block, to_block) do update set
+             sent_txs = excluded.sent_txs, code_size = excluded.code_size, delegated = excluded.delegated, read_at = now()`,
+          [chain, chunk.map((f) => f.address), chunk.map((f) => f.fromBlock), chunk.map((f) => f.toBlock),
+            chunk.map((f) => f.sentTxs), chunk.map((f) => f.codeSize), chunk.map((f) => f.delegated)],
+        );
+      }
+    },
+
+    /** Account facts kept for exactly these windows (address, fromBlock) ending at toBlock. */
+    async accountFacts(chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number): Promise<AccountFactsRow[]> {
+      if (windows.length === 0) return [];
+      const { rows } = await db.query<{ address: string; from_block: unknown; to_block: unknown; sent_txs: unknown; code_size: unknown; delegated: boolean }>(
+        `select f.address, f.from_block, f.to_block, f.sent_txs, f.code_size, f.delegated
+         from account_facts f join unnest($2::text[], $3::bigint[]) as w(address, from_block)
+           on f.address = w.address and f.from_block = w.from_block
+         where f.chain = $1 and f.to_block = $4 order by f.address`,
+        [chain, windows.map((w) => w.address), windows.map((w) => w.fromBlock), toBlock],
+      );
+      return rows.map((row) => ({
+        address: row.address, fromBlock: toInt(row.from_block), toBlock: toInt(row.to_block),
+        sentTxs: toInt(row.sent_txs), codeSize: toInt(row.code_size), delegated: row.delegated,
       }));
     },
 

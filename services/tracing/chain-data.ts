@@ -1,6 +1,6 @@
 // Chain data through the shared cache: what an earlier case (or hop) already fetched is
 // read from Postgres; only the missing block ranges go to the chain, many addresses per call.
-import type { ChainSource } from '../chains/source';
+import type { AccountFacts, ChainSource } from '../chains/source';
 import type { Address, Asset, BlockRange, Transfer } from '../domain/types';
 import type { Store } from '../store';
 
@@ -21,8 +21,15 @@ export interface ChainData {
    * Make sure every transfer of each address from its fromBlock to toBlock is stored: of
    * the assets given (a case that asked for some assets needs no other), else of every asset.
    */
-  ensureHistory(windows: HistoryWindow[], toBlock: number, assets?: readonly Asset[] | null): Promise<{ fetchedTransfers: number; calls: number }>;
+  ensureHistory(
+    windows: HistoryWindow[], toBlock: number, assets?: readonly Asset[] | null, options?: { bounded?: boolean },
+  ): Promise<{ fetchedTransfers: number; calls: number; reachedTo: Map<Address, number> }>;
   transfersOf(addresses: Address[], range: BlockRange): Promise<Transfer[]>;
+  /**
+   * Transactions sent in each window and code size at toBlock: kept in the shared chain data,
+   * the rest read from the node in one batch. Empty where the chain has no such facts.
+   */
+  accountFacts(windows: HistoryWindow[], toBlock: number): Promise<Map<Address, AccountFacts>>;
   /**
    * Balances at the end of each query's block. With `historyTo`, a token balance whose
    * history from the block after it to `historyTo` is stored (the scanned-range cache says
@@ -44,9 +51,15 @@ export interface ChainDataOptions {
 export function createChainData(store: Store, source: ChainSource, settings: ChainDataOptions = {}): ChainData {
   const chain = source.chain;
   return {
-    async ensureHistory(windows, toBlock, assets) {
+    /**
+     * `bounded` (judging busy wallets): every answer bounded in size, so an address whose
+     * history is too large for one answer is stored (and marked scanned) only up to its entry
+     * in `reachedTo`; asking again continues from there. Sources without bounded reads read whole.
+     */
+    async ensureHistory(windows, toBlock, assets, options) {
+      const reachedTo = new Map<Address, number>();
       const wanted = windows.filter((w) => w.fromBlock <= toBlock);
-      if (wanted.length === 0) return { fetchedTransfers: 0, calls: 0 };
+      if (wanted.length === 0) return { fetchedTransfers: 0, calls: 0, reachedTo };
       const fromOf = new Map<Address, number>();
       for (const w of wanted) fromOf.set(w.address, Math.min(fromOf.get(w.address) ?? Infinity, w.fromBlock));
       const earliest = Math.min(...fromOf.values());
@@ -67,16 +80,37 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
       }
       let fetchedTransfers = 0;
       for (const { range, addresses } of gaps.values()) {
-        const transfers = await source.transfers({ addresses, direction: 'both', ...range, ...(assets ? { assets: [...assets] } : {}) });
-        await store.chainData.insertTransfers(transfers);
-        await store.chainData.markScanned(chain, addresses, range, assets);
-        fetchedTransfers += transfers.length;
+        const query = { addresses, direction: 'both' as const, ...range, ...(assets ? { assets: [...assets] } : {}) };
+        const read = options?.bounded && source.transfersBounded ? await source.transfersBounded(query) : { transfers: await source.transfers(query), reachedTo: new Map<Address, number>() };
+        await store.chainData.insertTransfers(read.transfers);
+        await store.chainData.markScanned(chain, addresses.filter((a) => !read.reachedTo.has(a)), range, assets);
+        for (const [reached, cut] of groupBy([...read.reachedTo], ([, block]) => block)) {
+          await store.chainData.markScanned(chain, cut.map(([a]) => a), { fromBlock: range.fromBlock, toBlock: reached }, assets);
+        }
+        for (const [a, block] of read.reachedTo) reachedTo.set(a, Math.min(reachedTo.get(a) ?? Infinity, block));
+        fetchedTransfers += read.transfers.length;
       }
-      return { fetchedTransfers, calls: gaps.size };
+      return { fetchedTransfers, calls: gaps.size, reachedTo };
     },
 
     transfersOf(addresses, range) {
       return store.chainData.transfersOf(chain, addresses, range, 'both');
+    },
+
+    async accountFacts(windows, toBlock) {
+      const facts = new Map<Address, AccountFacts>();
+      if (!source.accountFacts || windows.length === 0) return facts;
+      for (const row of await store.chainData.accountFacts(chain, windows, toBlock)) facts.set(row.address, row);
+      const missing = windows.filter((w) => !facts.has(w.address));
+      if (missing.length === 0) return facts;
+      const read = await source.accountFacts(missing, toBlock);
+      const rows = missing.flatMap((w, i) => {
+        const f = read[i];
+        return f ? [{ ...f, address: w.address, fromBlock: w.fromBlock, toBlock }] : [];
+      });
+      await store.chainData.recordAccountFacts(chain, rows);
+      for (const row of rows) facts.set(row.address, row);
+      return facts;
     },
 
     async balances(queries, options) {

@@ -1,20 +1,39 @@
-// Busy wallets judged once. An address with more distinct counterparties than the limit in
-// its window is a service (an unlabelled exchange hot wallet, a payment processor): tracing
-// stops there. The count is made in the database, so a wallet with millions of transfers is
-// never read into a worker's memory, and the verdict is recorded with its evidence (window,
-// assets, count) in the shared chain data: a later case whose window contains it does not
-// fetch or count that history again. A verdict is dropped only when asked (forgetServiceLike).
+// Busy wallets judged once, cheaply. An address with more distinct counterparties than the
+// limit in its window is a service (an unlabelled exchange hot wallet, a payment processor):
+// tracing stops there. The count is made in the database, so a wallet with millions of
+// transfers is never read into a worker's memory, and the verdict is recorded with its
+// evidence (window, assets, count) in the shared chain data: a later case whose window
+// contains it does not fetch or count that history again. A verdict is dropped only when
+// asked (forgetServiceLike).
+//
+// The evidence is bounded. Histories are read a log window at a time and every answer is
+// bounded in size: a wallet whose logs are too large for one answer is read only part way
+// (the first part that fits), counted, and read on from there only while it is still under
+// the limit. Such a wallet is a suspect, and two cheap facts are read for all suspects in one
+// batch before more of their history: transactions sent in the window (nonces) and code.
+// - An account without code (or an EIP-7702 delegation, still an EOA) that sent more than
+//   `sentTxsLimit` transactions in the window is service-like: its evidence is that count.
+// - Code alone decides nothing. A contract may be a person's smart wallet (a Safe) as well
+//   as a pool or a hot wallet, and its nonce counts only the contracts it created, so a
+//   contract is judged on its counterparties like any address; a token contract or other
+//   known contract met as a counterparty changes nothing of the judgement of a plain wallet.
+import type { AccountFacts } from '../chains/source';
 import type { Address, Asset } from '../domain/types';
-import type { Store } from '../store';
+import type { ServiceLikeEvidence, Store } from '../store';
 import type { ChainData, HistoryWindow } from './chain-data';
 
 export interface BusyJudgement {
-  /** Service-like addresses and the counterparties found (at least limit + 1). */
+  /** Service-like addresses and the counterparties found (more than the limit unless judged on sent transactions). */
   serviceLike: Map<Address, number>;
   /** Addresses still to judge on their history (it is stored now). */
   rest: HistoryWindow[];
   /** Verdicts taken from earlier cases: their history was not fetched. */
   reused: number;
+}
+
+/** The nonce counts transactions an account sent only when it has no code of its own. */
+export function sendsOwnTransactions(facts: Pick<AccountFacts, 'codeSize' | 'delegated'>): boolean {
+  return facts.codeSize === 0 || facts.delegated;
 }
 
 export async function judgeBusyWallets(
@@ -28,6 +47,8 @@ export async function judgeBusyWallets(
    * whatever follows, so the rest of its history is never fetched.
    */
   windowBlocks = Infinity,
+  /** Transactions sent in the window above which an account without code is service-like. */
+  sentTxsLimit = Infinity,
 ): Promise<BusyJudgement> {
   // Only payments of the traced assets make counterparties (../domain/payments.ts): evidence
   // counted over fewer assets than ours still holds (more assets only add counterparties);
@@ -35,11 +56,13 @@ export async function judgeBusyWallets(
   const ours = [...assets].sort();
   const serviceLike = new Map<Address, number>();
   const fromOf = new Map(windows.map((w) => [w.address, w.fromBlock]));
-  // Counterparties only grow with the window, so evidence inside this window decides.
+  // Counterparties and sent transactions only grow with the window, so evidence inside this
+  // window decides.
   for (const e of await store.chainData.serviceLikeEvidence(chain, [...fromOf.keys()])) {
     const from = fromOf.get(e.address);
     const within = e.assets !== null && e.assets.every((a) => assets.has(a));
-    if (from !== undefined && within && e.fromBlock >= from && e.toBlock <= toBlock && e.counterparties > limit) {
+    const busy = e.counterparties > limit || (e.sentTxs !== undefined && e.sentTxs > sentTxsLimit);
+    if (from !== undefined && within && e.fromBlock >= from && e.toBlock <= toBlock && busy) {
       serviceLike.set(e.address, e.counterparties);
     }
   }
@@ -50,17 +73,36 @@ export async function judgeBusyWallets(
   let pending = unknown;
   const first = Math.min(...unknown.map((w) => w.fromBlock));
   const step = Number.isFinite(windowBlocks) && windowBlocks >= 1 ? Math.floor(windowBlocks) : Infinity;
-  for (let end = Math.min(toBlock, first + step - 1); pending.length > 0; end = Math.min(toBlock, end + step)) {
+  const factsRead = new Set<Address>();
+  let end = Math.min(toBlock, first + step - 1);
+  while (pending.length > 0) {
     const active = pending.filter((w) => w.fromBlock <= end);
-    await chainData.ensureHistory(active, end, fetchAssets);
+    const { reachedTo } = await chainData.ensureHistory(active, end, fetchAssets, { bounded: true });
     const counts = active.length ? await store.chainData.counterpartyCounts(chain, active, end, limit + 1, ours) : new Map<Address, number>();
-    const judged = active.filter((w) => (counts.get(w.address) ?? 0) > limit);
-    await store.chainData.recordServiceLike(chain, judged.map((w) => ({
-      address: w.address, counterparties: counts.get(w.address)!, fromBlock: w.fromBlock, toBlock: end, assets: ours,
-    })));
-    for (const w of judged) serviceLike.set(w.address, counts.get(w.address)!);
+    // Read only part way and still under the limit: the facts decide before more is read.
+    const suspects = active.filter((w) => reachedTo.has(w.address) && (counts.get(w.address) ?? 0) <= limit && !factsRead.has(w.address));
+    for (const w of suspects) factsRead.add(w.address);
+    const facts = await chainData.accountFacts(suspects, toBlock);
+    const verdicts: ServiceLikeEvidence[] = [];
+    for (const w of active) {
+      const n = counts.get(w.address) ?? 0;
+      const f = facts.get(w.address);
+      // The facts cover the window to toBlock: recorded with a verdict over that window only.
+      const factFields = (f: AccountFacts) => ({ ...(sendsOwnTransactions(f) ? { sentTxs: f.sentTxs } : {}), codeSize: f.codeSize });
+      if (n > limit) {
+        verdicts.push({ address: w.address, counterparties: n, fromBlock: w.fromBlock, toBlock: end, assets: ours, ...(f && end === toBlock ? factFields(f) : {}) });
+      } else if (f && sendsOwnTransactions(f) && f.sentTxs > sentTxsLimit) {
+        verdicts.push({ address: w.address, counterparties: n, fromBlock: w.fromBlock, toBlock, assets: ours, ...factFields(f) });
+      }
+    }
+    await store.chainData.recordServiceLike(chain, verdicts);
+    for (const v of verdicts) serviceLike.set(v.address, v.counterparties);
     pending = pending.filter((w) => !serviceLike.has(w.address));
+    // Wallets read only part way to `end` are asked again for this window, from where they
+    // stopped (each bounded read reads at least one block: this ends).
+    if (pending.some((w) => reachedTo.has(w.address))) continue;
     if (end >= toBlock) break;
+    end = Math.min(toBlock, end + step);
   }
   return { serviceLike, rest: unknown.filter((w) => !serviceLike.has(w.address)), reused };
 }

@@ -290,7 +290,7 @@ async function judgeStage(deps: TraceDeps, step: Step, graph: CaseGraph, toCrawl
   const params = judgeParams(deps, kase.chain);
   const busy = await judgeBusyWallets(
     deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, graph.assets, scope.assets,
-    chainConfig(deps.config, kase.chain).maxLogRange,
+    chainConfig(deps.config, kase.chain).maxLogRange, deps.config.tracing.serviceLikeSentTxs,
   );
   const histories = await historiesOf(chainData, busy.rest, scope.toBlock);
   const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, graph.assets)))]);
