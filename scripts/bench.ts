@@ -73,8 +73,6 @@ const settings = {
   node: process.env.BENCH_NODE?.trim() || 'devchain',
 };
 
-if (!['0', '1', undefined].includes(process.env.BENCH_NAIVE?.trim() || undefined)) throw new Error(`BENCH_NAIVE must be 0 or 1, got "${process.env.BENCH_NAIVE}"`);
-
 /** Transfers and each tracehold run's peak RSS in an earlier run's JSON; read before the case is built, so a bad file fails at once. */
 function readBaseline(file: string | undefined): RssBaseline | undefined {
   if (!file) return undefined;
@@ -92,7 +90,7 @@ function readBaseline(file: string | undefined): RssBaseline | undefined {
   if (typeof transfers !== 'number' || peak('cold') === undefined) throw new Error(`BENCH_BASELINE ${file} is not a bench JSON (no settings.transfers or tracehold.cold.memory.peakRssBytes)`);
   return { transfers, peakRssBytes: { cold: peak('cold'), warm: peak('warm'), tokenOnly: peak('coldTokenOnly') } };
 }
-const baseline = readBaseline(settings.baseline);
+
 
 const say = (text = '') => process.stdout.write(text + '\n');
 const secs = (ms: number) => (ms / 1000).toFixed(2);
@@ -206,6 +204,9 @@ function topMethods(byMethod: Record<string, number>, n = 6): string {
 
 async function bench(): Promise<void> {
   const started = Date.now();
+  // Bad settings fail here, before minutes of building.
+  if (!['0', '1'].includes(process.env.BENCH_NAIVE?.trim() || '1')) throw new Error(`BENCH_NAIVE must be 0 or 1, got "${process.env.BENCH_NAIVE}"`);
+  const baseline = readBaseline(settings.baseline);
   say(`tracehold benchmark: BENCH_TRANSFERS=${settings.transfers}, ${settings.txsPerBlock} txs/block, max ${settings.maxHops} hops, model ${settings.model}`);
   say(`machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim() ?? '?'}), node ${process.version}\n`);
 
@@ -220,7 +221,7 @@ async function bench(): Promise<void> {
       transfers: settings.transfers, txsPerBlock: settings.txsPerBlock, busyTransfers: settings.busyTransfers, progress: (line) => say(`  … ${line}`),
     });
     const b = kase.built;
-    say(`  built in ${secs(b.ms)} s (of which ${secs(b.fundingMs)} s gas funding of ${int(b.fundedWallets)} wallets with fundWallets, before the case)`);
+    say(`  built in ${secs(b.ms)} s (of which ${secs(b.fundingMs)} s gas funding of ${int(b.fundedWallets)} wallets, mined before the case)`);
     say(`  case: ${int(b.tokenTransfers)} USDT transfers + ${int(b.nativeTransfers)} ETH transfers in ${int(b.transactions)} transactions, ${int(b.blocks)} blocks (${kase.fromBlock}..${kase.toBlock})`);
     say(`  shape: scam wallet → ${b.shape.l1} L1 → ${int(b.shape.l2)} L2 → ${int(b.shape.l3)} L3; ${b.shape.l3Senders} L3 → ${b.shape.deposits} deposit addresses → 3 labelled hot wallets (Binance, OKX, Kraken)`);
     say(b.shape.busyPayouts
