@@ -35,6 +35,48 @@ export function createRunTaintRepo(db: Db) {
       return out;
     },
 
+    /**
+     * A re-trace that resumes the last run (services/retrace): what the last run computed for a
+     * followed wallet still holds when nothing about its inputs changed, so its rows and mark
+     * come along, except for wallets with new transfers (`moved`) and for those a wallet to be
+     * decided again (`redo`, followed no more until then) paid: those are computed again, and
+     * so is what they reach (the step's closure).
+     */
+    async carryOver(toRunId: string, fromRunId: string, moved: readonly Address[], redo: readonly Address[]): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `create temp table run_taint_kept on commit drop as
+           select p.address, p.propagated_from from run_addresses p
+            where p.run_id = $1 and p.propagated_from is not null and p.state in ('source', 'crawled')
+              and p.address <> all($2::text[])
+              and not exists (select 1 from run_taint t where t.run_id = $1 and t.to_address = p.address and t.from_address = any($3::text[]))`,
+          [fromRunId, [...moved], [...redo]],
+        );
+        await tx.query(
+          `insert into run_taint (run_id, tx_hash, ref, from_address, to_address, asset, block_number, tainted, hop)
+           select $1, t.tx_hash, t.ref, t.from_address, t.to_address, t.asset, t.block_number, t.tainted, t.hop
+             from run_taint t join run_taint_kept k on k.address = t.from_address
+            where t.run_id = $2
+           on conflict do nothing`,
+          [toRunId, fromRunId],
+        );
+        await tx.query(
+          `update run_addresses r set propagated_from = k.propagated_from from run_taint_kept k
+            where r.run_id = $1 and r.address = k.address`,
+          [toRunId],
+        );
+      });
+    },
+
+    /** Every wallet a tainted transfer here reached. */
+    async recipients(runId: string): Promise<Address[]> {
+      const { rows } = await db.query<{ to_address: string }>(
+        'select distinct to_address from run_taint where run_id = $1 and to_address is not null',
+        [runId],
+      );
+      return rows.map((r) => r.to_address);
+    },
+
     /** Ledgers whose transfers are here as computed with their current window: address → that window. */
     async propagated(runId: string): Promise<Map<Address, number>> {
       const { rows } = await db.query<{ address: string; propagated_from: unknown }>(

@@ -43,10 +43,10 @@ export interface StepTaint {
 }
 
 export async function computeStepTaint(
-  deps: TraceDeps, source: ChainSource, runId: string, scope: CaseScope, addresses: Map<Address, RunAddress>,
+  deps: TraceDeps, source: ChainSource, runId: string, scope: CaseScope, addresses: Map<Address, RunAddress>, firstStep: boolean,
 ): Promise<StepTaint> {
   const check = process.env.TRACEHOLD_VERIFY_STEPS === '1' ? new Map([...addresses].map(([a, r]) => [a, { ...r }])) : null;
-  const result = await incrementalStepTaint(deps, source, runId, scope, addresses);
+  const result = await incrementalStepTaint(deps, source, runId, scope, addresses, firstStep);
   if (check) {
     const { graph, widened } = await computeCaseGraph(deps, source, scope, check);
     const whole = JSON.stringify(normal(candidatesOf(graph, check), widened));
@@ -57,7 +57,7 @@ export async function computeStepTaint(
 }
 
 async function incrementalStepTaint(
-  deps: TraceDeps, source: ChainSource, runId: string, scope: CaseScope, addresses: Map<Address, RunAddress>,
+  deps: TraceDeps, source: ChainSource, runId: string, scope: CaseScope, addresses: Map<Address, RunAddress>, firstStep: boolean,
 ): Promise<StepTaint> {
   const chain = chainConfig(deps.config, scope.chain);
   const chainData = createChainData(deps.store, source, { balanceTokensReadDirectly: chain.balanceTokensReadDirectly ?? [] });
@@ -154,8 +154,11 @@ async function incrementalStepTaint(
   await deps.store.runTaint.replaceFrom(runId, senders, windows, rows);
 
   // Candidates: wallets that just received, and those still without a final state (a
-  // label, the hop limit or the budget may decide otherwise now), from every sender's rows.
+  // label, the hop limit or the budget may decide otherwise now), from every sender's rows;
+  // on a run's first step every wallet reached (a resumed run carries rows over, see
+  // services/retrace, and decides again what the last run left undecided).
   for (const a of addresses.values()) if (!FINAL_STATES.has(a.state)) recipients.add(a.address);
+  if (firstStep) for (const a of await deps.store.runTaint.recipients(runId)) recipients.add(a);
   const open = [...recipients].filter((a) => !FINAL_STATES.has(addresses.get(a)?.state ?? 'max-hops'));
   const byAddress = new Map<Address, { candidate: Candidate; hop: number | undefined }>();
   for (const row of await deps.store.runTaint.taintInto(runId, open)) {

@@ -40,7 +40,7 @@ export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<vo
   const step = await openStep(deps, job);
   if (!step) return;
   if (job.hop === 0) await resolveSeedsStage(deps, job, step);
-  const taint = await computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses);
+  const taint = await computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses, job.hop === 0);
   const { decided, toCrawl } = await decideStage(deps, step, taint.candidates);
   const judged = await judgeStage(deps, step, taint.assets, toCrawl);
   await persistStage(deps, job, step, [...decided, ...judged], taint.widened, taint.recomputed);
