@@ -38,8 +38,8 @@ export interface StepTaint {
   assets: ReadonlySet<Asset>;
   /** Ledgers whose window opened too late and was widened (already set in `addresses`). */
   widened: RunAddress[];
-  /** Ledgers recomputed, and how many transfers that took. */
-  recomputed: { ledgers: number; transfers: number };
+  /** Ledgers recomputed, the transfers propagated for them, and the milliseconds propagation and hops took. */
+  recomputed: { ledgers: number; transfers: number; ms: number };
 }
 
 export async function computeStepTaint(
@@ -100,6 +100,8 @@ async function incrementalStepTaint(
   const stops = new Set([...addresses.values()].filter((a) => !LEDGER_STATES.has(a.state)).map((a) => a.address));
   let taint: TaintResult;
   let transfers: Map<string, Transfer>;
+  let engineMs = 0;
+  let examined = 0;
   for (let round = 0; ; round++) {
     const recomputed = ledgers.filter((l) => dirty.has(l.address));
     transfers = withSeeds(history, seeds);
@@ -107,6 +109,7 @@ async function incrementalStepTaint(
     const balances = await chainData.balances([...wanted.values()], { historyTo: scope.toBlock });
     const inflowTaint = new Map<string, bigint>();
     for (const [id, row] of given) if (!dirty.has(row.from)) inflowTaint.set(id, row.tainted);
+    const started = performance.now();
     taint = await propagateTaintSliced({
       model: scope.model,
       transfers: [...transfers.values()],
@@ -116,6 +119,8 @@ async function incrementalStepTaint(
       assets,
       inflowTaint,
     });
+    engineMs += performance.now() - started;
+    examined += transfers.size;
     let missing = 0;
     for (const q of neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, taint, followed)) {
       if (!wanted.has(balanceKey(q))) missing++;
@@ -138,7 +143,9 @@ async function incrementalStepTaint(
   const fixedHops = new Map<string, number>();
   for (const [id, row] of given) if (!dirty.has(row.from) && row.hop !== null) fixedHops.set(id, row.hop);
   const tainted = [...taint.tainted.keys()].map((id) => transfers.get(id)!);
+  const hopsStarted = performance.now();
   const hops = await computeHopsSliced({ transfers: tainted, seedTransfers: scope.seedTransferIds, sources, fixedHops });
+  engineMs += performance.now() - hopsStarted;
 
   // Rows of what the dirty ledgers sent, and of seeds sent by wallets that are no ledger.
   const senders = new Set([...dirty, ...seeds.filter((t) => !followed.has(t.from)).map((t) => t.from)]);
@@ -171,7 +178,7 @@ async function incrementalStepTaint(
   }
   const candidates: Candidate[] = [];
   for (const { candidate, hop } of byAddress.values()) if (hop !== undefined) candidates.push({ ...candidate, hop });
-  return { candidates, assets, widened: [...widened.values()], recomputed: { ledgers: dirty.size, transfers: transfers.size } };
+  return { candidates, assets, widened: [...widened.values()], recomputed: { ledgers: dirty.size, transfers: examined, ms: Math.round(engineMs) } };
 }
 
 /** Addresses that received taint and have no final decision yet (from a whole-case graph). */

@@ -83,7 +83,7 @@ async function persistStage(
   for (const d of decisions) addresses.set(d.address, d);
 
   const runNow = await recordStepStats(deps, job.runId, `hop-${job.hop}`, source.stats().rpcCalls - before, {
-    recomputedLedgers: recomputed.ledgers, recomputedTransfers: recomputed.transfers,
+    recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms,
   });
   await deps.store.cases.setStatus(kase.id, 'tracing', {
     hop: job.hop + 1,
