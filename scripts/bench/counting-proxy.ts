@@ -1,6 +1,7 @@
 // A tiny HTTP proxy in front of the node's JSON-RPC URL that counts what crosses the wire:
 // HTTP requests, JSON-RPC calls (a batch of 50 is 1 request, 50 calls), calls per method and
 // reply bytes (all, and the largest single reply: what one JSON.parse on the caller's side costs).
+// Replies go on chunked (no Content-Length), so a caller bounding reply sizes counts as it reads.
 // Whoever is measured talks to the proxy, so batching shows as calls/request.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -67,8 +68,7 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
         headers: { 'content-type': 'application/json', 'content-length': body.length },
       },
       (up) => {
-        const length = up.headers['content-length'];
-        res.writeHead(up.statusCode ?? 502, { 'content-type': up.headers['content-type'] ?? 'application/json', ...(length ? { 'content-length': length } : {}) });
+        res.writeHead(up.statusCode ?? 502, { 'content-type': up.headers['content-type'] ?? 'application/json' });
         let bytes = 0;
         up.on('data', (c: Buffer) => (bytes += c.length));
         const tally = () => {
