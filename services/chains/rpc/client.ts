@@ -101,6 +101,8 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
         });
         return matchReplies(reply, ids, calls);
       } catch (error) {
+        // A reply over the caller's bound is no transport failure: the caller asks for less.
+        if (error instanceof ReplyTooLargeError) throw error;
         for (const c of calls) rpcErrors.inc({ chain, method: c.method, kind: 'transport' });
         if (!shouldRetry(error) || attempt >= retries) {
           if (shouldRetry(error) && error instanceof RetryableError) {
