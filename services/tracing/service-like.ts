@@ -89,6 +89,8 @@ export async function judgeBusyWallets(
       const f = facts.get(w.address);
       // The facts cover the window to toBlock: recorded with a verdict over that window only.
       const factFields = (f: AccountFacts) => ({ ...(sendsOwnTransactions(f) ? { sentTxs: f.sentTxs } : {}), codeSize: f.codeSize });
+      // A wallet read only part way to `end` counts fewer than it has there, never more: the
+      // evidence "more than the limit in [from, end]" holds all the same.
       if (n > limit) {
         verdicts.push({ address: w.address, counterparties: n, fromBlock: w.fromBlock, toBlock: end, assets: ours, ...(f && end === toBlock ? factFields(f) : {}) });
       } else if (f && sendsOwnTransactions(f) && f.sentTxs > sentTxsLimit) {
