@@ -270,7 +270,7 @@ async function bench(): Promise<void> {
       await tokenDb.drop().catch(() => undefined);
     }
     say(`  ${secs(tokenOnly.figures.wallMs)} s, ${int(tokenOnly.wire.rpcCalls)} JSON-RPC calls in ${int(tokenOnly.wire.httpRequests)} HTTP requests: ${topMethods(tokenOnly.wire.byMethod)}`);
-    say(`  replies ${(tokenOnly.wire.replyBytes / 1e6).toFixed(1)} MB, the largest ${(tokenOnly.wire.maxReplyBytes / 1e6).toFixed(1)} MB; longest event-loop block ${int(tokenOnly.figures.memory.eventLoopMaxMs)} ms\n`);
+    say(`  replies ${(tokenOnly.wire.replyBytes / 1e6).toFixed(1)} MB, the largest ${(tokenOnly.wire.maxReplyBytes / 1e6).toFixed(1)} MB (parsed: ${(tokenOnly.figures.largestReplyReadBytes / 1e6).toFixed(1)} MB in ${int(tokenOnly.figures.longestReplyParseMs)} ms); longest event-loop block ${int(tokenOnly.figures.memory.eventLoopMaxMs)} ms\n`);
 
     // Do both tracers reach the same addresses?
     const coldStates = new Map(cold.figures.reached);
@@ -308,6 +308,8 @@ async function bench(): Promise<void> {
     row('HTTP requests seen by the proxy', cold.wire.httpRequests, warm.wire.httpRequests, nv((_, w) => w.httpRequests), int, floor.wire.httpRequests);
     const mb1 = (x: number) => (x / 1e6).toFixed(1);
     row('reply MB seen by the proxy', cold.wire.replyBytes, warm.wire.replyBytes, nv((_, w) => w.replyBytes), mb1, floor.wire.replyBytes);
+    row('largest reply tracehold parsed (MB)', cf.largestReplyReadBytes, wf.largestReplyReadBytes, '—', mb1);
+    row('longest JSON.parse of one reply (ms)', cf.longestReplyParseMs, wf.longestReplyParseMs, '—');
     row('largest single reply (MB)', cold.wire.maxReplyBytes, warm.wire.maxReplyBytes, nv((_, w) => w.maxReplyBytes), mb1, floor.wire.maxReplyBytes);
     row('calls per HTTP request', cold.wire.rpcCalls / Math.max(1, cold.wire.httpRequests), warm.wire.rpcCalls / Math.max(1, warm.wire.httpRequests), nv((_, w) => w.rpcCalls / Math.max(1, w.httpRequests)), (x) => x.toFixed(1));
     row('transfers stored (new rows in `transfers`)', stored(cf), stored(wf), 'no DB');

@@ -69,6 +69,9 @@ export interface TraceholdFigures {
   /** The source's own counters (this process only). */
   sourceHttpRequests: number;
   sourceByMethod: Record<string, number>;
+  /** The largest RPC reply tracehold read and parsed, and the longest JSON.parse of one (ms). */
+  largestReplyReadBytes: number;
+  longestReplyParseMs: number;
   transferRowsBefore: number;
   transferRowsAfter: number;
   reportTransfers: number;
@@ -138,13 +141,15 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
     const addresses = await app.deps.store.runs.addresses(runId);
     const states: Record<string, number> = {};
     for (const a of addresses) states[a.state] = (states[a.state] ?? 0) + 1;
-    const stats = app.deps.chains.get('local').stats() as { httpRequests: number; byMethod?: Record<string, number> };
+    const stats = app.deps.chains.get('local').stats() as { httpRequests: number; byMethod?: Record<string, number>; largestReplyBytes?: number; longestParseMs?: number };
     return {
       kind: 'tracehold',
       wallMs,
       reportRpcCalls: report.stats.rpcCalls,
       sourceHttpRequests: stats.httpRequests,
       sourceByMethod: stats.byMethod ?? {},
+      largestReplyReadBytes: stats.largestReplyBytes ?? 0,
+      longestReplyParseMs: stats.longestParseMs ?? 0,
       transferRowsBefore,
       transferRowsAfter: await count(),
       reportTransfers: report.stats.transfers,

@@ -9,7 +9,7 @@ const MB = 2 ** 20;
 
 function tracehold(peakMb: number, wallMs = 10_000): TraceholdFigures {
   return {
-    kind: 'tracehold', wallMs, reportRpcCalls: 100, sourceHttpRequests: 10, sourceByMethod: {}, transferRowsBefore: 0, transferRowsAfter: 1_000,
+    kind: 'tracehold', wallMs, reportRpcCalls: 100, sourceHttpRequests: 10, sourceByMethod: {}, largestReplyReadBytes: 0, longestReplyParseMs: 0, transferRowsBefore: 0, transferRowsAfter: 1_000,
     reportTransfers: 1_000, reportHops: 3, states: {}, crawled: 10, endpoints: 1, endpointAddresses: 1, holdings: 1, reached: [],
     memory: { peakRssBytes: peakMb * MB, maxRssBytes: peakMb * MB, startRssBytes: 150 * MB, eventLoopMaxMs: 120 },
   };

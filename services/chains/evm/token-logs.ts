@@ -95,19 +95,21 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
       }
       if (outcome.error instanceof OversizedReplyError) {
         // Smaller asks until each answer fits: fewer addresses first (one busy wallet makes a
-        // chunk's answer large, the others keep their whole range), then a shorter range. One
-        // block of one address cannot be asked for in parts: that one is read whole.
-        if (f.side === 'any') retry.push(...split(f, outcome.error));
-        else if (f.addresses.length > 1) retry.push(...halveAddresses(f));
+        // chunk's answer large, the others keep their whole range), then a shorter range. The
+        // node builds an oversized answer whole before we refuse it, so each step divides by
+        // OVERSIZE_PARTS, not 2. One block of one address cannot be asked for in parts: that one
+        // is read whole. A bounded read asks only for the head of a busy address's range.
+        if (f.side === 'any') {
+          if (f.toBlock === f.fromBlock) throw new DenseRefused(outcome.error.message);
+          retry.push(...rangeParts(f, OVERSIZE_PARTS));
+        } else if (f.addresses.length > 1) retry.push(...addressParts(f, OVERSIZE_PARTS));
         else if (f.toBlock === f.fromBlock) unbounded.push(f);
+        else if (!reachedTo) retry.push(...rangeParts(f, OVERSIZE_PARTS));
         else {
-          const [head, tail] = split(f, outcome.error) as [LogFilter, LogFilter];
+          const [head] = rangeParts(f, BOUNDED_HEAD_PARTS) as [LogFilter];
           retry.push(head);
-          if (!reachedTo) retry.push(tail);
-          else {
-            const address = f.addresses[0]!;
-            reachedTo.set(address, Math.min(reachedTo.get(address) ?? Infinity, head.toBlock));
-          }
+          const address = f.addresses[0]!;
+          reachedTo.set(address, Math.min(reachedTo.get(address) ?? Infinity, head.toBlock));
         }
         return;
       }
@@ -190,12 +192,25 @@ function keepOf(logs: RpcLog[], addresses: string[], sides: Array<'from' | 'to'>
   });
 }
 
-function halveAddresses(f: LogFilter): LogFilter[] {
-  const half = Math.ceil(f.addresses.length / 2);
-  return [
-    { ...f, addresses: f.addresses.slice(0, half) },
-    { ...f, addresses: f.addresses.slice(half) },
-  ];
+/** Parts an oversized answer's ask is divided into (addresses, else blocks). */
+const OVERSIZE_PARTS = 8;
+/** A bounded read of one busy address asks next for this fraction of its range, from its start. */
+const BOUNDED_HEAD_PARTS = 64;
+
+function addressParts(f: LogFilter, parts: number): LogFilter[] {
+  const size = Math.ceil(f.addresses.length / parts);
+  const out: LogFilter[] = [];
+  for (let i = 0; i < f.addresses.length; i += size) out.push({ ...f, addresses: f.addresses.slice(i, i + size) });
+  return out;
+}
+
+/** The range in up to `parts` consecutive pieces (at least one block each), in order. */
+function rangeParts(f: LogFilter, parts: number): LogFilter[] {
+  const span = f.toBlock - f.fromBlock + 1;
+  const size = Math.max(1, Math.ceil(span / parts));
+  const out: LogFilter[] = [];
+  for (let start = f.fromBlock; start <= f.toBlock; start += size) out.push({ ...f, fromBlock: start, toBlock: Math.min(f.toBlock, start + size - 1) });
+  return out;
 }
 
 /** Halve the range; a single block that is still too big is split by addresses instead. */

@@ -33,8 +33,8 @@ export type RpcOutcome = { ok: true; result: unknown } | { ok: false; error: Rpc
 
 export interface BatchOptions {
   /**
-   * Reply bodies larger than this are not read: the calls are sent again in halves, and a
-   * single call whose answer alone is larger comes back as an OversizedReplyError outcome
+   * Reply bodies larger than this are not read: the calls are sent again one per request, and
+   * a call whose answer alone is larger comes back as an OversizedReplyError outcome
    * (the caller asks for less: a shorter block range, fewer addresses).
    */
   maxReplyBytes?: number;
@@ -51,6 +51,9 @@ export class OversizedReplyError extends RpcResponseError {
 export interface RpcClientStats extends SourceStats {
   /** JSON-RPC calls per method, as sent on the wire (retries included). */
   byMethod: Record<string, number>;
+  /** The largest reply body read, and the longest JSON.parse of one (ms): what one answer blocks the event loop for. */
+  largestReplyBytes: number;
+  longestParseMs: number;
 }
 
 export interface RpcClient {
@@ -79,6 +82,11 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   const counters = { rpcCalls: 0, httpRequests: 0, retries: 0 };
   const chain = options.metricsLabel ?? 'unknown';
   const byMethod: Record<string, number> = {};
+  const replies = { largestReplyBytes: 0, longestParseMs: 0 };
+  const onParsed = (bytes: number, ms: number) => {
+    replies.largestReplyBytes = Math.max(replies.largestReplyBytes, bytes);
+    replies.longestParseMs = Math.max(replies.longestParseMs, ms);
+  };
   let nextId = 1;
   let closed = false;
 
@@ -97,7 +105,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
             byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
             rpcCalls.inc({ chain, method: c.method });
           }
-          return postJson(body, { url: options.url, timeoutMs, ...(options.headers ? { headers: options.headers } : {}), ...(maxBytes === undefined ? {} : { maxBytes }) });
+          return postJson(body, { url: options.url, timeoutMs, ...(options.headers ? { headers: options.headers } : {}), ...(maxBytes === undefined ? {} : { maxBytes }), onParsed });
         });
         return matchReplies(reply, ids, calls);
       } catch (error) {
@@ -157,16 +165,16 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
     return results.flat();
   }
 
-  /** A chunk whose reply is too large is sent again in halves, down to single calls. */
+  /** A chunk whose reply is too large is sent again one call per request. */
   async function sendBounded(calls: RpcCall[], maxBytes: number): Promise<RpcOutcome[]> {
     try {
       return await sendChunk(calls, maxBytes);
     } catch (error) {
       if (!(error instanceof ReplyTooLargeError)) throw error;
       if (calls.length === 1) return [{ ok: false, error: new OversizedReplyError(calls[0]!.method, error) }];
-      const half = Math.ceil(calls.length / 2);
-      const [a, b] = await Promise.all([sendBounded(calls.slice(0, half), maxBytes), sendBounded(calls.slice(half), maxBytes)]);
-      return [...a, ...b];
+      // Each call on its own: one more oversized answer at most (halving would ask for the
+      // large one again at every level, and the node builds it whole each time).
+      return (await Promise.all(calls.map((c) => sendBounded([c], maxBytes)))).flat();
     }
   }
 
@@ -184,7 +192,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
         return o.result as T;
       });
     },
-    stats: () => ({ ...counters, byMethod: { ...byMethod } }),
+    stats: () => ({ ...counters, byMethod: { ...byMethod }, ...replies }),
     async close() {
       closed = true;
     },

@@ -13,6 +13,8 @@ export interface PostOptions {
    * less instead (fewer calls per request, a shorter block range).
    */
   maxBytes?: number;
+  /** Told the size of each reply body parsed (characters: bytes for ASCII JSON) and how long JSON.parse took (ms). */
+  onParsed?: (bytes: number, ms: number) => void;
 }
 
 /** The reply was larger than PostOptions.maxBytes: not retryable as it is, ask for less. */
@@ -64,7 +66,9 @@ export async function postJson(body: string, options: PostOptions): Promise<unkn
 
     let parsed: unknown;
     try {
+      const started = performance.now();
       parsed = JSON.parse(text);
+      options.onParsed?.(text.length, performance.now() - started);
     } catch (error) {
       // A 2xx with a cut-off body is a dropped connection in disguise; a 4xx with HTML is not.
       if (response.ok) {
