@@ -222,6 +222,30 @@ DRIVERS.forEach((driver) => {
         expect((await store.chainData.serviceLikeEvidence(chain, [A, B])).map((e) => e.address)).to.deep.equal([B]);
       });
 
+      it('keeps sent transactions and code size with a verdict, and account facts per window (migration 050)', async () => {
+        const chain = 'facts';
+        await store.chainData.recordServiceLike(chain, [
+          { address: A, counterparties: 2, fromBlock: 5, toBlock: 50, assets: ['ETH'], sentTxs: 1_200, codeSize: 0 },
+          { address: B, counterparties: 7, fromBlock: 5, toBlock: 50, assets: ['ETH'] },
+        ]);
+        expect(await store.chainData.serviceLikeEvidence(chain, [A, B])).to.deep.equal([
+          { address: A, counterparties: 2, fromBlock: 5, toBlock: 50, assets: ['ETH'], sentTxs: 1_200, codeSize: 0 },
+          { address: B, counterparties: 7, fromBlock: 5, toBlock: 50, assets: ['ETH'] },
+        ]);
+        await store.chainData.recordAccountFacts(chain, [
+          { address: A, fromBlock: 5, toBlock: 50, sentTxs: 1_200, codeSize: 0, delegated: false },
+          { address: C, fromBlock: 5, toBlock: 50, sentTxs: 63, codeSize: 1_800, delegated: false },
+          { address: C, fromBlock: 5, toBlock: 60, sentTxs: 64, codeSize: 23, delegated: true },
+        ]);
+        // Only the windows asked for: same start, same end.
+        expect(await store.chainData.accountFacts(chain, [{ address: A, fromBlock: 5 }, { address: C, fromBlock: 5 }, { address: B, fromBlock: 5 }], 50)).to.deep.equal([
+          { address: A, fromBlock: 5, toBlock: 50, sentTxs: 1_200, codeSize: 0, delegated: false },
+          { address: C, fromBlock: 5, toBlock: 50, sentTxs: 63, codeSize: 1_800, delegated: false },
+        ]);
+        expect(await store.chainData.accountFacts(chain, [{ address: C, fromBlock: 6 }], 60)).to.deep.equal([]);
+        expect((await store.chainData.accountFacts(chain, [{ address: C, fromBlock: 5 }], 60))[0]).to.include({ sentTxs: 64, delegated: true });
+      });
+
       it('upserts address facts: unset fields keep their value, first-seen only moves earlier', async () => {
         await store.chainData.upsertAddresses(CHAIN, [{ address: A, firstSeenBlock: 500, serviceLike: false, counterparties: 3 }]);
         await store.chainData.upsertAddresses(CHAIN, [{ address: A, firstSeenBlock: 900, counterparties: 4000 }, { address: B }]);
