@@ -78,6 +78,7 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
     const logs: RpcLog[] = [];
     const retry: LogFilter[] = [];
     const unbounded: LogFilter[] = [];
+    const progressive: LogFilter[] = [];
     outcomes.forEach((outcome, i) => {
       const f = filters[i]!;
       if (outcome.ok) {
@@ -98,19 +99,15 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
         // chunk's answer large, the others keep their whole range), then a shorter range. The
         // node builds an oversized answer whole before we refuse it, so each step divides by
         // OVERSIZE_PARTS, not 2. One block of one address cannot be asked for in parts: that one
-        // is read whole. A bounded read asks only for the head of a busy address's range.
+        // is read whole. A bounded read reads a busy address's range part by part and stops
+        // once it has about one answer's worth of its logs (readProgressively).
         if (f.side === 'any') {
           if (f.toBlock === f.fromBlock) throw new DenseRefused(outcome.error.message);
           retry.push(...rangeParts(f, OVERSIZE_PARTS));
         } else if (f.addresses.length > 1) retry.push(...addressParts(f, OVERSIZE_PARTS));
         else if (f.toBlock === f.fromBlock) unbounded.push(f);
         else if (!reachedTo) retry.push(...rangeParts(f, OVERSIZE_PARTS));
-        else {
-          const [head] = rangeParts(f, BOUNDED_HEAD_PARTS) as [LogFilter];
-          retry.push(head);
-          const address = f.addresses[0]!;
-          reachedTo.set(address, Math.min(reachedTo.get(address) ?? Infinity, head.toBlock));
-        }
+        else progressive.push(f);
         return;
       }
       if (!isRangeRefusal({ code: outcome.error.rpcCode, message: outcome.error.message })) throw outcome.error;
@@ -120,7 +117,27 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
       if (span > 1 && f.side !== 'any') range = Math.min(range, Math.ceil(span / 2));
     });
     for (const f of unbounded) logs.push(...(await readWhole(f, tokens)));
+    for (const f of progressive) logs.push(...(await readProgressively(f, tokens, reachedTo!)));
     return logs.concat(await run(retry, tokens, reachedTo));
+  }
+
+  /**
+   * One busy address's range, part after part (each read whole, in bounded answers), until
+   * about one answer's worth of its logs is read: its reach is noted there and the rest is
+   * left unread. At least the first part is read, so a caller asking again makes progress.
+   */
+  async function readProgressively(f: LogFilter, tokens: string[] | undefined, reachedTo: Map<string, number>): Promise<RpcLog[]> {
+    const got: RpcLog[] = [];
+    const enough = Math.max(1, Math.floor((options.maxReplyBytes ?? Infinity) / LOG_BYTES));
+    for (const part of rangeParts(f, OVERSIZE_PARTS)) {
+      for (const log of await run([part], tokens)) got.push(log);
+      if (got.length >= enough && part.toBlock < f.toBlock) {
+        const address = f.addresses[0]!;
+        reachedTo.set(address, Math.min(reachedTo.get(address) ?? Infinity, part.toBlock));
+        break;
+      }
+    }
+    return got;
   }
 
   async function readWhole(f: LogFilter, tokens: string[] | undefined): Promise<RpcLog[]> {
@@ -194,8 +211,8 @@ function keepOf(logs: RpcLog[], addresses: string[], sides: Array<'from' | 'to'>
 
 /** Parts an oversized answer's ask is divided into (addresses, else blocks). */
 const OVERSIZE_PARTS = 8;
-/** A bounded read of one busy address asks next for this fraction of its range, from its start. */
-const BOUNDED_HEAD_PARTS = 64;
+/** About the JSON size of one Transfer log in an eth_getLogs answer (for "one answer's worth"). */
+const LOG_BYTES = 600;
 
 function addressParts(f: LogFilter, parts: number): LogFilter[] {
   const size = Math.ceil(f.addresses.length / parts);
