@@ -160,10 +160,10 @@ describe('rpc client', function () {
     expect(rpc.stats().retries).to.equal(0);
   });
 
-  it('never reads a reply larger than maxReplyBytes: the batch is asked again in halves, a single call too large comes back as OversizedReplyError', async function () {
+  it('never reads a reply larger than maxReplyBytes: the batch is asked again one call per request, a call too large alone comes back as OversizedReplyError', async function () {
     const rpc = client({ batchSize: 100 });
     const big = (i: number) => ({ method: 'echo', params: [String(i).padEnd(1_000, 'x')] });
-    // Eight answers of ~1 kB: not in one reply of 2.5 kB at most, so in replies of two.
+    // Eight answers of ~1 kB: not in one reply of 2.5 kB at most, so one per reply.
     const outcomes = await rpc.batch([...Array.from({ length: 8 }, (_, i) => big(i)), { method: 'echo', params: ['y'.repeat(5_000)] }], { maxReplyBytes: 2_500 });
     expect(outcomes.slice(0, 8).map((o) => (o.ok ? (o.result as string[])[0]!.slice(0, 1) : 'error'))).to.deep.equal(['0', '1', '2', '3', '4', '5', '6', '7']);
     expect(outcomes[8]!.ok).to.equal(false);
