@@ -37,7 +37,7 @@ export interface ChainConfig {
   addressesPerLogCall: number;
   /** A block range this short is read with one eth_getLogs for every wallet (filtered locally), when cheaper than address chunks. */
   denseLogMaxBlocks: number;
-  /** eth_getLogs reply bytes read per HTTP request: a larger answer is asked again in halves (no JSON.parse long enough to stall a worker). */
+  /** eth_getLogs and receipts reply bytes read per HTTP request: a larger answer is asked again in parts (no JSON.parse long enough to stall a worker). */
   maxLogReplyBytes: number;
   requestTimeoutMs: number;
   retries: number;

@@ -251,6 +251,10 @@ describe('EVM ChainSource on a local node', function () {
       // More, smaller answers; the window learnt for refusals is not shrunk by one dense range.
       expect(bounded.stats().byMethod.eth_getLogs).to.be.greaterThan(unbounded.stats().byMethod.eth_getLogs!);
       expect(bounded.stats().logRange).to.equal(unbounded.stats().logRange);
+      // Every asset: receipts (fees, native values) too are read in bounded replies, same answer.
+      const all = { ...q, assets: undefined };
+      expect((await bounded.transfers(all)).map(brief)).to.deep.equal((await unbounded.transfers(all)).map(brief));
+      expect(bounded.stats().largestReplyBytes).to.be.at.most(unbounded.stats().largestReplyBytes);
     } finally {
       await bounded.close();
       await unbounded.close();

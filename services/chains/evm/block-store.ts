@@ -2,7 +2,7 @@
 // scan the same blocks, and confirmed blocks never change (reorgs deeper than the
 // configured confirmations are out of scope).
 import { RetryableError, TraceholdError } from '../../errors';
-import type { RpcClient } from '../rpc/client';
+import { OversizedReplyError, type RpcCall, type RpcClient } from '../rpc/client';
 import { Lru } from './lru';
 import { toHex, type RpcBlock, type RpcReceipt } from './rpc-types';
 
@@ -29,7 +29,12 @@ export interface BlockStore {
   stats(): BlockStoreStats;
 }
 
-export function createBlockStore(rpc: RpcClient, capacity = 4096): BlockStore {
+/**
+ * `maxReplyBytes`: receipts are read in replies of at most this size (a batch of busy blocks'
+ * receipts is tens of megabytes, one JSON.parse that stalls the worker); a block whose
+ * receipts alone are larger is read alone, whole.
+ */
+export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?: number): BlockStore {
   const full = new Lru<number, RpcBlock>(capacity);
   const heads = new Lru<number, BlockHeader>(capacity * 4);
   const receiptCache = new Lru<string, RpcReceipt>(capacity * 16);
@@ -82,7 +87,7 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096): BlockStore {
     for (const [n, hashes] of byBlock ?? []) if (hashes.some((h) => wanted.has(h))) blockCalls.push(n);
     const viaBlock = new Set(blockCalls.flatMap((n) => byBlock!.get(n)!));
     const single = [...wanted].filter((h) => !viaBlock.has(h));
-    const outcomes = await rpc.batchResults<RpcReceipt[] | RpcReceipt | null>([
+    const outcomes = await boundedResults<RpcReceipt[] | RpcReceipt | null>([
       ...blockCalls.map((n) => ({ method: 'eth_getBlockReceipts', params: [toHex(n)] })),
       ...single.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })),
     ]);
@@ -102,6 +107,18 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096): BlockStore {
     }
     for (const h of wanted) if (!out.has(h)) throw new TraceholdError(`receipt of ${h} not found on the node`);
     return out;
+  }
+
+  /** Like rpc.batchResults, in bounded replies; a call over the bound alone is read whole. */
+  async function boundedResults<T>(calls: RpcCall[]): Promise<T[]> {
+    if (maxReplyBytes === undefined) return rpc.batchResults<T>(calls);
+    const outcomes = await rpc.batch(calls, { maxReplyBytes });
+    return Promise.all(outcomes.map(async (o, i) => {
+      if (o.ok) return o.result as T;
+      if (!(o.error instanceof OversizedReplyError)) throw o.error;
+      const [whole] = await rpc.batchResults<T>([calls[i]!]);
+      return whole as T;
+    }));
   }
 
   return {

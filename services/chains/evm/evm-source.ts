@@ -40,7 +40,7 @@ export interface EvmSourceOptions {
   addressesPerLogCall?: number;
   /** See LogFetcherOptions.denseMaxBlocks. */
   denseLogMaxBlocks?: number;
-  /** See LogFetcherOptions.maxReplyBytes; default 8 MiB (a JSON.parse of tens of milliseconds). */
+  /** See LogFetcherOptions.maxReplyBytes (receipts too); default 8 MiB (a JSON.parse of tens of milliseconds). */
   maxLogReplyBytes?: number;
   requestTimeoutMs?: number;
   retries?: number;
@@ -80,13 +80,14 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     retries: options.retries ?? 5,
     metricsLabel: options.chain,
   });
-  const blocks = createBlockStore(rpc, options.blockCacheSize ?? 4096);
+  const maxReplyBytes = options.maxLogReplyBytes ?? 8 * 1024 * 1024;
+  const blocks = createBlockStore(rpc, options.blockCacheSize ?? 4096, maxReplyBytes);
   // Confirmed transactions' call traces never change: each is traced once per process.
   const frames = new Lru<string, CallFrame>((options.blockCacheSize ?? 4096) * 16);
   const settledTxs = new Lru<string, SeedTransaction>(1024);
   const maxLogRange = options.maxLogRange ?? 2000;
   const addressesPerLogCall = options.addressesPerLogCall ?? 200;
-  const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes: options.maxLogReplyBytes ?? 8 * 1024 * 1024 });
+  const logs = createLogFetcher(rpc, { maxLogRange, addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes });
   const followed = options.tokens && options.tokens.length > 0 ? options.tokens.map((t) => normalizeEvmAddress(t)) : undefined;
   const nativeAsset = options.nativeAsset;
   let basePromise: ReturnType<typeof probeCapabilities> | undefined;
