@@ -12,7 +12,7 @@ import { computeHops } from '../../services/domain/hops';
 import { propagateTaint, propagateTaintSliced, type LedgerSpec, type TaintInput, type TaintResult } from '../../services/domain/taint';
 import { compareIds } from '../../services/domain/taint/propagate';
 import { compareStrings, runSteps, sortSteps } from '../../services/domain/taint/steps';
-import { TAINT_MODELS, transferId, type Transfer } from '../../services/domain/types';
+import { flatTransferId, TAINT_MODELS, transferId, type Transfer } from '../../services/domain/types';
 import { computeHops as referenceHops } from '../support/reference-taint/hops';
 import { propagateTaint as referenceTaint } from '../support/reference-taint/propagate';
 
@@ -200,6 +200,16 @@ describe('taint engine: identical to the reference implementation', () => {
     expect(() => computeHops({ ...base, transferIds: ['0x2#log:1', '0x1#tx'] })).to.throw(RangeError, /transferIds\[0\]/);
     expect(() => computeHops({ ...base, transferIds: ['0x1#tx', '0x2#log:2'] })).to.throw(RangeError, /not the id of 0x2#log:1/);
     expect(() => computeHops({ ...base, transferIds: ['0x1#tx', '0x2:log:1'] })).to.throw(RangeError, /transferIds\[1\]/);
+  });
+
+  it('builds flat transfer ids equal to transferId, one new string each time', () => {
+    const part = fc.string({ unit: fc.constantFrom('a', '0', '#', 'é', '|'), maxLength: 70 });
+    fc.assert(fc.property(part, part, (txHash, ref) => {
+      const id = flatTransferId({ txHash, ref });
+      expect(id).to.equal(transferId({ txHash, ref }));
+      expect(flatTransferId({ txHash: ref, ref: txHash })).to.equal(`${ref}#${txHash}`);
+      expect(id).to.equal(transferId({ txHash, ref })); // the first is not changed by the second
+    }), { numRuns: 1000 });
   });
 
   it('compares transfer ids without building them as the strings compare', () => {

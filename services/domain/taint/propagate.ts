@@ -39,7 +39,7 @@
 // but the transfer id itself. The same generator runs to the end (`propagateTaint`) or in
 // time slices that give the event loop back (`propagateTaintSliced`).
 import { classifyTransfer } from '../payments';
-import { transferId, type Address, type Asset, type Transfer } from '../types';
+import { flatTransferId, transferId, type Address, type Asset, type Transfer } from '../types';
 import { createLedger, type Ledger } from './ledgers';
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './steps';
 import type { AccountRole, AccountTaint, LedgerSpec, TaintInput, TaintResult } from './types';
@@ -78,39 +78,49 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   // 1. Unique transfers (the first of equal copies), checked. Input order of first sight.
   // Copies are found by hashing the id's characters into a table sized once (no id string,
   // no Map growing under a million keys); id strings are built only for what is reported.
-  const transfers: Transfer[] = [];
+  // Without copies (the usual case) the input array itself is used: no copy of it.
+  let transfers: readonly Transfer[] = input.transfers;
   {
-    const count = input.transfers.length;
+    const all = input.transfers;
+    const count = all.length;
     const mask = tableSize(count) - 1;
     const table = new Int32Array(mask + 1).fill(-1);
     const hashes = new Int32Array(count);
-    let k = 0;
-    for (const t of input.transfers) {
+    /** The unique transfers once a copy has been met; until then, all[0..k) are. */
+    let unique: Transfer[] | null = null;
+    for (let k = 0; k < count; k++) {
+      const t = all[k]!;
       if (typeof t.amount !== 'bigint' || t.amount < 0n) {
         throw new RangeError(`transfer ${transferId(t)}: amount must be a non-negative bigint`);
       }
+      const kept = unique === null ? all : unique;
       const h = idHash(t);
       let at = h & mask;
       let seen = -1;
       for (let x = table[at]!; x !== -1; x = table[(at = (at + 1) & mask)]!) {
-        if (hashes[x] === h && sameId(transfers[x]!, t)) {
+        if (hashes[x] === h && sameId(kept[x]!, t)) {
           seen = x;
           break;
         }
       }
       if (seen === -1) {
-        table[at] = transfers.length;
-        hashes[transfers.length] = h;
-        transfers.push(t);
-      } else if (!sameTransfer(transfers[seen]!, t)) {
-        // Two versions of one transfer mean mixed chains or a reorg upstream; guessing would be wrong.
-        throw new RangeError(`transfer ${transferId(t)} appears twice with different contents`);
+        const x = unique === null ? k : unique.length;
+        table[at] = x;
+        hashes[x] = h;
+        if (unique !== null) unique.push(t);
+      } else {
+        if (!sameTransfer(kept[seen]!, t)) {
+          // Two versions of one transfer mean mixed chains or a reorg upstream; guessing would be wrong.
+          throw new RangeError(`transfer ${transferId(t)} appears twice with different contents`);
+        }
+        unique ??= all.slice(0, k);
       }
-      if (++k % STEP === 0) yield;
+      if ((k + 1) % STEP === 0) yield;
     }
+    if (unique !== null) transfers = unique;
   }
   const ids: (string | undefined)[] = new Array<string | undefined>(transfers.length);
-  const idOf = (i: number): string => ids[i] ?? (ids[i] = transferId(transfers[i]!));
+  const idOf = (i: number): string => ids[i] ?? (ids[i] = flatTransferId(transfers[i]!));
   // A transfer can only be a seed if its hash is what a seed id has before one of its '#'.
   const seedTxHashes = new Set<string>();
   for (const id of input.seedTransfers) {
@@ -149,14 +159,12 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   const assets = assetIds.values;
   const internAsset = assetIds.id;
 
-  // 3. Per transfer, in typed arrays: who, what, when. Only payments move value (../payments.ts).
+  // 3. Per transfer, in typed arrays: who and what (when is read from the transfer itself,
+  // which is at hand wherever it is needed). Only payments move value (../payments.ts).
   const n = transfers.length;
   const fromOf = new Int32Array(n);
   const toOf = new Int32Array(n);
   const assetOf = new Int32Array(n);
-  const blockOf = new Float64Array(n);
-  const txIndexOf = new Float64Array(n);
-  const seqOf = new Float64Array(n);
   const ignored = { selfTransfers: 0, zeroValue: 0, untracedAssets: 0 };
   let payments = 0;
   const paymentList = new Int32Array(n);
@@ -168,9 +176,6 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
       fromOf[i] = internAddress(t.from);
       toOf[i] = t.to === null ? -1 : internAddress(t.to);
       assetOf[i] = internAsset(t.asset);
-      blockOf[i] = t.blockNumber;
-      txIndexOf[i] = t.txIndex;
-      seqOf[i] = t.seq;
     } else if (c === 'self-transfer') ignored.selfTransfers++;
     else if (c === 'zero-value') ignored.zeroValue++;
     else ignored.untracedAssets++;
@@ -189,8 +194,11 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   }
 
   // 4. One total order: chain order, ties broken by transfer id.
-  const order = yield* sortSteps(paymentList.subarray(0, payments), (a, b) =>
-    blockOf[a]! - blockOf[b]! || txIndexOf[a]! - txIndexOf[b]! || seqOf[a]! - seqOf[b]! || compareIds(transfers[a]!, transfers[b]!));
+  const order = yield* sortSteps(paymentList.subarray(0, payments), (a, b) => {
+    const x = transfers[a]!;
+    const y = transfers[b]!;
+    return x.blockNumber - y.blockNumber || x.txIndex - y.txIndex || x.seq - y.seq || compareIds(x, y);
+  });
 
   // tiho: at each outflow, the sender's outflows of the same asset in the same block still to
   // come. Linked once (position → next position of the group) so the main loop is one pass.
@@ -202,7 +210,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     const width = assets.length;
     for (let p = 0; p < payments; p++) {
       const i = order[p]!;
-      if (p > 0 && blockOf[order[p - 1]!] !== blockOf[i]) last.clear();
+      if (p > 0 && transfers[order[p - 1]!]!.blockNumber !== transfers[i]!.blockNumber) last.clear();
       const key = fromOf[i]! * width + assetOf[i]!;
       const before = last.get(key);
       if (before !== undefined) nextInGroup[before] = p;
@@ -270,7 +278,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     const amount = t.amount;
     const asset = assetOf[i]!;
     const from = fromOf[i]!;
-    const block = blockOf[i]!;
+    const block = t.blockNumber;
 
     // 1. The taint t carries: the sender's ledger decides, unless t is a seed.
     const sender = ledgerAt(from, asset, block);
