@@ -53,8 +53,8 @@ export function createLedger(model: TaintModel, opening: bigint, source: boolean
   }
 }
 
-/** Dropping consumed head lots costs O(n); do it rarely so a long-lived ledger stays O(1) amortised. */
-const COMPACT_AFTER = 1024;
+/** Dropping consumed head lots costs O(live lots); only when they are at least as many, so it stays O(1) amortised. */
+const COMPACT_AFTER = 8;
 
 /**
  * The largest contributions seen, in order, ties keeping the earlier: what a stable sort by
@@ -164,9 +164,18 @@ class QueueLedger implements Ledger {
         }
       } else amounts[at] = lot - take;
     }
-    if (this.head > COMPACT_AFTER && this.head * 2 > amounts.length) {
-      amounts.splice(0, this.head);
-      origins.splice(0, this.head);
+    // Consumed lots are let go once they are half the queue: a queue keeps its live lots and
+    // at most as many dead ones (a million transfers leave millions of consumed lots otherwise).
+    const head = this.head;
+    if (head >= COMPACT_AFTER && head * 2 >= amounts.length) {
+      const live = amounts.length - head;
+      for (let k = 0; k < live; k++) {
+        amounts[k] = amounts[head + k]!;
+        origins[k] = origins[head + k]!;
+      }
+      // Shortening an array releases (or trims) the rest of its storage.
+      amounts.length = live;
+      origins.length = live;
       this.head = 0;
     }
     if (drawn !== 0n) this.held -= drawn;
@@ -255,9 +264,15 @@ class PoisonLedger implements Ledger {
   }
 
   debit(amount: bigint): bigint {
-    const shortfall = amount > this.total ? amount - this.total : 0n;
-    this.total += shortfall - amount;
-    this.shortfall = shortfall;
+    const total = this.total;
+    // total + shortfall - amount, in one allocation at most.
+    if (amount > total) {
+      this.shortfall = amount - total;
+      this.total = 0n;
+    } else {
+      this.shortfall = 0n;
+      this.total = total - amount;
+    }
     return this.poisoned ? amount : 0n;
   }
 
