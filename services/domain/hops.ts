@@ -7,7 +7,7 @@
 // under an integer key, one sort (none when the transfers come in chain order, as the taint
 // result lists them); string keys are built only for the result.
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './taint/steps';
-import { flatTransferId, transferId, type Address, type Asset, type Transfer } from './types';
+import { flatJoin, flatTransferId, transferId, type Address, type Asset, type Transfer } from './types';
 import { createInterner } from './interner';
 
 export interface HopInput {
@@ -140,7 +140,7 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
   const accountHop = new Map<string, number>();
   for (let k = 0; k < accountOrder.length; k++) {
     const to = accountOrder[k]!;
-    for (const asset of assetsOf[to]!) accountHop.set(`${addresses[to]}|${assets[asset]}`, isSource(to) ? 0 : hops.get(to * width + asset)!);
+    for (const asset of assetsOf[to]!) accountHop.set(flatJoin(addresses[to]!, '|', assets[asset]!), isSource(to) ? 0 : hops.get(to * width + asset)!);
     if ((k + 1) % STEP === 0) yield;
   }
   const addressHop = new Map<Address, number>();

@@ -39,7 +39,7 @@
 // but the transfer id itself. The same generator runs to the end (`propagateTaint`) or in
 // time slices that give the event loop back (`propagateTaintSliced`).
 import { classifyTransfer } from '../payments';
-import { flatTransferId, transferId, type Address, type Asset, type Transfer } from '../types';
+import { flatJoin, flatTransferId, transferId, type Address, type Asset, type Transfer } from '../types';
 import { createLedger, type Ledger } from './ledgers';
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './steps';
 import type { AccountRole, AccountTaint, LedgerSpec, TaintInput, TaintResult } from './types';
@@ -69,6 +69,13 @@ class Slot {
   account: AccountTaint | null = null;
   /** Taint that stays where it arrived (non-ledgers, stops, inflows before a ledger's window). */
   absorbed = 0n;
+  /**
+   * Parts of the account's taintedIn and taintedOut not yet added to them, as long as they
+   * are exact in a Number (see addExact): a bigint sum makes a new bigint at every transfer,
+   * which lives until the account's next one and mostly dies in the old generation.
+   */
+  inExact = 0;
+  outExact = 0;
   constructor(readonly address: number, readonly asset: number) {}
 }
 
@@ -184,7 +191,8 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
 
   // Tainted opening balances of sources, in a fixed order (address, then asset).
   const openings: { address: number; asset: number; amount: bigint }[] = [];
-  const sources = [...input.ledgers].filter(([a, spec]) => spec.source && !input.stops.has(a)).map(([a]) => a);
+  const sources: Address[] = [];
+  for (const [a, spec] of input.ledgers) if (spec.source && !input.stops.has(a)) sources.push(a);
   for (const address of sources.sort(compareStrings)) {
     const spec = input.ledgers.get(address)!;
     for (const asset of [...spec.opening.keys()].sort(compareStrings)) {
@@ -251,7 +259,9 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   const received = (s: Slot, amount: bigint, t: Transfer | null, sourced: bigint): void => {
     if (amount === 0n) return;
     const a = entry(s);
-    a.taintedIn += amount;
+    const sum = addExact(s.inExact, amount);
+    if (sum < 0) a.taintedIn += amount;
+    else s.inExact = sum;
     if (sourced !== 0n) a.sourced += sourced;
     if (t === null) return;
     if (a.firstTaintedBlock === null) {
@@ -296,8 +306,11 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
       result.tainted.set(idOf(i), carried);
       if (aboutToGrow(result.parents.size)) yield;
       result.parents.set(idOf(i), seed ? [] : sender!.parents());
-      const a = entry(slotOf(from, asset));
-      a.taintedOut += carried;
+      const s = slotOf(from, asset);
+      const a = entry(s);
+      const sum = addExact(s.outExact, carried);
+      if (sum < 0) a.taintedOut += carried;
+      else s.outExact = sum;
       if (seed && carried !== drawn) a.seeded += carried - drawn;
     }
 
@@ -332,7 +345,9 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
       held += s.ledger !== null ? s.ledger.taintedHeld() : spec.source ? (spec.opening.get(a.asset) ?? 0n) : 0n;
     }
     a.taintedHeld = held;
-    result.accounts.set(`${a.address}|${a.asset}`, a);
+    if (s.inExact !== 0) a.taintedIn += BigInt(s.inExact);
+    if (s.outExact !== 0) a.taintedOut += BigInt(s.outExact);
+    result.accounts.set(flatJoin(a.address, '|', a.asset), a);
     if ((k + 1) % STEP === 0) yield;
   }
   return result;
@@ -354,6 +369,15 @@ function highestFirst(tainted: bigint, at: number, order: Int32Array, next: Int3
   }
   if (left <= 0n) return 0n;
   return first < left ? first : left;
+}
+
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** sum + x if it is a safe integer (then every integer up to it is exact as a Number), else -1. */
+function addExact(sum: number, x: bigint): number {
+  if (x > MAX_EXACT) return -1;
+  const next = sum + Number(x);
+  return next <= Number.MAX_SAFE_INTEGER ? next : -1;
 }
 
 /** Open addressing at most half full. */
