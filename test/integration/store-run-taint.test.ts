@@ -42,6 +42,13 @@ DRIVERS.forEach((driver) => {
       expect((await store.runTaint.propagated(runId)).get(A)).to.equal(101);
     });
 
+    it('the same step written twice at once (a lapsed job lock) ends as written once', async () => {
+      const runId = await newRun([{ address: S, state: 'source', fromBlock: 100 }]);
+      const write = () => store.runTaint.replaceFrom(runId, new Set([S]), new Map([[S, 100]]), [row(1, S, A, 10n, 1), row(2, S, B, 5n, 1)]);
+      await Promise.all([write(), write(), write()]);
+      expect((await store.runTaint.taintInto(runId, [A, B])).map((r) => r.tainted).sort((a, b) => (a < b ? -1 : 1))).to.deep.equal([5n, 10n]);
+    });
+
     it('a resumed run carries over the wallets without news, but not those that moved or that a wallet decided again paid', async () => {
       const wallets = [
         { address: S, state: 'source' as const, fromBlock: 100 }, { address: A, state: 'crawled' as const, fromBlock: 101 },
