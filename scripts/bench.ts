@@ -7,7 +7,9 @@
 //   BENCH_TRANSFERS          token transfers in the case (default 10000)
 //   BENCH_TXS_PER_BLOCK      transactions per mined block while building (default 20)
 //   BENCH_MAX_HOPS           hop limit of both tracers (default 10)
+//   BENCH_MAX_ADDRESSES      tracehold's TRACEHOLD_MAX_ADDRESSES (default: the config's, 20,000; a 100k case reaches ~96,000)
 //   BENCH_MODEL              tracehold taint model (default poison, what the naive tracer does)
+//   BENCH_NAIVE              1 (default) runs the naive tracer; 0 skips it (at 100k it takes > 600 s)
 //   BENCH_NAIVE_CONCURRENCY  naive requests in flight (default 4, tracehold's default for the chain)
 //   BENCH_RPC_LATENCY_MS     delay the proxy adds to every HTTP request (default 0: the node is in-process)
 //   BENCH_DB                 pg (default: a throwaway database on TEST_DATABASE_ADMIN_URL's server) or pglite
@@ -18,7 +20,8 @@
 //   BENCH_FLOOR_ADDRESSES    frontier addresses per eth_getLogs of the floor tracer (default 200, tracehold's addressesPerLogCall)
 //   BENCH_WRITE_ROWS         rows of the store-writes comparison (default BENCH_TRANSFERS)
 //   BENCH_REPORTS            folder to write each tracehold run's trace report to (to compare answers across versions)
-//   BENCH_BASELINE           JSON written by an earlier (smaller) run: its peak RSS is the flat-memory goal's yardstick
+//   BENCH_BASELINE           JSON written by an earlier (smaller) run: the peak RSS of its tracehold runs (cold, warm,
+//                            token asked for) is the flat-memory goal's yardstick (100k ≤ 1.2 × 10k)
 //   BENCH_SCALE_CASES        cases of the 1 vs 2 worker processes section (default 20; 0 skips it); needs Redis
 //   BENCH_REDIS_URL          Redis of that section (default TEST_REDIS_URL or redis://127.0.0.1:6379)
 //   BENCH_NODE               devchain (default: Hardhat's EDR in process; its logs state no block timestamp) or
@@ -36,7 +39,7 @@ import { buildBenchCase, type BenchCase } from './bench/build-case';
 import { startCountingProxy, type CountingProxy, type WireCounts } from './bench/counting-proxy';
 import type { FloorFigures, NaiveFigures, TraceholdFigures, WorkerJob } from './bench/worker';
 import { storeWrites, type StoreWriteFigures } from './bench/store-writes';
-import { goalLines } from './bench/goals';
+import { goalLines, type RssBaseline } from './bench/goals';
 import { retraceBench, type PhaseFigures, type RetraceFigures } from './bench/retrace-cost';
 import { workerScaleBench, type ScaleFigures } from './bench/worker-scale';
 
@@ -52,7 +55,9 @@ const settings = {
   transfers: env('BENCH_TRANSFERS', 10_000),
   txsPerBlock: env('BENCH_TXS_PER_BLOCK', 20),
   maxHops: env('BENCH_MAX_HOPS', 10),
+  maxAddresses: process.env.BENCH_MAX_ADDRESSES?.trim() ? env('BENCH_MAX_ADDRESSES', 20_000) : undefined,
   model: process.env.BENCH_MODEL?.trim() || 'poison',
+  naive: env('BENCH_NAIVE', 1, 0) !== 0,
   naiveConcurrency: env('BENCH_NAIVE_CONCURRENCY', 4),
   rpcLatencyMs: env('BENCH_RPC_LATENCY_MS', 0, 0),
   db: process.env.BENCH_DB?.trim() || 'pg',
@@ -70,12 +75,24 @@ const settings = {
   node: process.env.BENCH_NODE?.trim() || 'devchain',
 };
 
-/** Transfers and tracehold cold peak RSS of an earlier run's JSON. */
-function readBaseline(file: string | undefined): { transfers: number; peakRssBytes: number } | undefined {
+/** Transfers and each tracehold run's peak RSS in an earlier run's JSON; read before the case is built, so a bad file fails at once. */
+function readBaseline(file: string | undefined): RssBaseline | undefined {
   if (!file) return undefined;
-  const earlier = JSON.parse(fs.readFileSync(file, 'utf8')) as { settings: { transfers: number }; tracehold: { cold: { memory: { peakRssBytes: number } } } };
-  return { transfers: earlier.settings.transfers, peakRssBytes: earlier.tracehold.cold.memory.peakRssBytes };
+  let earlier: { settings?: { transfers?: unknown }; tracehold?: Record<string, { memory?: { peakRssBytes?: unknown } } | undefined> };
+  try {
+    earlier = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`BENCH_BASELINE ${file}: ${(error as Error).message}`);
+  }
+  const peak = (run: string) => {
+    const bytes = earlier.tracehold?.[run]?.memory?.peakRssBytes;
+    return typeof bytes === 'number' && bytes > 0 ? bytes : undefined;
+  };
+  const transfers = earlier.settings?.transfers;
+  if (typeof transfers !== 'number' || peak('cold') === undefined) throw new Error(`BENCH_BASELINE ${file} is not a bench JSON (no settings.transfers or tracehold.cold.memory.peakRssBytes)`);
+  return { transfers, peakRssBytes: { cold: peak('cold'), warm: peak('warm'), tokenOnly: peak('coldTokenOnly') } };
 }
+
 
 const say = (text = '') => process.stdout.write(text + '\n');
 const secs = (ms: number) => (ms / 1000).toFixed(2);
@@ -189,6 +206,9 @@ function topMethods(byMethod: Record<string, number>, n = 6): string {
 
 async function bench(): Promise<void> {
   const started = Date.now();
+  // Bad settings fail here, before minutes of building.
+  if (!['0', '1'].includes(process.env.BENCH_NAIVE?.trim() || '1')) throw new Error(`BENCH_NAIVE must be 0 or 1, got "${process.env.BENCH_NAIVE}"`);
+  const baseline = readBaseline(settings.baseline);
   say(`tracehold benchmark: BENCH_TRANSFERS=${settings.transfers}, ${settings.txsPerBlock} txs/block, max ${settings.maxHops} hops, model ${settings.model}`);
   say(`machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim() ?? '?'}), node ${process.version}\n`);
 
@@ -199,9 +219,11 @@ async function bench(): Promise<void> {
     if (settings.node !== 'devchain' && settings.node !== 'anvil') throw new Error(`BENCH_NODE must be devchain or anvil, got "${settings.node}"`);
     node = settings.node === 'anvil' ? await startAnvil({ accounts: 20 }) : await startLocalNode();
     say(settings.node === 'anvil' ? 'Building the case on anvil (test/support/anvil.ts)…' : 'Building the case on an in-process EVM node (services/devchain)…');
-    const kase = await buildBenchCase(node, { transfers: settings.transfers, txsPerBlock: settings.txsPerBlock, busyTransfers: settings.busyTransfers });
+    const kase = await buildBenchCase(node, {
+      transfers: settings.transfers, txsPerBlock: settings.txsPerBlock, busyTransfers: settings.busyTransfers, progress: (line) => say(`  … ${line}`),
+    });
     const b = kase.built;
-    say(`  built in ${secs(b.ms)} s (of which ${secs(b.fundingMs)} s gas funding of ${int(b.fundedWallets)} wallets with fundWallets, before the case)`);
+    say(`  built in ${secs(b.ms)} s (of which ${secs(b.fundingMs)} s gas funding of ${int(b.fundedWallets)} wallets, mined before the case)`);
     say(`  case: ${int(b.tokenTransfers)} USDT transfers + ${int(b.nativeTransfers)} ETH transfers in ${int(b.transactions)} transactions, ${int(b.blocks)} blocks (${kase.fromBlock}..${kase.toBlock})`);
     say(`  shape: scam wallet → ${b.shape.l1} L1 → ${int(b.shape.l2)} L2 → ${int(b.shape.l3)} L3; ${b.shape.l3Senders} L3 → ${b.shape.deposits} deposit addresses → 3 labelled hot wallets (Binance, OKX, Kraken)`);
     say(b.shape.busyPayouts
@@ -216,6 +238,7 @@ async function bench(): Promise<void> {
 
     const traceholdJob = (label: string): Extract<WorkerJob, { kind: 'tracehold' }> => ({
       kind: 'tracehold', label, rpcUrl: proxy!.url, ...database!.job, seedTxs: kase.seedTxs, model: settings.model, maxHops: settings.maxHops,
+      ...(settings.maxAddresses ? { maxAddresses: settings.maxAddresses } : {}),
       ...(settings.reports ? { reportFile: path.join(settings.reports, `${label.replace(/\W+/g, '-')}.json`) } : {}),
     });
     say('tracehold, cold cache (empty database)…');
@@ -224,12 +247,15 @@ async function bench(): Promise<void> {
     say('tracehold, warm cache (a new case on the same database, a new process)…');
     const warm = await measured<TraceholdFigures>(proxy, traceholdJob('tracehold warm'));
     say(`  ${secs(warm.figures.wallMs)} s, ${int(warm.wire.rpcCalls)} JSON-RPC calls in ${int(warm.wire.httpRequests)} HTTP requests: ${topMethods(warm.wire.byMethod)}`);
-    say(`naive tracer (scripts/bench/naive-tracer.ts, ${settings.naiveConcurrency} requests in flight)…`);
-    const naive = await measured<NaiveFigures>(proxy, {
-      kind: 'naive', label: 'naive', rpcUrl: proxy.url, seedTxs: kase.seedTxs, fromBlock: kase.fromBlock, toBlock: kase.toBlock,
-      maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency,
-    });
-    say(`  ${secs(naive.figures.wallMs)} s, ${int(naive.wire.rpcCalls)} JSON-RPC calls in ${int(naive.wire.httpRequests)} HTTP requests: ${topMethods(naive.wire.byMethod)}`);
+    let naive: Measured<NaiveFigures> | undefined;
+    if (settings.naive) {
+      say(`naive tracer (scripts/bench/naive-tracer.ts, ${settings.naiveConcurrency} requests in flight)…`);
+      naive = await measured<NaiveFigures>(proxy, {
+        kind: 'naive', label: 'naive', rpcUrl: proxy.url, seedTxs: kase.seedTxs, fromBlock: kase.fromBlock, toBlock: kase.toBlock,
+        maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency,
+      });
+      say(`  ${secs(naive.figures.wallMs)} s, ${int(naive.wire.rpcCalls)} JSON-RPC calls in ${int(naive.wire.httpRequests)} HTTP requests: ${topMethods(naive.wire.byMethod)}`);
+    } else say('naive tracer: skipped (BENCH_NAIVE=0)');
     say(`floor tracer (scripts/bench/floor-tracer.ts: the token's eth_getLogs only, ${settings.floorAddresses} senders per call, ${settings.naiveConcurrency} in flight)…`);
     const floor = await measured<FloorFigures>(proxy, {
       kind: 'floor', label: 'floor', rpcUrl: proxy.url, seedTxs: kase.seedTxs, token: kase.token, fromBlock: kase.fromBlock, toBlock: kase.toBlock,
@@ -250,7 +276,7 @@ async function bench(): Promise<void> {
 
     // Do both tracers reach the same addresses?
     const coldStates = new Map(cold.figures.reached);
-    const naiveHops = new Map(naive.figures.reached);
+    const naiveHops = new Map(naive?.figures.reached ?? []);
     const onlyNaive = [...naiveHops.keys()].filter((a) => !coldStates.has(a));
     const onlyTracehold = [...coldStates.keys()].filter((a) => !naiveHops.has(a));
     const warmSame = warm.figures.reached.length === cold.figures.reached.length && warm.figures.reached.every(([a, s]) => coldStates.get(a) === s);
@@ -274,33 +300,42 @@ async function bench(): Promise<void> {
     const rows: Array<[string, number | string, number | string, number | string, string, number | string]> = [];
     const row = (figure: string, c: number, w: number, n: number | string, fmt: (x: number) => string = int, f: number | string = '—') =>
       rows.push([figure, fmt(c), fmt(w), typeof n === 'number' ? fmt(n) : n, typeof n === 'number' ? ratio(n, c) : '—', typeof f === 'number' ? fmt(f) : f]);
-    const cf = cold.figures, wf = warm.figures, nf = naive.figures, ff = floor.figures;
+    const cf = cold.figures, wf = warm.figures, nf = naive?.figures, ff = floor.figures;
+    /** A naive figure, or "skipped" when BENCH_NAIVE=0. */
+    const nv = <T>(pick: (n: NaiveFigures, w: WireCounts) => T): T | string => (naive ? pick(naive.figures, naive.wire) : 'skipped');
     const stored = (f: TraceholdFigures) => f.transferRowsAfter - f.transferRowsBefore;
-    row('wall time (s)', cf.wallMs, wf.wallMs, nf.wallMs, (ms) => secs(ms), ff.wallMs);
-    row('JSON-RPC calls (report.stats.rpcCalls; naive: its own count)', cf.reportRpcCalls, wf.reportRpcCalls, nf.rpcCalls);
-    row('JSON-RPC calls seen by the proxy', cold.wire.rpcCalls, warm.wire.rpcCalls, naive.wire.rpcCalls, int, floor.wire.rpcCalls);
-    row('HTTP requests seen by the proxy', cold.wire.httpRequests, warm.wire.httpRequests, naive.wire.httpRequests, int, floor.wire.httpRequests);
-    row('calls per HTTP request', cold.wire.rpcCalls / Math.max(1, cold.wire.httpRequests), warm.wire.rpcCalls / Math.max(1, warm.wire.httpRequests), naive.wire.rpcCalls / Math.max(1, naive.wire.httpRequests), (x) => x.toFixed(1));
+    row('wall time (s)', cf.wallMs, wf.wallMs, nv((n) => n.wallMs), (ms) => secs(ms), ff.wallMs);
+    row('JSON-RPC calls (report.stats.rpcCalls; naive: its own count)', cf.reportRpcCalls, wf.reportRpcCalls, nv((n) => n.rpcCalls));
+    row('JSON-RPC calls seen by the proxy', cold.wire.rpcCalls, warm.wire.rpcCalls, nv((_, w) => w.rpcCalls), int, floor.wire.rpcCalls);
+    row('HTTP requests seen by the proxy', cold.wire.httpRequests, warm.wire.httpRequests, nv((_, w) => w.httpRequests), int, floor.wire.httpRequests);
+    row('calls per HTTP request', cold.wire.rpcCalls / Math.max(1, cold.wire.httpRequests), warm.wire.rpcCalls / Math.max(1, warm.wire.httpRequests), nv((_, w) => w.rpcCalls / Math.max(1, w.httpRequests)), (x) => x.toFixed(1));
     row('transfers stored (new rows in `transfers`)', stored(cf), stored(wf), 'no DB');
     row('transfers stored / s', perSec(stored(cf), cf.wallMs), perSec(stored(wf), wf.wallMs), 'no DB');
-    row('transfers examined (case graph; naive, floor: fetched)', cf.reportTransfers, wf.reportTransfers, nf.transfersSeen, int, ff.transfersSeen);
-    row('transfers examined / s', perSec(cf.reportTransfers, cf.wallMs), perSec(wf.reportTransfers, wf.wallMs), perSec(nf.transfersSeen, nf.wallMs));
-    row('peak RSS, sampled every 50 ms (MB)', cf.memory.peakRssBytes, wf.memory.peakRssBytes, nf.memory.peakRssBytes, mb, ff.memory.peakRssBytes);
-    row('  of which RSS before the run (MB)', cf.memory.startRssBytes, wf.memory.startRssBytes, nf.memory.startRssBytes, mb);
-    row('addresses crawled (naive: address look-ups)', cf.crawled, wf.crawled, nf.expansions);
-    row('longest event-loop block (ms)', cf.memory.eventLoopMaxMs, wf.memory.eventLoopMaxMs, nf.memory.eventLoopMaxMs, int, ff.memory.eventLoopMaxMs);
-    row('addresses reached', cf.reached.length, wf.reached.length, nf.reached.length, int, ff.reached.length);
+    row('transfers examined (case graph; naive, floor: fetched)', cf.reportTransfers, wf.reportTransfers, nv((n) => n.transfersSeen), int, ff.transfersSeen);
+    row('transfers examined / s', perSec(cf.reportTransfers, cf.wallMs), perSec(wf.reportTransfers, wf.wallMs), nv((n) => perSec(n.transfersSeen, n.wallMs)));
+    row('peak RSS, sampled every 50 ms (MB)', cf.memory.peakRssBytes, wf.memory.peakRssBytes, nv((n) => n.memory.peakRssBytes), mb, ff.memory.peakRssBytes);
+    row('  of which RSS before the run (MB)', cf.memory.startRssBytes, wf.memory.startRssBytes, nv((n) => n.memory.startRssBytes), mb);
+    row('addresses crawled (naive: address look-ups)', cf.crawled, wf.crawled, nv((n) => n.expansions));
+    row('longest event-loop block (ms)', cf.memory.eventLoopMaxMs, wf.memory.eventLoopMaxMs, nv((n) => n.memory.eventLoopMaxMs), int, ff.memory.eventLoopMaxMs);
+    row('addresses reached', cf.reached.length, wf.reached.length, nv((n) => n.reached.length), int, ff.reached.length);
     row('endpoints found (address × asset)', cf.endpoints, wf.endpoints, 'n/a');
-    row('endpoint addresses (naive: labelled wallets reached)', cf.endpointAddresses, wf.endpointAddresses, `${nf.reached.filter(([a]) => labelOf.has(a)).length} labelled`);
+    row('endpoint addresses (naive: labelled wallets reached)', cf.endpointAddresses, wf.endpointAddresses, nv((n) => `${n.reached.filter(([a]) => labelOf.has(a)).length} labelled`));
     row('holdings', cf.holdings, wf.holdings, 'n/a');
-    row('hops', cf.reportHops, wf.reportHops, nf.hops, int, ff.hops);
+    row('hops', cf.reportHops, wf.reportHops, nv((n) => n.hops), int, ff.hops);
 
     say(table(['figure', 'tracehold (cold)', 'tracehold (warm)', 'naive', 'ratio naive/tracehold cold', 'floor (token logs only)'], rows.map((r) => r.map(String))));
     say();
+    const tf = tokenOnly.figures;
+    say(`tracehold, token asked for: ${secs(tf.wallMs)} s, ${int(tokenOnly.wire.rpcCalls)} JSON-RPC calls, peak RSS ${mb(tf.memory.peakRssBytes)} MB (${mb(tf.memory.startRssBytes)} MB before the run), longest event-loop block ${int(tf.memory.eventLoopMaxMs)} ms, ${int(tf.reportTransfers)} transfers examined`);
     say(`tracehold address states (cold): ${Object.entries(cf.states).map(([s, n]) => `${s} ${int(n)}`).join(', ')}; crawled+endpoint set ${int(crawledPlusEndpoints)} of ${int(cf.reached.length)} reached`);
+    for (const [name, f] of [['cold', cf], ['warm', wf], ['token asked for', tf]] as const) {
+      const limit = f.states['address-limit'] ?? 0;
+      if (limit > 0) say(`NOTE: tracehold ${name}: ${f.limitations.find((l) => l.includes('TRACEHOLD_MAX_ADDRESSES')) ?? 'stopped at the address limit'}; ${int(limit)} addresses left at it (BENCH_MAX_ADDRESSES raises the limit)`);
+    }
     say(`warm run reached the same addresses in the same states as the cold run: ${warmSame ? 'yes' : 'NO'}`);
-    say(`reached address sets, naive vs tracehold: ${agree ? 'agree' : 'differ'} (naive ${int(naiveHops.size)}, tracehold ${int(coldStates.size)}, in both ${int(naiveHops.size - onlyNaive.length)})`);
-    if (!agree) {
+    if (!naive) say('reached address sets, naive vs tracehold: not compared (BENCH_NAIVE=0)');
+    else say(`reached address sets, naive vs tracehold: ${agree ? 'agree' : 'differ'} (naive ${int(naiveHops.size)}, tracehold ${int(coldStates.size)}, in both ${int(naiveHops.size - onlyNaive.length)})`);
+    if (naive && !agree) {
       say(`  only naive: ${describe(onlyNaive, () => 'other')}; only tracehold: ${describe(onlyTracehold, (a) => coldStates.get(a) ?? '?')}`);
       const throughDeposits = onlyNaive.length > 0 && onlyNaive.every((a) => labelOf.has(a)) && onlyTracehold.length === 0;
       if (throughDeposits) {
@@ -352,9 +387,12 @@ async function bench(): Promise<void> {
     }
 
     say('\nAgainst the goals of issue 10 (figures from this run; other processes on the machine count too):');
-    for (const line of goalLines({ cold: { ...cf, wire: cold.wire }, tokenOnly: { ...tokenOnly.figures, wire: tokenOnly.wire }, naive: nf, floor: { ...ff, wire: floor.wire }, writes, retrace, latencyMs: settings.rpcLatencyMs, baseline: readBaseline(settings.baseline) })) say(`  ${line}`);
+    for (const line of goalLines({
+      cold: { ...cf, wire: cold.wire }, warm: wf, tokenOnly: { ...tokenOnly.figures, wire: tokenOnly.wire }, naive: nf, floor: { ...ff, wire: floor.wire },
+      writes, retrace, latencyMs: settings.rpcLatencyMs, baseline, transfers: settings.transfers, db: database.kind,
+    })) say(`  ${line}`);
 
-    say(`\nwhole bench (build + 4 runs${retrace ? ' + re-trace section' : ''}) ${secs(Date.now() - started)} s`);
+    say(`\nwhole bench (build + ${naive ? 5 : 4} runs${retrace ? ' + re-trace section' : ''}${scale ? ' + scale-out section' : ''}) ${secs(Date.now() - started)} s`);
 
     const results = {
       at: new Date().toISOString(),
@@ -367,11 +405,11 @@ async function bench(): Promise<void> {
         warm: { ...wf, reached: undefined, reachedCount: wf.reached.length, wire: warm.wire },
         coldTokenOnly: { ...tokenOnly.figures, reached: undefined, reachedCount: tokenOnly.figures.reached.length, wire: tokenOnly.wire },
       },
-      naive: { ...nf, reached: undefined, reachedCount: nf.reached.length, wire: naive.wire, concurrency: settings.naiveConcurrency },
+      naive: naive ? { ...naive.figures, reached: undefined, reachedCount: naive.figures.reached.length, wire: naive.wire, concurrency: settings.naiveConcurrency } : null,
       floor: { ...ff, reached: undefined, reachedCount: ff.reached.length, wire: floor.wire },
       storeWrites: writes,
       comparison: {
-        reachedAgree: agree,
+        reachedAgree: naive ? agree : null,
         onlyNaive,
         onlyTracehold,
         warmSameAsCold: warmSame,

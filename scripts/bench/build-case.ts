@@ -16,8 +16,15 @@
 //   pays out `busyTransfers` times to busyTransfers / 10 distinct counterparties (clean money
 //   it held before, mixed with the taint: under poison every payout after the first tainted
 //   inflow is tainted, so a tracer that does not stop at B follows thousands of wallets).
+//
+// Gas funding (before the case) goes through the same hand-mined path as the case, not
+// fundWallets: on anvil automine mines one block per arriving transaction and a block holds
+// at most 30M gas (~1,400 plain transfers), so when 19 funders send thousands of transfers at
+// once the backlog beyond one block stays pending after the last one arrives; at 100k transfers
+// (6,109 wallets) fundWallets' receipts never came. Transactions go to the node and receipts
+// come back in JSON-RPC batches of a block's worth each.
 import { Contract, Interface, JsonRpcProvider, NonceManager, Wallet, keccak256, parseEther, parseUnits, toUtf8Bytes } from 'ethers';
-import { contractArtifact, deploy, devAccount, fundWallets, receiptOf, type LocalNode } from '../../services/devchain';
+import { contractArtifact, deploy, devAccount, receiptOf, type LocalNode } from '../../services/devchain';
 import type { Label } from '../../services/domain/types';
 
 export interface BenchCaseOptions {
@@ -25,6 +32,8 @@ export interface BenchCaseOptions {
   txsPerBlock: number;
   /** Payouts of the unlabelled busy hot wallet (0: no busy wallet). */
   busyTransfers?: number;
+  /** Told when each stage of the build is done (a 100k case takes minutes). */
+  progress?: (line: string) => void;
 }
 
 export interface BenchCase {
@@ -63,6 +72,35 @@ interface TxSpec {
   value?: bigint;
   data?: string;
   gasLimit: bigint;
+}
+
+const int = (n: number) => n.toLocaleString('en-US');
+
+/** How long one batch of calls may take: a busy node on a shared machine is slow, not gone. */
+const BATCH_TIMEOUT_MS = 300_000;
+
+/**
+ * Several JSON-RPC calls in one HTTP request (anvil and services/devchain's server both take
+ * batches); answers in the order asked. Any error answer fails the whole batch.
+ */
+export async function rpcBatch<T = unknown>(url: string, calls: Array<[string, unknown[]]>, timeoutMs = BATCH_TIMEOUT_MS): Promise<T[]> {
+  if (calls.length === 0) return [];
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(calls.map(([method, params], id) => ({ jsonrpc: '2.0', id, method, params }))),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!response.ok) throw new Error(`JSON-RPC batch of ${calls.length}: HTTP ${response.status}`);
+  const replies = (await response.json()) as Array<{ id: number; result?: T; error?: { message: string } }>;
+  if (!Array.isArray(replies) || replies.length !== calls.length) throw new Error(`JSON-RPC batch of ${calls.length}: ${Array.isArray(replies) ? replies.length : 'no'} answers`);
+  const byId = new Map(replies.map((r) => [r.id, r]));
+  return calls.map(([method], id) => {
+    const reply = byId.get(id);
+    if (!reply) throw new Error(`JSON-RPC batch: no answer to ${method} (id ${id})`);
+    if (reply.error) throw new Error(`${method}: ${reply.error.message}`);
+    return reply.result as T;
+  });
 }
 
 /** A receive-only address: no key needed (deriving keys costs ~1 ms each). */
@@ -136,34 +174,9 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
     const tx = (await token.mint(addr(w), amount)) as { hash: string };
     await receiptOf(provider, tx.hash);
   }
-  const fundingStarted = Date.now();
-  const gas: Array<[string[], bigint]> = [
-    [[addr(v1), addr(v2), addr(clean)], parseEther('0.1')],
-    [[addr(v3)], parseEther('11')],
-    [[addr(s)], parseEther('1')],
-    [hot.map(addr), parseEther('10')],
-    [l1.map(addr), parseEther('0.1')],
-    [l2.map(addr), parseEther('0.02')],
-    [[...l3Wallets.keys()], parseEther('0.01')],
-    ...(busy ? [[[addr(busy)], parseEther('50')] as [string[], bigint]] : []),
-  ];
-  // Batches from several genesis accounts at once (each batch is one fundWallets call).
-  const jobs: Array<{ to: string[]; amount: bigint }> = [];
-  for (const [list, amount] of gas) for (let i = 0; i < list.length; i += 200) jobs.push({ to: list.slice(i, i + 200), amount });
-  const funders = node.accounts.slice(1);
-  let nextJob = 0;
-  await Promise.all(
-    funders.map(async (funder) => {
-      while (nextJob < jobs.length) {
-        const job = jobs[nextJob++]!;
-        await fundWallets(node.url, funder, job.to, job.amount);
-      }
-    }),
-  );
-  const fundedWallets = gas.reduce((sum, [list]) => sum + list.length, 0);
-  const fundingMs = Date.now() - fundingStarted;
+  options.progress?.(`token deployed, ${mints.length} mints (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-  // --- From here on, blocks are mined by hand.
+  // --- From here on, blocks are mined by hand: the gas funding too.
   await rpc('evm_setAutomine', [false]);
   const usdt = new Interface(contractArtifact('TestUSDT').abi);
   const nonces = new Map<string, number>();
@@ -187,33 +200,35 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
     };
   };
   const eth = (from: Wallet, to: string, value: bigint): TxSpec => ({ wallet: from, to, value, gasLimit: 21_000n });
+  const batch = <T>(calls: Array<[string, unknown[]]>) => rpcBatch<T>(node.url, calls);
 
-  /** Sign, send in-process, mine `txsPerBlock` per block, check every receipt. Returns hashes. */
+  /** Sign, send (one batch), mine `txsPerBlock` per block, check every receipt (one batch). Returns hashes. */
   const play = async (specs: TxSpec[]): Promise<string[]> => {
     const hashes: string[] = [];
     for (let i = 0; i < specs.length; i += options.txsPerBlock) {
       const chunk = specs.slice(i, i + options.txsPerBlock);
-      const chunkHashes: string[] = [];
+      const raws: string[] = [];
       for (const spec of chunk) {
         const from = addr(spec.wallet);
         const nonce = nonces.get(from) ?? 0;
         nonces.set(from, nonce + 1);
-        const raw = await spec.wallet.signTransaction({
+        raws.push(await spec.wallet.signTransaction({
           type: 2, chainId: node.chainId, nonce, to: spec.to, value: spec.value ?? 0n, data: spec.data ?? '0x',
           gasLimit: spec.gasLimit, maxFeePerGas: MAX_FEE, maxPriorityFeePerGas: PRIORITY,
-        });
-        chunkHashes.push((await rpc<string>('eth_sendRawTransaction', [raw])).toLowerCase());
+        }));
       }
-      // A block fills up before the chunk does only if gas runs out: mine until all are in.
+      const chunkHashes = (await batch<string>(raws.map((raw) => ['eth_sendRawTransaction', [raw]]))).map((h) => h.toLowerCase());
+      // A block fills up before the chunk does when the chunk's gas limits pass the block's
+      // (a busy wallet's 250-payout transactions: 3 a block): mine until all are in.
       for (let round = 0; ; round++) {
         await rpc('evm_mine');
         const pending = await rpc<{ transactions: unknown[] }>('eth_getBlockByNumber', ['pending', false]);
         if (!pending || pending.transactions.length === 0) break;
-        if (round > 10) throw new Error('transactions stuck in the mempool');
+        if (round > chunk.length) throw new Error(`${pending.transactions.length} transactions stuck in the mempool after ${round + 1} blocks`);
       }
-      for (const [k, hash] of chunkHashes.entries()) {
-        const receipt = await rpc<{ status: string; logs: unknown[] } | null>('eth_getTransactionReceipt', [hash]);
-        if (!receipt || receipt.status !== '0x1') throw new Error(`bench transaction ${hash} failed (${receipt?.status ?? 'no receipt'})`);
+      const receipts = await batch<{ status: string; logs: unknown[] } | null>(chunkHashes.map((hash) => ['eth_getTransactionReceipt', [hash]]));
+      for (const [k, receipt] of receipts.entries()) {
+        if (!receipt || receipt.status !== '0x1') throw new Error(`bench transaction ${chunkHashes[k]} failed (${receipt?.status ?? 'no receipt'})`);
         if (counting) {
           tokenTransfers += receipt.logs.length;
           if ((chunk[k]!.value ?? 0n) > 0n) nativeTransfers += 1;
@@ -224,6 +239,43 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
     }
     return hashes;
   };
+
+  // --- Gas for every sender: plain ETH transfers from the genesis accounts (200 wallets per
+  // funder in turn), mined like the case.
+  const fundingStarted = Date.now();
+  const gas: Array<[string[], bigint]> = [
+    [[addr(v1), addr(v2), addr(clean)], parseEther('0.1')],
+    [[addr(v3)], parseEther('11')],
+    [[addr(s)], parseEther('1')],
+    [hot.map(addr), parseEther('10')],
+    [l1.map(addr), parseEther('0.1')],
+    [l2.map(addr), parseEther('0.02')],
+    [[...l3Wallets.keys()], parseEther('0.01')],
+    ...(busy ? [[[addr(busy)], parseEther('50')] as [string[], bigint]] : []),
+  ];
+  const funders = node.accounts.slice(1).map((a) => new Wallet(a.privateKey));
+  const funderNonces = await batch<string>(funders.map((f) => ['eth_getTransactionCount', [f.address, 'pending']]));
+  funders.forEach((f, i) => nonces.set(addr(f), Number(funderNonces[i])));
+  const fundSpecs: TxSpec[] = [];
+  let funderTurn = 0;
+  for (const [list, amount] of gas) {
+    for (let i = 0; i < list.length; i += 200) {
+      const funder = funders[funderTurn++ % funders.length]!;
+      for (const to of list.slice(i, i + 200)) fundSpecs.push(eth(funder, to, amount));
+    }
+  }
+  await play(fundSpecs);
+  const fundedWallets = gas.reduce((sum, [list]) => sum + list.length, 0);
+  // The case's full blocks (the busy wallet's payouts above all) raise the base fee by up to
+  // ~50× before its last block; start it far enough below MAX_FEE that no transaction waits.
+  for (let empty = 0; ; empty++) {
+    const latest = await rpc<{ baseFeePerGas?: string }>('eth_getBlockByNumber', ['latest', false]);
+    if (BigInt(latest.baseFeePerGas ?? 0) <= MAX_FEE / 1000n) break;
+    if (empty >= 1000) throw new Error(`base fee still ${latest.baseFeePerGas} wei after ${empty} empty blocks`);
+    await rpc('evm_mine');
+  }
+  const fundingMs = Date.now() - fundingStarted;
+  options.progress?.(`gas funding of ${int(fundedWallets)} wallets mined (${(fundingMs / 1000).toFixed(1)} s)`);
 
   credit(addr(v1), USDT(600_000));
   credit(addr(v2), USDT(400_000));
@@ -282,6 +334,7 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
     ethDeposits.set(d, (ethDeposits.get(d) ?? 0n) + parseEther('0.15'));
   });
   await play(l2Specs);
+  options.progress?.(`L1, L2 and their fan-out played (${int(transactions)} case transactions, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
   // The busy wallet pays its customers (250 per transaction), after its tainted inflows.
   if (busy) {
@@ -292,6 +345,7 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
       payouts.push(multi(busy, Array.from({ length: n }, (_, k) => [busyCounterparties[(i + k) % busyCounterparties.length]!, each] as [string, bigint])));
     }
     await play(payouts);
+    options.progress?.(`busy wallet's ${int(busyTransfers)} payouts played (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
 
   // The L3 senders pay deposit addresses; clean customers pay some deposits and holdings too.

@@ -22,6 +22,11 @@ export interface HopInput {
    * (a million ids are ~90 MB).
    */
   transferIds?: readonly string[];
+  /**
+   * transferId → its hop, for transfers whose sender this input does not follow: an earlier
+   * computation gave them that hop (see services/tracing/step-taint.ts). Seeds stay at 1.
+   */
+  fixedHops?: ReadonlyMap<string, number>;
 }
 
 export interface HopResult {
@@ -52,6 +57,7 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
   const assetIds = createInterner<Asset>();
   const assets = assetIds.values;
   const internAsset = assetIds.id;
+  const fixedHops = input.fixedHops !== undefined && input.fixedHops.size > 0 ? input.fixedHops : null;
   if (given !== undefined && given.length !== n) {
     throw new RangeError(`computeHops: ${given.length} transferIds for ${n} transfers`);
   }
@@ -111,7 +117,7 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
     const asset = assetOf[i]!;
     const from = intern(t.from);
     const senderHop = isSource(from) ? 0 : hops.get(from * width + asset);
-    const hop = input.seedTransfers.has(id) ? 1 : senderHop === undefined ? undefined : senderHop + 1;
+    const hop = input.seedTransfers.has(id) ? 1 : (fixedHops?.get(id) ?? (senderHop === undefined ? undefined : senderHop + 1));
     if (hop === undefined) continue;
     if (aboutToGrow(transferHop.size)) yield;
     transferHop.set(id, hop);

@@ -39,7 +39,7 @@ export interface RetraceResult {
 /** What the re-trace does with one case. */
 type Plan =
   | { kind: 'reuse'; previous: RunRow; report: TraceReport; inputs: string; toBlock: number; toBlockHash: string | null }
-  | { kind: 'resume'; previous: RunRow; redo: Address[] }
+  | { kind: 'resume'; previous: RunRow; redo: Address[]; moved: Address[] }
   | { kind: 'full' };
 
 export async function retraceCases(deps: TraceDeps, options: { trigger: RetraceTrigger; caseIds?: string[] }): Promise<RetraceResult> {
@@ -61,7 +61,7 @@ export async function retraceCases(deps: TraceDeps, options: { trigger: RetraceT
       const plan = plans.get(kase.id) ?? { kind: 'full' as const };
       try {
         if (plan.kind === 'reuse') return { kase, plan, runId: await reuseLastResult(deps, kase, plan, batch.id) };
-        const prepare = plan.kind === 'resume' ? (id: string) => resumeFrom(deps, id, plan.previous, plan.redo) : undefined;
+        const prepare = plan.kind === 'resume' ? (id: string) => resumeFrom(deps, id, plan.previous, plan.redo, plan.moved) : undefined;
         const { runId } = await startTrace(deps, kase.id, { ...(prepare ? { prepare } : {}) });
         await deps.store.retrace.link(runId, batch.id);
         return { kase, plan, runId };
@@ -207,7 +207,7 @@ async function planChain(deps: TraceDeps, chain: string, cases: CaseRow[]): Prom
       plans.set(kase.id, { kind: 'reuse', previous: run, report, inputs, toBlock: l.toBlock, toBlockHash });
     } else {
       const sources = new Set(l.addresses.filter((a) => a.state === 'source').map((a) => a.address));
-      plans.set(kase.id, { kind: 'resume', previous: run, redo: moved.filter((a) => !sources.has(a)) });
+      plans.set(kase.id, { kind: 'resume', previous: run, redo: moved.filter((a) => !sources.has(a)), moved });
     }
   }
   return { plans, addresses: windows.size, rpcCalls: source.stats().rpcCalls - before };
@@ -249,8 +249,11 @@ async function reuseLastResult(deps: TraceDeps, kase: CaseRow, plan: Extract<Pla
  * A run that starts from the last run's crawl state: every decided wallet keeps its decision
  * and window, except those with new transfers (`redo`), which are decided again. Wallets the
  * last run left undecided (past the hop limit, under the minimum, over the budget) are
- * decided again as the taint reaches them.
+ * decided again as the taint reaches them. The taint the last run computed through the wallets
+ * it followed is carried over where it still holds (see run-taint-repo.ts, carryOver): the
+ * first step recomputes only the wallets with news and what they reach.
  */
-async function resumeFrom(deps: TraceDeps, runId: string, previous: RunRow, redo: Address[]): Promise<void> {
+async function resumeFrom(deps: TraceDeps, runId: string, previous: RunRow, redo: Address[], moved: Address[]): Promise<void> {
   await deps.store.runs.copyAddresses(runId, previous.id, ['source', 'crawled', 'stop', 'deposit', 'service-like'], redo);
+  await deps.store.runTaint.carryOver(runId, previous.id, moved, redo);
 }

@@ -13,6 +13,7 @@ import { createMetricsRepo } from './metrics-repo';
 import { createPartnersRepo } from './partners-repo';
 import { createRunResultsRepo } from './run-results-repo';
 import { createRunsRepo } from './runs-repo';
+import { createRunTaintRepo } from './run-taint-repo';
 import { createScannedRangesRepo } from './scanned-ranges-repo';
 import { createTransfersRepo } from './transfers-repo';
 import { createCaseNotesRepo } from './case-notes-repo';
@@ -27,6 +28,7 @@ export function createStore(db: Db) {
     labels: createLabelsRepo(db),
     cases: createCasesRepo(db),
     runs: { ...createRunsRepo(db), ...createRunResultsRepo(db) },
+    runTaint: createRunTaintRepo(db),
     apiKeys: createApiKeysRepo(db),
     partners: createPartnersRepo(db),
     freezeRequests: createFreezeRequestsRepo(db),

@@ -175,18 +175,18 @@ export function createRunsRepo(db: Db) {
      * earlier attempt of the same step wrote, and keeps `rpcCalls` and `hops` as sums over
      * the steps: a retried or stalled step is counted once.
      */
-    async recordStepStats(id: string, step: string, rpcCalls: number): Promise<RunRow> {
+    async recordStepStats(id: string, step: string, rpcCalls: number, extra: Record<string, number> = {}): Promise<RunRow> {
       return updateOne(
         id,
         `update trace_runs t set stats = n.stats || jsonb_build_object(
              'rpcCalls', (select coalesce(sum((v ->> 'rpcCalls')::numeric), 0) from jsonb_each(n.stats -> 'steps') as e(k, v)),
              'hops', (select count(*) from jsonb_object_keys(n.stats -> 'steps') as k where k like 'hop-%'))
          from (select id, jsonb_set(coalesce(stats, '{}'::jsonb), '{steps}',
-                 coalesce(stats -> 'steps', '{}'::jsonb) || jsonb_build_object($2::text, jsonb_build_object('rpcCalls', $3::int))) as stats
+                 coalesce(stats -> 'steps', '{}'::jsonb) || jsonb_build_object($2::text, $4::jsonb || jsonb_build_object('rpcCalls', $3::int))) as stats
                from trace_runs where id = $1) n
          where t.id = n.id
          returning ${COLUMNS.split(', ').map((c) => `t.${c}`).join(', ')}`,
-        [step, rpcCalls],
+        [step, rpcCalls, jsonParam(extra)],
       );
     },
 

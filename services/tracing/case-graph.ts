@@ -42,7 +42,7 @@ export interface CaseGraph {
   assets: ReadonlySet<Asset>;
 }
 
-const MAX_CONVERGENCE_ROUNDS = 8;
+export const MAX_CONVERGENCE_ROUNDS = 8;
 
 /**
  * Compute taint over the stored graph. Before trusting it, make sure every ledger has its
@@ -111,7 +111,7 @@ export async function computeCaseGraph(
   }
 }
 
-async function seedTransfers(deps: TraceDeps, scope: CaseScope): Promise<Transfer[]> {
+export async function seedTransfers(deps: TraceDeps, scope: CaseScope): Promise<Transfer[]> {
   const out: Transfer[] = [];
   const seedTxs = new Set([...scope.seedTransferIds].map((id) => id.split('#')[0]!));
   for (const txHash of seedTxs) {
@@ -126,7 +126,7 @@ async function seedTransfers(deps: TraceDeps, scope: CaseScope): Promise<Transfe
  * transfers too (fetched along with its neighbours' windows, or by another case), which
  * carry no taint here and are no part of this case's graph.
  */
-async function historyInWindows(chainData: ChainData, scope: CaseScope, ledgers: RunAddress[], read: RunAddress[]): Promise<Map<string, Transfer>> {
+export async function historyInWindows(chainData: ChainData, scope: CaseScope, ledgers: RunAddress[], read: RunAddress[]): Promise<Map<string, Transfer>> {
   const byId = new Map<string, Transfer>();
   if (read.length === 0) return byId;
   const fromBlock = read.reduce((m, l) => Math.min(m, l.fromBlock), scope.fromBlock);
@@ -143,7 +143,7 @@ async function historyInWindows(chainData: ChainData, scope: CaseScope, ledgers:
  * Two window-filtered histories as one, in the store's chain order (block, transaction
  * index, seq, hash, ref): what one read of every history gives.
  */
-function mergeInStoreOrder(a: Map<string, Transfer>, b: Map<string, Transfer>): Map<string, Transfer> {
+export function mergeInStoreOrder(a: Map<string, Transfer>, b: Map<string, Transfer>): Map<string, Transfer> {
   const all = new Map(a);
   for (const [id, t] of b) all.set(id, t);
   const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
@@ -153,7 +153,7 @@ function mergeInStoreOrder(a: Map<string, Transfer>, b: Map<string, Transfer>): 
 }
 
 /** The graph's transfers: the histories, then the seed transactions' transfers (as one read gives them). */
-function withSeeds(history: Map<string, Transfer>, seeds: Transfer[]): Map<string, Transfer> {
+export function withSeeds(history: Map<string, Transfer>, seeds: Transfer[]): Map<string, Transfer> {
   const byId = new Map(history);
   for (const t of seeds) byId.set(transferId(t), t);
   return byId;
@@ -170,11 +170,11 @@ function inScope(scope: CaseScope, t: Transfer): boolean {
  * it did receive taint in. Clean assets cannot carry taint and cost no balance look-up.
  * Poison needs them too: a poisoned wallet holds its whole balance, opening included.
  */
-function neededOpenings(
+export function neededOpenings(
   ledgers: RunAddress[], transfers: Map<string, Transfer>, sources: Set<Address>, assets: ReadonlySet<Asset>, nativeAsset: Asset,
-  seedTransfers: ReadonlySet<string>, taint: TaintResult | null,
+  seedTransfers: ReadonlySet<string>, taint: TaintResult | null, followed: ReadonlySet<Address> = new Set(ledgers.map((l) => l.address)),
 ): OpeningQuery[] {
-  const ledgerSet = new Set(ledgers.map((l) => l.address));
+  const ledgerSet = followed;
   const assetsOf = new Map<Address, Set<Asset>>();
   const add = (address: Address, asset: Asset) => {
     if (!assets.has(asset)) return; // an asset not traced is no part of the case, opening included
@@ -207,7 +207,7 @@ export function openingBlock(fromBlock: number): number {
   return Math.max(0, fromBlock - 1);
 }
 
-function ledgerSpecs(ledgers: RunAddress[], balances: Map<string, bigint>, sources: Set<Address>): Map<Address, LedgerSpec> {
+export function ledgerSpecs(ledgers: RunAddress[], balances: Map<string, bigint>, sources: Set<Address>): Map<Address, LedgerSpec> {
   const specs = new Map<Address, LedgerSpec>();
   const byAddress = new Map<Address, Map<Asset, bigint>>();
   const ledgerOf = new Map(ledgers.map((l) => [l.address, l]));
@@ -225,7 +225,7 @@ function ledgerSpecs(ledgers: RunAddress[], balances: Map<string, bigint>, sourc
   return specs;
 }
 
-function lateWindows(taint: TaintResult, addresses: Map<Address, RunAddress>, transfers: Map<string, Transfer>): RunAddress[] {
+export function lateWindows(taint: TaintResult, addresses: Map<Address, RunAddress>, transfers: Map<string, Transfer>): RunAddress[] {
   const earliest = new Map<Address, number>();
   for (const late of taint.lateInflows) {
     const t = transfers.get(late.transferId);

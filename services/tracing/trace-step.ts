@@ -11,7 +11,7 @@ import { transferId, type Address, type Asset, type Label, type Transfer } from 
 import { NotFoundError, RetryableError, shouldRetry } from '../errors';
 import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
 import { runEnded, type CaseRow, type RunRow } from '../store';
-import { computeCaseGraph, LEDGER_STATES, FINAL_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
+import { computeCaseGraph, LEDGER_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
 import { balanceKey, createChainData } from './chain-data';
 import { counterpartiesOf, judgeHistory, triage, type Candidate, type Triage } from './classify';
 import type { TraceDeps } from './deps';
@@ -20,14 +20,16 @@ import { judgeBusyWallets } from './service-like';
 import { defaultMinAmounts, minAmountOf } from './min-amounts';
 import { finalizeBitcoinTrace, runBitcoinHop } from './bitcoin-trace';
 import { runInputs } from './run-inputs';
+import { computeStepTaint, type StepTaint } from './step-taint';
 
 /**
  * One hop of an EVM trace, in named stages. Each reads what it needs from the run's state in
  * Postgres, so any worker can take any step:
  * - open: the case, the run's pinned range and crawl state;
  * - resolve seeds (first step only): seed wallets become sources, their histories fetched;
- * - fetch and propagate: taint over the ledgers' stored histories (a window opened too late
- *   is widened and its history fetched), see case-graph.ts;
+ * - fetch and propagate: taint over the histories of the ledgers that are new or that new
+ *   taint reaches, the rest as the last step left it (a window opened too late is widened and
+ *   its history fetched), see step-taint.ts;
  * - decide: the wallets the taint reached, triaged on labels, hop limit, minimum and budget;
  * - judge: the wallets to crawl, busy ones from recorded evidence or a count in the database,
  *   the rest on their history (fetched here: the next hop's ledgers);
@@ -38,10 +40,10 @@ export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<vo
   const step = await openStep(deps, job);
   if (!step) return;
   if (job.hop === 0) await resolveSeedsStage(deps, job, step);
-  const { graph, widened } = await computeCaseGraph(deps, step.source, step.scope, step.addresses);
-  const { decided, toCrawl } = await decideStage(deps, step, graph);
-  const judged = await judgeStage(deps, step, graph, toCrawl);
-  await persistStage(deps, job, step, [...decided, ...judged], widened);
+  const taint = await computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses, job.hop === 0);
+  const { decided, toCrawl } = await decideStage(deps, step, taint.candidates);
+  const judged = await judgeStage(deps, step, taint.assets, toCrawl);
+  await persistStage(deps, job, step, [...decided, ...judged], taint.widened, taint.recomputed);
 }
 
 type Step = NonNullable<Awaited<ReturnType<typeof openStep>>>;
@@ -69,7 +71,9 @@ async function resolveSeedsStage(deps: TraceDeps, job: TraceHopJob, step: Step):
  * "nothing grew" and finalize while the next hop is still queued); then the decisions and
  * widened windows, the step's figures, the case's progress, and the next job.
  */
-async function persistStage(deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], widened: RunAddress[]): Promise<void> {
+async function persistStage(
+  deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], widened: RunAddress[], recomputed: StepTaint['recomputed'],
+): Promise<void> {
   const { kase, source, before, addresses } = step;
   const grew = decisions.some((d) => LEDGER_STATES.has(d.state)) || widened.length > 0;
   const next = await settleNextStep(deps, job.runId, `hop-${job.hop}`, grew ? 'hop' : 'final');
@@ -78,7 +82,9 @@ async function persistStage(deps: TraceDeps, job: TraceHopJob, step: Step, decis
   if (decisions.length) await deps.store.runs.upsertAddresses(job.runId, decisions);
   for (const d of decisions) addresses.set(d.address, d);
 
-  const runNow = await recordStepStats(deps, job.runId, `hop-${job.hop}`, source.stats().rpcCalls - before);
+  const runNow = await recordStepStats(deps, job.runId, `hop-${job.hop}`, source.stats().rpcCalls - before, {
+    recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms,
+  });
   await deps.store.cases.setStatus(kase.id, 'tracing', {
     hop: job.hop + 1,
     addresses: addresses.size,
@@ -177,8 +183,8 @@ function settleNextStep(deps: TraceDeps, runId: string, step: string, next: 'hop
 }
 
 /** A step's figures, counted once however often the step runs. */
-function recordStepStats(deps: TraceDeps, runId: string, step: string, rpcCalls: number): Promise<RunRow> {
-  return deps.store.runs.recordStepStats(runId, step, rpcCalls);
+function recordStepStats(deps: TraceDeps, runId: string, step: string, rpcCalls: number, extra?: Record<string, number>): Promise<RunRow> {
+  return deps.store.runs.recordStepStats(runId, step, rpcCalls, extra);
 }
 
 /**
@@ -259,9 +265,8 @@ async function resolveScope(deps: TraceDeps, source: ChainSource, kase: CaseRow,
  * minimum and the address budget. Final states that changed are `decided`; the wallets to
  * crawl go on to be judged.
  */
-async function decideStage(deps: TraceDeps, step: Step, graph: CaseGraph): Promise<{ decided: RunAddress[]; toCrawl: Triage[] }> {
+async function decideStage(deps: TraceDeps, step: Step, candidates: Candidate[]): Promise<{ decided: RunAddress[]; toCrawl: Triage[] }> {
   const { kase, addresses } = step;
-  const candidates = candidatesOf(graph, addresses);
   if (candidates.length === 0) return { decided: [], toCrawl: [] };
   const labels = await deps.store.labels.lookup(kase.chain, candidates.map((c) => c.address));
   const crawledSoFar = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length;
@@ -283,45 +288,27 @@ async function decideStage(deps: TraceDeps, step: Step, graph: CaseGraph): Promi
  * database (their histories are never loaded here); the rest on their own history (fetched
  * now: they are the next hop's ledgers), as crawled, deposit or service-like.
  */
-async function judgeStage(deps: TraceDeps, step: Step, graph: CaseGraph, toCrawl: Triage[]): Promise<RunAddress[]> {
+async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset>, toCrawl: Triage[]): Promise<RunAddress[]> {
   if (toCrawl.length === 0) return [];
   const { kase, source, scope } = step;
   const chainData = createChainData(deps.store, source);
   const params = judgeParams(deps, kase.chain);
   const busy = await judgeBusyWallets(
-    deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, graph.assets, scope.assets,
+    deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, assets, scope.assets,
     chainConfig(deps.config, kase.chain).maxLogRange,
   );
   const histories = await historiesOf(chainData, busy.rest, scope.toBlock);
-  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, graph.assets)))]);
+  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, assets)))]);
   const judged: RunAddress[] = [];
   for (const t of toCrawl) {
     if (busy.serviceLike.has(t.address)) {
       judged.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: 'service-like' });
       continue;
     }
-    const verdict = judgeHistory(t.address, histories.get(t.address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? [], deps.config.tracing.stopCategories), params, graph.assets);
+    const verdict = judgeHistory(t.address, histories.get(t.address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? [], deps.config.tracing.stopCategories), params, assets);
     judged.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: verdict.state });
   }
   return judged;
-}
-
-/** Addresses that received taint and have no final decision yet. */
-function candidatesOf(graph: CaseGraph, addresses: Map<Address, RunAddress>): Candidate[] {
-  const byAddress = new Map<Address, Candidate>();
-  for (const [id, amount] of graph.taint.tainted) {
-    const t = graph.transfers.get(id);
-    if (!t || t.to === null || amount === 0n) continue;
-    const known = addresses.get(t.to);
-    if (known && FINAL_STATES.has(known.state)) continue;
-    const hop = graph.hops.addressHop.get(t.to);
-    if (hop === undefined) continue;
-    const c = byAddress.get(t.to) ?? { address: t.to, hop, received: new Map<Asset, bigint>(), firstTaintedBlock: t.blockNumber };
-    c.received.set(t.asset, (c.received.get(t.asset) ?? 0n) + amount);
-    c.firstTaintedBlock = Math.min(c.firstTaintedBlock, t.blockNumber);
-    byAddress.set(t.to, c);
-  }
-  return [...byAddress.values()];
 }
 
 async function historiesOf(chainData: ReturnType<typeof createChainData>, windows: { address: Address; fromBlock: number }[], toBlock: number) {

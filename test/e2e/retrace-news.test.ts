@@ -97,6 +97,13 @@ describe('e2e: a re-trace costs what is new', function () {
     expect(answer(resumed)).to.deep.equal(answer(full));
     expect(Number(resumedRun.stats?.hops), 'hop steps of the resumed run').to.be.below(Number(fullRun.stats?.hops));
     expect(fullRunBefore.id).to.not.equal(fullRun.id);
+    // The taint through the wallets with no news is carried over: the resumed run recomputes
+    // H (it moved) and what H reaches, not the wallets before it.
+    const recomputed = (run: typeof fullRun) =>
+      Object.values(run.stats!.steps as Record<string, { recomputedLedgers?: number }>).reduce((n, s) => n + (s.recomputedLedgers ?? 0), 0);
+    const followed = (await app.deps.store.runs.addresses(fullRun.id)).filter((a) => a.state === 'source' || a.state === 'crawled').length;
+    expect(recomputed(fullRun), 'a full trace computes every followed wallet once').to.equal(followed);
+    expect(recomputed(resumedRun), 'the resumed run').to.be.above(0).and.below(followed);
   });
 
   it('new labels: a full trace', async () => {

@@ -15,6 +15,7 @@ import { expect } from 'chai';
 import { parseEther } from 'ethers';
 import { USDT } from '../../services/demo/pig-butchering';
 import type { TraceReport } from '../../services/domain/report';
+import { createCase, startTrace } from '../../services/tracing/cases';
 import { pigButcheringWorld, stableReport, traceInline, type PigButcheringWorld } from '../support/tracing';
 
 type Row = { address: string; asset: string; amount: string };
@@ -139,6 +140,21 @@ describe('e2e: tracing a pig-butchering case on a local EVM node', function () {
     const again = await traceInline(world.app, { chain: 'local', seeds: world.scenario.seedTxs.map((txHash) => ({ txHash })), model: 'fifo' });
     expect(stableReport(again)).to.deep.equal(stableReport(first));
     expect(again.stats.rpcCalls, 'a re-trace of cached ranges needs few RPC calls').to.be.lessThan(first.stats.rpcCalls);
+  });
+
+  it('each hop step recomputes only the wallets it had not computed: the others are read back as the last step left them', async () => {
+    const kase = await createCase(world.app.deps, { title: 'steps', chain: 'local', seeds: world.scenario.seedTxs.map((txHash) => ({ txHash })), model: 'fifo' }, 'test');
+    await startTrace(world.app.deps, kase.id);
+    await world.app.drain();
+    const run = (await world.app.deps.store.runs.latestForCase(kase.id))!;
+    const steps = run.stats!.steps as Record<string, { recomputedLedgers?: number }>;
+    const hops = Object.keys(steps).filter((k) => k.startsWith('hop-')).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+    const ledgers = (await world.app.deps.store.runs.addresses(run.id)).filter((a) => a.state === 'source' || a.state === 'crawled');
+    // Every followed wallet is computed once over the whole run (this case sends nothing back
+    // to a wallet already followed), each hop only the wallets the previous hop added.
+    const perHop = hops.map((k) => steps[k]!.recomputedLedgers);
+    expect(perHop).to.deep.equal(hops.map((_, k) => ledgers.filter((l) => l.hop === k).length));
+    expect(perHop.reduce((a, b) => a! + b!, 0)).to.equal(ledgers.length);
   });
 
   it('traces from the scam wallet as an address seed: everything it held is tainted', async () => {

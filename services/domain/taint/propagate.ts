@@ -81,6 +81,7 @@ class Slot {
 
 export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   const scope = input.assets ?? null;
+  const inflowTaint = input.inflowTaint !== undefined && input.inflowTaint.size > 0 ? input.inflowTaint : null;
 
   // 1. Unique transfers (the first of equal copies), checked. Input order of first sight.
   // Copies are found by hashing the id's characters into a table sized once (no id string,
@@ -299,13 +300,13 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
       if (sender.shortfall > 0n) result.gaps.push({ address: t.from, asset: t.asset, transferId: idOf(i), amount: sender.shortfall });
     }
     const seed = isSeed(i);
-    const carried = seed ? amount : drawn;
+    const carried = seed ? amount : sender === null && inflowTaint !== null ? (inflowTaint.get(idOf(i)) ?? 0n) : drawn;
     if (carried > 0n) {
       // A Map copies itself into one twice its size when full: in a slice of its own, each.
       if (aboutToGrow(result.tainted.size)) yield;
       result.tainted.set(idOf(i), carried);
       if (aboutToGrow(result.parents.size)) yield;
-      result.parents.set(idOf(i), seed ? [] : sender!.parents());
+      result.parents.set(idOf(i), seed || sender === null ? [] : sender.parents());
       const s = slotOf(from, asset);
       const a = entry(s);
       const sum = addExact(s.outExact, carried);

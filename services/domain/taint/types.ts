@@ -24,6 +24,13 @@ export interface TaintInput {
   stops: ReadonlySet<Address>;
   /** The assets traced; transfers of any other asset are ignored (see ../payments.ts). Default: every asset. */
   assets?: AssetScope;
+  /**
+   * transferId → the taint it carries, for transfers whose sender has no ledger in this input
+   * but had one when an earlier computation gave it that taint (a step that recomputes only
+   * part of a case: see services/tracing/step-taint.ts). Ignored where the sender has a
+   * ledger here, and for seed transfers (tainted in full).
+   */
+  inflowTaint?: ReadonlyMap<string, bigint>;
 }
 
 /**

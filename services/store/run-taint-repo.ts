@@ -1,0 +1,136 @@
+// A run's taint between hop steps (migrations/060_run_taint.sql): what the last step computed
+// per tainted transfer, read back by the next step for the part of the case it does not
+// recompute (services/tracing/step-taint.ts).
+import type { Address, Asset } from '../domain/types';
+import type { Db } from './db';
+import { toBigInt, toInt, toIntOrNull } from './values';
+
+export interface RunTaintRow {
+  txHash: string;
+  ref: string;
+  from: Address;
+  to: Address | null;
+  asset: Asset;
+  blockNumber: number;
+  tainted: bigint;
+  hop: number | null;
+}
+
+const COLUMNS = ['run_id', 'tx_hash', 'ref', 'from_address', 'to_address', 'asset', 'block_number', 'tainted', 'hop'] as const;
+const READ_CHUNK = 5_000;
+
+export function createRunTaintRepo(db: Db) {
+  return {
+    /** The tainted transfers to any of `addresses` (every sender). */
+    async taintInto(runId: string, addresses: readonly Address[]): Promise<RunTaintRow[]> {
+      const out: RunTaintRow[] = [];
+      for (let i = 0; i < addresses.length; i += READ_CHUNK) {
+        const { rows } = await db.query<DbRow>(
+          `select tx_hash, ref, from_address, to_address, asset, block_number, tainted, hop from run_taint
+            where run_id = $1 and to_address = any($2::text[])`,
+          [runId, addresses.slice(i, i + READ_CHUNK)],
+        );
+        for (const row of rows) out.push(fromRow(row));
+      }
+      return out;
+    },
+
+    /**
+     * A re-trace that resumes the last run (services/retrace): what the last run computed for a
+     * followed wallet still holds when nothing about its inputs changed, so its rows and mark
+     * come along, except for wallets with new transfers (`moved`) and for those a wallet to be
+     * decided again (`redo`, followed no more until then) paid: those are computed again, and
+     * so is what they reach (the step's closure).
+     */
+    async carryOver(toRunId: string, fromRunId: string, moved: readonly Address[], redo: readonly Address[]): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `create temp table run_taint_kept on commit drop as
+           select p.address, p.propagated_from from run_addresses p
+            where p.run_id = $1 and p.propagated_from is not null and p.state in ('source', 'crawled')
+              and p.address <> all($2::text[])
+              and not exists (select 1 from run_taint t where t.run_id = $1 and t.to_address = p.address and t.from_address = any($3::text[]))`,
+          [fromRunId, [...moved], [...redo]],
+        );
+        await tx.query(
+          `insert into run_taint (run_id, tx_hash, ref, from_address, to_address, asset, block_number, tainted, hop)
+           select $1, t.tx_hash, t.ref, t.from_address, t.to_address, t.asset, t.block_number, t.tainted, t.hop
+             from run_taint t join run_taint_kept k on k.address = t.from_address
+            where t.run_id = $2
+           on conflict do nothing`,
+          [toRunId, fromRunId],
+        );
+        await tx.query(
+          `update run_addresses r set propagated_from = k.propagated_from from run_taint_kept k
+            where r.run_id = $1 and r.address = k.address`,
+          [toRunId],
+        );
+      });
+    },
+
+    /** Every wallet a tainted transfer here reached. */
+    async recipients(runId: string): Promise<Address[]> {
+      const { rows } = await db.query<{ to_address: string }>(
+        'select distinct to_address from run_taint where run_id = $1 and to_address is not null',
+        [runId],
+      );
+      return rows.map((r) => r.to_address);
+    },
+
+    /** Ledgers whose transfers are here as computed with their current window: address → that window. */
+    async propagated(runId: string): Promise<Map<Address, number>> {
+      const { rows } = await db.query<{ address: string; propagated_from: unknown }>(
+        'select address, propagated_from from run_addresses where run_id = $1 and propagated_from is not null',
+        [runId],
+      );
+      return new Map(rows.map((r) => [r.address, toInt(r.propagated_from)]));
+    },
+
+    /**
+     * What `senders` sent, recomputed: their earlier rows go and `rows` (theirs) come in; each
+     * ledger of `windows` is marked computed with that window. One transaction, so a step that
+     * dies half way leaves the last step's state, and its re-run computes the same again.
+     */
+    async replaceFrom(runId: string, senders: ReadonlySet<Address>, windows: ReadonlyMap<Address, number>, rows: readonly RunTaintRow[]): Promise<void> {
+      const ledgers = [...windows.keys()];
+      await db.transaction(async (tx) => {
+        await tx.query('delete from run_taint where run_id = $1 and from_address = any($2::text[])', [runId, [...senders]]);
+        if (rows.length) {
+          // Through a staging table: a second worker running the same step (its job's lock
+          // lapsed) writes the same rows, and the later write must not fail on the first's.
+          await tx.query('create temp table run_taint_staging (like run_taint) on commit drop');
+          await tx.copyFrom('run_taint_staging', COLUMNS, rows.map((r) => [runId, r.txHash, r.ref, r.from, r.to, r.asset, r.blockNumber, r.tainted, r.hop]));
+          await tx.query(
+            `insert into run_taint select * from run_taint_staging
+             on conflict (run_id, tx_hash, ref) do update set from_address = excluded.from_address, to_address = excluded.to_address,
+               asset = excluded.asset, block_number = excluded.block_number, tainted = excluded.tainted, hop = excluded.hop`,
+          );
+        }
+        await tx.query(
+          `update run_addresses r set propagated_from = s.from_block
+             from unnest($2::text[], $3::bigint[]) as s(address, from_block)
+            where r.run_id = $1 and r.address = s.address`,
+          [runId, ledgers, ledgers.map((a) => windows.get(a)!)],
+        );
+      });
+    },
+  };
+}
+
+interface DbRow {
+  tx_hash: string;
+  ref: string;
+  from_address: string;
+  to_address: string | null;
+  asset: string;
+  block_number: unknown;
+  tainted: unknown;
+  hop: unknown;
+}
+
+function fromRow(row: DbRow): RunTaintRow {
+  return {
+    txHash: row.tx_hash, ref: row.ref, from: row.from_address, to: row.to_address, asset: row.asset,
+    blockNumber: toInt(row.block_number), tainted: toBigInt(row.tainted), hop: toIntOrNull(row.hop),
+  };
+}

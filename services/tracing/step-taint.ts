@@ -1,0 +1,209 @@
+// The taint a hop step needs, at the cost of what is new. A step only decides about the
+// wallets taint reached (services/tracing/trace-step.ts, decide); what it needs of the taint
+// is, per reached wallet, the taint it received per asset, when it first arrived and its hop.
+//
+// The last step left every tainted transfer with its taint and hop in the store (run_taint).
+// Taint and hops through a wallet depend only on its own history, its opening balances and
+// the taint and hops of what it received, so a step recomputes only the `dirty` ledgers:
+// - ledgers not computed yet with their current window (new, widened, or a new run's);
+// - closed over what they send: a ledger that receives from a dirty one (in the sender's
+//   window, where its taint can change) is dirty too, as its own taint may change.
+// Everything else keeps its rows. The dirty ledgers' histories are propagated with the taint
+// and hops of what clean ledgers sent them read back as given (the engine's `inflowTaint`,
+// the hops' `fixedHops`), which is what the whole case's propagation gives them: the same
+// inputs in the same order. Their new rows replace their old ones in one transaction.
+//
+// The final report still propagates the whole case once (case-graph.ts). With
+// TRACEHOLD_VERIFY_STEPS=1 each step also does and refuses to go on if the two differ (the
+// test suite runs so).
+import { chainConfig } from '../../config';
+import type { ChainSource } from '../chains/source';
+import { computeHopsSliced } from '../domain/hops';
+import { propagateTaintSliced, type TaintResult } from '../domain/taint';
+import type { Address, Asset, Transfer } from '../domain/types';
+import type { RunTaintRow } from '../store/run-taint-repo';
+import {
+  computeCaseGraph, FINAL_STATES, historyInWindows, LEDGER_STATES, lateWindows, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
+  neededOpenings, seedTransfers, withSeeds, type CaseGraph, type CaseScope, type RunAddress,
+} from './case-graph';
+import { balanceKey, createChainData, type OpeningQuery } from './chain-data';
+import type { Candidate } from './classify';
+import type { TraceDeps } from './deps';
+import { tracedAssets } from './traced-assets';
+
+export interface StepTaint {
+  /** Wallets taint reached that have no final state yet, with what reached them. */
+  candidates: Candidate[];
+  /** The assets traced (see traced-assets.ts). */
+  assets: ReadonlySet<Asset>;
+  /** Ledgers whose window opened too late and was widened (already set in `addresses`). */
+  widened: RunAddress[];
+  /** Ledgers recomputed, the transfers propagated for them, and the milliseconds propagation and hops took. */
+  recomputed: { ledgers: number; transfers: number; ms: number };
+}
+
+export async function computeStepTaint(
+  deps: TraceDeps, source: ChainSource, runId: string, scope: CaseScope, addresses: Map<Address, RunAddress>, firstStep: boolean,
+): Promise<StepTaint> {
+  const check = process.env.TRACEHOLD_VERIFY_STEPS === '1' ? new Map([...addresses].map(([a, r]) => [a, { ...r }])) : null;
+  const result = await incrementalStepTaint(deps, source, runId, scope, addresses, firstStep);
+  if (check) {
+    const { graph, widened } = await computeCaseGraph(deps, source, scope, check);
+    const whole = JSON.stringify(normal(candidatesOf(graph, check), widened));
+    const step = JSON.stringify(normal(result.candidates, result.widened));
+    if (whole !== step) throw new Error(`step taint differs from the whole case's (TRACEHOLD_VERIFY_STEPS): ${step} vs ${whole}`);
+  }
+  return result;
+}
+
+async function incrementalStepTaint(
+  deps: TraceDeps, source: ChainSource, runId: string, scope: CaseScope, addresses: Map<Address, RunAddress>, firstStep: boolean,
+): Promise<StepTaint> {
+  const chain = chainConfig(deps.config, scope.chain);
+  const chainData = createChainData(deps.store, source, { balanceTokensReadDirectly: chain.balanceTokensReadDirectly ?? [] });
+  const ledgersNow = () => [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
+  let ledgers = ledgersNow();
+  const followed = new Set(ledgers.map((l) => l.address));
+  const sources = new Set(ledgers.filter((a) => a.state === 'source').map((a) => a.address));
+  const propagated = await deps.store.runTaint.propagated(runId);
+  const dirty = new Set(ledgers.filter((l) => propagated.get(l.address) !== l.fromBlock).map((l) => l.address));
+  const seeds = await seedTransfers(deps, scope);
+
+  // The traced assets depend on the sources' transfers and the seeds only.
+  const sourceLedgers = ledgers.filter((l) => sources.has(l.address));
+  const sourceHistory = scope.assets ? new Map<string, Transfer>() : await historyInWindows(chainData, scope, ledgers, sourceLedgers);
+  const assets = tracedAssets({
+    requested: scope.assets, nativeAsset: source.nativeAsset, listedTokens: chain.tokens.map((t) => t.address),
+    seedTransferIds: scope.seedTransferIds, sources, transfers: [...sourceHistory.values(), ...seeds],
+  });
+
+  // The dirty ledgers' histories, closed over what they send to other ledgers.
+  let history = new Map<string, Transfer>();
+  const given = new Map<string, RunTaintRow>();
+  const readDirty = async (read: RunAddress[]) => {
+    while (read.length) {
+      history = mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, read));
+      for (const row of await deps.store.runTaint.taintInto(runId, read.map((l) => l.address))) given.set(`${row.txHash}#${row.ref}`, row);
+      const reached = new Set<Address>();
+      for (const t of history.values()) {
+        const sender = addresses.get(t.from);
+        if (t.to && dirty.has(t.from) && sender && t.blockNumber >= sender.fromBlock && followed.has(t.to) && !dirty.has(t.to)) reached.add(t.to);
+      }
+      for (const a of reached) dirty.add(a);
+      read = [...reached].map((a) => addresses.get(a)!);
+    }
+  };
+  await readDirty(ledgers.filter((l) => dirty.has(l.address)));
+
+  const widened = new Map<Address, RunAddress>();
+  const wanted = new Map<string, OpeningQuery>();
+  const stops = new Set([...addresses.values()].filter((a) => !LEDGER_STATES.has(a.state)).map((a) => a.address));
+  let taint: TaintResult;
+  let transfers: Map<string, Transfer>;
+  let engineMs = 0;
+  let examined = 0;
+  for (let round = 0; ; round++) {
+    const recomputed = ledgers.filter((l) => dirty.has(l.address));
+    transfers = withSeeds(history, seeds);
+    for (const q of neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null, followed)) wanted.set(balanceKey(q), q);
+    const balances = await chainData.balances([...wanted.values()], { historyTo: scope.toBlock });
+    const inflowTaint = new Map<string, bigint>();
+    for (const [id, row] of given) if (!dirty.has(row.from)) inflowTaint.set(id, row.tainted);
+    const started = performance.now();
+    taint = await propagateTaintSliced({
+      model: scope.model,
+      transfers: [...transfers.values()],
+      ledgers: ledgerSpecs(recomputed, balances, sources),
+      seedTransfers: scope.seedTransferIds,
+      stops,
+      assets,
+      inflowTaint,
+    });
+    engineMs += performance.now() - started;
+    examined += transfers.size;
+    let missing = 0;
+    for (const q of neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, taint, followed)) {
+      if (!wanted.has(balanceKey(q))) missing++;
+      wanted.set(balanceKey(q), q);
+    }
+    const late = lateWindows(taint, addresses, transfers);
+    if ((missing === 0 && late.length === 0) || round >= MAX_CONVERGENCE_ROUNDS) break;
+    if (late.length) {
+      await chainData.ensureHistory(late, scope.toBlock, scope.assets);
+      for (const w of late) {
+        addresses.set(w.address, w);
+        widened.set(w.address, w);
+      }
+      ledgers = ledgersNow();
+      await readDirty(late);
+    }
+  }
+
+  // Hops of what the dirty ledgers sent; what others sent keeps its hop.
+  const fixedHops = new Map<string, number>();
+  for (const [id, row] of given) if (!dirty.has(row.from) && row.hop !== null) fixedHops.set(id, row.hop);
+  const tainted = [...taint.tainted.keys()].map((id) => transfers.get(id)!);
+  const hopsStarted = performance.now();
+  const hops = await computeHopsSliced({ transfers: tainted, seedTransfers: scope.seedTransferIds, sources, fixedHops });
+  engineMs += performance.now() - hopsStarted;
+
+  // Rows of what the dirty ledgers sent, and of seeds sent by wallets that are no ledger.
+  const senders = new Set([...dirty, ...seeds.filter((t) => !followed.has(t.from)).map((t) => t.from)]);
+  const rows: RunTaintRow[] = [];
+  const recipients = new Set<Address>();
+  for (const [id, amount] of taint.tainted) {
+    const t = transfers.get(id)!;
+    if (!senders.has(t.from)) continue;
+    rows.push({ txHash: t.txHash, ref: t.ref, from: t.from, to: t.to, asset: t.asset, blockNumber: t.blockNumber, tainted: amount, hop: hops.transferHop.get(id) ?? null });
+    if (t.to !== null) recipients.add(t.to);
+  }
+  const windows = new Map([...dirty].map((a) => [a, addresses.get(a)!.fromBlock]));
+  await deps.store.runTaint.replaceFrom(runId, senders, windows, rows);
+
+  // Candidates: wallets that just received, and those still without a final state (a
+  // label, the hop limit or the budget may decide otherwise now), from every sender's rows;
+  // on a run's first step every wallet reached (a resumed run carries rows over, see
+  // services/retrace, and decides again what the last run left undecided).
+  for (const a of addresses.values()) if (!FINAL_STATES.has(a.state)) recipients.add(a.address);
+  if (firstStep) for (const a of await deps.store.runTaint.recipients(runId)) recipients.add(a);
+  const open = [...recipients].filter((a) => !FINAL_STATES.has(addresses.get(a)?.state ?? 'max-hops'));
+  const byAddress = new Map<Address, { candidate: Candidate; hop: number | undefined }>();
+  for (const row of await deps.store.runTaint.taintInto(runId, open)) {
+    const entry = byAddress.get(row.to!) ?? { candidate: { address: row.to!, hop: 0, received: new Map(), firstTaintedBlock: row.blockNumber }, hop: undefined };
+    const c = entry.candidate;
+    c.received.set(row.asset, (c.received.get(row.asset) ?? 0n) + row.tainted);
+    c.firstTaintedBlock = Math.min(c.firstTaintedBlock, row.blockNumber);
+    if (row.hop !== null) entry.hop = Math.min(entry.hop ?? Infinity, row.hop);
+    byAddress.set(row.to!, entry);
+  }
+  const candidates: Candidate[] = [];
+  for (const { candidate, hop } of byAddress.values()) if (hop !== undefined) candidates.push({ ...candidate, hop });
+  return { candidates, assets, widened: [...widened.values()], recomputed: { ledgers: dirty.size, transfers: examined, ms: Math.round(engineMs) } };
+}
+
+/** Addresses that received taint and have no final decision yet (from a whole-case graph). */
+export function candidatesOf(graph: CaseGraph, addresses: Map<Address, RunAddress>): Candidate[] {
+  const byAddress = new Map<Address, Candidate>();
+  for (const [id, amount] of graph.taint.tainted) {
+    const t = graph.transfers.get(id);
+    if (!t || t.to === null || amount === 0n) continue;
+    const known = addresses.get(t.to);
+    if (known && FINAL_STATES.has(known.state)) continue;
+    const hop = graph.hops.addressHop.get(t.to);
+    if (hop === undefined) continue;
+    const c = byAddress.get(t.to) ?? { address: t.to, hop, received: new Map<Asset, bigint>(), firstTaintedBlock: t.blockNumber };
+    c.received.set(t.asset, (c.received.get(t.asset) ?? 0n) + amount);
+    c.firstTaintedBlock = Math.min(c.firstTaintedBlock, t.blockNumber);
+    byAddress.set(t.to, c);
+  }
+  return [...byAddress.values()];
+}
+
+function normal(candidates: Candidate[], widened: RunAddress[]) {
+  return {
+    candidates: candidates
+      .map((c) => [c.address, c.hop, c.firstTaintedBlock, [...c.received].map(([a, v]) => `${a}=${v}`).sort()] as const)
+      .sort((x, y) => (x[0] < y[0] ? -1 : 1)),
+    widened: widened.map((w) => `${w.address}@${w.fromBlock}`).sort(),
+  };
+}

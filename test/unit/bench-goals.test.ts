@@ -1,0 +1,86 @@
+// The bench's goal lines (scripts/bench/goals.ts): the flat-memory goal compares each of
+// tracehold's runs with the same run of a smaller baseline, and a skipped naive tracer is
+// said to be skipped, not judged.
+import { expect } from 'chai';
+import { goalLines, rssFlatLines, type GoalInput } from '../../scripts/bench/goals';
+import type { TraceholdFigures } from '../../scripts/bench/worker';
+
+const MB = 2 ** 20;
+
+function tracehold(peakMb: number, wallMs = 10_000): TraceholdFigures {
+  return {
+    kind: 'tracehold', wallMs, reportRpcCalls: 100, sourceHttpRequests: 10, sourceByMethod: {}, transferRowsBefore: 0, transferRowsAfter: 1_000,
+    reportTransfers: 1_000, reportHops: 3, states: {}, crawled: 10, endpoints: 1, endpointAddresses: 1, holdings: 1, limitations: [], reached: [],
+    memory: { peakRssBytes: peakMb * MB, maxRssBytes: peakMb * MB, startRssBytes: 150 * MB, eventLoopMaxMs: 120 },
+  };
+}
+const wire = { rpcCalls: 100, httpRequests: 10, byMethod: {} };
+
+function input(over: Partial<GoalInput> = {}): GoalInput {
+  return {
+    cold: { ...tracehold(600), wire }, warm: tracehold(300), tokenOnly: { ...tracehold(400), wire },
+    floor: { kind: 'floor', wallMs: 5_000, rpcCalls: 80, byMethod: {}, transfersSeen: 1_000, hops: 3, reached: [], memory: { peakRssBytes: 200 * MB, maxRssBytes: 200 * MB, startRssBytes: 100 * MB, eventLoopMaxMs: 10 }, wire: { rpcCalls: 80, httpRequests: 80, byMethod: {} } },
+    writes: { rows: 1_000, copy: 100_000, store: 60_000, unnestInsert: 30_000, share: 0.6 },
+    latencyMs: 0,
+    ...over,
+  };
+}
+
+describe('bench: goals of issue 10', () => {
+  it('compares cold, warm and token-asked-for peaks each with the same run of the baseline', () => {
+    const lines = rssFlatLines({ cold: 660 * MB, warm: 400 * MB, tokenOnly: 420 * MB }, { transfers: 10_000, peakRssBytes: { cold: 600 * MB, warm: 300 * MB, tokenOnly: 400 * MB } }, 100_000);
+    expect(lines[0]).to.equal('peak RSS, tracehold cold, 100,000 vs 10,000 transfers: 660 vs 600 MB = 1.10× (goal ≤ 1.2×): met');
+    expect(lines[1]).to.equal('peak RSS, tracehold warm, 100,000 vs 10,000 transfers: 400 vs 300 MB = 1.33× (goal ≤ 1.2×): NOT met');
+    expect(lines[2]).to.equal('peak RSS, tracehold token asked for, 100,000 vs 10,000 transfers: 420 vs 400 MB = 1.05× (goal ≤ 1.2×): met');
+    // The highest peak of each side: 660 vs 600 is within the goal, though the warm run is not.
+    expect(lines[3]).to.equal('peak RSS flat (highest tracehold peak, 100,000 vs 10,000 transfers): 660 vs 600 MB = 1.10× (goal ≤ 1.2×): met; every run within 1.2× its baseline run: no');
+    expect(lines).to.have.length(4);
+  });
+
+  it('the highest peak over the limit is not met', () => {
+    const lines = rssFlatLines({ cold: 800 * MB, warm: 300 * MB }, { transfers: 10_000, peakRssBytes: { cold: 600 * MB, warm: 300 * MB } }, 100_000);
+    expect(lines.at(-1)).to.match(/800 vs 600 MB = 1\.33× \(goal ≤ 1\.2×\): NOT met; every run within 1\.2× its baseline run: no$/);
+  });
+
+  it('a run the baseline lacks (an older JSON) is said to be missing and left out of the per-run verdict', () => {
+    const lines = rssFlatLines({ cold: 600 * MB, tokenOnly: 500 * MB }, { transfers: 10_000, peakRssBytes: { cold: 600 * MB } }, 100_000);
+    expect(lines[1]).to.equal('peak RSS, tracehold token asked for: 500 MB; the baseline has no token asked for run to compare');
+    // The highest peak is the cold run's on both sides; the token run is not counted either way.
+    expect(lines.at(-1)).to.equal('peak RSS flat (highest tracehold peak, 100,000 vs 10,000 transfers): 600 vs 600 MB = 1.00× (goal ≤ 1.2×): met; every run within 1.2× its baseline run: yes');
+  });
+
+  it('says when the baseline is not smaller than this run', () => {
+    expect(rssFlatLines({ cold: 600 * MB }, { transfers: 10_000, peakRssBytes: { cold: 600 * MB } }, 10_000).at(-1)).to.contain('the baseline is not smaller');
+    expect(rssFlatLines({ cold: 600 * MB }, { transfers: 10_000, peakRssBytes: { cold: 600 * MB } }, 100_000).join('\n')).not.to.contain('not smaller');
+  });
+
+  it('goalLines: with a baseline, the flat-memory lines come from tracehold\'s three runs', () => {
+    const lines = goalLines(input({ baseline: { transfers: 10_000, peakRssBytes: { cold: 500 * MB, warm: 300 * MB, tokenOnly: 400 * MB } }, transfers: 100_000 }));
+    expect(lines.filter((l) => l.startsWith('peak RSS'))).to.deep.equal([
+      'peak RSS, tracehold cold, 100,000 vs 10,000 transfers: 600 vs 500 MB = 1.20× (goal ≤ 1.2×): met',
+      'peak RSS, tracehold warm, 100,000 vs 10,000 transfers: 300 vs 300 MB = 1.00× (goal ≤ 1.2×): met',
+      'peak RSS, tracehold token asked for, 100,000 vs 10,000 transfers: 400 vs 400 MB = 1.00× (goal ≤ 1.2×): met',
+      'peak RSS flat (highest tracehold peak, 100,000 vs 10,000 transfers): 600 vs 500 MB = 1.20× (goal ≤ 1.2×): met; every run within 1.2× its baseline run: yes',
+    ]);
+  });
+
+  it('goalLines: without a baseline it says how to get one; without the naive tracer it says it was skipped', () => {
+    const lines = goalLines(input());
+    expect(lines).to.include('peak RSS 100k vs 10k (goal ≤ 1.2×): set BENCH_BASELINE to the JSON of a 10k run to compare');
+    expect(lines).to.include('tracehold cold vs the naive tracer (goal ≥ 10× at 20 ms): not measured, the naive tracer was skipped (BENCH_NAIVE=0)');
+    const withNaive = goalLines(input({
+      latencyMs: 20,
+      naive: { kind: 'naive', wallMs: 120_000, rpcCalls: 1, byMethod: {}, transfersSeen: 1, taintedTransfers: 1, hops: 1, expansions: 1, reached: [], memory: tracehold(100).memory },
+    }));
+    expect(withNaive).to.include('tracehold cold vs the naive tracer at 20 ms per request: 12.0× faster (goal ≥ 10× at 20 ms): met');
+  });
+
+  it('goalLines: on PGlite, the tracehold process\'s highest peak is judged against 400 MB on a 1k case only', () => {
+    const pglite = (peaks: [number, number, number], transfers: number) =>
+      goalLines(input({ db: 'pglite', transfers, cold: { ...tracehold(peaks[0]), wire }, warm: tracehold(peaks[1]), tokenOnly: { ...tracehold(peaks[2]), wire } })).filter((l) => l.startsWith('embedded database'));
+    expect(pglite([321, 314, 311], 1_000)).to.deep.equal(['embedded database (PGlite, in the tracehold process): highest peak RSS of the process 321 MB over 3 runs (goal < 400 MB on a 1k case): met']);
+    expect(pglite([300, 410, 311], 1_000)[0]).to.match(/ 410 MB over 3 runs \(goal < 400 MB on a 1k case\): NOT met$/);
+    expect(pglite([300, 310, 311], 10_000)[0]).to.match(/\(run with BENCH_TRANSFERS=1000 to judge\)$/);
+    expect(goalLines(input({ db: 'pg', transfers: 1_000 })).some((l) => l.startsWith('embedded database'))).to.equal(false);
+  });
+});
