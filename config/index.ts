@@ -147,7 +147,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       serviceLikeCounterparties: intSetting(env, 'TRACEHOLD_SERVICE_LIKE_COUNTERPARTIES', 500, 2, 1_000_000),
       btcServiceLikeTxCount: intSetting(env, 'TRACEHOLD_BTC_SERVICE_LIKE_TXS', 1_000, 2, 1_000_000_000),
       serviceLikeSentTxs: intSetting(env, 'TRACEHOLD_SERVICE_LIKE_SENT_TXS', 1_000, 2, 1_000_000_000),
-      maxAddressesPerCase: intSetting(env, 'TRACEHOLD_MAX_ADDRESSES', 20_000, 1, 10_000_000),
+      maxAddressesPerCase: intSetting(env, 'TRACEHOLD_MAX_ADDRESSES', 100_000, 1, 10_000_000),
       depositSweepWindowSeconds: intSetting(env, 'TRACEHOLD_DEPOSIT_SWEEP_SECONDS', 3 * 24 * 3600, 1, 365 * 24 * 3600),
       depositMinForwardBps: 9000,
     },

@@ -3,7 +3,7 @@
 // model, in this process. Each model runs twice: synchronously (time, transfers/s, the memory
 // its result keeps) and time-sliced as a queue worker would run it (propagateTaintSliced,
 // computeHopsSliced), with the longest event-loop block measured by perf_hooks'
-// monitorEventLoopDelay. Prints every figure against its goal (issue 10). Figures only,
+// monitorEventLoopDelay, and the longest garbage-collection pause in it. Prints every figure against its goal (issue 10). Figures only,
 // never asserted.
 //
 //   ENGINE_TRANSFERS  transfers (default 1000000)
@@ -13,7 +13,7 @@
 //   ENGINE_OUT        JSON output (default bench-results/engine.json)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants as perf, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { computeHops, computeHopsSliced, type HopResult } from '../services/domain/hops';
 import { propagateTaint, propagateTaintSliced, type LedgerSpec, type TaintResult } from '../services/domain/taint';
 import { seeded } from '../test/support/random';
@@ -34,7 +34,8 @@ const sliceMs = Number(process.env.ENGINE_SLICE_MS?.trim() || 25);
 if (!(sliceMs >= 0)) throw new Error(`ENGINE_SLICE_MS must be a number ≥ 0, got "${process.env.ENGINE_SLICE_MS}"`);
 
 const say = (text = '') => process.stdout.write(text + '\n');
-const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0); // MiB
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 
@@ -112,10 +113,15 @@ async function settledHeap(): Promise<number> {
   return process.memoryUsage().heapUsed;
 }
 
+const GC_KINDS: Record<number, string> = {
+  [perf.NODE_PERFORMANCE_GC_MINOR]: 'scavenge', [perf.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [perf.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [perf.NODE_PERFORMANCE_GC_WEAKCB]: 'weak',
+};
+
 const GOALS = {
   seconds: 30, // 1M transfers through propagation and hops, per model
   transfersPerSec: 50_000,
-  peakRssBytes: 2 ** 30,
+  peakRssBytes: 1e9, // 1 GB = 954 MiB
   bytesPerTransfer: 300,
   eventLoopBlockMs: 200,
 };
@@ -141,7 +147,7 @@ async function main() {
   const heapInput = await settledHeap();
   const rssInput = process.memoryUsage().rss;
   const n = kase.transfers.length;
-  say(`input: ${int(n)} transfers, ${int(kase.ledgers.size)} ledgers, built in ${(buildMs / 1000).toFixed(1)} s; RSS ${mb(rssStart)} → ${mb(rssInput)} MB; ` +
+  say(`input: ${int(n)} transfers, ${int(kase.ledgers.size)} ledgers, built in ${(buildMs / 1000).toFixed(1)} s; RSS ${mib(rssStart)} → ${mib(rssInput)} MiB; ` +
     `heap ${int((heapInput - heapStart) / n)} bytes per input transfer (Transfer objects; not counted below)`);
 
   const results = [];
@@ -155,13 +161,17 @@ async function main() {
     // What a caller does between the two: the tainted transfers, in the order of the result (chain order).
     started = performance.now();
     // The result lists them in chain order, the order the case was built in: one walk, no id built.
-    const taintedIds = [...taint.tainted.keys()];
-    const tainted: Transfer[] = [];
+    // Both arrays sized once: pushing a million entries would leave ~twice that in outgrown copies.
+    const taintedIds = new Array<string>(taint.tainted.size);
+    let k = 0;
+    for (const id of taint.tainted.keys()) taintedIds[k++] = id;
+    const tainted = new Array<Transfer>(taintedIds.length);
+    k = 0;
     for (const t of kase.transfers) {
-      const id = taintedIds[tainted.length];
-      if (id !== undefined && id.length === t.txHash.length + 1 + t.ref.length && id.startsWith(t.txHash) && id.endsWith(t.ref)) tainted.push(t);
+      const id = taintedIds[k];
+      if (id !== undefined && id.length === t.txHash.length + 1 + t.ref.length && id.startsWith(t.txHash) && id.endsWith(t.ref)) tainted[k++] = t;
     }
-    if (tainted.length !== taintedIds.length) throw new Error(`selected ${tainted.length} of ${taintedIds.length} tainted transfers`);
+    if (k !== taintedIds.length) throw new Error(`selected ${k} of ${taintedIds.length} tainted transfers`);
     const selectMs = performance.now() - started;
     started = performance.now();
     const hopInput = { transfers: tainted, transferIds: taintedIds, seedTransfers: kase.seeds, sources: kase.sources };
@@ -176,7 +186,7 @@ async function main() {
       resultBytes: retained, resultBytesPerTransfer: retained / n,
       /** Each is one synchronous call: the event loop is blocked this long. */
       syncEventLoopBlockMs: Math.max(propagateMs, hopsMs),
-      slicedMs: 0, slicedEventLoopBlockMs: 0, slicedSameAnswers: false, peakRssBytes: 0,
+      slicedMs: 0, slicedEventLoopBlockMs: 0, slicedLongestGcMs: 0, slicedLongestGcKind: '', slicedSameAnswers: false, peakRssBytes: 0,
     };
     taint = null;
     hops = null;
@@ -185,12 +195,24 @@ async function main() {
     // 2. Time-sliced, as a worker runs it: how long the event loop waits at most.
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    // The longest garbage-collection pause within it (one cause of a long block), and its kind.
+    const longestGc = { ms: 0, kind: 'none' };
+    const gcs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.duration > longestGc.ms) Object.assign(longestGc, { ms: e.duration, kind: GC_KINDS[(e.toJSON() as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other' });
+      }
+    });
+    gcs.observe({ entryTypes: ['gc'] });
     started = performance.now();
     let slicedTaint: TaintResult | null = await propagateTaintSliced(input, { sliceMs });
     let slicedHops: HopResult | null = await computeHopsSliced(hopInput, { sliceMs });
     figures.slicedMs = performance.now() - started;
     delay.disable();
+    await new Promise((resolve) => setImmediate(resolve)); // the observer's last entries
+    gcs.disconnect();
     figures.slicedEventLoopBlockMs = delay.max / 1e6;
+    figures.slicedLongestGcMs = longestGc.ms;
+    figures.slicedLongestGcKind = longestGc.kind;
     figures.slicedSameAnswers = digest(slicedTaint, slicedHops) === syncDigest;
     // An async function keeps a local alive until it is overwritten: let the next model's heap start clean.
     slicedTaint = null;
@@ -198,8 +220,8 @@ async function main() {
     figures.peakRssBytes = maxRss();
     results.push(figures);
     say(`${model}: ${((propagateMs + hopsMs) / 1000).toFixed(1)} s (propagate ${(propagateMs / 1000).toFixed(1)} s, hops ${(hopsMs / 1000).toFixed(1)} s; selecting the tainted transfers between them ${(selectMs / 1000).toFixed(1)} s, not counted) = ${int(figures.transfersPerSec)} transfers/s; ` +
-      `${int(figures.taintedTransfers)} tainted, ${int(figures.accounts)} accounts, max hop ${figures.maxHop}; result ${mb(retained)} MB = ${int(figures.resultBytesPerTransfer)} bytes per transfer; ` +
-      `synchronous: event loop blocked ${int(figures.syncEventLoopBlockMs)} ms; sliced (${sliceMs} ms): ${(figures.slicedMs / 1000).toFixed(1)} s, longest event-loop block ${int(figures.slicedEventLoopBlockMs)} ms, same answers: ${figures.slicedSameAnswers ? 'yes' : 'NO'}; process peak RSS so far ${mb(figures.peakRssBytes)} MB`);
+      `${int(figures.taintedTransfers)} tainted, ${int(figures.accounts)} accounts, max hop ${figures.maxHop}; result ${mib(retained)} MiB = ${int(figures.resultBytesPerTransfer)} bytes per transfer; ` +
+      `synchronous: event loop blocked ${int(figures.syncEventLoopBlockMs)} ms; sliced (${sliceMs} ms): ${(figures.slicedMs / 1000).toFixed(1)} s, longest event-loop block ${int(figures.slicedEventLoopBlockMs)} ms (longest GC pause ${int(figures.slicedLongestGcMs)} ms, ${figures.slicedLongestGcKind}), same answers: ${figures.slicedSameAnswers ? 'yes' : 'NO'}; process peak RSS so far ${mib(figures.peakRssBytes)} MiB = ${mb(figures.peakRssBytes)} MB`);
   }
 
   const worst = {
@@ -214,11 +236,17 @@ async function main() {
   say(`\ngoals (issue 10, engine only, 1M transfers)${scale}, worst model:`);
   say(`  time (propagate + hops)        ${worst.seconds.toFixed(1)} s`.padEnd(52) + `goal < ${GOALS.seconds} s: ${met(worst.seconds < GOALS.seconds)}`);
   say(`  transfers examined per second  ${int(worst.transfersPerSec)}`.padEnd(52) + `goal ≥ ${int(GOALS.transfersPerSec)}: ${met(worst.transfersPerSec >= GOALS.transfersPerSec)}`);
-  say(`  peak RSS (process, input incl.) ${mb(worst.peakRssBytes)} MiB`.padEnd(52) + `goal < 1 GiB: ${met(worst.peakRssBytes < GOALS.peakRssBytes)}` +
-    ` (${(worst.peakRssBytes / 1e9).toFixed(2)} GB; ${mb(worst.peakRssBytes - rssInput)} MiB above the process with its input built)`);
+  say(`  peak RSS (process, input incl.) ${mb(worst.peakRssBytes)} MB = ${mib(worst.peakRssBytes)} MiB`.padEnd(52) +
+    `goal < 1 GB (1,000,000,000 bytes = 954 MiB): ${met(worst.peakRssBytes < GOALS.peakRssBytes)}` +
+    ` (${mib(worst.peakRssBytes - rssInput)} MiB above the process with its input built)`);
   say(`  bytes per transfer (result)    ${int(worst.bytesPerTransfer)}`.padEnd(52) + `goal ≤ ${GOALS.bytesPerTransfer}: ${met(worst.bytesPerTransfer <= GOALS.bytesPerTransfer)}`);
   say(`  longest event-loop block (sliced) ${int(worst.eventLoopBlockMs)} ms`.padEnd(52) + `goal ≤ ${GOALS.eventLoopBlockMs} ms: ${met(worst.eventLoopBlockMs <= GOALS.eventLoopBlockMs)}`);
   if (results.some((r) => !r.slicedSameAnswers)) say('  the sliced run did NOT give the synchronous answers');
+  say('\nper model: longest event-loop block (sliced) and longest GC pause in it; process peak RSS after the model (the kernel\'s high-water mark: cumulative)');
+  for (const r of results) {
+    say(`  ${r.model.padEnd(8)} ${int(r.slicedEventLoopBlockMs).padStart(6)} ms  (GC ${int(r.slicedLongestGcMs).padStart(4)} ms ${r.slicedLongestGcKind.padEnd(11)})` +
+      `${mb(r.peakRssBytes).padStart(7)} MB = ${mib(r.peakRssBytes).padStart(5)} MiB`);
+  }
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), transfers: n, wallets: walletCount, sliceMs, inputRssBytes: rssInput - rssStart, inputHeapBytes: heapInput - heapStart, goals: GOALS, worst, results }, null, 2) + '\n');
   say(`figures written to ${path.relative(process.cwd(), out)}`);

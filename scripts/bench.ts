@@ -7,6 +7,7 @@
 //   BENCH_TRANSFERS          token transfers in the case (default 10000)
 //   BENCH_TXS_PER_BLOCK      transactions per mined block while building (default 20)
 //   BENCH_MAX_HOPS           hop limit of both tracers (default 10)
+//   BENCH_MAX_ADDRESSES      tracehold's TRACEHOLD_MAX_ADDRESSES (default: the config's, 20,000; a 100k case reaches ~96,000)
 //   BENCH_MODEL              tracehold taint model (default poison, what the naive tracer does)
 //   BENCH_NAIVE              1 (default) runs the naive tracer; 0 skips it (at 100k it takes > 600 s)
 //   BENCH_NAIVE_CONCURRENCY  naive requests in flight (default 4, tracehold's default for the chain)
@@ -54,6 +55,7 @@ const settings = {
   transfers: env('BENCH_TRANSFERS', 10_000),
   txsPerBlock: env('BENCH_TXS_PER_BLOCK', 20),
   maxHops: env('BENCH_MAX_HOPS', 10),
+  maxAddresses: process.env.BENCH_MAX_ADDRESSES?.trim() ? env('BENCH_MAX_ADDRESSES', 20_000) : undefined,
   model: process.env.BENCH_MODEL?.trim() || 'poison',
   naive: env('BENCH_NAIVE', 1, 0) !== 0,
   naiveConcurrency: env('BENCH_NAIVE_CONCURRENCY', 4),
@@ -236,6 +238,7 @@ async function bench(): Promise<void> {
 
     const traceholdJob = (label: string): Extract<WorkerJob, { kind: 'tracehold' }> => ({
       kind: 'tracehold', label, rpcUrl: proxy!.url, ...database!.job, seedTxs: kase.seedTxs, model: settings.model, maxHops: settings.maxHops,
+      ...(settings.maxAddresses ? { maxAddresses: settings.maxAddresses } : {}),
       ...(settings.reports ? { reportFile: path.join(settings.reports, `${label.replace(/\W+/g, '-')}.json`) } : {}),
     });
     say('tracehold, cold cache (empty database)…');
@@ -331,6 +334,10 @@ async function bench(): Promise<void> {
     const tf = tokenOnly.figures;
     say(`tracehold, token asked for: ${secs(tf.wallMs)} s, ${int(tokenOnly.wire.rpcCalls)} JSON-RPC calls, peak RSS ${mb(tf.memory.peakRssBytes)} MB (${mb(tf.memory.startRssBytes)} MB before the run), longest event-loop block ${int(tf.memory.eventLoopMaxMs)} ms, ${int(tf.reportTransfers)} transfers examined`);
     say(`tracehold address states (cold): ${Object.entries(cf.states).map(([s, n]) => `${s} ${int(n)}`).join(', ')}; crawled+endpoint set ${int(crawledPlusEndpoints)} of ${int(cf.reached.length)} reached`);
+    for (const [name, f] of [['cold', cf], ['warm', wf], ['token asked for', tf]] as const) {
+      const limit = f.states['address-limit'] ?? 0;
+      if (limit > 0) say(`NOTE: tracehold ${name}: ${f.limitations.find((l) => l.includes('TRACEHOLD_MAX_ADDRESSES')) ?? 'stopped at the address limit'}; ${int(limit)} addresses left at it (BENCH_MAX_ADDRESSES raises the limit)`);
+    }
     say(`warm run reached the same addresses in the same states as the cold run: ${warmSame ? 'yes' : 'NO'}`);
     if (!naive) say('reached address sets, naive vs tracehold: not compared (BENCH_NAIVE=0)');
     else say(`reached address sets, naive vs tracehold: ${agree ? 'agree' : 'differ'} (naive ${int(naiveHops.size)}, tracehold ${int(coldStates.size)}, in both ${int(naiveHops.size - onlyNaive.length)})`);
@@ -388,7 +395,7 @@ async function bench(): Promise<void> {
     say('\nAgainst the goals of issue 10 (figures from this run; other processes on the machine count too):');
     for (const line of goalLines({
       cold: { ...cf, wire: cold.wire }, warm: wf, tokenOnly: { ...tokenOnly.figures, wire: tokenOnly.wire }, naive: nf, floor: { ...ff, wire: floor.wire },
-      writes, retrace, latencyMs: settings.rpcLatencyMs, baseline, transfers: settings.transfers,
+      writes, retrace, latencyMs: settings.rpcLatencyMs, baseline, transfers: settings.transfers, db: database.kind,
     })) say(`  ${line}`);
 
     say(`\nwhole bench (build + ${naive ? 5 : 4} runs${retrace ? ' + re-trace section' : ''}${scale ? ' + scale-out section' : ''}) ${secs(Date.now() - started)} s`);

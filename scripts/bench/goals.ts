@@ -30,6 +30,8 @@ export interface GoalInput {
   baseline?: RssBaseline;
   /** Transfers this run was asked for (BENCH_TRANSFERS), to say which sizes are compared. */
   transfers?: number;
+  /** The database the runs used: with pglite the embedded database's memory goal is judged. */
+  db?: 'pg' | 'pglite';
 }
 
 const RUN_NAMES: Record<RssRun, string> = { cold: 'cold', warm: 'warm', tokenOnly: 'token asked for' };
@@ -98,6 +100,14 @@ export function goalLines(g: GoalInput): string[] {
     lines.push(...rssFlatLines(current, g.baseline, g.transfers));
   } else {
     lines.push('peak RSS 100k vs 10k (goal ≤ 1.2×): set BENCH_BASELINE to the JSON of a 10k run to compare');
+  }
+  if (g.db === 'pglite') {
+    // PGlite runs inside the tracehold process: its memory is part of that process's RSS, so
+    // the process's highest peak over the three runs bounds the embedded database's.
+    const runs = [c, g.warm, g.tokenOnly].filter((r): r is TraceholdFigures => r !== undefined);
+    const peak = Math.max(...runs.map((r) => r.memory.peakRssBytes));
+    const judged = g.transfers !== undefined && g.transfers <= 1_000;
+    lines.push(`embedded database (PGlite, in the tracehold process): highest peak RSS of the process ${MB(peak)} MB over ${runs.length} runs (goal < 400 MB on a 1k case)${judged ? `: ${verdict(peak < 400 * 2 ** 20)}` : ' (run with BENCH_TRANSFERS=1000 to judge)'}`);
   }
   if (g.retrace) {
     const q = g.retrace.quiet;

@@ -25,6 +25,8 @@ export type WorkerJob =
       assets?: string[];
       /** Write the report here (to compare answers across versions). */
       reportFile?: string;
+      /** TRACEHOLD_MAX_ADDRESSES for the run (unset: the config's default). */
+      maxAddresses?: number;
     }
   | {
       kind: 'naive';
@@ -81,6 +83,8 @@ export interface TraceholdFigures {
   endpoints: number;
   endpointAddresses: number;
   holdings: number;
+  /** The report's limitations (an address limit reached, say): what the run did not follow. */
+  limitations: string[];
   reached: Array<[string, string]>;
   memory: Memory;
 }
@@ -120,6 +124,7 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
   const config = loadConfig({
     LOCAL_RPC_URL: job.rpcUrl,
     TRACEHOLD_LOG_LEVEL: 'silent',
+    ...(job.maxAddresses ? { TRACEHOLD_MAX_ADDRESSES: String(job.maxAddresses) } : {}),
     ...(job.databaseUrl ? { DATABASE_URL: job.databaseUrl } : { TRACEHOLD_DATA_DIR: job.dataDir }),
   });
   const app = await createAppContext({ config, log: silentLogger, queue: 'inline' });
@@ -159,6 +164,7 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
       endpoints: report.endpoints.length,
       endpointAddresses: new Set(report.endpoints.map((e) => e.address)).size,
       holdings: report.holdings.length,
+      limitations: report.limitations,
       reached: addresses.map((a) => [a.address, a.state]),
       memory: mem,
     };

@@ -222,31 +222,31 @@ function perHop(input: FindingsInput): ReportHop[] {
     const node = input.nodes.get(address);
     return node?.state === 'deposit' || (node?.state === 'stop' && node.label?.category === 'exchange');
   };
-  const outflows = new Map<string, Transfer[]>();
+  // Each account's tainted outflows to an account that received taint, resolved once: the
+  // rounds below only do arithmetic (no id or key strings built per round).
+  const outflows = new Map<string, { tainted: bigint; nextKey: string; nextIn: bigint }[]>();
   for (const [id, amount] of input.taint.tainted) {
     const t = input.transfers.get(id);
-    if (!t || amount === 0n) continue;
-    const k = key(t.from, t.asset);
-    pushTo(outflows, k, t);
+    if (!t || amount === 0n || t.to === null) continue;
+    const nextKey = key(t.to, t.asset);
+    const next = input.taint.accounts.get(nextKey);
+    if (!next || next.taintedIn === 0n) continue;
+    pushTo(outflows, key(t.from, t.asset), { tainted: amount, nextKey, nextIn: next.taintedIn });
   }
+  const accounts = [...input.taint.accounts.values()].map((account) => {
+    const k = key(account.address, account.asset);
+    return { k, bound: exchangeBound(account.address), taintedIn: account.taintedIn, outs: outflows.get(k) ?? [] };
+  });
   const toExchanges = new Map<string, bigint>();
   for (let round = 0; round < 50; round++) {
     let changed = false;
-    for (const account of input.taint.accounts.values()) {
-      const k = key(account.address, account.asset);
+    for (const { k, bound, taintedIn, outs } of accounts) {
       let value: bigint;
-      if (exchangeBound(account.address)) value = account.taintedIn;
+      if (bound) value = taintedIn;
       else {
         value = 0n;
-        for (const t of outflows.get(k) ?? []) {
-          const tainted = input.taint.tainted.get(transferId(t)) ?? 0n;
-          if (t.to === null) continue;
-          const next = input.taint.accounts.get(key(t.to, t.asset));
-          if (!next || next.taintedIn === 0n) continue;
-          value += (tainted * (toExchanges.get(key(t.to, t.asset)) ?? 0n)) / next.taintedIn;
-        }
-        const through = account.taintedIn;
-        if (value > through) value = through;
+        for (const o of outs) value += (o.tainted * (toExchanges.get(o.nextKey) ?? 0n)) / o.nextIn;
+        if (value > taintedIn) value = taintedIn;
       }
       if (value !== (toExchanges.get(k) ?? 0n)) {
         toExchanges.set(k, value);

@@ -7,7 +7,7 @@
 // under an integer key, one sort (none when the transfers come in chain order, as the taint
 // result lists them); string keys are built only for the result.
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './taint/steps';
-import { transferId, type Address, type Asset, type Transfer } from './types';
+import { flatJoin, flatTransferId, transferId, type Address, type Asset, type Transfer } from './types';
 import { createInterner } from './interner';
 
 export interface HopInput {
@@ -49,23 +49,21 @@ export function computeHopsSliced(input: HopInput, options: SliceOptions = {}): 
 function* hopSteps(input: HopInput): Steps<HopResult> {
   const transfers = input.transfers;
   const n = transfers.length;
-  const ids: string[] = new Array(n);
-  const block = new Float64Array(n);
-  const txIndex = new Float64Array(n);
-  const seq = new Float64Array(n);
+  // The given ids are used as they are (checked); otherwise built once, flat.
+  const given = input.transferIds;
+  const ids: readonly string[] = given ?? new Array<string>(n);
   const order = new Int32Array(n);
   const assetOf = new Int32Array(n);
   const assetIds = createInterner<Asset>();
   const assets = assetIds.values;
   const internAsset = assetIds.id;
-  const given = input.transferIds;
   const fixedHops = input.fixedHops !== undefined && input.fixedHops.size > 0 ? input.fixedHops : null;
   if (given !== undefined && given.length !== n) {
     throw new RangeError(`computeHops: ${given.length} transferIds for ${n} transfers`);
   }
   for (let i = 0; i < n; i++) {
     const t = transfers[i]!;
-    if (given === undefined) ids[i] = transferId(t);
+    if (given === undefined) (ids as string[])[i] = flatTransferId(t);
     else {
       const id = given[i]!;
       // transferId(t) without building it.
@@ -73,18 +71,17 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
         !id.startsWith(t.txHash) || !id.endsWith(t.ref)) {
         throw new RangeError(`computeHops: transferIds[${i}] is ${JSON.stringify(id)}, not the id of ${transferId(t)}`);
       }
-      ids[i] = id;
     }
-    block[i] = t.blockNumber;
-    txIndex[i] = t.txIndex;
-    seq[i] = t.seq;
     order[i] = i;
     assetOf[i] = internAsset(t.asset);
     if ((i + 1) % STEP === 0) yield;
   }
   // Stable, like the sort it replaces: copies of one transfer keep their input order.
-  const sorted = yield* sortSteps(order, (a, b) =>
-    block[a]! - block[b]! || txIndex[a]! - txIndex[b]! || seq[a]! - seq[b]! || compareStrings(ids[a]!, ids[b]!));
+  const sorted = yield* sortSteps(order, (a, b) => {
+    const x = transfers[a]!;
+    const y = transfers[b]!;
+    return x.blockNumber - y.blockNumber || x.txIndex - y.txIndex || x.seq - y.seq || compareStrings(ids[a]!, ids[b]!);
+  });
 
   const addressIndex = new Map<Address, number>();
   const addresses: Address[] = [];
@@ -149,7 +146,7 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
   const accountHop = new Map<string, number>();
   for (let k = 0; k < accountOrder.length; k++) {
     const to = accountOrder[k]!;
-    for (const asset of assetsOf[to]!) accountHop.set(`${addresses[to]}|${assets[asset]}`, isSource(to) ? 0 : hops.get(to * width + asset)!);
+    for (const asset of assetsOf[to]!) accountHop.set(flatJoin(addresses[to]!, '|', assets[asset]!), isSource(to) ? 0 : hops.get(to * width + asset)!);
     if ((k + 1) % STEP === 0) yield;
   }
   const addressHop = new Map<Address, number>();

@@ -96,7 +96,15 @@ export function createRunTaintRepo(db: Db) {
       await db.transaction(async (tx) => {
         await tx.query('delete from run_taint where run_id = $1 and from_address = any($2::text[])', [runId, [...senders]]);
         if (rows.length) {
-          await tx.copyFrom('run_taint', COLUMNS, rows.map((r) => [runId, r.txHash, r.ref, r.from, r.to, r.asset, r.blockNumber, r.tainted, r.hop]));
+          // Through a staging table: a second worker running the same step (its job's lock
+          // lapsed) writes the same rows, and the later write must not fail on the first's.
+          await tx.query('create temp table run_taint_staging (like run_taint) on commit drop');
+          await tx.copyFrom('run_taint_staging', COLUMNS, rows.map((r) => [runId, r.txHash, r.ref, r.from, r.to, r.asset, r.blockNumber, r.tainted, r.hop]));
+          await tx.query(
+            `insert into run_taint select * from run_taint_staging
+             on conflict (run_id, tx_hash, ref) do update set from_address = excluded.from_address, to_address = excluded.to_address,
+               asset = excluded.asset, block_number = excluded.block_number, tainted = excluded.tainted, hop = excluded.hop`,
+          );
         }
         await tx.query(
           `update run_addresses r set propagated_from = s.from_block

@@ -28,7 +28,8 @@ import {
   type TraceUtxoParams, type UtxoSeed, type UtxoTraceResult, type UtxoTraceState, type UtxoTraceStateJson,
 } from '../domain/utxo-taint';
 import { InvalidInputError, NotFoundError, shouldRetry } from '../errors';
-import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
+import type { TraceFinalizeJob, TraceHopJob } from '../queues/definitions';
+import { runHop, type ChainPipeline, type HopFound } from './hop-pipeline';
 import { runEnded, type CaseRow, type RunRow } from '../store';
 import { chainConfig } from '../../config';
 import { createBitcoinChainData, type BitcoinChainData } from './bitcoin-chain-data';
@@ -59,11 +60,15 @@ export function isBitcoinSource(source: ChainSource): source is BitcoinSource {
   return source.kind === 'bitcoin' && typeof (source as Partial<BitcoinSource>).getTx === 'function';
 }
 
-/** One hop step of a Bitcoin run: the seeds at hop 0, then one wave of spending transactions per hop. */
-export async function runBitcoinHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
-  const step = await openStep(deps, job);
-  if (!step) return;
-  const { kase, source, before } = step;
+/** Bitcoin's stages and final step in the shared crawl pipeline (hop-pipeline.ts). */
+export const bitcoinPipeline: ChainPipeline = {
+  hop: (deps, job) => runHop(deps, job, { open: openStep, find: findBitcoinHop }),
+  finalize: finalizeBitcoinTrace,
+};
+
+/** One hop of a Bitcoin run: the seeds at hop 0, then one wave of spending transactions per hop; the next step's state settled. */
+async function findBitcoinHop(deps: TraceDeps, job: TraceHopJob, step: BitcoinStep): Promise<HopFound | null> {
+  const { kase, source } = step;
   let run = step.run;
   if (job.hop === 0) {
     await deps.store.runs.setStatus(job.runId, 'running');
@@ -88,7 +93,7 @@ export async function runBitcoinHop(deps: TraceDeps, job: TraceHopJob): Promise<
     const stored = await deps.store.btc.getRunStep<BitcoinRunState>(job.runId, job.hop);
     if (!stored) {
       // A late duplicate of a step the run has gone past (its input state is dropped): nothing to do.
-      if (((await deps.store.btc.latestRunStep(job.runId))?.step ?? -1) > job.hop) return;
+      if (((await deps.store.btc.latestRunStep(job.runId))?.step ?? -1) > job.hop) return null;
       throw new NotFoundError(`run ${job.runId} has no state for hop ${job.hop}`);
     }
     state = stored;
@@ -97,18 +102,13 @@ export async function runBitcoinHop(deps: TraceDeps, job: TraceHopJob): Promise<
   }
   ({ state, trace } = await settlePasses(deps, kase, toBlock, data, state, trace));
 
+  // The next step's state is the step's write; first write wins, so a re-run settles the same.
   const settled = await deps.store.btc.settleRunStep(job.runId, job.hop + 1, state);
-  const next = await deps.store.runs.settleNextStep(job.runId, `hop-${job.hop}`, settled.done ? 'final' : 'hop');
-  const runNow = await deps.store.runs.recordStepStats(job.runId, `hop-${job.hop}`, source.stats().rpcCalls - before);
-  await deps.store.cases.setStatus(kase.id, 'tracing', {
-    hop: job.hop + 1,
-    rpcCalls: Number(runNow.stats?.rpcCalls ?? 0),
-  });
-  await deps.queue.add(next === 'hop' ? hopJob({ ...job, hop: job.hop + 1 }) : finalizeJob({ caseId: job.caseId, runId: job.runId }));
+  return { grew: !settled.done, persist: async () => undefined, progress: () => ({}) };
 }
 
 /** The final step: classify the outputs, build the report through the shared findings, cap holdings at real balances. */
-export async function finalizeBitcoinTrace(deps: TraceDeps, job: TraceFinalizeJob): Promise<void> {
+async function finalizeBitcoinTrace(deps: TraceDeps, job: TraceFinalizeJob): Promise<void> {
   const step = await openStep(deps, job);
   if (!step) return;
   const { kase, source, before, run } = step;
@@ -164,7 +164,9 @@ export async function finalizeBitcoinTrace(deps: TraceDeps, job: TraceFinalizeJo
   await deps.store.cases.setStatus(kase.id, 'traced', { hop: report.stats.hops ?? 0, addresses: report.stats.addresses, rpcCalls: report.stats.rpcCalls, done: true });
 }
 
-async function openStep(deps: TraceDeps, job: { caseId: string; runId: string }): Promise<{ kase: CaseRow; run: RunRow; source: BitcoinSource; before: number } | null> {
+type BitcoinStep = { kase: CaseRow; run: RunRow; source: BitcoinSource; before: number };
+
+async function openStep(deps: TraceDeps, job: { caseId: string; runId: string }): Promise<BitcoinStep | null> {
   const kase = await deps.store.cases.get(job.caseId);
   const run = await deps.store.runs.get(job.runId);
   if (!kase || !run || run.caseId !== job.caseId) throw new NotFoundError(`case ${job.caseId} run ${job.runId} not found`);

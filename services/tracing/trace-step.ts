@@ -1,6 +1,6 @@
-// One hop of a trace, and the final report. Each step reads the run's state from the
-// store, decides, writes, and queues its successor under a deterministic job id: a step
-// that runs twice (a retried or stalled job) does the same thing twice, harmlessly.
+// The trace jobs: one hop of a trace, and the final report, through the crawl pipeline of
+// the case's chain (hop-pipeline.ts). Here the account chains' stages (EVM, Tron); Bitcoin's
+// are in bitcoin-trace.ts.
 import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
 import { allLabels, resolveLabel } from '../domain/attribution';
@@ -9,7 +9,7 @@ import { capHoldings } from '../domain/holdings-cap';
 import { reportSeeds, type TraceReport } from '../domain/report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
 import { NotFoundError, RetryableError, shouldRetry } from '../errors';
-import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
+import type { TraceFinalizeJob, TraceHopJob } from '../queues/definitions';
 import { runEnded, type CaseRow, type RunRow } from '../store';
 import { computeCaseGraph, LEDGER_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
 import { balanceKey, createChainData } from './chain-data';
@@ -18,13 +18,14 @@ import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
 import { judgeBusyWallets } from './service-like';
 import { defaultMinAmounts, minAmountOf } from './min-amounts';
-import { finalizeBitcoinTrace, runBitcoinHop } from './bitcoin-trace';
+import { bitcoinPipeline } from './bitcoin-trace';
+import { pipelineOf, runHop, type HopFound, type HopStages } from './hop-pipeline';
 import { runInputs } from './run-inputs';
 import { computeStepTaint, type StepTaint } from './step-taint';
 
 /**
- * One hop of an EVM trace, in named stages. Each reads what it needs from the run's state in
- * Postgres, so any worker can take any step:
+ * One hop of a trace. On an account chain, in named stages, each reading what it needs from
+ * the run's state in Postgres, so any worker can take any step:
  * - open: the case, the run's pinned range and crawl state;
  * - resolve seeds (first step only): seed wallets become sources, their histories fetched;
  * - fetch and propagate: taint over the histories of the ledgers that are new or that new
@@ -33,18 +34,33 @@ import { computeStepTaint, type StepTaint } from './step-taint';
  * - decide: the wallets the taint reached, triaged on labels, hop limit, minimum and budget;
  * - judge: the wallets to crawl, busy ones from recorded evidence or a count in the database,
  *   the rest on their history (fetched here: the next hop's ledgers);
- * - persist: the next step settled, the decisions written, progress, the next job queued.
+ * - persist: the decisions written once the pipeline settled the next step; then the
+ *   pipeline records progress and queues the next job.
  */
 export async function runTraceHop(deps: TraceDeps, job: TraceHopJob): Promise<void> {
-  if (await isBitcoinCase(deps, job)) return runBitcoinHop(deps, job);
-  const step = await openStep(deps, job);
-  if (!step) return;
-  if (job.hop === 0) await resolveSeedsStage(deps, job, step);
-  const taint = await computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses, job.hop === 0);
-  const { decided, toCrawl } = await decideStage(deps, step, taint.candidates);
-  const judged = await judgeStage(deps, step, taint.assets, toCrawl);
-  await persistStage(deps, job, step, [...decided, ...judged], taint.widened, taint.recomputed);
+  return (await pipelineOf(deps, job.caseId, PIPELINES)).hop(deps, job);
 }
+
+/** The final step of a run: the report, through the chain's pipeline. */
+export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Promise<void> {
+  return (await pipelineOf(deps, job.caseId, PIPELINES)).finalize(deps, job);
+}
+
+const accountStages: HopStages<Step> = {
+  open: openStep,
+  async find(deps, job, step) {
+    if (job.hop === 0) await resolveSeedsStage(deps, job, step);
+    const taint = await computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses, job.hop === 0);
+    const { decided, toCrawl } = await decideStage(deps, step, taint.candidates);
+    const judged = await judgeStage(deps, step, taint.assets, toCrawl);
+    return persistStage(deps, job, step, [...decided, ...judged], taint.widened, taint.recomputed);
+  },
+};
+
+const PIPELINES = {
+  account: { hop: (deps: TraceDeps, job: TraceHopJob) => runHop(deps, job, accountStages), finalize: finalizeAccountTrace },
+  bitcoin: bitcoinPipeline,
+};
 
 type Step = NonNullable<Awaited<ReturnType<typeof openStep>>>;
 
@@ -66,36 +82,26 @@ async function resolveSeedsStage(deps: TraceDeps, job: TraceHopJob, step: Step):
 }
 
 /**
- * Persist: what comes next is settled before this step writes anything (a re-run of the step,
- * a retried or stalled job, finds its own writes already there and would otherwise decide
- * "nothing grew" and finalize while the next hop is still queued); then the decisions and
- * widened windows, the step's figures, the case's progress, and the next job.
+ * Persist: the decisions and widened windows (written once the pipeline has settled what comes
+ * next), the case's progress and the step's figures.
  */
-async function persistStage(
+function persistStage(
   deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], widened: RunAddress[], recomputed: StepTaint['recomputed'],
-): Promise<void> {
-  const { kase, source, before, addresses } = step;
-  const grew = decisions.some((d) => LEDGER_STATES.has(d.state)) || widened.length > 0;
-  const next = await settleNextStep(deps, job.runId, `hop-${job.hop}`, grew ? 'hop' : 'final');
-
-  if (widened.length) await deps.store.runs.upsertAddresses(job.runId, widened);
-  if (decisions.length) await deps.store.runs.upsertAddresses(job.runId, decisions);
-  for (const d of decisions) addresses.set(d.address, d);
-
-  const runNow = await recordStepStats(deps, job.runId, `hop-${job.hop}`, source.stats().rpcCalls - before, {
-    recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms,
-  });
-  await deps.store.cases.setStatus(kase.id, 'tracing', {
-    hop: job.hop + 1,
-    addresses: addresses.size,
-    crawled: [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length,
-    rpcCalls: Number(runNow.stats?.rpcCalls ?? 0),
-  });
-  await deps.queue.add(next === 'hop' ? hopJob({ ...job, hop: job.hop + 1 }) : finalizeJob({ caseId: job.caseId, runId: job.runId }));
+): HopFound {
+  const { addresses } = step;
+  return {
+    grew: decisions.some((d) => LEDGER_STATES.has(d.state)) || widened.length > 0,
+    async persist() {
+      if (widened.length) await deps.store.runs.upsertAddresses(job.runId, widened);
+      if (decisions.length) await deps.store.runs.upsertAddresses(job.runId, decisions);
+      for (const d of decisions) addresses.set(d.address, d);
+    },
+    progress: () => ({ addresses: addresses.size, crawled: [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length }),
+    stats: { recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms },
+  };
 }
 
-export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Promise<void> {
-  if (await isBitcoinCase(deps, job)) return finalizeBitcoinTrace(deps, job);
+async function finalizeAccountTrace(deps: TraceDeps, job: TraceFinalizeJob): Promise<void> {
   const step = await openStep(deps, job);
   if (!step) return;
   const { kase, source, before, scope, addresses } = step;
@@ -177,11 +183,6 @@ async function holdingsWithinBalances(source: ChainSource, deps: TraceDeps, find
   return { findings: { ...findings, holdings: cap.holdings, accounting: cap.accounting, sanctions }, limitations: cap.limitations };
 }
 
-/** A step's successor, settled once: a re-run of the step gets the first attempt's choice. */
-function settleNextStep(deps: TraceDeps, runId: string, step: string, next: 'hop' | 'final'): Promise<'hop' | 'final'> {
-  return deps.store.runs.settleNextStep(runId, step, next);
-}
-
 /** A step's figures, counted once however often the step runs. */
 function recordStepStats(deps: TraceDeps, runId: string, step: string, rpcCalls: number, extra?: Record<string, number>): Promise<RunRow> {
   return deps.store.runs.recordStepStats(runId, step, rpcCalls, extra);
@@ -219,11 +220,6 @@ export async function failStuckTrace(deps: TraceDeps, job: { caseId: string; run
 export async function failTrace(deps: TraceDeps, caseId: string, runId: string, error: Error): Promise<void> {
   await deps.store.runs.finish(runId, 'failed', null, error.message);
   await deps.store.cases.setStatus(caseId, 'failed', { error: error.message });
-}
-
-/** Bitcoin cases take their own steps, one job per hop (see bitcoin-trace.ts). */
-async function isBitcoinCase(deps: TraceDeps, job: { caseId: string }): Promise<boolean> {
-  return chainConfig(deps.config, (await deps.store.cases.get(job.caseId))?.chain ?? '').kind === 'bitcoin';
 }
 
 /** What every step starts from; null when the run already ended (a late duplicate job). */

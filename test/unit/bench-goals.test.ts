@@ -10,7 +10,7 @@ const MB = 2 ** 20;
 function tracehold(peakMb: number, wallMs = 10_000): TraceholdFigures {
   return {
     kind: 'tracehold', wallMs, reportRpcCalls: 100, sourceHttpRequests: 10, sourceByMethod: {}, largestReplyReadBytes: 0, longestReplyParseMs: 0, transferRowsBefore: 0, transferRowsAfter: 1_000,
-    reportTransfers: 1_000, reportHops: 3, states: {}, crawled: 10, endpoints: 1, endpointAddresses: 1, holdings: 1, reached: [],
+    reportTransfers: 1_000, reportHops: 3, states: {}, crawled: 10, endpoints: 1, endpointAddresses: 1, holdings: 1, limitations: [], reached: [],
     memory: { peakRssBytes: peakMb * MB, maxRssBytes: peakMb * MB, startRssBytes: 150 * MB, eventLoopMaxMs: 120 },
   };
 }
@@ -73,5 +73,14 @@ describe('bench: goals of issue 10', () => {
       naive: { kind: 'naive', wallMs: 120_000, rpcCalls: 1, byMethod: {}, transfersSeen: 1, taintedTransfers: 1, hops: 1, expansions: 1, reached: [], memory: tracehold(100).memory },
     }));
     expect(withNaive).to.include('tracehold cold vs the naive tracer at 20 ms per request: 12.0× faster (goal ≥ 10× at 20 ms): met');
+  });
+
+  it('goalLines: on PGlite, the tracehold process\'s highest peak is judged against 400 MB on a 1k case only', () => {
+    const pglite = (peaks: [number, number, number], transfers: number) =>
+      goalLines(input({ db: 'pglite', transfers, cold: { ...tracehold(peaks[0]), wire }, warm: tracehold(peaks[1]), tokenOnly: { ...tracehold(peaks[2]), wire } })).filter((l) => l.startsWith('embedded database'));
+    expect(pglite([321, 314, 311], 1_000)).to.deep.equal(['embedded database (PGlite, in the tracehold process): highest peak RSS of the process 321 MB over 3 runs (goal < 400 MB on a 1k case): met']);
+    expect(pglite([300, 410, 311], 1_000)[0]).to.match(/ 410 MB over 3 runs \(goal < 400 MB on a 1k case\): NOT met$/);
+    expect(pglite([300, 310, 311], 10_000)[0]).to.match(/\(run with BENCH_TRANSFERS=1000 to judge\)$/);
+    expect(goalLines(input({ db: 'pg', transfers: 1_000 })).some((l) => l.startsWith('embedded database'))).to.equal(false);
   });
 });

@@ -53,8 +53,10 @@ export function createLedger(model: TaintModel, opening: bigint, source: boolean
   }
 }
 
-/** Dropping consumed head lots costs O(n); do it rarely so a long-lived ledger stays O(1) amortised. */
-const COMPACT_AFTER = 1024;
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Dropping consumed head lots costs O(live lots); only when they are at least as many, so it stays O(1) amortised. */
+const COMPACT_AFTER = 8;
 
 /**
  * The largest contributions seen, in order, ties keeping the earlier: what a stable sort by
@@ -118,7 +120,12 @@ class QueueLedger implements Ledger {
   private amounts: bigint[] = [];
   private origins: number[] = [];
   private head = 0;
+  /**
+   * The tainted balance is held + heldExact: a Number while it is exact (up to 2^53), so that
+   * most inflows and outflows make no new bigint that would live on until the next one.
+   */
   private held = 0n;
+  private heldExact = 0;
   private readonly top = new Top();
   shortfall = 0n;
 
@@ -130,14 +137,22 @@ class QueueLedger implements Ledger {
     if (amount === 0n) return;
     this.amounts.push(amount);
     this.origins.push(origin);
-    if (origin !== CLEAN) this.held += amount;
+    if (origin === CLEAN) return;
+    const sum = amount <= MAX_EXACT ? this.heldExact + Number(amount) : Infinity;
+    if (sum <= Number.MAX_SAFE_INTEGER) this.heldExact = sum;
+    else this.held += amount;
   }
 
   // The tainted part goes first: it arrived "first" as far as the queue can tell, and the
   // choice must be fixed for results to be reproducible (lifo therefore spends it last).
   credit(amount: bigint, tainted: bigint, origin: number): void {
-    this.push(tainted, origin);
-    this.push(amount - tainted, CLEAN);
+    // All clean or all tainted (the usual inflow): the transfer's own amount, no new bigint.
+    if (tainted === 0n) this.push(amount, CLEAN);
+    else if (tainted === amount) this.push(amount, origin);
+    else {
+      this.push(tainted, origin);
+      this.push(amount - tainted, CLEAN);
+    }
   }
 
   debit(amount: bigint): bigint {
@@ -164,12 +179,27 @@ class QueueLedger implements Ledger {
         }
       } else amounts[at] = lot - take;
     }
-    if (this.head > COMPACT_AFTER && this.head * 2 > amounts.length) {
-      amounts.splice(0, this.head);
-      origins.splice(0, this.head);
+    // Consumed lots are let go once they are half the queue: a queue keeps its live lots and
+    // at most as many dead ones (a million transfers leave millions of consumed lots otherwise).
+    const head = this.head;
+    if (head >= COMPACT_AFTER && head * 2 >= amounts.length) {
+      const live = amounts.length - head;
+      for (let k = 0; k < live; k++) {
+        amounts[k] = amounts[head + k]!;
+        origins[k] = origins[head + k]!;
+      }
+      // Shortening an array releases (or trims) the rest of its storage.
+      amounts.length = live;
+      origins.length = live;
       this.head = 0;
     }
-    if (drawn !== 0n) this.held -= drawn;
+    if (drawn !== 0n) {
+      if (drawn <= MAX_EXACT && Number(drawn) <= this.heldExact) this.heldExact -= Number(drawn);
+      else {
+        this.held += BigInt(this.heldExact) - drawn;
+        this.heldExact = 0;
+      }
+    }
     this.shortfall = rest;
     return drawn;
   }
@@ -179,7 +209,7 @@ class QueueLedger implements Ledger {
   }
 
   taintedHeld(): bigint {
-    return this.held;
+    return this.held + BigInt(this.heldExact);
   }
 }
 
@@ -255,9 +285,15 @@ class PoisonLedger implements Ledger {
   }
 
   debit(amount: bigint): bigint {
-    const shortfall = amount > this.total ? amount - this.total : 0n;
-    this.total += shortfall - amount;
-    this.shortfall = shortfall;
+    const total = this.total;
+    // total + shortfall - amount, in one allocation at most.
+    if (amount > total) {
+      this.shortfall = amount - total;
+      this.total = 0n;
+    } else {
+      this.shortfall = 0n;
+      this.total = total - amount;
+    }
     return this.poisoned ? amount : 0n;
   }
 

@@ -39,7 +39,7 @@
 // but the transfer id itself. The same generator runs to the end (`propagateTaint`) or in
 // time slices that give the event loop back (`propagateTaintSliced`).
 import { classifyTransfer } from '../payments';
-import { transferId, type Address, type Asset, type Transfer } from '../types';
+import { flatJoin, flatTransferId, transferId, type Address, type Asset, type Transfer } from '../types';
 import { createLedger, type Ledger } from './ledgers';
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './steps';
 import type { AccountRole, AccountTaint, LedgerSpec, TaintInput, TaintResult } from './types';
@@ -69,6 +69,13 @@ class Slot {
   account: AccountTaint | null = null;
   /** Taint that stays where it arrived (non-ledgers, stops, inflows before a ledger's window). */
   absorbed = 0n;
+  /**
+   * Parts of the account's taintedIn and taintedOut not yet added to them, as long as they
+   * are exact in a Number (see addExact): a bigint sum makes a new bigint at every transfer,
+   * which lives until the account's next one and mostly dies in the old generation.
+   */
+  inExact = 0;
+  outExact = 0;
   constructor(readonly address: number, readonly asset: number) {}
 }
 
@@ -79,39 +86,49 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   // 1. Unique transfers (the first of equal copies), checked. Input order of first sight.
   // Copies are found by hashing the id's characters into a table sized once (no id string,
   // no Map growing under a million keys); id strings are built only for what is reported.
-  const transfers: Transfer[] = [];
+  // Without copies (the usual case) the input array itself is used: no copy of it.
+  let transfers: readonly Transfer[] = input.transfers;
   {
-    const count = input.transfers.length;
+    const all = input.transfers;
+    const count = all.length;
     const mask = tableSize(count) - 1;
     const table = new Int32Array(mask + 1).fill(-1);
     const hashes = new Int32Array(count);
-    let k = 0;
-    for (const t of input.transfers) {
+    /** The unique transfers once a copy has been met; until then, all[0..k) are. */
+    let unique: Transfer[] | null = null;
+    for (let k = 0; k < count; k++) {
+      const t = all[k]!;
       if (typeof t.amount !== 'bigint' || t.amount < 0n) {
         throw new RangeError(`transfer ${transferId(t)}: amount must be a non-negative bigint`);
       }
+      const kept = unique === null ? all : unique;
       const h = idHash(t);
       let at = h & mask;
       let seen = -1;
       for (let x = table[at]!; x !== -1; x = table[(at = (at + 1) & mask)]!) {
-        if (hashes[x] === h && sameId(transfers[x]!, t)) {
+        if (hashes[x] === h && sameId(kept[x]!, t)) {
           seen = x;
           break;
         }
       }
       if (seen === -1) {
-        table[at] = transfers.length;
-        hashes[transfers.length] = h;
-        transfers.push(t);
-      } else if (!sameTransfer(transfers[seen]!, t)) {
-        // Two versions of one transfer mean mixed chains or a reorg upstream; guessing would be wrong.
-        throw new RangeError(`transfer ${transferId(t)} appears twice with different contents`);
+        const x = unique === null ? k : unique.length;
+        table[at] = x;
+        hashes[x] = h;
+        if (unique !== null) unique.push(t);
+      } else {
+        if (!sameTransfer(kept[seen]!, t)) {
+          // Two versions of one transfer mean mixed chains or a reorg upstream; guessing would be wrong.
+          throw new RangeError(`transfer ${transferId(t)} appears twice with different contents`);
+        }
+        unique ??= all.slice(0, k);
       }
-      if (++k % STEP === 0) yield;
+      if ((k + 1) % STEP === 0) yield;
     }
+    if (unique !== null) transfers = unique;
   }
   const ids: (string | undefined)[] = new Array<string | undefined>(transfers.length);
-  const idOf = (i: number): string => ids[i] ?? (ids[i] = transferId(transfers[i]!));
+  const idOf = (i: number): string => ids[i] ?? (ids[i] = flatTransferId(transfers[i]!));
   // A transfer can only be a seed if its hash is what a seed id has before one of its '#'.
   const seedTxHashes = new Set<string>();
   for (const id of input.seedTransfers) {
@@ -150,14 +167,12 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   const assets = assetIds.values;
   const internAsset = assetIds.id;
 
-  // 3. Per transfer, in typed arrays: who, what, when. Only payments move value (../payments.ts).
+  // 3. Per transfer, in typed arrays: who and what (when is read from the transfer itself,
+  // which is at hand wherever it is needed). Only payments move value (../payments.ts).
   const n = transfers.length;
   const fromOf = new Int32Array(n);
   const toOf = new Int32Array(n);
   const assetOf = new Int32Array(n);
-  const blockOf = new Float64Array(n);
-  const txIndexOf = new Float64Array(n);
-  const seqOf = new Float64Array(n);
   const ignored = { selfTransfers: 0, zeroValue: 0, untracedAssets: 0 };
   let payments = 0;
   const paymentList = new Int32Array(n);
@@ -169,9 +184,6 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
       fromOf[i] = internAddress(t.from);
       toOf[i] = t.to === null ? -1 : internAddress(t.to);
       assetOf[i] = internAsset(t.asset);
-      blockOf[i] = t.blockNumber;
-      txIndexOf[i] = t.txIndex;
-      seqOf[i] = t.seq;
     } else if (c === 'self-transfer') ignored.selfTransfers++;
     else if (c === 'zero-value') ignored.zeroValue++;
     else ignored.untracedAssets++;
@@ -180,7 +192,8 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
 
   // Tainted opening balances of sources, in a fixed order (address, then asset).
   const openings: { address: number; asset: number; amount: bigint }[] = [];
-  const sources = [...input.ledgers].filter(([a, spec]) => spec.source && !input.stops.has(a)).map(([a]) => a);
+  const sources: Address[] = [];
+  for (const [a, spec] of input.ledgers) if (spec.source && !input.stops.has(a)) sources.push(a);
   for (const address of sources.sort(compareStrings)) {
     const spec = input.ledgers.get(address)!;
     for (const asset of [...spec.opening.keys()].sort(compareStrings)) {
@@ -190,8 +203,11 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   }
 
   // 4. One total order: chain order, ties broken by transfer id.
-  const order = yield* sortSteps(paymentList.subarray(0, payments), (a, b) =>
-    blockOf[a]! - blockOf[b]! || txIndexOf[a]! - txIndexOf[b]! || seqOf[a]! - seqOf[b]! || compareIds(transfers[a]!, transfers[b]!));
+  const order = yield* sortSteps(paymentList.subarray(0, payments), (a, b) => {
+    const x = transfers[a]!;
+    const y = transfers[b]!;
+    return x.blockNumber - y.blockNumber || x.txIndex - y.txIndex || x.seq - y.seq || compareIds(x, y);
+  });
 
   // tiho: at each outflow, the sender's outflows of the same asset in the same block still to
   // come. Linked once (position → next position of the group) so the main loop is one pass.
@@ -203,7 +219,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     const width = assets.length;
     for (let p = 0; p < payments; p++) {
       const i = order[p]!;
-      if (p > 0 && blockOf[order[p - 1]!] !== blockOf[i]) last.clear();
+      if (p > 0 && transfers[order[p - 1]!]!.blockNumber !== transfers[i]!.blockNumber) last.clear();
       const key = fromOf[i]! * width + assetOf[i]!;
       const before = last.get(key);
       if (before !== undefined) nextInGroup[before] = p;
@@ -244,7 +260,9 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   const received = (s: Slot, amount: bigint, t: Transfer | null, sourced: bigint): void => {
     if (amount === 0n) return;
     const a = entry(s);
-    a.taintedIn += amount;
+    const sum = addExact(s.inExact, amount);
+    if (sum < 0) a.taintedIn += amount;
+    else s.inExact = sum;
     if (sourced !== 0n) a.sourced += sourced;
     if (t === null) return;
     if (a.firstTaintedBlock === null) {
@@ -271,7 +289,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     const amount = t.amount;
     const asset = assetOf[i]!;
     const from = fromOf[i]!;
-    const block = blockOf[i]!;
+    const block = t.blockNumber;
 
     // 1. The taint t carries: the sender's ledger decides, unless t is a seed.
     const sender = ledgerAt(from, asset, block);
@@ -289,8 +307,11 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
       result.tainted.set(idOf(i), carried);
       if (aboutToGrow(result.parents.size)) yield;
       result.parents.set(idOf(i), seed || sender === null ? [] : sender.parents());
-      const a = entry(slotOf(from, asset));
-      a.taintedOut += carried;
+      const s = slotOf(from, asset);
+      const a = entry(s);
+      const sum = addExact(s.outExact, carried);
+      if (sum < 0) a.taintedOut += carried;
+      else s.outExact = sum;
       if (seed && carried !== drawn) a.seeded += carried - drawn;
     }
 
@@ -325,7 +346,9 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
       held += s.ledger !== null ? s.ledger.taintedHeld() : spec.source ? (spec.opening.get(a.asset) ?? 0n) : 0n;
     }
     a.taintedHeld = held;
-    result.accounts.set(`${a.address}|${a.asset}`, a);
+    if (s.inExact !== 0) a.taintedIn += BigInt(s.inExact);
+    if (s.outExact !== 0) a.taintedOut += BigInt(s.outExact);
+    result.accounts.set(flatJoin(a.address, '|', a.asset), a);
     if ((k + 1) % STEP === 0) yield;
   }
   return result;
@@ -347,6 +370,15 @@ function highestFirst(tainted: bigint, at: number, order: Int32Array, next: Int3
   }
   if (left <= 0n) return 0n;
   return first < left ? first : left;
+}
+
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** sum + x if it is a safe integer (then every integer up to it is exact as a Number), else -1. */
+function addExact(sum: number, x: bigint): number {
+  if (x > MAX_EXACT) return -1;
+  const next = sum + Number(x);
+  return next <= Number.MAX_SAFE_INTEGER ? next : -1;
 }
 
 /** Open addressing at most half full. */

@@ -1,0 +1,64 @@
+// One crawl pipeline for every chain. A hop step opens the run, lets the chain's stages work
+// out what the step found, settles what comes next (first write wins), writes, records the
+// step's figures and the case's progress, and queues its successor under a deterministic job
+// id: a step that runs twice (a retried or stalled job) does the same thing twice,
+// harmlessly, on any worker. The account vs UTXO difference lives in the stages
+// (trace-step.ts for EVM chains and Tron, bitcoin-trace.ts for Bitcoin); the report of both
+// comes from the shared findings module (../domain/findings.ts).
+import { chainConfig } from '../../config';
+import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
+import type { CaseRow } from '../store';
+import type { TraceDeps } from './deps';
+
+/** What every opened step has; null from `open` when the run already ended (a late duplicate job). */
+export interface OpenedStep {
+  kase: CaseRow;
+  source: { stats(): { rpcCalls: number } };
+  /** The source's RPC count when the step opened. */
+  before: number;
+}
+
+export interface HopFound {
+  /** Another hop follows; else the final step. */
+  grew: boolean;
+  /**
+   * The step's writes, made once its successor is settled: a re-run of the step finds them
+   * already there and must not then decide that nothing grew.
+   */
+  persist(): Promise<void>;
+  /** The case's progress beyond the hop and RPC calls, read after `persist`. */
+  progress(): Record<string, number>;
+  /** Figures of the step for the run's `stats.steps`. */
+  stats?: Record<string, number>;
+}
+
+export interface HopStages<Step extends OpenedStep> {
+  open(deps: TraceDeps, job: TraceHopJob): Promise<Step | null>;
+  /** The chain's stages: seeds (hop 0), fetch and propagate, decide, judge. Null: nothing to do (a late duplicate). */
+  find(deps: TraceDeps, job: TraceHopJob, step: Step): Promise<HopFound | null>;
+}
+
+export async function runHop<Step extends OpenedStep>(deps: TraceDeps, job: TraceHopJob, stages: HopStages<Step>): Promise<void> {
+  const step = await stages.open(deps, job);
+  if (!step) return;
+  const found = await stages.find(deps, job, step);
+  if (!found) return;
+  const name = `hop-${job.hop}`;
+  const next = await deps.store.runs.settleNextStep(job.runId, name, found.grew ? 'hop' : 'final');
+  await found.persist();
+  const run = await deps.store.runs.recordStepStats(job.runId, name, step.source.stats().rpcCalls - step.before, found.stats);
+  await deps.store.cases.setStatus(step.kase.id, 'tracing', { hop: job.hop + 1, ...found.progress(), rpcCalls: Number(run.stats?.rpcCalls ?? 0) });
+  await deps.queue.add(next === 'hop' ? hopJob({ ...job, hop: job.hop + 1 }) : finalizeJob({ caseId: job.caseId, runId: job.runId }));
+}
+
+/** The stages and final step of each kind of chain. */
+export interface ChainPipeline {
+  hop(deps: TraceDeps, job: TraceHopJob): Promise<void>;
+  finalize(deps: TraceDeps, job: TraceFinalizeJob): Promise<void>;
+}
+
+/** The pipeline of a case's chain: Bitcoin's UTXO stages, or the account stages (EVM, Tron). */
+export async function pipelineOf(deps: TraceDeps, caseId: string, pipelines: { bitcoin: ChainPipeline; account: ChainPipeline }): Promise<ChainPipeline> {
+  const chain = (await deps.store.cases.get(caseId))?.chain ?? '';
+  return chainConfig(deps.config, chain).kind === 'bitcoin' ? pipelines.bitcoin : pipelines.account;
+}

@@ -1,0 +1,69 @@
+// A run's taint between hop steps (services/store/run-taint-repo.ts): a step replaces what
+// the wallets it recomputed sent, all or nothing, and marks them computed with their window;
+// a resumed re-trace carries over only what still holds.
+import { expect } from 'chai';
+import type { Store } from '../../services/store';
+import type { RunTaintRow } from '../../services/store/run-taint-repo';
+import { DRIVERS, useTestStore } from '../support/db';
+
+const [S, A, B, C, X] = ['5', 'a', 'b', 'c', 'e'].map((c) => '0x' + c.repeat(40)) as [string, string, string, string, string];
+const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
+const row = (n: number, from: string, to: string, tainted: bigint, hop: number): RunTaintRow => ({
+  txHash: `0x${n.toString(16).padStart(64, '0')}`, ref: 'log:0', from, to, asset: USDT, blockNumber: 100 + n, tainted, hop,
+});
+
+DRIVERS.forEach((driver) => {
+  describe(`store: a run's taint between steps (${driver})`, () => {
+    let store: Store;
+    useTestStore(driver, (s) => (store = s));
+
+    async function newRun(addresses: { address: string; state: 'source' | 'crawled' | 'max-hops'; fromBlock: number }[]) {
+      const kase = await store.cases.create({ title: 't', chain: 'ethereum', model: 'fifo', maxHops: 6, seeds: [{ address: S }] });
+      const run = await store.runs.create(kase.id);
+      await store.runs.upsertAddresses(run.id, addresses.map((a, hop) => ({ ...a, hop })));
+      return run.id;
+    }
+
+    it('replaces what the recomputed senders sent and marks them; a failed write leaves the last state', async () => {
+      const runId = await newRun([{ address: S, state: 'source', fromBlock: 100 }, { address: A, state: 'crawled', fromBlock: 101 }]);
+      await store.runTaint.replaceFrom(runId, new Set([S]), new Map([[S, 100]]), [row(1, S, A, 10n, 1)]);
+      await store.runTaint.replaceFrom(runId, new Set([A]), new Map([[A, 101]]), [row(2, A, B, 7n, 2), row(3, A, X, 3n, 2)]);
+      expect([...(await store.runTaint.propagated(runId))].sort()).to.deep.equal([[S, 100], [A, 101]].sort());
+      // A again, now sending less: its old rows go, S's stay.
+      await store.runTaint.replaceFrom(runId, new Set([A]), new Map([[A, 101]]), [row(2, A, B, 10n, 2)]);
+      const into = async (to: string[]) => (await store.runTaint.taintInto(runId, to)).map((r) => [r.from, r.to, r.tainted, r.hop]);
+      expect(await into([A, B, X])).to.have.deep.members([[S, A, 10n, 1], [A, B, 10n, 2]]);
+      expect((await store.runTaint.recipients(runId)).sort()).to.deep.equal([A, B].sort());
+      // A write that fails (a row twice) changes nothing: rows and marks stay as they were.
+      let failed = false;
+      await store.runTaint.replaceFrom(runId, new Set([A, B]), new Map([[A, 90], [B, 102]]), [row(4, A, C, 1n, 2), row(4, A, C, 1n, 2)]).catch(() => (failed = true));
+      expect(failed).to.equal(true);
+      expect(await into([A, B, C])).to.have.deep.members([[S, A, 10n, 1], [A, B, 10n, 2]]);
+      expect((await store.runTaint.propagated(runId)).get(A)).to.equal(101);
+    });
+
+    it('the same step written twice at once (a lapsed job lock) ends as written once', async () => {
+      const runId = await newRun([{ address: S, state: 'source', fromBlock: 100 }]);
+      const write = () => store.runTaint.replaceFrom(runId, new Set([S]), new Map([[S, 100]]), [row(1, S, A, 10n, 1), row(2, S, B, 5n, 1)]);
+      await Promise.all([write(), write(), write()]);
+      expect((await store.runTaint.taintInto(runId, [A, B])).map((r) => r.tainted).sort((a, b) => (a < b ? -1 : 1))).to.deep.equal([5n, 10n]);
+    });
+
+    it('a resumed run carries over the wallets without news, but not those that moved or that a wallet decided again paid', async () => {
+      const wallets = [
+        { address: S, state: 'source' as const, fromBlock: 100 }, { address: A, state: 'crawled' as const, fromBlock: 101 },
+        { address: B, state: 'crawled' as const, fromBlock: 102 }, { address: C, state: 'crawled' as const, fromBlock: 103 },
+      ];
+      const last = await newRun(wallets);
+      await store.runTaint.replaceFrom(last, new Set([S, A, B, C]), new Map(wallets.map((w) => [w.address, w.fromBlock])), [
+        row(1, S, A, 10n, 1), row(2, A, B, 10n, 2), row(3, B, C, 10n, 3), row(4, C, X, 10n, 4),
+      ]);
+      // B is decided again (it moved); C moved too but stays followed; A is untouched.
+      const next = await newRun(wallets.filter((w) => w.address !== B));
+      await store.runTaint.carryOver(next, last, [B, C], [B]);
+      expect([...(await store.runTaint.propagated(next))].sort()).to.deep.equal([[S, 100], [A, 101]].sort());
+      const rows = await store.runTaint.taintInto(next, [A, B, C, X]);
+      expect(rows.map((r) => r.from).sort()).to.deep.equal([S, A].sort());
+    });
+  });
+});
