@@ -142,9 +142,9 @@ async function incrementalStepTaint(
   // Hops of what the dirty ledgers sent; what others sent keeps its hop.
   const fixedHops = new Map<string, number>();
   for (const [id, row] of given) if (!dirty.has(row.from) && row.hop !== null) fixedHops.set(id, row.hop);
-  const tainted = [...taint.tainted.keys()].map((id) => transfers.get(id)!);
+  const ids = [...taint.tainted.keys()];
   const hopsStarted = performance.now();
-  const hops = await computeHopsSliced({ transfers: tainted, seedTransfers: scope.seedTransferIds, sources, fixedHops });
+  const hops = await computeHopsSliced({ transfers: ids.map((id) => transfers.get(id)!), transferIds: ids, seedTransfers: scope.seedTransferIds, sources, fixedHops });
   engineMs += performance.now() - hopsStarted;
 
   // Rows of what the dirty ledgers sent, and of seeds sent by wallets that are no ledger.
