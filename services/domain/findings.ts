@@ -6,6 +6,7 @@ import type { HopResult } from './hops';
 import type {
   ReportAccounting, ReportEndpoint, ReportExposure, ReportHolding, ReportHop, ReportLabel, ReportSanction, ReportStopped,
 } from './report';
+import { runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './taint/steps';
 import { transferId, type Address, type Asset, type Label, type Transfer } from './types';
 
 /** What the tracer decided about an address that received taint. */
@@ -78,12 +79,28 @@ export interface Findings {
 const STOPPED_STATES = new Set<NodeState>(['service-like', 'max-hops', 'min-amount', 'address-limit']);
 
 export function buildFindings(input: FindingsInput): Findings {
+  return runSteps(findingsSteps(input));
+}
+
+/**
+ * The same as buildFindings, giving the event loop a turn at least every `sliceMs` (default
+ * 25 ms): a report over a hundred thousand accounts is seconds of work, too long for a queue
+ * worker to keep its loop.
+ */
+export function buildFindingsSliced(input: FindingsInput, options: SliceOptions = {}): Promise<Findings> {
+  return runStepsSliced(findingsSteps(input), options);
+}
+
+function* findingsSteps(input: FindingsInput): Steps<Findings> {
   const inflows = taintedInflowsByAccount(input);
+  yield;
   const endpoints: ReportEndpoint[] = [];
   const holdings: ReportHolding[] = [];
   const stopped: ReportStopped[] = [];
 
+  let k = 0;
   for (const account of sortedAccounts(input.taint.accounts)) {
+    if (++k % 1024 === 0) yield;
     const node = input.nodes.get(account.address);
     const hops = input.hops.accountHop.get(key(account.address, account.asset)) ?? input.hops.addressHop.get(account.address) ?? 0;
     const arrivals = inflows.get(key(account.address, account.asset)) ?? [];
@@ -127,18 +144,27 @@ export function buildFindings(input: FindingsInput): Findings {
 
   const accounting = accountFor(input, endpoints, holdings, stopped);
   const seeded = new Map(accounting.map((a) => [a.asset, BigInt(a.seeded)]));
-  endpoints.sort((a, b) => cmpBig(BigInt(b.amount), BigInt(a.amount)) || a.hops - b.hops || cmp(a.address, b.address) || cmp(a.asset, b.asset));
-  holdings.sort((a, b) => cmpBig(BigInt(b.amount), BigInt(a.amount)) || cmp(a.address, b.address) || cmp(a.asset, b.asset));
-  stopped.sort((a, b) => cmpBig(BigInt(b.amount), BigInt(a.amount)) || cmp(a.address, b.address) || cmp(a.asset, b.asset));
+  yield;
+  const sortedEndpoints = yield* sortedByAmount(endpoints, (a, b) => a.hops - b.hops || cmp(a.address, b.address) || cmp(a.asset, b.asset));
+  const sortedHoldings = yield* sortedByAmount(holdings, (a, b) => cmp(a.address, b.address) || cmp(a.asset, b.asset));
+  const sortedStopped = yield* sortedByAmount(stopped, (a, b) => cmp(a.address, b.address) || cmp(a.asset, b.asset));
+  const hops = yield* perHop(input);
   return {
-    endpoints,
-    exposure: exposureOf(endpoints, seeded),
-    sanctions: sanctionsOf([...endpoints, ...holdings], seeded),
-    holdings,
-    stopped,
-    hops: perHop(input),
+    endpoints: sortedEndpoints,
+    exposure: exposureOf(sortedEndpoints, seeded),
+    sanctions: sanctionsOf([...sortedEndpoints, ...sortedHoldings], seeded),
+    holdings: sortedHoldings,
+    stopped: sortedStopped,
+    hops,
     accounting,
   };
+}
+
+/** Largest amount first, then `tie`: each amount parsed once, the sort in steps. */
+function* sortedByAmount<T extends { amount: string }>(rows: T[], tie: (a: T, b: T) => number): Steps<T[]> {
+  const amounts = rows.map((r) => BigInt(r.amount));
+  const order = yield* sortSteps(Int32Array.from(rows.keys()), (a, b) => cmpBig(amounts[b]!, amounts[a]!) || tie(rows[a]!, rows[b]!));
+  return Array.from(order, (i) => rows[i]!);
 }
 
 /** Endpoints summed per entity and asset, with their share of what the seeds put in. */
@@ -217,46 +243,57 @@ function accountFor(input: FindingsInput, endpoints: ReportEndpoint[], holdings:
  * wallet passes on is assumed to carry its inflows' exchange exposure in proportion
  * (the haircut view), solved by iterating to a fixed point because wallets can form cycles.
  */
-function perHop(input: FindingsInput): ReportHop[] {
+function* perHop(input: FindingsInput): Steps<ReportHop[]> {
   const exchangeBound = (address: Address) => {
     const node = input.nodes.get(address);
     return node?.state === 'deposit' || (node?.state === 'stop' && node.label?.category === 'exchange');
   };
-  // Each account's tainted outflows to an account that received taint, resolved once: the
-  // rounds below only do arithmetic (no id or key strings built per round).
-  const outflows = new Map<string, { tainted: bigint; nextKey: string; nextIn: bigint }[]>();
+  // Each account's tainted outflows to an account that received taint, resolved once to the
+  // index of that account; the rounds below only do arithmetic. An account is computed again
+  // only when an account it pays changed since (`dirty`): what it would compute otherwise is
+  // what it has, so every round ends with the values recomputing every account gives.
+  const accounts = [...input.taint.accounts.values()].map((account) => ({
+    k: key(account.address, account.asset), bound: exchangeBound(account.address), taintedIn: account.taintedIn,
+    outs: [] as { tainted: bigint; next: number; nextIn: bigint }[], payers: [] as number[],
+  }));
+  const indexOf = new Map(accounts.map((a, i) => [a.k, i]));
   for (const [id, amount] of input.taint.tainted) {
     const t = input.transfers.get(id);
     if (!t || amount === 0n || t.to === null) continue;
-    const nextKey = key(t.to, t.asset);
-    const next = input.taint.accounts.get(nextKey);
-    if (!next || next.taintedIn === 0n) continue;
-    pushTo(outflows, key(t.from, t.asset), { tainted: amount, nextKey, nextIn: next.taintedIn });
+    const from = indexOf.get(key(t.from, t.asset));
+    const next = indexOf.get(key(t.to, t.asset));
+    if (from === undefined || next === undefined || accounts[next]!.taintedIn === 0n) continue;
+    accounts[from]!.outs.push({ tainted: amount, next, nextIn: accounts[next]!.taintedIn });
+    accounts[next]!.payers.push(from);
   }
-  const accounts = [...input.taint.accounts.values()].map((account) => {
-    const k = key(account.address, account.asset);
-    return { k, bound: exchangeBound(account.address), taintedIn: account.taintedIn, outs: outflows.get(k) ?? [] };
-  });
-  const toExchanges = new Map<string, bigint>();
+  const toExchanges: bigint[] = accounts.map(() => 0n);
+  const dirty = new Uint8Array(accounts.length).fill(1);
   for (let round = 0; round < 50; round++) {
     let changed = false;
-    for (const { k, bound, taintedIn, outs } of accounts) {
+    for (let i = 0; i < accounts.length; i++) {
+      if (i % STEP === STEP - 1) yield;
+      if (dirty[i] === 0) continue;
+      dirty[i] = 0;
+      const { bound, taintedIn, outs, payers } = accounts[i]!;
       let value: bigint;
       if (bound) value = taintedIn;
       else {
         value = 0n;
-        for (const o of outs) value += (o.tainted * (toExchanges.get(o.nextKey) ?? 0n)) / o.nextIn;
+        for (const o of outs) value += (o.tainted * toExchanges[o.next]!) / o.nextIn;
         if (value > taintedIn) value = taintedIn;
       }
-      if (value !== (toExchanges.get(k) ?? 0n)) {
-        toExchanges.set(k, value);
+      if (value !== toExchanges[i]) {
+        toExchanges[i] = value;
         changed = true;
+        for (const p of payers) dirty[p] = 1;
       }
     }
     if (!changed) break;
   }
   const groups = new Map<string, ReportHop & { addressSet: Set<Address>; taintedSum: bigint; exchSum: bigint }>();
+  let visited = 0;
   for (const account of input.taint.accounts.values()) {
+    if (++visited % STEP === 0) yield;
     if (account.taintedIn === 0n) continue;
     const hop = input.hops.accountHop.get(key(account.address, account.asset)) ?? input.hops.addressHop.get(account.address);
     if (hop === undefined) continue;
@@ -264,7 +301,7 @@ function perHop(input: FindingsInput): ReportHop[] {
     const g = groups.get(k) ?? { hop, asset: account.asset, addresses: 0, tainted: '0', toExchanges: '0', addressSet: new Set(), taintedSum: 0n, exchSum: 0n };
     g.addressSet.add(account.address);
     g.taintedSum += account.taintedIn;
-    g.exchSum += toExchanges.get(key(account.address, account.asset)) ?? 0n;
+    g.exchSum += toExchanges[indexOf.get(key(account.address, account.asset))!]!;
     groups.set(k, g);
   }
   return [...groups.values()]

@@ -17,7 +17,7 @@ import type { BitcoinSource } from '../chains/bitcoin';
 import type { ChainSource } from '../chains/source';
 import { allLabels, isStopCategory } from '../domain/attribution';
 import { attributeByCluster, clusterAddresses, type AttributedLabel } from '../domain/clustering';
-import { buildFindings, sanctionsOf, type Findings } from '../domain/findings';
+import { buildFindingsSliced, sanctionsOf, type Findings } from '../domain/findings';
 import { capHoldings } from '../domain/holdings-cap';
 import { reportSeeds, type TraceReport } from '../domain/report';
 import type { Address, Label } from '../domain/types';
@@ -121,7 +121,7 @@ async function finalizeBitcoinTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   const result = await finishUtxoTrace(trace, traceParams(deps, kase, toBlock, data, state.stops, state.seedTxids));
   const { attribution, labels } = await attributionOver(deps, kase, data, union(state.seen, [...trace.read]));
   const stopCategories = deps.config.tracing.stopCategories;
-  const modelled = buildFindings({
+  const modelled = await buildFindingsSliced({
     ...utxoFindingsInput(result, { chain: kase.chain, attributionOf: attribution, labelsOf: (a) => allLabels(labels.get(a) ?? [], stopCategories) }),
     assetInfo: () => ({ symbol: BTC, decimals: 8 }),
   });

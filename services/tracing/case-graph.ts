@@ -91,8 +91,10 @@ export async function computeCaseGraph(
     }
     const late = lateWindows(taint, addresses, transfers);
     if ((missing === 0 && late.length === 0) || round >= MAX_CONVERGENCE_ROUNDS) {
-      const tainted = [...taint.tainted.keys()].map((id) => transfers.get(id)).filter((t): t is Transfer => !!t);
-      const hops = await computeHopsSliced({ transfers: tainted, seedTransfers: scope.seedTransferIds, sources });
+      // The taint result's own id strings go along (a million rebuilt ids are ~80 MB).
+      const ids = [...taint.tainted.keys()].filter((id) => transfers.has(id));
+      const tainted = ids.map((id) => transfers.get(id)!);
+      const hops = await computeHopsSliced({ transfers: tainted, transferIds: ids, seedTransfers: scope.seedTransferIds, sources });
       return { graph: { transfers, taint, hops, sources, assets }, widened: [...widened.values()] };
     }
     if (late.length) {

@@ -142,9 +142,9 @@ async function incrementalStepTaint(
   // Hops of what the dirty ledgers sent; what others sent keeps its hop.
   const fixedHops = new Map<string, number>();
   for (const [id, row] of given) if (!dirty.has(row.from) && row.hop !== null) fixedHops.set(id, row.hop);
-  const tainted = [...taint.tainted.keys()].map((id) => transfers.get(id)!);
+  const ids = [...taint.tainted.keys()];
   const hopsStarted = performance.now();
-  const hops = await computeHopsSliced({ transfers: tainted, seedTransfers: scope.seedTransferIds, sources, fixedHops });
+  const hops = await computeHopsSliced({ transfers: ids.map((id) => transfers.get(id)!), transferIds: ids, seedTransfers: scope.seedTransferIds, sources, fixedHops });
   engineMs += performance.now() - hopsStarted;
 
   // Rows of what the dirty ledgers sent, and of seeds sent by wallets that are no ledger.
@@ -168,13 +168,13 @@ async function incrementalStepTaint(
   if (firstStep) for (const a of await deps.store.runTaint.recipients(runId)) recipients.add(a);
   const open = [...recipients].filter((a) => !FINAL_STATES.has(addresses.get(a)?.state ?? 'max-hops'));
   const byAddress = new Map<Address, { candidate: Candidate; hop: number | undefined }>();
-  for (const row of await deps.store.runTaint.taintInto(runId, open)) {
-    const entry = byAddress.get(row.to!) ?? { candidate: { address: row.to!, hop: 0, received: new Map(), firstTaintedBlock: row.blockNumber }, hop: undefined };
+  for (const row of await deps.store.runTaint.receivedBy(runId, open)) {
+    const entry = byAddress.get(row.address) ?? { candidate: { address: row.address, hop: 0, received: new Map(), firstTaintedBlock: row.firstBlock }, hop: undefined };
     const c = entry.candidate;
-    c.received.set(row.asset, (c.received.get(row.asset) ?? 0n) + row.tainted);
-    c.firstTaintedBlock = Math.min(c.firstTaintedBlock, row.blockNumber);
+    c.received.set(row.asset, row.tainted);
+    c.firstTaintedBlock = Math.min(c.firstTaintedBlock, row.firstBlock);
     if (row.hop !== null) entry.hop = Math.min(entry.hop ?? Infinity, row.hop);
-    byAddress.set(row.to!, entry);
+    byAddress.set(row.address, entry);
   }
   const candidates: Candidate[] = [];
   for (const { candidate, hop } of byAddress.values()) if (hop !== undefined) candidates.push({ ...candidate, hop });

@@ -4,7 +4,7 @@
 import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
 import { allLabels, resolveLabel } from '../domain/attribution';
-import { buildFindings, sanctionsOf, type AssetInfo, type Findings, type NodeInfo } from '../domain/findings';
+import { buildFindingsSliced, sanctionsOf, type AssetInfo, type Findings, type NodeInfo } from '../domain/findings';
 import { capHoldings } from '../domain/holdings-cap';
 import { reportSeeds, type TraceReport } from '../domain/report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
@@ -108,7 +108,7 @@ async function finalizeAccountTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   const { graph } = await computeCaseGraph(deps, source, scope, addresses);
   const nodes = await nodeInfo(deps, source, kase, scope, graph, addresses);
   const assetInfo = await assetInfoOf(deps, source, kase.chain, graph);
-  const modelled = buildFindings({
+  const modelled = await buildFindingsSliced({
     transfers: graph.transfers,
     taint: graph.taint,
     hops: graph.hops,

@@ -34,6 +34,10 @@ DRIVERS.forEach((driver) => {
       const into = async (to: string[]) => (await store.runTaint.taintInto(runId, to)).map((r) => [r.from, r.to, r.tainted, r.hop]);
       expect(await into([A, B, X])).to.have.deep.members([[S, A, 10n, 1], [A, B, 10n, 2]]);
       expect((await store.runTaint.recipients(runId)).sort()).to.deep.equal([A, B].sort());
+      await store.runTaint.replaceFrom(runId, new Set([C]), new Map(), [row(5, C, B, 4n, 5)]);
+      const received = (await store.runTaint.receivedBy(runId, [A, B, X])).map((r) => [r.address, r.asset, r.tainted, r.firstBlock, r.hop]);
+      expect(received).to.have.deep.members([[A, USDT, 10n, 101, 1], [B, USDT, 14n, 102, 2]]);
+      await store.runTaint.replaceFrom(runId, new Set([C]), new Map(), []);
       // A write that fails (a row twice) changes nothing: rows and marks stay as they were.
       let failed = false;
       await store.runTaint.replaceFrom(runId, new Set([A, B]), new Map([[A, 90], [B, 102]]), [row(4, A, C, 1n, 2), row(4, A, C, 1n, 2)]).catch(() => (failed = true));
