@@ -68,14 +68,19 @@ export function createRunTaintRepo(db: Db) {
       });
     },
 
-    /** Per wallet of `addresses` and asset: the taint it received, its first block and smallest hop (null: none has a hop). */
-    async receivedBy(runId: string, addresses: readonly Address[]): Promise<{ address: Address; asset: Asset; tainted: bigint; firstBlock: number; hop: number | null }[]> {
+    /**
+     * Per wallet of `addresses` and asset: the taint it received, its first block and smallest
+     * hop (null: none has a hop), from every sender but `except` (whose rows a step is replacing).
+     */
+    async receivedBy(
+      runId: string, addresses: readonly Address[], except: readonly Address[] = [],
+    ): Promise<{ address: Address; asset: Asset; tainted: bigint; firstBlock: number; hop: number | null }[]> {
       const out: { address: Address; asset: Asset; tainted: bigint; firstBlock: number; hop: number | null }[] = [];
       for (let i = 0; i < addresses.length; i += READ_CHUNK) {
         const { rows } = await db.query<{ to_address: string; asset: string; tainted: unknown; first_block: unknown; hop: unknown }>(
           `select to_address, asset, sum(tainted) as tainted, min(block_number) as first_block, min(hop) as hop from run_taint
-            where run_id = $1 and to_address = any($2::text[]) group by to_address, asset`,
-          [runId, addresses.slice(i, i + READ_CHUNK)],
+            where run_id = $1 and to_address = any($2::text[]) and from_address <> all($3::text[]) group by to_address, asset`,
+          [runId, addresses.slice(i, i + READ_CHUNK), [...except]],
         );
         for (const r of rows) out.push({ address: r.to_address, asset: r.asset, tainted: toBigInt(r.tainted), firstBlock: toInt(r.first_block), hop: toIntOrNull(r.hop) });
       }

@@ -40,6 +40,13 @@ export interface StepTaint {
   widened: RunAddress[];
   /** Ledgers recomputed, the transfers propagated for them, and the milliseconds propagation and hops took. */
   recomputed: { ledgers: number; transfers: number; ms: number };
+  /**
+   * Writes the recomputed rows in place of the senders' old ones. The step calls it after its
+   * decisions are written: a step that dies before then left the last state whole, and its
+   * re-run recomputes the same (its new wallets, decided now, join in as a whole-case
+   * recomputation would have them).
+   */
+  save(): Promise<void>;
 }
 
 export async function computeStepTaint(
@@ -158,7 +165,6 @@ async function incrementalStepTaint(
     if (t.to !== null) recipients.add(t.to);
   }
   const windows = new Map([...dirty].map((a) => [a, addresses.get(a)!.fromBlock]));
-  await deps.store.runTaint.replaceFrom(runId, senders, windows, rows);
 
   // Candidates: wallets that just received, and those still without a final state (a
   // label, the hop limit or the budget may decide otherwise now), from every sender's rows;
@@ -167,18 +173,27 @@ async function incrementalStepTaint(
   for (const a of addresses.values()) if (!FINAL_STATES.has(a.state)) recipients.add(a.address);
   if (firstStep) for (const a of await deps.store.runTaint.recipients(runId)) recipients.add(a);
   const open = [...recipients].filter((a) => !FINAL_STATES.has(addresses.get(a)?.state ?? 'max-hops'));
+  // What the other senders left in the store, and what this step computed for its senders.
+  const openSet = new Set(open);
+  const received = [
+    ...(await deps.store.runTaint.receivedBy(runId, open, [...senders])),
+    ...rows.filter((r) => r.to !== null && openSet.has(r.to)).map((r) => ({ address: r.to!, asset: r.asset, tainted: r.tainted, firstBlock: r.blockNumber, hop: r.hop })),
+  ];
   const byAddress = new Map<Address, { candidate: Candidate; hop: number | undefined }>();
-  for (const row of await deps.store.runTaint.receivedBy(runId, open)) {
+  for (const row of received) {
     const entry = byAddress.get(row.address) ?? { candidate: { address: row.address, hop: 0, received: new Map(), firstTaintedBlock: row.firstBlock }, hop: undefined };
     const c = entry.candidate;
-    c.received.set(row.asset, row.tainted);
+    c.received.set(row.asset, (c.received.get(row.asset) ?? 0n) + row.tainted);
     c.firstTaintedBlock = Math.min(c.firstTaintedBlock, row.firstBlock);
     if (row.hop !== null) entry.hop = Math.min(entry.hop ?? Infinity, row.hop);
     byAddress.set(row.address, entry);
   }
   const candidates: Candidate[] = [];
   for (const { candidate, hop } of byAddress.values()) if (hop !== undefined) candidates.push({ ...candidate, hop });
-  return { candidates, assets, widened: [...widened.values()], recomputed: { ledgers: dirty.size, transfers: examined, ms: Math.round(engineMs) } };
+  return {
+    candidates, assets, widened: [...widened.values()], recomputed: { ledgers: dirty.size, transfers: examined, ms: Math.round(engineMs) },
+    save: () => deps.store.runTaint.replaceFrom(runId, senders, windows, rows),
+  };
 }
 
 /** Addresses that received taint and have no final decision yet (from a whole-case graph). */

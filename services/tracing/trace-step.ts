@@ -53,7 +53,7 @@ const accountStages: HopStages<Step> = {
     const taint = await computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses, job.hop === 0);
     const { decided, toCrawl } = await decideStage(deps, step, taint.candidates);
     const judged = await judgeStage(deps, step, taint.assets, toCrawl);
-    return persistStage(deps, job, step, [...decided, ...judged], taint.widened, taint.recomputed);
+    return persistStage(deps, job, step, [...decided, ...judged], taint);
   },
 };
 
@@ -83,18 +83,19 @@ async function resolveSeedsStage(deps: TraceDeps, job: TraceHopJob, step: Step):
 
 /**
  * Persist: the decisions and widened windows (written once the pipeline has settled what comes
- * next), the case's progress and the step's figures.
+ * next), then the step's taint; the case's progress and the step's figures.
  */
-function persistStage(
-  deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], widened: RunAddress[], recomputed: StepTaint['recomputed'],
-): HopFound {
+function persistStage(deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], taint: StepTaint): HopFound {
   const { addresses } = step;
+  const { widened, recomputed } = taint;
   return {
     grew: decisions.some((d) => LEDGER_STATES.has(d.state)) || widened.length > 0,
     async persist() {
       if (widened.length) await deps.store.runs.upsertAddresses(job.runId, widened);
       if (decisions.length) await deps.store.runs.upsertAddresses(job.runId, decisions);
       for (const d of decisions) addresses.set(d.address, d);
+      // The taint last: a step that dies before it leaves the last step's taint whole (see step-taint.ts).
+      await taint.save();
     },
     progress: () => ({ addresses: addresses.size, crawled: [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length }),
     stats: { recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms },

@@ -30,6 +30,42 @@ describe('reliability: retried steps and unqueued traces', function () {
     await world?.close();
   });
 
+  it('a step that dies before its decisions are written runs again to the same report (its taint is written last)', async () => {
+    const reference = await traceInline(world.app, body());
+    const kase = await createCase(app.deps, body(), 'test');
+    await startTrace(app.deps, kase.id);
+    const real = createJobProcessor(app.deps);
+    const runs = app.deps.store.runs;
+    const upsert = runs.upsertAddresses;
+    let failNext = false;
+    let injected = 0;
+    // Each hop step's first attempt dies at its first write of decisions.
+    runs.upsertAddresses = async (...args) => {
+      if (failNext) {
+        failNext = false;
+        injected += 1;
+        throw new RetryableError('injected: worker lost before the step wrote its decisions');
+      }
+      return upsert(...args);
+    };
+    const crashing: Processor = async (job) => {
+      failNext = job.name === 'trace-hop' && job.attempt === 1;
+      try {
+        await real(job);
+      } finally {
+        failNext = false;
+      }
+    };
+    try {
+      await app.inline!.drain(crashing);
+    } finally {
+      runs.upsertAddresses = upsert;
+    }
+    expect((await getCase(app.deps, kase.id)).status).to.equal('traced');
+    expect(injected).to.be.at.least(3);
+    expect(stableReport(await caseReport(app.deps, kase.id))).to.deep.equal(stableReport(reference));
+  });
+
   it('counts a step once when it runs again after its writes (stats are per step, not added)', async () => {
     const reference = await traceInline(world.app, body());
     const kase = await createCase(app.deps, body(), 'test');
