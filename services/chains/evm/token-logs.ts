@@ -74,7 +74,12 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
   /** `reachedTo`: bounded reads (see fetchBounded), where each cut address's reach is noted. */
   async function run(filters: LogFilter[], tokens: string[] | undefined, reachedTo?: Map<string, number>): Promise<RpcLog[]> {
     if (filters.length === 0) return [];
-    const outcomes = await rpc.batch(filters.map((f) => toCall(f, tokens)), options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes });
+    // Bounded answers go one call per request: an oversized reply then costs only its own call
+    // again, not every call a batch of them carried.
+    const outcomes = await rpc.batch(
+      filters.map((f) => toCall(f, tokens)),
+      options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes, callsPerRequest: 1 },
+    );
     const logs: RpcLog[] = [];
     const retry: LogFilter[] = [];
     const unbounded: LogFilter[] = [];

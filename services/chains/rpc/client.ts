@@ -38,6 +38,12 @@ export interface BatchOptions {
    * (the caller asks for less: a shorter block range, fewer addresses).
    */
   maxReplyBytes?: number;
+  /**
+   * At most this many calls per HTTP request (default: the client's batch size). Calls whose
+   * answers may be large go fewer to a request: a reply refused as too large costs every call
+   * of its request once more.
+   */
+  callsPerRequest?: number;
 }
 
 /** One call's answer was larger than BatchOptions.maxReplyBytes: it was not read. */
@@ -159,7 +165,8 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
 
   async function batch(calls: RpcCall[], batchOptions: BatchOptions = {}): Promise<RpcOutcome[]> {
     const chunks: RpcCall[][] = [];
-    for (let i = 0; i < calls.length; i += batchSize) chunks.push(calls.slice(i, i + batchSize));
+    const perRequest = Math.max(1, Math.min(batchSize, batchOptions.callsPerRequest ?? batchSize));
+    for (let i = 0; i < calls.length; i += perRequest) chunks.push(calls.slice(i, i + perRequest));
     const maxBytes = batchOptions.maxReplyBytes;
     const results = await Promise.all(chunks.map((chunk) => (maxBytes === undefined ? sendChunk(chunk) : sendBounded(chunk, maxBytes))));
     return results.flat();
