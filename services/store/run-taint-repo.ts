@@ -96,15 +96,6 @@ export function createRunTaintRepo(db: Db) {
       return rows.map((r) => r.to_address);
     },
 
-    /** Ledgers whose transfers are here as computed with their current window: address → that window. */
-    async propagated(runId: string): Promise<Map<Address, number>> {
-      const { rows } = await db.query<{ address: string; propagated_from: unknown }>(
-        'select address, propagated_from from run_addresses where run_id = $1 and propagated_from is not null',
-        [runId],
-      );
-      return new Map(rows.map((r) => [r.address, toInt(r.propagated_from)]));
-    },
-
     /**
      * What `senders` sent, recomputed: their earlier rows go and `rows` (theirs) come in; each
      * ledger of `windows` is marked computed with that window. One transaction, so a step that

@@ -41,6 +41,8 @@ export interface RunAddressRow {
   /** First block of this address's history the run follows (after the taint arrived). */
   fromBlock: number | null;
   state: RunAddressState;
+  /** The window its taint in run_taint was computed with (see run-taint-repo.ts); absent: not yet. Read only. */
+  propagatedFrom?: number;
 }
 
 const WRITE_CHUNK = 10_000;
@@ -245,8 +247,8 @@ export function createRunsRepo(db: Db) {
     /** The crawl state, by hop then address. */
     async addresses(runId: string): Promise<RunAddressRow[]> {
       if (!isUuid(runId)) return [];
-      const { rows } = await db.query<{ address: string; hop: unknown; from_block: unknown; state: string }>(
-        'select address, hop, from_block, state from run_addresses where run_id = $1 order by hop, address',
+      const { rows } = await db.query<{ address: string; hop: unknown; from_block: unknown; state: string; propagated_from: unknown }>(
+        'select address, hop, from_block, state, propagated_from from run_addresses where run_id = $1 order by hop, address',
         [runId],
       );
       return rows.map((row) => ({
@@ -254,6 +256,7 @@ export function createRunsRepo(db: Db) {
         hop: toInt(row.hop),
         fromBlock: toIntOrNull(row.from_block),
         state: row.state as RunAddressState,
+        ...(row.propagated_from == null ? {} : { propagatedFrom: toInt(row.propagated_from) }),
       }));
     },
   };

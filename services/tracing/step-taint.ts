@@ -50,10 +50,13 @@ export interface StepTaint {
 }
 
 export async function computeStepTaint(
-  deps: TraceDeps, source: ChainSource, runId: string, scope: CaseScope, addresses: Map<Address, RunAddress>, firstStep: boolean,
+  deps: TraceDeps, source: ChainSource, runId: string, scope: CaseScope, addresses: Map<Address, RunAddress>,
+  /** Followed wallet → the window its rows in run_taint were computed with. */
+  propagated: ReadonlyMap<Address, number>,
+  firstStep: boolean,
 ): Promise<StepTaint> {
   const check = process.env.TRACEHOLD_VERIFY_STEPS === '1' ? new Map([...addresses].map(([a, r]) => [a, { ...r }])) : null;
-  const result = await incrementalStepTaint(deps, source, runId, scope, addresses, firstStep);
+  const result = await incrementalStepTaint(deps, source, runId, scope, addresses, propagated, firstStep);
   if (check) {
     const { graph, widened } = await computeCaseGraph(deps, source, scope, check);
     const whole = JSON.stringify(normal(candidatesOf(graph, check), widened));
@@ -64,7 +67,8 @@ export async function computeStepTaint(
 }
 
 async function incrementalStepTaint(
-  deps: TraceDeps, source: ChainSource, runId: string, scope: CaseScope, addresses: Map<Address, RunAddress>, firstStep: boolean,
+  deps: TraceDeps, source: ChainSource, runId: string, scope: CaseScope, addresses: Map<Address, RunAddress>,
+  propagated: ReadonlyMap<Address, number>, firstStep: boolean,
 ): Promise<StepTaint> {
   const chain = chainConfig(deps.config, scope.chain);
   const chainData = createChainData(deps.store, source, { balanceTokensReadDirectly: chain.balanceTokensReadDirectly ?? [] });
@@ -72,7 +76,6 @@ async function incrementalStepTaint(
   let ledgers = ledgersNow();
   const followed = new Set(ledgers.map((l) => l.address));
   const sources = new Set(ledgers.filter((a) => a.state === 'source').map((a) => a.address));
-  const propagated = await deps.store.runTaint.propagated(runId);
   const dirty = new Set(ledgers.filter((l) => propagated.get(l.address) !== l.fromBlock).map((l) => l.address));
   const seeds = await seedTransfers(deps, scope);
 

@@ -50,7 +50,7 @@ const accountStages: HopStages<Step> = {
   open: openStep,
   async find(deps, job, step) {
     if (job.hop === 0) await resolveSeedsStage(deps, job, step);
-    const taint = await computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses, job.hop === 0);
+    const taint = await computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses, step.propagated, job.hop === 0);
     const { decided, toCrawl } = await decideStage(deps, step, taint.candidates);
     const judged = await judgeStage(deps, step, taint.assets, toCrawl);
     return persistStage(deps, job, step, [...decided, ...judged], taint);
@@ -233,8 +233,10 @@ async function openStep(deps: TraceDeps, job: { caseId: string; runId: string })
   const before = source.stats().rpcCalls;
   const scope = await resolveScope(deps, source, kase, job.runId);
   const rows = await deps.store.runs.addresses(job.runId);
-  const addresses = new Map<Address, RunAddress>(rows.map((a) => [a.address, { ...a, state: a.state as AddressState, fromBlock: a.fromBlock ?? scope.fromBlock }]));
-  return { kase, source, before, scope, addresses };
+  const addresses = new Map<Address, RunAddress>(rows.map((a) => [a.address, { address: a.address, hop: a.hop, state: a.state as AddressState, fromBlock: a.fromBlock ?? scope.fromBlock }]));
+  // The window each followed wallet's taint was last computed with (step-taint.ts).
+  const propagated = new Map(rows.flatMap((a) => (a.propagatedFrom == null ? [] : [[a.address, a.propagatedFrom] as const])));
+  return { kase, source, before, scope, addresses, propagated };
 }
 
 /** Block range and seeds of a run. The first step pins `toBlock` to the confirmed tip. */
