@@ -79,6 +79,14 @@ export interface TracingConfig {
   serviceLikeSentTxs: number;
   /** Crawled addresses per case before the trace stops widening (the report says so). */
   maxAddressesPerCase: number;
+  /**
+   * A hop loads and judges the histories of the wallets it reached this many at a time (they
+   * are fetched in one batched pass before), so what it holds of them does not grow with the
+   * number of wallets a hop reaches.
+   */
+  judgeChunkAddresses: number;
+  /** Stored transfers loaded at most per judging chunk; a wallet with more is judged alone. */
+  judgeChunkTransfers: number;
   /** Deposit sweep window, in seconds; converted to blocks per chain. */
   depositSweepWindowSeconds: number;
   depositMinForwardBps: number;
@@ -148,6 +156,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       btcServiceLikeTxCount: intSetting(env, 'TRACEHOLD_BTC_SERVICE_LIKE_TXS', 1_000, 2, 1_000_000_000),
       serviceLikeSentTxs: intSetting(env, 'TRACEHOLD_SERVICE_LIKE_SENT_TXS', 1_000, 2, 1_000_000_000),
       maxAddressesPerCase: intSetting(env, 'TRACEHOLD_MAX_ADDRESSES', 100_000, 1, 10_000_000),
+      judgeChunkAddresses: intSetting(env, 'TRACEHOLD_JUDGE_CHUNK_ADDRESSES', 2_000, 1, 1_000_000),
+      judgeChunkTransfers: intSetting(env, 'TRACEHOLD_JUDGE_CHUNK_TRANSFERS', 20_000, 1, 100_000_000),
       depositSweepWindowSeconds: intSetting(env, 'TRACEHOLD_DEPOSIT_SWEEP_SECONDS', 3 * 24 * 3600, 1, 365 * 24 * 3600),
       depositMinForwardBps: 9000,
     },

@@ -48,17 +48,17 @@ export function createTransfersRepo(db: Db) {
       return rows.map((row) => fromRow(row, intern));
     },
 
-    /**
-     * Distinct counterparties of each address among its stored transfers from its own
-     * fromBlock to toBlock (itself and fee sinks not counted), counted in the database and
-     * capped at `cap`: a busy wallet's history never has to be read into memory to be judged.
-     */
     /** Transfers stored for the chain (the CLI's progress display). */
     async transferCount(chain: string): Promise<number> {
       const { rows } = await db.query<{ n: unknown }>('select count(*) as n from transfers where chain = $1', [chain]);
       return toInt(rows[0]?.n);
     },
 
+    /**
+     * Distinct counterparties of each address among its stored transfers from its own
+     * fromBlock to toBlock (itself and fee sinks not counted), counted in the database and
+     * capped at `cap`: a busy wallet's history never has to be read into memory to be judged.
+     */
     async counterpartyCounts(
       chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number, cap: number, assets: readonly string[],
     ): Promise<Map<Address, number>> {
@@ -81,6 +81,27 @@ export function createTransfersRepo(db: Db) {
         [chain, windows.map((w) => w.address), windows.map((w) => w.fromBlock), toBlock, cap, [...assets]],
       );
       return new Map(rows.map((row) => [row.address, toInt(row.n)]));
+    },
+
+    /**
+     * Stored transfers of each address from its own fromBlock to toBlock, sent and received
+     * (a self-transfer counts twice), capped at `cap`: what loading its history would read,
+     * counted in the database on the address indexes before anything is loaded.
+     */
+    async transferCounts(
+      chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number, cap: number,
+    ): Promise<Map<Address, number>> {
+      if (windows.length === 0) return new Map();
+      const { rows } = await db.query<{ address: string; n: unknown }>(
+        `select w.address,
+           (select count(*) from (select 1 from transfers
+              where chain = $1 and from_address = w.address and block_number between w.from_block and $4 limit $5) s)
+         + (select count(*) from (select 1 from transfers
+              where chain = $1 and to_address = w.address and block_number between w.from_block and $4 limit $5) r) as n
+         from unnest($2::text[], $3::bigint[]) as w(address, from_block)`,
+        [chain, windows.map((w) => w.address), windows.map((w) => w.fromBlock), toBlock, cap],
+      );
+      return new Map(rows.map((row) => [row.address, Math.min(cap, toInt(row.n))]));
     },
 
     /**

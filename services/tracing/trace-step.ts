@@ -12,7 +12,7 @@ import { NotFoundError, RetryableError, shouldRetry } from '../errors';
 import type { TraceFinalizeJob, TraceHopJob } from '../queues/definitions';
 import { runEnded, type CaseRow, type RunRow } from '../store';
 import { computeCaseGraph, LEDGER_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
-import { balanceKey, createChainData } from './chain-data';
+import { balanceKey, createChainData, type HistoryWindow } from './chain-data';
 import { counterpartiesOf, judgeHistory, triage, type Candidate, type Triage } from './classify';
 import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
@@ -52,8 +52,8 @@ const accountStages: HopStages<Step> = {
     if (job.hop === 0) await resolveSeedsStage(deps, job, step);
     const taint = await computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses, step.propagated, job.hop === 0);
     const { decided, toCrawl } = await decideStage(deps, step, taint.candidates);
-    const judged = await judgeStage(deps, step, taint.assets, toCrawl);
-    return persistStage(deps, job, step, [...decided, ...judged], taint);
+    const { judged, chunks } = await judgeStage(deps, step, taint.assets, toCrawl);
+    return persistStage(deps, job, step, [...decided, ...judged], taint, chunks);
   },
 };
 
@@ -85,7 +85,7 @@ async function resolveSeedsStage(deps: TraceDeps, job: TraceHopJob, step: Step):
  * Persist: the decisions and widened windows (written once the pipeline has settled what comes
  * next), then the step's taint; the case's progress and the step's figures.
  */
-function persistStage(deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], taint: StepTaint): HopFound {
+function persistStage(deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], taint: StepTaint, judgeChunks: number): HopFound {
   const { addresses } = step;
   const { widened, recomputed } = taint;
   return {
@@ -98,7 +98,7 @@ function persistStage(deps: TraceDeps, job: TraceHopJob, step: Step, decisions: 
       await taint.save();
     },
     progress: () => ({ addresses: addresses.size, crawled: [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length }),
-    stats: { recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms },
+    stats: { recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms, judgeChunks },
   };
 }
 
@@ -285,10 +285,14 @@ async function decideStage(deps: TraceDeps, step: Step, candidates: Candidate[])
 /**
  * Judge the wallets to crawl: busy ones first, from recorded evidence or counted in the
  * database (their histories are never loaded here); the rest on their own history (fetched
- * now: they are the next hop's ledgers), as crawled, deposit or service-like.
+ * now, all in one batched pass: they are the next hop's ledgers), as crawled, deposit or
+ * service-like. A hop may reach tens of thousands of wallets: their histories are loaded and
+ * judged a chunk at a time (judgeChunks), so what the step holds of them does not grow with
+ * their number. A verdict rests on the wallet's own history and its counterparties' labels
+ * only: it is the same whatever the chunk.
  */
-async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset>, toCrawl: Triage[]): Promise<RunAddress[]> {
-  if (toCrawl.length === 0) return [];
+async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset>, toCrawl: Triage[]): Promise<{ judged: RunAddress[]; chunks: number }> {
+  if (toCrawl.length === 0) return { judged: [], chunks: 0 };
   const { kase, source, scope } = step;
   const chainData = createChainData(deps.store, source);
   const params = judgeParams(deps, kase.chain);
@@ -296,18 +300,46 @@ async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset
     deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, assets, scope.assets,
     chainConfig(deps.config, kase.chain).maxLogRange, deps.config.tracing.serviceLikeSentTxs,
   );
-  const histories = await historiesOf(chainData, busy.rest, scope.toBlock);
-  const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, assets)))]);
-  const judged: RunAddress[] = [];
-  for (const t of toCrawl) {
-    if (busy.serviceLike.has(t.address)) {
-      judged.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: 'service-like' });
-      continue;
-    }
-    const verdict = judgeHistory(t.address, histories.get(t.address) ?? [], (a) => resolveLabel(counterLabels.get(a) ?? [], deps.config.tracing.stopCategories), params, assets);
-    judged.push({ address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: verdict.state });
+  const { judgeChunkAddresses, judgeChunkTransfers } = deps.config.tracing;
+  const states = new Map<Address, RunAddress['state']>();
+  const chunks = await judgeChunks(deps, kase.chain, busy.rest, scope.toBlock, judgeChunkAddresses, judgeChunkTransfers);
+  for (const chunk of chunks) {
+    const histories = await historiesOf(chainData, chunk, scope.toBlock);
+    const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, assets)))]);
+    const labelOf = (a: Address) => resolveLabel(counterLabels.get(a) ?? [], deps.config.tracing.stopCategories);
+    for (const w of chunk) states.set(w.address, judgeHistory(w.address, histories.get(w.address) ?? [], labelOf, params, assets).state);
   }
-  return judged;
+  const judged = toCrawl.map((t): RunAddress => ({
+    address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: busy.serviceLike.has(t.address) ? 'service-like' : states.get(t.address)!,
+  }));
+  return { judged, chunks: chunks.length };
+}
+
+/**
+ * The wallets to judge on their history in chunks of at most `maxAddresses` wallets and
+ * `maxTransfers` stored transfers (counted in the database first), in the order given. A
+ * wallet with more transfers than that is a chunk of its own.
+ */
+async function judgeChunks(
+  deps: TraceDeps, chain: string, windows: HistoryWindow[], toBlock: number, maxAddresses: number, maxTransfers: number,
+): Promise<HistoryWindow[][]> {
+  if (windows.length === 0) return [];
+  const counts = await deps.store.chainData.transferCounts(chain, windows, toBlock, maxTransfers + 1);
+  const chunks: HistoryWindow[][] = [];
+  let chunk: HistoryWindow[] = [];
+  let transfers = 0;
+  for (const w of windows) {
+    const n = counts.get(w.address) ?? 0;
+    if (chunk.length > 0 && (chunk.length >= maxAddresses || transfers + n > maxTransfers)) {
+      chunks.push(chunk);
+      chunk = [];
+      transfers = 0;
+    }
+    chunk.push(w);
+    transfers += n;
+  }
+  chunks.push(chunk);
+  return chunks;
 }
 
 async function historiesOf(chainData: ReturnType<typeof createChainData>, windows: { address: Address; fromBlock: number }[], toBlock: number) {

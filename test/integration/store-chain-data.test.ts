@@ -212,6 +212,11 @@ DRIVERS.forEach((driver) => {
         expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 20 }], 21, 10, ['ETH'])).get(A)).to.equal(2);
         expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 0 }], 100, 3, ['ETH'])).get(A)).to.equal(3);
         expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 0 }], 100, 10, ['ETH', '0x' + '7'.repeat(40)])).get(A)).to.equal(6);
+        // Transfers a history load would read: A's ten (its self-transfer on both sides), B's two, C's none from block 12; capped.
+        const loads = await store.chainData.transferCounts(chain, [{ address: A, fromBlock: 0 }, { address: B, fromBlock: 0 }, { address: C, fromBlock: 12 }], 100, 100);
+        expect(Object.fromEntries(loads)).to.deep.equal({ [A]: 11, [B]: 2, [C]: 0 });
+        expect((await store.chainData.transferCounts(chain, [{ address: A, fromBlock: 20 }], 22, 100)).get(A)).to.equal(3);
+        expect((await store.chainData.transferCounts(chain, [{ address: A, fromBlock: 0 }], 100, 4)).get(A)).to.equal(4);
 
         await store.chainData.recordServiceLike(chain, [{ address: A, counterparties: 5, fromBlock: 0, toBlock: 100, assets: null }, { address: B, counterparties: 4, fromBlock: 3, toBlock: 9, assets: [USDT, 'ETH'] }]);
         expect(await store.chainData.serviceLikeEvidence(chain, [A, B, C])).to.deep.equal([
