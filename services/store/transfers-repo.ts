@@ -48,6 +48,39 @@ export function createTransfersRepo(db: Db) {
       return rows.map((row) => fromRow(row, intern));
     },
 
+    /**
+     * transfersOf, handed to `visit` one transfer at a time, in the same order: read through a
+     * cursor `pageRows` rows at a time, so the driver's rows of a whole case's histories are
+     * never held at once (only the transfers the caller keeps are). One transaction, one
+     * connection: `visit` must not wait on the database.
+     */
+    async eachTransferOf(
+      chain: string,
+      addresses: readonly Address[],
+      filter: TransferFilter,
+      direction: TransferDirection,
+      visit: (t: Transfer) => void,
+      pageRows = 5_000,
+    ): Promise<void> {
+      if (addresses.length === 0) return;
+      const intern = interner();
+      await db.transaction(async (tx) => {
+        await tx.query(`declare transfers_page no scroll cursor for ${transfersOfSql(direction)}`, [
+          chain,
+          [...addresses],
+          filter.fromBlock,
+          filter.toBlock,
+          filter.assets ? [...filter.assets] : null,
+        ]);
+        for (;;) {
+          const { rows } = await tx.query<TransferDbRow>(`fetch forward ${Math.max(1, Math.floor(pageRows))} from transfers_page`);
+          for (const row of rows) visit(fromRow(row, intern));
+          if (rows.length === 0) break;
+        }
+        await tx.query('close transfers_page');
+      });
+    },
+
     /** Transfers stored for the chain (the CLI's progress display). */
     async transferCount(chain: string): Promise<number> {
       const { rows } = await db.query<{ n: unknown }>('select count(*) as n from transfers where chain = $1', [chain]);

@@ -132,12 +132,13 @@ export async function historyInWindows(chainData: ChainData, scope: CaseScope, l
   const byId = new Map<string, Transfer>();
   if (read.length === 0) return byId;
   const fromBlock = read.reduce((m, l) => Math.min(m, l.fromBlock), scope.fromBlock);
-  const history = await chainData.transfersOf(read.map((l) => l.address), { fromBlock, toBlock: scope.toBlock });
   const windowOf = new Map(ledgers.map((l) => [l.address, l.fromBlock]));
   const inWindow = (a: Address | null, block: number) => a !== null && windowOf.has(a) && block >= windowOf.get(a)!;
-  for (const t of history) {
+  // Page by page: a case's histories are read whole here, and the database rows of all of
+  // them at once would outweigh the transfers kept.
+  await chainData.eachTransfer(read.map((l) => l.address), { fromBlock, toBlock: scope.toBlock }, (t) => {
     if ((inWindow(t.from, t.blockNumber) || inWindow(t.to, t.blockNumber)) && inScope(scope, t)) byId.set(transferId(t), t);
-  }
+  });
   return byId;
 }
 
@@ -146,6 +147,9 @@ export async function historyInWindows(chainData: ChainData, scope: CaseScope, l
  * index, seq, hash, ref): what one read of every history gives.
  */
 export function mergeInStoreOrder(a: Map<string, Transfer>, b: Map<string, Transfer>): Map<string, Transfer> {
+  // Each is in store order already: nothing to merge when one is empty (a step's first read).
+  if (a.size === 0) return b;
+  if (b.size === 0) return a;
   const all = new Map(a);
   for (const [id, t] of b) all.set(id, t);
   const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);

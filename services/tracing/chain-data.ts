@@ -25,6 +25,8 @@ export interface ChainData {
     windows: HistoryWindow[], toBlock: number, assets?: readonly Asset[] | null, options?: { bounded?: boolean },
   ): Promise<{ fetchedTransfers: number; calls: number; reachedTo: Map<Address, number> }>;
   transfersOf(addresses: Address[], range: BlockRange): Promise<Transfer[]>;
+  /** transfersOf one at a time, in the same order, read a page at a time (for a whole case's histories). */
+  eachTransfer(addresses: Address[], range: BlockRange, visit: (t: Transfer) => void): Promise<void>;
   /**
    * Transactions sent in each window and code size at toBlock: kept in the shared chain data,
    * the rest read from the node in one batch. Empty where the chain has no such facts.
@@ -95,6 +97,10 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
 
     transfersOf(addresses, range) {
       return store.chainData.transfersOf(chain, addresses, range, 'both');
+    },
+
+    eachTransfer(addresses, range, visit) {
+      return store.chainData.eachTransferOf(chain, addresses, range, 'both', visit);
     },
 
     async accountFacts(windows, toBlock) {

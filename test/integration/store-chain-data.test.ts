@@ -87,6 +87,23 @@ DRIVERS.forEach((driver) => {
         expect(await store.chainData.transfersOf(CHAIN, [], range, 'both')).to.deep.equal([]);
       });
 
+      it('reads the same transfers in the same order page by page, through a cursor', async () => {
+        const range = { fromBlock: 0, toBlock: 2 ** 41 };
+        for (const direction of ['in', 'out', 'both'] as const) {
+          const whole = await store.chainData.transfersOf(CHAIN, [A, B, C], range, direction);
+          expect(whole.length).to.be.greaterThan(3);
+          for (const pageRows of [1, 2, 1_000]) {
+            const paged: Transfer[] = [];
+            await store.chainData.eachTransferOf(CHAIN, [A, B, C], range, direction, (t) => paged.push(t), pageRows);
+            expect(paged, `${direction}, ${pageRows} a page`).to.deep.equal(whole);
+          }
+        }
+        let visited = 0;
+        await store.chainData.eachTransferOf(CHAIN, [], range, 'both', () => visited++);
+        await store.chainData.eachTransferOf('bsc', [A], range, 'both', () => visited++);
+        expect(visited).to.equal(0);
+      });
+
       it('reads every transfer of one transaction', async () => {
         const back = await store.chainData.transfersOfTx(CHAIN, '0x01');
         expect(back.map((t) => t.ref)).to.deep.equal(['fee', 'tx']);
