@@ -28,16 +28,18 @@ export function createScannedRangesRepo(db: Db) {
    */
   async function scannedRanges(chain: string, addresses: readonly Address[], assets?: readonly string[] | null): Promise<Map<Address, BlockRange[]>> {
     const wanted = assetsKey(assets);
-    const { rows } = await db.query<{ address: string; from_block: unknown; to_block: unknown; assets: string }>(
-      `select address, from_block, to_block, assets from scanned_ranges
-       where chain = $1 and address = any($2::text[]) order by address, from_block`,
-      [chain, [...addresses]],
-    );
-    const ranges = rows.filter((row) => covers(row.assets, wanted)).map((row) => ({
-      address: row.address,
-      fromBlock: toInt(row.from_block),
-      toBlock: toInt(row.to_block),
-    }));
+    const ranges: Array<BlockRange & { address: Address }> = [];
+    // A statement per READ_CHUNK addresses: a hop asks for every wallet it reached at once.
+    for (let i = 0; i < addresses.length; i += READ_CHUNK) {
+      const { rows } = await db.query<{ address: string; from_block: unknown; to_block: unknown; assets: string }>(
+        `select address, from_block, to_block, assets from scanned_ranges
+         where chain = $1 and address = any($2::text[]) order by address, from_block`,
+        [chain, addresses.slice(i, i + READ_CHUNK)],
+      );
+      for (const row of rows) {
+        if (covers(row.assets, wanted)) ranges.push({ address: row.address, fromBlock: toInt(row.from_block), toBlock: toInt(row.to_block) });
+      }
+    }
     const byAddress = groupBy(addresses, ranges, (r) => r.address);
     return new Map(
       [...byAddress].map(([address, list]) => [address, mergeRanges(list.map(({ fromBlock, toBlock }) => ({ fromBlock, toBlock })))]),
@@ -84,6 +86,8 @@ export function createScannedRangesRepo(db: Db) {
 
 /** Addresses per markScanned transaction (see there). */
 export const MARK_CHUNK = 1_000;
+/** Addresses per read of their ranges. */
+const READ_CHUNK = 10_000;
 
 // Locks are taken in key order so that two callers with overlapping address sets cannot
 // deadlock; Postgres evaluates the volatile lock call after the ORDER BY.

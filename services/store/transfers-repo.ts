@@ -9,6 +9,9 @@ export interface TransferFilter extends BlockRange {
   assets?: Asset[];
 }
 
+/** Queries per statement of the reads that take one row per address. */
+const READ_CHUNK = 10_000;
+
 export function createTransfersRepo(db: Db) {
   return {
     /**
@@ -79,6 +82,32 @@ export function createTransfersRepo(db: Db) {
         }
         await tx.query('close transfers_page');
       });
+    },
+
+    /**
+     * Per query, what the address sent minus what it received of the asset in stored
+     * transfers after `afterBlock` up to `toBlock` (a transfer to itself nets out), summed in
+     * the database: a balance at `toBlock` plus this is the balance at `afterBlock` when the
+     * history between is complete. In the queries' order.
+     */
+    async netSentAfter(
+      chain: string, queries: readonly { address: Address; asset: Asset; afterBlock: number }[], toBlock: number,
+    ): Promise<bigint[]> {
+      const out: bigint[] = [];
+      for (let i = 0; i < queries.length; i += READ_CHUNK) {
+        const chunk = queries.slice(i, i + READ_CHUNK);
+        const { rows } = await db.query<{ net: unknown }>(
+          `select coalesce((select sum(t.amount) from transfers t
+                    where t.chain = $1 and t.from_address = q.address and t.asset = q.asset and t.block_number > q.after and t.block_number <= $5), 0)
+                - coalesce((select sum(t.amount) from transfers t
+                    where t.chain = $1 and t.to_address = q.address and t.asset = q.asset and t.block_number > q.after and t.block_number <= $5), 0) as net
+           from unnest($2::text[], $3::text[], $4::bigint[]) with ordinality as q(address, asset, after, i)
+           order by q.i`,
+          [chain, chunk.map((q) => q.address), chunk.map((q) => q.asset), chunk.map((q) => q.afterBlock), toBlock],
+        );
+        for (const row of rows) out.push(toBigInt(row.net));
+      }
+      return out;
     },
 
     /** Transfers stored for the chain (the CLI's progress display). */

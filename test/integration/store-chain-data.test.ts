@@ -235,6 +235,11 @@ DRIVERS.forEach((driver) => {
         expect((await store.chainData.transferCounts(chain, [{ address: A, fromBlock: 20 }], 22, 100)).get(A)).to.equal(3);
         expect((await store.chainData.transferCounts(chain, [{ address: A, fromBlock: 0 }], 100, 4)).get(A)).to.equal(4);
 
+        // What A sent minus what it received after a block (ETH; its self-transfer nets out; amounts are all 1).
+        expect(await store.chainData.netSentAfter(chain, [
+          { address: A, asset: 'ETH', afterBlock: 0 }, { address: A, asset: 'ETH', afterBlock: 20 }, { address: B, asset: 'ETH', afterBlock: 0 }, { address: A, asset: USDT, afterBlock: 0 },
+        ], 100)).to.deep.equal([5n - 4n, 2n - 1n, -2n, 0n]);
+        expect(await store.chainData.netSentAfter(chain, [{ address: A, asset: 'ETH', afterBlock: 0 }], 12)).to.deep.equal([2n - 2n]);
         await store.chainData.recordServiceLike(chain, [{ address: A, counterparties: 5, fromBlock: 0, toBlock: 100, assets: null }, { address: B, counterparties: 4, fromBlock: 3, toBlock: 9, assets: [USDT, 'ETH'] }]);
         expect(await store.chainData.serviceLikeEvidence(chain, [A, B, C])).to.deep.equal([
           { address: A, counterparties: 5, fromBlock: 0, toBlock: 100, assets: null },
