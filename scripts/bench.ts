@@ -20,6 +20,7 @@
 //   BENCH_FLOOR_ADDRESSES    frontier addresses per eth_getLogs of the floor tracer (default 200, tracehold's addressesPerLogCall)
 //   BENCH_WRITE_ROWS         rows of the store-writes comparison (default BENCH_TRANSFERS)
 //   BENCH_REPORTS            folder to write each tracehold run's trace report to (to compare answers across versions)
+//   BENCH_WIRE_LOG           file to append one JSON line per HTTP request through the proxy to (calls with params, reply bytes)
 //   BENCH_BASELINE           JSON written by an earlier (smaller) run: the peak RSS of its tracehold runs (cold, warm,
 //                            token asked for) is the flat-memory goal's yardstick (100k ≤ 1.2 × 10k)
 //   BENCH_SCALE_CASES        cases of the 1 vs 2 worker processes section (default 20; 0 skips it); needs Redis
@@ -70,6 +71,7 @@ const settings = {
   writeRows: env('BENCH_WRITE_ROWS', env('BENCH_TRANSFERS', 10_000)),
   baseline: process.env.BENCH_BASELINE?.trim() || undefined,
   reports: process.env.BENCH_REPORTS?.trim() || undefined,
+  wireLog: process.env.BENCH_WIRE_LOG?.trim() || undefined,
   scaleCases: env('BENCH_SCALE_CASES', 20, 0),
   redisUrl: process.env.BENCH_REDIS_URL?.trim() || process.env.TEST_REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
   node: process.env.BENCH_NODE?.trim() || 'devchain',
@@ -230,7 +232,7 @@ async function bench(): Promise<void> {
       ? `  busy wallet: ${b.shape.busyPayers} L2 pay an unlabelled hot wallet, which pays out ${int(b.shape.busyPayouts)} times to ${int(b.shape.busyCounterparties)} counterparties after that\n`
       : '  no busy wallet (BENCH_BUSY_TRANSFERS=0)\n');
 
-    proxy = await startCountingProxy(node.url, { latencyMs: settings.rpcLatencyMs });
+    proxy = await startCountingProxy(node.url, { latencyMs: settings.rpcLatencyMs, ...(settings.wireLog ? { logFile: settings.wireLog } : {}) });
     database = await openDatabase(kase);
     if (settings.reports) fs.mkdirSync(settings.reports, { recursive: true });
     say(`Database: ${database.describe}`);
