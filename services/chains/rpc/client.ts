@@ -44,14 +44,57 @@ export interface BatchOptions {
    * of its request once more.
    */
   callsPerRequest?: number;
+  /**
+   * A call alone in its request whose answer is over maxReplyBytes comes back with the complete
+   * elements of its result array read within the bound (OversizedReplyError.partial): for
+   * answers in chain order (eth_getLogs) the caller asks only for what comes after them.
+   */
+  partialArrays?: boolean;
 }
 
-/** One call's answer was larger than BatchOptions.maxReplyBytes: it was not read. */
+/**
+ * One call's answer was larger than BatchOptions.maxReplyBytes: it was not read whole.
+ * `partial`: with BatchOptions.partialArrays, the complete elements of its result array within
+ * the bound, in the answer's order (undefined when none could be read).
+ */
 export class OversizedReplyError extends RpcResponseError {
   override readonly code: string = 'reply_too_large';
+  readonly partial: unknown[] | undefined;
   constructor(method: string, cause: ReplyTooLargeError) {
     super(method, { code: 0, message: cause.message }, { cause });
+    this.partial = cause.prefix === undefined ? undefined : completeResultElements(cause.prefix);
   }
+}
+
+/**
+ * The elements of a JSON-RPC answer's `result` array that are whole in the first part of its
+ * text: the text up to an element's closing brace, closed with `]`, parses. A few cut points
+ * are tried from the end (a brace may close an object nested in an element); undefined when
+ * none parses or no element is whole.
+ */
+export function completeResultElements(prefix: string): unknown[] | undefined {
+  const key = /"result"\s*:\s*\[/.exec(prefix);
+  if (!key) return undefined;
+  const start = key.index + key[0].length - 1;
+  let end = prefix.length;
+  for (let attempt = 0; attempt < 8; attempt += 1) {
+    const close = prefix.lastIndexOf('}', end - 1);
+    if (close <= start) return undefined;
+    try {
+      const parsed: unknown = JSON.parse(`${prefix.slice(start, close + 1)}]`);
+      if (Array.isArray(parsed) && parsed.length > 0) return parsed;
+    } catch {
+      // not an element's end: try the brace before it
+    }
+    end = close;
+  }
+  return undefined;
+}
+
+/** A reply size bound: at most maxBytes read; `partial`, keep what was read of a refused one. */
+interface ReplyBound {
+  maxBytes: number;
+  partial: boolean;
 }
 
 export interface RpcClientStats extends SourceStats {
@@ -97,7 +140,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   let closed = false;
 
   /** POST one payload, retrying transport failures. */
-  async function send(calls: RpcCall[], maxBytes?: number): Promise<WireReply[]> {
+  async function send(calls: RpcCall[], bound?: ReplyBound): Promise<WireReply[]> {
     for (let attempt = 0; ; attempt += 1) {
       if (closed) throw new TraceholdError('RPC client is closed');
       const ids = calls.map(() => nextId++);
@@ -111,7 +154,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
             byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
             rpcCalls.inc({ chain, method: c.method });
           }
-          return postJson(body, { url: options.url, timeoutMs, ...(options.headers ? { headers: options.headers } : {}), ...(maxBytes === undefined ? {} : { maxBytes }), onParsed });
+          return postJson(body, { url: options.url, timeoutMs, ...(options.headers ? { headers: options.headers } : {}), ...(bound === undefined ? {} : { maxBytes: bound.maxBytes, keepPrefix: bound.partial && calls.length === 1 }), onParsed });
         });
         return matchReplies(reply, ids, calls);
       } catch (error) {
@@ -135,11 +178,11 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   }
 
   /** One chunk of calls; calls refused as rate limited are re-sent on their own schedule. */
-  async function sendChunk(calls: RpcCall[], maxBytes?: number): Promise<RpcOutcome[]> {
+  async function sendChunk(calls: RpcCall[], bound?: ReplyBound): Promise<RpcOutcome[]> {
     const outcomes: Array<RpcOutcome | undefined> = new Array(calls.length);
     let pending = calls.map((_, i) => i);
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      const replies = await send(pending.map((i) => calls[i]!), maxBytes);
+      const replies = await send(pending.map((i) => calls[i]!), bound);
       const limited: number[] = [];
       replies.forEach((reply, k) => {
         const index = pending[k]!;
@@ -167,21 +210,26 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
     const chunks: RpcCall[][] = [];
     const perRequest = Math.max(1, Math.min(batchSize, batchOptions.callsPerRequest ?? batchSize));
     for (let i = 0; i < calls.length; i += perRequest) chunks.push(calls.slice(i, i + perRequest));
-    const maxBytes = batchOptions.maxReplyBytes;
-    const results = await Promise.all(chunks.map((chunk) => (maxBytes === undefined ? sendChunk(chunk) : sendBounded(chunk, maxBytes))));
+    const bound = batchOptions.maxReplyBytes === undefined ? undefined : { maxBytes: batchOptions.maxReplyBytes, partial: batchOptions.partialArrays === true };
+    const results = await Promise.all(chunks.map((chunk) => (bound === undefined ? sendChunk(chunk) : sendBounded(chunk, bound))));
     return results.flat();
   }
 
   /** A chunk whose reply is too large is sent again one call per request. */
-  async function sendBounded(calls: RpcCall[], maxBytes: number): Promise<RpcOutcome[]> {
+  async function sendBounded(calls: RpcCall[], bound: ReplyBound): Promise<RpcOutcome[]> {
     try {
-      return await sendChunk(calls, maxBytes);
+      return await sendChunk(calls, bound);
     } catch (error) {
       if (!(error instanceof ReplyTooLargeError)) throw error;
-      if (calls.length === 1) return [{ ok: false, error: new OversizedReplyError(calls[0]!.method, error) }];
+      if (calls.length === 1) {
+        const started = performance.now();
+        const oversized = new OversizedReplyError(calls[0]!.method, error);
+        if (error.prefix !== undefined) onParsed(error.prefix.length, performance.now() - started);
+        return [{ ok: false, error: oversized }];
+      }
       // Each call on its own: one more oversized answer at most (halving would ask for the
       // large one again at every level, and the node builds it whole each time).
-      return (await Promise.all(calls.map((c) => sendBounded([c], maxBytes)))).flat();
+      return (await Promise.all(calls.map((c) => sendBounded([c], bound)))).flat();
     }
   }
 

@@ -1,0 +1,90 @@
+// eth_getLogs answers larger than maxLogReplyBytes, read in pages on a real node: the logs
+// come in block order, so the blocks the bound holds whole are kept and only the rest is asked
+// for. B pays 40 wallets, one transfer per block; Q pays one wallet after that:
+//
+//   B ──1──► R0, R1, … R39   (blocks b+1 … b+40)
+//   Q ──1──► R40             (block b+41)
+//
+// With a bound of about 15 logs, B's answer is read in 3 to 4 pages, not cut into 8 ranges
+// and 8 again; read bounded (a busy wallet under judgement), B is cut once about one
+// answer's worth of its logs is in, and Q is still read to the end.
+import { expect } from 'chai';
+import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
+import { createEvmSource, type EvmSource } from '../../services/chains/evm';
+import { startLocalNode, deploy, contractArtifact, devAccount, type LocalNode } from '../../services/devchain';
+import type { Transfer } from '../../services/domain/types';
+
+const brief = (t: Transfer) => `${t.blockNumber}:${t.txHash}:${t.ref}:${t.from}>${t.to}:${t.amount}`;
+/** The size the adapter reckons one Transfer log's JSON at (token-logs.ts LOG_BYTES). */
+const LOG_BYTES = 600;
+
+describe('eth_getLogs answers over the reply bound are read in pages (local node)', function () {
+  this.timeout(120_000);
+  let node: LocalNode;
+  let token: string;
+  let b: string;
+  let q: string;
+  let firstBlock: number;
+  let latest: number;
+  let logBytes: number;
+  const sources: EvmSource[] = [];
+  const sourceWith = (maxLogReplyBytes?: number) => {
+    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, ...(maxLogReplyBytes ? { maxLogReplyBytes } : {}) });
+    sources.push(source);
+    return source;
+  };
+
+  before(async function () {
+    node = await startLocalNode({ accounts: 3 });
+    const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    const [owner, busy, quiet] = node.accounts.slice(0, 3).map((a) => new NonceManager(new Wallet(a.privateKey, provider)));
+    const usdt = new Contract((await deploy(owner!, 'TestUSDT')).address, contractArtifact('TestUSDT').abi, owner);
+    token = (await usdt.getAddress()).toLowerCase();
+    b = node.accounts[1]!.address.toLowerCase();
+    q = node.accounts[2]!.address.toLowerCase();
+    await (await usdt.getFunction('mint')(b, 1_000_000n)).wait();
+    await (await usdt.getFunction('mint')(q, 1_000_000n)).wait();
+    firstBlock = await provider.getBlockNumber();
+    const fromB = usdt.connect(busy!) as Contract;
+    for (let i = 0; i < 40; i += 1) await (await fromB.getFunction('transfer')(devAccount(9100 + i).address, 1n)).wait();
+    await (await (usdt.connect(quiet!) as Contract).getFunction('transfer')(devAccount(9140).address, 1n)).wait();
+    latest = await provider.getBlockNumber();
+    // The real size of one of these logs in an answer: the bound below is set in logs.
+    const logs = (await provider.send('eth_getLogs', [{ address: token, fromBlock: `0x${(firstBlock + 1).toString(16)}`, toBlock: `0x${latest.toString(16)}` }])) as unknown[];
+    logBytes = Math.ceil(JSON.stringify(logs).length / logs.length);
+    provider.destroy();
+  });
+  after(async () => {
+    for (const source of sources) await source.close();
+    await node?.close();
+  });
+
+  it('a large answer is read page after page from the block it was cut in: the same transfers, in about size ÷ bound calls', async function () {
+    const query = { addresses: [b, q], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: [token] };
+    const whole = await sourceWith().transfers(query);
+    expect(whole.filter((t) => t.from === b)).to.have.length(40);
+    const bound = 15 * logBytes;
+    const paged = sourceWith(bound);
+    expect((await paged.transfers(query)).map(brief)).to.deep.equal(whole.map(brief));
+    // 41 logs, about 14 whole per page: 3 or 4 pages. Cutting the range in 8 parts instead
+    // (the only way without pages) takes at least 1 + 8 calls.
+    const calls = paged.stats().byMethod.eth_getLogs!;
+    expect(calls).to.be.within(3, 4);
+  });
+
+  it('read bounded, the busy wallet is cut once about one answer of its logs is in; the other wallet is read to the end', async function () {
+    const query = { addresses: [b, q], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: [token] };
+    const whole = await sourceWith().transfers(query);
+    // One answer's worth of logs (as the adapter reckons it) is 10 logs: B has 40.
+    const bounded = sourceWith(Math.max(10 * LOG_BYTES, 15 * logBytes));
+    const { transfers, reachedTo } = await bounded.transfersBounded!(query);
+    expect([...reachedTo.keys()]).to.deep.equal([b]);
+    const cut = reachedTo.get(b)!;
+    expect(cut).to.be.below(latest - 1);
+    // Complete up to the cut, nothing after it; Q's one transfer, in the last block, is there.
+    const expected = whole.filter((t) => t.from === q || t.blockNumber <= cut);
+    expect(transfers.map(brief)).to.deep.equal(expected.map(brief));
+    expect(transfers.filter((t) => t.from === b).length).to.be.at.least(10);
+    expect(bounded.stats().byMethod.eth_getLogs!).to.be.at.most(3);
+  });
+});
