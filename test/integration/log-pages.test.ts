@@ -72,6 +72,21 @@ describe('eth_getLogs answers over the reply bound are read in pages (local node
     expect(calls).to.be.within(3, 4);
   });
 
+  it('receipts go a few blocks to a request, sized on the largest seen: no batch refused and asked again', async function () {
+    const query = { addresses: [b], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest };
+    const whole = sourceWith();
+    const expected = await whole.transfers(query);
+    // Each of B's 40 blocks holds one receipt with one log (~1.7 kB as the store reckons it):
+    // a bound of 8 kB takes 2 a request. Sent 100 to a request, every one would be refused
+    // and asked for again alone: 80 calls.
+    const bounded = sourceWith(8_000);
+    expect((await bounded.transfers(query)).map(brief)).to.deep.equal(expected.map(brief));
+    const asked = (s: EvmSource) => (s.stats().byMethod.eth_getBlockReceipts ?? 0) + (s.stats().byMethod.eth_getTransactionReceipt ?? 0);
+    expect(asked(whole)).to.be.at.least(40);
+    expect(asked(bounded)).to.equal(asked(whole));
+    expect(bounded.stats().httpRequests).to.be.greaterThan(whole.stats().httpRequests);
+  });
+
   it('read bounded, the busy wallet is cut once about one answer of its logs is in; the other wallet is read to the end', async function () {
     const query = { addresses: [b, q], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: [token] };
     const whole = await sourceWith().transfers(query);

@@ -32,12 +32,16 @@ export interface BlockStore {
 /**
  * `maxReplyBytes`: receipts are read in replies of at most this size (a batch of busy blocks'
  * receipts is tens of megabytes, one JSON.parse that stalls the worker); a block whose
- * receipts alone are larger is read alone, whole.
+ * receipts alone are larger is read alone, whole. A reply refused costs every call it carried
+ * once more, so blocks go a few to a request: as many as fit twice over in the bound at the
+ * size of the largest block's receipts seen so far (the first block is asked for alone).
  */
 export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?: number): BlockStore {
   const full = new Lru<number, RpcBlock>(capacity);
   const heads = new Lru<number, BlockHeader>(capacity * 4);
   const receiptCache = new Lru<string, RpcReceipt>(capacity * 16);
+  /** Estimated JSON size of the largest answer of receipts seen (undefined: none yet). */
+  let largestReceiptsBytes: number | undefined;
 
   async function fullBlocks(numbers: number[]): Promise<RpcBlock[]> {
     const missing = [...new Set(numbers)].filter((n) => full.get(n) === undefined);
@@ -112,13 +116,21 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
   /** Like rpc.batchResults, in bounded replies; a call over the bound alone is read whole. */
   async function boundedResults<T>(calls: RpcCall[]): Promise<T[]> {
     if (maxReplyBytes === undefined) return rpc.batchResults<T>(calls);
-    const outcomes = await rpc.batch(calls, { maxReplyBytes });
-    return Promise.all(outcomes.map(async (o, i) => {
+    // Nothing seen yet: one call first, so the others go at a known size.
+    if (largestReceiptsBytes === undefined && calls.length > 1) {
+      const first = await boundedResults<T>(calls.slice(0, 1));
+      return [...first, ...(await boundedResults<T>(calls.slice(1)))];
+    }
+    const callsPerRequest = Math.max(1, Math.floor(maxReplyBytes / (2 * (largestReceiptsBytes ?? 1))));
+    const outcomes = await rpc.batch(calls, { maxReplyBytes, callsPerRequest });
+    const results = await Promise.all(outcomes.map(async (o, i) => {
       if (o.ok) return o.result as T;
       if (!(o.error instanceof OversizedReplyError)) throw o.error;
       const [whole] = await rpc.batchResults<T>([calls[i]!]);
       return whole as T;
     }));
+    for (const result of results) largestReceiptsBytes = Math.max(largestReceiptsBytes ?? 1, receiptsBytes(result as RpcReceipt[] | RpcReceipt | null));
+    return results;
   }
 
   return {
@@ -127,6 +139,13 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
     receipts,
     stats: () => ({ blockHits: full.hits, blockMisses: full.misses, receiptHits: receiptCache.hits, receiptMisses: receiptCache.misses }),
   };
+}
+
+/** About the JSON size of an answer of receipts: ~1 kB a receipt (its bloom is half), ~650 bytes a log. */
+function receiptsBytes(result: RpcReceipt[] | RpcReceipt | null): number {
+  let bytes = 0;
+  for (const receipt of Array.isArray(result) ? result : result ? [result] : []) bytes += 1_000 + 650 * (receipt.logs?.length ?? 0);
+  return bytes;
 }
 
 /**
