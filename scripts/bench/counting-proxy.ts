@@ -25,8 +25,9 @@ export interface CountingProxy {
 
 /**
  * `latencyMs` delays every HTTP request before forwarding it: a crude stand-in for a remote
- * provider's round trip. `logFile`: one JSON line per HTTP request (its calls, each method with
- * its params, the reply bytes sent and whether the caller read the reply whole), to see where
+ * provider's round trip. `logFile`: one JSON line per HTTP request (when it came, how long until its
+ * reply was done, its calls, each method with its params, the reply bytes sent and whether the
+ * caller read the reply whole), to see where
  * the calls go.
  */
 export async function startCountingProxy(target: string, options: { latencyMs?: number; logFile?: string } = {}): Promise<CountingProxy> {
@@ -37,7 +38,7 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
 
   const log = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const replySizes = new WeakMap<http.ServerResponse, { bytes: number; complete: boolean }>();
-  const logRequest = (body: Buffer, res: http.ServerResponse) => {
+  const logRequest = (body: Buffer, res: http.ServerResponse, received: number) => {
     let calls: unknown;
     try {
       calls = JSON.parse(body.toString('utf8'));
@@ -46,7 +47,7 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
     }
     const list = (Array.isArray(calls) ? calls : [calls]) as Array<{ method?: string; params?: unknown }>;
     const reply = replySizes.get(res) ?? { bytes: 0, complete: false };
-    log!.write(`${JSON.stringify({ at: Date.now(), calls: list.map((c) => ({ method: c?.method, params: c?.params })), replyBytes: reply.bytes, complete: reply.complete })}\n`);
+    log!.write(`${JSON.stringify({ at: received, ms: Date.now() - received, calls: list.map((c) => ({ method: c?.method, params: c?.params })), replyBytes: reply.bytes, complete: reply.complete })}\n`);
   };
 
   const count = (body: string) => {
@@ -70,7 +71,8 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       count(body.toString('utf8'));
-      if (log) res.on('close', () => logRequest(body, res));
+      const received = Date.now();
+      if (log) res.on('close', () => logRequest(body, res, received));
       if (latencyMs > 0) setTimeout(() => send(body, res), latencyMs);
       else send(body, res);
     });
