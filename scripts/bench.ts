@@ -264,6 +264,13 @@ async function bench(): Promise<void> {
       maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency, addressesPerCall: settings.floorAddresses,
     });
     say(`  ${secs(floor.figures.wallMs)} s, ${int(floor.wire.rpcCalls)} JSON-RPC calls in ${int(floor.wire.httpRequests)} HTTP requests: ${topMethods(floor.wire.byMethod)}`);
+    // tracehold's default assets are the token and ETH: their floor reads ETH transfers too.
+    say('floor tracer with ETH too (one trace_filter per chunk of senders as well: the floor of the default assets)…');
+    const floorNative = await measured<FloorFigures>(proxy, {
+      kind: 'floor', label: 'floor native', rpcUrl: proxy.url, seedTxs: kase.seedTxs, token: kase.token, fromBlock: kase.fromBlock, toBlock: kase.toBlock,
+      maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency, addressesPerCall: settings.floorAddresses, native: true,
+    });
+    say(`  ${secs(floorNative.figures.wallMs)} s, ${int(floorNative.wire.rpcCalls)} JSON-RPC calls in ${int(floorNative.wire.httpRequests)} HTTP requests: ${topMethods(floorNative.wire.byMethod)}`);
     // The case as the floor tracer sees it: only the token asked for (the default set traces
     // native ETH too, whose fees need a receipt per transaction on this node).
     say('tracehold, cold cache, the token asked for (assets: [token]; an empty database of its own)…');
@@ -397,6 +404,7 @@ async function bench(): Promise<void> {
     say('\nAgainst the goals of issue 10 (figures from this run; other processes on the machine count too):');
     for (const line of goalLines({
       cold: { ...cf, wire: cold.wire }, warm: wf, tokenOnly: { ...tokenOnly.figures, wire: tokenOnly.wire }, naive: nf, floor: { ...ff, wire: floor.wire },
+      floorNative: { ...floorNative.figures, wire: floorNative.wire },
       writes, retrace, latencyMs: settings.rpcLatencyMs, baseline, transfers: settings.transfers, db: database.kind,
     })) say(`  ${line}`);
 
@@ -415,6 +423,7 @@ async function bench(): Promise<void> {
       },
       naive: naive ? { ...naive.figures, reached: undefined, reachedCount: naive.figures.reached.length, wire: naive.wire, concurrency: settings.naiveConcurrency } : null,
       floor: { ...ff, reached: undefined, reachedCount: ff.reached.length, wire: floor.wire },
+      floorNative: { ...floorNative.figures, reached: undefined, reachedCount: floorNative.figures.reached.length, wire: floorNative.wire },
       storeWrites: writes,
       comparison: {
         reachedAgree: naive ? agree : null,
