@@ -7,10 +7,13 @@
 //
 // With a bound of about 15 logs, B's answer is read in 3 to 4 pages, not cut into 8 ranges
 // and 8 again; read bounded (a busy wallet under judgement), B is cut once about one
-// answer's worth of its logs is in, and Q is still read to the end.
+// answer's worth of its logs is in, and Q is still read to the end. Receipts and full blocks
+// go a few to a request, sized to the bound, so no batch is refused and asked for again.
 import { expect } from 'chai';
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import { createEvmSource, type EvmSource } from '../../services/chains/evm';
+import { createBlockStore } from '../../services/chains/evm/block-store';
+import { createRpcClient } from '../../services/chains/rpc/client';
 import { startLocalNode, deploy, contractArtifact, devAccount, type LocalNode } from '../../services/devchain';
 import type { Transfer } from '../../services/domain/types';
 
@@ -85,6 +88,24 @@ describe('eth_getLogs answers over the reply bound are read in pages (local node
     expect(asked(whole)).to.be.at.least(40);
     expect(asked(bounded)).to.equal(asked(whole));
     expect(bounded.stats().httpRequests).to.be.greaterThan(whole.stats().httpRequests);
+  });
+
+  it('full blocks too go a few to a request under the bound: the same blocks, none asked twice', async function () {
+    const numbers = Array.from({ length: 20 }, (_, i) => firstBlock + 1 + i);
+    const plain = createRpcClient({ url: node.url });
+    const bounded = createRpcClient({ url: node.url });
+    try {
+      const whole = await createBlockStore(plain).fullBlocks(numbers);
+      const size = Math.max(...whole.map((b) => JSON.stringify(b).length));
+      // About 3 blocks a reply: sent 100 to a request, the 20 would be refused and asked again.
+      const blocks = await createBlockStore(bounded, 4096, 3 * size + 200).fullBlocks(numbers);
+      expect(blocks).to.deep.equal(whole);
+      expect(bounded.stats().byMethod.eth_getBlockByNumber).to.equal(20);
+      expect(bounded.stats().httpRequests).to.be.greaterThan(plain.stats().httpRequests);
+    } finally {
+      await plain.close();
+      await bounded.close();
+    }
   });
 
   it('read bounded, the busy wallet is cut once about one answer of its logs is in; the other wallet is read to the end', async function () {

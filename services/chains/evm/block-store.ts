@@ -30,24 +30,25 @@ export interface BlockStore {
 }
 
 /**
- * `maxReplyBytes`: receipts are read in replies of at most this size (a batch of busy blocks'
- * receipts is tens of megabytes, one JSON.parse that stalls the worker); a block whose
- * receipts alone are larger is read alone, whole. A reply refused costs every call it carried
+ * `maxReplyBytes`: full blocks and receipts are read in replies of at most this size (a batch
+ * of busy blocks is tens of megabytes, one JSON.parse that stalls the worker); a block whose
+ * answer alone is larger is read alone, whole. A reply refused costs every call it carried
  * once more, so blocks go a few to a request: as many as fit twice over in the bound at the
- * size of the largest block's receipts seen so far (the first block is asked for alone).
+ * size of the largest answer of that kind seen so far (the first is asked for alone).
  */
 export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?: number): BlockStore {
   const full = new Lru<number, RpcBlock>(capacity);
   const heads = new Lru<number, BlockHeader>(capacity * 4);
   const receiptCache = new Lru<string, RpcReceipt>(capacity * 16);
-  /** Estimated JSON size of the largest answer of receipts seen (undefined: none yet). */
-  let largestReceiptsBytes: number | undefined;
+  const blockSizes = sizeOf((block: RpcBlock | null) => 1_000 + 700 * (block?.transactions.length ?? 0));
+  const receiptSizes = sizeOf(receiptsBytes);
 
   async function fullBlocks(numbers: number[]): Promise<RpcBlock[]> {
     const missing = [...new Set(numbers)].filter((n) => full.get(n) === undefined);
     if (missing.length > 0) {
-      const fetched = await rpc.batchResults<RpcBlock | null>(
+      const fetched = await boundedResults<RpcBlock | null>(
         missing.map((n) => ({ method: 'eth_getBlockByNumber', params: [toHex(n), true] })),
+        blockSizes,
       );
       fetched.forEach((block, i) => {
         if (!block) throw new TraceholdError(`block ${missing[i]} not found on the node`);
@@ -94,7 +95,7 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
     const outcomes = await boundedResults<RpcReceipt[] | RpcReceipt | null>([
       ...blockCalls.map((n) => ({ method: 'eth_getBlockReceipts', params: [toHex(n)] })),
       ...single.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })),
-    ]);
+    ], receiptSizes);
     outcomes.forEach((result, k) => {
       // eth_getBlockReceipts must answer for the block asked, or its receipts would be filed under it.
       if (k < blockCalls.length && Array.isArray(result)) {
@@ -114,14 +115,14 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
   }
 
   /** Like rpc.batchResults, in bounded replies; a call over the bound alone is read whole. */
-  async function boundedResults<T>(calls: RpcCall[]): Promise<T[]> {
+  async function boundedResults<T>(calls: RpcCall[], sizes: AnswerSizes<T>): Promise<T[]> {
     if (maxReplyBytes === undefined) return rpc.batchResults<T>(calls);
     // Nothing seen yet: one call first, so the others go at a known size.
-    if (largestReceiptsBytes === undefined && calls.length > 1) {
-      const first = await boundedResults<T>(calls.slice(0, 1));
-      return [...first, ...(await boundedResults<T>(calls.slice(1)))];
+    if (sizes.largest === undefined && calls.length > 1) {
+      const first = await boundedResults<T>(calls.slice(0, 1), sizes);
+      return [...first, ...(await boundedResults<T>(calls.slice(1), sizes))];
     }
-    const callsPerRequest = Math.max(1, Math.floor(maxReplyBytes / (2 * (largestReceiptsBytes ?? 1))));
+    const callsPerRequest = Math.max(1, Math.floor(maxReplyBytes / (2 * (sizes.largest ?? 1))));
     const outcomes = await rpc.batch(calls, { maxReplyBytes, callsPerRequest });
     const results = await Promise.all(outcomes.map(async (o, i) => {
       if (o.ok) return o.result as T;
@@ -129,7 +130,7 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
       const [whole] = await rpc.batchResults<T>([calls[i]!]);
       return whole as T;
     }));
-    for (const result of results) largestReceiptsBytes = Math.max(largestReceiptsBytes ?? 1, receiptsBytes(result as RpcReceipt[] | RpcReceipt | null));
+    for (const result of results) sizes.largest = Math.max(sizes.largest ?? 1, sizes.estimate(result));
     return results;
   }
 
@@ -139,6 +140,16 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
     receipts,
     stats: () => ({ blockHits: full.hits, blockMisses: full.misses, receiptHits: receiptCache.hits, receiptMisses: receiptCache.misses }),
   };
+}
+
+/** The largest answer of one kind seen (undefined: none yet), by an estimate of its JSON size. */
+interface AnswerSizes<T> {
+  largest: number | undefined;
+  estimate(answer: T): number;
+}
+
+function sizeOf<T>(estimate: (answer: T) => number): AnswerSizes<T> {
+  return { largest: undefined, estimate };
 }
 
 /** About the JSON size of an answer of receipts: ~1 kB a receipt (its bloom is half), ~650 bytes a log. */
