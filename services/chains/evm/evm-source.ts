@@ -1,6 +1,7 @@
 // The ChainSource for every EVM chain: token transfers from eth_getLogs, native transfers and
 // fees from trace_filter or a block scan, internal transfers where the node can trace.
 import { compareChainOrder, transferId, type Transfer } from '../../domain/types';
+import { runSteps, runStepsSliced, sortSteps, STEP, type Steps } from '../../domain/taint/steps';
 import { InvalidInputError, NotFoundError, RetryableError, TraceholdError } from '../../errors';
 import { RpcResponseError } from '../rpc/errors';
 import { createRpcClient, type RpcClientStats } from '../rpc/client';
@@ -226,7 +227,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
       scope.tokens && scope.tokens.length === 0 ? [] : tokenTransfersOf(addresses, query.direction, range, scope.tokens, bounded ? reachedTo : undefined),
       scope.native ? nativeTransfersOf(new Set(addresses), query.direction, range) : [],
     ]);
-    return { transfers: sortUnique([...tokenTransfers, ...nativeTransfers]), reachedTo };
+    // A hop's logs are hundreds of thousands at scale: sorted in time slices, not in one go.
+    return { transfers: await runStepsSliced(sortUniqueSteps([...tokenTransfers, ...nativeTransfers])), reachedTo };
   }
 
   async function tokenTransfersOf(
@@ -256,12 +258,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     }
     const unread = [...new Set(raw.map((l) => hexToNumber(l.blockNumber)))].filter((n) => !headerOf.has(n));
     for (const h of await blocks.headers(unread)) headerOf.set(h.number, h);
-    const out: Transfer[] = [];
-    for (const log of raw) {
-      const t = tokenTransfer(options.chain, headerOf.get(hexToNumber(log.blockNumber))!, log);
-      if (t) out.push(t);
-    }
-    return out;
+    return runStepsSliced(tokenTransferSteps(options.chain, raw, headerOf));
   }
 
   async function nativeTransfersOf(
@@ -312,7 +309,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
       const t = tokenTransfer(options.chain, header!, log);
       if (t && (!followed || followed.includes(t.asset))) out.push(t);
     }
-    return { txHash: hash, blockNumber, transfers: sortUnique(out) };
+    return { txHash: hash, blockNumber, transfers: runSteps(sortUniqueSteps(out)) };
   }
 
   async function internalOf(ctx: Parameters<typeof internalTransfer>[0], receipt: RpcReceipt): Promise<Transfer[]> {
@@ -399,8 +396,27 @@ export function headerFromLog(log: Pick<RpcLog, 'blockHash' | 'blockTimestamp'>,
   return { number, hash: log.blockHash.toLowerCase(), timestamp: hexToNumber(log.blockTimestamp) };
 }
 
-function sortUnique(transfers: Transfer[]): Transfer[] {
+/** Each transfer once (the last of equal ids, at the first one's place), in chain order; in steps. */
+function* sortUniqueSteps(transfers: Transfer[]): Steps<Transfer[]> {
   const seen = new Map<string, Transfer>();
-  for (const t of transfers) seen.set(transferId(t), t);
-  return [...seen.values()].sort((a, b) => compareChainOrder(a, b) || a.ref.localeCompare(b.ref));
+  for (let i = 0; i < transfers.length; i++) {
+    const t = transfers[i]!;
+    seen.set(transferId(t), t);
+    if (i % STEP === STEP - 1) yield;
+  }
+  const unique = [...seen.values()];
+  const order = yield* sortSteps(Int32Array.from(unique.keys()), (a, b) => compareChainOrder(unique[a]!, unique[b]!) || unique[a]!.ref.localeCompare(unique[b]!.ref));
+  return Array.from(order, (i) => unique[i]!);
+}
+
+/** Token logs as transfers (ERC-721 and odd logs dropped), in steps. */
+function* tokenTransferSteps(chain: string, logs: RpcLog[], headerOf: Map<number, BlockHeader>): Steps<Transfer[]> {
+  const out: Transfer[] = [];
+  for (let i = 0; i < logs.length; i++) {
+    const log = logs[i]!;
+    const t = tokenTransfer(chain, headerOf.get(hexToNumber(log.blockNumber))!, log);
+    if (t) out.push(t);
+    if (i % STEP === STEP - 1) yield;
+  }
+  return out;
 }
