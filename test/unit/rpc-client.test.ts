@@ -221,13 +221,24 @@ describe('rpc client', function () {
     expect(partial.map((p) => p.i)).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
   });
 
-  it('reads the whole elements of a result array from the start of an answer', function () {
-    const answer = JSON.stringify({ jsonrpc: '2.0', id: 3, result: [{ a: { b: '}' } }, { a: { b: 2 } }, { a: { b: 3 } }] });
-    expect(completeResultElements(answer.slice(0, answer.indexOf('{"a":{"b":3')))).to.deep.equal([{ a: { b: '}' } }, { a: { b: 2 } }]);
+  it('reads the whole elements of a result array from the start of an answer, a piece at a time', async function () {
+    const answer = JSON.stringify({ jsonrpc: '2.0', id: 3, result: [{ a: { b: '},"x' } }, { a: { b: 2 } }, { a: { b: 3 } }] });
+    expect(await completeResultElements(answer.slice(0, answer.indexOf('{"a":{"b":3')))).to.deep.equal([{ a: { b: '},"x' } }, { a: { b: 2 } }]);
     // Cut inside the second element's nested object: only the first is whole.
-    expect(completeResultElements(answer.slice(0, answer.indexOf('2}') + 2))).to.deep.equal([{ a: { b: '}' } }]);
-    expect(completeResultElements(answer.slice(0, 30))).to.equal(undefined);
-    expect(completeResultElements('{"jsonrpc":"2.0","id":3,"error":{"code":1}')).to.equal(undefined);
+    expect(await completeResultElements(answer.slice(0, answer.indexOf('2}') + 2))).to.deep.equal([{ a: { b: '},"x' } }]);
+    // Cut after the array closed: every element is whole.
+    expect(await completeResultElements(answer.slice(0, -1))).to.deep.equal([{ a: { b: '},"x' } }, { a: { b: 2 } }, { a: { b: 3 } }]);
+    expect(await completeResultElements(answer.slice(0, 30))).to.equal(undefined);
+    expect(await completeResultElements('{"jsonrpc":"2.0","id":3,"error":{"code":1}')).to.equal(undefined);
+    // Megabytes of elements: parsed in pieces of about 1 MB, in order.
+    const many = Array.from({ length: 12_000 }, (_, i) => ({ i, pad: 'q'.repeat(300) }));
+    const big = JSON.stringify({ jsonrpc: '2.0', id: 4, result: many });
+    const pieces: number[] = [];
+    const read = await completeResultElements(big.slice(0, big.length - 200), { onParsed: (chars) => pieces.push(chars) });
+    expect(read).to.deep.equal(many.slice(0, read!.length));
+    expect(read!.length).to.equal(many.length - 1);
+    expect(pieces.length).to.be.at.least(3);
+    expect(Math.max(...pieces)).to.be.below(1.1 * 2 ** 20);
   });
 
   it('classifies provider messages', function () {

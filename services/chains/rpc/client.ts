@@ -6,6 +6,7 @@ import { backoffDelay, sleep } from './backoff';
 import { isRateLimited, RpcResponseError, type JsonRpcErrorObject } from './errors';
 import { postJson, ReplyTooLargeError } from './http-post';
 import { createSemaphore } from './semaphore';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { rpcCalls, rpcErrors } from '../../metrics';
 
 export interface RpcClientOptions {
@@ -60,36 +61,78 @@ export interface BatchOptions {
 export class OversizedReplyError extends RpcResponseError {
   override readonly code: string = 'reply_too_large';
   readonly partial: unknown[] | undefined;
-  constructor(method: string, cause: ReplyTooLargeError) {
+  constructor(method: string, cause: ReplyTooLargeError, partial?: unknown[]) {
     super(method, { code: 0, message: cause.message }, { cause });
-    this.partial = cause.prefix === undefined ? undefined : completeResultElements(cause.prefix);
+    this.partial = partial;
   }
 }
 
 /**
  * The elements of a JSON-RPC answer's `result` array that are whole in the first part of its
- * text: the text up to an element's closing brace, closed with `]`, parses. A few cut points
- * are tried from the end (a brace may close an object nested in an element); undefined when
- * none parses or no element is whole.
+ * text: those followed by a comma at the array's own level, or by its end (a small scanner
+ * keeps track of nesting and strings). Read in time slices — the text is up to the reply bound, megabytes —
+ * and parsed a piece of ~1 MB at a time. Undefined when no element is whole or a piece does
+ * not parse.
  */
-export function completeResultElements(prefix: string): unknown[] | undefined {
+export async function completeResultElements(
+  prefix: string,
+  options: { sliceMs?: number; onParsed?: (chars: number, ms: number) => void } = {},
+): Promise<unknown[] | undefined> {
+  const sliceMs = options.sliceMs ?? 25;
   const key = /"result"\s*:\s*\[/.exec(prefix);
   if (!key) return undefined;
-  const start = key.index + key[0].length - 1;
-  let end = prefix.length;
-  for (let attempt = 0; attempt < 8; attempt += 1) {
-    const close = prefix.lastIndexOf('}', end - 1);
-    if (close <= start) return undefined;
-    try {
-      const parsed: unknown = JSON.parse(`${prefix.slice(start, close + 1)}]`);
-      if (Array.isArray(parsed) && parsed.length > 0) return parsed;
-    } catch {
-      // not an element's end: try the brace before it
-    }
-    end = close;
+  const first = key.index + key[0].length;
+  let deadline = performance.now() + sliceMs;
+  const breathe = async () => {
+    if (performance.now() < deadline) return;
+    await nextTurn();
+    deadline = performance.now() + sliceMs;
+  };
+  // Positions of the commas between the array's elements.
+  const commas: number[] = [];
+  let depth = 0;
+  let inString = false;
+  for (let i = first; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (depth === 0) {
+        // The array closed (the reply was cut after it): its last element is whole too.
+        commas.push(i);
+        break;
+      }
+      depth--;
+    } else if (c === COMMA && depth === 0) commas.push(i);
+    if ((i & 0xfffff) === 0) await breathe();
   }
-  return undefined;
+  if (commas.length === 0) return undefined;
+  const out: unknown[] = [];
+  let from = first;
+  try {
+    for (let k = 0; k < commas.length; k++) {
+      const to = commas[k]!;
+      if (to - from < PIECE_CHARS && k < commas.length - 1) continue;
+      const started = performance.now();
+      const piece: unknown = JSON.parse(`[${prefix.slice(from, to)}]`);
+      options.onParsed?.(to - from, performance.now() - started);
+      if (!Array.isArray(piece)) return undefined;
+      for (const element of piece) out.push(element);
+      from = to + 1;
+      await breathe();
+    }
+  } catch {
+    return undefined;
+  }
+  return out;
 }
+
+const [QUOTE, BACKSLASH, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA] = ['"', '\\', '{', '}', '[', ']', ','].map((c) => c.charCodeAt(0));
+/** Characters of a reply's elements parsed in one JSON.parse (~1 MB: a few milliseconds). */
+const PIECE_CHARS = 1 << 20;
 
 /** A reply size bound: at most maxBytes read; `partial`, keep what was read of a refused one. */
 interface ReplyBound {
@@ -222,10 +265,9 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
     } catch (error) {
       if (!(error instanceof ReplyTooLargeError)) throw error;
       if (calls.length === 1) {
-        const started = performance.now();
-        const oversized = new OversizedReplyError(calls[0]!.method, error);
-        if (error.prefix !== undefined) onParsed(error.prefix.length, performance.now() - started);
-        return [{ ok: false, error: oversized }];
+        let partial: unknown[] | undefined;
+        if (error.prefix !== undefined) partial = await completeResultElements(error.prefix, { onParsed });
+        return [{ ok: false, error: new OversizedReplyError(calls[0]!.method, error, partial) }];
       }
       // Each call on its own: one more oversized answer at most (halving would ask for the
       // large one again at every level, and the node builds it whole each time).
