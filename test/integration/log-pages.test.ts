@@ -16,6 +16,7 @@ import { createBlockStore } from '../../services/chains/evm/block-store';
 import { createRpcClient } from '../../services/chains/rpc/client';
 import { startLocalNode, deploy, contractArtifact, devAccount, type LocalNode } from '../../services/devchain';
 import type { Transfer } from '../../services/domain/types';
+import { anvilProvider, startAnvil, type AnvilNode } from '../support/anvil';
 
 const brief = (t: Transfer) => `${t.blockNumber}:${t.txHash}:${t.ref}:${t.from}>${t.to}:${t.amount}`;
 /** The size the adapter reckons one Transfer log's JSON at (token-logs.ts LOG_BYTES). */
@@ -122,5 +123,52 @@ describe('eth_getLogs answers over the reply bound are read in pages (local node
     expect(transfers.map(brief)).to.deep.equal(expected.map(brief));
     expect(transfers.filter((t) => t.from === b).length).to.be.at.least(10);
     expect(bounded.stats().byMethod.eth_getLogs!).to.be.at.most(3);
+  });
+});
+
+// trace_filter answers over the bound, on anvil (the in-process node serves no trace_filter):
+// S pays 30 wallets in ETH, one transaction per block; its traces are read in pages too.
+describe('trace_filter answers over the reply bound are read in pages (anvil)', function () {
+  this.timeout(120_000);
+  let node: AnvilNode;
+  let sender: string;
+  let firstBlock: number;
+  let latest: number;
+  let traceBytes: number;
+  const sources: EvmSource[] = [];
+  const sourceWith = (maxLogReplyBytes?: number) => {
+    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, ...(maxLogReplyBytes ? { maxLogReplyBytes } : {}) });
+    sources.push(source);
+    return source;
+  };
+
+  before(async function () {
+    node = await startAnvil({ accounts: 1 });
+    const provider = anvilProvider(node);
+    const payer = new NonceManager(new Wallet(node.accounts[0]!.privateKey, provider));
+    sender = node.accounts[0]!.address.toLowerCase();
+    firstBlock = await provider.getBlockNumber();
+    for (let i = 0; i < 30; i += 1) await (await payer.sendTransaction({ to: devAccount(9200 + i).address, value: 1_000n + BigInt(i) })).wait();
+    latest = await provider.getBlockNumber();
+    const traces = await node.rpc<unknown[]>('trace_filter', [{ fromBlock: `0x${(firstBlock + 1).toString(16)}`, toBlock: `0x${latest.toString(16)}`, fromAddress: [sender] }]);
+    traceBytes = Math.ceil(JSON.stringify(traces).length / traces.length);
+    provider.destroy();
+  });
+  after(async () => {
+    for (const source of sources) await source.close();
+    await node?.close();
+  });
+
+  it('the same native transfers, the traces read about 10 at a time from the block each answer was cut in', async function () {
+    const query = { addresses: [sender], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: ['ETH'] };
+    const whole = sourceWith();
+    const expected = await whole.transfers(query);
+    expect(expected.filter((t) => t.kind === 'native')).to.have.length(30);
+    const paged = sourceWith(10 * traceBytes + 100);
+    expect((await paged.transfers(query)).map(brief)).to.deep.equal(expected.map(brief));
+    // Each source probes trace_filter once; then the unbounded one reads the traces in one call.
+    expect(whole.stats().byMethod.trace_filter).to.equal(2);
+    // 30 traces, ~9 whole per page: 4 pages (one more when a cut falls just after a block).
+    expect(paged.stats().byMethod.trace_filter! - 1).to.be.within(3, 5);
   });
 });

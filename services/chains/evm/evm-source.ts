@@ -41,7 +41,7 @@ export interface EvmSourceOptions {
   addressesPerLogCall?: number;
   /** See LogFetcherOptions.denseMaxBlocks. */
   denseLogMaxBlocks?: number;
-  /** See LogFetcherOptions.maxReplyBytes (receipts too); default 8 MiB (a JSON.parse of tens of milliseconds). */
+  /** See LogFetcherOptions.maxReplyBytes (receipts, full blocks and trace_filter too); default 8 MiB. */
   maxLogReplyBytes?: number;
   requestTimeoutMs?: number;
   retries?: number;
@@ -208,7 +208,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   /**
    * Token logs and native transfers of the query. `bounded`: an address whose token logs are
    * too large for one answer is read only part way (reachedTo; see LogFetcher.fetchBounded).
-   * Native transfers are read whole: trace_filter and block scans are not bounded here.
+   * Native transfers are read whole (trace_filter in pages of at most maxLogReplyBytes).
    */
   async function readTransfers(query: TransferQuery, bounded: boolean): Promise<{ transfers: Transfer[]; reachedTo: Map<string, number> }> {
     const reachedTo = new Map<string, number>();
@@ -269,7 +269,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const caps = await baseCapabilities();
     const query = { addresses, direction, ...range };
     if (caps.nativeTransfers === 'trace_filter') {
-      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0 }, query);
+      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes }, query);
     }
     return scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query);
   }

@@ -3,7 +3,7 @@
 // *to* a traced address is found too.
 import { TraceholdError } from '../../errors';
 import type { Transfer } from '../../domain/types';
-import type { RpcClient } from '../rpc/client';
+import { OversizedReplyError, type RpcClient } from '../rpc/client';
 import { isRangeRefusal } from '../rpc/errors';
 import type { BlockStore } from './block-store';
 import { parityOrder, parityValueMove } from './internal-calls';
@@ -28,6 +28,12 @@ export interface TraceFilterDeps {
   denseMaxBlocks?: number;
   /** From this many traced transactions per block on (average), whole blocks are read for them (default 4). */
   txsPerBlockForFullBlocks?: number;
+  /**
+   * Reply bytes read at most per trace_filter (one call per request); unset: unbounded. Traces
+   * come in block order: the blocks a cut answer holds whole are kept and the rest is asked
+   * for from the block it was cut in (as eth_getLogs pages, token-logs.ts).
+   */
+  maxReplyBytes?: number;
 }
 
 interface TraceFilter {
@@ -55,8 +61,8 @@ export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScan
   const traces = dense
     ? (await fetchTraces(deps.rpc, Array.from({ length: windows }, (_, k) => ({
       fromBlock: query.fromBlock + k * deps.maxRange, toBlock: Math.min(query.toBlock, query.fromBlock + (k + 1) * deps.maxRange - 1), side: null, addresses: [],
-    })))).filter((t) => sides.some((side) => traceMatches(t, side, query.addresses)))
-    : await fetchTraces(deps.rpc, filters);
+    })), deps.maxReplyBytes)).filter((t) => sides.some((side) => traceMatches(t, side, query.addresses)))
+    : await fetchTraces(deps.rpc, filters, deps.maxReplyBytes);
 
   const byTx = new Map<string, ParityTrace[]>();
   for (const t of traces) {
@@ -148,22 +154,52 @@ export function traceMatches(t: ParityTrace, side: 'fromAddress' | 'toAddress', 
   return false;
 }
 
-async function fetchTraces(rpc: RpcClient, filters: TraceFilter[]): Promise<ParityTrace[]> {
+async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], maxReplyBytes?: number): Promise<ParityTrace[]> {
   if (filters.length === 0) return [];
-  const outcomes = await rpc.batch(
-    filters.map((f) => ({ method: 'trace_filter', params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), ...(f.side ? { [f.side]: f.addresses } : {}) }] })),
-  );
+  const call = (f: TraceFilter) => ({ method: 'trace_filter', params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), ...(f.side ? { [f.side]: f.addresses } : {}) }] });
+  const outcomes = await rpc.batch(filters.map(call), maxReplyBytes === undefined ? {} : { maxReplyBytes, callsPerRequest: 1, partialArrays: true });
   const traces: ParityTrace[] = [];
   const retry: TraceFilter[] = [];
+  const whole: TraceFilter[] = [];
+  const halves = (f: TraceFilter): TraceFilter[] => {
+    const mid = f.fromBlock + Math.floor((f.toBlock - f.fromBlock) / 2);
+    return [{ ...f, toBlock: mid }, { ...f, fromBlock: mid + 1 }];
+  };
   outcomes.forEach((o, i) => {
     const f = filters[i]!;
     if (o.ok) traces.push(...((o.result as ParityTrace[] | null) ?? []));
-    else if (isRangeRefusal({ code: o.error.rpcCode, message: o.error.message }) && f.toBlock > f.fromBlock) {
-      const mid = f.fromBlock + Math.floor((f.toBlock - f.fromBlock) / 2);
-      retry.push({ ...f, toBlock: mid }, { ...f, fromBlock: mid + 1 });
-    } else throw new TraceholdError(`trace_filter failed: ${o.error.message}`, { cause: o.error });
+    else if (o.error instanceof OversizedReplyError) {
+      const page = wholeBlocksOf(f, o.error.partial);
+      if (page) {
+        traces.push(...page.traces);
+        retry.push({ ...f, fromBlock: page.next });
+      } else if (f.addresses.length > 1) {
+        const half = Math.ceil(f.addresses.length / 2);
+        retry.push({ ...f, addresses: f.addresses.slice(0, half) }, { ...f, addresses: f.addresses.slice(half) });
+      } else if (f.toBlock > f.fromBlock) retry.push(...halves(f));
+      else whole.push(f); // one block of one address: read whole
+    } else if (isRangeRefusal({ code: o.error.rpcCode, message: o.error.message }) && f.toBlock > f.fromBlock) retry.push(...halves(f));
+    else throw new TraceholdError(`trace_filter failed: ${o.error.message}`, { cause: o.error });
   });
-  return traces.concat(await fetchTraces(rpc, retry));
+  for (const f of whole) traces.push(...((await rpc.batchResults<ParityTrace[] | null>([call(f)]))[0] ?? []));
+  return traces.concat(await fetchTraces(rpc, retry, maxReplyBytes));
+}
+
+/**
+ * The blocks a cut trace_filter answer holds whole: its traces before the block it was cut in,
+ * and that block (where the rest starts). Undefined when no block is whole, or the traces are
+ * not in block order or outside the range (the ask is then split instead).
+ */
+function wholeBlocksOf(f: TraceFilter, partial: unknown[] | undefined): { traces: ParityTrace[]; next: number } | undefined {
+  if (!partial || partial.length === 0) return undefined;
+  const traces = partial as ParityTrace[];
+  for (let i = 0; i < traces.length; i++) {
+    const n = traces[i]!.blockNumber;
+    if (!(n >= f.fromBlock && n <= f.toBlock) || (i > 0 && n < traces[i - 1]!.blockNumber)) return undefined;
+  }
+  const next = traces[traces.length - 1]!.blockNumber;
+  const cut = traces.findIndex((t) => t.blockNumber === next);
+  return cut > 0 ? { traces: traces.slice(0, cut), next } : undefined;
 }
 
 function hashesPerBlock(traces: ParityTrace[]): Map<number, string[]> {
