@@ -127,7 +127,9 @@ describe('eth_getLogs answers over the reply bound are read in pages (local node
 });
 
 // trace_filter answers over the bound, on anvil (the in-process node serves no trace_filter):
-// S pays 30 wallets in ETH, one transaction per block; its traces are read in pages too.
+// S pays 30 wallets in ETH, one transaction per block; its traces are read in pages too. Then
+// S pays 5 token transfers: anvil states each log's block timestamp, so their receipts give
+// their blocks' headers.
 describe('trace_filter answers over the reply bound are read in pages (anvil)', function () {
   this.timeout(120_000);
   let node: AnvilNode;
@@ -135,6 +137,7 @@ describe('trace_filter answers over the reply bound are read in pages (anvil)', 
   let firstBlock: number;
   let latest: number;
   let traceBytes: number;
+  let tokenTxs: Array<{ hash: string; block: number }>;
   const sources: EvmSource[] = [];
   const sourceWith = (maxLogReplyBytes?: number) => {
     const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, ...(maxLogReplyBytes ? { maxLogReplyBytes } : {}) });
@@ -152,6 +155,13 @@ describe('trace_filter answers over the reply bound are read in pages (anvil)', 
     latest = await provider.getBlockNumber();
     const traces = await node.rpc<unknown[]>('trace_filter', [{ fromBlock: `0x${(firstBlock + 1).toString(16)}`, toBlock: `0x${latest.toString(16)}`, fromAddress: [sender] }]);
     traceBytes = Math.ceil(JSON.stringify(traces).length / traces.length);
+    const usdt = new Contract((await deploy(payer, 'TestUSDT')).address, contractArtifact('TestUSDT').abi, payer);
+    await (await usdt.getFunction('mint')(sender, 1_000n)).wait();
+    tokenTxs = [];
+    for (let i = 0; i < 5; i += 1) {
+      const receipt = (await (await usdt.getFunction('transfer')(devAccount(9300 + i).address, 1n)).wait())!;
+      tokenTxs.push({ hash: receipt.hash.toLowerCase(), block: receipt.blockNumber });
+    }
     provider.destroy();
   });
   after(async () => {
@@ -170,5 +180,22 @@ describe('trace_filter answers over the reply bound are read in pages (anvil)', 
     expect(whole.stats().byMethod.trace_filter).to.equal(2);
     // 30 traces, ~9 whole per page: 4 pages (one more when a cut falls just after a block).
     expect(paged.stats().byMethod.trace_filter! - 1).to.be.within(3, 5);
+  });
+
+  it('receipts whose logs state the block timestamp give their blocks\' headers: no header read', async function () {
+    const plain = createRpcClient({ url: node.url });
+    const rpc = createRpcClient({ url: node.url });
+    try {
+      const blocks = tokenTxs.map((t) => t.block);
+      const expected = await createBlockStore(plain).headers(blocks);
+      const store = createBlockStore(rpc);
+      await store.receipts(tokenTxs.map((t) => t.hash), new Map(tokenTxs.map((t) => [t.block, [t.hash]])));
+      expect(await store.headers(blocks)).to.deep.equal(expected);
+      expect(rpc.stats().byMethod.eth_getBlockByNumber ?? 0).to.equal(0);
+      expect(rpc.stats().byMethod.eth_getBlockReceipts).to.equal(5);
+    } finally {
+      await plain.close();
+      await rpc.close();
+    }
   });
 });

@@ -108,6 +108,10 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
         const hash = receipt.transactionHash.toLowerCase();
         receiptCache.set(hash, receipt);
         if (wanted.has(hash)) out.set(hash, receipt);
+        // A node that states each log's block timestamp (geth ≥ 1.15, anvil, reth) gives the
+        // block's header with its receipts: no header read for it.
+        const header = headerOfReceipt(receipt);
+        if (header && !heads.peek(header.number)) heads.set(header.number, header);
       }
     }
     for (const h of wanted) if (!out.has(h)) throw new TraceholdError(`receipt of ${h} not found on the node`);
@@ -140,6 +144,13 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
     receipts,
     stats: () => ({ blockHits: full.hits, blockMisses: full.misses, receiptHits: receiptCache.hits, receiptMisses: receiptCache.misses }),
   };
+}
+
+/** Number, hash and timestamp of a receipt's block, when one of its logs states the timestamp. */
+function headerOfReceipt(receipt: RpcReceipt): BlockHeader | null {
+  const stamped = receipt.logs?.find((log) => typeof log.blockTimestamp === 'string' && /^0x[0-9a-fA-F]+$/.test(log.blockTimestamp));
+  if (!stamped || typeof receipt.blockHash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(receipt.blockHash)) return null;
+  return { number: Number.parseInt(receipt.blockNumber, 16), hash: receipt.blockHash.toLowerCase(), timestamp: Number.parseInt(stamped.blockTimestamp!, 16) };
 }
 
 /** The largest answer of one kind seen (undefined: none yet), by an estimate of its JSON size. */

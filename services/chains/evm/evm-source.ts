@@ -261,6 +261,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     return runStepsSliced(tokenTransferSteps(options.chain, raw, headerOf));
   }
 
+  const traceReplySizes: { largest?: number } = {};
+
   async function nativeTransfersOf(
     addresses: Set<string>,
     direction: TransferQuery['direction'],
@@ -269,7 +271,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const caps = await baseCapabilities();
     const query = { addresses, direction, ...range };
     if (caps.nativeTransfers === 'trace_filter') {
-      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes }, query);
+      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes }, query);
     }
     return scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query);
   }
