@@ -148,9 +148,13 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   /** The highest block seen settled so far: a block once settled stays settled. */
   let knownSettled = -1;
 
+  /** A look at the settled block under way: concurrent asks share it. */
+  let settling: Promise<number> | undefined;
+
   /** The highest settled block: finalized where configured and served, else latest − confirmations. */
   async function settledBlock(): Promise<number> {
-    const number = await readSettledBlock();
+    settling ??= readSettledBlock().finally(() => (settling = undefined));
+    const number = await settling;
     knownSettled = Math.max(knownSettled, number);
     return number;
   }
@@ -367,7 +371,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
 
   async function callView(to: string, data: string, blockNumber?: number): Promise<string> {
     if (!/^0x([0-9a-fA-F]{2})*$/.test(data)) throw new InvalidInputError('call data must be 0x-hex bytes');
-    const tag = blockNumber === undefined ? toHex((await tip()).number) : toHex(blockNumber);
+    // A token's name and decimals at any settled block: the highest known one, no call for it.
+    const tag = toHex(blockNumber ?? (knownSettled >= 0 ? knownSettled : await settledBlock()));
     return rpc.request<string>('eth_call', [{ to: normalizeEvmAddress(to), data }, tag]);
   }
 
