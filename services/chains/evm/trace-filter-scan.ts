@@ -143,7 +143,7 @@ const TXS_PER_BLOCK_FOR_FULL_BLOCKS = 4;
 /** Sender, recipient and value from a transaction's top-level trace; undefined when it was not traced or the receipt states no gas price. */
 function topLevelFacts(traces: ParityTrace[], receipt: RpcReceipt): TxFacts | undefined {
   const top = traces.find((t) => t.traceAddress.length === 0);
-  if (!top || !top.action.from || receipt.effectiveGasPrice === undefined) return undefined;
+  if (!top || !top.action.from || receipt.effectiveGasPrice == null) return undefined;
   if (top.type === 'call') return top.action.to ? { from: top.action.from, to: top.action.to, value: top.action.value ?? '0x0' } : undefined;
   if (top.type === 'create') return { from: top.action.from, to: null, value: top.action.value ?? '0x0' };
   return undefined;
