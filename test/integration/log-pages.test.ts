@@ -17,6 +17,7 @@ import { createRpcClient } from '../../services/chains/rpc/client';
 import { startLocalNode, deploy, contractArtifact, devAccount, type LocalNode } from '../../services/devchain';
 import type { Transfer } from '../../services/domain/types';
 import { anvilProvider, startAnvil, type AnvilNode } from '../support/anvil';
+import { forward, startRpcServer } from '../support/evm';
 
 const brief = (t: Transfer) => `${t.blockNumber}:${t.txHash}:${t.ref}:${t.from}>${t.to}:${t.amount}`;
 /** The size the adapter reckons one Transfer log's JSON at (token-logs.ts LOG_BYTES). */
@@ -196,6 +197,30 @@ describe('trace_filter answers over the reply bound are read in pages (anvil)', 
     } finally {
       await plain.close();
       await rpc.close();
+    }
+  });
+
+  it('receipts without a gas price (older nodes): the fee comes from the transaction, read for it; the same transfers', async function () {
+    const query = { addresses: [sender], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: ['ETH'] };
+    const direct = sourceWith();
+    const expected = await direct.transfers(query);
+    expect(expected.filter((t) => t.kind === 'fee')).to.have.length(30);
+    const stripped = await startRpcServer(async (call) => {
+      const reply = await forward(node.url, call);
+      if (call.method === 'eth_getBlockReceipts' || call.method === 'eth_getTransactionReceipt') {
+        const result = (reply as { result?: unknown }).result;
+        for (const r of Array.isArray(result) ? result : result ? [result] : []) delete (r as { effectiveGasPrice?: string }).effectiveGasPrice;
+      }
+      return reply;
+    });
+    const viaStripped = createEvmSource({ chain: 'local', rpcUrl: stripped.url, nativeAsset: 'ETH', confirmations: 0 });
+    try {
+      expect((await viaStripped.transfers(query)).map(brief)).to.deep.equal(expected.map(brief));
+      const reads = (s: EvmSource) => (s.stats().byMethod.eth_getTransactionByHash ?? 0) + (s.stats().byMethod.eth_getBlockByNumber ?? 0);
+      expect(reads(viaStripped)).to.be.greaterThan(reads(direct));
+    } finally {
+      await viaStripped.close();
+      await stripped.close();
     }
   });
 });
