@@ -1,6 +1,7 @@
-// eth_getLogs answers larger than maxLogReplyBytes, read in pages on a real node: the logs
-// come in block order, so the blocks the bound holds whole are kept and only the rest is asked
-// for. B pays 40 wallets, one transfer per block; Q pays one wallet after that:
+// Reads of an EVM node bounded by maxLogReplyBytes, on real nodes. eth_getLogs answers over the
+// bound are read in pages: the logs come in block order, so the blocks the bound holds whole
+// are kept and only the rest is asked for. B pays 40 wallets, one transfer per block; Q pays
+// one wallet after that:
 //
 //   B ──1──► R0, R1, … R39   (blocks b+1 … b+40)
 //   Q ──1──► R40             (block b+41)
@@ -8,7 +9,9 @@
 // With a bound of about 15 logs, B's answer is read in 3 to 4 pages, not cut into 8 ranges
 // and 8 again; read bounded (a busy wallet under judgement), B is cut once about one
 // answer's worth of its logs is in, and Q is still read to the end. Receipts and full blocks
-// go a few to a request, sized to the bound, so no batch is refused and asked for again.
+// go a few to a request, sized to the bound, so no batch is refused and asked for again. On
+// anvil: trace_filter answers in pages, headers from receipts' logs, and transactions read
+// only where receipts lack the gas price.
 import { expect } from 'chai';
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import { createEvmSource, type EvmSource } from '../../services/chains/evm';
