@@ -80,9 +80,9 @@ export interface TracingConfig {
   /** Crawled addresses per case before the trace stops widening (the report says so). */
   maxAddressesPerCase: number;
   /**
-   * A hop loads and judges the histories of the wallets it reached this many at a time (they
-   * are fetched in one batched pass before), so what it holds of them does not grow with the
-   * number of wallets a hop reaches.
+   * A hop fetches (EVM: in reads of whole multiples of the chain's `addressesPerLogCall`),
+   * loads and judges the histories of the wallets it reached this many at a time, so what it
+   * holds of them does not grow with the number of wallets a hop reaches.
    */
   judgeChunkAddresses: number;
   /** Stored transfers loaded at most per judging chunk; a wallet with more is judged alone. */

@@ -48,6 +48,14 @@ export function balanceKey(q: OpeningQuery): string {
 export interface ChainDataOptions {
   /** Tokens whose past balances are never derived from history (see deriveOpenings). */
   balanceTokensReadDirectly?: readonly string[];
+  /**
+   * ensureHistory reads at most `addresses` addresses from the source at a time, so the
+   * transfers (and the replies they came in) held at once do not grow with the number of
+   * addresses asked. A whole multiple of the source's addresses per log call keeps the calls
+   * those of one read. A range of at most `wholeRangeBlocks` is read in one go: the source may
+   * read such a range whole, every log of its blocks, where each slice would ask again.
+   */
+  readSlice?: { addresses: number; wholeRangeBlocks: number };
 }
 
 export function createChainData(store: Store, source: ChainSource, settings: ChainDataOptions = {}): ChainData {
@@ -81,7 +89,9 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
         }
       }
       let fetchedTransfers = 0;
-      for (const { range, addresses } of gaps.values()) {
+      let calls = 0;
+      for (const gap of gaps.values()) for (const { range, addresses } of readSlices(gap)) {
+        calls++;
         const query = { addresses, direction: 'both' as const, ...range, ...(assets ? { assets: [...assets] } : {}) };
         const read = options?.bounded && source.transfersBounded ? await source.transfersBounded(query) : { transfers: await source.transfers(query), reachedTo: new Map<Address, number>() };
         await store.chainData.insertTransfers(read.transfers);
@@ -92,7 +102,7 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
         for (const [a, block] of read.reachedTo) reachedTo.set(a, Math.min(reachedTo.get(a) ?? Infinity, block));
         fetchedTransfers += read.transfers.length;
       }
-      return { fetchedTransfers, calls: gaps.size, reachedTo };
+      return { fetchedTransfers, calls, reachedTo };
     },
 
     transfersOf(addresses, range) {
@@ -130,6 +140,16 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
       return result;
     },
   };
+
+  /** A gap's addresses in reads of at most `readSlice.addresses`, each over the gap's whole range. */
+  function readSlices(gap: { range: BlockRange; addresses: Address[] }): Array<{ range: BlockRange; addresses: Address[] }> {
+    const slice = settings.readSlice;
+    const span = gap.range.toBlock - gap.range.fromBlock + 1;
+    if (!slice || span <= slice.wholeRangeBlocks || gap.addresses.length <= slice.addresses) return [gap];
+    const out = [];
+    for (let i = 0; i < gap.addresses.length; i += slice.addresses) out.push({ range: gap.range, addresses: gap.addresses.slice(i, i + slice.addresses) });
+    return out;
+  }
 
   /** Balances read from the node (one batch per block), stored in the shared cache. */
   async function readBalances(queries: OpeningQuery[]): Promise<Map<string, bigint>> {

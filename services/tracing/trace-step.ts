@@ -285,22 +285,28 @@ async function decideStage(deps: TraceDeps, step: Step, candidates: Candidate[])
 /**
  * Judge the wallets to crawl: busy ones first, from recorded evidence or counted in the
  * database (their histories are never loaded here); the rest on their own history (fetched
- * now, all in one batched pass: they are the next hop's ledgers), as crawled, deposit or
- * service-like. A hop may reach tens of thousands of wallets: their histories are loaded and
- * judged a chunk at a time (judgeChunks), so what the step holds of them does not grow with
- * their number. A verdict rests on the wallet's own history and its counterparties' labels
- * only: it is the same whatever the chunk.
+ * now: they are the next hop's ledgers), as crawled, deposit or service-like. A hop may reach
+ * tens of thousands of wallets: their histories are fetched in slices of addresses, then
+ * loaded and judged a chunk at a time (judgeChunks), so what the step holds of them does not
+ * grow with their number. A verdict rests on the wallet's own history and its
+ * counterparties' labels only: it is the same whatever the chunk.
  */
 async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset>, toCrawl: Triage[]): Promise<{ judged: RunAddress[]; chunks: number }> {
   if (toCrawl.length === 0) return { judged: [], chunks: 0 };
   const { kase, source, scope } = step;
-  const chainData = createChainData(deps.store, source);
+  const chain = chainConfig(deps.config, kase.chain);
+  const { judgeChunkAddresses, judgeChunkTransfers } = deps.config.tracing;
+  // Histories are fetched in reads of whole multiples of the addresses per eth_getLogs and
+  // trace_filter call: the calls those of one read of every wallet (the receipts they need
+  // come through the source's cache). Tron's adapter has a per-call count of its own: one read.
+  const perCall = chain.addressesPerLogCall;
+  const readSlice = chain.kind === 'evm' ? { addresses: Math.max(1, Math.round(judgeChunkAddresses / perCall)) * perCall, wholeRangeBlocks: chain.denseLogMaxBlocks } : undefined;
+  const chainData = createChainData(deps.store, source, readSlice ? { readSlice } : {});
   const params = judgeParams(deps, kase.chain);
   const busy = await judgeBusyWallets(
     deps.store, chainData, kase.chain, toCrawl, scope.toBlock, params.serviceLikeCounterparties, assets, scope.assets,
-    chainConfig(deps.config, kase.chain).maxLogRange, deps.config.tracing.serviceLikeSentTxs,
+    chain.maxLogRange, deps.config.tracing.serviceLikeSentTxs,
   );
-  const { judgeChunkAddresses, judgeChunkTransfers } = deps.config.tracing;
   const states = new Map<Address, RunAddress['state']>();
   const chunks = await judgeChunks(deps, kase.chain, busy.rest, scope.toBlock, judgeChunkAddresses, judgeChunkTransfers);
   for (const chunk of chunks) {

@@ -81,3 +81,31 @@ describe('chain data: what a hop asks the chain for', () => {
     expect(source.queries.map((q) => [q.fromBlock, q.toBlock])).to.deep.equal([[125, 129], [141, 145]]);
   });
 });
+
+describe('chain data: many addresses read in slices', () => {
+  let store: Store;
+  useTestStore('pglite', (s) => (store = s));
+  const chain = chainOf();
+  const all = [0, 1, 2, 3].map((i) => ({ address: wallet(i), fromBlock: 1 }));
+
+  it('reads at most readSlice.addresses addresses at a time, each over the whole gap, and stores what one read would', async () => {
+    const source = recordingSource(chain);
+    const data = createChainData(store, source, { readSlice: { addresses: 3, wholeRangeBlocks: 10 } });
+    const { calls } = await data.ensureHistory(all, 100);
+    expect(source.queries.map((q) => [q.addresses, q.fromBlock, q.toBlock])).to.deep.equal([
+      [all.slice(0, 3).map((w) => w.address), 1, 100],
+      [[wallet(3)], 1, 100],
+    ]);
+    expect(calls).to.equal(2);
+    const stored = await data.transfersOf(all.map((w) => w.address), { fromBlock: 1, toBlock: 100 });
+    expect(stored.map((t) => t.txHash)).to.deep.equal(chain.filter((t) => t.blockNumber <= 100).map((t) => t.txHash));
+    expect([...(await store.chainData.missingRanges('local', all.map((w) => w.address), { fromBlock: 1, toBlock: 100 })).values()].flat()).to.deep.equal([]);
+  });
+
+  it('reads a range no longer than readSlice.wholeRangeBlocks in one go (the source may read such a range whole)', async () => {
+    const source = recordingSource(chain);
+    const data = createChainData(store, source, { readSlice: { addresses: 1, wholeRangeBlocks: 10 } });
+    await data.ensureHistory(all, 110);
+    expect(source.queries.map((q) => [q.addresses.length, q.fromBlock, q.toBlock])).to.deep.equal([[4, 101, 110]]);
+  });
+});
