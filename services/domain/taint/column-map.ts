@@ -1,7 +1,7 @@
 // A read-only Map over a shared key index and a column of values. The taint result's `tainted`
 // and `parents` have the same keys in the same order: one Map (id → row) and a column each
-// cost ~45 MB less at a million tainted transfers than two Maps, each of which keeps a table of
-// ~30 MB and leaves as much again in the tables it outgrew.
+// instead of two Maps, each of which keeps a ~30 MB table at a million keys and leaves as much
+// again in the tables it outgrew (bench:engine peak RSS 878 → 841 MB).
 
 export class ColumnMap<K, V> implements ReadonlyMap<K, V> {
   /** `rows`: key → its row in `column`, in the Map's order; `column` must not change afterwards. */

@@ -231,8 +231,8 @@ class QueueLedger implements Ledger {
 /**
  * A non-negative amount held as a Number while it is exact (up to 2^53 - 1), else as a bigint
  * (the Number then 0): a ledger touched again thousands of transfers later would otherwise
- * keep a new bigint per transfer that outlives a scavenge and dies in the old generation, a
- * hundred megabytes of garbage over a million transfers. A Number field is updated in place.
+ * keep a new bigint per transfer that outlives a scavenge and dies in the old generation (tens
+ * of megabytes over a million transfers). A Number field is updated in place.
  */
 class Amount {
   exact: number;
