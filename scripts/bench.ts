@@ -20,6 +20,7 @@
 //   BENCH_FLOOR_ADDRESSES    frontier addresses per eth_getLogs of the floor tracer (default 200, tracehold's addressesPerLogCall)
 //   BENCH_WRITE_ROWS         rows of the store-writes comparison (default BENCH_TRANSFERS)
 //   BENCH_REPORTS            folder to write each tracehold run's trace report to (to compare answers across versions)
+//   BENCH_WIRE_LOG           file to append one JSON line per HTTP request through the proxy to (calls with params, reply bytes)
 //   BENCH_BASELINE           JSON written by an earlier (smaller) run: the peak RSS of its tracehold runs (cold, warm,
 //                            token asked for) is the flat-memory goal's yardstick (100k ≤ 1.2 × 10k)
 //   BENCH_SCALE_CASES        cases of the 1 vs 2 worker processes section (default 20; 0 skips it); needs Redis
@@ -70,6 +71,7 @@ const settings = {
   writeRows: env('BENCH_WRITE_ROWS', env('BENCH_TRANSFERS', 10_000)),
   baseline: process.env.BENCH_BASELINE?.trim() || undefined,
   reports: process.env.BENCH_REPORTS?.trim() || undefined,
+  wireLog: process.env.BENCH_WIRE_LOG?.trim() || undefined,
   scaleCases: env('BENCH_SCALE_CASES', 20, 0),
   redisUrl: process.env.BENCH_REDIS_URL?.trim() || process.env.TEST_REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
   node: process.env.BENCH_NODE?.trim() || 'devchain',
@@ -230,7 +232,7 @@ async function bench(): Promise<void> {
       ? `  busy wallet: ${b.shape.busyPayers} L2 pay an unlabelled hot wallet, which pays out ${int(b.shape.busyPayouts)} times to ${int(b.shape.busyCounterparties)} counterparties after that\n`
       : '  no busy wallet (BENCH_BUSY_TRANSFERS=0)\n');
 
-    proxy = await startCountingProxy(node.url, { latencyMs: settings.rpcLatencyMs });
+    proxy = await startCountingProxy(node.url, { latencyMs: settings.rpcLatencyMs, ...(settings.wireLog ? { logFile: settings.wireLog } : {}) });
     database = await openDatabase(kase);
     if (settings.reports) fs.mkdirSync(settings.reports, { recursive: true });
     say(`Database: ${database.describe}`);
@@ -262,6 +264,13 @@ async function bench(): Promise<void> {
       maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency, addressesPerCall: settings.floorAddresses,
     });
     say(`  ${secs(floor.figures.wallMs)} s, ${int(floor.wire.rpcCalls)} JSON-RPC calls in ${int(floor.wire.httpRequests)} HTTP requests: ${topMethods(floor.wire.byMethod)}`);
+    // tracehold's default assets are the token and ETH: their floor reads ETH transfers too.
+    say('floor tracer with ETH too (one trace_filter per chunk of senders as well: the floor of the default assets)…');
+    const floorNative = await measured<FloorFigures>(proxy, {
+      kind: 'floor', label: 'floor native', rpcUrl: proxy.url, seedTxs: kase.seedTxs, token: kase.token, fromBlock: kase.fromBlock, toBlock: kase.toBlock,
+      maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency, addressesPerCall: settings.floorAddresses, native: true,
+    });
+    say(`  ${secs(floorNative.figures.wallMs)} s, ${int(floorNative.wire.rpcCalls)} JSON-RPC calls in ${int(floorNative.wire.httpRequests)} HTTP requests: ${topMethods(floorNative.wire.byMethod)}`);
     // The case as the floor tracer sees it: only the token asked for (the default set traces
     // native ETH too, whose fees need a receipt per transaction on this node).
     say('tracehold, cold cache, the token asked for (assets: [token]; an empty database of its own)…');
@@ -395,6 +404,7 @@ async function bench(): Promise<void> {
     say('\nAgainst the goals of issue 10 (figures from this run; other processes on the machine count too):');
     for (const line of goalLines({
       cold: { ...cf, wire: cold.wire }, warm: wf, tokenOnly: { ...tokenOnly.figures, wire: tokenOnly.wire }, naive: nf, floor: { ...ff, wire: floor.wire },
+      floorNative: { ...floorNative.figures, wire: floorNative.wire },
       writes, retrace, latencyMs: settings.rpcLatencyMs, baseline, transfers: settings.transfers, db: database.kind,
     })) say(`  ${line}`);
 
@@ -413,6 +423,7 @@ async function bench(): Promise<void> {
       },
       naive: naive ? { ...naive.figures, reached: undefined, reachedCount: naive.figures.reached.length, wire: naive.wire, concurrency: settings.naiveConcurrency } : null,
       floor: { ...ff, reached: undefined, reachedCount: ff.reached.length, wire: floor.wire },
+      floorNative: { ...floorNative.figures, reached: undefined, reachedCount: floorNative.figures.reached.length, wire: floorNative.wire },
       storeWrites: writes,
       comparison: {
         reachedAgree: naive ? agree : null,

@@ -3,6 +3,7 @@
 // reply bytes (all, and the largest single reply: what one JSON.parse on the caller's side costs).
 // Replies go on chunked (no Content-Length), so a caller bounding reply sizes counts as it reads.
 // Whoever is measured talks to the proxy, so batching shows as calls/request.
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -22,12 +23,32 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
-/** `latencyMs` delays every HTTP request before forwarding it: a crude stand-in for a remote provider's round trip. */
-export async function startCountingProxy(target: string, options: { latencyMs?: number } = {}): Promise<CountingProxy> {
+/**
+ * `latencyMs` delays every HTTP request before forwarding it: a crude stand-in for a remote
+ * provider's round trip. `logFile`: one JSON line per HTTP request (when it came, how long until its
+ * reply was done, its calls, each method with its params, the reply bytes sent and whether the
+ * caller read the reply whole), to see where
+ * the calls go.
+ */
+export async function startCountingProxy(target: string, options: { latencyMs?: number; logFile?: string } = {}): Promise<CountingProxy> {
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let counts: WireCounts = { httpRequests: 0, rpcCalls: 0, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 };
+
+  const log = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  const replySizes = new WeakMap<http.ServerResponse, { bytes: number; complete: boolean }>();
+  const logRequest = (body: Buffer, res: http.ServerResponse, received: number) => {
+    let calls: unknown;
+    try {
+      calls = JSON.parse(body.toString('utf8'));
+    } catch {
+      calls = null;
+    }
+    const list = (Array.isArray(calls) ? calls : [calls]) as Array<{ method?: string; params?: unknown }>;
+    const reply = replySizes.get(res) ?? { bytes: 0, complete: false };
+    log!.write(`${JSON.stringify({ at: received, ms: Date.now() - received, calls: list.map((c) => ({ method: c?.method, params: c?.params })), replyBytes: reply.bytes, complete: reply.complete })}\n`);
+  };
 
   const count = (body: string) => {
     counts.httpRequests += 1;
@@ -50,6 +71,8 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       count(body.toString('utf8'));
+      const received = Date.now();
+      if (log) res.on('close', () => logRequest(body, res, received));
       if (latencyMs > 0) setTimeout(() => send(body, res), latencyMs);
       else send(body, res);
     });
@@ -74,6 +97,7 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
         const tally = () => {
           counts.replyBytes += bytes;
           counts.maxReplyBytes = Math.max(counts.maxReplyBytes, bytes);
+          replySizes.set(res, { bytes, complete: up.complete });
         };
         up.on('end', tally);
         // A caller that stops reading (a reply over its size bound) frees the node's socket too.
@@ -102,10 +126,12 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
     url: `http://127.0.0.1:${port}`,
     counts: () => ({ ...counts, byMethod: { ...counts.byMethod } }),
     reset() {
+      log?.write(`${JSON.stringify({ at: Date.now(), reset: true })}\n`);
       counts = { httpRequests: 0, rpcCalls: 0, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 };
     },
     close: () =>
       new Promise<void>((resolve) => {
+        log?.end();
         agent.destroy();
         server.closeAllConnections();
         server.close(() => resolve());

@@ -1,9 +1,11 @@
 // The floor: the least a tracer must ask the node for this case. Breadth-first from the seed
-// transactions, hop by hop, ONE asset (the case's token) under poison: per hop, one
-// eth_getLogs per chunk of frontier senders (`addressesPerCall` addresses in one topic OR
-// list, the case's whole block range), a few in flight. No database, no balances, no
-// receipts beyond the seeds, no native coin: a lower bound on RPC calls and wall time, not a
-// tracer anyone should use. Labelled addresses are reached, never followed.
+// transactions, hop by hop, the case's token under poison: per hop, one eth_getLogs per chunk
+// of frontier senders (`addressesPerCall` addresses in one topic OR list, the case's whole
+// block range), a few in flight. With `native`, the native coin too: one trace_filter per
+// chunk as well (fromAddress, the whole range; value-carrying calls that did not fail). No
+// database, no balances, no fees, no receipts beyond the seeds (seeds are token payments): a
+// lower bound on RPC calls and wall time, not a tracer anyone should use. Labelled addresses
+// are reached, never followed.
 import { countingRpc, TRANSFER_TOPIC, type NaiveResult, type RpcLog } from './naive-tracer';
 
 export interface FloorOptions {
@@ -16,6 +18,18 @@ export interface FloorOptions {
   stops: Set<string>;
   concurrency: number;
   addressesPerCall: number;
+  /** Trace the native coin too (trace_filter), as tracehold does with its default assets. */
+  native?: boolean;
+}
+
+interface RpcTrace {
+  type: string;
+  action: { from?: string; to?: string; value?: string };
+  error?: string;
+  blockNumber: number;
+  transactionPosition?: number;
+  traceAddress: number[];
+  transactionHash?: string;
 }
 
 export type FloorResult = Pick<NaiveResult, 'rpcCalls' | 'byMethod' | 'transfersSeen' | 'hops'> & { reached: Map<string, number> };
@@ -70,6 +84,16 @@ export async function floorTrace(options: FloorOptions): Promise<FloorResult> {
             seen.add(`${log.transactionHash}:${log.logIndex}`);
             const since = taintedSince.get(topicAddress(log.topics[1]!));
             if (since !== undefined && since < pos(log)) taint(topicAddress(log.topics[2]!), pos(log), hop + 1);
+          }
+          if (!options.native) continue;
+          const traces = await call<RpcTrace[]>('trace_filter', [{ fromBlock: hex(options.fromBlock), toBlock: hex(options.toBlock), fromAddress: chunk }]);
+          for (const t of traces) {
+            if (t.type !== 'call' || t.error || !t.action.to || !t.action.from || BigInt(t.action.value ?? '0x0') === 0n) continue;
+            seen.add(`${t.transactionHash}:call:${t.traceAddress.join('.')}`);
+            // A call is placed at the start of its transaction, before the transaction's logs.
+            const at = t.blockNumber * 1e10 + (t.transactionPosition ?? 0) * 1e5;
+            const since = taintedSince.get(t.action.from.toLowerCase());
+            if (since !== undefined && since < at) taint(t.action.to.toLowerCase(), at, hop + 1);
           }
         }
       }),

@@ -51,6 +51,8 @@ export type WorkerJob =
       stops: string[];
       concurrency: number;
       addressesPerCall: number;
+      /** The native coin too (trace_filter): the floor of tracehold's default assets. */
+      native?: boolean;
     };
 
 export interface Memory {
@@ -214,7 +216,7 @@ export interface FloorFigures {
 async function runFloor(job: Extract<WorkerJob, { kind: 'floor' }>): Promise<FloorFigures> {
   const memory = sampleMemory();
   const started = performance.now();
-  const result = await floorTrace({ url: job.rpcUrl, seedTxs: job.seedTxs, token: job.token, fromBlock: job.fromBlock, toBlock: job.toBlock, maxHops: job.maxHops, stops: new Set(job.stops), concurrency: job.concurrency, addressesPerCall: job.addressesPerCall });
+  const result = await floorTrace({ url: job.rpcUrl, seedTxs: job.seedTxs, token: job.token, fromBlock: job.fromBlock, toBlock: job.toBlock, maxHops: job.maxHops, stops: new Set(job.stops), concurrency: job.concurrency, addressesPerCall: job.addressesPerCall, native: job.native === true });
   const wallMs = performance.now() - started;
   return { kind: 'floor', wallMs, rpcCalls: result.rpcCalls, byMethod: result.byMethod, transfersSeen: result.transfersSeen, hops: result.hops, reached: [...result.reached], memory: memory.stop() };
 }

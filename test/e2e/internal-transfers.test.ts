@@ -174,7 +174,9 @@ describe('e2e: internal transfers on anvil, with trace_filter and with callTrace
       const blockwise = rpcWith();
       expect(inOrder(await traceFilterNative({ ...deps(blockwise), txsPerBlockForFullBlocks: 1 }, { addresses, direction, ...range })), direction).to.deep.equal(inOrder(expected));
       expect(blockwise.stats().byMethod.eth_getTransactionByHash ?? 0, direction).to.equal(0);
-      expect(byAddress.stats().byMethod.eth_getTransactionByHash, direction).to.be.greaterThan(5);
+      // Every transaction here is traced at its top level (a sender or recipient is asked for):
+      // sender, recipient and value come from that trace, and no transaction is read at all.
+      expect(byAddress.stats().byMethod.eth_getTransactionByHash ?? 0, direction).to.equal(0);
       expect(byAddress.stats().byMethod.trace_filter, direction).to.be.greaterThan(1);
     }
   });

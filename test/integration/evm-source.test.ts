@@ -177,6 +177,19 @@ describe('EVM ChainSource on a local node', function () {
     }
   });
 
+  it('reads a token\'s symbol and decimals at one settled block, looked up once for both', async function () {
+    const fresh = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0 });
+    try {
+      expect(await fresh.assetInfo!(s.usdt)).to.deep.equal({ symbol: 'USDT', decimals: 6 });
+      // Symbol and decimals asked at once share one look at the settled block.
+      expect(fresh.stats().byMethod.eth_blockNumber).to.equal(1);
+      expect(fresh.stats().byMethod.eth_call).to.equal(2);
+      expect(fresh.stats().byMethod.eth_getBlockByNumber ?? 0).to.equal(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('normalises addresses and rejects a wrong checksum', function () {
     const checksummed = getAddress(s.scammer.address);
     expect(source.normalizeAddress(checksummed)).to.equal(lc(checksummed));

@@ -54,6 +54,13 @@ describe('bench: goals of issue 10', () => {
     expect(rssFlatLines({ cold: 600 * MB }, { transfers: 10_000, peakRssBytes: { cold: 600 * MB } }, 100_000).join('\n')).not.to.contain('not smaller');
   });
 
+  it('goalLines: the default-asset run is judged against the floor with ETH too, when it ran', () => {
+    const floor = input().floor;
+    const withEth = goalLines(input({ floorNative: { ...floor, wallMs: 6_000, wire: { ...floor.wire, rpcCalls: 50 } } }));
+    expect(withEth).to.include('JSON-RPC calls vs the floor tracer with ETH too (the default assets\' scope): 100 vs 50 = 2.00× (goal ≤ 2×): met; wall time 1.67× its (goal ≤ 1.5×): NOT met');
+    expect(goalLines(input()).join('\n')).not.to.contain('with ETH too');
+  });
+
   it('goalLines: with a baseline, the flat-memory lines come from tracehold\'s three runs', () => {
     const lines = goalLines(input({ baseline: { transfers: 10_000, peakRssBytes: { cold: 500 * MB, warm: 300 * MB, tokenOnly: 400 * MB } }, transfers: 100_000 }));
     expect(lines.filter((l) => l.startsWith('peak RSS'))).to.deep.equal([

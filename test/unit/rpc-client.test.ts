@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRpcClient, OversizedReplyError } from '../../services/chains/rpc/client';
+import { completeResultElements, createRpcClient, OversizedReplyError } from '../../services/chains/rpc/client';
 import { RpcResponseError, isRangeRefusal, isRateLimited } from '../../services/chains/rpc/errors';
 import { RetryableError } from '../../services/errors';
 
@@ -186,6 +186,59 @@ describe('rpc client', function () {
     });
     const [outcome] = await rpc.batch([{ method: 'echo', params: ['z'] }], { maxReplyBytes: 4_000 });
     expect(!outcome!.ok && outcome!.error).to.be.instanceOf(OversizedReplyError);
+  });
+
+  it('with partialArrays, a call too large alone comes back with the whole elements of its result read within the bound', async function () {
+    const rpc = client({ batchSize: 100 });
+    const items = Array.from({ length: 10 }, (_, i) => ({ n: i, pad: 'p'.repeat(400), nested: { topics: ['a}', 'b]'] } }));
+    const call = { method: 'echo', params: items };
+    const [bounded] = await rpc.batch([call], { maxReplyBytes: 2_000, partialArrays: true });
+    const error = !bounded!.ok && bounded!.error;
+    expect(error).to.be.instanceOf(OversizedReplyError);
+    // ~460 bytes per element: 4 are whole within 2,000 bytes (the envelope takes some), in order.
+    expect((error as OversizedReplyError).partial).to.deep.equal(items.slice(0, (error as OversizedReplyError).partial!.length));
+    expect((error as OversizedReplyError).partial!.length).to.be.within(3, 4);
+    // Without the option nothing of a refused answer is kept.
+    const [plain] = await rpc.batch([call], { maxReplyBytes: 2_000 });
+    expect(!plain!.ok && (plain!.error as OversizedReplyError).partial).to.equal(undefined);
+    // A call sharing its request is asked again alone before anything of it is kept.
+    const two = await rpc.batch([call, { method: 'echo', params: ['x'] }], { maxReplyBytes: 2_000, partialArrays: true });
+    expect(!two[0]!.ok && (two[0]!.error as OversizedReplyError).partial!.length).to.be.within(3, 4);
+    expect(two[1]).to.deep.equal({ ok: true, result: ['x'] });
+  });
+
+  it('keeps the whole elements of a streamed reply (no Content-Length) cut at the bound', async function () {
+    const rpc = client();
+    server.faults.push((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      res.write('[{"jsonrpc":"2.0","id":1,"result":[');
+      for (let i = 0; i < 20; i += 1) res.write(`${i ? ',' : ''}{"i":${i},"z":"${'z'.repeat(500)}"}`);
+      res.end(']}]');
+      return true;
+    });
+    const [outcome] = await rpc.batch([{ method: 'echo', params: ['z'] }], { maxReplyBytes: 4_000, partialArrays: true });
+    const partial = (!outcome!.ok && (outcome!.error as OversizedReplyError).partial) as Array<{ i: number }>;
+    expect(partial.map((p) => p.i)).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('reads the whole elements of a result array from the start of an answer, a piece at a time', async function () {
+    const answer = JSON.stringify({ jsonrpc: '2.0', id: 3, result: [{ a: { b: '},"x' } }, { a: { b: 2 } }, { a: { b: 3 } }] });
+    expect(await completeResultElements(answer.slice(0, answer.indexOf('{"a":{"b":3')))).to.deep.equal([{ a: { b: '},"x' } }, { a: { b: 2 } }]);
+    // Cut inside the second element's nested object: only the first is whole.
+    expect(await completeResultElements(answer.slice(0, answer.indexOf('2}') + 2))).to.deep.equal([{ a: { b: '},"x' } }]);
+    // Cut after the array closed: every element is whole.
+    expect(await completeResultElements(answer.slice(0, -1))).to.deep.equal([{ a: { b: '},"x' } }, { a: { b: 2 } }, { a: { b: 3 } }]);
+    expect(await completeResultElements(answer.slice(0, 30))).to.equal(undefined);
+    expect(await completeResultElements('{"jsonrpc":"2.0","id":3,"error":{"code":1}')).to.equal(undefined);
+    // Megabytes of elements: parsed in pieces of about 1 MB, in order.
+    const many = Array.from({ length: 12_000 }, (_, i) => ({ i, pad: 'q'.repeat(300) }));
+    const big = JSON.stringify({ jsonrpc: '2.0', id: 4, result: many });
+    const pieces: number[] = [];
+    const read = await completeResultElements(big.slice(0, big.length - 200), { onParsed: (chars) => pieces.push(chars) });
+    expect(read).to.deep.equal(many.slice(0, read!.length));
+    expect(read!.length).to.equal(many.length - 1);
+    expect(pieces.length).to.be.at.least(3);
+    expect(Math.max(...pieces)).to.be.below(1.1 * 2 ** 20);
   });
 
   it('classifies provider messages', function () {

@@ -30,20 +30,25 @@ export interface BlockStore {
 }
 
 /**
- * `maxReplyBytes`: receipts are read in replies of at most this size (a batch of busy blocks'
- * receipts is tens of megabytes, one JSON.parse that stalls the worker); a block whose
- * receipts alone are larger is read alone, whole.
+ * `maxReplyBytes`: full blocks and receipts are read in replies of at most this size (a batch
+ * of busy blocks is tens of megabytes, one JSON.parse that stalls the worker); a block whose
+ * answer alone is larger is read alone, whole. A reply refused costs every call it carried
+ * once more, so blocks go a few to a request: as many as fit twice over in the bound at the
+ * size of the largest answer of that kind seen so far (the first is asked for alone).
  */
 export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?: number): BlockStore {
   const full = new Lru<number, RpcBlock>(capacity);
   const heads = new Lru<number, BlockHeader>(capacity * 4);
   const receiptCache = new Lru<string, RpcReceipt>(capacity * 16);
+  const blockSizes = sizeOf((block: RpcBlock | null) => 1_000 + 700 * (block?.transactions.length ?? 0));
+  const receiptSizes = sizeOf(receiptsBytes);
 
   async function fullBlocks(numbers: number[]): Promise<RpcBlock[]> {
     const missing = [...new Set(numbers)].filter((n) => full.get(n) === undefined);
     if (missing.length > 0) {
-      const fetched = await rpc.batchResults<RpcBlock | null>(
+      const fetched = await boundedResults<RpcBlock | null>(
         missing.map((n) => ({ method: 'eth_getBlockByNumber', params: [toHex(n), true] })),
+        blockSizes,
       );
       fetched.forEach((block, i) => {
         if (!block) throw new TraceholdError(`block ${missing[i]} not found on the node`);
@@ -90,7 +95,7 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
     const outcomes = await boundedResults<RpcReceipt[] | RpcReceipt | null>([
       ...blockCalls.map((n) => ({ method: 'eth_getBlockReceipts', params: [toHex(n)] })),
       ...single.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })),
-    ]);
+    ], receiptSizes);
     outcomes.forEach((result, k) => {
       // eth_getBlockReceipts must answer for the block asked, or its receipts would be filed under it.
       if (k < blockCalls.length && Array.isArray(result)) {
@@ -103,6 +108,10 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
         const hash = receipt.transactionHash.toLowerCase();
         receiptCache.set(hash, receipt);
         if (wanted.has(hash)) out.set(hash, receipt);
+        // A node that states each log's block timestamp (geth ≥ 1.15, anvil, reth) gives the
+        // block's header with its receipts: no header read for it.
+        const header = headerOfReceipt(receipt);
+        if (header && !heads.peek(header.number)) heads.set(header.number, header);
       }
     }
     for (const h of wanted) if (!out.has(h)) throw new TraceholdError(`receipt of ${h} not found on the node`);
@@ -110,15 +119,23 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
   }
 
   /** Like rpc.batchResults, in bounded replies; a call over the bound alone is read whole. */
-  async function boundedResults<T>(calls: RpcCall[]): Promise<T[]> {
+  async function boundedResults<T>(calls: RpcCall[], sizes: AnswerSizes<T>): Promise<T[]> {
     if (maxReplyBytes === undefined) return rpc.batchResults<T>(calls);
-    const outcomes = await rpc.batch(calls, { maxReplyBytes });
-    return Promise.all(outcomes.map(async (o, i) => {
+    // Nothing seen yet: one call first, so the others go at a known size.
+    if (sizes.largest === undefined && calls.length > 1) {
+      const first = await boundedResults<T>(calls.slice(0, 1), sizes);
+      return [...first, ...(await boundedResults<T>(calls.slice(1), sizes))];
+    }
+    const callsPerRequest = Math.max(1, Math.floor(maxReplyBytes / (2 * (sizes.largest ?? 1))));
+    const outcomes = await rpc.batch(calls, { maxReplyBytes, callsPerRequest });
+    const results = await Promise.all(outcomes.map(async (o, i) => {
       if (o.ok) return o.result as T;
       if (!(o.error instanceof OversizedReplyError)) throw o.error;
       const [whole] = await rpc.batchResults<T>([calls[i]!]);
       return whole as T;
     }));
+    for (const result of results) sizes.largest = Math.max(sizes.largest ?? 1, sizes.estimate(result));
+    return results;
   }
 
   return {
@@ -127,6 +144,30 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
     receipts,
     stats: () => ({ blockHits: full.hits, blockMisses: full.misses, receiptHits: receiptCache.hits, receiptMisses: receiptCache.misses }),
   };
+}
+
+/** Number, hash and timestamp of a receipt's block, when one of its logs states the timestamp. */
+function headerOfReceipt(receipt: RpcReceipt): BlockHeader | null {
+  const stamped = receipt.logs?.find((log) => typeof log.blockTimestamp === 'string' && /^0x[0-9a-fA-F]+$/.test(log.blockTimestamp));
+  if (!stamped || typeof receipt.blockHash !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(receipt.blockHash)) return null;
+  return { number: Number.parseInt(receipt.blockNumber, 16), hash: receipt.blockHash.toLowerCase(), timestamp: Number.parseInt(stamped.blockTimestamp!, 16) };
+}
+
+/** The largest answer of one kind seen (undefined: none yet), by an estimate of its JSON size. */
+interface AnswerSizes<T> {
+  largest: number | undefined;
+  estimate(answer: T): number;
+}
+
+function sizeOf<T>(estimate: (answer: T) => number): AnswerSizes<T> {
+  return { largest: undefined, estimate };
+}
+
+/** About the JSON size of an answer of receipts: ~1 kB a receipt (its bloom is half), ~650 bytes a log. */
+function receiptsBytes(result: RpcReceipt[] | RpcReceipt | null): number {
+  let bytes = 0;
+  for (const receipt of Array.isArray(result) ? result : result ? [result] : []) bytes += 1_000 + 650 * (receipt.logs?.length ?? 0);
+  return bytes;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The ChainSource for every EVM chain: token transfers from eth_getLogs, native transfers and
 // fees from trace_filter or a block scan, internal transfers where the node can trace.
 import { compareChainOrder, transferId, type Transfer } from '../../domain/types';
+import { runSteps, runStepsSliced, sortSteps, STEP, type Steps } from '../../domain/taint/steps';
 import { InvalidInputError, NotFoundError, RetryableError, TraceholdError } from '../../errors';
 import { RpcResponseError } from '../rpc/errors';
 import { createRpcClient, type RpcClientStats } from '../rpc/client';
@@ -40,7 +41,7 @@ export interface EvmSourceOptions {
   addressesPerLogCall?: number;
   /** See LogFetcherOptions.denseMaxBlocks. */
   denseLogMaxBlocks?: number;
-  /** See LogFetcherOptions.maxReplyBytes (receipts too); default 8 MiB (a JSON.parse of tens of milliseconds). */
+  /** See LogFetcherOptions.maxReplyBytes (receipts, full blocks and trace_filter too); default 8 MiB. */
   maxLogReplyBytes?: number;
   requestTimeoutMs?: number;
   retries?: number;
@@ -147,9 +148,13 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   /** The highest block seen settled so far: a block once settled stays settled. */
   let knownSettled = -1;
 
+  /** A look at the settled block under way: concurrent asks share it. */
+  let settling: Promise<number> | undefined;
+
   /** The highest settled block: finalized where configured and served, else latest − confirmations. */
   async function settledBlock(): Promise<number> {
-    const number = await readSettledBlock();
+    settling ??= readSettledBlock().finally(() => (settling = undefined));
+    const number = await settling;
     knownSettled = Math.max(knownSettled, number);
     return number;
   }
@@ -207,7 +212,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   /**
    * Token logs and native transfers of the query. `bounded`: an address whose token logs are
    * too large for one answer is read only part way (reachedTo; see LogFetcher.fetchBounded).
-   * Native transfers are read whole: trace_filter and block scans are not bounded here.
+   * Native transfers are read whole (trace_filter in pages of at most maxLogReplyBytes).
    */
   async function readTransfers(query: TransferQuery, bounded: boolean): Promise<{ transfers: Transfer[]; reachedTo: Map<string, number> }> {
     const reachedTo = new Map<string, number>();
@@ -226,7 +231,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
       scope.tokens && scope.tokens.length === 0 ? [] : tokenTransfersOf(addresses, query.direction, range, scope.tokens, bounded ? reachedTo : undefined),
       scope.native ? nativeTransfersOf(new Set(addresses), query.direction, range) : [],
     ]);
-    return { transfers: sortUnique([...tokenTransfers, ...nativeTransfers]), reachedTo };
+    // A hop's logs are hundreds of thousands at scale: sorted in time slices, not in one go.
+    return { transfers: await runStepsSliced(sortUniqueSteps([...tokenTransfers, ...nativeTransfers])), reachedTo };
   }
 
   async function tokenTransfersOf(
@@ -256,13 +262,10 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     }
     const unread = [...new Set(raw.map((l) => hexToNumber(l.blockNumber)))].filter((n) => !headerOf.has(n));
     for (const h of await blocks.headers(unread)) headerOf.set(h.number, h);
-    const out: Transfer[] = [];
-    for (const log of raw) {
-      const t = tokenTransfer(options.chain, headerOf.get(hexToNumber(log.blockNumber))!, log);
-      if (t) out.push(t);
-    }
-    return out;
+    return runStepsSliced(tokenTransferSteps(options.chain, raw, headerOf));
   }
+
+  const traceReplySizes: { largest?: number } = {};
 
   async function nativeTransfersOf(
     addresses: Set<string>,
@@ -272,7 +275,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const caps = await baseCapabilities();
     const query = { addresses, direction, ...range };
     if (caps.nativeTransfers === 'trace_filter') {
-      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0 }, query);
+      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes }, query);
     }
     return scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query);
   }
@@ -312,7 +315,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
       const t = tokenTransfer(options.chain, header!, log);
       if (t && (!followed || followed.includes(t.asset))) out.push(t);
     }
-    return { txHash: hash, blockNumber, transfers: sortUnique(out) };
+    return { txHash: hash, blockNumber, transfers: runSteps(sortUniqueSteps(out)) };
   }
 
   async function internalOf(ctx: Parameters<typeof internalTransfer>[0], receipt: RpcReceipt): Promise<Transfer[]> {
@@ -368,7 +371,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
 
   async function callView(to: string, data: string, blockNumber?: number): Promise<string> {
     if (!/^0x([0-9a-fA-F]{2})*$/.test(data)) throw new InvalidInputError('call data must be 0x-hex bytes');
-    const tag = blockNumber === undefined ? toHex((await tip()).number) : toHex(blockNumber);
+    // A token's name and decimals at any settled block: the highest known one, no call for it.
+    const tag = toHex(blockNumber ?? (knownSettled >= 0 ? knownSettled : await settledBlock()));
     return rpc.request<string>('eth_call', [{ to: normalizeEvmAddress(to), data }, tag]);
   }
 
@@ -399,8 +403,27 @@ export function headerFromLog(log: Pick<RpcLog, 'blockHash' | 'blockTimestamp'>,
   return { number, hash: log.blockHash.toLowerCase(), timestamp: hexToNumber(log.blockTimestamp) };
 }
 
-function sortUnique(transfers: Transfer[]): Transfer[] {
+/** Each transfer once (the last of equal ids, at the first one's place), in chain order; in steps. */
+function* sortUniqueSteps(transfers: Transfer[]): Steps<Transfer[]> {
   const seen = new Map<string, Transfer>();
-  for (const t of transfers) seen.set(transferId(t), t);
-  return [...seen.values()].sort((a, b) => compareChainOrder(a, b) || a.ref.localeCompare(b.ref));
+  for (let i = 0; i < transfers.length; i++) {
+    const t = transfers[i]!;
+    seen.set(transferId(t), t);
+    if (i % STEP === STEP - 1) yield;
+  }
+  const unique = [...seen.values()];
+  const order = yield* sortSteps(Int32Array.from(unique.keys()), (a, b) => compareChainOrder(unique[a]!, unique[b]!) || unique[a]!.ref.localeCompare(unique[b]!.ref));
+  return Array.from(order, (i) => unique[i]!);
+}
+
+/** Token logs as transfers (ERC-721 and odd logs dropped), in steps. */
+function* tokenTransferSteps(chain: string, logs: RpcLog[], headerOf: Map<number, BlockHeader>): Steps<Transfer[]> {
+  const out: Transfer[] = [];
+  for (let i = 0; i < logs.length; i++) {
+    const log = logs[i]!;
+    const t = tokenTransfer(chain, headerOf.get(hexToNumber(log.blockNumber))!, log);
+    if (t) out.push(t);
+    if (i % STEP === STEP - 1) yield;
+  }
+  return out;
 }

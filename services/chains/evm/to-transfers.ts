@@ -37,13 +37,16 @@ export function feeOf(receipt: RpcReceipt, tx?: { gasPrice?: string }): bigint {
   return hexToBigInt(receipt.gasUsed) * price + hexToBigInt(receipt.l1Fee ?? undefined);
 }
 
-export function feeTransfer(ctx: TxContext, tx: RpcTransaction, receipt: RpcReceipt): Transfer | null {
-  const amount = feeOf(receipt, tx as { gasPrice?: string });
+/** What the fee and value of a transaction need of it: from the transaction, or from its top-level trace. */
+export type TxFacts = Pick<RpcTransaction, 'from' | 'to' | 'value'> & { gasPrice?: string };
+
+export function feeTransfer(ctx: TxContext, tx: TxFacts, receipt: RpcReceipt): Transfer | null {
+  const amount = feeOf(receipt, tx);
   if (amount === 0n) return null;
   return { ...base(ctx), ref: 'fee', seq: SEQ_FEE, kind: 'fee', asset: ctx.nativeAsset, from: tx.from.toLowerCase(), to: null, amount };
 }
 
-export function valueTransfer(ctx: TxContext, tx: RpcTransaction, receipt: RpcReceipt): Transfer | null {
+export function valueTransfer(ctx: TxContext, tx: TxFacts, receipt: RpcReceipt): Transfer | null {
   const amount = hexToBigInt(tx.value);
   if (amount === 0n || !succeeded(receipt)) return null;
   const to = (tx.to ?? receipt.contractAddress)?.toLowerCase();

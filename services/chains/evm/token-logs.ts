@@ -1,9 +1,11 @@
 // ERC-20 Transfer logs of many addresses in one eth_getLogs per direction and range window.
 // Providers cap ranges and result sizes differently; a refused window is halved until it
 // passes, and the window size learnt is kept for the next query. Answers are bounded on our
-// side too: a reply larger than maxReplyBytes is not read (JSON.parse of a busy wallet's
-// 50,000 logs blocks the event loop for a quarter of a second); its window is halved and
-// asked again, for that filter only (one busy wallet says nothing of the others' density).
+// side too: no more than maxReplyBytes of a reply is read (JSON.parse of a busy wallet's
+// 50,000 logs blocks the event loop for a quarter of a second). The logs come in block order,
+// so the blocks an oversized answer holds whole are kept and only the rest is asked for, from
+// the block it was cut in: a page of answer per call, for that filter only (one busy wallet
+// says nothing of the others' density).
 import { TraceholdError, RetryableError } from '../../errors';
 import { OversizedReplyError, type RpcCall, type RpcClient } from '../rpc/client';
 import { isRangeRefusal } from '../rpc/errors';
@@ -41,6 +43,8 @@ interface LogFilter {
   side: 'from' | 'to' | 'any';
   /** Empty for `any`: every Transfer log of the range. */
   addresses: string[];
+  /** Bounded reads: logs per address (topic form) in the pages of this filter read so far. */
+  read?: Map<string, number>;
 }
 
 /** A whole-range read refused for one block: the caller falls back to address chunks. */
@@ -61,6 +65,8 @@ export interface LogFetcher {
 
 export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): LogFetcher {
   let range = Math.max(1, options.maxLogRange);
+  /** Logs of one address a bounded read needs at most: about one answer's worth. */
+  const enough = Math.max(1, Math.floor((options.maxReplyBytes ?? Infinity) / LOG_BYTES));
 
   function toCall(f: LogFilter, tokens: string[] | undefined): RpcCall {
     const padded = f.addresses.map(addressTopic);
@@ -78,7 +84,7 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
     // again, not every call a batch of them carried.
     const outcomes = await rpc.batch(
       filters.map((f) => toCall(f, tokens)),
-      options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes, callsPerRequest: 1 },
+      options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes, callsPerRequest: 1, partialArrays: true },
     );
     const logs: RpcLog[] = [];
     const retry: LogFilter[] = [];
@@ -100,7 +106,14 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
         return;
       }
       if (outcome.error instanceof OversizedReplyError) {
-        // Smaller asks until each answer fits: fewer addresses first (one busy wallet makes a
+        const page = wholeBlocksOf(f, outcome.error.partial);
+        if (page) {
+          logs.push(...page.logs);
+          const rest = restAfter(f, page, reachedTo);
+          if (rest) retry.push(rest);
+          return;
+        }
+        // No whole block in what was read (or a node that does not keep block order): smaller asks until each answer fits: fewer addresses first (one busy wallet makes a
         // chunk's answer large, the others keep their whole range), then a shorter range. The
         // node builds an oversized answer whole before we refuse it, so each step divides by
         // OVERSIZE_PARTS, not 2. One block of one address cannot be asked for in parts: that one
@@ -133,7 +146,6 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
    */
   async function readProgressively(f: LogFilter, tokens: string[] | undefined, reachedTo: Map<string, number>): Promise<RpcLog[]> {
     const got: RpcLog[] = [];
-    const enough = Math.max(1, Math.floor((options.maxReplyBytes ?? Infinity) / LOG_BYTES));
     for (const part of rangeParts(f, OVERSIZE_PARTS)) {
       for (const log of await run([part], tokens)) got.push(log);
       if (got.length >= enough && part.toBlock < f.toBlock) {
@@ -143,6 +155,28 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
       }
     }
     return got;
+  }
+
+  /**
+   * What remains of a filter after a page of its answer: the same ask from the block the page
+   * was cut in. A bounded read also drops the addresses that have about one answer's worth of
+   * logs by now (their reach noted at the page's last whole block); nothing remains when no
+   * address is left.
+   */
+  function restAfter(f: LogFilter, page: { logs: RpcLog[]; next: number }, reachedTo: Map<string, number> | undefined): LogFilter | undefined {
+    if (!reachedTo || f.side === 'any') return { ...f, fromBlock: page.next };
+    const read = new Map(f.read);
+    const topic = f.side === 'from' ? 1 : 2;
+    for (const log of page.logs) {
+      const key = log.topics[topic]?.toLowerCase();
+      if (key !== undefined) read.set(key, (read.get(key) ?? 0) + 1);
+    }
+    const addresses: string[] = [];
+    for (const address of f.addresses) {
+      if ((read.get(addressTopic(address).toLowerCase()) ?? 0) < enough) addresses.push(address);
+      else reachedTo.set(address, Math.min(reachedTo.get(address) ?? Infinity, page.next - 1));
+    }
+    return addresses.length > 0 ? { ...f, fromBlock: page.next, addresses, read } : undefined;
   }
 
   async function readWhole(f: LogFilter, tokens: string[] | undefined): Promise<RpcLog[]> {
@@ -212,6 +246,30 @@ function keepOf(logs: RpcLog[], addresses: string[], sides: Array<'from' | 'to'>
     const [, t1, t2] = log.topics;
     return (from && t1 !== undefined && wanted.has(t1.toLowerCase())) || (to && t2 !== undefined && wanted.has(t2.toLowerCase()));
   });
+}
+
+/**
+ * The blocks an oversized answer's first part holds whole: its logs before the block it was
+ * cut in, and that block (where the rest of the answer starts). Undefined when no block is
+ * whole, or the logs are not in block order (the rest could not be asked for by range). Logs
+ * outside the range asked for, or removed, fail the step as in a whole answer.
+ */
+function wholeBlocksOf(f: LogFilter, partial: unknown[] | undefined): { logs: RpcLog[]; next: number } | undefined {
+  if (!partial || partial.length === 0) return undefined;
+  const logs = partial as RpcLog[];
+  const blocks = logs.map((log) => Number.parseInt(log.blockNumber, 16));
+  let ordered = true;
+  logs.forEach((log, i) => {
+    const n = blocks[i]!;
+    if (!(n >= f.fromBlock && n <= f.toBlock) || log.removed === true) {
+      throw new RetryableError(`eth_getLogs for blocks ${f.fromBlock}..${f.toBlock} answered a log of block ${Number.isNaN(n) ? '?' : n}${log.removed ? ' (removed)' : ''}`);
+    }
+    if (i > 0 && n < blocks[i - 1]!) ordered = false;
+  });
+  const next = blocks[blocks.length - 1]!;
+  const whole = blocks.indexOf(next);
+  if (!ordered || whole === 0) return undefined;
+  return { logs: logs.slice(0, whole), next };
 }
 
 /** Parts an oversized answer's ask is divided into (addresses, else blocks). */

@@ -3,13 +3,13 @@
 // *to* a traced address is found too.
 import { TraceholdError } from '../../errors';
 import type { Transfer } from '../../domain/types';
-import type { RpcClient } from '../rpc/client';
+import { OversizedReplyError, type RpcClient } from '../rpc/client';
 import { isRangeRefusal } from '../rpc/errors';
 import type { BlockStore } from './block-store';
 import { parityOrder, parityValueMove } from './internal-calls';
 import type { NativeScanQuery } from './native-scan';
-import { toHex, type ParityTrace, type RpcTransaction } from './rpc-types';
-import { feeTransfer, internalTransfer, valueTransfer, type TxContext } from './to-transfers';
+import { toHex, type ParityTrace, type RpcReceipt, type RpcTransaction } from './rpc-types';
+import { feeTransfer, internalTransfer, valueTransfer, type TxContext, type TxFacts } from './to-transfers';
 
 export interface TraceFilterDeps {
   chain: string;
@@ -28,6 +28,18 @@ export interface TraceFilterDeps {
   denseMaxBlocks?: number;
   /** From this many traced transactions per block on (average), whole blocks are read for them (default 4). */
   txsPerBlockForFullBlocks?: number;
+  /**
+   * Reply bytes read at most per trace_filter (one call per request); unset: unbounded. Traces
+   * come in block order: the blocks a cut answer holds whole are kept and the rest is asked
+   * for from the block it was cut in (as eth_getLogs pages, token-logs.ts).
+   */
+  maxReplyBytes?: number;
+  /**
+   * The largest trace_filter answer seen (estimated bytes), kept by the caller across queries:
+   * bounded calls go as many to a request as fit twice over in the bound at that size (the
+   * first alone), not one per request. A batch refused is asked again one call per request.
+   */
+  replySizes?: { largest?: number };
 }
 
 interface TraceFilter {
@@ -55,8 +67,8 @@ export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScan
   const traces = dense
     ? (await fetchTraces(deps.rpc, Array.from({ length: windows }, (_, k) => ({
       fromBlock: query.fromBlock + k * deps.maxRange, toBlock: Math.min(query.toBlock, query.fromBlock + (k + 1) * deps.maxRange - 1), side: null, addresses: [],
-    })))).filter((t) => sides.some((side) => traceMatches(t, side, query.addresses)))
-    : await fetchTraces(deps.rpc, filters);
+    })), deps)).filter((t) => sides.some((side) => traceMatches(t, side, query.addresses)))
+    : await fetchTraces(deps.rpc, filters, deps);
 
   const byTx = new Map<string, ParityTrace[]>();
   for (const t of traces) {
@@ -70,11 +82,20 @@ export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScan
 
   const hashes = [...byTx.keys()];
   const blockNumbers = [...new Set(traces.map((t) => t.blockNumber))];
-  const [receipts, txs] = await Promise.all([
-    deps.blocks.receipts(hashes, deps.blockReceipts ? hashesPerBlock(traces) : undefined),
-    transactionsOf(deps, hashes, blockNumbers),
-  ]);
-  const headers = await deps.blocks.headers(blockNumbers); // from the full blocks when they were read
+  const receipts = await deps.blocks.receipts(hashes, deps.blockReceipts ? hashesPerBlock(traces) : undefined);
+  // A transaction's top-level call, when traced (its sender or recipient is one of the
+  // addresses), gives its sender, recipient and value, and the receipt its gas price: the
+  // transaction itself is read only where one of them is missing.
+  const factsOf = new Map<string, TxFacts>();
+  for (const hash of hashes) {
+    const facts = topLevelFacts(byTx.get(hash)!, receipts.get(hash)!);
+    if (facts) factsOf.set(hash, facts);
+  }
+  const unread = hashes.filter((h) => !factsOf.has(h));
+  const read = await transactionsOf(deps, unread, [...new Set(unread.map((h) => byTx.get(h)![0]!.blockNumber))]);
+  unread.forEach((h, i) => factsOf.set(h, read[i]!));
+  // Headers from the receipts' logs where the node states block timestamps, else from full blocks or read.
+  const headers = await deps.blocks.headers(blockNumbers);
   const headerOf = new Map(headers.map((h) => [h.number, h]));
   // Sub-calls need the whole tree: for their depth-first order and to drop those under a revert.
   const needTree = hashes.filter((h) => byTx.get(h)!.some((t) => t.traceAddress.length > 0));
@@ -82,8 +103,8 @@ export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScan
   const treeOf = new Map(needTree.map((h, i) => [h, trees[i]!]));
 
   const out: Transfer[] = [];
-  hashes.forEach((hash, i) => {
-    const tx = txs[i]!;
+  hashes.forEach((hash) => {
+    const tx = factsOf.get(hash)!;
     const receipt = receipts.get(hash)!;
     const first = byTx.get(hash)![0]!;
     const ctx: TxContext = { chain: deps.chain, nativeAsset: deps.nativeAsset, header: headerOf.get(first.blockNumber)!, txHash: hash, txIndex: first.transactionPosition ?? 0 };
@@ -119,7 +140,17 @@ export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScan
  */
 const TXS_PER_BLOCK_FOR_FULL_BLOCKS = 4;
 
+/** Sender, recipient and value from a transaction's top-level trace; undefined when it was not traced or the receipt states no gas price. */
+function topLevelFacts(traces: ParityTrace[], receipt: RpcReceipt): TxFacts | undefined {
+  const top = traces.find((t) => t.traceAddress.length === 0);
+  if (!top || !top.action.from || receipt.effectiveGasPrice == null) return undefined;
+  if (top.type === 'call') return top.action.to ? { from: top.action.from, to: top.action.to, value: top.action.value ?? '0x0' } : undefined;
+  if (top.type === 'create') return { from: top.action.from, to: null, value: top.action.value ?? '0x0' };
+  return undefined;
+}
+
 async function transactionsOf(deps: TraceFilterDeps, hashes: string[], blockNumbers: number[]): Promise<RpcTransaction[]> {
+  if (hashes.length === 0) return [];
   if (hashes.length < (deps.txsPerBlockForFullBlocks ?? TXS_PER_BLOCK_FOR_FULL_BLOCKS) * blockNumbers.length) {
     return deps.rpc.batchResults<RpcTransaction>(hashes.map((h) => ({ method: 'eth_getTransactionByHash', params: [h] })));
   }
@@ -148,22 +179,67 @@ export function traceMatches(t: ParityTrace, side: 'fromAddress' | 'toAddress', 
   return false;
 }
 
-async function fetchTraces(rpc: RpcClient, filters: TraceFilter[]): Promise<ParityTrace[]> {
+async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<TraceFilterDeps, 'maxReplyBytes' | 'replySizes'>): Promise<ParityTrace[]> {
   if (filters.length === 0) return [];
-  const outcomes = await rpc.batch(
-    filters.map((f) => ({ method: 'trace_filter', params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), ...(f.side ? { [f.side]: f.addresses } : {}) }] })),
-  );
+  const { maxReplyBytes } = bound;
+  const sizes = bound.replySizes ?? {};
+  if (maxReplyBytes !== undefined && sizes.largest === undefined && filters.length > 1) {
+    // Nothing seen yet: one call first, so the others go at a known size.
+    const first = await fetchTraces(rpc, filters.slice(0, 1), { maxReplyBytes, replySizes: sizes });
+    return first.concat(await fetchTraces(rpc, filters.slice(1), { maxReplyBytes, replySizes: sizes }));
+  }
+  const call = (f: TraceFilter) => ({ method: 'trace_filter', params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), ...(f.side ? { [f.side]: f.addresses } : {}) }] });
+  const callsPerRequest = Math.max(1, Math.floor((maxReplyBytes ?? 0) / (2 * (sizes.largest ?? Infinity))));
+  const outcomes = await rpc.batch(filters.map(call), maxReplyBytes === undefined ? {} : { maxReplyBytes, callsPerRequest, partialArrays: true });
   const traces: ParityTrace[] = [];
   const retry: TraceFilter[] = [];
+  const whole: TraceFilter[] = [];
+  const halves = (f: TraceFilter): TraceFilter[] => {
+    const mid = f.fromBlock + Math.floor((f.toBlock - f.fromBlock) / 2);
+    return [{ ...f, toBlock: mid }, { ...f, fromBlock: mid + 1 }];
+  };
   outcomes.forEach((o, i) => {
     const f = filters[i]!;
-    if (o.ok) traces.push(...((o.result as ParityTrace[] | null) ?? []));
-    else if (isRangeRefusal({ code: o.error.rpcCode, message: o.error.message }) && f.toBlock > f.fromBlock) {
-      const mid = f.fromBlock + Math.floor((f.toBlock - f.fromBlock) / 2);
-      retry.push({ ...f, toBlock: mid }, { ...f, fromBlock: mid + 1 });
-    } else throw new TraceholdError(`trace_filter failed: ${o.error.message}`, { cause: o.error });
+    if (o.ok) {
+      const got = (o.result as ParityTrace[] | null) ?? [];
+      sizes.largest = Math.max(sizes.largest ?? 1, TRACE_BYTES * got.length);
+      traces.push(...got);
+    } else if (o.error instanceof OversizedReplyError) {
+      if (maxReplyBytes !== undefined) sizes.largest = Math.max(sizes.largest ?? 1, maxReplyBytes);
+      const page = wholeBlocksOf(f, o.error.partial);
+      if (page) {
+        traces.push(...page.traces);
+        retry.push({ ...f, fromBlock: page.next });
+      } else if (f.addresses.length > 1) {
+        const half = Math.ceil(f.addresses.length / 2);
+        retry.push({ ...f, addresses: f.addresses.slice(0, half) }, { ...f, addresses: f.addresses.slice(half) });
+      } else if (f.toBlock > f.fromBlock) retry.push(...halves(f));
+      else whole.push(f); // one block of one address: read whole
+    } else if (isRangeRefusal({ code: o.error.rpcCode, message: o.error.message }) && f.toBlock > f.fromBlock) retry.push(...halves(f));
+    else throw new TraceholdError(`trace_filter failed: ${o.error.message}`, { cause: o.error });
   });
-  return traces.concat(await fetchTraces(rpc, retry));
+  for (const f of whole) traces.push(...((await rpc.batchResults<ParityTrace[] | null>([call(f)]))[0] ?? []));
+  return traces.concat(await fetchTraces(rpc, retry, { ...bound, replySizes: sizes }));
+}
+
+/** About the JSON size of one trace in a trace_filter answer. */
+const TRACE_BYTES = 600;
+
+/**
+ * The blocks a cut trace_filter answer holds whole: its traces before the block it was cut in,
+ * and that block (where the rest starts). Undefined when no block is whole, or the traces are
+ * not in block order or outside the range (the ask is then split instead).
+ */
+function wholeBlocksOf(f: TraceFilter, partial: unknown[] | undefined): { traces: ParityTrace[]; next: number } | undefined {
+  if (!partial || partial.length === 0) return undefined;
+  const traces = partial as ParityTrace[];
+  for (let i = 0; i < traces.length; i++) {
+    const n = traces[i]!.blockNumber;
+    if (!(n >= f.fromBlock && n <= f.toBlock) || (i > 0 && n < traces[i - 1]!.blockNumber)) return undefined;
+  }
+  const next = traces[traces.length - 1]!.blockNumber;
+  const cut = traces.findIndex((t) => t.blockNumber === next);
+  return cut > 0 ? { traces: traces.slice(0, cut), next } : undefined;
 }
 
 function hashesPerBlock(traces: ParityTrace[]): Map<number, string[]> {

@@ -6,6 +6,7 @@ import { backoffDelay, sleep } from './backoff';
 import { isRateLimited, RpcResponseError, type JsonRpcErrorObject } from './errors';
 import { postJson, ReplyTooLargeError } from './http-post';
 import { createSemaphore } from './semaphore';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { rpcCalls, rpcErrors } from '../../metrics';
 
 export interface RpcClientOptions {
@@ -44,14 +45,99 @@ export interface BatchOptions {
    * of its request once more.
    */
   callsPerRequest?: number;
+  /**
+   * A call alone in its request whose answer is over maxReplyBytes comes back with the complete
+   * elements of its result array read within the bound (OversizedReplyError.partial): for
+   * answers in chain order (eth_getLogs) the caller asks only for what comes after them.
+   */
+  partialArrays?: boolean;
 }
 
-/** One call's answer was larger than BatchOptions.maxReplyBytes: it was not read. */
+/**
+ * One call's answer was larger than BatchOptions.maxReplyBytes: it was not read whole.
+ * `partial`: with BatchOptions.partialArrays, the complete elements of its result array within
+ * the bound, in the answer's order (undefined when none could be read).
+ */
 export class OversizedReplyError extends RpcResponseError {
   override readonly code: string = 'reply_too_large';
-  constructor(method: string, cause: ReplyTooLargeError) {
+  readonly partial: unknown[] | undefined;
+  constructor(method: string, cause: ReplyTooLargeError, partial?: unknown[]) {
     super(method, { code: 0, message: cause.message }, { cause });
+    this.partial = partial;
   }
+}
+
+/**
+ * The elements of a JSON-RPC answer's `result` array that are whole in the first part of its
+ * text: those followed by a comma at the array's own level, or by its end (a small scanner
+ * keeps track of nesting and strings). Read in time slices — the text is up to the reply bound, megabytes —
+ * and parsed a piece of ~1 MB at a time. Undefined when no element is whole or a piece does
+ * not parse.
+ */
+export async function completeResultElements(
+  prefix: string,
+  options: { sliceMs?: number; onParsed?: (chars: number, ms: number) => void } = {},
+): Promise<unknown[] | undefined> {
+  const sliceMs = options.sliceMs ?? 25;
+  const key = /"result"\s*:\s*\[/.exec(prefix);
+  if (!key) return undefined;
+  const first = key.index + key[0].length;
+  let deadline = performance.now() + sliceMs;
+  const breathe = async () => {
+    if (performance.now() < deadline) return;
+    await nextTurn();
+    deadline = performance.now() + sliceMs;
+  };
+  // Positions of the commas between the array's elements.
+  const commas: number[] = [];
+  let depth = 0;
+  let inString = false;
+  for (let i = first; i < prefix.length; i++) {
+    const c = prefix.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (depth === 0) {
+        // The array closed (the reply was cut after it): its last element is whole too.
+        commas.push(i);
+        break;
+      }
+      depth--;
+    } else if (c === COMMA && depth === 0) commas.push(i);
+    if ((i & 0xfffff) === 0) await breathe();
+  }
+  if (commas.length === 0) return undefined;
+  const out: unknown[] = [];
+  let from = first;
+  try {
+    for (let k = 0; k < commas.length; k++) {
+      const to = commas[k]!;
+      if (to - from < PIECE_CHARS && k < commas.length - 1) continue;
+      const started = performance.now();
+      const piece: unknown = JSON.parse(`[${prefix.slice(from, to)}]`);
+      options.onParsed?.(to - from, performance.now() - started);
+      if (!Array.isArray(piece)) return undefined;
+      for (const element of piece) out.push(element);
+      from = to + 1;
+      await breathe();
+    }
+  } catch {
+    return undefined;
+  }
+  return out;
+}
+
+const [QUOTE, BACKSLASH, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA] = ['"', '\\', '{', '}', '[', ']', ','].map((c) => c.charCodeAt(0));
+/** Characters of a reply's elements parsed in one JSON.parse (~1 MB: a few milliseconds). */
+const PIECE_CHARS = 1 << 20;
+
+/** A reply size bound: at most maxBytes read; `partial`, keep what was read of a refused one. */
+interface ReplyBound {
+  maxBytes: number;
+  partial: boolean;
 }
 
 export interface RpcClientStats extends SourceStats {
@@ -97,7 +183,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   let closed = false;
 
   /** POST one payload, retrying transport failures. */
-  async function send(calls: RpcCall[], maxBytes?: number): Promise<WireReply[]> {
+  async function send(calls: RpcCall[], bound?: ReplyBound): Promise<WireReply[]> {
     for (let attempt = 0; ; attempt += 1) {
       if (closed) throw new TraceholdError('RPC client is closed');
       const ids = calls.map(() => nextId++);
@@ -111,7 +197,7 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
             byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
             rpcCalls.inc({ chain, method: c.method });
           }
-          return postJson(body, { url: options.url, timeoutMs, ...(options.headers ? { headers: options.headers } : {}), ...(maxBytes === undefined ? {} : { maxBytes }), onParsed });
+          return postJson(body, { url: options.url, timeoutMs, ...(options.headers ? { headers: options.headers } : {}), ...(bound === undefined ? {} : { maxBytes: bound.maxBytes, keepPrefix: bound.partial && calls.length === 1 }), onParsed });
         });
         return matchReplies(reply, ids, calls);
       } catch (error) {
@@ -135,11 +221,11 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   }
 
   /** One chunk of calls; calls refused as rate limited are re-sent on their own schedule. */
-  async function sendChunk(calls: RpcCall[], maxBytes?: number): Promise<RpcOutcome[]> {
+  async function sendChunk(calls: RpcCall[], bound?: ReplyBound): Promise<RpcOutcome[]> {
     const outcomes: Array<RpcOutcome | undefined> = new Array(calls.length);
     let pending = calls.map((_, i) => i);
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      const replies = await send(pending.map((i) => calls[i]!), maxBytes);
+      const replies = await send(pending.map((i) => calls[i]!), bound);
       const limited: number[] = [];
       replies.forEach((reply, k) => {
         const index = pending[k]!;
@@ -167,21 +253,25 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
     const chunks: RpcCall[][] = [];
     const perRequest = Math.max(1, Math.min(batchSize, batchOptions.callsPerRequest ?? batchSize));
     for (let i = 0; i < calls.length; i += perRequest) chunks.push(calls.slice(i, i + perRequest));
-    const maxBytes = batchOptions.maxReplyBytes;
-    const results = await Promise.all(chunks.map((chunk) => (maxBytes === undefined ? sendChunk(chunk) : sendBounded(chunk, maxBytes))));
+    const bound = batchOptions.maxReplyBytes === undefined ? undefined : { maxBytes: batchOptions.maxReplyBytes, partial: batchOptions.partialArrays === true };
+    const results = await Promise.all(chunks.map((chunk) => (bound === undefined ? sendChunk(chunk) : sendBounded(chunk, bound))));
     return results.flat();
   }
 
   /** A chunk whose reply is too large is sent again one call per request. */
-  async function sendBounded(calls: RpcCall[], maxBytes: number): Promise<RpcOutcome[]> {
+  async function sendBounded(calls: RpcCall[], bound: ReplyBound): Promise<RpcOutcome[]> {
     try {
-      return await sendChunk(calls, maxBytes);
+      return await sendChunk(calls, bound);
     } catch (error) {
       if (!(error instanceof ReplyTooLargeError)) throw error;
-      if (calls.length === 1) return [{ ok: false, error: new OversizedReplyError(calls[0]!.method, error) }];
+      if (calls.length === 1) {
+        let partial: unknown[] | undefined;
+        if (error.prefix !== undefined) partial = await completeResultElements(error.prefix, { onParsed });
+        return [{ ok: false, error: new OversizedReplyError(calls[0]!.method, error, partial) }];
+      }
       // Each call on its own: one more oversized answer at most (halving would ask for the
       // large one again at every level, and the node builds it whole each time).
-      return (await Promise.all(calls.map((c) => sendBounded([c], maxBytes)))).flat();
+      return (await Promise.all(calls.map((c) => sendBounded([c], bound)))).flat();
     }
   }
 

@@ -13,6 +13,12 @@ export interface PostOptions {
    * less instead (fewer calls per request, a shorter block range).
    */
   maxBytes?: number;
+  /**
+   * A reply over maxBytes is still refused, but its first maxBytes bytes are read and handed
+   * over (`ReplyTooLargeError.prefix`): a caller that can use the start of an answer (the
+   * first logs of a range, in block order) asks only for the rest.
+   */
+  keepPrefix?: boolean;
   /** Told the size of each reply body parsed (characters: bytes for ASCII JSON) and how long JSON.parse took (ms). */
   onParsed?: (bytes: number, ms: number) => void;
 }
@@ -21,9 +27,12 @@ export interface PostOptions {
 export class ReplyTooLargeError extends TraceholdError {
   override readonly code: string = 'reply_too_large';
   readonly bytes: number;
-  constructor(bytes: number, maxBytes: number) {
+  /** The reply's first maxBytes bytes, when asked for (PostOptions.keepPrefix). */
+  readonly prefix: string | undefined;
+  constructor(bytes: number, maxBytes: number, prefix?: string) {
     super(`RPC reply of ${bytes >= 0 ? `${bytes} bytes` : 'unknown size'} is larger than ${maxBytes} bytes`);
     this.bytes = bytes;
+    this.prefix = prefix;
   }
 }
 
@@ -45,7 +54,7 @@ export async function postJson(body: string, options: PostOptions): Promise<unkn
 
     let text: string;
     try {
-      text = options.maxBytes === undefined ? await response.text() : await boundedText(response, options.maxBytes, controller);
+      text = options.maxBytes === undefined ? await response.text() : await boundedText(response, options.maxBytes, controller, options.keepPrefix === true);
     } catch (error) {
       if (error instanceof ReplyTooLargeError) throw error;
       throw transportError(error, controller.signal.aborted, options);
@@ -90,13 +99,16 @@ export async function postJson(body: string, options: PostOptions): Promise<unkn
 
 /**
  * The body as text, refused (and the request aborted) as soon as it is known to exceed
- * maxBytes: from Content-Length before reading anything, else while reading.
+ * maxBytes: from Content-Length before reading anything, else while reading. With
+ * `keepPrefix`, the refusal carries the first maxBytes bytes (read even when Content-Length
+ * already told the reply is too large).
  */
-async function boundedText(response: Response, maxBytes: number, controller: AbortController): Promise<string> {
+async function boundedText(response: Response, maxBytes: number, controller: AbortController, keepPrefix: boolean): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
+  const size = Number.isFinite(declared) ? declared : -1;
+  if (size > maxBytes && !keepPrefix) {
     controller.abort();
-    throw new ReplyTooLargeError(declared, maxBytes);
+    throw new ReplyTooLargeError(size, maxBytes);
   }
   if (!response.body) return '';
   const reader = response.body.getReader();
@@ -106,12 +118,13 @@ async function boundedText(response: Response, maxBytes: number, controller: Abo
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    bytes += value.byteLength;
-    if (bytes > maxBytes) {
+    if (bytes + value.byteLength > maxBytes) {
+      if (keepPrefix) parts.push(decoder.decode(value.subarray(0, maxBytes - bytes)));
       controller.abort();
       await reader.cancel().catch(() => undefined);
-      throw new ReplyTooLargeError(Number.isFinite(declared) ? declared : -1, maxBytes);
+      throw new ReplyTooLargeError(size, maxBytes, keepPrefix ? parts.join('') : undefined);
     }
+    bytes += value.byteLength;
     parts.push(decoder.decode(value, { stream: true }));
   }
   parts.push(decoder.decode());

@@ -1,0 +1,229 @@
+// Reads of an EVM node bounded by maxLogReplyBytes, on real nodes. eth_getLogs answers over the
+// bound are read in pages: the logs come in block order, so the blocks the bound holds whole
+// are kept and only the rest is asked for. B pays 40 wallets, one transfer per block; Q pays
+// one wallet after that:
+//
+//   B ──1──► R0, R1, … R39   (blocks b+1 … b+40)
+//   Q ──1──► R40             (block b+41)
+//
+// With a bound of about 15 logs, B's answer is read in 3 to 4 pages, not cut into 8 ranges
+// and 8 again; read bounded (a busy wallet under judgement), B is cut once about one
+// answer's worth of its logs is in, and Q is still read to the end. Receipts and full blocks
+// go a few to a request, sized to the bound, so no batch is refused and asked for again. On
+// anvil: trace_filter answers in pages, headers from receipts' logs, and transactions read
+// only where receipts lack the gas price.
+import { expect } from 'chai';
+import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
+import { createEvmSource, type EvmSource } from '../../services/chains/evm';
+import { createBlockStore } from '../../services/chains/evm/block-store';
+import { createRpcClient } from '../../services/chains/rpc/client';
+import { startLocalNode, deploy, contractArtifact, devAccount, type LocalNode } from '../../services/devchain';
+import type { Transfer } from '../../services/domain/types';
+import { anvilProvider, startAnvil, type AnvilNode } from '../support/anvil';
+import { forward, startRpcServer } from '../support/evm';
+
+const brief = (t: Transfer) => `${t.blockNumber}:${t.txHash}:${t.ref}:${t.from}>${t.to}:${t.amount}`;
+/** The size the adapter reckons one Transfer log's JSON at (token-logs.ts LOG_BYTES). */
+const LOG_BYTES = 600;
+
+describe('eth_getLogs answers over the reply bound are read in pages (local node)', function () {
+  this.timeout(120_000);
+  let node: LocalNode;
+  let token: string;
+  let b: string;
+  let q: string;
+  let firstBlock: number;
+  let latest: number;
+  let logBytes: number;
+  const sources: EvmSource[] = [];
+  const sourceWith = (maxLogReplyBytes?: number) => {
+    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, ...(maxLogReplyBytes ? { maxLogReplyBytes } : {}) });
+    sources.push(source);
+    return source;
+  };
+
+  before(async function () {
+    node = await startLocalNode({ accounts: 3 });
+    const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    const [owner, busy, quiet] = node.accounts.slice(0, 3).map((a) => new NonceManager(new Wallet(a.privateKey, provider)));
+    const usdt = new Contract((await deploy(owner!, 'TestUSDT')).address, contractArtifact('TestUSDT').abi, owner);
+    token = (await usdt.getAddress()).toLowerCase();
+    b = node.accounts[1]!.address.toLowerCase();
+    q = node.accounts[2]!.address.toLowerCase();
+    await (await usdt.getFunction('mint')(b, 1_000_000n)).wait();
+    await (await usdt.getFunction('mint')(q, 1_000_000n)).wait();
+    firstBlock = await provider.getBlockNumber();
+    const fromB = usdt.connect(busy!) as Contract;
+    for (let i = 0; i < 40; i += 1) await (await fromB.getFunction('transfer')(devAccount(9100 + i).address, 1n)).wait();
+    await (await (usdt.connect(quiet!) as Contract).getFunction('transfer')(devAccount(9140).address, 1n)).wait();
+    latest = await provider.getBlockNumber();
+    // The real size of one of these logs in an answer: the bound below is set in logs.
+    const logs = (await provider.send('eth_getLogs', [{ address: token, fromBlock: `0x${(firstBlock + 1).toString(16)}`, toBlock: `0x${latest.toString(16)}` }])) as unknown[];
+    logBytes = Math.ceil(JSON.stringify(logs).length / logs.length);
+    provider.destroy();
+  });
+  after(async () => {
+    for (const source of sources) await source.close();
+    await node?.close();
+  });
+
+  it('a large answer is read page after page from the block it was cut in: the same transfers, in about size ÷ bound calls', async function () {
+    const query = { addresses: [b, q], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: [token] };
+    const whole = await sourceWith().transfers(query);
+    expect(whole.filter((t) => t.from === b)).to.have.length(40);
+    const bound = 15 * logBytes;
+    const paged = sourceWith(bound);
+    expect((await paged.transfers(query)).map(brief)).to.deep.equal(whole.map(brief));
+    // 41 logs, about 14 whole per page: 3 or 4 pages. Cutting the range in 8 parts instead
+    // (the only way without pages) takes at least 1 + 8 calls.
+    const calls = paged.stats().byMethod.eth_getLogs!;
+    expect(calls).to.be.within(3, 4);
+  });
+
+  it('receipts go a few blocks to a request, sized on the largest seen: no batch refused and asked again', async function () {
+    const query = { addresses: [b], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest };
+    const whole = sourceWith();
+    const expected = await whole.transfers(query);
+    // Each of B's 40 blocks holds one receipt with one log (~1.7 kB as the store reckons it):
+    // a bound of 8 kB takes 2 a request. Sent 100 to a request, every one would be refused
+    // and asked for again alone: 80 calls.
+    const bounded = sourceWith(8_000);
+    expect((await bounded.transfers(query)).map(brief)).to.deep.equal(expected.map(brief));
+    const asked = (s: EvmSource) => (s.stats().byMethod.eth_getBlockReceipts ?? 0) + (s.stats().byMethod.eth_getTransactionReceipt ?? 0);
+    expect(asked(whole)).to.be.at.least(40);
+    expect(asked(bounded)).to.equal(asked(whole));
+    expect(bounded.stats().httpRequests).to.be.greaterThan(whole.stats().httpRequests);
+  });
+
+  it('full blocks too go a few to a request under the bound: the same blocks, none asked twice', async function () {
+    const numbers = Array.from({ length: 20 }, (_, i) => firstBlock + 1 + i);
+    const plain = createRpcClient({ url: node.url });
+    const bounded = createRpcClient({ url: node.url });
+    try {
+      const whole = await createBlockStore(plain).fullBlocks(numbers);
+      const size = Math.max(...whole.map((b) => JSON.stringify(b).length));
+      // About 3 blocks a reply: sent 100 to a request, the 20 would be refused and asked again.
+      const blocks = await createBlockStore(bounded, 4096, 3 * size + 200).fullBlocks(numbers);
+      expect(blocks).to.deep.equal(whole);
+      expect(bounded.stats().byMethod.eth_getBlockByNumber).to.equal(20);
+      expect(bounded.stats().httpRequests).to.be.greaterThan(plain.stats().httpRequests);
+    } finally {
+      await plain.close();
+      await bounded.close();
+    }
+  });
+
+  it('read bounded, the busy wallet is cut once about one answer of its logs is in; the other wallet is read to the end', async function () {
+    const query = { addresses: [b, q], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: [token] };
+    const whole = await sourceWith().transfers(query);
+    // One answer's worth of logs (as the adapter reckons it) is 10 logs: B has 40.
+    const bounded = sourceWith(Math.max(10 * LOG_BYTES, 15 * logBytes));
+    const { transfers, reachedTo } = await bounded.transfersBounded!(query);
+    expect([...reachedTo.keys()]).to.deep.equal([b]);
+    const cut = reachedTo.get(b)!;
+    expect(cut).to.be.below(latest - 1);
+    // Complete up to the cut, nothing after it; Q's one transfer, in the last block, is there.
+    const expected = whole.filter((t) => t.from === q || t.blockNumber <= cut);
+    expect(transfers.map(brief)).to.deep.equal(expected.map(brief));
+    expect(transfers.filter((t) => t.from === b).length).to.be.at.least(10);
+    expect(bounded.stats().byMethod.eth_getLogs!).to.be.at.most(3);
+  });
+});
+
+// trace_filter answers over the bound, on anvil (the in-process node serves no trace_filter):
+// S pays 30 wallets in ETH, one transaction per block; its traces are read in pages too. Then
+// S pays 5 token transfers: anvil states each log's block timestamp, so their receipts give
+// their blocks' headers.
+describe('trace_filter answers over the reply bound are read in pages (anvil)', function () {
+  this.timeout(120_000);
+  let node: AnvilNode;
+  let sender: string;
+  let firstBlock: number;
+  let latest: number;
+  let traceBytes: number;
+  let tokenTxs: Array<{ hash: string; block: number }>;
+  const sources: EvmSource[] = [];
+  const sourceWith = (maxLogReplyBytes?: number) => {
+    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, ...(maxLogReplyBytes ? { maxLogReplyBytes } : {}) });
+    sources.push(source);
+    return source;
+  };
+
+  before(async function () {
+    node = await startAnvil({ accounts: 1 });
+    const provider = anvilProvider(node);
+    const payer = new NonceManager(new Wallet(node.accounts[0]!.privateKey, provider));
+    sender = node.accounts[0]!.address.toLowerCase();
+    firstBlock = await provider.getBlockNumber();
+    for (let i = 0; i < 30; i += 1) await (await payer.sendTransaction({ to: devAccount(9200 + i).address, value: 1_000n + BigInt(i) })).wait();
+    latest = await provider.getBlockNumber();
+    const traces = await node.rpc<unknown[]>('trace_filter', [{ fromBlock: `0x${(firstBlock + 1).toString(16)}`, toBlock: `0x${latest.toString(16)}`, fromAddress: [sender] }]);
+    traceBytes = Math.ceil(JSON.stringify(traces).length / traces.length);
+    const usdt = new Contract((await deploy(payer, 'TestUSDT')).address, contractArtifact('TestUSDT').abi, payer);
+    await (await usdt.getFunction('mint')(sender, 1_000n)).wait();
+    tokenTxs = [];
+    for (let i = 0; i < 5; i += 1) {
+      const receipt = (await (await usdt.getFunction('transfer')(devAccount(9300 + i).address, 1n)).wait())!;
+      tokenTxs.push({ hash: receipt.hash.toLowerCase(), block: receipt.blockNumber });
+    }
+    provider.destroy();
+  });
+  after(async () => {
+    for (const source of sources) await source.close();
+    await node?.close();
+  });
+
+  it('the same native transfers, the traces read about 10 at a time from the block each answer was cut in', async function () {
+    const query = { addresses: [sender], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: ['ETH'] };
+    const whole = sourceWith();
+    const expected = await whole.transfers(query);
+    expect(expected.filter((t) => t.kind === 'native')).to.have.length(30);
+    const paged = sourceWith(10 * traceBytes + 100);
+    expect((await paged.transfers(query)).map(brief)).to.deep.equal(expected.map(brief));
+    // Each source probes trace_filter once; then the unbounded one reads the traces in one call.
+    expect(whole.stats().byMethod.trace_filter).to.equal(2);
+    // 30 traces, ~9 whole per page: 4 pages (one more when a cut falls just after a block).
+    expect(paged.stats().byMethod.trace_filter! - 1).to.be.within(3, 5);
+  });
+
+  it('receipts whose logs state the block timestamp give their blocks\' headers: no header read', async function () {
+    const plain = createRpcClient({ url: node.url });
+    const rpc = createRpcClient({ url: node.url });
+    try {
+      const blocks = tokenTxs.map((t) => t.block);
+      const expected = await createBlockStore(plain).headers(blocks);
+      const store = createBlockStore(rpc);
+      await store.receipts(tokenTxs.map((t) => t.hash), new Map(tokenTxs.map((t) => [t.block, [t.hash]])));
+      expect(await store.headers(blocks)).to.deep.equal(expected);
+      expect(rpc.stats().byMethod.eth_getBlockByNumber ?? 0).to.equal(0);
+      expect(rpc.stats().byMethod.eth_getBlockReceipts).to.equal(5);
+    } finally {
+      await plain.close();
+      await rpc.close();
+    }
+  });
+
+  it('receipts without a gas price (older nodes): the fee comes from the transaction, read for it; the same transfers', async function () {
+    const query = { addresses: [sender], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: ['ETH'] };
+    const direct = sourceWith();
+    const expected = await direct.transfers(query);
+    expect(expected.filter((t) => t.kind === 'fee')).to.have.length(30);
+    const stripped = await startRpcServer(async (call) => {
+      const reply = await forward(node.url, call);
+      if (call.method === 'eth_getBlockReceipts' || call.method === 'eth_getTransactionReceipt') {
+        const result = (reply as { result?: unknown }).result;
+        for (const r of Array.isArray(result) ? result : result ? [result] : []) delete (r as { effectiveGasPrice?: string }).effectiveGasPrice;
+      }
+      return reply;
+    });
+    const viaStripped = createEvmSource({ chain: 'local', rpcUrl: stripped.url, nativeAsset: 'ETH', confirmations: 0 });
+    try {
+      expect((await viaStripped.transfers(query)).map(brief)).to.deep.equal(expected.map(brief));
+      const reads = (s: EvmSource) => (s.stats().byMethod.eth_getTransactionByHash ?? 0) + (s.stats().byMethod.eth_getBlockByNumber ?? 0);
+      expect(reads(viaStripped)).to.be.greaterThan(reads(direct));
+    } finally {
+      await viaStripped.close();
+      await stripped.close();
+    }
+  });
+});
