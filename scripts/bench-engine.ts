@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { constants as perf, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { computeHops, computeHopsSliced, type HopResult } from '../services/domain/hops';
-import { propagateTaint, propagateTaintSliced, type LedgerSpec, type TaintResult } from '../services/domain/taint';
+import { propagateTaint, propagateTaintSliced, type LedgerSpec, type TaintInput, type TaintResult } from '../services/domain/taint';
 import { seeded } from '../test/support/random';
 import { TAINT_MODELS, transferId, type TaintModel, type Transfer } from '../services/domain/types';
 
@@ -39,7 +39,12 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(0);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 
-const hex = (i: number, width: number) => '0x' + i.toString(16).padStart(width, '0');
+/**
+ * Flat, as the strings of rows read from a database or JSON are: `'0x' + digits` is a cons
+ * string, which the engine's first look at its characters flattens into a copy (17 MB for the
+ * transaction hashes alone), counted against the engine though the real input has none.
+ */
+const hex = (i: number, width: number) => ['0x', i.toString(16).padStart(width, '0')].join('');
 
 /**
  * The scam wallet (wallet 0, the source) and victims' seed payments start it; every later
@@ -100,6 +105,7 @@ function syntheticCase(n: number, wallets: number) {
   const ledgers = new Map<string, LedgerSpec>(address.slice(0, reachedNew).map((a, i) => [a, { fromBlock: 0, opening: new Map(), source: i === 0 }]));
   return { transfers, seeds, ledgers, sources: new Set([address[0]!]) };
 }
+type Case = ReturnType<typeof syntheticCase>;
 
 /** The kernel's high-water mark of this process's RSS: a timer cannot sample inside one synchronous call. */
 const maxRss = () => process.resourceUsage().maxRSS * 1024;
@@ -137,6 +143,102 @@ function digest(taint: TaintResult, hops: HopResult): string {
   return `${taint.tainted.size}/${tainted}/${taint.accounts.size}/${held}/${taint.gaps.length}/${hops.transferHop.size}/${hopSum}`;
 }
 
+/** The tainted transfers and their ids, in the order of the result: what a caller hands computeHops. */
+function selectTainted(taint: TaintResult, transfers: readonly Transfer[]): { transferIds: string[]; transfers: Transfer[] } {
+  // The result lists them in chain order, the order the case was built in: one walk, no id built.
+  // Both arrays sized once: pushing a million entries would leave ~twice that in outgrown copies.
+  const transferIds = new Array<string>(taint.tainted.size);
+  let k = 0;
+  for (const id of taint.tainted.keys()) transferIds[k++] = id;
+  const tainted = new Array<Transfer>(transferIds.length);
+  k = 0;
+  for (const t of transfers) {
+    const id = transferIds[k];
+    if (id !== undefined && id.length === t.txHash.length + 1 + t.ref.length && id.startsWith(t.txHash) && id.endsWith(t.ref)) tainted[k++] = t;
+  }
+  if (k !== transferIds.length) throw new Error(`selected ${k} of ${transferIds.length} tainted transfers`);
+  return { transferIds, transfers: tainted };
+}
+
+// The synchronous and the sliced run are functions of their own, so that what each holds dies
+// when it returns: an async function keeps its locals alive until they are overwritten, which
+// kept one run's tainted ids (80 MB at 1M) alive through the next run, and the next model's.
+
+/** Synchronous: speed, and what the result keeps alive. */
+async function runSync(input: TaintInput, kase: Case) {
+  const heapBefore = await settledHeap();
+  let started = performance.now();
+  const taint = propagateTaint(input);
+  const propagateMs = performance.now() - started;
+  // What a caller does between the two, not counted.
+  started = performance.now();
+  const selected = selectTainted(taint, kase.transfers);
+  const selectMs = performance.now() - started;
+  started = performance.now();
+  const hops = computeHops({ ...selected, seedTransfers: kase.seeds, sources: kase.sources });
+  const hopsMs = performance.now() - started;
+  // What the engine's result keeps alive (taint, parents, accounts, hops), input excluded.
+  const retained = (await settledHeap()) - heapBefore;
+  return {
+    propagateMs, selectMs, hopsMs, retained, digest: digest(taint, hops),
+    taintedTransfers: taint.tainted.size, accounts: taint.accounts.size, maxHop: Math.max(0, ...hops.addressHop.values()),
+  };
+}
+
+/**
+ * Time-sliced, as a worker runs it: how long the event loop waits at most in the engine's
+ * calls. Selecting the tainted transfers between them is the caller's work (synchronous here
+ * as in the tracer) and falls between the two monitors.
+ */
+async function runSliced(input: TaintInput, kase: Case) {
+  // The longest garbage-collection pause within it (one cause of a long block), and its kind.
+  const longestGc = { ms: 0, kind: 'none' };
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration > longestGc.ms) Object.assign(longestGc, { ms: e.duration, kind: GC_KINDS[(e.toJSON() as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other' });
+    }
+  });
+  gcs.observe({ entryTypes: ['gc'] });
+  // One monitor per call: a monitor re-enabled would count the time it was off as a delay.
+  const blocks = [monitorEventLoopDelay({ resolution: 10 }), monitorEventLoopDelay({ resolution: 10 })] as const;
+  blocks[0].enable();
+  let started = performance.now();
+  const taint = await propagateTaintSliced(input, { sliceMs });
+  let ms = performance.now() - started;
+  blocks[0].disable();
+  const selected = selectTainted(taint, kase.transfers);
+  blocks[1].enable();
+  started = performance.now();
+  const hops = await computeHopsSliced({ ...selected, seedTransfers: kase.seeds, sources: kase.sources }, { sliceMs });
+  ms += performance.now() - started;
+  blocks[1].disable();
+  await new Promise((resolve) => setImmediate(resolve)); // the observer's last entries
+  gcs.disconnect();
+  return { ms, blockMs: Math.max(blocks[0].max, blocks[1].max) / 1e6, longestGc, digest: digest(taint, hops) };
+}
+
+async function runModel(model: TaintModel, kase: Case) {
+  const n = kase.transfers.length;
+  const input: TaintInput = { model, transfers: kase.transfers, ledgers: kase.ledgers, seedTransfers: kase.seeds, stops: new Set<string>() };
+  const sync = await runSync(input, kase);
+  await settledHeap();
+  const sliced = await runSliced(input, kase);
+  const { propagateMs, selectMs, hopsMs, retained } = sync;
+  const figures = {
+    model, transfers: n, taintedTransfers: sync.taintedTransfers, accounts: sync.accounts, maxHop: sync.maxHop,
+    propagateMs, hopsMs, selectMs, transfersPerSec: n / ((propagateMs + hopsMs) / 1000),
+    resultBytes: retained, resultBytesPerTransfer: retained / n,
+    /** Each is one synchronous call: the event loop is blocked this long. */
+    syncEventLoopBlockMs: Math.max(propagateMs, hopsMs),
+    slicedMs: sliced.ms, slicedEventLoopBlockMs: sliced.blockMs, slicedLongestGcMs: sliced.longestGc.ms, slicedLongestGcKind: sliced.longestGc.kind,
+    slicedSameAnswers: sliced.digest === sync.digest, peakRssBytes: maxRss(),
+  };
+  say(`${model}: ${((propagateMs + hopsMs) / 1000).toFixed(1)} s (propagate ${(propagateMs / 1000).toFixed(1)} s, hops ${(hopsMs / 1000).toFixed(1)} s; selecting the tainted transfers between them ${(selectMs / 1000).toFixed(1)} s, not counted) = ${int(figures.transfersPerSec)} transfers/s; ` +
+    `${int(figures.taintedTransfers)} tainted, ${int(figures.accounts)} accounts, max hop ${figures.maxHop}; result ${mib(retained)} MiB = ${int(figures.resultBytesPerTransfer)} bytes per transfer; ` +
+    `synchronous: event loop blocked ${int(figures.syncEventLoopBlockMs)} ms; sliced (${sliceMs} ms): ${(figures.slicedMs / 1000).toFixed(1)} s, longest event-loop block ${int(figures.slicedEventLoopBlockMs)} ms (longest GC pause ${int(figures.slicedLongestGcMs)} ms, ${figures.slicedLongestGcKind}), same answers: ${figures.slicedSameAnswers ? 'yes' : 'NO'}; process peak RSS so far ${mib(figures.peakRssBytes)} MiB = ${mb(figures.peakRssBytes)} MB`);
+  return figures;
+}
+
 async function main() {
   say(`engine benchmark: ${int(transfersWanted)} synthetic transfers between ${int(walletCount)} wallets; models ${models.join(', ')}; node ${process.version}`);
   const heapStart = await settledHeap();
@@ -151,78 +253,7 @@ async function main() {
     `heap ${int((heapInput - heapStart) / n)} bytes per input transfer (Transfer objects; not counted below)`);
 
   const results = [];
-  for (const model of models) {
-    const input = { model, transfers: kase.transfers, ledgers: kase.ledgers, seedTransfers: kase.seeds, stops: new Set<string>() };
-    // 1. Synchronous: speed, and what the result keeps alive.
-    const heapBefore = await settledHeap();
-    started = performance.now();
-    let taint: TaintResult | null = propagateTaint(input);
-    const propagateMs = performance.now() - started;
-    // What a caller does between the two: the tainted transfers, in the order of the result (chain order).
-    started = performance.now();
-    // The result lists them in chain order, the order the case was built in: one walk, no id built.
-    // Both arrays sized once: pushing a million entries would leave ~twice that in outgrown copies.
-    const taintedIds = new Array<string>(taint.tainted.size);
-    let k = 0;
-    for (const id of taint.tainted.keys()) taintedIds[k++] = id;
-    const tainted = new Array<Transfer>(taintedIds.length);
-    k = 0;
-    for (const t of kase.transfers) {
-      const id = taintedIds[k];
-      if (id !== undefined && id.length === t.txHash.length + 1 + t.ref.length && id.startsWith(t.txHash) && id.endsWith(t.ref)) tainted[k++] = t;
-    }
-    if (k !== taintedIds.length) throw new Error(`selected ${k} of ${taintedIds.length} tainted transfers`);
-    const selectMs = performance.now() - started;
-    started = performance.now();
-    const hopInput = { transfers: tainted, transferIds: taintedIds, seedTransfers: kase.seeds, sources: kase.sources };
-    let hops: HopResult | null = computeHops(hopInput);
-    const hopsMs = performance.now() - started;
-    // What the engine's result keeps alive (taint, parents, accounts, hops), input excluded.
-    const retained = (await settledHeap()) - heapBefore;
-    const syncDigest = digest(taint, hops);
-    const figures = {
-      model, transfers: n, taintedTransfers: taint.tainted.size, accounts: taint.accounts.size, maxHop: Math.max(0, ...hops.addressHop.values()),
-      propagateMs, hopsMs, selectMs, transfersPerSec: n / ((propagateMs + hopsMs) / 1000),
-      resultBytes: retained, resultBytesPerTransfer: retained / n,
-      /** Each is one synchronous call: the event loop is blocked this long. */
-      syncEventLoopBlockMs: Math.max(propagateMs, hopsMs),
-      slicedMs: 0, slicedEventLoopBlockMs: 0, slicedLongestGcMs: 0, slicedLongestGcKind: '', slicedSameAnswers: false, peakRssBytes: 0,
-    };
-    taint = null;
-    hops = null;
-    await settledHeap();
-
-    // 2. Time-sliced, as a worker runs it: how long the event loop waits at most.
-    const delay = monitorEventLoopDelay({ resolution: 10 });
-    delay.enable();
-    // The longest garbage-collection pause within it (one cause of a long block), and its kind.
-    const longestGc = { ms: 0, kind: 'none' };
-    const gcs = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        if (e.duration > longestGc.ms) Object.assign(longestGc, { ms: e.duration, kind: GC_KINDS[(e.toJSON() as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other' });
-      }
-    });
-    gcs.observe({ entryTypes: ['gc'] });
-    started = performance.now();
-    let slicedTaint: TaintResult | null = await propagateTaintSliced(input, { sliceMs });
-    let slicedHops: HopResult | null = await computeHopsSliced(hopInput, { sliceMs });
-    figures.slicedMs = performance.now() - started;
-    delay.disable();
-    await new Promise((resolve) => setImmediate(resolve)); // the observer's last entries
-    gcs.disconnect();
-    figures.slicedEventLoopBlockMs = delay.max / 1e6;
-    figures.slicedLongestGcMs = longestGc.ms;
-    figures.slicedLongestGcKind = longestGc.kind;
-    figures.slicedSameAnswers = digest(slicedTaint, slicedHops) === syncDigest;
-    // An async function keeps a local alive until it is overwritten: let the next model's heap start clean.
-    slicedTaint = null;
-    slicedHops = null;
-    figures.peakRssBytes = maxRss();
-    results.push(figures);
-    say(`${model}: ${((propagateMs + hopsMs) / 1000).toFixed(1)} s (propagate ${(propagateMs / 1000).toFixed(1)} s, hops ${(hopsMs / 1000).toFixed(1)} s; selecting the tainted transfers between them ${(selectMs / 1000).toFixed(1)} s, not counted) = ${int(figures.transfersPerSec)} transfers/s; ` +
-      `${int(figures.taintedTransfers)} tainted, ${int(figures.accounts)} accounts, max hop ${figures.maxHop}; result ${mib(retained)} MiB = ${int(figures.resultBytesPerTransfer)} bytes per transfer; ` +
-      `synchronous: event loop blocked ${int(figures.syncEventLoopBlockMs)} ms; sliced (${sliceMs} ms): ${(figures.slicedMs / 1000).toFixed(1)} s, longest event-loop block ${int(figures.slicedEventLoopBlockMs)} ms (longest GC pause ${int(figures.slicedLongestGcMs)} ms, ${figures.slicedLongestGcKind}), same answers: ${figures.slicedSameAnswers ? 'yes' : 'NO'}; process peak RSS so far ${mib(figures.peakRssBytes)} MiB = ${mb(figures.peakRssBytes)} MB`);
-  }
+  for (const model of models) results.push(await runModel(model, kase));
 
   const worst = {
     seconds: Math.max(...results.map((r) => (r.propagateMs + r.hopsMs) / 1000)),

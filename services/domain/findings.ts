@@ -42,8 +42,8 @@ export interface AccountView {
 
 /** The part of the taint engine's result that findings read. */
 export interface TaintView {
-  tainted: Map<string, bigint>;
-  parents: Map<string, string[]>;
+  tainted: ReadonlyMap<string, bigint>;
+  parents: ReadonlyMap<string, string[]>;
   accounts: Map<string, AccountView>;
   sinks: Map<Asset, bigint>;
   gaps: { address: Address; asset: Asset }[];

@@ -628,6 +628,6 @@ function shortId(transferId: string): string {
   return transferId.split('#')[0]!;
 }
 
-function short(m: Map<string, bigint>): Record<string, string> {
+function short(m: ReadonlyMap<string, bigint>): Record<string, string> {
   return Object.fromEntries([...m].map(([id, v]) => [shortId(id), v.toString()]));
 }

@@ -39,11 +39,11 @@ describe('taint engine: part of a case recomputed, the rest given', () => {
       const sources = new Set([...input.ledgers].filter(([a, s]) => s.source && !input.stops.has(a)).map(([a]) => a));
       const hopsOf = (r: TaintResult, fixedHops?: Map<string, number>) =>
         computeHops({ transfers: [...r.tainted.keys()].map((id) => byId.get(id)!), seedTransfers: input.seedTransfers, sources, fixedHops });
-      const cleanSent = <V>(m: Map<string, V>) => new Map([...m].filter(([id]) => !dirty.has(byId.get(id)!.from)));
+      const cleanSent = <V>(m: ReadonlyMap<string, V>) => new Map([...m].filter(([id]) => !dirty.has(byId.get(id)!.from)));
       /** The last step's rows of clean senders, the recomputed rows of dirty ones. */
-      const merged = <V>(last: Map<string, V>, now: Map<string, V>) =>
+      const merged = <V>(last: ReadonlyMap<string, V>, now: ReadonlyMap<string, V>) =>
         [...cleanSent(last), ...[...now].filter(([id]) => dirty.has(byId.get(id)!.from))].sort(([a], [b]) => (a < b ? -1 : 1));
-      const sorted = <V>(m: Map<string, V>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
+      const sorted = <V>(m: ReadonlyMap<string, V>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
       for (const model of TAINT_MODELS) {
         const last = propagateTaint({ ...before, model });
         const lastHops = hopsOf(last);

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { compareChainOrder, TAINT_MODELS, type TaintModel, type Transfer } from '../../services/domain/types';
 import { propagateTaint, type LedgerSpec, type TaintInput, type TaintResult } from '../../services/domain/taint';
 import { isPayment } from '../../services/domain/payments';
+import { ColumnMap } from '../../services/domain/taint/column-map';
 
 const RUNS = 300; // each run checks every model
 const ASSETS = ['ETH', 'usdt'] as const;
@@ -222,5 +223,5 @@ function unique(ts: readonly Transfer[]): Transfer[] {
 
 /** Serialises a result including the order of every map and array. */
 function canonical(r: TaintResult): string {
-  return JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v));
+  return JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map || v instanceof ColumnMap ? [...v] : v));
 }

@@ -63,22 +63,37 @@ const COMPACT_AFTER = 8;
  * amount (descending) and a cut at MAX_PARENTS would keep.
  */
 class Top {
-  private readonly origin = [0, 0, 0];
-  private readonly amount = [0n, 0n, 0n];
+  // Three slots as fields, not two arrays of three: 100 bytes less per ledger, and a case has
+  // a ledger per wallet.
+  private o0 = 0;
+  private o1 = 0;
+  private o2 = 0;
+  private a0 = 0n;
+  private a1 = 0n;
+  private a2 = 0n;
   private n = 0;
   private cached: string[] | null = null;
 
   add(origin: number, amount: bigint): void {
-    let i = this.n;
-    while (i > 0 && this.amount[i - 1]! < amount) i--;
-    if (i >= MAX_PARENTS) return;
-    for (let k = Math.min(this.n, MAX_PARENTS - 1); k > i; k--) {
-      this.origin[k] = this.origin[k - 1]!;
-      this.amount[k] = this.amount[k - 1]!;
-    }
-    this.origin[i] = origin;
-    this.amount[i] = amount;
-    if (this.n < MAX_PARENTS) this.n++;
+    // After every kept amount at least as large (ties keep the earlier); the third falls off.
+    const n = this.n;
+    if (n === 0 || this.a0 < amount) {
+      this.o2 = this.o1;
+      this.a2 = this.a1;
+      this.o1 = this.o0;
+      this.a1 = this.a0;
+      this.o0 = origin;
+      this.a0 = amount;
+    } else if (n === 1 || this.a1 < amount) {
+      this.o2 = this.o1;
+      this.a2 = this.a1;
+      this.o1 = origin;
+      this.a1 = amount;
+    } else if (n === 2 || this.a2 < amount) {
+      this.o2 = origin;
+      this.a2 = amount;
+    } else return;
+    if (n < MAX_PARENTS) this.n = n + 1;
     this.cached = null;
   }
 
@@ -93,12 +108,12 @@ class Top {
    */
   ids(idOf: IdOf): string[] {
     if (this.cached !== null) return this.cached;
-    const { origin, n } = this;
+    const n = this.n;
     const last = this.last;
     // Id strings are built once per transfer, so the same inflows give the very same strings.
-    const a = n > 0 ? idOf(origin[0]!) : '';
-    const b = n > 1 ? idOf(origin[1]!) : '';
-    const c = n > 2 ? idOf(origin[2]!) : '';
+    const a = n > 0 ? idOf(this.o0) : '';
+    const b = n > 1 ? idOf(this.o1) : '';
+    const c = n > 2 ? idOf(this.o2) : '';
     if (last.length === n && (n < 1 || last[0] === a) && (n < 2 || last[1] === b) && (n < 3 || last[2] === c)) {
       this.cached = last;
     } else {
@@ -213,9 +228,55 @@ class QueueLedger implements Ledger {
   }
 }
 
+/**
+ * A non-negative amount held as a Number while it is exact (up to 2^53 - 1), else as a bigint
+ * (the Number then 0): a ledger touched again thousands of transfers later would otherwise
+ * keep a new bigint per transfer that outlives a scavenge and dies in the old generation (tens
+ * of megabytes over a million transfers). A Number field is updated in place.
+ */
+class Amount {
+  exact: number;
+  big = 0n;
+
+  constructor(value: bigint) {
+    this.exact = 0;
+    this.set(value);
+  }
+
+  /** Whether the value is the Number `exact`. */
+  get isExact(): boolean {
+    return this.big === 0n;
+  }
+
+  get(): bigint {
+    return this.big === 0n ? BigInt(this.exact) : this.big;
+  }
+
+  set(value: bigint): void {
+    if (value <= MAX_EXACT) {
+      this.exact = Number(value);
+      this.big = 0n;
+    } else {
+      this.exact = 0;
+      this.big = value;
+    }
+  }
+
+  add(x: bigint): void {
+    if (this.big === 0n && x <= MAX_EXACT) {
+      const sum = this.exact + Number(x);
+      if (sum <= Number.MAX_SAFE_INTEGER) {
+        this.exact = sum;
+        return;
+      }
+    }
+    this.set(this.get() + x);
+  }
+}
+
 class PoolLedger implements Ledger {
-  private total: bigint;
-  private tainted: bigint;
+  private readonly total: Amount;
+  private readonly tainted: Amount;
   /**
    * The largest tainted inflows (by tainted amount on arrival, ties: earlier first) since the
    * tainted balance was last zero: a unit of pooled taint has no single origin. Inflows never
@@ -226,33 +287,61 @@ class PoolLedger implements Ledger {
   shortfall = 0n;
 
   constructor(private readonly tiho: boolean, opening: bigint, source: boolean, private readonly ids: IdOf) {
-    this.total = opening;
-    this.tainted = source ? opening : 0n;
+    this.total = new Amount(opening);
+    this.tainted = new Amount(source ? opening : 0n);
   }
 
   credit(amount: bigint, tainted: bigint, origin: number): void {
-    this.total += amount;
+    this.total.add(amount);
     if (tainted === 0n) return;
-    this.tainted += tainted;
+    this.tainted.add(tainted);
     if (tainted > 0n) this.top.add(origin, tainted);
   }
 
   debit(amount: bigint, share: ((tainted: bigint) => bigint) | null): bigint {
-    const shortfall = amount > this.total ? amount - this.total : 0n;
-    if (shortfall !== 0n) this.total += shortfall;
-    const total = this.total;
-    const tainted = this.tainted;
+    const drawn = this.total.isExact && this.tainted.isExact && amount <= MAX_EXACT ? this.debitExact(amount, share) : this.debitBig(amount, share);
+    if (drawn === 0n) return 0n;
+    this.last = this.top.ids(this.ids);
+    if (this.tainted.isExact && this.tainted.exact === 0) this.top.clear();
+    return drawn;
+  }
+
+  /** debit in Numbers: every figure is at most the balance plus the outflow, exact. */
+  private debitExact(amount: bigint, share: ((tainted: bigint) => bigint) | null): bigint {
+    const a = Number(amount);
+    let total = this.total.exact;
+    const tainted = this.tainted.exact;
+    const shortfall = a > total ? a - total : 0;
+    total += shortfall;
+    let drawn: number;
+    if (this.tiho) drawn = tihoTakeExact(a, total, tainted, Number(share!(BigInt(tainted))));
+    else {
+      drawn = haircutTakeExact(a, total, tainted);
+      if (drawn === -1) drawn = Number(haircutTake(amount, BigInt(total), BigInt(tainted)));
+    }
+    if (drawn < 0 || drawn > tainted || a - drawn > total - tainted) {
+      throw new Error(`taint rule drew ${drawn} of ${amount} from a pool of ${total} (${tainted} tainted)`);
+    }
+    this.shortfall = shortfall === 0 ? 0n : BigInt(shortfall);
+    this.total.exact = total - a;
+    this.tainted.exact = tainted - drawn;
+    // The outflow's own bigint when it is tainted in full: no new one.
+    return drawn === 0 ? 0n : drawn === a ? amount : BigInt(drawn);
+  }
+
+  private debitBig(amount: bigint, share: ((tainted: bigint) => bigint) | null): bigint {
+    let total = this.total.get();
+    const shortfall = amount > total ? amount - total : 0n;
+    if (shortfall !== 0n) total += shortfall;
+    const tainted = this.tainted.get();
     const drawn = this.tiho ? tihoTake(amount, total, tainted, share!(tainted)) : haircutTake(amount, total, tainted);
     // Neither part may exceed what the pool holds of it.
     if (drawn < 0n || drawn > tainted || amount - drawn > total - tainted) {
       throw new Error(`taint rule drew ${drawn} of ${amount} from a pool of ${total} (${tainted} tainted)`);
     }
     this.shortfall = shortfall;
-    this.total = total - amount;
-    if (drawn === 0n) return 0n;
-    this.last = this.top.ids(this.ids);
-    this.tainted = tainted - drawn;
-    if (this.tainted === 0n) this.top.clear();
+    this.total.set(total - amount);
+    if (drawn !== 0n) this.tainted.set(tainted - drawn);
     return drawn;
   }
 
@@ -261,23 +350,23 @@ class PoolLedger implements Ledger {
   }
 
   taintedHeld(): bigint {
-    return this.tainted;
+    return this.tainted.get();
   }
 }
 
 class PoisonLedger implements Ledger {
-  private total: bigint;
+  private readonly total: Amount;
   private poisoned: boolean;
   private readonly top = new Top(); // never cleared: poison never forgets
   shortfall = 0n;
 
   constructor(opening: bigint, source: boolean, private readonly ids: IdOf) {
-    this.total = opening;
+    this.total = new Amount(opening);
     this.poisoned = source && opening > 0n;
   }
 
   credit(amount: bigint, tainted: bigint, origin: number): void {
-    this.total += amount;
+    this.total.add(amount);
     if (tainted > 0n) {
       this.poisoned = true;
       this.top.add(origin, tainted);
@@ -286,13 +375,25 @@ class PoisonLedger implements Ledger {
 
   debit(amount: bigint): bigint {
     const total = this.total;
-    // total + shortfall - amount, in one allocation at most.
-    if (amount > total) {
-      this.shortfall = amount - total;
-      this.total = 0n;
+    if (total.isExact && amount <= MAX_EXACT) {
+      const a = Number(amount);
+      if (a > total.exact) {
+        this.shortfall = BigInt(a - total.exact);
+        total.exact = 0;
+      } else {
+        this.shortfall = 0n;
+        total.exact -= a;
+      }
     } else {
-      this.shortfall = 0n;
-      this.total = total - amount;
+      // total + shortfall - amount.
+      const held = total.get();
+      if (amount > held) {
+        this.shortfall = amount - held;
+        total.set(0n);
+      } else {
+        this.shortfall = 0n;
+        total.set(held - amount);
+      }
     }
     return this.poisoned ? amount : 0n;
   }
@@ -302,7 +403,7 @@ class PoisonLedger implements Ledger {
   }
 
   taintedHeld(): bigint {
-    return this.poisoned ? this.total : 0n;
+    return this.poisoned ? this.total.get() : 0n;
   }
 }
 
@@ -330,6 +431,24 @@ export function haircutTake(amount: bigint, total: bigint, tainted: bigint): big
 export function tihoTake(amount: bigint, total: bigint, tainted: bigint, share: bigint): bigint {
   const clean = total - tainted;
   const need = amount - clean;
+  const want = share > need ? share : need;
+  const most = amount < tainted ? amount : tainted;
+  return most < want ? most : want;
+}
+
+/** haircutTake in Numbers (all exact): the same floor, or -1 when amount × tainted is past 2^53. */
+function haircutTakeExact(amount: number, total: number, tainted: number): number {
+  if (amount === total) return tainted;
+  if (tainted === 0) return 0;
+  // A product that rounds to at most 2^53 - 1 is exact; then % and the division are too.
+  const product = amount * tainted;
+  if (product > Number.MAX_SAFE_INTEGER) return -1;
+  return (product - (product % total)) / total;
+}
+
+/** tihoTake in Numbers (all exact: differences of exact non-negative integers). */
+function tihoTakeExact(amount: number, total: number, tainted: number, share: number): number {
+  const need = amount - (total - tainted);
   const want = share > need ? share : need;
   const most = amount < tainted ? amount : tainted;
   return most < want ? most : want;

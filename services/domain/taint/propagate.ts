@@ -44,6 +44,7 @@ import { createLedger, type Ledger } from './ledgers';
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './steps';
 import type { AccountRole, AccountTaint, LedgerSpec, TaintInput, TaintResult } from './types';
 import { createInterner } from '../interner';
+import { ColumnMap } from './column-map';
 
 export function propagateTaint(input: TaintInput): TaintResult {
   return runSteps(propagationSteps(input));
@@ -272,8 +273,14 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     a.lastTaintedTimestamp = t.timestamp;
   };
 
+  // Tainted transfers: id → row, and per row its taint and its parents, read through two
+  // ColumnMaps (see column-map.ts). The columns are sized once, for every payment: grown by
+  // push they would leave twice their size in outgrown copies.
+  const rows = new Map<string, number>();
+  const taintOf = new Array<bigint>(payments);
+  const parentsOf = new Array<string[]>(payments);
   const result: TaintResult = {
-    tainted: new Map(), parents: new Map(), accounts: new Map(), sinks: new Map<Asset, bigint>(),
+    tainted: new ColumnMap(rows, taintOf), parents: new ColumnMap(rows, parentsOf), accounts: new Map(), sinks: new Map<Asset, bigint>(),
     gaps: [], lateInflows: [], ignored,
   };
   for (const { address, asset, amount } of openings) received(slotOf(address, asset), amount, null, amount);
@@ -302,11 +309,12 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     const seed = isSeed(i);
     const carried = seed ? amount : sender === null && inflowTaint !== null ? (inflowTaint.get(idOf(i)) ?? 0n) : drawn;
     if (carried > 0n) {
-      // A Map copies itself into one twice its size when full: in a slice of its own, each.
-      if (aboutToGrow(result.tainted.size)) yield;
-      result.tainted.set(idOf(i), carried);
-      if (aboutToGrow(result.parents.size)) yield;
-      result.parents.set(idOf(i), seed || sender === null ? [] : sender.parents());
+      // A Map copies itself into one twice its size when full: in a slice of its own.
+      const row = rows.size;
+      if (aboutToGrow(row)) yield;
+      rows.set(idOf(i), row);
+      taintOf[row] = carried;
+      parentsOf[row] = seed || sender === null ? [] : sender.parents();
       const s = slotOf(from, asset);
       const a = entry(s);
       const sum = addExact(s.outExact, carried);
@@ -351,6 +359,8 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     result.accounts.set(flatJoin(a.address, '|', a.asset), a);
     if ((k + 1) % STEP === 0) yield;
   }
+  taintOf.length = rows.size;
+  parentsOf.length = rows.size;
   return result;
 }
 

@@ -85,15 +85,15 @@ export interface LateInflow {
 }
 
 export interface TaintResult {
-  /** transferId → tainted amount τ (> 0 only). */
-  tainted: Map<string, bigint>;
+  /** transferId → tainted amount τ (> 0 only), in chain order. */
+  tainted: ReadonlyMap<string, bigint>;
   /**
    * Tainted transferId → up to 3 inflow transferIds of its sender it drew from, largest first.
    * Empty for seed transfers and for taint drawn only from a source's opening balance.
    * A parent may be missing from `tainted`: a source's inflow is tainted on arrival, not in transit.
    * Outflows with the same parents may share one array: read them, do not change them.
    */
-  parents: Map<string, string[]>;
+  parents: ReadonlyMap<string, string[]>;
   /** Key `${address}|${asset}`; every address that received, sent or holds taint. */
   accounts: Map<string, AccountTaint>;
   /** Tainted fees per asset. */
