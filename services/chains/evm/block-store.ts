@@ -24,7 +24,7 @@ export interface BlockStore {
   fullBlocks(numbers: number[]): Promise<RpcBlock[]>;
   /** Number, hash and timestamp; served from full blocks when cached. */
   headers(numbers: number[]): Promise<BlockHeader[]>;
-  /** Receipts by transaction hash; `byBlock` lists blocks where one eth_getBlockReceipts is cheaper. */
+  /** Receipts by transaction hash, without their logs (fees and outcomes only); `byBlock` lists blocks where one eth_getBlockReceipts is cheaper. */
   receipts(txHashes: string[], byBlock?: Map<number, string[]>): Promise<Map<string, RpcReceipt>>;
   stats(): BlockStoreStats;
 }
@@ -88,8 +88,11 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
     }));
     if (wanted.size === 0) return out;
 
+    // A block's receipts in one call where two or more of its transactions are wanted (fewer
+    // calls); one alone is asked for by hash: the same one call, without the rest of a busy
+    // block (a hot wallet's block of payouts is a megabyte of receipts).
     const blockCalls: number[] = [];
-    for (const [n, hashes] of byBlock ?? []) if (hashes.some((h) => wanted.has(h))) blockCalls.push(n);
+    for (const [n, hashes] of byBlock ?? []) if (hashes.filter((h) => wanted.has(h)).length >= 2) blockCalls.push(n);
     const viaBlock = new Set(blockCalls.flatMap((n) => byBlock!.get(n)!));
     const single = [...wanted].filter((h) => !viaBlock.has(h));
     const outcomes = await boundedResults<RpcReceipt[] | RpcReceipt | null>([
@@ -106,12 +109,13 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
     for (const result of outcomes) {
       for (const receipt of Array.isArray(result) ? result : result ? [result] : []) {
         const hash = receipt.transactionHash.toLowerCase();
-        receiptCache.set(hash, receipt);
-        if (wanted.has(hash)) out.set(hash, receipt);
         // A node that states each log's block timestamp (geth ≥ 1.15, anvil, reth) gives the
         // block's header with its receipts: no header read for it.
         const header = headerOfReceipt(receipt);
         if (header && !heads.peek(header.number)) heads.set(header.number, header);
+        const kept = withoutLogs(receipt);
+        receiptCache.set(hash, kept);
+        if (wanted.has(hash)) out.set(hash, kept);
       }
     }
     for (const h of wanted) if (!out.has(h)) throw new TraceholdError(`receipt of ${h} not found on the node`);
@@ -144,6 +148,16 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
     receipts,
     stats: () => ({ blockHits: full.hits, blockMisses: full.misses, receiptHits: receiptCache.hits, receiptMisses: receiptCache.misses }),
   };
+}
+
+/**
+ * A receipt as fees and outcomes need it, without its logs: a busy block's receipts hold
+ * thousands of logs (a hot wallet's payouts), which token transfers take from eth_getLogs,
+ * and the cache would keep them all.
+ */
+function withoutLogs(receipt: RpcReceipt): RpcReceipt {
+  const { logs: _logs, ...rest } = receipt;
+  return { ...rest, logs: [] };
 }
 
 /** Number, hash and timestamp of a receipt's block, when one of its logs states the timestamp. */
