@@ -64,6 +64,11 @@ export interface Memory {
   startRssBytes: number;
   /** The longest the event loop was blocked during the run (perf_hooks monitorEventLoopDelay, 10 ms resolution). */
   eventLoopMaxMs: number;
+  /**
+   * Highest memory outside the JS heap sampled (process.memoryUsage().external less
+   * arrayBuffers): mostly WASM memory, i.e. PGlite's when the database is embedded.
+   */
+  peakNativeBytes?: number;
 }
 
 export interface TraceholdFigures {
@@ -109,15 +114,19 @@ function sampleMemory(): { stop(): Memory } {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   let peak = startRssBytes;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 50);
+  let peakNative = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    peakNative = Math.max(peakNative, m.external - m.arrayBuffers);
+  };
+  const timer = setInterval(sample, 50);
   return {
     stop() {
       clearInterval(timer);
       delay.disable();
-      peak = Math.max(peak, process.memoryUsage().rss);
-      return { peakRssBytes: peak, maxRssBytes: process.resourceUsage().maxRSS * 1024, startRssBytes, eventLoopMaxMs: delay.max / 1e6 };
+      sample();
+      return { peakRssBytes: peak, maxRssBytes: process.resourceUsage().maxRSS * 1024, startRssBytes, eventLoopMaxMs: delay.max / 1e6, peakNativeBytes: peakNative };
     },
   };
 }
