@@ -113,8 +113,9 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
           if (rest) retry.push(rest);
           return;
         }
-        // No whole block in what was read (or a node that does not keep block order): smaller asks until each answer fits: fewer addresses first (one busy wallet makes a
-        // chunk's answer large, the others keep their whole range), then a shorter range. The
+        // No whole block in what was read (or a node that does not keep block order): smaller
+        // asks until each answer fits: fewer addresses first (one busy wallet makes a chunk's
+        // answer large, the others keep their whole range), then a shorter range. The
         // node builds an oversized answer whole before we refuse it, so each step divides by
         // OVERSIZE_PARTS, not 2. One block of one address cannot be asked for in parts: that one
         // is read whole. A bounded read reads a busy address's range part by part and stops
