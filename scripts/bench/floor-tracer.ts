@@ -2,7 +2,8 @@
 // transactions, hop by hop, the case's token under poison: per hop, one eth_getLogs per chunk
 // of frontier senders (`addressesPerCall` addresses in one topic OR list, the case's whole
 // block range), a few in flight. With `native`, the native coin too: one trace_filter per
-// chunk as well (fromAddress, the whole range; value-carrying calls that did not fail). No
+// chunk as well (fromAddress, the whole range, or windows of it where the node limits the
+// range: anvil takes 300 blocks; value-carrying calls that did not fail). No
 // database, no balances, no fees, no receipts beyond the seeds (seeds are token payments): a
 // lower bound on RPC calls and wall time, not a tracer anyone should use. Labelled addresses
 // are reached, never followed.
@@ -65,6 +66,24 @@ export async function floorTrace(options: FloorOptions): Promise<FloorResult> {
     }
   }
 
+  /** The node's trace_filter range limit, learnt from its refusals (the whole range until one). */
+  let traceWindow = options.toBlock - options.fromBlock + 1;
+  const tracesFrom = async (chunk: string[]): Promise<RpcTrace[]> => {
+    const out: RpcTrace[] = [];
+    for (let start = options.fromBlock; start <= options.toBlock; ) {
+      const end = Math.min(options.toBlock, start + traceWindow - 1);
+      try {
+        out.push(...(await call<RpcTrace[]>('trace_filter', [{ fromBlock: hex(start), toBlock: hex(end), fromAddress: chunk }])));
+        start = end + 1;
+      } catch (error) {
+        const limit = /limited to (\d+)/.exec(String(error));
+        if (!limit || end === start) throw error;
+        traceWindow = Math.min(Math.ceil((end - start + 1) / 2), Number(limit[1]));
+      }
+    }
+    return out;
+  };
+
   let hop = 1;
   while (frontier.size > 0) {
     const senders = [...frontier];
@@ -86,7 +105,7 @@ export async function floorTrace(options: FloorOptions): Promise<FloorResult> {
             if (since !== undefined && since < pos(log)) taint(topicAddress(log.topics[2]!), pos(log), hop + 1);
           }
           if (!options.native) continue;
-          const traces = await call<RpcTrace[]>('trace_filter', [{ fromBlock: hex(options.fromBlock), toBlock: hex(options.toBlock), fromAddress: chunk }]);
+          const traces = await tracesFrom(chunk);
           for (const t of traces) {
             if (t.type !== 'call' || t.error || !t.action.to || !t.action.from || BigInt(t.action.value ?? '0x0') === 0n) continue;
             seen.add(`${t.transactionHash}:call:${t.traceAddress.join('.')}`);
