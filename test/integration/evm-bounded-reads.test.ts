@@ -198,9 +198,7 @@ describe('trace_filter answers over the reply bound are read in pages (anvil)', 
       // Kept for fees and outcomes only: a busy block's thousands of logs are not cached.
       expect([...receipts.values()].map((r) => [r.logs.length, r.gasUsed !== undefined])).to.deep.equal(tokenTxs.map(() => [0, true]));
       expect(rpc.stats().byMethod.eth_getBlockByNumber ?? 0).to.equal(0);
-      // One wanted transaction per block: asked for by hash, not with the rest of its block.
-      expect(rpc.stats().byMethod.eth_getTransactionReceipt).to.equal(5);
-      expect(rpc.stats().byMethod.eth_getBlockReceipts ?? 0).to.equal(0);
+      expect(rpc.stats().byMethod.eth_getBlockReceipts).to.equal(5);
     } finally {
       await plain.close();
       await rpc.close();
