@@ -363,7 +363,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     return results.map((r) => hexToBigInt(r === '0x' ? '0x0' : r.slice(0, 66)));
   }
 
-  const tokenInfo = cachedTokenInfo((to, data) => callView(to, data));
+  // A token's symbol and decimals at any settled block: the highest known one, no call for it.
+  const tokenInfo = cachedTokenInfo((to, data) => callView(to, data, knownSettled >= 0 ? knownSettled : undefined));
   function assetInfo(asset: string): Promise<TokenInfo | null> {
     if (asset.toUpperCase() === nativeAsset.toUpperCase()) return Promise.resolve({ symbol: nativeAsset, decimals: 18 });
     return tokenInfo(normalizeEvmAddress(asset));
@@ -371,8 +372,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
 
   async function callView(to: string, data: string, blockNumber?: number): Promise<string> {
     if (!/^0x([0-9a-fA-F]{2})*$/.test(data)) throw new InvalidInputError('call data must be 0x-hex bytes');
-    // A token's name and decimals at any settled block: the highest known one, no call for it.
-    const tag = toHex(blockNumber ?? (knownSettled >= 0 ? knownSettled : await settledBlock()));
+    // No block: the chain as it is now, settled (an issuer's freeze is checked this way).
+    const tag = toHex(blockNumber ?? (await settledBlock()));
     return rpc.request<string>('eth_call', [{ to: normalizeEvmAddress(to), data }, tag]);
   }
 
