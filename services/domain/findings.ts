@@ -252,12 +252,17 @@ function* perHop(input: FindingsInput): Steps<ReportHop[]> {
   // index of that account; the rounds below only do arithmetic. An account is computed again
   // only when an account it pays changed since (`dirty`): what it would compute otherwise is
   // what it has, so every round ends with the values recomputing every account gives.
-  const accounts = [...input.taint.accounts.values()].map((account) => ({
-    k: key(account.address, account.asset), bound: exchangeBound(account.address), taintedIn: account.taintedIn,
-    outs: [] as { tainted: bigint; next: number; nextIn: bigint }[], payers: [] as number[],
-  }));
-  const indexOf = new Map(accounts.map((a, i) => [a.k, i]));
+  const accounts: Array<{ k: string; bound: boolean; taintedIn: bigint; outs: { tainted: bigint; next: number; nextIn: bigint }[]; payers: number[] }> = [];
+  const indexOf = new Map<string, number>();
+  let n = 0;
+  for (const account of input.taint.accounts.values()) {
+    if (++n % STEP === 0) yield;
+    const k = key(account.address, account.asset);
+    indexOf.set(k, accounts.length);
+    accounts.push({ k, bound: exchangeBound(account.address), taintedIn: account.taintedIn, outs: [], payers: [] });
+  }
   for (const [id, amount] of input.taint.tainted) {
+    if (++n % STEP === 0) yield;
     const t = input.transfers.get(id);
     if (!t || amount === 0n || t.to === null) continue;
     const from = indexOf.get(key(t.from, t.asset));

@@ -5,6 +5,7 @@ import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
 import { computeHopsSliced, type HopResult } from '../domain/hops';
 import { propagateTaintSliced, type LedgerSpec, type TaintResult } from '../domain/taint';
+import { runStepsSliced, STEP, type Steps } from '../domain/taint/steps';
 import { transferId, type Address, type Asset, type TaintModel, type Transfer } from '../domain/types';
 import { balanceKey, createChainData, type ChainData, type OpeningQuery } from './chain-data';
 import type { TraceDeps } from './deps';
@@ -71,21 +72,21 @@ export async function computeCaseGraph(
       requested: scope.assets, nativeAsset: source.nativeAsset, listedTokens: chainConfig(deps.config, scope.chain).tokens.map((t) => t.address),
       seedTransferIds: scope.seedTransferIds, sources, transfers: transfers.values(),
     });
-    for (const q of neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null)) wanted.set(balanceKey(q), q);
+    for (const q of await neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null)) wanted.set(balanceKey(q), q);
     // Every ledger's history is stored up to toBlock (or the scanned ranges say which is
     // not): openings are derived from one read at toBlock where that is exact.
     const balances = await chainData.balances([...wanted.values()], { historyTo: scope.toBlock });
     const taint = await propagateTaintSliced({
       model: scope.model,
       transfers: [...transfers.values()],
-      ledgers: ledgerSpecs(ledgers, balances, sources),
+      ledgers: await ledgerSpecs(ledgers, balances, sources),
       seedTransfers: scope.seedTransferIds,
       stops: new Set([...addresses.values()].filter((a) => !LEDGER_STATES.has(a.state)).map((a) => a.address)),
       assets,
     });
     // Openings of assets that turned out tainted, and windows opened too late: fix, then again.
     let missing = 0;
-    for (const q of neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, taint)) {
+    for (const q of await neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, taint)) {
       if (!wanted.has(balanceKey(q))) missing++;
       wanted.set(balanceKey(q), q);
     }
@@ -176,10 +177,15 @@ function inScope(scope: CaseScope, t: Transfer): boolean {
  * it did receive taint in. Clean assets cannot carry taint and cost no balance look-up.
  * Poison needs them too: a poisoned wallet holds its whole balance, opening included.
  */
-export function neededOpenings(
+/** The same as neededOpeningsSteps, giving the event loop a turn every few thousand transfers. */
+export function neededOpenings(...args: Parameters<typeof neededOpeningsSteps>): Promise<OpeningQuery[]> {
+  return runStepsSliced(neededOpeningsSteps(...args));
+}
+
+function* neededOpeningsSteps(
   ledgers: RunAddress[], transfers: Map<string, Transfer>, sources: Set<Address>, assets: ReadonlySet<Asset>, nativeAsset: Asset,
   seedTransfers: ReadonlySet<string>, taint: TaintResult | null, followed: ReadonlySet<Address> = new Set(ledgers.map((l) => l.address)),
-): OpeningQuery[] {
+): Steps<OpeningQuery[]> {
   const ledgerSet = followed;
   const assetsOf = new Map<Address, Set<Asset>>();
   const add = (address: Address, asset: Asset) => {
@@ -189,18 +195,22 @@ export function neededOpenings(
     assetsOf.set(address, set);
   };
   for (const s of sources) add(s, nativeAsset);
+  let n = 0;
   for (const [id, t] of transfers) {
+    if (++n % STEP === 0) yield;
     if (sources.has(t.from)) add(t.from, t.asset);
     if (t.to && sources.has(t.to)) add(t.to, t.asset);
     if (t.to && ledgerSet.has(t.to) && (ledgerSet.has(t.from) || seedTransfers.has(id))) add(t.to, t.asset);
   }
   if (taint) {
     for (const account of taint.accounts.values()) {
+      if (++n % STEP === 0) yield;
       if (account.taintedIn > 0n && ledgerSet.has(account.address)) add(account.address, account.asset);
     }
   }
   const queries: OpeningQuery[] = [];
   for (const ledger of ledgers) {
+    if (++n % STEP === 0) yield;
     for (const asset of assetsOf.get(ledger.address) ?? []) {
       queries.push({ address: ledger.address, asset, blockNumber: openingBlock(ledger.fromBlock) });
     }
@@ -213,11 +223,22 @@ export function openingBlock(fromBlock: number): number {
   return Math.max(0, fromBlock - 1);
 }
 
-export function ledgerSpecs(ledgers: RunAddress[], balances: Map<string, bigint>, sources: Set<Address>): Map<Address, LedgerSpec> {
+/** Each ledger's window and openings, in time slices (a case's ledgers and balances are 100,000s). */
+export function ledgerSpecs(ledgers: RunAddress[], balances: Map<string, bigint>, sources: Set<Address>): Promise<Map<Address, LedgerSpec>> {
+  return runStepsSliced(ledgerSpecsSteps(ledgers, balances, sources));
+}
+
+function* ledgerSpecsSteps(ledgers: RunAddress[], balances: Map<string, bigint>, sources: Set<Address>): Steps<Map<Address, LedgerSpec>> {
   const specs = new Map<Address, LedgerSpec>();
   const byAddress = new Map<Address, Map<Asset, bigint>>();
-  const ledgerOf = new Map(ledgers.map((l) => [l.address, l]));
+  const ledgerOf = new Map<Address, RunAddress>();
+  let n = 0;
+  for (const l of ledgers) {
+    if (++n % STEP === 0) yield;
+    ledgerOf.set(l.address, l);
+  }
   for (const [k, amount] of balances) {
+    if (++n % STEP === 0) yield;
     const [address, asset, block] = k.split('|') as [Address, Asset, string];
     const ledger = ledgerOf.get(address);
     if (!ledger || Number(block) !== openingBlock(ledger.fromBlock)) continue;
@@ -226,6 +247,7 @@ export function ledgerSpecs(ledgers: RunAddress[], balances: Map<string, bigint>
     byAddress.set(address, opening);
   }
   for (const ledger of ledgers) {
+    if (++n % STEP === 0) yield;
     specs.set(ledger.address, { fromBlock: ledger.fromBlock, opening: byAddress.get(ledger.address) ?? new Map(), source: sources.has(ledger.address) });
   }
   return specs;

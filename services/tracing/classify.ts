@@ -3,6 +3,7 @@
 import { resolveLabel, isStopCategory } from '../domain/attribution';
 import { detectDepositAddress, type DepositEvidence } from '../domain/deposit-heuristic';
 import { isPayment, type AssetScope } from '../domain/payments';
+import { runSteps, runStepsSliced, STEP, type Steps } from '../domain/taint/steps';
 import type { Address, Asset, Label, LabelCategory, Transfer } from '../domain/types';
 import type { AddressState } from './case-graph';
 
@@ -29,9 +30,26 @@ export type Triage = { address: Address; hop: number; fromBlock: number; state: 
 
 /** Before fetching anything: labels, hop limit, dust, the case's address budget. */
 export function triage(candidates: Candidate[], labels: Map<Address, Label[]>, params: TriageParams): Triage[] {
+  return runSteps(triageSteps(candidates, labels, params));
+}
+
+/** The same as triage, giving the event loop a turn every few thousand candidates (a hop reaches 100,000s). */
+export function triageSliced(candidates: Candidate[], labels: Map<Address, Label[]>, params: TriageParams): Promise<Triage[]> {
+  return runStepsSliced(triageSteps(candidates, labels, params));
+}
+
+function* triageSteps(candidates: Candidate[], labels: Map<Address, Label[]>, params: TriageParams): Steps<Triage[]> {
   let budget = params.budget;
   const sorted = [...candidates].sort((a, b) => a.hop - b.hop || (a.address < b.address ? -1 : 1));
-  return sorted.map((c) => {
+  yield;
+  const out: Triage[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (i % STEP === STEP - 1) yield;
+    out.push(triageOne(sorted[i]!));
+  }
+  return out;
+
+  function triageOne(c: Candidate): Triage {
     const base = { address: c.address, hop: c.hop, fromBlock: c.firstTaintedBlock };
     const label = resolveLabel(labels.get(c.address) ?? [], params.stopCategories);
     if (label && isStopCategory(label.category, params.stopCategories)) return { ...base, state: 'stop' };
@@ -47,7 +65,7 @@ export function triage(candidates: Candidate[], labels: Map<Address, Label[]>, p
     if (budget <= 0) return { ...base, state: 'address-limit' };
     budget--;
     return { ...base, state: 'crawl' };
-  });
+  }
 }
 
 export interface HistoryVerdict {

@@ -115,7 +115,7 @@ async function incrementalStepTaint(
   for (let round = 0; ; round++) {
     const recomputed = ledgers.filter((l) => dirty.has(l.address));
     transfers = withSeeds(history, seeds);
-    for (const q of neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null, followed)) wanted.set(balanceKey(q), q);
+    for (const q of await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null, followed)) wanted.set(balanceKey(q), q);
     const balances = await chainData.balances([...wanted.values()], { historyTo: scope.toBlock });
     const inflowTaint = new Map<string, bigint>();
     for (const [id, row] of given) if (!dirty.has(row.from)) inflowTaint.set(id, row.tainted);
@@ -123,7 +123,7 @@ async function incrementalStepTaint(
     taint = await propagateTaintSliced({
       model: scope.model,
       transfers: [...transfers.values()],
-      ledgers: ledgerSpecs(recomputed, balances, sources),
+      ledgers: await ledgerSpecs(recomputed, balances, sources),
       seedTransfers: scope.seedTransferIds,
       stops,
       assets,
@@ -132,7 +132,7 @@ async function incrementalStepTaint(
     engineMs += performance.now() - started;
     examined += transfers.size;
     let missing = 0;
-    for (const q of neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, taint, followed)) {
+    for (const q of await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, taint, followed)) {
       if (!wanted.has(balanceKey(q))) missing++;
       wanted.set(balanceKey(q), q);
     }

@@ -13,7 +13,7 @@ import type { TraceFinalizeJob, TraceHopJob } from '../queues/definitions';
 import { runEnded, type CaseRow, type RunRow } from '../store';
 import { computeCaseGraph, LEDGER_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
 import { balanceKey, createChainData, type HistoryWindow } from './chain-data';
-import { counterpartiesOf, judgeHistory, triage, type Candidate, type Triage } from './classify';
+import { counterpartiesOf, judgeHistory, triageSliced, type Candidate, type Triage } from './classify';
 import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
 import { judgeBusyWallets } from './service-like';
@@ -269,7 +269,7 @@ async function decideStage(deps: TraceDeps, step: Step, candidates: Candidate[])
   if (candidates.length === 0) return { decided: [], toCrawl: [] };
   const labels = await deps.store.labels.lookup(kase.chain, candidates.map((c) => c.address));
   const crawledSoFar = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length;
-  const triaged = triage(candidates, labels, {
+  const triaged = await triageSliced(candidates, labels, {
     maxHops: kase.maxHops,
     minAmount: minAmountOf(kase.minAmounts, kase.minAmount, defaultMinAmounts(chainConfig(deps.config, kase.chain))),
     stopCategories: deps.config.tracing.stopCategories,
