@@ -26,6 +26,21 @@ const brief = (t: Transfer) => `${t.blockNumber}:${t.txHash}:${t.ref}:${t.from}>
 /** The size the adapter reckons one Transfer log's JSON at (token-logs.ts LOG_BYTES). */
 const LOG_BYTES = 600;
 
+/** EVM sources on a test node, each with its reply bound (unset: unbounded), all closed at the end. */
+function sourcesOn(url: () => string) {
+  const open: EvmSource[] = [];
+  return {
+    bounded(maxLogReplyBytes?: number): EvmSource {
+      const source = createEvmSource({ chain: 'local', rpcUrl: url(), nativeAsset: 'ETH', confirmations: 0, ...(maxLogReplyBytes ? { maxLogReplyBytes } : {}) });
+      open.push(source);
+      return source;
+    },
+    async close(): Promise<void> {
+      for (const source of open) await source.close();
+    },
+  };
+}
+
 describe('eth_getLogs answers over the reply bound are read in pages (local node)', function () {
   this.timeout(120_000);
   let node: LocalNode;
@@ -35,12 +50,8 @@ describe('eth_getLogs answers over the reply bound are read in pages (local node
   let firstBlock: number;
   let latest: number;
   let logBytes: number;
-  const sources: EvmSource[] = [];
-  const sourceWith = (maxLogReplyBytes?: number) => {
-    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, ...(maxLogReplyBytes ? { maxLogReplyBytes } : {}) });
-    sources.push(source);
-    return source;
-  };
+  const sources = sourcesOn(() => node.url);
+  const sourceWith = sources.bounded;
 
   before(async function () {
     node = await startLocalNode({ accounts: 3 });
@@ -63,7 +74,7 @@ describe('eth_getLogs answers over the reply bound are read in pages (local node
     provider.destroy();
   });
   after(async () => {
-    for (const source of sources) await source.close();
+    await sources.close();
     await node?.close();
   });
 
@@ -142,12 +153,8 @@ describe('trace_filter answers over the reply bound are read in pages (anvil)', 
   let latest: number;
   let traceBytes: number;
   let tokenTxs: Array<{ hash: string; block: number }>;
-  const sources: EvmSource[] = [];
-  const sourceWith = (maxLogReplyBytes?: number) => {
-    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, ...(maxLogReplyBytes ? { maxLogReplyBytes } : {}) });
-    sources.push(source);
-    return source;
-  };
+  const sources = sourcesOn(() => node.url);
+  const sourceWith = sources.bounded;
 
   before(async function () {
     node = await startAnvil({ accounts: 1 });
@@ -169,7 +176,7 @@ describe('trace_filter answers over the reply bound are read in pages (anvil)', 
     provider.destroy();
   });
   after(async () => {
-    for (const source of sources) await source.close();
+    await sources.close();
     await node?.close();
   });
 

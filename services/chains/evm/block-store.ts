@@ -3,6 +3,7 @@
 // configured confirmations are out of scope).
 import { RetryableError, TraceholdError } from '../../errors';
 import { OversizedReplyError, type RpcCall, type RpcClient } from '../rpc/client';
+import { sizedBatch, type AnswerSizes } from '../rpc/sized-batch';
 import { Lru } from './lru';
 import { toHex, type RpcBlock, type RpcReceipt } from './rpc-types';
 
@@ -40,8 +41,8 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
   const full = new Lru<number, RpcBlock>(capacity);
   const heads = new Lru<number, BlockHeader>(capacity * 4);
   const receiptCache = new Lru<string, RpcReceipt>(capacity * 16);
-  const blockSizes = sizeOf((block: RpcBlock | null) => 1_000 + 700 * (block?.transactions.length ?? 0));
-  const receiptSizes = sizeOf(receiptsBytes);
+  const blockSizes: AnswerSizes = {};
+  const receiptSizes: AnswerSizes = {};
 
   async function fullBlocks(numbers: number[]): Promise<RpcBlock[]> {
     const missing = [...new Set(numbers)].filter((n) => full.get(n) === undefined);
@@ -49,6 +50,7 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
       const fetched = await boundedResults<RpcBlock | null>(
         missing.map((n) => ({ method: 'eth_getBlockByNumber', params: [toHex(n), true] })),
         blockSizes,
+        blockBytes,
       );
       fetched.forEach((block, i) => {
         if (!block) throw new TraceholdError(`block ${missing[i]} not found on the node`);
@@ -98,7 +100,7 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
     const outcomes = await boundedResults<RpcReceipt[] | RpcReceipt | null>([
       ...blockCalls.map((n) => ({ method: 'eth_getBlockReceipts', params: [toHex(n)] })),
       ...single.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })),
-    ], receiptSizes);
+    ], receiptSizes, receiptsBytes);
     outcomes.forEach((result, k) => {
       // eth_getBlockReceipts must answer for the block asked, or its receipts would be filed under it.
       if (k < blockCalls.length && Array.isArray(result)) {
@@ -123,23 +125,16 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
   }
 
   /** Like rpc.batchResults, in bounded replies; a call over the bound alone is read whole. */
-  async function boundedResults<T>(calls: RpcCall[], sizes: AnswerSizes<T>): Promise<T[]> {
+  async function boundedResults<T>(calls: RpcCall[], sizes: AnswerSizes, estimate: (answer: T) => number): Promise<T[]> {
     if (maxReplyBytes === undefined) return rpc.batchResults<T>(calls);
-    // Nothing seen yet: one call first, so the others go at a known size.
-    if (sizes.largest === undefined && calls.length > 1) {
-      const first = await boundedResults<T>(calls.slice(0, 1), sizes);
-      return [...first, ...(await boundedResults<T>(calls.slice(1), sizes))];
-    }
-    const callsPerRequest = Math.max(1, Math.floor(maxReplyBytes / (2 * (sizes.largest ?? 1))));
-    const outcomes = await rpc.batch(calls, { maxReplyBytes, callsPerRequest });
-    const results = await Promise.all(outcomes.map(async (o, i) => {
+    const outcomes = await sizedBatch(rpc, calls, { maxReplyBytes }, sizes, (result) => estimate(result as T));
+    return Promise.all(outcomes.map(async (o, i) => {
       if (o.ok) return o.result as T;
       if (!(o.error instanceof OversizedReplyError)) throw o.error;
       const [whole] = await rpc.batchResults<T>([calls[i]!]);
+      sizes.largest = Math.max(sizes.largest ?? 1, estimate(whole as T));
       return whole as T;
     }));
-    for (const result of results) sizes.largest = Math.max(sizes.largest ?? 1, sizes.estimate(result));
-    return results;
   }
 
   return {
@@ -167,14 +162,9 @@ function headerOfReceipt(receipt: RpcReceipt): BlockHeader | null {
   return { number: Number.parseInt(receipt.blockNumber, 16), hash: receipt.blockHash.toLowerCase(), timestamp: Number.parseInt(stamped.blockTimestamp!, 16) };
 }
 
-/** The largest answer of one kind seen (undefined: none yet), by an estimate of its JSON size. */
-interface AnswerSizes<T> {
-  largest: number | undefined;
-  estimate(answer: T): number;
-}
-
-function sizeOf<T>(estimate: (answer: T) => number): AnswerSizes<T> {
-  return { largest: undefined, estimate };
+/** About the JSON size of a full block: ~1 kB of header, ~700 bytes a transaction. */
+function blockBytes(block: RpcBlock | null): number {
+  return 1_000 + 700 * (block?.transactions.length ?? 0);
 }
 
 /** About the JSON size of an answer of receipts: ~1 kB a receipt (its bloom is half), ~650 bytes a log. */

@@ -4,6 +4,7 @@
 import { TraceholdError } from '../../errors';
 import type { Transfer } from '../../domain/types';
 import { OversizedReplyError, type RpcClient } from '../rpc/client';
+import { sizedBatch, type AnswerSizes } from '../rpc/sized-batch';
 import { isRangeRefusal } from '../rpc/errors';
 import type { BlockStore } from './block-store';
 import { parityOrder, parityValueMove } from './internal-calls';
@@ -39,7 +40,7 @@ export interface TraceFilterDeps {
    * bounded calls go as many to a request as fit twice over in the bound at that size (the
    * first alone), not one per request. A batch refused is asked again one call per request.
    */
-  replySizes?: { largest?: number };
+  replySizes?: AnswerSizes;
 }
 
 interface TraceFilter {
@@ -183,14 +184,10 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
   if (filters.length === 0) return [];
   const { maxReplyBytes } = bound;
   const sizes = bound.replySizes ?? {};
-  if (maxReplyBytes !== undefined && sizes.largest === undefined && filters.length > 1) {
-    // Nothing seen yet: one call first, so the others go at a known size.
-    const first = await fetchTraces(rpc, filters.slice(0, 1), { maxReplyBytes, replySizes: sizes });
-    return first.concat(await fetchTraces(rpc, filters.slice(1), { maxReplyBytes, replySizes: sizes }));
-  }
   const call = (f: TraceFilter) => ({ method: 'trace_filter', params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), ...(f.side ? { [f.side]: f.addresses } : {}) }] });
-  const callsPerRequest = Math.max(1, Math.floor((maxReplyBytes ?? 0) / (2 * (sizes.largest ?? Infinity))));
-  const outcomes = await rpc.batch(filters.map(call), maxReplyBytes === undefined ? {} : { maxReplyBytes, callsPerRequest, partialArrays: true });
+  const outcomes = maxReplyBytes === undefined
+    ? await rpc.batch(filters.map(call))
+    : await sizedBatch(rpc, filters.map(call), { maxReplyBytes, partialArrays: true }, sizes, (result) => TRACE_BYTES * ((result as ParityTrace[] | null)?.length ?? 0));
   const traces: ParityTrace[] = [];
   const retry: TraceFilter[] = [];
   const whole: TraceFilter[] = [];
@@ -200,11 +197,8 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
   };
   outcomes.forEach((o, i) => {
     const f = filters[i]!;
-    if (o.ok) {
-      const got = (o.result as ParityTrace[] | null) ?? [];
-      sizes.largest = Math.max(sizes.largest ?? 1, TRACE_BYTES * got.length);
-      traces.push(...got);
-    } else if (o.error instanceof OversizedReplyError) {
+    if (o.ok) traces.push(...((o.result as ParityTrace[] | null) ?? []));
+    else if (o.error instanceof OversizedReplyError) {
       if (maxReplyBytes !== undefined) sizes.largest = Math.max(sizes.largest ?? 1, maxReplyBytes);
       const page = wholeBlocksOf(f, o.error.partial);
       if (page) {
