@@ -92,14 +92,13 @@ export function buildFindingsSliced(input: FindingsInput, options: SliceOptions 
 }
 
 function* findingsSteps(input: FindingsInput): Steps<Findings> {
-  const inflows = taintedInflowsByAccount(input);
-  yield;
+  const inflows = yield* taintedInflowsByAccount(input);
   const endpoints: ReportEndpoint[] = [];
   const holdings: ReportHolding[] = [];
   const stopped: ReportStopped[] = [];
 
   let k = 0;
-  for (const account of sortedAccounts(input.taint.accounts)) {
+  for (const account of yield* sortedAccounts(input.taint.accounts)) {
     if (++k % 1024 === 0) yield;
     const node = input.nodes.get(account.address);
     const hops = input.hops.accountHop.get(key(account.address, account.asset)) ?? input.hops.addressHop.get(account.address) ?? 0;
@@ -314,9 +313,11 @@ function* perHop(input: FindingsInput): Steps<ReportHop[]> {
     .map((g) => ({ hop: g.hop, addresses: g.addressSet.size, asset: g.asset, tainted: g.taintedSum.toString(), toExchanges: g.exchSum.toString() }));
 }
 
-function taintedInflowsByAccount(input: FindingsInput): Map<string, Transfer[]> {
+function* taintedInflowsByAccount(input: FindingsInput): Steps<Map<string, Transfer[]>> {
   const byAccount = new Map<string, Transfer[]>();
+  let n = 0;
   for (const [id, amount] of input.taint.tainted) {
+    if (++n % STEP === 0) yield;
     const t = input.transfers.get(id);
     if (!t || t.to === null || amount === 0n) continue;
     const k = key(t.to, t.asset);
@@ -349,8 +350,10 @@ function pathsTo(input: FindingsInput, arrivals: Transfer[], max: number): strin
   return paths;
 }
 
-function sortedAccounts(accounts: Map<string, AccountView>): AccountView[] {
-  return [...accounts.values()].sort((a, b) => cmp(a.address, b.address) || cmp(a.asset, b.asset));
+function* sortedAccounts(accounts: Map<string, AccountView>): Steps<AccountView[]> {
+  const list = [...accounts.values()];
+  const order = yield* sortSteps(Int32Array.from(list.keys()), (i, j) => cmp(list[i]!.address, list[j]!.address) || cmp(list[i]!.asset, list[j]!.asset));
+  return Array.from(order, (i) => list[i]!);
 }
 
 /** Share with six decimals, computed exactly in bigint. */

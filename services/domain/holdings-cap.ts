@@ -40,7 +40,7 @@ export function capHoldings(
   const missed = new Map<Asset, bigint>();
   for (const c of capped) missed.set(c.asset, (missed.get(c.asset) ?? 0n) + c.tainted - c.balance);
   return {
-    holdings: out.sort((a, b) => (BigInt(b.amount) > BigInt(a.amount) ? 1 : BigInt(b.amount) < BigInt(a.amount) ? -1 : a.address < b.address ? -1 : 1)),
+    holdings: byAmountDesc(out),
     accounting: accounting.map((row) => {
       const m = missed.get(row.asset);
       if (m === undefined) return row;
@@ -50,4 +50,12 @@ export function capHoldings(
     limitations: capped.map((c) =>
       `holding of ${c.asset} at ${c.address} capped at its real balance at toBlock: the model held ${c.tainted} tainted but the chain shows ${c.balance} (${c.tainted - c.balance} left in outflows the trace did not see)`),
   };
+}
+
+/** Largest amount first, then by address; each amount parsed once (a 100k case has ~90,000 holdings). */
+function byAmountDesc(holdings: ReportHolding[]): ReportHolding[] {
+  const amounts = holdings.map((h) => BigInt(h.amount));
+  const order = holdings.map((_, i) => i);
+  order.sort((i, j) => (amounts[j]! > amounts[i]! ? 1 : amounts[j]! < amounts[i]! ? -1 : holdings[i]!.address < holdings[j]!.address ? -1 : 1));
+  return order.map((i) => holdings[i]!);
 }

@@ -176,7 +176,7 @@ async function planChain(deps: TraceDeps, chain: string, cases: CaseRow[]): Prom
   const asked = cases.every((c) => c.assets !== null) ? [...new Set(cases.flatMap((c) => c.assets ?? []))] : null;
   await createChainData(deps.store, source).ensureHistory([...windows].map(([address, fromBlock]) => ({ address, fromBlock })), tip.number, asked);
 
-  const since = Math.min(...lastRuns.map((l) => l.run.toBlock!));
+  const since = lastRuns.reduce((m, l) => Math.min(m, l.run.toBlock!), Infinity); // not Math.min(...): no argument per case
   const allWatched = [...new Set(lastRuns.flatMap((l) => [...l.watched.keys()]))];
   const lastMoved = await deps.store.chainData.lastActivity(chain, allWatched, since, tip.number);
   // The blocks the last runs ended at must still be the chain's (a reorg replaces the answer).

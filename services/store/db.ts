@@ -30,6 +30,11 @@ export interface Db {
    * NULL, anything else is written as its text (bigint as decimal).
    */
   copyFrom(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<number>;
+  /**
+   * COPY of text already in COPY text format (copy-text.ts), written piece by piece as it
+   * comes: one row whose field is too large to build at once (a 100k case's report).
+   */
+  copyText(table: string, columns: readonly string[], text: AsyncIterable<string> | Iterable<string>): Promise<number>;
   /** Closes the pool or the embedded database. Rejects when called on a transaction's `tx`. */
   close(): Promise<void>;
 }

@@ -18,6 +18,22 @@ export async function openPgDb(url: string, opts: OpenDbOptions = {}): Promise<D
     opts.onIdleError ?? ((error: Error) => console.error(`tracehold: idle postgres connection failed: ${error.message}`));
   pool.on('error', onIdleError);
 
+  /** A COPY on a connection of its own; one that failed mid-way is not reused. */
+  async function copyOnPool(table: string, columns: readonly string[], slices: AsyncIterable<string> | Iterable<string>): Promise<number> {
+    const client = await pool.connect().catch((error: unknown) => {
+      throw translateDbError(error);
+    });
+    let broken = false;
+    try {
+      return await runCopy(client, table, columns, slices).catch((error: unknown) => {
+        broken = true;
+        throw error;
+      });
+    } finally {
+      client.release(broken);
+    }
+  }
+
   const db: Db = {
     driver: 'pg',
     query: (sql, params) => runQuery(pool, sql, params),
@@ -36,20 +52,8 @@ export async function openPgDb(url: string, opts: OpenDbOptions = {}): Promise<D
         client.release(broken);
       }
     },
-    copyFrom: async (table, columns, rows) => {
-      const client = await pool.connect().catch((error: unknown) => {
-        throw translateDbError(error);
-      });
-      let broken = false;
-      try {
-        return await runCopy(client, table, columns, rows).catch((error: unknown) => {
-          broken = true;
-          throw error;
-        });
-      } finally {
-        client.release(broken);
-      }
-    },
+    copyFrom: (table, columns, rows) => copyOnPool(table, columns, copyTextSlices(rows)),
+    copyText: (table, columns, text) => copyOnPool(table, columns, text),
     close: () => pool.end(),
   };
   try {
@@ -77,7 +81,7 @@ async function runQuery<R>(
 }
 
 /** COPY … FROM STDIN on one connection, written slice by slice with backpressure. */
-async function runCopy(client: PoolClient, table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<number> {
+async function runCopy(client: PoolClient, table: string, columns: readonly string[], slices: AsyncIterable<string> | Iterable<string>): Promise<number> {
   const stream = client.query(copyFromStdin(copyStatement(table, columns, 'stdin')));
   const finished = new Promise<void>((resolve, reject) => {
     stream.once('finish', resolve);
@@ -86,7 +90,7 @@ async function runCopy(client: PoolClient, table: string, columns: readonly stri
   // Without a listener until the end, an error after the last write would be unhandled.
   finished.catch(() => undefined);
   try {
-    for (const slice of copyTextSlices(rows)) {
+    for await (const slice of slices) {
       if (!stream.write(slice)) await Promise.race([once(stream, 'drain'), finished]);
       // Let the event loop breathe between slices even when the socket takes everything
       // (a big batch would otherwise be formatted in one synchronous stretch).
@@ -113,7 +117,8 @@ async function inTransaction<T>(
       await runQuery(client, sql);
     },
     transaction: (inner) => withSavepoint(tx, inner),
-    copyFrom: (table, columns, rows) => runCopy(client, table, columns, rows),
+    copyFrom: (table, columns, rows) => runCopy(client, table, columns, copyTextSlices(rows)),
+    copyText: (table, columns, text) => runCopy(client, table, columns, text),
     close: () => Promise.reject(new Error('close() called on a transaction')),
   };
   await runQuery(client, 'begin');

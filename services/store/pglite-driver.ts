@@ -32,14 +32,16 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
       pg.transaction((raw) => fn(wrapTransaction(raw))).catch((error: unknown) => {
         throw translateDbError(error);
       }),
-    copyFrom: (table, columns, rows) => runCopy(pg, table, columns, rows),
+    copyFrom: (table, columns, rows) => runCopy(pg, table, columns, copyTextSlices(rows)),
+    copyText: (table, columns, text) => runCopy(pg, table, columns, text),
     close: () => pg.close(),
   };
 }
 
-/** COPY from PGlite's `/dev/blob` device: the rows' COPY text handed over as one Blob. */
-async function runCopy(target: Queryable, table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<number> {
-  const slices = [...copyTextSlices(rows)];
+/** COPY from PGlite's `/dev/blob` device: the COPY text handed over as one Blob. */
+async function runCopy(target: Queryable, table: string, columns: readonly string[], text: AsyncIterable<string> | Iterable<string>): Promise<number> {
+  const slices: string[] = [];
+  for await (const slice of text) slices.push(slice);
   if (slices.length === 0) return 0;
   try {
     const result = await target.query(copyStatement(table, columns, `'/dev/blob'`), [], { blob: new Blob(slices) });
@@ -85,7 +87,8 @@ function wrapTransaction(raw: Transaction): Db {
     query: (sql, params) => runQuery(raw, sql, params),
     exec: (sql) => runExec(raw, sql),
     transaction: (inner) => withSavepoint(tx, inner),
-    copyFrom: (table, columns, rows) => runCopy(raw, table, columns, rows),
+    copyFrom: (table, columns, rows) => runCopy(raw, table, columns, copyTextSlices(rows)),
+    copyText: (table, columns, text) => runCopy(raw, table, columns, text),
     close: () => Promise.reject(new Error('close() called on a transaction')),
   };
   return tx;

@@ -4,6 +4,7 @@
 import { NotFoundError } from '../errors';
 import type { Address, Asset, LabelCategory } from '../domain/types';
 import type { Db } from './db';
+import { copyField, jsonCopyField } from './copy-text';
 import { amountParam, chunks, isUuid, jsonParam, toBigInt, toDate, toInt, toIntOrNull } from './values';
 
 export interface CaseNodeRow {
@@ -84,10 +85,7 @@ export function createRunResultsRepo(db: Db) {
           runId, f.txHash, f.ref, f.from, f.to, f.asset, amountParam(f.amount), amountParam(f.tainted), f.hop, f.blockNumber,
         ]);
         await insertChunks(tx, INSERT_ENDPOINTS, runId, result.endpoints, endpointColumns);
-        await tx.query('insert into case_reports (run_id, report) values ($1, $2::jsonb)', [
-          runId,
-          jsonParam(result.report),
-        ]);
+        await tx.copyText('case_reports', ['run_id', 'report'], reportRow(runId, result.report));
       });
     },
 
@@ -308,4 +306,11 @@ function endpointFromRow(row: EndpointDbRow): CaseEndpointRow {
     hops: toInt(row.hops),
     paths: row.paths,
   };
+}
+
+/** case_reports' row as COPY text, the report written piece by piece (see jsonCopyField). */
+async function* reportRow(runId: string, report: unknown): AsyncGenerator<string> {
+  yield `${copyField(runId)}\t`;
+  yield* jsonCopyField(report);
+  yield '\n';
 }

@@ -41,7 +41,12 @@ export function amountParam(value: bigint): string {
 
 /** A value for a jsonb parameter. bigints become decimal strings, as the contract's JSON. */
 export function jsonParam(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return JSON.stringify(value, bigintAsString);
+}
+
+/** jsonParam's replacer: a bigint as its decimal text. */
+export function bigintAsString(_key: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
 }
 
 /** Splits rows into chunks: one multi-row statement per chunk. */

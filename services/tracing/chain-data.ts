@@ -3,6 +3,7 @@
 import type { AccountFacts, ChainSource } from '../chains/source';
 import type { Address, Asset, BlockRange, Transfer } from '../domain/types';
 import type { Store } from '../store';
+import { loopTurns } from '../domain/taint/steps';
 
 export interface HistoryWindow {
   address: Address;
@@ -71,14 +72,20 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
       const wanted = windows.filter((w) => w.fromBlock <= toBlock);
       if (wanted.length === 0) return { fetchedTransfers: 0, calls: 0, reachedTo };
       const fromOf = new Map<Address, number>();
-      for (const w of wanted) fromOf.set(w.address, Math.min(fromOf.get(w.address) ?? Infinity, w.fromBlock));
-      const earliest = Math.min(...fromOf.values());
+      const turns = loopTurns();
+      for (const w of wanted) {
+        if (turns.due()) await turns.give();
+        fromOf.set(w.address, Math.min(fromOf.get(w.address) ?? Infinity, w.fromBlock));
+      }
+      let earliest = Infinity; // not Math.min(...): past ~120,000 arguments it overflows the stack
+      for (const from of fromOf.values()) earliest = Math.min(earliest, from);
       const missing = await store.chainData.missingRanges(chain, [...fromOf.keys()], { fromBlock: earliest, toBlock }, assets);
       // One query per end block (nearly always the run's toBlock) for every address missing
       // history up to it, from the earliest start among them: the source splits it into
       // calls of many addresses each, instead of one set of calls per distinct window.
       const gaps = new Map<number, { range: BlockRange; addresses: Address[] }>();
       for (const [address, ranges] of missing) {
+        if (turns.due()) await turns.give();
         for (const r of ranges) {
           const fromBlock = Math.max(r.fromBlock, fromOf.get(address)!);
           if (fromBlock > r.toBlock) continue;
@@ -131,12 +138,28 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
 
     async balances(queries, options) {
       const result = await store.chainData.getBalances(chain, queries);
-      let missing = queries.filter((q) => !result.has(balanceKey(q)));
+      // A hop asks for ~90,000 balances at the bench's 100k: the loops give the event loop turns.
+      const turns = loopTurns();
+      const stillMissing = async (list: OpeningQuery[]) => {
+        const out: OpeningQuery[] = [];
+        for (const q of list) {
+          if (turns.due()) await turns.give();
+          if (!result.has(balanceKey(q))) out.push(q);
+        }
+        return out;
+      };
+      const merge = async (found: Map<string, bigint>) => {
+        for (const [k, amount] of found) {
+          if (turns.due()) await turns.give();
+          result.set(k, amount);
+        }
+      };
+      let missing = await stillMissing(queries);
       if (options?.historyTo !== undefined && missing.length > 0) {
-        for (const [k, amount] of await deriveOpenings(missing, options.historyTo)) result.set(k, amount);
-        missing = missing.filter((q) => !result.has(balanceKey(q)));
+        await merge(await deriveOpenings(missing, options.historyTo));
+        missing = await stillMissing(missing);
       }
-      for (const [k, amount] of await readBalances(missing)) result.set(k, amount);
+      await merge(await readBalances(missing));
       return result;
     },
   };
@@ -154,11 +177,15 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
   /** Balances read from the node (one batch per block), stored in the shared cache. */
   async function readBalances(queries: OpeningQuery[]): Promise<Map<string, bigint>> {
     const result = new Map<string, bigint>();
+    const turns = loopTurns();
     for (const [blockNumber, group] of groupBy(queries, (q) => q.blockNumber)) {
       const amounts = await source.balances(group.map(({ address, asset }) => ({ address, asset })), blockNumber);
       const rows = group.map((q, i) => ({ ...q, amount: amounts[i]! }));
       await store.chainData.putBalances(chain, rows);
-      for (const row of rows) result.set(balanceKey(row), row.amount);
+      for (const row of rows) {
+        if (turns.due()) await turns.give();
+        result.set(balanceKey(row), row.amount);
+      }
     }
     return result;
   }
@@ -182,28 +209,55 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
     if (source.kind !== 'evm') return derived;
     const native = source.nativeAsset.toUpperCase();
     const direct = new Set((settings.balanceTokensReadDirectly ?? []).map((t) => t.toLowerCase()));
-    const candidates = queries.filter((q) => q.blockNumber < at && q.asset.toUpperCase() !== native && !direct.has(q.asset.toLowerCase()));
-    if (candidates.length === 0) return derived;
+    // A hop's new ledgers are 90,000 queries at the bench's 100k: the loops over them give
+    // the event loop turns (together they held it for a second).
+    const turns = loopTurns();
+    const byAsset = new Map<string, OpeningQuery[]>();
+    for (const q of queries) {
+      if (turns.due()) await turns.give();
+      if (q.blockNumber >= at || q.asset.toUpperCase() === native || direct.has(q.asset.toLowerCase())) continue;
+      const group = byAsset.get(q.asset);
+      if (group) group.push(q);
+      else byAsset.set(q.asset, [q]);
+    }
     const complete: OpeningQuery[] = [];
-    for (const [asset, group] of groupBy(candidates, (q) => q.asset)) {
-      const earliest = group.reduce((m, q) => Math.min(m, q.blockNumber), Infinity);
-      const gaps = await store.chainData.missingRanges(chain, [...new Set(group.map((q) => q.address))], { fromBlock: earliest + 1, toBlock: at }, [asset]);
+    for (const [asset, group] of byAsset) {
+      let earliest = Infinity;
+      const addresses = new Set<Address>();
       for (const q of group) {
+        earliest = Math.min(earliest, q.blockNumber);
+        addresses.add(q.address);
+      }
+      const gaps = await store.chainData.missingRanges(chain, [...addresses], { fromBlock: earliest + 1, toBlock: at }, [asset]);
+      for (const q of group) {
+        if (turns.due()) await turns.give();
         if ((gaps.get(q.address) ?? []).every((r) => r.toBlock <= q.blockNumber)) complete.push(q);
       }
     }
     if (complete.length === 0) return derived;
-    const closingQueries = [...new Map(complete.map((q) => [`${q.address}|${q.asset}`, { address: q.address, asset: q.asset, blockNumber: at }])).values()];
+    const closingByKey = new Map<string, OpeningQuery>();
+    for (const q of complete) {
+      if (turns.due()) await turns.give();
+      closingByKey.set(`${q.address}|${q.asset}`, { address: q.address, asset: q.asset, blockNumber: at });
+    }
+    const closingQueries = [...closingByKey.values()];
     const closing = await store.chainData.getBalances(chain, closingQueries);
     for (const [k, amount] of await readBalances(closingQueries.filter((q) => !closing.has(balanceKey(q))))) closing.set(k, amount);
     // Summed in the database: a whole hop's new ledgers (90,000 at the bench's 100k) would
     // otherwise bring every transfer of theirs into memory for one number each.
     const net = await store.chainData.netSentAfter(chain, complete.map((q) => ({ address: q.address, asset: q.asset, afterBlock: q.blockNumber })), at);
-    const rows = complete
-      .map((q, i) => ({ ...q, amount: closing.get(balanceKey({ address: q.address, asset: q.asset, blockNumber: at }))! + net[i]! }))
-      .filter((r) => r.amount >= 0n); // below zero the history cannot be complete: read it instead
+    const rows: Array<OpeningQuery & { amount: bigint }> = [];
+    for (let i = 0; i < complete.length; i++) {
+      if (turns.due()) await turns.give();
+      const q = complete[i]!;
+      const amount = closing.get(balanceKey({ address: q.address, asset: q.asset, blockNumber: at }))! + net[i]!;
+      if (amount >= 0n) rows.push({ ...q, amount }); // below zero the history cannot be complete: read it instead
+    }
     await store.chainData.putBalances(chain, rows);
-    for (const row of rows) derived.set(balanceKey(row), row.amount);
+    for (const row of rows) {
+      if (turns.due()) await turns.give();
+      derived.set(balanceKey(row), row.amount);
+    }
     return derived;
   }
 }

@@ -19,6 +19,7 @@
 //   known contract met as a counterparty changes nothing of the judgement of a plain wallet.
 import type { AccountFacts } from '../chains/source';
 import type { Address, Asset } from '../domain/types';
+import { loopTurns } from '../domain/taint/steps';
 import type { ServiceLikeEvidence, Store } from '../store';
 import type { ChainData, HistoryWindow } from './chain-data';
 
@@ -71,9 +72,11 @@ export async function judgeBusyWallets(
   // Window by window: fetch what the wallets still being judged lack up to the window's end,
   // count there, and set aside those already over the limit (their evidence: that window).
   let pending = unknown;
-  const first = Math.min(...unknown.map((w) => w.fromBlock));
+  const first = unknown.reduce((m, w) => Math.min(m, w.fromBlock), Infinity); // Math.min(...) overflows the stack past ~120,000 wallets
   const step = Number.isFinite(windowBlocks) && windowBlocks >= 1 ? Math.floor(windowBlocks) : Infinity;
   const factsRead = new Set<Address>();
+  // A hop judges ~90,000 wallets at the bench's 100k: the loop over them gives the event loop turns.
+  const turns = loopTurns();
   let end = Math.min(toBlock, first + step - 1);
   while (pending.length > 0) {
     const active = pending.filter((w) => w.fromBlock <= end);
@@ -85,10 +88,9 @@ export async function judgeBusyWallets(
     const facts = await chainData.accountFacts(suspects, toBlock);
     const verdicts: ServiceLikeEvidence[] = [];
     for (const w of active) {
+      if (turns.due()) await turns.give();
       const n = counts.get(w.address) ?? 0;
       const f = facts.get(w.address);
-      // The facts cover the window to toBlock: recorded with a verdict over that window only.
-      const factFields = (f: AccountFacts) => ({ ...(sendsOwnTransactions(f) ? { sentTxs: f.sentTxs } : {}), codeSize: f.codeSize });
       // A wallet read only part way to `end` counts fewer than it has there, never more: the
       // evidence "more than the limit in [from, end]" holds all the same.
       if (n > limit) {
@@ -107,4 +109,9 @@ export async function judgeBusyWallets(
     end = Math.min(toBlock, end + step);
   }
   return { serviceLike, rest: unknown.filter((w) => !serviceLike.has(w.address)), reused };
+}
+
+/** The facts that go with a verdict (they cover the window to toBlock: recorded with a verdict over that window only). */
+function factFields(f: AccountFacts) {
+  return { ...(sendsOwnTransactions(f) ? { sentTxs: f.sentTxs } : {}), codeSize: f.codeSize };
 }

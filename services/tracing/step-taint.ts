@@ -20,6 +20,7 @@ import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
 import { computeHopsSliced } from '../domain/hops';
 import { propagateTaintSliced, type TaintResult } from '../domain/taint';
+import { loopTurns } from '../domain/taint/steps';
 import type { Address, Asset, Transfer } from '../domain/types';
 import type { RunTaintRow } from '../store/run-taint-repo';
 import {
@@ -87,15 +88,22 @@ async function incrementalStepTaint(
     seedTransferIds: scope.seedTransferIds, sources, transfers: [...sourceHistory.values(), ...seeds],
   });
 
+  // A hop at the bench's 100k has ~100,000 ledgers and 150,000 transfers: the loops over
+  // them below give the event loop turns.
+  const turns = loopTurns();
   // The dirty ledgers' histories, closed over what they send to other ledgers.
   let history = new Map<string, Transfer>();
   const given = new Map<string, RunTaintRow>();
   const readDirty = async (read: RunAddress[]) => {
     while (read.length) {
       history = mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, read));
-      for (const row of await deps.store.runTaint.taintInto(runId, read.map((l) => l.address))) given.set(`${row.txHash}#${row.ref}`, row);
+      for (const row of await deps.store.runTaint.taintInto(runId, read.map((l) => l.address))) {
+        if (turns.due()) await turns.give();
+        given.set(`${row.txHash}#${row.ref}`, row);
+      }
       const reached = new Set<Address>();
       for (const t of history.values()) {
+        if (turns.due()) await turns.give();
         const sender = addresses.get(t.from);
         if (t.to && dirty.has(t.from) && sender && t.blockNumber >= sender.fromBlock && followed.has(t.to) && !dirty.has(t.to)) reached.add(t.to);
       }
@@ -118,7 +126,10 @@ async function incrementalStepTaint(
     for (const q of await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null, followed)) wanted.set(balanceKey(q), q);
     const balances = await chainData.balances([...wanted.values()], { historyTo: scope.toBlock });
     const inflowTaint = new Map<string, bigint>();
-    for (const [id, row] of given) if (!dirty.has(row.from)) inflowTaint.set(id, row.tainted);
+    for (const [id, row] of given) {
+      if (turns.due()) await turns.give();
+      if (!dirty.has(row.from)) inflowTaint.set(id, row.tainted);
+    }
     const started = performance.now();
     taint = await propagateTaintSliced({
       model: scope.model,
@@ -151,7 +162,10 @@ async function incrementalStepTaint(
 
   // Hops of what the dirty ledgers sent; what others sent keeps its hop.
   const fixedHops = new Map<string, number>();
-  for (const [id, row] of given) if (!dirty.has(row.from) && row.hop !== null) fixedHops.set(id, row.hop);
+  for (const [id, row] of given) {
+    if (turns.due()) await turns.give();
+    if (!dirty.has(row.from) && row.hop !== null) fixedHops.set(id, row.hop);
+  }
   const ids = [...taint.tainted.keys()];
   const hopsStarted = performance.now();
   const hops = await computeHopsSliced({ transfers: ids.map((id) => transfers.get(id)!), transferIds: ids, seedTransfers: scope.seedTransferIds, sources, fixedHops });
@@ -162,6 +176,7 @@ async function incrementalStepTaint(
   const rows: RunTaintRow[] = [];
   const recipients = new Set<Address>();
   for (const [id, amount] of taint.tainted) {
+    if (turns.due()) await turns.give();
     const t = transfers.get(id)!;
     if (!senders.has(t.from)) continue;
     rows.push({ txHash: t.txHash, ref: t.ref, from: t.from, to: t.to, asset: t.asset, blockNumber: t.blockNumber, tainted: amount, hop: hops.transferHop.get(id) ?? null });
@@ -173,7 +188,10 @@ async function incrementalStepTaint(
   // label, the hop limit or the budget may decide otherwise now), from every sender's rows;
   // on a run's first step every wallet reached (a resumed run carries rows over, see
   // services/retrace, and decides again what the last run left undecided).
-  for (const a of addresses.values()) if (!FINAL_STATES.has(a.state)) recipients.add(a.address);
+  for (const a of addresses.values()) {
+    if (turns.due()) await turns.give();
+    if (!FINAL_STATES.has(a.state)) recipients.add(a.address);
+  }
   if (firstStep) for (const a of await deps.store.runTaint.recipients(runId)) recipients.add(a);
   const open = [...recipients].filter((a) => !FINAL_STATES.has(addresses.get(a)?.state ?? 'max-hops'));
   // What the other senders left in the store, and what this step computed for its senders.
@@ -184,6 +202,7 @@ async function incrementalStepTaint(
   ];
   const byAddress = new Map<Address, { candidate: Candidate; hop: number | undefined }>();
   for (const row of received) {
+    if (turns.due()) await turns.give();
     const entry = byAddress.get(row.address) ?? { candidate: { address: row.address, hop: 0, received: new Map(), firstTaintedBlock: row.firstBlock }, hop: undefined };
     const c = entry.candidate;
     c.received.set(row.asset, (c.received.get(row.asset) ?? 0n) + row.tainted);

@@ -8,6 +8,7 @@ import { buildFindingsSliced, sanctionsOf, type AssetInfo, type Findings, type N
 import { capHoldings } from '../domain/holdings-cap';
 import { reportSeeds, type TraceReport } from '../domain/report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
+import { loopTurns } from '../domain/taint/steps';
 import { NotFoundError, RetryableError, shouldRetry } from '../errors';
 import type { TraceFinalizeJob, TraceHopJob } from '../queues/definitions';
 import { runEnded, type CaseRow, type RunRow } from '../store';
@@ -154,8 +155,8 @@ async function finalizeAccountTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   };
   await deps.store.runs.saveResult(job.runId, {
     report,
-    nodes: graphNodes(graph, nodes),
-    flows: graphFlows(graph),
+    nodes: await graphNodes(graph, nodes),
+    flows: await graphFlows(graph),
     endpoints: report.endpoints.map((e) => ({ ...e, amount: BigInt(e.amount) })),
   });
   await deps.store.runs.setInputs(job.runId, await runInputs(deps, kase));
@@ -233,9 +234,15 @@ async function openStep(deps: TraceDeps, job: { caseId: string; runId: string })
   const before = source.stats().rpcCalls;
   const scope = await resolveScope(deps, source, kase, job.runId);
   const rows = await deps.store.runs.addresses(job.runId);
-  const addresses = new Map<Address, RunAddress>(rows.map((a) => [a.address, { address: a.address, hop: a.hop, state: a.state as AddressState, fromBlock: a.fromBlock ?? scope.fromBlock }]));
+  const addresses = new Map<Address, RunAddress>();
   // The window each followed wallet's taint was last computed with (step-taint.ts).
-  const propagated = new Map(rows.flatMap((a) => (a.propagatedFrom == null ? [] : [[a.address, a.propagatedFrom] as const])));
+  const propagated = new Map<Address, number>();
+  const turns = loopTurns();
+  for (const a of rows) {
+    if (turns.due()) await turns.give();
+    addresses.set(a.address, { address: a.address, hop: a.hop, state: a.state as AddressState, fromBlock: a.fromBlock ?? scope.fromBlock });
+    if (a.propagatedFrom != null) propagated.set(a.address, a.propagatedFrom);
+  }
   return { kase, source, before, scope, addresses, propagated };
 }
 
@@ -353,7 +360,9 @@ async function historiesOf(chainData: ReturnType<typeof createChainData>, window
   const fromBlock = windows.reduce((m, w) => Math.min(m, w.fromBlock), Infinity);
   const fromOf = new Map(windows.map((w) => [w.address, w.fromBlock]));
   const histories = new Map<Address, Transfer[]>();
+  const turns = loopTurns();
   for (const t of await chainData.transfersOf(addresses, { fromBlock, toBlock })) {
+    if (turns.due()) await turns.give();
     for (const a of [t.from, t.to]) {
       if (a === null || !fromOf.has(a) || t.blockNumber < fromOf.get(a)!) continue;
       const list = histories.get(a) ?? [];
@@ -409,7 +418,9 @@ async function nodeInfo(
   const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, graph.assets)))]);
   const params = judgeParams(deps, kase.chain);
   const nodes = new Map<Address, NodeInfo>();
+  const turns = loopTurns();
   for (const address of tainted) {
+    if (turns.due()) await turns.give();
     const known = labels.get(address) ?? [];
     const label: Label | undefined = resolveLabel(known, deps.config.tracing.stopCategories);
     const run = addresses.get(address);
@@ -424,10 +435,14 @@ async function nodeInfo(
   return nodes;
 }
 
-function graphNodes(graph: CaseGraph, nodes: Map<Address, NodeInfo>) {
-  return [...graph.taint.accounts.values()].map((a) => {
+/** The saved graph's nodes; the event loop gets turns (a 100k case has ~100,000 accounts). */
+async function graphNodes(graph: CaseGraph, nodes: Map<Address, NodeInfo>) {
+  const out = [];
+  const turns = loopTurns();
+  for (const a of graph.taint.accounts.values()) {
+    if (turns.due()) await turns.give();
     const node = nodes.get(a.address);
-    return {
+    out.push({
       address: a.address,
       asset: a.asset,
       hop: graph.hops.accountHop.get(`${a.address}|${a.asset}`) ?? null,
@@ -439,13 +454,17 @@ function graphNodes(graph: CaseGraph, nodes: Map<Address, NodeInfo>) {
       taintedOut: a.taintedOut,
       taintedHeld: a.taintedHeld,
       toExposure: 0n,
-    };
-  });
+    });
+  }
+  return out;
 }
 
-function graphFlows(graph: CaseGraph) {
+/** The saved graph's flows: every tainted transfer, with turns for the event loop. */
+async function graphFlows(graph: CaseGraph) {
   const flows = [];
+  const turns = loopTurns();
   for (const [id, tainted] of graph.taint.tainted) {
+    if (turns.due()) await turns.give();
     const t = graph.transfers.get(id);
     if (!t) continue;
     flows.push({

@@ -62,7 +62,13 @@ describe('e2e: one case\'s steps on two worker processes', function () {
     for (let i = 0; i < 600 && !['traced', 'failed'].includes((await getCase(bull.deps, kase.id)).status); i++) await sleep(100);
     expect((await getCase(bull.deps, kase.id)).status).to.equal('traced');
 
-    const jobs = (await bull.bull!.queue('trace').getJobs(['completed'])).filter((j) => (j.data as { runId?: string }).runId === runId);
+    // The case reads traced once the last step wrote it, a moment before BullMQ marks that job completed.
+    const runJobs = async () => (await bull.bull!.queue('trace').getJobs(['completed'])).filter((j) => (j.data as { runId?: string }).runId === runId);
+    let jobs = await runJobs();
+    for (let i = 0; i < 100 && !jobs.some((j) => j.name === 'trace-finalize'); i++) {
+      await sleep(100);
+      jobs = await runJobs();
+    }
     const byWorker = new Map<string, string[]>();
     for (const j of jobs) byWorker.set(j.processedBy ?? '?', [...(byWorker.get(j.processedBy ?? '?') ?? []), j.name]);
     expect(byWorker.get('worker-a')).to.deep.equal(['trace-hop']);

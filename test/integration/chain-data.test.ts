@@ -109,3 +109,16 @@ describe('chain data: many addresses read in slices', () => {
     expect(source.queries.map((q) => [q.addresses.length, q.fromBlock, q.toBlock])).to.deep.equal([[4, 101, 110]]);
   });
 });
+
+describe('chain data: a hop of 130,000 wallets (server Postgres)', () => {
+  let store: Store;
+  useTestStore('pg', (s) => (store = s));
+
+  it('takes a hop of 130,000 wallets in one query (their earliest window found without a 130,000-argument call)', async () => {
+    const source = recordingSource(chainOf());
+    const data = createChainData(store, source);
+    const windows = Array.from({ length: 130_000 }, (_, i) => ({ address: hex(0xb00000 + i, 40), fromBlock: 50 + (i % 7) }));
+    await data.ensureHistory(windows, 60);
+    expect(source.queries.map((q) => [q.addresses.length, q.fromBlock, q.toBlock])).to.deep.equal([[130_000, 50, 60]]);
+  });
+});

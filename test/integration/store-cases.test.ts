@@ -194,6 +194,15 @@ DRIVERS.forEach((driver) => {
         expect(await store.runs.report(run.id)).to.deep.equal({ v: 2 });
       });
 
+      it('stores the report as given: escapes, unicode and a long list written in pieces', async () => {
+        const kase = await store.cases.create(newCase);
+        const run = await store.runs.create(kase.id);
+        const holdings = Array.from({ length: 30_000 }, (_, i) => ({ address: `0x${i.toString(16).padStart(40, '0')}`, amount: String(10n ** 30n + BigInt(i)), note: i % 1000 === 0 ? 'tab\there, line\nbreak, back\\slash, "quote", é 中 🚀' : null }));
+        const report = { chain: 'ethereum', title: 'a\\b\tc\nd\re "e" \u0001 ü', holdings, endpoints: [] };
+        await store.runs.saveResult(run.id, { report, nodes: [], flows: [], endpoints: [] });
+        expect(await store.runs.report(run.id)).to.deep.equal(report);
+      });
+
       it('a failing save keeps the previous result', async () => {
         const kase = await store.cases.create(newCase);
         const run = await store.runs.create(kase.id);

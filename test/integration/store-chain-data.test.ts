@@ -186,6 +186,15 @@ DRIVERS.forEach((driver) => {
     });
 
     describe('balances, blocks, addresses', () => {
+      it('keeps the last value of a key repeated in a later statement of one write (10,001 balances)', async () => {
+        const rows = Array.from({ length: 10_000 }, (_, i) => ({ address: A, asset: USDT, blockNumber: 1_000 + i, amount: BigInt(i) }));
+        rows.push({ address: A, asset: USDT, blockNumber: 1_000, amount: 77n });
+        await store.chainData.putBalances(CHAIN, rows);
+        const got = await store.chainData.getBalances(CHAIN, [{ address: A, asset: USDT, blockNumber: 1_000 }, { address: A, asset: USDT, blockNumber: 10_999 }]);
+        expect(got.get(`${A}|${USDT}|1000`)).to.equal(77n);
+        expect(got.get(`${A}|${USDT}|10999`)).to.equal(9_999n);
+      });
+
       it('stores and reads historical balances keyed by address, asset and block', async () => {
         await store.chainData.putBalances(CHAIN, [
           { address: A, asset: 'ETH', blockNumber: 100, amount: MAX_UINT256 },

@@ -72,5 +72,17 @@ DRIVERS.forEach((driver) => {
       expect(await store.labels.upsert(labels)).to.equal(50_000);
       expect(await store.labels.count('ethereum')).to.equal(50_003);
     });
+
+    // Last: its labels (another chain) would count in the tests above.
+    it('looks up 25,001 addresses (several statements): every one a key, labels wherever they fall', async () => {
+      const wallet = (i: number) => '0x' + (0xc0000 + i).toString(16).padStart(40, '0');
+      const labelled = [0, 9_999, 10_000, 24_999];
+      await store.labels.upsert(labelled.map((i) => ({ chain: 'lookup-test', address: wallet(i), entity: `E${i}`, category: 'exchange' as const })));
+      const asked = [...Array.from({ length: 25_000 }, (_, i) => wallet(i)), wallet(0)];
+      const found = await store.labels.lookup('lookup-test', asked);
+      expect(found.size).to.equal(25_000);
+      for (const i of labelled) expect(found.get(wallet(i))?.map((l) => l.entity), String(i)).to.deep.equal([`E${i}`]);
+      expect(found.get(wallet(1))).to.deep.equal([]);
+    });
   });
 });

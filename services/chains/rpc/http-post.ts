@@ -1,5 +1,6 @@
 // One HTTP round trip carrying a JSON-RPC payload. Every transport-level failure that may
 // pass (timeout, 429, 5xx, reset socket, a truncated body) becomes a RetryableError.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { RetryableError, TraceholdError } from '../../errors';
 import { parseRetryAfter } from './backoff';
 
@@ -103,6 +104,9 @@ export async function postJson(body: string, options: PostOptions): Promise<unkn
  * `keepPrefix`, the refusal carries the first maxBytes bytes (read even when Content-Length
  * already told the reply is too large).
  */
+/** Longest stretch of reading a reply before the event loop gets a turn (ms). */
+const READ_SLICE_MS = 10;
+
 async function boundedText(response: Response, maxBytes: number, controller: AbortController, keepPrefix: boolean): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   const size = Number.isFinite(declared) ? declared : -1;
@@ -115,7 +119,15 @@ async function boundedText(response: Response, maxBytes: number, controller: Abo
   const decoder = new TextDecoder();
   const parts: string[] = [];
   let bytes = 0;
+  // Pieces already buffered are read through promise callbacks alone: an 8 MB reply (and the
+  // others arriving with it) would be decoded in one stretch of the event loop. A turn for
+  // the loop every few milliseconds of reading.
+  let turnAt = performance.now() + READ_SLICE_MS;
   for (;;) {
+    if (performance.now() >= turnAt) {
+      await nextTurn();
+      turnAt = performance.now() + READ_SLICE_MS;
+    }
     const { done, value } = await reader.read();
     if (done) break;
     if (bytes + value.byteLength > maxBytes) {

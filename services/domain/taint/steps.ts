@@ -38,6 +38,28 @@ export async function runStepsSliced<T>(steps: Steps<T>, options: SliceOptions =
 }
 
 /**
+ * Turns for a plain loop in async code, where a generator would be a detour:
+ * `if (turns.due()) await turns.give();` between items gives the event loop a turn about
+ * every `sliceMs` (the clock is read every 64 calls of `due`).
+ */
+export interface LoopTurns {
+  due(): boolean;
+  give(): Promise<void>;
+}
+
+export function loopTurns(sliceMs = 25): LoopTurns {
+  let deadline = performance.now() + sliceMs;
+  let calls = 0;
+  return {
+    due: () => (++calls & 63) === 0 && performance.now() >= deadline,
+    async give() {
+      await nextTurn();
+      deadline = performance.now() + sliceMs;
+    },
+  };
+}
+
+/**
  * Stable sort of `order` (indices) by `cmp`, yielding every STEP or so comparisons; returns
  * the sorted array (`order` itself or a new one). Input already in order — what callers
  * usually pass — costs one pass.
