@@ -7,7 +7,7 @@
 //   BENCH_TRANSFERS          token transfers in the case (default 10000)
 //   BENCH_TXS_PER_BLOCK      transactions per mined block while building (default 20)
 //   BENCH_MAX_HOPS           hop limit of both tracers (default 10)
-//   BENCH_MAX_ADDRESSES      tracehold's TRACEHOLD_MAX_ADDRESSES (default: the config's, 20,000; a 100k case reaches ~96,000)
+//   BENCH_MAX_ADDRESSES      tracehold's TRACEHOLD_MAX_ADDRESSES (default: the config's, 100,000; a 100k case reaches ~96,000)
 //   BENCH_MODEL              tracehold taint model (default poison, what the naive tracer does)
 //   BENCH_NAIVE              1 (default) runs the naive tracer; 0 skips it (at 100k it takes > 600 s)
 //   BENCH_NAIVE_CONCURRENCY  naive requests in flight (default 4, tracehold's default for the chain)
