@@ -23,6 +23,7 @@ import { ensureWorkbenchBuilt, launchBrowser, screenshotAll, seriousViolations, 
 import { parseCsv } from '../support/csv';
 import { pdfText } from '../support/pdf-text';
 import { pigButcheringWorld, testConfig, type PigButcheringWorld } from '../support/tracing';
+import { QUEUE_NAMES } from '../../services/queues/definitions';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -78,7 +79,7 @@ describe('browser: the analyst workbench in Chromium', function () {
     await server?.stop();
     await workers?.close();
     if (app) {
-      for (const q of ['trace', 'freeze'] as const) await app.bull?.queue(q).obliterate({ force: true });
+      for (const q of QUEUE_NAMES) await app.bull?.queue(q).obliterate({ force: true });
       await app.close();
     }
     await world?.close();

@@ -16,6 +16,7 @@ import { silentLogger } from '../../services/log';
 import { startBullWorkers, type BullWorkers } from '../../services/queues/bullmq';
 import { createTraceProcessor } from '../../workers/trace-processor';
 import { pigButcheringWorld, stableReport, testConfig, type PigButcheringWorld } from '../support/tracing';
+import { QUEUE_NAMES } from '../../services/queues/definitions';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -45,7 +46,7 @@ describe('e2e: the API and a BullMQ worker, against the CLI', function () {
     await server?.stop();
     await workers?.close();
     if (bullApp) {
-      for (const name of ['trace', 'freeze'] as const) await bullApp.bull?.queue(name).obliterate({ force: true });
+      for (const name of QUEUE_NAMES) await bullApp.bull?.queue(name).obliterate({ force: true });
       await bullApp.close();
     }
     await world?.close();

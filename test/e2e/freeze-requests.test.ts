@@ -20,6 +20,7 @@ import { createJobProcessor } from '../../workers/processors';
 import { pigButcheringWorld, testConfig, type PigButcheringWorld } from '../support/tracing';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { pdfText } from '../support/pdf-text';
+import { QUEUE_NAMES } from '../../services/queues/definitions';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const USDT = (n: number) => (BigInt(n) * 1_000_000n).toString();
@@ -65,7 +66,7 @@ describe('e2e: freeze requests through the API, BullMQ delivery to signed webhoo
     await server?.stop();
     await workers?.close();
     if (app) {
-      for (const q of ['trace', 'freeze'] as const) await app.bull?.queue(q).obliterate({ force: true });
+      for (const q of QUEUE_NAMES) await app.bull?.queue(q).obliterate({ force: true });
       await app.close();
     }
     await binanceHook?.close();

@@ -9,6 +9,7 @@ import { createAppContext, type AppContext } from '../../services/app';
 import { startLocalNode, type LocalNode } from '../../services/devchain';
 import { silentLogger } from '../../services/log';
 import { createTestDb, type TestDb } from '../support/db';
+import { QUEUE_NAMES } from '../../services/queues/definitions';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -27,7 +28,7 @@ describe('e2e: health probes', function () {
   after(async () => {
     for (const s of servers) await s.stop();
     for (const a of apps) {
-      for (const name of ['trace', 'freeze'] as const) await a.bull?.queue(name).obliterate({ force: true }).catch(() => undefined);
+      for (const name of QUEUE_NAMES) await a.bull?.queue(name).obliterate({ force: true }).catch(() => undefined);
       await a.close();
     }
     await testDb?.drop();

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createBullQueues } from '../../services/queues/bullmq';
+import { QUEUE_NAMES } from '../../services/queues/definitions';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const WORKER = path.resolve(__dirname, '../support/schedule-worker.ts');
@@ -18,7 +19,7 @@ describe('e2e: the nightly schedule with two worker processes', function () {
 
   after(async () => {
     const bull = createBullQueues({ redisUrl: REDIS_URL, prefix });
-    for (const name of ['trace', 'freeze'] as const) await bull.queue(name).obliterate({ force: true });
+    for (const name of QUEUE_NAMES) await bull.queue(name).obliterate({ force: true });
     await bull.close();
     fs.rmSync(out, { force: true });
   });

@@ -12,6 +12,7 @@ import { caseReport, createCase, getCase, startTrace } from '../../services/trac
 import { createTestDb, type TestDb } from '../support/db';
 import { pigButcheringWorld, stableReport, testConfig, traceInline, type PigButcheringWorld } from '../support/tracing';
 import { startWorker } from '../support/spawn-worker';
+import { QUEUE_NAMES } from '../../services/queues/definitions';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,7 +39,7 @@ describe('e2e: one case\'s steps on two worker processes', function () {
   });
   after(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    await bull?.bull?.queue('trace').obliterate({ force: true }).catch(() => undefined);
+    for (const q of QUEUE_NAMES) await bull?.bull?.queue(q).obliterate({ force: true }).catch(() => undefined);
     await bull?.close().catch(() => undefined);
     await testDb?.drop().catch(() => undefined);
     await world?.close();

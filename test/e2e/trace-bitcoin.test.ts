@@ -31,6 +31,7 @@ import { fund, spend, wallet } from '../support/btc-wallet';
 import { createTestDb, type TestDb } from '../support/db';
 import { EsploraData, startEsploraServer, type EsploraServer } from '../support/esplora-server';
 import { stableReport } from '../support/tracing';
+import { QUEUE_NAMES } from '../../services/queues/definitions';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -77,7 +78,7 @@ describe('e2e: a bitcoin case through the CLI, the API + BullMQ worker and a fre
     await server?.stop();
     await workers?.close();
     if (app) {
-      for (const name of ['trace', 'freeze'] as const) await app.bull?.queue(name).obliterate({ force: true }).catch(() => {});
+      for (const name of QUEUE_NAMES) await app.bull?.queue(name).obliterate({ force: true }).catch(() => {});
       await app.close();
     }
     await testDb?.drop();

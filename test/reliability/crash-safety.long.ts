@@ -19,6 +19,7 @@ import { createTestDb, type TestDb } from '../support/db';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { stableReport, testConfig, traceInline } from '../support/tracing';
 import { startWorker } from '../support/spawn-worker';
+import { QUEUE_NAMES } from '../../services/queues/definitions';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TRANSFERS = Number(process.env.TRACEHOLD_TEST_CRASH_TRANSFERS ?? 3_000);
@@ -75,7 +76,7 @@ describe('reliability: SIGKILLed workers during a trace', function () {
   after(async () => {
     for (const c of children) await stop(c, 'SIGKILL');
     if (bull) {
-      for (const q of ['trace', 'freeze'] as const) await bull.bull?.queue(q).obliterate({ force: true }).catch(() => undefined);
+      for (const q of QUEUE_NAMES) await bull.bull?.queue(q).obliterate({ force: true }).catch(() => undefined);
       await bull.close().catch(() => undefined);
     }
     // Each step on its own: one failing close must not leave databases behind.

@@ -33,6 +33,7 @@ import { FAULT_KINDS, startFaultProxy } from '../support/fault-proxy';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { pigButcheringWorld, stableReport, type PigButcheringWorld } from '../support/tracing';
 import { startWorker } from '../support/spawn-worker';
+import { QUEUE_NAMES } from '../../services/queues/definitions';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SEEDS = (process.env.TRACEHOLD_TEST_FAULT_SEEDS ?? '1,2,3,4,5,6,7,8').split(',').map(Number);
@@ -195,7 +196,7 @@ describe('reliability: dependency faults', function () {
         expect(statusAtRedisCut).to.equal('tracing');
       } finally {
         await workers.close(5_000).catch(() => undefined);
-        for (const q of ['trace', 'freeze'] as const) await app.bull?.queue(q).obliterate({ force: true }).catch(() => undefined);
+        for (const q of QUEUE_NAMES) await app.bull?.queue(q).obliterate({ force: true }).catch(() => undefined);
         await app.close().catch(() => undefined);
         await direct.close();
         await db.drop();
@@ -221,7 +222,7 @@ describe('reliability: dependency faults', function () {
         expect((await getCase(app.deps, kase.id)).status).to.equal('new');
         await outage;
       } finally {
-        for (const q of ['trace', 'freeze'] as const) await app.bull?.queue(q).obliterate({ force: true }).catch(() => undefined);
+        for (const q of QUEUE_NAMES) await app.bull?.queue(q).obliterate({ force: true }).catch(() => undefined);
         await app.close().catch(() => undefined);
         await db.drop();
         await redisProxy.close();
@@ -259,7 +260,7 @@ describe('reliability: dependency faults', function () {
         await startTrace(app.deps, kase.id);
       } finally {
         for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-        for (const q of ['trace', 'freeze'] as const) await app.bull?.queue(q).obliterate({ force: true }).catch(() => undefined);
+        for (const q of QUEUE_NAMES) await app.bull?.queue(q).obliterate({ force: true }).catch(() => undefined);
         await app.close();
         await db.drop();
         await rpc.close();
