@@ -14,6 +14,7 @@ import { createCase, getCase, startTrace } from '../../services/tracing/cases';
 import { createTestDb } from '../../test/support/db';
 import type { BenchCase } from './build-case';
 import type { CountingProxy, WireCounts } from './counting-proxy';
+import { QUEUE_NAMES } from '../../services/queues/definitions';
 
 export interface ScaleFigures {
   workers: number;
@@ -90,7 +91,7 @@ export async function workerScaleBench(
       out.push(figures);
     } finally {
       for (const child of children) await stop(child);
-      await app.bull?.queue('trace').obliterate({ force: true }).catch(() => undefined);
+      for (const q of QUEUE_NAMES) await app.bull?.queue(q).obliterate({ force: true }).catch(() => undefined);
       await app.close().catch(() => undefined);
       await testDb.drop().catch(() => undefined);
     }
