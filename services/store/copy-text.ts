@@ -1,7 +1,7 @@
 // Rows → Postgres COPY text format (one line per row, tab-separated, `\N` for null), so both
 // drivers bulk-load through COPY instead of parameterised INSERTs. Produced in slices of
 // rows: neither the whole payload nor one long synchronous loop is ever needed at once.
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { loopTurns } from '../domain/taint/steps';
 import { bigintAsString, jsonParam } from './values';
 
 /** A COPY text field: backslash, tab, newline and carriage return escaped, null as `\N`. */
@@ -48,7 +48,7 @@ export async function* jsonCopyField(value: unknown, pieceChars = 1 << 20, slice
   }
   let parts: string[] = [];
   let size = 0;
-  let deadline = performance.now() + sliceMs;
+  const turns = loopTurns(sliceMs);
   const add = (text: string) => {
     parts.push(text);
     size += text.length;
@@ -77,10 +77,7 @@ export async function* jsonCopyField(value: unknown, pieceChars = 1 << 20, slice
     for (let i = 0; i < items.length; i++) {
       add(`${i === 0 ? '' : ','}${JSON.stringify(items[i], bigintAsString) ?? 'null'}`);
       if (size >= pieceChars) yield piece();
-      if ((i & 255) === 255 && performance.now() >= deadline) {
-        await nextTurn();
-        deadline = performance.now() + sliceMs;
-      }
+      if (turns.due()) await turns.give();
     }
     add(']');
   }

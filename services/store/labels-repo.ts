@@ -1,9 +1,8 @@
 // Attribution labels: bulk import and lookup by address.
 import { InvalidInputError } from '../errors';
 import { LABEL_CATEGORIES, type Address, type Label, type LabelCategory } from '../domain/types';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from './db';
-import { chunks, groupBy, lastPerKey, toDate, toInt, toIntOrNull } from './values';
+import { chunks, eachChunk, groupBy, lastPerKey, toDate, toInt, toIntOrNull } from './values';
 
 // Large chunks: each is one statement, so 300k labels are 15 round trips.
 const UPSERT_CHUNK = 20_000;
@@ -50,8 +49,7 @@ export function createLabelsRepo(db: Db) {
      */
     async lookup(chain: string, addresses: readonly Address[]): Promise<Map<Address, LabelRow[]>> {
       const found = new Map<Address, LabelRow[]>();
-      for (let i = 0; i < addresses.length; i += LOOKUP_CHUNK) {
-        const chunk = addresses.slice(i, i + LOOKUP_CHUNK);
+      await eachChunk(addresses, LOOKUP_CHUNK, async (chunk) => {
         const { rows } = await db.query<LabelDbRow>(
           `select chain, address, entity, category, confidence, source, imported_at from labels
            where chain = $1 and address = any($2::text[])
@@ -59,8 +57,7 @@ export function createLabelsRepo(db: Db) {
           [chain, chunk],
         );
         for (const [address, labels] of groupBy(chunk, rows.map(fromRow), (l) => l.address)) found.set(address, labels);
-        await nextTurn();
-      }
+      });
       return found;
     },
 

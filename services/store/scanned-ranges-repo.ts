@@ -2,9 +2,8 @@
 import type { Address, BlockRange } from '../domain/types';
 import type { Db } from './db';
 import { mergeRanges, missingRanges } from './ranges';
-import { groupBy, toInt } from './values';
+import { eachChunk, groupBy, toInt } from './values';
 import { loopTurns } from '../domain/taint/steps';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Every asset: what a range fetched without an asset filter covers. */
 export const EVERY_ASSET = '*';
@@ -33,8 +32,7 @@ export function createScannedRangesRepo(db: Db) {
   async function scannedRanges(chain: string, addresses: readonly Address[], assets?: readonly string[] | null): Promise<Map<Address, BlockRange[]>> {
     const wanted = assetsKey(assets);
     const result = new Map<Address, BlockRange[]>();
-    for (let i = 0; i < addresses.length; i += READ_CHUNK) {
-      const chunk = addresses.slice(i, i + READ_CHUNK);
+    await eachChunk(addresses, READ_CHUNK, async (chunk) => {
       const { rows } = await db.query<{ address: string; from_block: unknown; to_block: unknown; assets: string }>(
         `select address, from_block, to_block, assets from scanned_ranges
          where chain = $1 and address = any($2::text[]) order by address, from_block`,
@@ -47,8 +45,7 @@ export function createScannedRangesRepo(db: Db) {
       for (const [address, list] of groupBy(chunk, ranges, (r) => r.address)) {
         result.set(address, mergeRanges(list));
       }
-      await nextTurn();
-    }
+    });
     return result;
   }
 

@@ -1,10 +1,9 @@
 // Transfers as read from a chain, shared by every case.
 import type { Address, Asset, BlockRange, Transfer, TransferKind } from '../domain/types';
 import type { TransferDirection } from '../chains/source';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from './db';
 import { loopTurns } from '../domain/taint/steps';
-import { amountParam, toBigInt, toInt } from './values';
+import { amountParam, eachChunk, toBigInt, toInt } from './values';
 
 export interface TransferFilter extends BlockRange {
   /** Only these assets. Unset: every asset. */
@@ -214,10 +213,9 @@ const TRANSFER_COLUMNS = COLUMNS.split(',').map((c) => c.trim());
  */
 async function perWindowChunk<W>(windows: readonly W[], count: (chunk: readonly W[]) => Promise<Array<[Address, number]>>): Promise<Map<Address, number>> {
   const counts = new Map<Address, number>();
-  for (let i = 0; i < windows.length; i += READ_CHUNK) {
-    for (const [address, n] of await count(windows.slice(i, i + READ_CHUNK))) counts.set(address, n);
-    await nextTurn();
-  }
+  await eachChunk(windows, READ_CHUNK, async (chunk) => {
+    for (const [address, n] of await count(chunk)) counts.set(address, n);
+  });
   return counts;
 }
 

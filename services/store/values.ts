@@ -1,6 +1,7 @@
 // Explicit conversion of column values, because the drivers disagree: node-postgres
 // returns int8 and numeric as strings, PGlite returns int8 as a number (a bigint past
 // 2^53) and numeric as a string. Repositories pass every value through these.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** numeric(78,0) / int8 column → bigint. */
 export function toBigInt(value: unknown): bigint {
@@ -54,6 +55,17 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * `fn` on each chunk of `size` items in turn, with an event-loop turn between chunks: a read
+ * per chunk of a hop's ~90,000 wallets without handling all their rows in one stretch.
+ */
+export async function eachChunk<T>(items: readonly T[], size: number, fn: (chunk: T[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) {
+    await fn(items.slice(i, i + size));
+    await nextTurn();
+  }
 }
 
 /** Keeps the last item per key, so an upsert never touches one row twice in a statement. */
