@@ -12,6 +12,7 @@ import { asCallFrame, internalCallsFromFrame } from './internal-calls';
 import type { Lru } from './lru';
 import { hexToNumber, toHex, type CallFrame, type RpcReceipt, type RpcTransaction } from './rpc-types';
 import { feeTransfer, internalTransfer, valueTransfer, type TxContext } from './to-transfers';
+import { appendAll } from '../../domain/arrays';
 
 export interface NativeScanQuery {
   addresses: Set<string>;
@@ -42,7 +43,7 @@ export async function scanNative(deps: NativeScanDeps, query: NativeScanQuery): 
   const out: Transfer[] = [];
   for (let start = query.fromBlock; start <= query.toBlock; start += SCAN_WINDOW) {
     const end = Math.min(query.toBlock, start + SCAN_WINDOW - 1);
-    out.push(...(await scanWindow(deps, query, start, end)));
+    appendAll(out, await scanWindow(deps, query, start, end));
   }
   return out;
 }
@@ -88,7 +89,7 @@ async function scanWindow(deps: NativeScanDeps, query: NativeScanQuery, start: n
   }
 
   if (deps.callTracer && (await deps.callTracer(all[0]!.ctx.txHash))) {
-    out.push(...(await tracedInternal(deps, query, await mayMoveInside(deps.rpc, all))));
+    appendAll(out, await tracedInternal(deps, query, await mayMoveInside(deps.rpc, all)));
   }
   return out;
 }

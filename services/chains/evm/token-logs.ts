@@ -12,6 +12,7 @@ import { isRangeRefusal } from '../rpc/errors';
 import type { TransferDirection } from '../source';
 import { addressTopic } from './address';
 import { toHex, type RpcLog } from './rpc-types';
+import { appendAll } from '../../domain/arrays';
 
 export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 
@@ -102,13 +103,13 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
             throw new RetryableError(`eth_getLogs for blocks ${f.fromBlock}..${f.toBlock} answered a log of block ${Number.isNaN(n) ? '?' : n}${log.removed ? ' (removed)' : ''}`);
           }
         }
-        logs.push(...got);
+        appendAll(logs, got);
         return;
       }
       if (outcome.error instanceof OversizedReplyError) {
         const page = wholeBlocksOf(f, outcome.error.partial);
         if (page) {
-          logs.push(...page.logs);
+          appendAll(logs, page.logs);
           const rest = restAfter(f, page, reachedTo);
           if (rest) retry.push(rest);
           return;
@@ -135,8 +136,8 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
       // A whole-range read refused says nothing about ranges filtered by address.
       if (span > 1 && f.side !== 'any') range = Math.min(range, Math.ceil(span / 2));
     });
-    for (const f of unbounded) logs.push(...(await readWhole(f, tokens)));
-    for (const f of progressive) logs.push(...(await readProgressively(f, tokens, reachedTo!)));
+    for (const f of unbounded) appendAll(logs, await readWhole(f, tokens));
+    for (const f of progressive) appendAll(logs, await readProgressively(f, tokens, reachedTo!));
     return logs.concat(await run(retry, tokens, reachedTo));
   }
 

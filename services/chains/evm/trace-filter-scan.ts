@@ -11,6 +11,7 @@ import { parityOrder, parityValueMove } from './internal-calls';
 import type { NativeScanQuery } from './native-scan';
 import { toHex, type ParityTrace, type RpcReceipt, type RpcTransaction } from './rpc-types';
 import { feeTransfer, internalTransfer, valueTransfer, type TxContext, type TxFacts } from './to-transfers';
+import { appendAll } from '../../domain/arrays';
 
 export interface TraceFilterDeps {
   chain: string;
@@ -197,12 +198,12 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
   };
   outcomes.forEach((o, i) => {
     const f = filters[i]!;
-    if (o.ok) traces.push(...((o.result as ParityTrace[] | null) ?? []));
+    if (o.ok) appendAll(traces, (o.result as ParityTrace[] | null) ?? []);
     else if (o.error instanceof OversizedReplyError) {
       if (maxReplyBytes !== undefined) sizes.largest = Math.max(sizes.largest ?? 1, maxReplyBytes);
       const page = wholeBlocksOf(f, o.error.partial);
       if (page) {
-        traces.push(...page.traces);
+        appendAll(traces, page.traces);
         retry.push({ ...f, fromBlock: page.next });
       } else if (f.addresses.length > 1) {
         const half = Math.ceil(f.addresses.length / 2);
@@ -212,7 +213,7 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
     } else if (isRangeRefusal({ code: o.error.rpcCode, message: o.error.message }) && f.toBlock > f.fromBlock) retry.push(...halves(f));
     else throw new TraceholdError(`trace_filter failed: ${o.error.message}`, { cause: o.error });
   });
-  for (const f of whole) traces.push(...((await rpc.batchResults<ParityTrace[] | null>([call(f)]))[0] ?? []));
+  for (const f of whole) appendAll(traces, (await rpc.batchResults<ParityTrace[] | null>([call(f)]))[0] ?? []);
   return traces.concat(await fetchTraces(rpc, retry, { ...bound, replySizes: sizes }));
 }
 
