@@ -115,6 +115,12 @@ export interface Config {
   /** Webhook delivery of freeze requests: tries per send, first backoff (doubles), timeout per try. */
   delivery: { attempts: number; backoffMs: number; timeoutMs: number };
   security: SecurityConfig;
+  /**
+   * TRACEHOLD_HEAP_GROWING_PERCENT: after a full garbage collection the JS heap may grow to
+   * (1 + this/100) × what survived before the next one. 0 leaves it to V8, which lets a busy
+   * worker's heap reach several times its live data (see services/runtime.ts).
+   */
+  runtime: { heapGrowingPercent: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -178,6 +184,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       timeoutMs: intSetting(env, 'TRACEHOLD_DELIVERY_TIMEOUT_MS', 15_000, 100, 600_000),
     },
     security: loadSecurityConfig(env),
+    runtime: { heapGrowingPercent: intSetting(env, 'TRACEHOLD_HEAP_GROWING_PERCENT', 50, 0, 400) },
     ...overrides,
   };
   const stops = nonEmpty(env.TRACEHOLD_STOP_CATEGORIES);

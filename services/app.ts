@@ -6,6 +6,7 @@ import { createChainRegistry } from './chains/registry';
 import type { Logger } from './log';
 import { createBullQueues, type BullQueues } from './queues/bullmq';
 import { createInlineQueue, type InlineQueue } from './queues/inline';
+import { applyRuntimeSettings } from './runtime';
 import { createStore, migrate, openDb, type Db } from './store';
 import type { TraceDeps } from './tracing/deps';
 import { createJobProcessor } from '../workers/processors';
@@ -23,6 +24,7 @@ export interface AppContext {
 
 export async function createAppContext(options: { config: Config; log: Logger; queue?: 'inline' | 'bull'; db?: Db }): Promise<AppContext> {
   const { config, log } = options;
+  applyRuntimeSettings(config);
   const db = options.db ?? (await openDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir }));
   await migrate(db);
   const store = createStore(db);
