@@ -4,6 +4,7 @@
 // the holding is capped at the balance, and the difference is reported, never silently kept
 // as a freeze target that is not there. Pure: the caller reads the balances.
 import type { ReportAccounting, ReportHolding } from './report';
+import { compareStrings, loopTurns, runStepsSliced, sortSteps } from './taint/steps';
 import type { Address, Asset } from './types';
 
 export interface CappedHolding {
@@ -21,13 +22,18 @@ export interface HoldingsCap {
   limitations: string[];
 }
 
-/** `balanceOf` returns the real balance at toBlock, or undefined when it could not be read (left as is). */
-export function capHoldings(
+/**
+ * `balanceOf` returns the real balance at toBlock, or undefined when it could not be read (left
+ * as is). A 100k case has ~90,000 holdings: the loops give the event loop turns.
+ */
+export async function capHoldings(
   holdings: readonly ReportHolding[], accounting: readonly ReportAccounting[], balanceOf: (address: Address, asset: Asset) => bigint | undefined,
-): HoldingsCap {
+): Promise<HoldingsCap> {
   const capped: CappedHolding[] = [];
   const out: ReportHolding[] = [];
+  const turns = loopTurns();
   for (const h of holdings) {
+    if (turns.due()) await turns.give();
     const tainted = BigInt(h.amount);
     const balance = balanceOf(h.address, h.asset);
     if (balance === undefined || tainted <= balance) {
@@ -40,7 +46,7 @@ export function capHoldings(
   const missed = new Map<Asset, bigint>();
   for (const c of capped) missed.set(c.asset, (missed.get(c.asset) ?? 0n) + c.tainted - c.balance);
   return {
-    holdings: byAmountDesc(out),
+    holdings: await byAmountDesc(out),
     accounting: accounting.map((row) => {
       const m = missed.get(row.asset);
       if (m === undefined) return row;
@@ -52,10 +58,22 @@ export function capHoldings(
   };
 }
 
-/** Largest amount first, then by address; each amount parsed once (a 100k case has ~90,000 holdings). */
-function byAmountDesc(holdings: ReportHolding[]): ReportHolding[] {
-  const amounts = holdings.map((h) => BigInt(h.amount));
-  const order = holdings.map((_, i) => i);
-  order.sort((i, j) => (amounts[j]! > amounts[i]! ? 1 : amounts[j]! < amounts[i]! ? -1 : holdings[i]!.address < holdings[j]!.address ? -1 : 1));
-  return order.map((i) => holdings[i]!);
+/**
+ * Largest amount first, then by address (stable); each amount parsed once. Compared as
+ * doubles first: Number(bigint) keeps the order of unequal doubles, so only equal ones need
+ * the bigints.
+ */
+async function byAmountDesc(holdings: ReportHolding[]): Promise<ReportHolding[]> {
+  const turns = loopTurns();
+  const amounts: bigint[] = new Array(holdings.length);
+  const approx = new Float64Array(holdings.length);
+  for (let i = 0; i < holdings.length; i++) {
+    if (turns.due()) await turns.give();
+    amounts[i] = BigInt(holdings[i]!.amount);
+    approx[i] = Number(amounts[i]);
+  }
+  const order = Int32Array.from({ length: holdings.length }, (_, i) => i);
+  const sorted = await runStepsSliced(sortSteps(order, (i, j) =>
+    approx[j]! - approx[i]! || (amounts[j]! > amounts[i]! ? 1 : amounts[j]! < amounts[i]! ? -1 : 0) || compareStrings(holdings[i]!.address, holdings[j]!.address)));
+  return Array.from(sorted, (i) => holdings[i]!);
 }

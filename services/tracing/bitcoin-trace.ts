@@ -267,7 +267,7 @@ async function holdingsWithinBalances(data: BitcoinChainData, findings: Findings
     if (shouldRetry(error)) throw error;
     return { findings, limitations: [`holdings not checked against real balances at block ${toBlock}: ${(error as Error).message}`] };
   }
-  const cap = capHoldings(findings.holdings, findings.accounting, (address, asset) => (asset === BTC ? balances.get(address) : undefined));
+  const cap = await capHoldings(findings.holdings, findings.accounting, (address, asset) => (asset === BTC ? balances.get(address) : undefined));
   const seeded = new Map(findings.accounting.map((a) => [a.asset, BigInt(a.seeded)]));
   const sanctions = sanctionsOf([...findings.endpoints, ...cap.holdings], seeded);
   return { findings: { ...findings, holdings: cap.holdings, accounting: cap.accounting, sanctions }, limitations: cap.limitations };

@@ -59,6 +59,7 @@ export async function computeCaseGraph(
   const chainData = createChainData(deps.store, source, { balanceTokensReadDirectly: chainConfig(deps.config, scope.chain).balanceTokensReadDirectly ?? [] });
   const widened = new Map<Address, RunAddress>();
   const wanted = new Map<string, OpeningQuery>();
+  const turns = loopTurns(); // ~90,000 openings at the bench's 100k
   // Read once; a later round adds only the histories of the windows it widened (a wider
   // window only adds transfers of its own address), and a round that only found openings
   // missing reads nothing again.
@@ -72,7 +73,10 @@ export async function computeCaseGraph(
       requested: scope.assets, nativeAsset: source.nativeAsset, listedTokens: chainConfig(deps.config, scope.chain).tokens.map((t) => t.address),
       seedTransferIds: scope.seedTransferIds, sources, transfers: transfers.values(),
     });
-    for (const q of await neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null)) wanted.set(balanceKey(q), q);
+    for (const q of await neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null)) {
+      if (turns.due()) await turns.give();
+      wanted.set(balanceKey(q), q);
+    }
     // Every ledger's history is stored up to toBlock (or the scanned ranges say which is
     // not): openings are derived from one read at toBlock where that is exact.
     const balances = await chainData.balances([...wanted.values()], { historyTo: scope.toBlock });
@@ -87,15 +91,16 @@ export async function computeCaseGraph(
     // Openings of assets that turned out tainted, and windows opened too late: fix, then again.
     let missing = 0;
     for (const q of await neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, taint)) {
-      if (!wanted.has(balanceKey(q))) missing++;
-      wanted.set(balanceKey(q), q);
+      if (turns.due()) await turns.give();
+      const key = balanceKey(q);
+      if (!wanted.has(key)) missing++;
+      wanted.set(key, q);
     }
     const late = lateWindows(taint, addresses, transfers);
     if ((missing === 0 && late.length === 0) || round >= MAX_CONVERGENCE_ROUNDS) {
       // The taint result's own id strings go along (a million rebuilt ids are ~80 MB).
       const ids: string[] = [];
       const tainted: Transfer[] = [];
-      const turns = loopTurns();
       for (const id of taint.tainted.keys()) {
         if (turns.due()) await turns.give();
         const t = transfers.get(id);

@@ -56,10 +56,17 @@ export async function judgeBusyWallets(
   // evidence over "every asset" (null) may have counted spam, so it is not reused.
   const ours = [...assets].sort();
   const serviceLike = new Map<Address, number>();
-  const fromOf = new Map(windows.map((w) => [w.address, w.fromBlock]));
+  // A hop judges ~90,000 wallets at the bench's 100k: the loops over them give the event loop turns.
+  const turns = loopTurns();
+  const fromOf = new Map<Address, number>();
+  for (const w of windows) {
+    if (turns.due()) await turns.give();
+    fromOf.set(w.address, w.fromBlock);
+  }
   // Counterparties and sent transactions only grow with the window, so evidence inside this
   // window decides.
   for (const e of await store.chainData.serviceLikeEvidence(chain, [...fromOf.keys()])) {
+    if (turns.due()) await turns.give();
     const from = fromOf.get(e.address);
     const within = e.assets !== null && e.assets.every((a) => assets.has(a));
     const busy = e.counterparties > limit || (e.sentTxs !== undefined && e.sentTxs > sentTxsLimit);
@@ -75,8 +82,6 @@ export async function judgeBusyWallets(
   const first = unknown.reduce((m, w) => Math.min(m, w.fromBlock), Infinity); // Math.min(...) overflows the stack past ~120,000 wallets
   const step = Number.isFinite(windowBlocks) && windowBlocks >= 1 ? Math.floor(windowBlocks) : Infinity;
   const factsRead = new Set<Address>();
-  // A hop judges ~90,000 wallets at the bench's 100k: the loop over them gives the event loop turns.
-  const turns = loopTurns();
   let end = Math.min(toBlock, first + step - 1);
   while (pending.length > 0) {
     const active = pending.filter((w) => w.fromBlock <= end);

@@ -123,7 +123,10 @@ async function incrementalStepTaint(
   for (let round = 0; ; round++) {
     const recomputed = ledgers.filter((l) => dirty.has(l.address));
     transfers = withSeeds(history, seeds);
-    for (const q of await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null, followed)) wanted.set(balanceKey(q), q);
+    for (const q of await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null, followed)) {
+      if (turns.due()) await turns.give();
+      wanted.set(balanceKey(q), q);
+    }
     const balances = await chainData.balances([...wanted.values()], { historyTo: scope.toBlock });
     const inflowTaint = new Map<string, bigint>();
     for (const [id, row] of given) {
@@ -144,8 +147,10 @@ async function incrementalStepTaint(
     examined += transfers.size;
     let missing = 0;
     for (const q of await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, taint, followed)) {
-      if (!wanted.has(balanceKey(q))) missing++;
-      wanted.set(balanceKey(q), q);
+      if (turns.due()) await turns.give();
+      const key = balanceKey(q);
+      if (!wanted.has(key)) missing++;
+      wanted.set(key, q);
     }
     const late = lateWindows(taint, addresses, transfers);
     if ((missing === 0 && late.length === 0) || round >= MAX_CONVERGENCE_ROUNDS) break;
