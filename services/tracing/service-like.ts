@@ -19,7 +19,7 @@
 //   known contract met as a counterparty changes nothing of the judgement of a plain wallet.
 import type { AccountFacts } from '../chains/source';
 import type { Address, Asset } from '../domain/types';
-import { loopTurns } from '../domain/taint/steps';
+import { filterWithTurns, loopTurns } from '../domain/taint/steps';
 import type { ServiceLikeEvidence, Store } from '../store';
 import type { ChainData, HistoryWindow } from './chain-data';
 
@@ -75,7 +75,7 @@ export async function judgeBusyWallets(
     }
   }
   const reused = serviceLike.size;
-  const unknown = windows.filter((w) => !serviceLike.has(w.address));
+  const unknown = await filterWithTurns(windows, (w) => !serviceLike.has(w.address), turns);
   // Window by window: fetch what the wallets still being judged lack up to the window's end,
   // count there, and set aside those already over the limit (their evidence: that window).
   let pending = unknown;
@@ -84,11 +84,11 @@ export async function judgeBusyWallets(
   const factsRead = new Set<Address>();
   let end = Math.min(toBlock, first + step - 1);
   while (pending.length > 0) {
-    const active = pending.filter((w) => w.fromBlock <= end);
+    const active = await filterWithTurns(pending, (w) => w.fromBlock <= end, turns);
     const { reachedTo } = await chainData.ensureHistory(active, end, fetchAssets, { bounded: true });
     const counts = active.length ? await store.chainData.counterpartyCounts(chain, active, end, limit + 1, ours) : new Map<Address, number>();
     // Read only part way and still under the limit: the facts decide before more is read.
-    const suspects = active.filter((w) => reachedTo.has(w.address) && (counts.get(w.address) ?? 0) <= limit && !factsRead.has(w.address));
+    const suspects = await filterWithTurns(active, (w) => reachedTo.has(w.address) && (counts.get(w.address) ?? 0) <= limit && !factsRead.has(w.address), turns);
     for (const w of suspects) factsRead.add(w.address);
     const facts = await chainData.accountFacts(suspects, toBlock);
     const verdicts: ServiceLikeEvidence[] = [];
@@ -106,14 +106,14 @@ export async function judgeBusyWallets(
     }
     await store.chainData.recordServiceLike(chain, verdicts);
     for (const v of verdicts) serviceLike.set(v.address, v.counterparties);
-    pending = pending.filter((w) => !serviceLike.has(w.address));
+    pending = await filterWithTurns(pending, (w) => !serviceLike.has(w.address), turns);
     // Wallets read only part way to `end` are asked again for this window, from where they
     // stopped (each bounded read reads at least one block: this ends).
     if (pending.some((w) => reachedTo.has(w.address))) continue;
     if (end >= toBlock) break;
     end = Math.min(toBlock, end + step);
   }
-  return { serviceLike, rest: unknown.filter((w) => !serviceLike.has(w.address)), reused };
+  return { serviceLike, rest: await filterWithTurns(unknown, (w) => !serviceLike.has(w.address), turns), reused };
 }
 
 /** The facts that go with a verdict (they cover the window to toBlock: recorded with a verdict over that window only). */

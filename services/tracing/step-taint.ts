@@ -122,7 +122,7 @@ async function incrementalStepTaint(
   let examined = 0;
   for (let round = 0; ; round++) {
     const recomputed = ledgers.filter((l) => dirty.has(l.address));
-    transfers = withSeeds(history, seeds);
+    transfers = await withSeeds(history, seeds);
     for (const q of await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null, followed)) {
       if (turns.due()) await turns.give();
       wanted.set(balanceKey(q), q);

@@ -25,9 +25,11 @@ export function tracedAssets(input: TracedAssetsInput): Set<Asset> {
   const signedBy = new Map<string, Address>(); // txHash → the address that paid its fee
   const list = [...input.transfers];
   for (const t of list) if (t.kind === 'fee') signedBy.set(t.txHash, t.from);
+  // Ids are built only for transfers of a seed transaction (a 100k case loads 150,000 transfers).
+  const seedTxs = new Set([...input.seedTransferIds].map((id) => id.slice(0, id.indexOf('#'))));
   for (const t of list) {
     if (t.amount === 0n) continue;
-    if (input.seedTransferIds.has(transferId(t))) assets.add(t.asset);
+    if (seedTxs.has(t.txHash) && input.seedTransferIds.has(transferId(t))) assets.add(t.asset);
     else if (input.sources.has(t.from) && signedBy.get(t.txHash) === t.from) assets.add(t.asset);
   }
   return assets;

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { loopTurns } from '../../services/domain/taint/steps';
+import { filterWithTurns, loopTurns } from '../../services/domain/taint/steps';
 import { copyField, jsonCopyField } from '../../services/store/copy-text';
 import { jsonParam } from '../../services/store/values';
 
@@ -34,6 +34,20 @@ describe('loop turns', () => {
   it('let timers run during a long loop that asks for them, and none without', async () => {
     expect(await busyLoop(80, false)).to.equal(0);
     expect(await busyLoop(80, true)).to.be.greaterThan(3);
+  });
+
+  it('filterWithTurns keeps what Array.filter keeps, in order, and lets timers run meanwhile', async () => {
+    const items = Array.from({ length: 60_000 }, (_, i) => i);
+    let fires = 0;
+    const timer = setInterval(() => fires++, 1);
+    const kept = await filterWithTurns(items, (i) => {
+      const until = performance.now() + 0.002; // ~120 ms in all
+      while (performance.now() < until);
+      return i % 3 !== 1;
+    }, loopTurns(5));
+    clearInterval(timer);
+    expect(kept).to.deep.equal(items.filter((i) => i % 3 !== 1));
+    expect(fires).to.be.greaterThan(3);
   });
 
   it('are not due before the slice is spent', () => {

@@ -59,6 +59,16 @@ export function loopTurns(sliceMs = 25): LoopTurns {
   };
 }
 
+/** `items.filter(keep)`, giving the event loop turns through `turns` (a hop's ~90,000 wallets at the bench's 100k). */
+export async function filterWithTurns<T>(items: readonly T[], keep: (item: T) => boolean, turns: LoopTurns = loopTurns()): Promise<T[]> {
+  const out: T[] = [];
+  for (const item of items) {
+    if (turns.due()) await turns.give();
+    if (keep(item)) out.push(item);
+  }
+  return out;
+}
+
 /**
  * Stable sort of `order` (indices) by `cmp`, yielding every STEP or so comparisons; returns
  * the sorted array (`order` itself or a new one). Input already in order — what callers
