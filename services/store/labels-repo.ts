@@ -40,12 +40,8 @@ export function createLabelsRepo(db: Db) {
     /**
      * Labels of each address, highest confidence first (unknown confidence last). Addresses
      * are compared exactly: callers pass them in the form the labels were stored in.
-     * Every address asked for is a key.
-     */
-    /**
-     * Labels of each address (every address asked for is a key), LOOKUP_CHUNK addresses per
-     * statement with an event-loop turn between: a hop looks up ~90,000 wallets at the
-     * bench's 100k.
+     * Every address asked for is a key. LOOKUP_CHUNK addresses per statement with an
+     * event-loop turn between: a hop looks up ~90,000 wallets at the bench's 100k.
      */
     async lookup(chain: string, addresses: readonly Address[]): Promise<Map<Address, LabelRow[]>> {
       const found = new Map<Address, LabelRow[]>();

@@ -3,7 +3,7 @@
 import type { AccountFacts, ChainSource } from '../chains/source';
 import type { Address, Asset, BlockRange, Transfer } from '../domain/types';
 import type { Store } from '../store';
-import { loopTurns } from '../domain/taint/steps';
+import { filterWithTurns, loopTurns } from '../domain/taint/steps';
 
 export interface HistoryWindow {
   address: Address;
@@ -140,14 +140,7 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
       const result = await store.chainData.getBalances(chain, queries);
       // A hop asks for ~90,000 balances at the bench's 100k: the loops give the event loop turns.
       const turns = loopTurns();
-      const stillMissing = async (list: OpeningQuery[]) => {
-        const out: OpeningQuery[] = [];
-        for (const q of list) {
-          if (turns.due()) await turns.give();
-          if (!result.has(balanceKey(q))) out.push(q);
-        }
-        return out;
-      };
+      const stillMissing = (list: OpeningQuery[]) => filterWithTurns(list, (q) => !result.has(balanceKey(q)), turns);
       const merge = async (found: Map<string, bigint>) => {
         for (const [k, amount] of found) {
           if (turns.due()) await turns.give();
