@@ -96,11 +96,22 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
         }
       }
       let fetchedTransfers = 0;
-      let calls = 0;
-      for (const gap of gaps.values()) for (const { range, addresses } of readSlices(gap)) {
-        calls++;
+      const slices = [...gaps.values()].flatMap(readSlices);
+      const fetch = ({ range, addresses }: (typeof slices)[number]) => {
         const query = { addresses, direction: 'both' as const, ...range, ...(assets ? { assets: [...assets] } : {}) };
-        const read = options?.bounded && source.transfersBounded ? await source.transfersBounded(query) : { transfers: await source.transfers(query), reachedTo: new Map<Address, number>() };
+        const read = options?.bounded && source.transfersBounded
+          ? source.transfersBounded(query)
+          : source.transfers(query).then((transfers) => ({ transfers, reachedTo: new Map<Address, number>() }));
+        read.catch(() => undefined); // awaited in its turn; not "unhandled" if a write before it fails
+        return read;
+      };
+      // The next slice is read from the node while this one is written: the node and the
+      // database work at once. Two slices are held at most (one written, one read).
+      let next = slices.length > 0 ? fetch(slices[0]!) : undefined;
+      for (let i = 0; i < slices.length; i++) {
+        const { range, addresses } = slices[i]!;
+        const read = await next!;
+        next = i + 1 < slices.length ? fetch(slices[i + 1]!) : undefined;
         await store.chainData.insertTransfers(read.transfers);
         await store.chainData.markScanned(chain, addresses.filter((a) => !read.reachedTo.has(a)), range, assets);
         for (const [reached, cut] of groupBy([...read.reachedTo], ([, block]) => block)) {
@@ -109,7 +120,7 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
         for (const [a, block] of read.reachedTo) reachedTo.set(a, Math.min(reachedTo.get(a) ?? Infinity, block));
         fetchedTransfers += read.transfers.length;
       }
-      return { fetchedTransfers, calls, reachedTo };
+      return { fetchedTransfers, calls: slices.length, reachedTo };
     },
 
     transfersOf(addresses, range) {

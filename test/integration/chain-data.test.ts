@@ -102,6 +102,48 @@ describe('chain data: many addresses read in slices', () => {
     expect([...(await store.chainData.missingRanges('local', all.map((w) => w.address), { fromBlock: 1, toBlock: 100 })).values()].flat()).to.deep.equal([]);
   });
 
+  it('reads the next slice from the source while the last one is written, one read ahead at most', async () => {
+    const source = recordingSource(chain);
+    const events: string[] = [];
+    let reading = 0;
+    let maxReading = 0;
+    const transfers = source.transfers.bind(source);
+    source.transfers = async (query) => {
+      const n = source.queries.length;
+      events.push(`read ${n}`);
+      maxReading = Math.max(maxReading, ++reading);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      reading--;
+      return transfers(query);
+    };
+    let n = 0;
+    const writing: Store = {
+      ...store,
+      chainData: {
+        ...store.chainData,
+        async insertTransfers(list) {
+          const k = n++;
+          events.push(`write ${k}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          const stored = await store.chainData.insertTransfers(list);
+          events.push(`written ${k}`);
+          return stored;
+        },
+      },
+    };
+    const data = createChainData(writing, source, { readSlice: { addresses: 1, wholeRangeBlocks: 10 } });
+    // Blocks the tests above left unread.
+    const windows = all.slice(0, 3).map((w) => ({ ...w, fromBlock: 111 }));
+    const { calls } = await data.ensureHistory(windows, 140);
+    expect(calls).to.equal(3);
+    // Slice k+1 is read while slice k is written, never two reads at once, never two ahead.
+    expect(events).to.deep.equal(['read 0', 'read 1', 'write 0', 'written 0', 'read 2', 'write 1', 'written 1', 'write 2', 'written 2']);
+    expect(maxReading).to.equal(1);
+    const set = new Set(windows.map((w) => w.address));
+    const stored = await data.transfersOf([...set], { fromBlock: 111, toBlock: 140 });
+    expect(stored.map((t) => t.txHash)).to.deep.equal(chain.filter((t) => t.blockNumber >= 111 && t.blockNumber <= 140 && (set.has(t.from) || set.has(t.to!))).map((t) => t.txHash));
+  });
+
   it('reads a range no longer than readSlice.wholeRangeBlocks in one go (the source may read such a range whole)', async () => {
     const source = recordingSource(chain);
     const data = createChainData(store, source, { readSlice: { addresses: 1, wholeRangeBlocks: 10 } });
