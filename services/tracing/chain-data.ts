@@ -97,7 +97,7 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
       }
       let fetchedTransfers = 0;
       const slices = [...gaps.values()].flatMap(readSlices);
-      const fetch = ({ range, addresses }: (typeof slices)[number]) => {
+      const fetchSlice = ({ range, addresses }: (typeof slices)[number]) => {
         const query = { addresses, direction: 'both' as const, ...range, ...(assets ? { assets: [...assets] } : {}) };
         const read = options?.bounded && source.transfersBounded
           ? source.transfersBounded(query)
@@ -107,11 +107,11 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
       };
       // The next slice is read from the node while this one is written: the node and the
       // database work at once. Two slices are held at most (one written, one read).
-      let next = slices.length > 0 ? fetch(slices[0]!) : undefined;
+      let next = slices.length > 0 ? fetchSlice(slices[0]!) : undefined;
       for (let i = 0; i < slices.length; i++) {
         const { range, addresses } = slices[i]!;
         const read = await next!;
-        next = i + 1 < slices.length ? fetch(slices[i + 1]!) : undefined;
+        next = i + 1 < slices.length ? fetchSlice(slices[i + 1]!) : undefined;
         await store.chainData.insertTransfers(read.transfers);
         await store.chainData.markScanned(chain, addresses.filter((a) => !read.reachedTo.has(a)), range, assets);
         for (const [reached, cut] of groupBy([...read.reachedTo], ([, block]) => block)) {

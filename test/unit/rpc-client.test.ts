@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { completeResultElements, createRpcClient, OversizedReplyError } from '../../services/chains/rpc/client';
 import { RpcResponseError, isRangeRefusal, isRateLimited } from '../../services/chains/rpc/errors';
 import { RetryableError } from '../../services/errors';
+import { utf8Text } from '../../services/chains/rpc/http-post';
+import fc from 'fast-check';
 
 type Fault = (res: http.ServerResponse) => boolean;
 
@@ -186,6 +188,35 @@ describe('rpc client', function () {
     });
     const [outcome] = await rpc.batch([{ method: 'echo', params: ['z'] }], { maxReplyBytes: 4_000 });
     expect(!outcome!.ok && outcome!.error).to.be.instanceOf(OversizedReplyError);
+  });
+
+  it('reads a bounded reply whose characters are split across pieces of the stream (UTF-8 decoded once, whole)', async function () {
+    const rpc = client();
+    const text = 'Überweisung 5 € — 送金 🐷';
+    const reply = Buffer.from(JSON.stringify([{ jsonrpc: '2.0', id: 1, result: [text] }]));
+    server.faults.push((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      // One byte per piece, a few milliseconds apart: every multi-byte character is cut.
+      let i = 0;
+      const next = () => (i < reply.length ? (res.write(reply.subarray(i, ++i)), setTimeout(next, i % 16 === 0 ? 1 : 0)) : res.end());
+      next();
+      return true;
+    });
+    const [outcome] = await rpc.batch([{ method: 'echo', params: ['x'] }], { maxReplyBytes: 4_000 });
+    expect(outcome).to.deep.equal({ ok: true, result: [text] });
+  });
+
+  it('decodes pieces of bytes as Response.text() does (byte order mark, bad sequences, characters cut between pieces)', function () {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.array(fc.nat(64), { maxLength: 6 }), fc.boolean(), (raw, cuts, bom) => {
+        const bytes = bom ? Uint8Array.from([0xef, 0xbb, 0xbf, ...raw]) : raw;
+        const at = [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b);
+        const pieces = [0, ...at].map((start, k) => bytes.subarray(start, [...at, bytes.length][k]));
+        expect(utf8Text(pieces)).to.equal(new TextDecoder().decode(bytes));
+      }),
+    );
+    expect(utf8Text([Buffer.from('\uFEFF{"a":"é"}')])).to.equal('{"a":"é"}');
+    expect(utf8Text([])).to.equal('');
   });
 
   it('with partialArrays, a call too large alone comes back with the whole elements of its result read within the bound', async function () {

@@ -116,11 +116,12 @@ async function boundedText(response: Response, maxBytes: number, controller: Abo
   }
   if (!response.body) return '';
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  const parts: string[] = [];
+  // The bytes are kept as they come and decoded once, at the end: decoded piece by piece
+  // (TextDecoder in stream mode), decoding took half the CPU of reading a reply.
+  const pieces: Uint8Array[] = [];
   let bytes = 0;
   // Pieces already buffered are read through promise callbacks alone: an 8 MB reply (and the
-  // others arriving with it) would be decoded in one stretch of the event loop. A turn for
+  // others arriving with it) would be read in one stretch of the event loop. A turn for
   // the loop every few milliseconds of reading.
   let turnAt = performance.now() + READ_SLICE_MS;
   for (;;) {
@@ -131,16 +132,21 @@ async function boundedText(response: Response, maxBytes: number, controller: Abo
     const { done, value } = await reader.read();
     if (done) break;
     if (bytes + value.byteLength > maxBytes) {
-      if (keepPrefix) parts.push(decoder.decode(value.subarray(0, maxBytes - bytes)));
+      if (keepPrefix) pieces.push(value.subarray(0, maxBytes - bytes));
       controller.abort();
       await reader.cancel().catch(() => undefined);
-      throw new ReplyTooLargeError(size, maxBytes, keepPrefix ? parts.join('') : undefined);
+      throw new ReplyTooLargeError(size, maxBytes, keepPrefix ? utf8Text(pieces) : undefined);
     }
     bytes += value.byteLength;
-    parts.push(decoder.decode(value, { stream: true }));
+    pieces.push(value);
   }
-  parts.push(decoder.decode());
-  return parts.join('');
+  return utf8Text(pieces);
+}
+
+/** UTF-8 bytes as text, as `Response.text()` decodes them: a leading byte order mark dropped, bad sequences replaced. */
+export function utf8Text(pieces: readonly Uint8Array[]): string {
+  const text = Buffer.concat(pieces).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function transportError(error: unknown, timedOut: boolean, options: PostOptions): RetryableError {
