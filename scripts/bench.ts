@@ -331,6 +331,7 @@ async function bench(): Promise<void> {
     row('peak RSS, sampled every 50 ms (MB)', cf.memory.peakRssBytes, wf.memory.peakRssBytes, nv((n) => n.memory.peakRssBytes), mb, ff.memory.peakRssBytes);
     row('  of which RSS before the run (MB)', cf.memory.startRssBytes, wf.memory.startRssBytes, nv((n) => n.memory.startRssBytes), mb);
     row('addresses crawled (naive: address look-ups)', cf.crawled, wf.crawled, nv((n) => n.expansions));
+    row('CPU time of the process during the run (s)', cf.memory.cpuMs / 1000, wf.memory.cpuMs / 1000, nv((n) => n.memory.cpuMs / 1000), (x) => x.toFixed(2), ff.memory.cpuMs / 1000);
     row('longest event-loop block (ms)', cf.memory.eventLoopMaxMs, wf.memory.eventLoopMaxMs, nv((n) => n.memory.eventLoopMaxMs), int, ff.memory.eventLoopMaxMs);
     row('addresses reached', cf.reached.length, wf.reached.length, nv((n) => n.reached.length), int, ff.reached.length);
     row('endpoints found (address × asset)', cf.endpoints, wf.endpoints, 'n/a');
@@ -341,7 +342,7 @@ async function bench(): Promise<void> {
     say(table(['figure', 'tracehold (cold)', 'tracehold (warm)', 'naive', 'ratio naive/tracehold cold', 'floor (token logs only)'], rows.map((r) => r.map(String))));
     say();
     const tf = tokenOnly.figures;
-    say(`tracehold, token asked for: ${secs(tf.wallMs)} s, ${int(tokenOnly.wire.rpcCalls)} JSON-RPC calls, peak RSS ${mb(tf.memory.peakRssBytes)} MB (${mb(tf.memory.startRssBytes)} MB before the run), longest event-loop block ${int(tf.memory.eventLoopMaxMs)} ms, ${int(tf.reportTransfers)} transfers examined`);
+    say(`tracehold, token asked for: ${secs(tf.wallMs)} s, ${int(tokenOnly.wire.rpcCalls)} JSON-RPC calls, CPU ${secs(tf.memory.cpuMs)} s, peak RSS ${mb(tf.memory.peakRssBytes)} MB (${mb(tf.memory.startRssBytes)} MB before the run), longest event-loop block ${int(tf.memory.eventLoopMaxMs)} ms, ${int(tf.reportTransfers)} transfers examined`);
     say(`tracehold address states (cold): ${Object.entries(cf.states).map(([s, n]) => `${s} ${int(n)}`).join(', ')}; crawled+endpoint set ${int(crawledPlusEndpoints)} of ${int(cf.reached.length)} reached`);
     for (const [name, f] of [['cold', cf], ['warm', wf], ['token asked for', tf]] as const) {
       const limit = f.states['address-limit'] ?? 0;

@@ -64,6 +64,8 @@ export interface Memory {
   startRssBytes: number;
   /** The longest the event loop was blocked during the run (perf_hooks monitorEventLoopDelay, 10 ms resolution). */
   eventLoopMaxMs: number;
+  /** CPU time the process used during the run (user + system, all its threads): steadier than wall time on a shared machine. */
+  cpuMs: number;
   /**
    * Highest memory outside the JS heap sampled (process.memoryUsage().external less
    * arrayBuffers): mostly WASM memory, i.e. PGlite's when the database is embedded.
@@ -111,6 +113,7 @@ export interface NaiveFigures {
 
 function sampleMemory(): { stop(): Memory } {
   const startRssBytes = process.memoryUsage().rss;
+  const cpuBefore = process.cpuUsage();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   let peak = startRssBytes;
@@ -126,7 +129,8 @@ function sampleMemory(): { stop(): Memory } {
       clearInterval(timer);
       delay.disable();
       sample();
-      return { peakRssBytes: peak, maxRssBytes: process.resourceUsage().maxRSS * 1024, startRssBytes, eventLoopMaxMs: delay.max / 1e6, peakNativeBytes: peakNative };
+      const cpu = process.cpuUsage(cpuBefore);
+      return { cpuMs: (cpu.user + cpu.system) / 1000, peakRssBytes: peak, maxRssBytes: process.resourceUsage().maxRSS * 1024, startRssBytes, eventLoopMaxMs: delay.max / 1e6, peakNativeBytes: peakNative };
     },
   };
 }

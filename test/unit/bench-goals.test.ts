@@ -11,7 +11,7 @@ function tracehold(peakMb: number, wallMs = 10_000): TraceholdFigures {
   return {
     kind: 'tracehold', wallMs, reportRpcCalls: 100, sourceHttpRequests: 10, sourceByMethod: {}, largestReplyReadBytes: 0, longestReplyParseMs: 0, transferRowsBefore: 0, transferRowsAfter: 1_000,
     reportTransfers: 1_000, reportHops: 3, states: {}, crawled: 10, endpoints: 1, endpointAddresses: 1, holdings: 1, limitations: [], reached: [],
-    memory: { peakRssBytes: peakMb * MB, maxRssBytes: peakMb * MB, startRssBytes: 150 * MB, eventLoopMaxMs: 120 },
+    memory: { peakRssBytes: peakMb * MB, maxRssBytes: peakMb * MB, startRssBytes: 150 * MB, eventLoopMaxMs: 120, cpuMs: 5_000 },
   };
 }
 const wire = { rpcCalls: 100, httpRequests: 10, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 };
@@ -19,7 +19,7 @@ const wire = { rpcCalls: 100, httpRequests: 10, byMethod: {}, replyBytes: 0, max
 function input(over: Partial<GoalInput> = {}): GoalInput {
   return {
     cold: { ...tracehold(600), wire }, warm: tracehold(300), tokenOnly: { ...tracehold(400), wire },
-    floor: { kind: 'floor', wallMs: 5_000, rpcCalls: 80, byMethod: {}, transfersSeen: 1_000, hops: 3, reached: [], memory: { peakRssBytes: 200 * MB, maxRssBytes: 200 * MB, startRssBytes: 100 * MB, eventLoopMaxMs: 10 }, wire: { rpcCalls: 80, httpRequests: 80, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 } },
+    floor: { kind: 'floor', wallMs: 5_000, rpcCalls: 80, byMethod: {}, transfersSeen: 1_000, hops: 3, reached: [], memory: { peakRssBytes: 200 * MB, maxRssBytes: 200 * MB, startRssBytes: 100 * MB, eventLoopMaxMs: 10, cpuMs: 1_000 }, wire: { rpcCalls: 80, httpRequests: 80, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 } },
     writes: { rows: 1_000, copy: 100_000, store: 60_000, unnestInsert: 30_000, share: 0.6 },
     latencyMs: 0,
     ...over,
