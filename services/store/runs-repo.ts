@@ -2,6 +2,7 @@
 // job that crashed resumes where it stopped.
 import { NotFoundError } from '../errors';
 import type { Address } from '../domain/types';
+import { loopTurns } from '../domain/taint/steps';
 import type { Db } from './db';
 import { chunks, isUuid, jsonParam, lastPerKey, toDate, toDateOrNull, toInt, toIntOrNull } from './values';
 
@@ -251,13 +252,16 @@ export function createRunsRepo(db: Db) {
         'select address, hop, from_block, state, propagated_from from run_addresses where run_id = $1 order by hop, address',
         [runId],
       );
-      return rows.map((row) => ({
-        address: row.address,
-        hop: toInt(row.hop),
-        fromBlock: toIntOrNull(row.from_block),
-        state: row.state as RunAddressState,
-        ...(row.propagated_from == null ? {} : { propagatedFrom: toInt(row.propagated_from) }),
-      }));
+      // 100,000 rows at the bench's 100k, read at every step: mapped with turns for the event loop.
+      const out: RunAddressRow[] = [];
+      const turns = loopTurns();
+      for (const row of rows) {
+        if (turns.due()) await turns.give();
+        const address: RunAddressRow = { address: row.address, hop: toInt(row.hop), fromBlock: toIntOrNull(row.from_block), state: row.state as RunAddressState };
+        if (row.propagated_from != null) address.propagatedFrom = toInt(row.propagated_from);
+        out.push(address);
+      }
+      return out;
     },
   };
 }

@@ -320,11 +320,17 @@ async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset
   );
   const states = new Map<Address, RunAddress['state']>();
   const chunks = await judgeChunks(deps, kase.chain, busy.rest, scope.toBlock, judgeChunkAddresses, judgeChunkTransfers);
+  // A chunk is up to 20,000 transfers of 2,000 wallets: judged with turns for the event loop
+  // (in one go, a chunk of the bench's 100k held it for 130 ms and more).
+  const turns = loopTurns();
   for (const chunk of chunks) {
     const histories = await historiesOf(chainData, chunk, scope.toBlock);
     const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, assets)))]);
     const labelOf = (a: Address) => resolveLabel(counterLabels.get(a) ?? [], deps.config.tracing.stopCategories);
-    for (const w of chunk) states.set(w.address, judgeHistory(w.address, histories.get(w.address) ?? [], labelOf, params, assets).state);
+    for (const w of chunk) {
+      if (turns.due()) await turns.give();
+      states.set(w.address, judgeHistory(w.address, histories.get(w.address) ?? [], labelOf, params, assets).state);
+    }
   }
   const judged = toCrawl.map((t): RunAddress => ({
     address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: busy.serviceLike.has(t.address) ? 'service-like' : states.get(t.address)!,
