@@ -4,7 +4,8 @@
 import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { completeResultElements, createRpcClient, OversizedReplyError } from '../../services/chains/rpc/client';
+import { createRpcClient, OversizedReplyError } from '../../services/chains/rpc/client';
+import { completeResultElements, parseReply, WHOLE_PARSE_CHARS } from '../../services/chains/rpc/json-pieces';
 import { RpcResponseError, isRangeRefusal, isRateLimited } from '../../services/chains/rpc/errors';
 import { RetryableError } from '../../services/errors';
 import { utf8Text } from '../../services/chains/rpc/http-post';
@@ -270,6 +271,52 @@ describe('rpc client', function () {
     expect(read!.length).to.equal(many.length - 1);
     expect(pieces.length).to.be.at.least(3);
     expect(Math.max(...pieces)).to.be.below(1.1 * 2 ** 20);
+  });
+
+  it('parses a large reply in pieces, to the value JSON.parse gives (single answers with an array result, batches, other shapes)', async function () {
+    const small = { wholeParseChars: 0, pieceChars: 40, sliceMs: 0 };
+    const element = fc.jsonValue({ maxDepth: 3 });
+    const envelope = fc.record({ jsonrpc: fc.constant('2.0'), id: fc.nat(), result: fc.array(element, { maxLength: 8 }) });
+    const shapes = fc.oneof(
+      envelope,
+      fc.array(fc.oneof(envelope, fc.record({ jsonrpc: fc.constant('2.0'), id: fc.nat(), error: fc.record({ code: fc.integer(), message: fc.string() }) })), { maxLength: 5 }),
+      fc.record({ jsonrpc: fc.constant('2.0'), id: fc.nat(), result: element }),
+    );
+    await fc.assert(
+      fc.asyncProperty(shapes, fc.boolean(), async (reply, spaced) => {
+        const text = JSON.stringify(reply, null, spaced ? 1 : undefined);
+        expect(await parseReply(text, undefined, small)).to.deep.equal(JSON.parse(text));
+      }),
+    );
+    // Strings holding brackets, quotes and escapes do not end an element.
+    const tricky = { jsonrpc: '2.0', id: 7, result: [{ data: '],}{["\\"' }, ['[', ']'], 'x\\', { n: -1.5e3 }] };
+    expect(await parseReply(JSON.stringify(tricky), undefined, small)).to.deep.equal(tricky);
+    // Text that does not parse throws as JSON.parse does: cut short, trailing text, a bad element.
+    for (const bad of ['{"jsonrpc":"2.0","id":1,"result":[1,2', '[{"jsonrpc":"2.0","id":1,"result":1}] x', '{"jsonrpc":"2.0","id":1,"result":[1,{"a":}]}']) {
+      let thrown: unknown;
+      try {
+        await parseReply(bad, undefined, small);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, bad).to.be.instanceOf(SyntaxError);
+    }
+  });
+
+  it('gives the event loop turns while it parses a reply of megabytes, and says how long its longest JSON.parse took', async function () {
+    const logs = Array.from({ length: 30_000 }, (_, i) => ({ blockNumber: `0x${i.toString(16)}`, data: `0x${'0'.repeat(64)}`, topics: [`0x${'ab'.repeat(32)}`, `0x${'cd'.repeat(32)}`] }));
+    const text = JSON.stringify({ jsonrpc: '2.0', id: 1, result: logs });
+    expect(text.length).to.be.above(WHOLE_PARSE_CHARS);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const told: Array<[number, number]> = [];
+    const parsed = await parseReply(text, (chars, ms) => told.push([chars, ms]));
+    clearInterval(timer);
+    expect(parsed).to.deep.equal({ jsonrpc: '2.0', id: 1, result: logs });
+    // JSON.parse alone would not let one timer fire.
+    expect(ticks).to.be.at.least(1);
+    expect(told).to.have.length(1);
+    expect(told[0]![0]).to.equal(text.length);
   });
 
   it('classifies provider messages', function () {

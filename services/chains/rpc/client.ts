@@ -6,7 +6,7 @@ import { backoffDelay, sleep } from './backoff';
 import { isRateLimited, RpcResponseError, type JsonRpcErrorObject } from './errors';
 import { postJson, ReplyTooLargeError } from './http-post';
 import { createSemaphore } from './semaphore';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { completeResultElements } from './json-pieces';
 import { rpcCalls, rpcErrors } from '../../metrics';
 
 export interface RpcClientOptions {
@@ -66,73 +66,6 @@ export class OversizedReplyError extends RpcResponseError {
     this.partial = partial;
   }
 }
-
-/**
- * The elements of a JSON-RPC answer's `result` array that are whole in the first part of its
- * text: those followed by a comma at the array's own level, or by its end (a small scanner
- * keeps track of nesting and strings). Read in time slices — the text is up to the reply bound, megabytes —
- * and parsed a piece of ~1 MB at a time. Undefined when no element is whole or a piece does
- * not parse.
- */
-export async function completeResultElements(
-  prefix: string,
-  options: { sliceMs?: number; onParsed?: (chars: number, ms: number) => void } = {},
-): Promise<unknown[] | undefined> {
-  const sliceMs = options.sliceMs ?? 25;
-  const key = /"result"\s*:\s*\[/.exec(prefix);
-  if (!key) return undefined;
-  const first = key.index + key[0].length;
-  let deadline = performance.now() + sliceMs;
-  const breathe = async () => {
-    if (performance.now() < deadline) return;
-    await nextTurn();
-    deadline = performance.now() + sliceMs;
-  };
-  // Positions of the commas between the array's elements.
-  const commas: number[] = [];
-  let depth = 0;
-  let inString = false;
-  for (let i = first; i < prefix.length; i++) {
-    const c = prefix.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) inString = true;
-    else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
-    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      if (depth === 0) {
-        // The array closed (the reply was cut after it): its last element is whole too.
-        commas.push(i);
-        break;
-      }
-      depth--;
-    } else if (c === COMMA && depth === 0) commas.push(i);
-    if ((i & 0xfffff) === 0) await breathe();
-  }
-  if (commas.length === 0) return undefined;
-  const out: unknown[] = [];
-  let from = first;
-  try {
-    for (let k = 0; k < commas.length; k++) {
-      const to = commas[k]!;
-      if (to - from < PIECE_CHARS && k < commas.length - 1) continue;
-      const started = performance.now();
-      const piece: unknown = JSON.parse(`[${prefix.slice(from, to)}]`);
-      options.onParsed?.(to - from, performance.now() - started);
-      if (!Array.isArray(piece)) return undefined;
-      for (const element of piece) out.push(element);
-      from = to + 1;
-      await breathe();
-    }
-  } catch {
-    return undefined;
-  }
-  return out;
-}
-
-const [QUOTE, BACKSLASH, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA] = ['"', '\\', '{', '}', '[', ']', ','].map((c) => c.charCodeAt(0));
-/** Characters of a reply's elements parsed in one JSON.parse (~1 MB: a few milliseconds). */
-const PIECE_CHARS = 1 << 20;
 
 /** A reply size bound: at most maxBytes read; `partial`, keep what was read of a refused one. */
 interface ReplyBound {

@@ -3,6 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { RetryableError, TraceholdError } from '../../errors';
 import { parseRetryAfter } from './backoff';
+import { parseReply } from './json-pieces';
 
 export interface PostOptions {
   url: string;
@@ -20,7 +21,7 @@ export interface PostOptions {
    * first logs of a range, in block order) asks only for the rest.
    */
   keepPrefix?: boolean;
-  /** Told the size of each reply body parsed (characters: bytes for ASCII JSON) and how long JSON.parse took (ms). */
+  /** Told the size of each reply body parsed (characters: bytes for ASCII JSON) and its longest JSON.parse (ms; a large reply is parsed in pieces). */
   onParsed?: (bytes: number, ms: number) => void;
 }
 
@@ -76,9 +77,7 @@ export async function postJson(body: string, options: PostOptions): Promise<unkn
 
     let parsed: unknown;
     try {
-      const started = performance.now();
-      parsed = JSON.parse(text);
-      options.onParsed?.(text.length, performance.now() - started);
+      parsed = await parseReply(text, options.onParsed);
     } catch (error) {
       // A 2xx with a cut-off body is a dropped connection in disguise; a 4xx with HTML is not.
       if (response.ok) {

@@ -1,0 +1,145 @@
+// JSON-RPC replies parsed a piece at a time. JSON.parse is one synchronous stretch: an 8 MB
+// reply (the default bound of a log or trace answer) took 120-160 ms at the bench's 100k, a
+// GC on top made it the longest block of the worker's event loop. The elements of a big
+// reply's array — the `result` of one call, or the answers of a batch — are found by a small
+// scanner that keeps track of nesting and strings, and parsed about a megabyte at a time,
+// with turns for the event loop between. The value is the one JSON.parse gives; text that
+// does not parse throws as JSON.parse does.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+/** Characters of a reply's elements parsed in one JSON.parse (~1 MB: a few milliseconds). */
+export const PIECE_CHARS = 1 << 20;
+
+/** Replies up to this size are parsed in one go (~40 ms at most here): the scan costs more than it saves. */
+export const WHOLE_PARSE_CHARS = 4 << 20;
+
+/** Told the characters and milliseconds of each JSON.parse made. */
+export type OnParsed = (chars: number, ms: number) => void;
+
+// A single call's answer as nodes write it (geth, Erigon, Reth, Nethermind, anvil): other
+// shapes are parsed in one go, as before.
+const SINGLE_ARRAY_RESULT = /^\s*\{\s*"jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*(?:-?\d+|"[^"\\]*"|null)\s*,\s*"result"\s*:\s*\[/;
+const BATCH = /^\s*\[/;
+
+/**
+ * A JSON-RPC reply body, parsed in pieces when it is large (see above). `onParsed` is told
+ * the reply's size once, with the longest single JSON.parse it took.
+ */
+export async function parseReply(text: string, onParsed?: OnParsed, sizes: PieceSizes = {}): Promise<unknown> {
+  let longest = 0;
+  const value = await parseInPieces(text, (_, ms) => (longest = Math.max(longest, ms)), sizes);
+  onParsed?.(text.length, longest);
+  return value;
+}
+
+/** Sizes of parseReply (defaults WHOLE_PARSE_CHARS, PIECE_CHARS, 10 ms between turns); smaller in tests. */
+export interface PieceSizes {
+  wholeParseChars?: number;
+  pieceChars?: number;
+  sliceMs?: number;
+}
+
+async function parseInPieces(text: string, onPiece: OnParsed, sizes: PieceSizes): Promise<unknown> {
+  if (text.length <= (sizes.wholeParseChars ?? WHOLE_PARSE_CHARS)) return timedParse(text, onPiece);
+  const breathe = breather(sizes.sliceMs ?? 10);
+  const single = SINGLE_ARRAY_RESULT.exec(text.slice(0, 256));
+  const first = single ? single[0].length : BATCH.test(text) ? text.indexOf('[') + 1 : -1;
+  if (first < 0) return timedParse(text, onPiece);
+  const { ends, closed } = await arrayElementEnds(text, first, breathe);
+  if (!closed) return timedParse(text, onPiece); // cut short: throws as JSON.parse does
+  const close = ends[ends.length - 1]!;
+  if (!single && !/^\s*$/.test(text.slice(close + 1))) return timedParse(text, onPiece); // text after the batch: throws
+  const elements = await parseElements(text, first, ends, breathe, onPiece, sizes.pieceChars);
+  if (!single) return elements;
+  // The envelope around the result: `{"jsonrpc":"2.0","id":1,"result":` + null + the rest.
+  const envelope = timedParse(`${text.slice(0, first - 1)}null${text.slice(close + 1)}`, onPiece) as { result: unknown };
+  envelope.result = elements;
+  return envelope;
+}
+
+/**
+ * The elements of a JSON-RPC answer's `result` array that are whole in the first part of its
+ * text: those followed by a comma at the array's own level, or by its end. Read in time
+ * slices — the text is up to the reply bound, megabytes — and parsed a piece of ~1 MB at a
+ * time. Undefined when no element is whole or a piece does not parse.
+ */
+export async function completeResultElements(
+  prefix: string,
+  options: { sliceMs?: number; onParsed?: OnParsed } = {},
+): Promise<unknown[] | undefined> {
+  const key = /"result"\s*:\s*\[/.exec(prefix);
+  if (!key) return undefined;
+  const first = key.index + key[0].length;
+  const breathe = breather(options.sliceMs ?? 25);
+  const { ends } = await arrayElementEnds(prefix, first, breathe);
+  if (ends.length === 0) return undefined;
+  try {
+    return await parseElements(prefix, first, ends, breathe, options.onParsed);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where the elements of the array whose first element starts at `first` end: the index of
+ * each comma between elements at the array's own level, and of its closing bracket when the
+ * array closes within `text` (`closed`; the last element is whole then too).
+ */
+async function arrayElementEnds(text: string, first: number, breathe: () => Promise<void>): Promise<{ ends: number[]; closed: boolean }> {
+  const ends: number[] = [];
+  let depth = 0;
+  let inString = false;
+  for (let i = first; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (depth === 0) {
+        ends.push(i);
+        return { ends, closed: true };
+      }
+      depth--;
+    } else if (c === COMMA && depth === 0) ends.push(i);
+    if ((i & 0xffff) === 0) await breathe();
+  }
+  return { ends, closed: false };
+}
+
+/** The elements between `first` and each end, parsed ~PIECE_CHARS at a time; throws where a piece does not parse. */
+async function parseElements(
+  text: string, first: number, ends: number[], breathe: () => Promise<void>, onParsed?: OnParsed, pieceChars = PIECE_CHARS,
+): Promise<unknown[]> {
+  const out: unknown[] = [];
+  let from = first;
+  for (let k = 0; k < ends.length; k++) {
+    const to = ends[k]!;
+    if (to - from < pieceChars && k < ends.length - 1) continue;
+    const piece = timedParse(`[${text.slice(from, to)}]`, onParsed);
+    if (!Array.isArray(piece)) throw new SyntaxError('a piece of a JSON array did not parse as an array');
+    for (const element of piece) out.push(element);
+    from = to + 1;
+    await breathe();
+  }
+  return out;
+}
+
+function timedParse(text: string, onParsed?: OnParsed): unknown {
+  const started = performance.now();
+  const value: unknown = JSON.parse(text);
+  onParsed?.(text.length, performance.now() - started);
+  return value;
+}
+
+function breather(sliceMs: number): () => Promise<void> {
+  let deadline = performance.now() + sliceMs;
+  return async () => {
+    if (performance.now() < deadline) return;
+    await nextTurn();
+    deadline = performance.now() + sliceMs;
+  };
+}
+
+const [QUOTE, BACKSLASH, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA] = ['"', '\\', '{', '}', '[', ']', ','].map((c) => c.charCodeAt(0));
