@@ -325,7 +325,12 @@ async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset
   const turns = loopTurns();
   for (const chunk of chunks) {
     const histories = await historiesOf(chainData, chunk, scope.toBlock);
-    const counterLabels = await deps.store.labels.lookup(kase.chain, [...new Set([...histories.values()].flatMap((h) => counterpartiesOf(h, assets)))]);
+    const counterparties = new Set<Address>();
+    for (const history of histories.values()) {
+      if (turns.due()) await turns.give();
+      for (const a of counterpartiesOf(history, assets)) counterparties.add(a);
+    }
+    const counterLabels = await deps.store.labels.lookup(kase.chain, [...counterparties]);
     const labelOf = (a: Address) => resolveLabel(counterLabels.get(a) ?? [], deps.config.tracing.stopCategories);
     for (const w of chunk) {
       if (turns.due()) await turns.give();
