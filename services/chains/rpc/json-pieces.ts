@@ -2,19 +2,24 @@
 // reply (the default bound of a log or trace answer) took 120-160 ms at the bench's 100k, a
 // GC on top made it the longest block of the worker's event loop. The elements of a big
 // reply's array — the `result` of one call, or the answers of a batch — are found by a small
-// scanner that keeps track of nesting and strings, and parsed about a megabyte at a time,
-// with turns for the event loop between. The value is the one JSON.parse gives; text that
+// scanner that keeps track of nesting and strings, and parsed ~64 kB at a time, with turns
+// for the event loop between. The value is the one JSON.parse gives; text that
 // does not parse throws as JSON.parse does.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-/** Characters of a reply's elements parsed in one JSON.parse (~1 MB: a few milliseconds). */
-export const PIECE_CHARS = 1 << 20;
+/**
+ * Characters of a reply's elements parsed in one JSON.parse. Measured here on an 18 MB answer
+ * of logs: pieces of 64 kB took 70-95 ms in all, one JSON.parse 70-115 ms, pieces of 1 MB
+ * 130-210 ms; parseReply with its scan and turns ~100-110 ms.
+ */
+export const PIECE_CHARS = 1 << 16;
 
 /**
- * Replies up to this size are parsed in one go. Above it, the scan costs ~3 ms a megabyte;
- * with 4 MB, the longest single JSON.parse of a 100k bench run was still 137 ms (with a GC).
+ * Replies up to this size are parsed in one go (a few milliseconds). With 4 MB, the longest
+ * single JSON.parse of a 100k bench run was still 137 ms (with a GC). The scan that finds the
+ * elements costs ~0.5 ms a megabyte (strings, most of a reply, are skipped with indexOf).
  */
-export const WHOLE_PARSE_CHARS = PIECE_CHARS;
+export const WHOLE_PARSE_CHARS = 1 << 20;
 
 /** Told the characters and milliseconds of each JSON.parse made. */
 export type OnParsed = (chars: number, ms: number) => void;
@@ -63,8 +68,8 @@ async function parseInPieces(text: string, onPiece: OnParsed, sizes: PieceSizes)
 /**
  * The elements of a JSON-RPC answer's `result` array that are whole in the first part of its
  * text: those followed by a comma at the array's own level, or by its end. Read in time
- * slices — the text is up to the reply bound, megabytes — and parsed a piece of ~1 MB at a
- * time. Undefined when no element is whole or a piece does not parse.
+ * slices — the text is up to the reply bound, megabytes — and parsed ~64 kB at a time.
+ * Undefined when no element is whole or a piece does not parse.
  */
 export async function completeResultElements(
   prefix: string,
@@ -91,14 +96,16 @@ export async function completeResultElements(
 async function arrayElementEnds(text: string, first: number, breathe: () => Promise<void>): Promise<{ ends: number[]; closed: boolean }> {
   const ends: number[] = [];
   let depth = 0;
-  let inString = false;
+  let steps = 0;
   for (let i = first; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) inString = true;
-    else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+    if (c === QUOTE) {
+      // Strings are most of a reply (hex): skipped whole, to the next quote not escaped.
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end === -1) return { ends, closed: false };
+      i = end;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
     else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       if (depth === 0) {
         ends.push(i);
@@ -106,9 +113,16 @@ async function arrayElementEnds(text: string, first: number, breathe: () => Prom
       }
       depth--;
     } else if (c === COMMA && depth === 0) ends.push(i);
-    if ((i & 0xffff) === 0) await breathe();
+    if ((++steps & 0x3fff) === 0) await breathe();
   }
   return { ends, closed: false };
+}
+
+/** Whether the quote at `at` is escaped: preceded by an odd number of backslashes. */
+function escaped(text: string, at: number): boolean {
+  let n = 0;
+  while (text.charCodeAt(at - 1 - n) === BACKSLASH) n++;
+  return n % 2 === 1;
 }
 
 /** The elements between `first` and each end, parsed ~PIECE_CHARS at a time; throws where a piece does not parse. */
