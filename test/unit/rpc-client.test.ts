@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRpcClient, OversizedReplyError } from '../../services/chains/rpc/client';
-import { completeResultElements, parseReply, WHOLE_PARSE_CHARS } from '../../services/chains/rpc/json-pieces';
+import { completeResultElements, parseReply, PIECE_CHARS, WHOLE_PARSE_CHARS } from '../../services/chains/rpc/json-pieces';
 import { RpcResponseError, isRangeRefusal, isRateLimited } from '../../services/chains/rpc/errors';
 import { RetryableError } from '../../services/errors';
 import { utf8Text } from '../../services/chains/rpc/http-post';
@@ -262,7 +262,7 @@ describe('rpc client', function () {
     expect(await completeResultElements(answer.slice(0, -1))).to.deep.equal([{ a: { b: '},"x' } }, { a: { b: 2 } }, { a: { b: 3 } }]);
     expect(await completeResultElements(answer.slice(0, 30))).to.equal(undefined);
     expect(await completeResultElements('{"jsonrpc":"2.0","id":3,"error":{"code":1}')).to.equal(undefined);
-    // Megabytes of elements: parsed in pieces of about 1 MB, in order.
+    // Megabytes of elements: parsed in pieces of about PIECE_CHARS (64 kB), in order.
     const many = Array.from({ length: 12_000 }, (_, i) => ({ i, pad: 'q'.repeat(300) }));
     const big = JSON.stringify({ jsonrpc: '2.0', id: 4, result: many });
     const pieces: number[] = [];
@@ -270,7 +270,7 @@ describe('rpc client', function () {
     expect(read).to.deep.equal(many.slice(0, read!.length));
     expect(read!.length).to.equal(many.length - 1);
     expect(pieces.length).to.be.at.least(3);
-    expect(Math.max(...pieces)).to.be.below(1.1 * 2 ** 20);
+    expect(Math.max(...pieces)).to.be.below(1.1 * PIECE_CHARS);
   });
 
   it('parses a large reply in pieces, to the value JSON.parse gives (single answers with an array result, batches, other shapes)', async function () {
