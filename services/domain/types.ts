@@ -52,6 +52,19 @@ export function transferId(t: Pick<Transfer, 'txHash' | 'ref'>): string {
 }
 
 /**
+ * The transaction hashes transfers with one of these ids can have: what an id has before one
+ * of its '#' (every '#', not only the first: a hash is never parsed out of an id). A cheap
+ * test before an id is built: a transfer whose hash is not here is not one of them.
+ */
+export function txHashesOfIds(ids: Iterable<string>): Set<string> {
+  const hashes = new Set<string>();
+  for (const id of ids) {
+    for (let at = id.indexOf('#'); at !== -1; at = id.indexOf('#', at + 1)) hashes.add(id.slice(0, at));
+  }
+  return hashes;
+}
+
+/**
  * transferId(t), the same string, as one flat string: a template literal gives a chain of
  * cons strings that, once hashed as a Map key, is a flat copy plus a 32-byte wrapper. For ids
  * kept by the million (the taint engine's results). `t.txHash` and `t.ref` must be strings.

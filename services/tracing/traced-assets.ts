@@ -6,7 +6,7 @@
 // transaction's fee). Events a fake contract emits "from" a seed wallet are in transactions
 // someone else signed, so they never qualify. Every other asset is ignored everywhere.
 import type { AssetScope } from '../domain/payments';
-import { transferId, type Address, type Asset, type Transfer } from '../domain/types';
+import { transferId, txHashesOfIds, type Address, type Asset, type Transfer } from '../domain/types';
 
 export interface TracedAssetsInput {
   /** The case's `assets`; when given, exactly these are traced. */
@@ -26,7 +26,7 @@ export function tracedAssets(input: TracedAssetsInput): Set<Asset> {
   const list = [...input.transfers];
   for (const t of list) if (t.kind === 'fee') signedBy.set(t.txHash, t.from);
   // Ids are built only for transfers of a seed transaction (a 100k case loads 150,000 transfers).
-  const seedTxs = new Set([...input.seedTransferIds].map((id) => id.slice(0, id.indexOf('#'))));
+  const seedTxs = txHashesOfIds(input.seedTransferIds);
   for (const t of list) {
     if (t.amount === 0n) continue;
     if (seedTxs.has(t.txHash) && input.seedTransferIds.has(transferId(t))) assets.add(t.asset);

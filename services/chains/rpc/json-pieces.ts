@@ -1,6 +1,7 @@
-// JSON-RPC replies parsed a piece at a time. JSON.parse is one synchronous stretch: an 8 MB
-// reply (the default bound of a log or trace answer) took 120-160 ms at the bench's 100k, a
-// GC on top made it the longest block of the worker's event loop. The elements of a big
+// JSON-RPC replies parsed a piece at a time. JSON.parse is one synchronous stretch: at the
+// bench's 100k, with replies of up to 7.9 MB (the default bound of a log or trace answer is
+// 8 MB), the longest JSON.parse of one took 124-157 ms, with a GC on top the longest block of
+// the worker's event loop. The elements of a big
 // reply's array — the `result` of one call, or the answers of a batch — are found by a small
 // scanner that keeps track of nesting and strings, and parsed ~64 kB at a time, with turns
 // for the event loop between. The value is the one JSON.parse gives; text that
@@ -9,8 +10,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * Characters of a reply's elements parsed in one JSON.parse. Measured here on an 18 MB answer
- * of logs: pieces of 64 kB took 70-95 ms in all, one JSON.parse 70-115 ms, pieces of 1 MB
- * 130-210 ms; parseReply with its scan and turns ~100-110 ms.
+ * of logs (three runs each): pieces of 64 kB took 70-101 ms in all, pieces of 1 MB 126-214 ms,
+ * one JSON.parse 41-115 ms; parseReply with its scan and turns 100-113 ms.
  */
 export const PIECE_CHARS = 1 << 16;
 

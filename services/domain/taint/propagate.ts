@@ -39,7 +39,7 @@
 // but the transfer id itself. The same generator runs to the end (`propagateTaint`) or in
 // time slices that give the event loop back (`propagateTaintSliced`).
 import { classifyTransfer } from '../payments';
-import { flatJoin, flatTransferId, transferId, type Address, type Asset, type Transfer } from '../types';
+import { flatJoin, flatTransferId, transferId, txHashesOfIds, type Address, type Asset, type Transfer } from '../types';
 import { createLedger, type Ledger } from './ledgers';
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './steps';
 import type { AccountRole, AccountTaint, LedgerSpec, TaintInput, TaintResult } from './types';
@@ -130,11 +130,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   }
   const ids: (string | undefined)[] = new Array<string | undefined>(transfers.length);
   const idOf = (i: number): string => ids[i] ?? (ids[i] = flatTransferId(transfers[i]!));
-  // A transfer can only be a seed if its hash is what a seed id has before one of its '#'.
-  const seedTxHashes = new Set<string>();
-  for (const id of input.seedTransfers) {
-    for (let at = id.indexOf('#'); at !== -1; at = id.indexOf('#', at + 1)) seedTxHashes.add(id.slice(0, at));
-  }
+  const seedTxHashes = txHashesOfIds(input.seedTransfers);
   const isSeed = (i: number): boolean => seedTxHashes.has(transfers[i]!.txHash) && input.seedTransfers.has(idOf(i));
 
   for (const [address, spec] of input.ledgers) {
