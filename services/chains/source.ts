@@ -11,6 +11,25 @@ export interface TransferQuery extends BlockRange {
   assets?: Asset[];
 }
 
+/**
+ * A transaction an address sent whose fee a history read left unread (see
+ * ChainSource.histories): the fee needs the transaction's receipt, read with `fees` only
+ * where a model needs it.
+ */
+export interface PendingFee {
+  txHash: string;
+  blockNumber: number;
+  txIndex: number;
+  sender: Address;
+}
+
+/** What a history read gives: see ChainSource.histories. */
+export interface HistoryRead {
+  transfers: Transfer[];
+  reachedTo: Map<Address, number>;
+  pendingFees: PendingFee[];
+}
+
 export interface ChainTip {
   /** Highest block with the configured confirmations. */
   number: number;
@@ -79,6 +98,16 @@ export interface ChainSource {
    * bounded evidence. Optional: sources without it are read whole.
    */
   transfersBounded?(query: TransferQuery): Promise<{ transfers: Transfer[]; reachedTo: Map<Address, number> }>;
+  /**
+   * Like `transfers` (`bounded`: like `transfersBounded`) for the shared chain data, with the
+   * fees of the transactions the addresses sent left unread where reading them costs a
+   * receipt each (a busy block's receipts are megabytes of other people's logs): those come
+   * as `pendingFees`, to read with `fees` where a model needs them. Optional: sources
+   * without it give every fee in `transfers`.
+   */
+  histories?(query: TransferQuery, options: { bounded: boolean }): Promise<HistoryRead>;
+  /** The fee transfers of pending fees (none where a fee is zero), receipts read in batches by block. */
+  fees?(pending: readonly PendingFee[]): Promise<Transfer[]>;
   /**
    * Account facts at the end of toBlock, one JSON-RPC batch for all: transactions each sent
    * in [fromBlock, toBlock] (nonce difference) and code size. Null where the node cannot tell

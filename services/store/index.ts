@@ -14,6 +14,7 @@ import { createPartnersRepo } from './partners-repo';
 import { createRunResultsRepo } from './run-results-repo';
 import { createRunsRepo } from './runs-repo';
 import { createRunTaintRepo } from './run-taint-repo';
+import { createPendingFeesRepo } from './pending-fees-repo';
 import { createScannedRangesRepo } from './scanned-ranges-repo';
 import { createTransfersRepo } from './transfers-repo';
 import { createCaseNotesRepo } from './case-notes-repo';
@@ -23,7 +24,7 @@ import { createCallbacksRepo } from './callbacks-repo';
 export function createStore(db: Db) {
   return {
     db,
-    chainData: { ...createTransfersRepo(db), ...createScannedRangesRepo(db), ...createChainStateRepo(db), ...createServiceLikeRepo(db) },
+    chainData: { ...createTransfersRepo(db), ...createPendingFeesRepo(db), ...createScannedRangesRepo(db), ...createChainStateRepo(db), ...createServiceLikeRepo(db) },
     btc: createBtcChainRepo(db),
     labels: createLabelsRepo(db),
     cases: createCasesRepo(db),

@@ -171,7 +171,8 @@ export function createTransfersRepo(db: Db) {
 
     /**
      * The last block in (afterBlock, toBlock] in which each address sent or received a
-     * stored transfer; addresses without one are left out. One query for any number of
+     * stored transfer, or sent a transaction whose fee is pending (a fee is a transfer not read
+     * yet); addresses without one are left out. One query for any number of
      * addresses (the re-trace's check for news).
      */
     async lastActivity(chain: string, addresses: readonly Address[], afterBlock: number, toBlock: number): Promise<Map<Address, number>> {
@@ -183,6 +184,9 @@ export function createTransfersRepo(db: Db) {
            union all
            select to_address, block_number from transfers
             where chain = $1 and to_address = any($2::text[]) and block_number > $3 and block_number <= $4
+           union all
+           select sender, block_number from pending_fees
+            where chain = $1 and sender = any($2::text[]) and block_number > $3 and block_number <= $4
          ) a group by address`,
         [chain, [...addresses], afterBlock, toBlock],
       );

@@ -64,6 +64,8 @@ export async function computeCaseGraph(
   // window only adds transfers of its own address), and a round that only found openings
   // missing reads nothing again.
   let ledgers = [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
+  // The sources' fees first: which assets are traced depends on which transactions they signed.
+  await chainData.ensureFees(ledgers.filter((a) => a.state === 'source'), scope.toBlock);
   let history = await historyInWindows(chainData, scope, ledgers, ledgers);
   const seeds = await seedTransfers(deps, scope);
   let transfers = await withSeeds(history, seeds);
@@ -73,7 +75,13 @@ export async function computeCaseGraph(
       requested: scope.assets, nativeAsset: source.nativeAsset, listedTokens: chainConfig(deps.config, scope.chain).tokens.map((t) => t.address),
       seedTransferIds: scope.seedTransferIds, sources, transfers: transfers.values(),
     });
-    for (const q of await neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null)) {
+    const openings = await neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null);
+    const feesRead = await ensureNativeFees(chainData, scope.toBlock, openings, source.nativeAsset, ledgers);
+    if (feesRead.length) {
+      history = mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, feesRead));
+      transfers = await withSeeds(history, seeds);
+    }
+    for (const q of openings) {
       if (turns.due()) await turns.give();
       wanted.set(balanceKey(q), q);
     }
@@ -239,6 +247,25 @@ function* neededOpeningsSteps(
     }
   }
   return queries;
+}
+
+/**
+ * Fees are read where they can matter: a history read leaves them pending (see
+ * ChainSource.histories), and a fee moves only its sender's native coin, which carries
+ * taint only in a ledger that may receive it tainted: a source, or a wallet that received
+ * the native coin from another ledger or in a seed transfer (neededOpenings' rule, by the
+ * transfers alone). Reads those ledgers' pending fees; returns the ledgers that got some
+ * (their histories changed: read them again).
+ */
+export async function ensureNativeFees(
+  chainData: ChainData, toBlock: number, openings: readonly OpeningQuery[], nativeAsset: Asset, ledgers: readonly RunAddress[],
+): Promise<RunAddress[]> {
+  const native = new Set<Address>();
+  for (const q of openings) if (q.asset === nativeAsset) native.add(q.address);
+  if (native.size === 0) return [];
+  const windows = ledgers.filter((l) => native.has(l.address)).map((l) => ({ address: l.address, fromBlock: l.fromBlock }));
+  const got = await chainData.ensureFees(windows, toBlock);
+  return got.size === 0 ? [] : ledgers.filter((l) => got.has(l.address));
 }
 
 /** The balance before `fromBlock`: the end of the previous block (genesis for block 0). */

@@ -1,6 +1,6 @@
 // Chain data through the shared cache: what an earlier case (or hop) already fetched is
 // read from Postgres; only the missing block ranges go to the chain, many addresses per call.
-import type { AccountFacts, ChainSource } from '../chains/source';
+import type { AccountFacts, ChainSource, HistoryRead } from '../chains/source';
 import type { Address, Asset, BlockRange, Transfer } from '../domain/types';
 import type { Store } from '../store';
 import { filterWithTurns, loopTurns } from '../domain/taint/steps';
@@ -25,6 +25,14 @@ export interface ChainData {
   ensureHistory(
     windows: HistoryWindow[], toBlock: number, assets?: readonly Asset[] | null, options?: { bounded?: boolean },
   ): Promise<{ fetchedTransfers: number; calls: number; reachedTo: Map<Address, number> }>;
+  /**
+   * Make sure the fees of the transactions each address sent from its fromBlock to toBlock
+   * are stored: a history read leaves them pending where each costs a receipt (see
+   * ChainSource.histories), and only a wallet whose native coin may carry taint, or whose
+   * native sweeps the deposit heuristic weighs, needs them. Returns the addresses that got
+   * fees (their stored histories changed).
+   */
+  ensureFees(windows: HistoryWindow[], toBlock: number): Promise<Set<Address>>;
   transfersOf(addresses: Address[], range: BlockRange): Promise<Transfer[]>;
   /** transfersOf one at a time, in the same order, read a page at a time (for a whole case's histories). */
   eachTransfer(addresses: Address[], range: BlockRange, visit: (t: Transfer) => void): Promise<void>;
@@ -41,6 +49,9 @@ export interface ChainData {
    */
   balances(queries: OpeningQuery[], options?: { historyTo?: number }): Promise<Map<string, bigint>>;
 }
+
+/** Pending fees read at a time (their receipts held at once). */
+const FEES_AT_ONCE = 5_000;
 
 export function balanceKey(q: OpeningQuery): string {
   return `${q.address}|${q.asset}|${q.blockNumber}`;
@@ -99,9 +110,11 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
       const slices = [...gaps.values()].flatMap(readSlices);
       const fetchSlice = ({ range, addresses }: (typeof slices)[number]) => {
         const query = { addresses, direction: 'both' as const, ...range, ...(assets ? { assets: [...assets] } : {}) };
-        const read = options?.bounded && source.transfersBounded
-          ? source.transfersBounded(query)
-          : source.transfers(query).then((transfers) => ({ transfers, reachedTo: new Map<Address, number>() }));
+        const read: Promise<HistoryRead> = source.histories
+          ? source.histories(query, { bounded: options?.bounded === true })
+          : options?.bounded && source.transfersBounded
+            ? source.transfersBounded(query).then((r) => ({ ...r, pendingFees: [] }))
+            : source.transfers(query).then((transfers) => ({ transfers, reachedTo: new Map<Address, number>(), pendingFees: [] }));
         read.catch(() => undefined); // awaited in its turn; not "unhandled" if a write before it fails
         return read;
       };
@@ -113,6 +126,8 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
         const read = await next!;
         next = i + 1 < slices.length ? fetchSlice(slices[i + 1]!) : undefined;
         await store.chainData.insertTransfers(read.transfers);
+        // Before the range is marked: a scanned range holds its fees, stored or pending.
+        await store.chainData.addPendingFees(chain, read.pendingFees);
         await store.chainData.markScanned(chain, addresses.filter((a) => !read.reachedTo.has(a)), range, assets);
         for (const [reached, cut] of groupBy([...read.reachedTo], ([, block]) => block)) {
           await store.chainData.markScanned(chain, cut.map(([a]) => a), { fromBlock: range.fromBlock, toBlock: reached }, assets);
@@ -121,6 +136,19 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
         fetchedTransfers += read.transfers.length;
       }
       return { fetchedTransfers, calls: slices.length, reachedTo };
+    },
+
+    async ensureFees(windows, toBlock) {
+      const got = new Set<Address>();
+      if (!source.fees || windows.length === 0) return got;
+      const pending = await store.chainData.pendingFeesOf(chain, windows, toBlock);
+      for (let i = 0; i < pending.length; i += FEES_AT_ONCE) {
+        const slice = pending.slice(i, i + FEES_AT_ONCE);
+        await store.chainData.insertTransfers(await source.fees(slice));
+        await store.chainData.dropPendingFees(chain, slice.map((p) => p.txHash));
+        for (const p of slice) got.add(p.sender);
+      }
+      return got;
     },
 
     transfersOf(addresses, range) {

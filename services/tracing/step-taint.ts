@@ -24,7 +24,7 @@ import { loopTurns } from '../domain/taint/steps';
 import type { Address, Asset, Transfer } from '../domain/types';
 import type { RunTaintRow } from '../store/run-taint-repo';
 import {
-  computeCaseGraph, FINAL_STATES, historyInWindows, LEDGER_STATES, lateWindows, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
+  computeCaseGraph, ensureNativeFees, FINAL_STATES, historyInWindows, LEDGER_STATES, lateWindows, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
   neededOpenings, seedTransfers, withSeeds, type CaseGraph, type CaseScope, type RunAddress,
 } from './case-graph';
 import { balanceKey, createChainData, type OpeningQuery } from './chain-data';
@@ -82,6 +82,8 @@ async function incrementalStepTaint(
 
   // The traced assets depend on the sources' transfers and the seeds only.
   const sourceLedgers = ledgers.filter((l) => sources.has(l.address));
+  // Which assets are traced depends on which transactions the sources signed: their fees first.
+  await chainData.ensureFees(sourceLedgers, scope.toBlock);
   const sourceHistory = scope.assets ? new Map<string, Transfer>() : await historyInWindows(chainData, scope, ledgers, sourceLedgers);
   const assets = tracedAssets({
     requested: scope.assets, nativeAsset: source.nativeAsset, listedTokens: chain.tokens.map((t) => t.address),
@@ -123,7 +125,15 @@ async function incrementalStepTaint(
   for (let round = 0; ; round++) {
     const recomputed = ledgers.filter((l) => dirty.has(l.address));
     transfers = await withSeeds(history, seeds);
-    for (const q of await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null, followed)) {
+    const openings = await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null, followed);
+    // Fees where the native coin may carry taint (the dirty ledgers only: the others kept
+    // theirs from the step that computed them, and one that newly may is dirty).
+    const feesRead = await ensureNativeFees(chainData, scope.toBlock, openings, source.nativeAsset, recomputed);
+    if (feesRead.length) {
+      history = mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, feesRead));
+      transfers = await withSeeds(history, seeds);
+    }
+    for (const q of openings) {
       if (turns.due()) await turns.give();
       wanted.set(balanceKey(q), q);
     }

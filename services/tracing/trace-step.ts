@@ -332,6 +332,11 @@ async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset
     }
     const counterLabels = await deps.store.labels.lookup(kase.chain, [...counterparties]);
     const labelOf = (a: Address) => resolveLabel(counterLabels.get(a) ?? [], deps.config.tracing.stopCategories);
+    // The deposit heuristic weighs a wallet's native sweeps to an exchange with their fees.
+    const sweepers = chunk.filter((w) => nativeSweeps(w.address, histories.get(w.address) ?? [], source.nativeAsset, labelOf));
+    if ((await chainData.ensureFees(sweepers, scope.toBlock)).size > 0) {
+      for (const [address, history] of await historiesOf(chainData, sweepers, scope.toBlock)) histories.set(address, history);
+    }
     for (const w of chunk) {
       if (turns.due()) await turns.give();
       states.set(w.address, judgeHistory(w.address, histories.get(w.address) ?? [], labelOf, params, assets).state);
@@ -368,6 +373,11 @@ async function judgeChunks(
   }
   chunks.push(chunk);
   return chunks;
+}
+
+/** The wallet paid the native coin to an exchange-labelled address (a deposit address's native sweep, maybe). */
+function nativeSweeps(address: Address, history: Transfer[], nativeAsset: Asset, labelOf: (a: Address) => Label | undefined): boolean {
+  return history.some((t) => t.asset === nativeAsset && t.kind !== 'fee' && t.from === address && t.to !== null && labelOf(t.to)?.category === 'exchange');
 }
 
 async function historiesOf(chainData: ReturnType<typeof createChainData>, windows: { address: Address; fromBlock: number }[], toBlock: number) {

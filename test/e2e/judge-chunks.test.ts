@@ -51,11 +51,11 @@ describe('e2e: a hop judges its wallets in chunks, with the verdicts of judging 
     await app.deps.store.labels.upsert(scenario.labels);
     // Judging reads histories bounded (service-like.ts): the addresses of each such read.
     const source = app.deps.chains.get('local');
-    const bounded = source.transfersBounded!.bind(source);
+    const histories = source.histories!.bind(source);
     const reads: number[] = [];
-    source.transfersBounded = (query: TransferQuery) => {
-      reads.push(query.addresses.length);
-      return bounded(query);
+    source.histories = (query: TransferQuery, options: { bounded: boolean }) => {
+      if (options.bounded) reads.push(query.addresses.length);
+      return histories(query, options);
     };
     const kase = await createCase(app.deps, { title: 'chunks', chain: 'local', seeds: scenario.seedTxs.map((txHash) => ({ txHash })), model: 'fifo' }, 'test');
     await startTrace(app.deps, kase.id);

@@ -2,8 +2,8 @@
 // source here is a recording one over a fixed list of transfers (the port, not a chain);
 // the store is a real migrated database.
 import { expect } from 'chai';
-import type { ChainSource, TransferQuery } from '../../services/chains/source';
-import type { Transfer } from '../../services/domain/types';
+import type { ChainSource, PendingFee, TransferQuery } from '../../services/chains/source';
+import { SEQ_FEE, type Transfer } from '../../services/domain/types';
 import type { Store } from '../../services/store';
 import { createChainData } from '../../services/tracing/chain-data';
 import { useTestStore } from '../support/db';
@@ -149,6 +149,66 @@ describe('chain data: many addresses read in slices', () => {
     const data = createChainData(store, source, { readSlice: { addresses: 1, wholeRangeBlocks: 10 } });
     await data.ensureHistory(all, 110);
     expect(source.queries.map((q) => [q.addresses.length, q.fromBlock, q.toBlock])).to.deep.equal([[4, 101, 110]]);
+  });
+});
+
+/** A source that reads histories as trace_filter does: every transaction's fee left pending, read by `fees`. */
+function lazyFeeSource(transfers: Transfer[]) {
+  const base = recordingSource(transfers);
+  const feeReads: PendingFee[][] = [];
+  const feeOf = (p: PendingFee): Transfer => ({
+    chain: 'local', txHash: p.txHash, blockNumber: p.blockNumber, blockHash: hex(p.blockNumber, 64), timestamp: 1_700_000_000 + p.blockNumber,
+    txIndex: p.txIndex, ref: 'fee', seq: SEQ_FEE, kind: 'fee', asset: 'ETH', from: p.sender, to: null, amount: 21_000n * BigInt(p.blockNumber),
+  });
+  const source: ChainSource & { queries: TransferQuery[]; feeReads: PendingFee[][] } = {
+    ...base,
+    feeReads,
+    async histories(query) {
+      const read = await base.transfers(query);
+      const sent = new Set(query.addresses);
+      const pendingFees = read.filter((t) => sent.has(t.from)).map((t) => ({ txHash: t.txHash, blockNumber: t.blockNumber, txIndex: t.txIndex, sender: t.from }));
+      return { transfers: read, reachedTo: new Map(), pendingFees };
+    },
+    async fees(pending) {
+      feeReads.push([...pending]);
+      return pending.map(feeOf);
+    },
+  };
+  return { source, feeOf };
+}
+
+describe('chain data: fees read only where asked (pending fees)', () => {
+  let store: Store;
+  useTestStore('pglite', (s) => (store = s));
+  const chain = chainOf();
+
+  it('stores a history without its fees, reads a wallet\'s fees in its window once, and counts a pending fee as activity', async () => {
+    const { source, feeOf } = lazyFeeSource(chain);
+    const data = createChainData(store, source);
+    await data.ensureHistory([{ address: wallet(0), fromBlock: 1 }, { address: wallet(1), fromBlock: 1 }], 100);
+    expect(source.feeReads).to.have.length(0);
+    const stored = await data.transfersOf([wallet(0), wallet(1)], { fromBlock: 1, toBlock: 100 });
+    expect(stored.some((t) => t.kind === 'fee')).to.equal(false);
+    // A pending fee is news to the re-trace: the wallet sent a transaction (and paid for it).
+    const idle = wallet(9);
+    expect((await store.chainData.lastActivity('local', [idle], 110, 130)).has(idle)).to.equal(false);
+    await store.chainData.addPendingFees('local', [{ txHash: hex(9_999, 64), blockNumber: 120, txIndex: 0, sender: idle }]);
+    expect((await store.chainData.lastActivity('local', [idle], 110, 130)).get(idle)).to.equal(120);
+
+    const got = await data.ensureFees([{ address: wallet(0), fromBlock: 40 }], 100);
+    expect([...got]).to.deep.equal([wallet(0)]);
+    const sent = chain.filter((t) => t.from === wallet(0) && t.blockNumber >= 40 && t.blockNumber <= 100);
+    expect(source.feeReads.flat().map((p) => p.txHash)).to.deep.equal(sent.map((t) => t.txHash));
+    const fees = (await data.transfersOf([wallet(0)], { fromBlock: 1, toBlock: 100 })).filter((t) => t.kind === 'fee');
+    expect(fees).to.deep.equal(sent.map((t) => feeOf({ txHash: t.txHash, blockNumber: t.blockNumber, txIndex: t.txIndex, sender: t.from })));
+    // Read once: asking again costs nothing; wallet(1)'s fees are still pending.
+    expect((await data.ensureFees([{ address: wallet(0), fromBlock: 40 }], 100)).size).to.equal(0);
+    expect(source.feeReads).to.have.length(1);
+    expect((await store.chainData.pendingFeesOf('local', [{ address: wallet(1), fromBlock: 1 }], 100)).length).to.equal(100);
+
+    // A history read again (another case, a wider window) does not make a stored fee pending again.
+    await store.chainData.addPendingFees('local', sent.map((t) => ({ txHash: t.txHash, blockNumber: t.blockNumber, txIndex: t.txIndex, sender: t.from })));
+    expect(await store.chainData.pendingFeesOf('local', [{ address: wallet(0), fromBlock: 40 }], 100)).to.deep.equal([]);
   });
 });
 

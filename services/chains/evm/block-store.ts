@@ -25,6 +25,8 @@ export interface BlockStore {
   fullBlocks(numbers: number[]): Promise<RpcBlock[]>;
   /** Number, hash and timestamp; served from full blocks when cached. */
   headers(numbers: number[]): Promise<BlockHeader[]>;
+  /** Headers learnt elsewhere (logs that state their block's time): later `headers` asks need no call for them. */
+  noteHeaders(headers: Iterable<BlockHeader>): void;
   /** Receipts by transaction hash, without their logs (fees and outcomes only); `byBlock` lists blocks where one eth_getBlockReceipts is cheaper. */
   receipts(txHashes: string[], byBlock?: Map<number, string[]>): Promise<Map<string, RpcReceipt>>;
   stats(): BlockStoreStats;
@@ -140,6 +142,9 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
   return {
     fullBlocks,
     headers,
+    noteHeaders(known) {
+      for (const h of known) if (!heads.peek(h.number)) heads.set(h.number, h);
+    },
     receipts,
     stats: () => ({ blockHits: full.hits, blockMisses: full.misses, receiptHits: receiptCache.hits, receiptMisses: receiptCache.misses }),
   };

@@ -5,7 +5,7 @@ import { loopTurns, runSteps, runStepsSliced, sortSteps, STEP, type Steps } from
 import { InvalidInputError, NotFoundError, RetryableError, TraceholdError } from '../../errors';
 import { RpcResponseError } from '../rpc/errors';
 import { createRpcClient, type RpcClientStats } from '../rpc/client';
-import type { BalanceQuery, ChainSource, ChainTip, SeedTransaction, TransferQuery } from '../source';
+import type { BalanceQuery, ChainSource, ChainTip, HistoryRead, PendingFee, SeedTransaction, TransferQuery } from '../source';
 import { addressTopic, normalizeEvmAddress } from './address';
 import { checkBlock, createBlockStore, type BlockHeader, type BlockStoreStats } from './block-store';
 import { findRecentTransaction, INTERNAL_NOTES, probeCallTracer, probeCapabilities, type EvmCapabilities, type TracerVerdict } from './capabilities';
@@ -13,7 +13,7 @@ import { asCallFrame, internalCallsFromFrame, parityOrder, parityValueMove } fro
 import { scanNative } from './native-scan';
 import { Lru } from './lru';
 import { hexToBigInt, hexToNumber, toHex, type CallFrame, type ParityTrace, type RpcBlock, type RpcLog, type RpcReceipt, type RpcTransaction } from './rpc-types';
-import { traceFilterNative } from './trace-filter-scan';
+import { feeTransfers, traceFilterHistory } from './trace-filter-scan';
 import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './to-transfers';
 import { createLogFetcher } from './token-logs';
 import { multicallBalances, type MulticallBalanceQuery } from './multicall';
@@ -202,37 +202,55 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   }
 
   async function transfers(query: TransferQuery): Promise<Transfer[]> {
-    return (await readTransfers(query, false)).transfers;
+    return withFees(await readTransfers(query, false));
   }
 
-  function transfersBounded(query: TransferQuery): Promise<{ transfers: Transfer[]; reachedTo: Map<string, number> }> {
-    return readTransfers(query, true);
+  async function transfersBounded(query: TransferQuery): Promise<{ transfers: Transfer[]; reachedTo: Map<string, number> }> {
+    const read = await readTransfers(query, true);
+    return { transfers: await withFees(read), reachedTo: read.reachedTo };
+  }
+
+  /** A read's transfers with its pending fees read (sorted in as one read gives them). */
+  async function withFees(read: HistoryRead): Promise<Transfer[]> {
+    if (read.pendingFees.length === 0) return read.transfers;
+    return runStepsSliced(sortUniqueSteps([...read.transfers, ...(await fees(read.pendingFees))]));
+  }
+
+  async function fees(pending: readonly PendingFee[]): Promise<Transfer[]> {
+    const caps = await baseCapabilities();
+    return feeTransfers({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts }, pending);
   }
 
   /**
    * Token logs and native transfers of the query. `bounded`: an address whose token logs are
    * too large for one answer is read only part way (reachedTo; see LogFetcher.fetchBounded).
-   * Native transfers are read whole (trace_filter in pages of at most maxLogReplyBytes).
+   * Native transfers are read whole (trace_filter in pages of at most maxLogReplyBytes); with
+   * trace_filter, the fees of what the addresses sent are left pending (block scans read
+   * receipts anyway and give every fee).
    */
-  async function readTransfers(query: TransferQuery, bounded: boolean): Promise<{ transfers: Transfer[]; reachedTo: Map<string, number> }> {
+  async function readTransfers(query: TransferQuery, bounded: boolean): Promise<HistoryRead> {
     const reachedTo = new Map<string, number>();
     if (!Number.isInteger(query.fromBlock) || !Number.isInteger(query.toBlock) || query.fromBlock < 0) {
       throw new InvalidInputError(`bad block range ${query.fromBlock}..${query.toBlock}`);
     }
     const addresses = [...new Set(query.addresses.map((a) => normalizeEvmAddress(a)))];
     const scope = assetScope(query.assets);
-    if (addresses.length === 0) return { transfers: [], reachedTo };
+    if (addresses.length === 0) return { transfers: [], reachedTo, pendingFees: [] };
     // A run's steps ask for blocks up to the block it pinned, settled when pinned: no call.
     const toBlock = query.toBlock <= knownSettled ? query.toBlock : Math.min(query.toBlock, await settledBlock());
-    if (query.fromBlock > toBlock) return { transfers: [], reachedTo };
+    if (query.fromBlock > toBlock) return { transfers: [], reachedTo, pendingFees: [] };
     const range = { fromBlock: query.fromBlock, toBlock };
 
-    const [tokenTransfers, nativeTransfers] = await Promise.all([
-      scope.tokens && scope.tokens.length === 0 ? [] : tokenTransfersOf(addresses, query.direction, range, scope.tokens, bounded ? reachedTo : undefined),
-      scope.native ? nativeTransfersOf(new Set(addresses), query.direction, range) : [],
+    const tokenRead = scope.tokens && scope.tokens.length === 0
+      ? Promise.resolve([])
+      : tokenTransfersOf(addresses, query.direction, range, scope.tokens, bounded ? reachedTo : undefined);
+    // The token logs state their blocks' headers (most nodes): the native read takes them from there.
+    const [tokenTransfers, native] = await Promise.all([
+      tokenRead,
+      scope.native ? nativeTransfersOf(new Set(addresses), query.direction, range, tokenRead) : { transfers: [], pendingFees: [] },
     ]);
     // A hop's logs are hundreds of thousands at scale: sorted in time slices, not in one go.
-    return { transfers: await runStepsSliced(sortUniqueSteps([...tokenTransfers, ...nativeTransfers])), reachedTo };
+    return { transfers: await runStepsSliced(sortUniqueSteps([...tokenTransfers, ...native.transfers])), reachedTo, pendingFees: native.pendingFees };
   }
 
   async function tokenTransfersOf(
@@ -260,6 +278,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
         if (header) headerOf.set(n, header);
       }
     }
+    blocks.noteHeaders(headerOf.values());
     const unread = [...new Set(raw.map((l) => hexToNumber(l.blockNumber)))].filter((n) => !headerOf.has(n));
     for (const h of await blocks.headers(unread)) headerOf.set(h.number, h);
     return runStepsSliced(tokenTransferSteps(options.chain, raw, headerOf));
@@ -271,13 +290,17 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     addresses: Set<string>,
     direction: TransferQuery['direction'],
     range: { fromBlock: number; toBlock: number },
-  ): Promise<Transfer[]> {
+    headersAfter: Promise<unknown>,
+  ): Promise<{ transfers: Transfer[]; pendingFees: PendingFee[] }> {
     const caps = await baseCapabilities();
     const query = { addresses, direction, ...range };
     if (caps.nativeTransfers === 'trace_filter') {
-      return traceFilterNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall, denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes }, query);
+      return traceFilterHistory({
+        chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall,
+        denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes, headersAfter,
+      }, query);
     }
-    return scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query);
+    return { transfers: await scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query), pendingFees: [] };
   }
 
   async function transaction(txHash: string): Promise<SeedTransaction> {
@@ -390,6 +413,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     blockHash,
     transfers,
     transfersBounded,
+    histories: (query, { bounded }) => readTransfers(query, bounded),
+    fees,
     accountFacts: (queries, toBlock) => readAccountFacts(rpc, queries.map((q) => ({ address: normalizeEvmAddress(q.address), fromBlock: q.fromBlock })), toBlock),
     transaction,
     balances,

@@ -9,6 +9,8 @@ export interface RpcTransaction {
   blockNumber: string | null;
   blockHash: string | null;
   input?: string;
+  /** Legacy and pre-London transactions; on EIP-1559 ones the price cap. */
+  gasPrice?: string;
 }
 
 export interface RpcBlock {

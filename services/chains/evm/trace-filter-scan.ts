@@ -3,14 +3,15 @@
 // *to* a traced address is found too.
 import { TraceholdError } from '../../errors';
 import type { Transfer } from '../../domain/types';
+import type { PendingFee } from '../source';
 import { OversizedReplyError, type RpcClient } from '../rpc/client';
 import { sizedBatch, type AnswerSizes } from '../rpc/sized-batch';
 import { isRangeRefusal } from '../rpc/errors';
 import type { BlockStore } from './block-store';
 import { parityOrder, parityValueMove } from './internal-calls';
 import type { NativeScanQuery } from './native-scan';
-import { toHex, type ParityTrace, type RpcReceipt, type RpcTransaction } from './rpc-types';
-import { feeTransfer, internalTransfer, valueTransfer, type TxContext, type TxFacts } from './to-transfers';
+import { hexToBigInt, toHex, type ParityTrace, type RpcReceipt, type RpcTransaction } from './rpc-types';
+import { feeTransfer, internalTransfer, valueTransfer, type TxContext } from './to-transfers';
 import { appendAll } from '../../domain/arrays';
 
 export interface TraceFilterDeps {
@@ -28,8 +29,8 @@ export interface TraceFilterDeps {
    * a handful of calls instead of one per chunk of addresses and side (as dense logs).
    */
   denseMaxBlocks?: number;
-  /** From this many traced transactions per block on (average), whole blocks are read for them (default 4). */
-  txsPerBlockForFullBlocks?: number;
+  /** A read under way (the same query's token logs) that leaves block headers in `blocks`: awaited before headers are read. */
+  headersAfter?: Promise<unknown>;
   /**
    * Reply bytes read at most per trace_filter (one call per request); unset: unbounded. Traces
    * come in block order: the blocks a cut answer holds whole are kept and the rest is asked
@@ -52,7 +53,23 @@ interface TraceFilter {
   addresses: string[];
 }
 
+/**
+ * Native and internal transfers of the addresses, fees included: the history read, then the
+ * fees it left pending (see `feeTransfers`).
+ */
 export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScanQuery): Promise<Transfer[]> {
+  const read = await traceFilterHistory(deps, query);
+  return [...read.transfers, ...(await feeTransfers(deps, read.pendingFees))];
+}
+
+/**
+ * Native and internal transfers of the addresses from their traces alone, and the fees of
+ * the transactions they sent as pending: a fee is all a receipt would add (a top-level call
+ * failed when its trace states an error, as a receipt's status 0), and a busy block's
+ * receipts are megabytes of other people's logs. Headers are read only for blocks with a
+ * transfer (`headersAfter`: a read under way that leaves headers in the block store).
+ */
+export async function traceFilterHistory(deps: TraceFilterDeps, query: NativeScanQuery): Promise<{ transfers: Transfer[]; pendingFees: PendingFee[] }> {
   const addresses = [...query.addresses];
   const sides: Array<'fromAddress' | 'toAddress'> =
     query.direction === 'out' ? ['fromAddress'] : query.direction === 'in' ? ['toAddress'] : ['fromAddress', 'toAddress'];
@@ -80,91 +97,98 @@ export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScan
     if (!list.some((x) => x.traceAddress.join('.') === t.traceAddress.join('.'))) list.push(t);
     byTx.set(hash, list);
   }
-  if (byTx.size === 0) return [];
+  const pendingFees: PendingFee[] = [];
+  if (byTx.size === 0) return { transfers: [], pendingFees };
 
+  // A transaction's top-level call is traced when its sender or recipient is one of the
+  // addresses (fromAddress / toAddress select it): it gives the sender, recipient, value and
+  // outcome. Where it is not traced, neither its fee nor its value is the addresses'.
   const hashes = [...byTx.keys()];
-  const blockNumbers = [...new Set(traces.map((t) => t.blockNumber))];
-  const receipts = await deps.blocks.receipts(hashes, deps.blockReceipts ? hashesPerBlock(traces) : undefined);
-  // A transaction's top-level call, when traced (its sender or recipient is one of the
-  // addresses), gives its sender, recipient and value, and the receipt its gas price: the
-  // transaction itself is read only where one of them is missing.
-  const factsOf = new Map<string, TxFacts>();
-  for (const hash of hashes) {
-    const facts = topLevelFacts(byTx.get(hash)!, receipts.get(hash)!);
-    if (facts) factsOf.set(hash, facts);
-  }
-  const unread = hashes.filter((h) => !factsOf.has(h));
-  const read = await transactionsOf(deps, unread, [...new Set(unread.map((h) => byTx.get(h)![0]!.blockNumber))]);
-  unread.forEach((h, i) => factsOf.set(h, read[i]!));
-  // Headers from the receipts' logs where the node states block timestamps, else from full blocks or read.
-  const headers = await deps.blocks.headers(blockNumbers);
-  const headerOf = new Map(headers.map((h) => [h.number, h]));
   // Sub-calls need the whole tree: for their depth-first order and to drop those under a revert.
   const needTree = hashes.filter((h) => byTx.get(h)!.some((t) => t.traceAddress.length > 0));
   const trees = await deps.rpc.batchResults<ParityTrace[]>(needTree.map((h) => ({ method: 'trace_transaction', params: [h] })));
   const treeOf = new Map(needTree.map((h, i) => [h, trees[i]!]));
 
-  const out: Transfer[] = [];
-  hashes.forEach((hash) => {
-    const tx = factsOf.get(hash)!;
-    const receipt = receipts.get(hash)!;
-    const first = byTx.get(hash)![0]!;
-    const ctx: TxContext = { chain: deps.chain, nativeAsset: deps.nativeAsset, header: headerOf.get(first.blockNumber)!, txHash: hash, txIndex: first.transactionPosition ?? 0 };
-    const sender = tx.from.toLowerCase();
-    const to = tx.to?.toLowerCase();
-    if (query.direction !== 'in' && query.addresses.has(sender)) {
-      const fee = feeTransfer(ctx, tx, receipt);
-      if (fee) out.push(fee);
+  const moves: Array<{ hash: string; first: ParityTrace; build: (ctx: TxContext) => Transfer }> = [];
+  for (const hash of hashes) {
+    const list = byTx.get(hash)!;
+    const first = list[0]!;
+    const top = list.find((t) => t.traceAddress.length === 0);
+    const sender = top?.action.from?.toLowerCase();
+    if (top && sender && query.direction !== 'in' && query.addresses.has(sender)) {
+      pendingFees.push({ txHash: hash, blockNumber: first.blockNumber, txIndex: first.transactionPosition ?? 0, sender });
     }
-    const value = valueTransfer(ctx, tx, receipt);
-    if (value && ((query.direction !== 'in' && query.addresses.has(sender)) || (query.direction !== 'out' && to !== undefined && query.addresses.has(value.to!)))) out.push(value);
-
+    const value = top && sender ? topLevelValue(top, sender) : null;
+    if (value && ((query.direction !== 'in' && query.addresses.has(value.from)) || (query.direction !== 'out' && query.addresses.has(value.to)))) {
+      moves.push({ hash, first, build: (ctx) => valueTransfer(ctx, value, SUCCEEDED)! });
+    }
     const tree = treeOf.get(hash);
-    if (!tree) return;
+    if (!tree) continue;
     const order = parityOrder(tree);
     const failed = tree.filter((t) => t.error !== undefined).map((t) => t.traceAddress);
-    for (const t of byTx.get(hash)!) {
+    for (const t of list) {
       if (t.traceAddress.length === 0) continue;
       if (failed.some((f) => f.length <= t.traceAddress.length && f.every((x, k) => t.traceAddress[k] === x))) continue;
       const move = parityValueMove(t);
       if (!move) continue;
       const relevant = (query.direction !== 'in' && query.addresses.has(move.from)) || (query.direction !== 'out' && query.addresses.has(move.to));
-      if (relevant) out.push(internalTransfer(ctx, { path: t.traceAddress, order: order.get(t.traceAddress.join('.')) ?? 0, ...move }));
+      if (relevant) moves.push({ hash, first, build: (ctx) => internalTransfer(ctx, { path: t.traceAddress, order: order.get(t.traceAddress.join('.')) ?? 0, ...move }) });
     }
-  });
-  return out;
+  }
+  if (moves.length === 0) return { transfers: [], pendingFees };
+  if (deps.headersAfter) await deps.headersAfter.catch(() => undefined);
+  const headers = await deps.blocks.headers([...new Set(moves.map((m) => m.first.blockNumber))]);
+  const headerOf = new Map(headers.map((h) => [h.number, h]));
+  const transfers = moves.map(({ hash, first, build }) =>
+    build({ chain: deps.chain, nativeAsset: deps.nativeAsset, header: headerOf.get(first.blockNumber)!, txHash: hash, txIndex: first.transactionPosition ?? 0 }));
+  return { transfers, pendingFees };
+}
+
+/** What valueTransfer reads of a receipt, for a call whose trace states no error. */
+const SUCCEEDED = { status: '0x1' } as RpcReceipt;
+
+/**
+ * A top-level call's value move, or null when it failed (its trace states an error), moved
+ * nothing or names no recipient; a create's recipient is the contract it created.
+ */
+function topLevelValue(top: ParityTrace, sender: string): { from: string; to: string; value: string } | null {
+  if (top.error !== undefined || hexToBigInt(top.action.value) === 0n) return null;
+  const to = top.type === 'call' ? top.action.to : top.type === 'create' ? top.result?.address : undefined;
+  if (!to) return null;
+  return { from: sender, to: to.toLowerCase(), value: top.action.value ?? '0x0' };
 }
 
 /**
- * Many traced transactions per block (a busy case): each block read whole, one call for all
- * its transactions (and its header), instead of one eth_getTransactionByHash each. A few
- * scattered ones: read one by one (a whole mainnet block is ~100 kB for one transaction).
+ * The fee transfers of pending fees (none for a zero fee): receipts by block where the node
+ * answers eth_getBlockReceipts (one call a block), else one each; a receipt without
+ * effectiveGasPrice (before London) takes the transaction's gas price.
  */
-const TXS_PER_BLOCK_FOR_FULL_BLOCKS = 4;
-
-/** Sender, recipient and value from a transaction's top-level trace; undefined when it was not traced or the receipt states no gas price. */
-function topLevelFacts(traces: ParityTrace[], receipt: RpcReceipt): TxFacts | undefined {
-  const top = traces.find((t) => t.traceAddress.length === 0);
-  if (!top || !top.action.from || receipt.effectiveGasPrice == null) return undefined;
-  if (top.type === 'call') return top.action.to ? { from: top.action.from, to: top.action.to, value: top.action.value ?? '0x0' } : undefined;
-  if (top.type === 'create') return { from: top.action.from, to: null, value: top.action.value ?? '0x0' };
-  return undefined;
-}
-
-async function transactionsOf(deps: TraceFilterDeps, hashes: string[], blockNumbers: number[]): Promise<RpcTransaction[]> {
-  if (hashes.length === 0) return [];
-  if (hashes.length < (deps.txsPerBlockForFullBlocks ?? TXS_PER_BLOCK_FOR_FULL_BLOCKS) * blockNumbers.length) {
-    return deps.rpc.batchResults<RpcTransaction>(hashes.map((h) => ({ method: 'eth_getTransactionByHash', params: [h] })));
+export async function feeTransfers(deps: Pick<TraceFilterDeps, 'chain' | 'nativeAsset' | 'rpc' | 'blocks' | 'blockReceipts'>, pending: readonly PendingFee[]): Promise<Transfer[]> {
+  if (pending.length === 0) return [];
+  const byBlock = new Map<number, string[]>();
+  for (const p of pending) {
+    const list = byBlock.get(p.blockNumber) ?? [];
+    list.push(p.txHash);
+    byBlock.set(p.blockNumber, list);
   }
-  const byHash = new Map<string, RpcTransaction>();
-  for (const block of await deps.blocks.fullBlocks(blockNumbers)) {
-    for (const tx of block.transactions) byHash.set(tx.hash.toLowerCase(), tx);
+  const receipts = await deps.blocks.receipts(pending.map((p) => p.txHash), deps.blockReceipts ? byBlock : undefined);
+  const unpriced = pending.filter((p) => receipts.get(p.txHash)!.effectiveGasPrice == null).map((p) => p.txHash);
+  const txs = await deps.rpc.batchResults<RpcTransaction | null>(unpriced.map((h) => ({ method: 'eth_getTransactionByHash', params: [h] })));
+  const gasPriceOf = new Map(unpriced.map((h, i) => {
+    const tx = txs[i];
+    if (!tx) throw new TraceholdError(`transaction ${h} not found on the node`);
+    return [h, tx.gasPrice] as const;
+  }));
+  // Headers come with the receipts where the node stamps logs with their block's time.
+  const headers = await deps.blocks.headers([...byBlock.keys()]);
+  const headerOf = new Map(headers.map((h) => [h.number, h]));
+  const out: Transfer[] = [];
+  for (const p of pending) {
+    const ctx: TxContext = { chain: deps.chain, nativeAsset: deps.nativeAsset, header: headerOf.get(p.blockNumber)!, txHash: p.txHash, txIndex: p.txIndex };
+    const fee = feeTransfer(ctx, { from: p.sender, to: null, value: '0x0', gasPrice: gasPriceOf.get(p.txHash) }, receipts.get(p.txHash)!);
+    if (fee) out.push(fee);
   }
-  return hashes.map((h) => {
-    const tx = byHash.get(h);
-    if (!tx) throw new TraceholdError(`transaction ${h} is not in the block its trace names`);
-    return tx;
-  });
+  return out;
 }
 
 /**
@@ -235,15 +259,4 @@ function wholeBlocksOf(f: TraceFilter, partial: unknown[] | undefined): { traces
   const next = traces[traces.length - 1]!.blockNumber;
   const cut = traces.findIndex((t) => t.blockNumber === next);
   return cut > 0 ? { traces: traces.slice(0, cut), next } : undefined;
-}
-
-function hashesPerBlock(traces: ParityTrace[]): Map<number, string[]> {
-  const perBlock = new Map<number, Set<string>>();
-  for (const t of traces) {
-    if (t.transactionHash === null) continue;
-    const set = perBlock.get(t.blockNumber) ?? new Set<string>();
-    set.add(t.transactionHash.toLowerCase());
-    perBlock.set(t.blockNumber, set);
-  }
-  return new Map([...perBlock].map(([n, set]) => [n, [...set]]));
 }

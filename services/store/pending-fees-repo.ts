@@ -1,0 +1,50 @@
+// Fees a history read left unread (migrations/070_pending_fees.sql): recorded with the
+// history, read where a model needs them (services/tracing/chain-data.ts, ensureFees).
+import type { PendingFee } from '../chains/source';
+import type { Address } from '../domain/types';
+import type { Db } from './db';
+import { eachChunk, toInt } from './values';
+
+/** Rows per statement. */
+const CHUNK = 10_000;
+
+export function createPendingFeesRepo(db: Db) {
+  return {
+    /** Records pending fees, except those whose fee is stored already (another case read it). */
+    async addPendingFees(chain: string, fees: readonly PendingFee[]): Promise<void> {
+      await eachChunk(fees, CHUNK, async (chunk) => {
+        await db.query(
+          `insert into pending_fees (chain, tx_hash, block_number, tx_index, sender)
+           select $1, f.tx_hash, f.block_number, f.tx_index, f.sender
+             from unnest($2::text[], $3::bigint[], $4::int[], $5::text[]) as f(tx_hash, block_number, tx_index, sender)
+            where not exists (select 1 from transfers t where t.chain = $1 and t.tx_hash = f.tx_hash and t.ref = 'fee')
+           on conflict do nothing`,
+          [chain, chunk.map((f) => f.txHash), chunk.map((f) => f.blockNumber), chunk.map((f) => f.txIndex), chunk.map((f) => f.sender)],
+        );
+      });
+    },
+
+    /** Pending fees of transactions each address sent from its fromBlock to toBlock, in chain order. */
+    async pendingFeesOf(chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number): Promise<PendingFee[]> {
+      const out: PendingFee[] = [];
+      await eachChunk(windows, CHUNK, async (chunk) => {
+        const { rows } = await db.query<{ tx_hash: string; block_number: unknown; tx_index: unknown; sender: string }>(
+          `select p.tx_hash, p.block_number, p.tx_index, p.sender
+             from unnest($2::text[], $3::bigint[]) as w(address, from_block)
+             join pending_fees p on p.chain = $1 and p.sender = w.address and p.block_number between w.from_block and $4
+            order by p.block_number, p.tx_index`,
+          [chain, chunk.map((w) => w.address), chunk.map((w) => w.fromBlock), toBlock],
+        );
+        for (const r of rows) out.push({ txHash: r.tx_hash, blockNumber: toInt(r.block_number), txIndex: toInt(r.tx_index), sender: r.sender });
+      });
+      return out;
+    },
+
+    /** Forgets pending fees once read (their fee rows stored, or none: a zero fee). */
+    async dropPendingFees(chain: string, txHashes: readonly string[]): Promise<void> {
+      await eachChunk(txHashes, CHUNK, async (chunk) => {
+        await db.query(`delete from pending_fees where chain = $1 and tx_hash = any($2::text[])`, [chain, chunk]);
+      });
+    },
+  };
+}
