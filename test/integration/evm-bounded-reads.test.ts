@@ -8,7 +8,7 @@
 //
 // With a bound of about 15 logs, B's answer is read in 3 to 4 pages, not cut into 8 ranges
 // and 8 again; read bounded (a busy wallet under judgement), B is cut once about one
-// answer's worth of its logs is in, and Q is still read to the end. Receipts and full blocks
+// answer's worth of its logs is in (here: once it filled a page), and Q is still read to the end. Receipts and full blocks
 // go a few to a request, sized to the bound, so no batch is refused and asked for again. On
 // anvil: trace_filter answers in pages, headers from receipts' logs, and transactions read
 // only where receipts lack the gas price.
@@ -124,7 +124,7 @@ describe('eth_getLogs answers over the reply bound are read in pages (local node
     }
   });
 
-  it('read bounded, the busy wallet is cut once about one answer of its logs is in; the other wallet is read to the end', async function () {
+  it('read bounded, the busy wallet is cut once it filled a page; the other wallet is read to the end', async function () {
     const query = { addresses: [b, q], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: [token] };
     const whole = await sourceWith().transfers(query);
     // One answer's worth of logs (as the adapter reckons it) is 10 logs: B has 40.
@@ -137,7 +137,9 @@ describe('eth_getLogs answers over the reply bound are read in pages (local node
     const expected = whole.filter((t) => t.from === q || t.blockNumber <= cut);
     expect(transfers.map(brief)).to.deep.equal(expected.map(brief));
     expect(transfers.filter((t) => t.from === b).length).to.be.at.least(10);
-    expect(bounded.stats().byMethod.eth_getLogs!).to.be.at.most(3);
+    // B filled the first (cut) page: the rest is asked for Q alone, not for B again (which
+    // would make the node build another oversized answer).
+    expect(bounded.stats().byMethod.eth_getLogs!).to.equal(2);
   });
 });
 

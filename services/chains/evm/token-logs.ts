@@ -162,20 +162,27 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
   /**
    * What remains of a filter after a page of its answer: the same ask from the block the page
    * was cut in. A bounded read also drops the addresses that have about one answer's worth of
-   * logs by now (their reach noted at the page's last whole block); nothing remains when no
-   * address is left.
+   * logs by now, and the one that filled most of this page (a busy wallet among quiet ones:
+   * asked again, it would make the node build another oversized answer, a second of work
+   * for a hot wallet's 50,000 payouts); their reach is noted at the page's last whole block.
+   * Nothing remains when no address is left.
    */
   function restAfter(f: LogFilter, page: { logs: RpcLog[]; next: number }, reachedTo: Map<string, number> | undefined): LogFilter | undefined {
     if (!reachedTo || f.side === 'any') return { ...f, fromBlock: page.next };
     const read = new Map(f.read);
+    const inPage = new Map<string, number>();
     const topic = f.side === 'from' ? 1 : 2;
     for (const log of page.logs) {
       const key = log.topics[topic]?.toLowerCase();
-      if (key !== undefined) read.set(key, (read.get(key) ?? 0) + 1);
+      if (key === undefined) continue;
+      read.set(key, (read.get(key) ?? 0) + 1);
+      inPage.set(key, (inPage.get(key) ?? 0) + 1);
     }
+    const filled = (n: number) => n * 2 > page.logs.length && n >= enough / OVERSIZE_PARTS;
     const addresses: string[] = [];
     for (const address of f.addresses) {
-      if ((read.get(addressTopic(address).toLowerCase()) ?? 0) < enough) addresses.push(address);
+      const key = addressTopic(address).toLowerCase();
+      if ((read.get(key) ?? 0) < enough && !filled(inPage.get(key) ?? 0)) addresses.push(address);
       else reachedTo.set(address, Math.min(reachedTo.get(address) ?? Infinity, page.next - 1));
     }
     return addresses.length > 0 ? { ...f, fromBlock: page.next, addresses, read } : undefined;
