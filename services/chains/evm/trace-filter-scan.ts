@@ -54,15 +54,6 @@ interface TraceFilter {
 }
 
 /**
- * Native and internal transfers of the addresses, fees included: the history read, then the
- * fees it left pending (see `feeTransfers`).
- */
-export async function traceFilterNative(deps: TraceFilterDeps, query: NativeScanQuery): Promise<Transfer[]> {
-  const read = await traceFilterHistory(deps, query);
-  return [...read.transfers, ...(await feeTransfers(deps, read.pendingFees))];
-}
-
-/**
  * Native and internal transfers of the addresses from their traces alone, and the fees of
  * the transactions they sent as pending: a fee is all a receipt would add (a top-level call
  * failed when its trace states an error, as a receipt's status 0), and a busy block's
