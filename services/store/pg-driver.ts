@@ -24,12 +24,14 @@ export async function openPgDb(url: string, opts: OpenDbOptions = {}): Promise<D
       throw translateDbError(error);
     });
     let broken = false;
+    const unguard = guardCheckedOut(client, () => (broken = true));
     try {
       return await runCopy(client, table, columns, slices).catch((error: unknown) => {
         broken = true;
         throw error;
       });
     } finally {
+      unguard();
       client.release(broken);
     }
   }
@@ -45,9 +47,11 @@ export async function openPgDb(url: string, opts: OpenDbOptions = {}): Promise<D
         throw translateDbError(error);
       });
       let broken = false;
+      const unguard = guardCheckedOut(client, () => (broken = true));
       try {
         return await inTransaction(client, fn, () => (broken = true));
       } finally {
+        unguard();
         // a connection whose ROLLBACK failed is in an unknown state: destroy, don't reuse
         client.release(broken);
       }
@@ -63,6 +67,19 @@ export async function openPgDb(url: string, opts: OpenDbOptions = {}): Promise<D
     throw error;
   }
   return db;
+}
+
+/**
+ * The pool listens for 'error' on idle connections only: a connection cut while checked out
+ * (the server restarted mid-transaction, a proxy dropped it) would emit 'error' with no
+ * listener and take the process down. Its queries fail anyway (the transaction rejects and
+ * the step retries); the listener only marks it broken, so it is destroyed, not reused.
+ * Returns the function that removes the listener before the connection goes back.
+ */
+function guardCheckedOut(client: PoolClient, markBroken: () => void): () => void {
+  const listener = () => markBroken();
+  client.on('error', listener);
+  return () => client.removeListener('error', listener);
 }
 
 async function runQuery<R>(

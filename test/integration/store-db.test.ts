@@ -137,6 +137,27 @@ describe('store: Db on the server', () => {
     }
   });
 
+  it('survives the server killing a connection in the middle of a transaction: the transaction fails retryably, nothing goes uncaught', async () => {
+    const db = await openDb({ url: test.url, poolSize: 2 });
+    try {
+      const failed = await db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ pid: number }>('select pg_backend_pid() as pid');
+        const admin = new Client({ connectionString: ADMIN_URL });
+        await admin.connect();
+        await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+        await admin.end();
+        // The cut reaches the client between queries: it emits 'error' while checked out.
+        await new Promise((r) => setTimeout(r, 200));
+        await tx.query('select 1');
+      }).then(() => null, (e: unknown) => e);
+      expect(failed).to.be.instanceOf(Error);
+      expect(shouldRetry(failed)).to.equal(true);
+      expect((await db.query<{ one: number }>('select 1 as one')).rows).to.deep.equal([{ one: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('turns a deadlock into a RetryableError', async () => {
     await test.db.exec('create table dl (id int primary key); insert into dl values (1), (2);');
     let release!: () => void;
