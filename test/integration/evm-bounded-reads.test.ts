@@ -238,3 +238,46 @@ describe('trace_filter answers over the reply bound are read in pages (anvil)', 
     }
   });
 });
+
+// anvil takes at most 300 blocks per trace_filter ("block range too large, currently limited
+// to 300"). The source learns it from the first refusal: that ask goes on in windows of 300,
+// and later asks are never refused again.
+describe('trace_filter over more blocks than the node takes (anvil)', function () {
+  this.timeout(120_000);
+  let node: AnvilNode;
+  let payer: string;
+  let first: number;
+  let latest: number;
+  const sources = sourcesOn(() => node.url);
+
+  before(async function () {
+    node = await startAnvil({ accounts: 1 });
+    const wallet = new NonceManager(new Wallet(devAccount(0).privateKey, anvilProvider(node)));
+    payer = (await wallet.getAddress()).toLowerCase();
+    first = Number(await node.rpc<string>('eth_blockNumber', [])) + 1;
+    for (let i = 0; i < 3; i += 1) {
+      await (await wallet.sendTransaction({ to: devAccount(9400 + i).address, value: 1_000n })).wait();
+      await node.mine(320);
+    }
+    latest = Number(await node.rpc<string>('eth_blockNumber', []));
+  });
+  after(async () => {
+    await sources.close();
+    await node?.close();
+  });
+
+  it('asks in windows of the range the node stated, after one refusal only', async function () {
+    const source = sources.bounded();
+    await source.capabilities(); // its probe asks one trace_filter
+    const calls = () => source.stats().byMethod.trace_filter! - 1;
+    const query = { addresses: [payer], direction: 'out' as const, fromBlock: first, toBlock: latest, assets: ['ETH'] };
+    const read = await source.histories!(query, { bounded: false });
+    expect(read.transfers.filter((t) => t.kind === 'native')).to.have.length(3);
+    const windows = Math.ceil((latest - first + 1) / 300);
+    expect(windows).to.be.at.least(4);
+    expect(calls()).to.equal(1 + windows);
+    // Asked again, the windows are the node's from the start: no refusal.
+    await source.histories!({ ...query, fromBlock: first + 1 }, { bounded: false });
+    expect(calls()).to.equal(1 + 2 * windows);
+  });
+});

@@ -285,6 +285,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   }
 
   const traceReplySizes: { largest?: number } = {};
+  const traceRange: { blocks?: number } = {};
 
   async function nativeTransfersOf(
     addresses: Set<string>,
@@ -297,7 +298,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     if (caps.nativeTransfers === 'trace_filter') {
       return traceFilterHistory({
         chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall,
-        denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes, headersAfter,
+        denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes, rangeLimit: traceRange, headersAfter,
       }, query);
     }
     return { transfers: await scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query), pendingFees: [] };

@@ -43,6 +43,12 @@ export interface TraceFilterDeps {
    * first alone), not one per request. A batch refused is asked again one call per request.
    */
   replySizes?: AnswerSizes;
+  /**
+   * The block range the node takes per trace_filter, learnt from its refusals and kept by the
+   * caller across queries (anvil takes 300 blocks): later asks go in windows of it, not each
+   * refused and split again (at the bench's 100k, three calls where one of each half did).
+   */
+  rangeLimit?: { blocks?: number };
 }
 
 interface TraceFilter {
@@ -64,19 +70,20 @@ export async function traceFilterHistory(deps: TraceFilterDeps, query: NativeSca
   const addresses = [...query.addresses];
   const sides: Array<'fromAddress' | 'toAddress'> =
     query.direction === 'out' ? ['fromAddress'] : query.direction === 'in' ? ['toAddress'] : ['fromAddress', 'toAddress'];
+  const step = Math.min(deps.maxRange, deps.rangeLimit?.blocks ?? Infinity);
   const filters: TraceFilter[] = [];
-  for (let start = query.fromBlock; start <= query.toBlock; start += deps.maxRange) {
-    const end = Math.min(query.toBlock, start + deps.maxRange - 1);
+  for (let start = query.fromBlock; start <= query.toBlock; start += step) {
+    const end = Math.min(query.toBlock, start + step - 1);
     for (let i = 0; i < addresses.length; i += deps.addressesPerCall) {
       for (const side of sides) filters.push({ fromBlock: start, toBlock: end, side, addresses: addresses.slice(i, i + deps.addressesPerCall) });
     }
   }
   const span = query.toBlock - query.fromBlock + 1;
-  const windows = Math.ceil(span / deps.maxRange);
+  const windows = Math.ceil(span / step);
   const dense = span <= (deps.denseMaxBlocks ?? 0) && windows < filters.length;
   const traces = dense
     ? (await fetchTraces(deps.rpc, Array.from({ length: windows }, (_, k) => ({
-      fromBlock: query.fromBlock + k * deps.maxRange, toBlock: Math.min(query.toBlock, query.fromBlock + (k + 1) * deps.maxRange - 1), side: null, addresses: [],
+      fromBlock: query.fromBlock + k * step, toBlock: Math.min(query.toBlock, query.fromBlock + (k + 1) * step - 1), side: null, addresses: [],
     })), deps)).filter((t) => sides.some((side) => traceMatches(t, side, query.addresses)))
     : await fetchTraces(deps.rpc, filters, deps);
 
@@ -196,7 +203,7 @@ export function traceMatches(t: ParityTrace, side: 'fromAddress' | 'toAddress', 
   return false;
 }
 
-async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<TraceFilterDeps, 'maxReplyBytes' | 'replySizes'>): Promise<ParityTrace[]> {
+async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<TraceFilterDeps, 'maxReplyBytes' | 'replySizes' | 'rangeLimit'>): Promise<ParityTrace[]> {
   if (filters.length === 0) return [];
   const { maxReplyBytes } = bound;
   const sizes = bound.replySizes ?? {};
@@ -225,7 +232,15 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
         retry.push({ ...f, addresses: f.addresses.slice(0, half) }, { ...f, addresses: f.addresses.slice(half) });
       } else if (f.toBlock > f.fromBlock) retry.push(...halves(f));
       else whole.push(f); // one block of one address: read whole
-    } else if (isRangeRefusal({ code: o.error.rpcCode, message: o.error.message }) && f.toBlock > f.fromBlock) retry.push(...halves(f));
+    } else if (isRangeRefusal({ code: o.error.rpcCode, message: o.error.message }) && f.toBlock > f.fromBlock) {
+      // In windows of the limit the node states ("limited to 300"), else of half the range;
+      // remembered, so the next asks are not refused.
+      const span = f.toBlock - f.fromBlock + 1;
+      const stated = Number(/limited to (\d+)/i.exec(o.error.message)?.[1]);
+      const limit = stated >= 1 && stated < span ? stated : Math.ceil(span / 2);
+      if (bound.rangeLimit) bound.rangeLimit.blocks = Math.min(bound.rangeLimit.blocks ?? Infinity, limit);
+      for (let start = f.fromBlock; start <= f.toBlock; start += limit) retry.push({ ...f, fromBlock: start, toBlock: Math.min(f.toBlock, start + limit - 1) });
+    }
     else throw new TraceholdError(`trace_filter failed: ${o.error.message}`, { cause: o.error });
   });
   for (const f of whole) appendAll(traces, (await rpc.batchResults<ParityTrace[] | null>([call(f)]))[0] ?? []);
