@@ -92,18 +92,14 @@ export interface ChainSource {
    */
   transfers(query: TransferQuery): Promise<Transfer[]>;
   /**
-   * Like `transfers`, with every answer bounded in size: an address whose history in the
-   * range is too large to read in one answer is read only from fromBlock to its entry in
-   * `reachedTo` (complete up to there); the others to toBlock. For judging busy wallets from
-   * bounded evidence. Optional: sources without it are read whole.
-   */
-  transfersBounded?(query: TransferQuery): Promise<{ transfers: Transfer[]; reachedTo: Map<Address, number> }>;
-  /**
-   * Like `transfers` (`bounded`: like `transfersBounded`) for the shared chain data, with the
-   * fees of the transactions the addresses sent left unread where reading them costs a
-   * receipt each (a busy block's receipts are megabytes of other people's logs): those come
-   * as `pendingFees`, to read with `fees` where a model needs them. Optional: sources
-   * without it give every fee in `transfers`.
+   * Like `transfers`, for the shared chain data, with the fees of the transactions the
+   * addresses sent left unread where reading them costs a receipt each (a busy block's
+   * receipts are megabytes of other people's logs): those come as `pendingFees`, to read with
+   * `fees` where a model needs them. `bounded` (judging busy wallets from bounded evidence):
+   * every answer bounded in size, so an address whose history in the range is too large to
+   * read in one answer is read only from fromBlock to its entry in `reachedTo` (complete up
+   * to there); the others to toBlock. Optional: sources without it are read whole through
+   * `transfers`, every fee included.
    */
   histories?(query: TransferQuery, options: { bounded: boolean }): Promise<HistoryRead>;
   /** The fee transfers of pending fees (none where a fee is zero), receipts read in batches by block. */

@@ -112,9 +112,7 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
         const query = { addresses, direction: 'both' as const, ...range, ...(assets ? { assets: [...assets] } : {}) };
         const read: Promise<HistoryRead> = source.histories
           ? source.histories(query, { bounded: options?.bounded === true })
-          : options?.bounded && source.transfersBounded
-            ? source.transfersBounded(query).then((r) => ({ ...r, pendingFees: [] }))
-            : source.transfers(query).then((transfers) => ({ transfers, reachedTo: new Map<Address, number>(), pendingFees: [] }));
+          : source.transfers(query).then((transfers) => ({ transfers, reachedTo: new Map<Address, number>(), pendingFees: [] }));
         read.catch(() => undefined); // awaited in its turn; not "unhandled" if a write before it fails
         return read;
       };

@@ -103,6 +103,16 @@ export function judgeHistory(
   return { state: 'crawled', counterparties: counterparties.size };
 }
 
+/**
+ * Whether judgeHistory's verdict on the address may depend on its fees: the deposit heuristic
+ * weighs a native sweep to an exchange against the inflows it came from, fees taken first
+ * (../domain/deposit-heuristic.ts); nothing else in the judgement reads a fee. Fees a history
+ * read left pending (ChainSource.histories) are read before such an address is judged.
+ */
+export function judgementWeighsFees(address: Address, history: Transfer[], nativeAsset: Asset, labelOf: (a: Address) => Label | undefined): boolean {
+  return history.some((t) => t.asset === nativeAsset && t.kind !== 'fee' && t.from === address && t.to !== null && labelOf(t.to)?.category === 'exchange');
+}
+
 export function counterpartiesOf(history: Transfer[], assets: AssetScope = null): Address[] {
   const set = new Set<Address>();
   for (const t of history) {

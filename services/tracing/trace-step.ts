@@ -14,7 +14,7 @@ import type { TraceFinalizeJob, TraceHopJob } from '../queues/definitions';
 import { runEnded, type CaseRow, type RunRow } from '../store';
 import { computeCaseGraph, LEDGER_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
 import { balanceKey, createChainData, type HistoryWindow } from './chain-data';
-import { counterpartiesOf, judgeHistory, triageSliced, type Candidate, type Triage } from './classify';
+import { counterpartiesOf, judgeHistory, judgementWeighsFees, triageSliced, type Candidate, type Triage } from './classify';
 import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
 import { judgeBusyWallets } from './service-like';
@@ -332,8 +332,8 @@ async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset
     }
     const counterLabels = await deps.store.labels.lookup(kase.chain, [...counterparties]);
     const labelOf = (a: Address) => resolveLabel(counterLabels.get(a) ?? [], deps.config.tracing.stopCategories);
-    // The deposit heuristic weighs a wallet's native sweeps to an exchange with their fees.
-    const sweepers = chunk.filter((w) => nativeSweeps(w.address, histories.get(w.address) ?? [], source.nativeAsset, labelOf));
+    // Pending fees first where the verdict may depend on them.
+    const sweepers = chunk.filter((w) => judgementWeighsFees(w.address, histories.get(w.address) ?? [], source.nativeAsset, labelOf));
     if ((await chainData.ensureFees(sweepers, scope.toBlock)).size > 0) {
       for (const [address, history] of await historiesOf(chainData, sweepers, scope.toBlock)) histories.set(address, history);
     }
@@ -373,11 +373,6 @@ async function judgeChunks(
   }
   chunks.push(chunk);
   return chunks;
-}
-
-/** The wallet paid the native coin to an exchange-labelled address (a deposit address's native sweep, maybe). */
-function nativeSweeps(address: Address, history: Transfer[], nativeAsset: Asset, labelOf: (a: Address) => Label | undefined): boolean {
-  return history.some((t) => t.asset === nativeAsset && t.kind !== 'fee' && t.from === address && t.to !== null && labelOf(t.to)?.category === 'exchange');
 }
 
 async function historiesOf(chainData: ReturnType<typeof createChainData>, windows: { address: Address; fromBlock: number }[], toBlock: number) {

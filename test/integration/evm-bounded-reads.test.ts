@@ -129,7 +129,7 @@ describe('eth_getLogs answers over the reply bound are read in pages (local node
     const whole = await sourceWith().transfers(query);
     // One answer's worth of logs (as the adapter reckons it) is 10 logs: B has 40.
     const bounded = sourceWith(Math.max(10 * LOG_BYTES, 15 * logBytes));
-    const { transfers, reachedTo } = await bounded.transfersBounded!(query);
+    const { transfers, reachedTo } = await bounded.histories!(query, { bounded: true });
     expect([...reachedTo.keys()]).to.deep.equal([b]);
     const cut = reachedTo.get(b)!;
     expect(cut).to.be.below(latest - 1);

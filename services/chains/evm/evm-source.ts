@@ -205,11 +205,6 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     return withFees(await readTransfers(query, false));
   }
 
-  async function transfersBounded(query: TransferQuery): Promise<{ transfers: Transfer[]; reachedTo: Map<string, number> }> {
-    const read = await readTransfers(query, true);
-    return { transfers: await withFees(read), reachedTo: read.reachedTo };
-  }
-
   /** A read's transfers with its pending fees read (sorted in as one read gives them). */
   async function withFees(read: HistoryRead): Promise<Transfer[]> {
     if (read.pendingFees.length === 0) return read.transfers;
@@ -413,7 +408,6 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     tip,
     blockHash,
     transfers,
-    transfersBounded,
     histories: (query, { bounded }) => readTransfers(query, bounded),
     fees,
     accountFacts: (queries, toBlock) => readAccountFacts(rpc, queries.map((q) => ({ address: normalizeEvmAddress(q.address), fromBlock: q.fromBlock })), toBlock),
