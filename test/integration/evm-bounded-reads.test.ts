@@ -281,3 +281,75 @@ describe('trace_filter over more blocks than the node takes (anvil)', function (
     expect(calls()).to.equal(1 + 2 * windows);
   });
 });
+
+// A chunk read both ways: anvil, like Erigon and Reth, answers trace_filter with both
+// `fromAddress` and `toAddress` as the union of the two (`mode: "union"`), one call where two
+// did. OpenEthereum and Nethermind answer the intersection: a proxy that asks anvil for the
+// intersection plays one, and the probe must see it, or every inflow would be lost.
+describe('trace_filter both ways in one call where the node answers the union (anvil)', function () {
+  this.timeout(120_000);
+  let node: AnvilNode;
+  let intersection: Awaited<ReturnType<typeof startRpcServer>>;
+  let first: number;
+  let latest: number;
+  const wallets = [devAccount(9500).address, devAccount(9501).address].map((a) => a.toLowerCase());
+  const sources = sourcesOn(() => node.url);
+  const behindProxy: EvmSource[] = [];
+
+  before(async function () {
+    node = await startAnvil({ accounts: 1 });
+    const provider = anvilProvider(node);
+    const payer = new NonceManager(new Wallet(devAccount(0).privateKey, provider));
+    first = Number(await node.rpc<string>('eth_blockNumber', [])) + 1;
+    // Both wallets receive; 9500 pays 9501 and an outsider: inflows, outflows and one between them.
+    for (const to of wallets) await (await payer.sendTransaction({ to, value: 10n ** 18n })).wait();
+    const w0 = new NonceManager(new Wallet(devAccount(9500).privateKey, provider));
+    await (await w0.sendTransaction({ to: wallets[1], value: 1_000n })).wait();
+    await (await w0.sendTransaction({ to: devAccount(9502).address, value: 2_000n })).wait();
+    latest = Number(await node.rpc<string>('eth_blockNumber', []));
+    provider.destroy();
+    intersection = await startRpcServer((call) => {
+      const filter = call.params[0] as Record<string, unknown> | undefined;
+      if (call.method === 'trace_filter' && filter?.fromAddress && filter.toAddress) return forward(node.url, { ...call, params: [{ ...filter, mode: 'intersection' }] });
+      return forward(node.url, call);
+    });
+  });
+  after(async () => {
+    await sources.close();
+    for (const source of behindProxy) await source.close();
+    await intersection?.close();
+    await node?.close();
+  });
+
+  const query = () => ({ addresses: wallets, direction: 'both' as const, fromBlock: first, toBlock: latest, assets: ['ETH'] });
+  const natives = (read: { transfers: Transfer[] }) => read.transfers.filter((t) => t.kind === 'native').map(brief).sort();
+
+  it('the union node: one call per window and chunk after its probe, the same transfers as asked one side at a time', async function () {
+    const source = sources.bounded();
+    await source.capabilities(); // one trace_filter
+    const read = await source.histories!(query(), { bounded: false });
+    // Probe: a sample of the range's calls, then one union ask; then the chunk in one call.
+    expect(source.stats().byMethod.trace_filter).to.equal(1 + 2 + 1);
+    const unionAsk = read.transfers.length;
+    const outs = await source.histories!({ ...query(), direction: 'out' }, { bounded: false });
+    const ins = await source.histories!({ ...query(), direction: 'in' }, { bounded: false });
+    const bySide = [...new Set([...natives(outs), ...natives(ins)])].sort();
+    expect(natives(read)).to.deep.equal(bySide);
+    expect(natives(read)).to.have.length(4); // two payer → wallet, 9500 → 9501, 9500 → outsider
+    expect(unionAsk).to.be.greaterThan(0);
+    // Decided once: the next both-ways read is one call again.
+    await source.histories!({ ...query(), fromBlock: first + 1 }, { bounded: false });
+    expect(source.stats().byMethod.trace_filter).to.equal(1 + 2 + 1 + 2 + 1);
+  });
+
+  it('an intersection node (OpenEthereum, Nethermind) is seen by the probe: both sides asked apart, nothing lost', async function () {
+    const source = createEvmSource({ chain: 'local', rpcUrl: intersection.url, nativeAsset: 'ETH', confirmations: 0 });
+    behindProxy.push(source);
+    await source.capabilities();
+    const read = await source.histories!(query(), { bounded: false });
+    expect(source.stats().byMethod.trace_filter).to.equal(1 + 2 + 2);
+    expect(natives(read)).to.have.length(4);
+    const union = sources.bounded();
+    expect(natives(read)).to.deep.equal(natives(await union.histories!(query(), { bounded: false })));
+  });
+});

@@ -3,7 +3,7 @@
 import type { ChainCapabilities } from '../source';
 import type { RpcClient } from '../rpc/client';
 import { isMethodUnavailable, RpcResponseError } from '../rpc/errors';
-import { hexToNumber, toHex, type RpcBlock } from './rpc-types';
+import { hexToNumber, toHex, type ParityTrace, type RpcBlock } from './rpc-types';
 import { asCallFrame } from './internal-calls';
 
 export interface EvmCapabilities extends ChainCapabilities {
@@ -33,6 +33,45 @@ export async function probeCapabilities(rpc: RpcClient): Promise<Omit<EvmCapabil
     notes.push('historical balances not available: the node is not an archive node; balances are only exact near the tip');
   }
   return { nativeTransfers: hasTraceFilter ? 'trace_filter' : 'block-scan', historicalBalances, blockReceipts, notes };
+}
+
+/** Blocks back from a range's end searched for a real call to try trace_filter's union mode on. */
+const UNION_PROBE_BLOCKS = 16;
+/** An address nobody sends to (ASCII "tracehold-union-prob"): the probe's other side. */
+const UNION_PROBE_SENTINEL = '0x7472616365686f6c642d756e696f6e2d70726f62';
+
+/**
+ * Does trace_filter give the traces of *either* side when asked with both `fromAddress` and
+ * `toAddress` (`mode: "union"`: Erigon, Reth, anvil), so a chunk's inflows and outflows come
+ * in one call? OpenEthereum and Nethermind answer the intersection (sent by one of the first
+ * *to* one of the second) and a node may refuse the unknown field; either is "no". Decided on
+ * a real call in the last blocks of `range`: asked for what its sender sent *or* what a
+ * sentinel received, a union node answers it, an intersection node nothing. Undefined when
+ * the blocks hold no call to try it on (decided on a later range), or the answer decides
+ * nothing.
+ */
+export async function probeTraceUnion(rpc: RpcClient, range: { fromBlock: number; toBlock: number }): Promise<boolean | undefined> {
+  const from = Math.max(range.fromBlock, range.toBlock - UNION_PROBE_BLOCKS + 1);
+  let sample: ParityTrace[];
+  try {
+    sample = (await rpc.request<ParityTrace[] | null>('trace_filter', [{ fromBlock: toHex(from), toBlock: toHex(range.toBlock), count: 8 }])) ?? [];
+  } catch (error) {
+    if (error instanceof RpcResponseError) return undefined; // a range it will not scan whole: try another range
+    throw error;
+  }
+  const call = sample.find((t) => t.type === 'call' && t.action.from && t.action.to && t.action.to.toLowerCase() !== UNION_PROBE_SENTINEL);
+  if (!call) return undefined;
+  const sender = call.action.from!.toLowerCase();
+  const block = toHex(call.blockNumber);
+  try {
+    const answer = await rpc.request<ParityTrace[] | null>('trace_filter', [
+      { fromBlock: block, toBlock: block, fromAddress: [sender], toAddress: [UNION_PROBE_SENTINEL], mode: 'union', count: 1 },
+    ]);
+    return (answer ?? []).some((t) => t.action.from?.toLowerCase() === sender);
+  } catch (error) {
+    if (error instanceof RpcResponseError) return false; // "mode" refused
+    throw error;
+  }
 }
 
 export type TracerVerdict = { available: true } | { available: false; reason: string };

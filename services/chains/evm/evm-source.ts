@@ -8,7 +8,7 @@ import { createRpcClient, type RpcClientStats } from '../rpc/client';
 import type { BalanceQuery, ChainSource, ChainTip, HistoryRead, PendingFee, SeedTransaction, TransferQuery } from '../source';
 import { addressTopic, normalizeEvmAddress } from './address';
 import { checkBlock, createBlockStore, type BlockHeader, type BlockStoreStats } from './block-store';
-import { findRecentTransaction, INTERNAL_NOTES, probeCallTracer, probeCapabilities, type EvmCapabilities, type TracerVerdict } from './capabilities';
+import { findRecentTransaction, INTERNAL_NOTES, probeCallTracer, probeCapabilities, probeTraceUnion, type EvmCapabilities, type TracerVerdict } from './capabilities';
 import { asCallFrame, internalCallsFromFrame, parityOrder, parityValueMove } from './internal-calls';
 import { scanNative } from './native-scan';
 import { Lru } from './lru';
@@ -281,6 +281,14 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
 
   const traceReplySizes: { largest?: number } = {};
   const traceRange: { blocks?: number } = {};
+  /** trace_filter's union mode, probed once on a range with a call in it (false until then). */
+  let unionVerdict: Promise<boolean | undefined> | undefined;
+  async function traceUnion(range: { fromBlock: number; toBlock: number }): Promise<boolean> {
+    unionVerdict ??= probeTraceUnion(rpc, range);
+    const verdict = await unionVerdict.catch(() => undefined);
+    if (verdict === undefined) unionVerdict = undefined; // nothing to try it on, or a transient failure: the next range decides
+    return verdict ?? false;
+  }
 
   async function nativeTransfersOf(
     addresses: Set<string>,
@@ -291,9 +299,10 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const caps = await baseCapabilities();
     const query = { addresses, direction, ...range };
     if (caps.nativeTransfers === 'trace_filter') {
+      const union = direction === 'both' && (await traceUnion(range));
       return traceFilterHistory({
         chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall,
-        denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes, rangeLimit: traceRange, headersAfter,
+        denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes, rangeLimit: traceRange, headersAfter, union,
       }, query);
     }
     return { transfers: await scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query), pendingFees: [] };

@@ -49,13 +49,18 @@ export interface TraceFilterDeps {
    * refused and split again (at the bench's 100k, three calls where one of each half did).
    */
   rangeLimit?: { blocks?: number };
+  /**
+   * The node answers both sides in one call (`mode: "union"`, capabilities.ts
+   * probeTraceUnion): a chunk read both ways costs one trace_filter per window, not two.
+   */
+  union?: boolean;
 }
 
 interface TraceFilter {
   fromBlock: number;
   toBlock: number;
-  /** null: every trace of the blocks (a dense read). */
-  side: 'fromAddress' | 'toAddress' | null;
+  /** null: every trace of the blocks (a dense read); 'both': either side, in union mode. */
+  side: 'fromAddress' | 'toAddress' | 'both' | null;
   addresses: string[];
 }
 
@@ -70,12 +75,13 @@ export async function traceFilterHistory(deps: TraceFilterDeps, query: NativeSca
   const addresses = [...query.addresses];
   const sides: Array<'fromAddress' | 'toAddress'> =
     query.direction === 'out' ? ['fromAddress'] : query.direction === 'in' ? ['toAddress'] : ['fromAddress', 'toAddress'];
+  const asked: Array<TraceFilter['side']> = sides.length === 2 && deps.union ? ['both'] : sides;
   const step = Math.min(deps.maxRange, deps.rangeLimit?.blocks ?? Infinity);
   const filters: TraceFilter[] = [];
   for (let start = query.fromBlock; start <= query.toBlock; start += step) {
     const end = Math.min(query.toBlock, start + step - 1);
     for (let i = 0; i < addresses.length; i += deps.addressesPerCall) {
-      for (const side of sides) filters.push({ fromBlock: start, toBlock: end, side, addresses: addresses.slice(i, i + deps.addressesPerCall) });
+      for (const side of asked) filters.push({ fromBlock: start, toBlock: end, side, addresses: addresses.slice(i, i + deps.addressesPerCall) });
     }
   }
   const span = query.toBlock - query.fromBlock + 1;
@@ -207,7 +213,7 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
   if (filters.length === 0) return [];
   const { maxReplyBytes } = bound;
   const sizes = bound.replySizes ?? {};
-  const call = (f: TraceFilter) => ({ method: 'trace_filter', params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), ...(f.side ? { [f.side]: f.addresses } : {}) }] });
+  const call = (f: TraceFilter) => ({ method: 'trace_filter', params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), ...selection(f) }] });
   const outcomes = maxReplyBytes === undefined
     ? await rpc.batch(filters.map(call))
     : await sizedBatch(rpc, filters.map(call), { maxReplyBytes, partialArrays: true }, sizes, (result) => TRACE_BYTES * ((result as ParityTrace[] | null)?.length ?? 0));
@@ -245,6 +251,13 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
   });
   for (const f of whole) appendAll(traces, (await rpc.batchResults<ParityTrace[] | null>([call(f)]))[0] ?? []);
   return traces.concat(await fetchTraces(rpc, retry, { ...bound, replySizes: sizes }));
+}
+
+/** The address fields of a trace_filter ask. */
+function selection(f: TraceFilter): Record<string, unknown> {
+  if (f.side === null) return {};
+  if (f.side === 'both') return { fromAddress: f.addresses, toAddress: f.addresses, mode: 'union' };
+  return { [f.side]: f.addresses };
 }
 
 /** About the JSON size of one trace in a trace_filter answer. */
