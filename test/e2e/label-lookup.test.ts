@@ -3,6 +3,7 @@
 // the shared service-like verdict with its evidence; each chain's own address parser decides
 // what is an address (a bad EIP-55 checksum, a mistyped bitcoin or tron address: 400).
 import { expect } from 'chai';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '../../config';
 import { createApiApp } from '../../services/api/app';
@@ -34,7 +35,11 @@ describe('e2e: label look-up by chain and address', function () {
     return { status: res.status, body: (await res.json()) as any };
   };
 
-  before(async () => {
+  before(async function () {
+    if (!existsSync(LABELS)) {
+      console.log(`    (skipped: no corpus at ${CORPUS_DIR})`);
+      this.skip();
+    }
     testDb = await createTestDb();
     ctx = await createAppContext({ config: loadConfig({ TRACEHOLD_LOG_LEVEL: 'silent' }), log: silentLogger, queue: 'inline', db: testDb.db });
     server = await startServer(createApiApp(ctx.deps), 0);
