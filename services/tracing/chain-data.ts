@@ -208,14 +208,23 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
   async function readBalances(queries: OpeningQuery[]): Promise<Map<string, bigint>> {
     const result = new Map<string, bigint>();
     const turns = loopTurns();
+    // A hop's new ledgers are 90,000 balances at the bench's 100k: built with turns for the
+    // event loop (mapped and spread in one go, with the GC they caused, 0.2-0.4 s).
     for (const [blockNumber, group] of groupBy(queries, (q) => q.blockNumber)) {
-      const amounts = await source.balances(group.map(({ address, asset }) => ({ address, asset })), blockNumber);
-      const rows = group.map((q, i) => ({ ...q, amount: amounts[i]! }));
-      await store.chainData.putBalances(chain, rows);
-      for (const row of rows) {
+      const asked: Array<{ address: Address; asset: Asset }> = [];
+      for (const q of group) {
         if (turns.due()) await turns.give();
-        result.set(balanceKey(row), row.amount);
+        asked.push({ address: q.address, asset: q.asset });
       }
+      const amounts = await source.balances(asked, blockNumber);
+      const rows: Array<OpeningQuery & { amount: bigint }> = [];
+      for (let i = 0; i < group.length; i++) {
+        if (turns.due()) await turns.give();
+        const q = group[i]!;
+        rows.push({ address: q.address, asset: q.asset, blockNumber: q.blockNumber, amount: amounts[i]! });
+        result.set(balanceKey(q), amounts[i]!);
+      }
+      await store.chainData.putBalances(chain, rows);
     }
     return result;
   }

@@ -20,7 +20,7 @@ import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
 import { computeHopsSliced } from '../domain/hops';
 import { propagateTaintSliced, type TaintResult } from '../domain/taint';
-import { loopTurns } from '../domain/taint/steps';
+import { filterWithTurns, loopTurns } from '../domain/taint/steps';
 import type { Address, Asset, Transfer } from '../domain/types';
 import type { RunTaintRow } from '../store/run-taint-repo';
 import {
@@ -73,11 +73,20 @@ async function incrementalStepTaint(
 ): Promise<StepTaint> {
   const chain = chainConfig(deps.config, scope.chain);
   const chainData = createChainData(deps.store, source, { balanceTokensReadDirectly: chain.balanceTokensReadDirectly ?? [] });
-  const ledgersNow = () => [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state));
-  let ledgers = ledgersNow();
-  const followed = new Set(ledgers.map((l) => l.address));
-  const sources = new Set(ledgers.filter((a) => a.state === 'source').map((a) => a.address));
-  const dirty = new Set(ledgers.filter((l) => propagated.get(l.address) !== l.fromBlock).map((l) => l.address));
+  // A hop at the bench's 100k has ~100,000 ledgers and 150,000 transfers: the loops over
+  // them give the event loop turns.
+  const turns = loopTurns();
+  const ledgersNow = () => filterWithTurns([...addresses.values()], (a) => LEDGER_STATES.has(a.state), turns);
+  let ledgers = await ledgersNow();
+  const followed = new Set<Address>();
+  const sources = new Set<Address>();
+  const dirty = new Set<Address>();
+  for (const l of ledgers) {
+    if (turns.due()) await turns.give();
+    followed.add(l.address);
+    if (l.state === 'source') sources.add(l.address);
+    if (propagated.get(l.address) !== l.fromBlock) dirty.add(l.address);
+  }
   const seeds = await seedTransfers(deps, scope);
 
   // The traced assets depend on the sources' transfers and the seeds only.
@@ -90,15 +99,12 @@ async function incrementalStepTaint(
     seedTransferIds: scope.seedTransferIds, sources, transfers: [...sourceHistory.values(), ...seeds],
   });
 
-  // A hop at the bench's 100k has ~100,000 ledgers and 150,000 transfers: the loops over
-  // them below give the event loop turns.
-  const turns = loopTurns();
   // The dirty ledgers' histories, closed over what they send to other ledgers.
   let history = new Map<string, Transfer>();
   const given = new Map<string, RunTaintRow>();
   const readDirty = async (read: RunAddress[]) => {
     while (read.length) {
-      history = mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, read));
+      history = await mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, read));
       for (const row of await deps.store.runTaint.taintInto(runId, read.map((l) => l.address))) {
         if (turns.due()) await turns.give();
         given.set(`${row.txHash}#${row.ref}`, row);
@@ -130,7 +136,7 @@ async function incrementalStepTaint(
     // theirs from the step that computed them, and one that newly may is dirty).
     const feesRead = await ensureNativeFees(chainData, scope.toBlock, openings, source.nativeAsset, recomputed);
     if (feesRead.length) {
-      history = mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, feesRead));
+      history = await mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, feesRead));
       transfers = await withSeeds(history, seeds);
     }
     for (const q of openings) {
@@ -170,7 +176,7 @@ async function incrementalStepTaint(
         addresses.set(w.address, w);
         widened.set(w.address, w);
       }
-      ledgers = ledgersNow();
+      ledgers = await ledgersNow();
       await readDirty(late);
     }
   }
@@ -181,9 +187,15 @@ async function incrementalStepTaint(
     if (turns.due()) await turns.give();
     if (!dirty.has(row.from) && row.hop !== null) fixedHops.set(id, row.hop);
   }
-  const ids = [...taint.tainted.keys()];
+  const ids: string[] = [];
+  const taintedTransfers: Transfer[] = [];
+  for (const id of taint.tainted.keys()) {
+    if (turns.due()) await turns.give();
+    ids.push(id);
+    taintedTransfers.push(transfers.get(id)!);
+  }
   const hopsStarted = performance.now();
-  const hops = await computeHopsSliced({ transfers: ids.map((id) => transfers.get(id)!), transferIds: ids, seedTransfers: scope.seedTransferIds, sources, fixedHops });
+  const hops = await computeHopsSliced({ transfers: taintedTransfers, transferIds: ids, seedTransfers: scope.seedTransferIds, sources, fixedHops });
   engineMs += performance.now() - hopsStarted;
 
   // Rows of what the dirty ledgers sent, and of seeds sent by wallets that are no ledger.
@@ -197,7 +209,11 @@ async function incrementalStepTaint(
     rows.push({ txHash: t.txHash, ref: t.ref, from: t.from, to: t.to, asset: t.asset, blockNumber: t.blockNumber, tainted: amount, hop: hops.transferHop.get(id) ?? null });
     if (t.to !== null) recipients.add(t.to);
   }
-  const windows = new Map([...dirty].map((a) => [a, addresses.get(a)!.fromBlock]));
+  const windows = new Map<Address, number>();
+  for (const a of dirty) {
+    if (turns.due()) await turns.give();
+    windows.set(a, addresses.get(a)!.fromBlock);
+  }
 
   // Candidates: wallets that just received, and those still without a final state (a
   // label, the hop limit or the budget may decide otherwise now), from every sender's rows;
@@ -208,13 +224,14 @@ async function incrementalStepTaint(
     if (!FINAL_STATES.has(a.state)) recipients.add(a.address);
   }
   if (firstStep) for (const a of await deps.store.runTaint.recipients(runId)) recipients.add(a);
-  const open = [...recipients].filter((a) => !FINAL_STATES.has(addresses.get(a)?.state ?? 'max-hops'));
+  const open = await filterWithTurns([...recipients], (a) => !FINAL_STATES.has(addresses.get(a)?.state ?? 'max-hops'), turns);
   // What the other senders left in the store, and what this step computed for its senders.
   const openSet = new Set(open);
-  const received = [
-    ...(await deps.store.runTaint.receivedBy(runId, open, [...senders])),
-    ...rows.filter((r) => r.to !== null && openSet.has(r.to)).map((r) => ({ address: r.to!, asset: r.asset, tainted: r.tainted, firstBlock: r.blockNumber, hop: r.hop })),
-  ];
+  const received = await deps.store.runTaint.receivedBy(runId, open, [...senders]);
+  for (const r of rows) {
+    if (turns.due()) await turns.give();
+    if (r.to !== null && openSet.has(r.to)) received.push({ address: r.to, asset: r.asset, tainted: r.tainted, firstBlock: r.blockNumber, hop: r.hop });
+  }
   const byAddress = new Map<Address, { candidate: Candidate; hop: number | undefined }>();
   for (const row of received) {
     if (turns.due()) await turns.give();
