@@ -21,6 +21,9 @@
 //   BENCH_WRITE_ROWS         rows of the store-writes comparison (default BENCH_TRANSFERS)
 //   BENCH_REPORTS            folder to write each tracehold run's trace report to (to compare answers across versions)
 //   BENCH_WIRE_LOG           file to append one JSON line per HTTP request through the proxy to (calls with params, reply bytes)
+//   BENCH_BLOCK_LOG          file to append one JSON line per event-loop block over 100 ms of each run to (its pid, length and
+//                            end on the monotonic clock of a --cpu-prof profile: run `node --cpu-prof --import tsx
+//                            scripts/bench.ts` to find what held the loop)
 //   BENCH_BASELINE           JSON written by an earlier (smaller) run: the peak RSS of its tracehold runs (cold, warm,
 //                            token asked for) is the flat-memory goal's yardstick (100k ≤ 1.2 × 10k)
 //   BENCH_SCALE_CASES        cases of the 1 vs 2 worker processes section (default 20; 0 skips it); needs Redis

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config';
 import { createAppContext } from '../../services/app';
 import { silentLogger } from '../../services/log';
 import { caseReport, createCase, getCase, startTrace } from '../../services/tracing/cases';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { floorTrace } from './floor-tracer';
 import { naiveTrace } from './naive-tracer';
@@ -124,9 +124,11 @@ function sampleMemory(): { stop(): Memory } {
     peakNative = Math.max(peakNative, m.external - m.arrayBuffers);
   };
   const timer = setInterval(sample, 50);
+  const blocks = watchBlocks(process.env.BENCH_BLOCK_LOG?.trim());
   return {
     stop() {
       clearInterval(timer);
+      blocks?.stop();
       delay.disable();
       sample();
       const cpu = process.cpuUsage(cpuBefore);
@@ -241,3 +243,20 @@ process.once('message', (job: WorkerJob) => {
     (error: unknown) => process.send!({ ok: false, error: (error as Error).stack ?? String(error) }, () => process.exit(1)),
   );
 });
+
+/**
+ * BENCH_BLOCK_LOG=file: each event-loop block over 100 ms, appended as a JSON line with its
+ * end on the monotonic clock in µs (the clock of a --cpu-prof profile's timestamps), so the
+ * block can be found in the profile.
+ */
+function watchBlocks(file: string | undefined): { stop(): void } | undefined {
+  if (!file) return undefined;
+  let last = process.hrtime.bigint();
+  const timer = setInterval(() => {
+    const now = process.hrtime.bigint();
+    const gapMs = Number(now - last) / 1e6;
+    last = now;
+    if (gapMs > 100) appendFileSync(file, JSON.stringify({ pid: process.pid, endUs: Number(now / 1000n), ms: Math.round(gapMs) }) + '\n');
+  }, 10);
+  return { stop: () => clearInterval(timer) };
+}
