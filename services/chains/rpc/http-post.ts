@@ -142,6 +142,9 @@ async function boundedText(response: Response, maxBytes: number, controller: Abo
     bytes += value.byteLength;
     text.add(value);
   }
+  // Joining a large reply's text is milliseconds of its own: in its turn, not stacked on
+  // those of the replies read with it.
+  if (bytes > DECODE_BYTES) await replyTurn();
   return text.end();
 }
 

@@ -22,6 +22,9 @@ export const PIECE_CHARS = 1 << 16;
  */
 export const WHOLE_PARSE_CHARS = 1 << 20;
 
+/** A reply parsed whole but larger than this waits for its turn (replyTurn) first: a few milliseconds of parsing. */
+const TURN_BEFORE_PARSE_CHARS = 1 << 18;
+
 /** Told the characters and milliseconds of each JSON.parse made. */
 export type OnParsed = (chars: number, ms: number) => void;
 
@@ -49,7 +52,12 @@ export interface PieceSizes {
 }
 
 async function parseInPieces(text: string, onPiece: OnParsed, sizes: PieceSizes): Promise<unknown> {
-  if (text.length <= (sizes.wholeParseChars ?? WHOLE_PARSE_CHARS)) return timedParse(text, onPiece);
+  if (text.length <= (sizes.wholeParseChars ?? WHOLE_PARSE_CHARS)) {
+    // Parsed whole, but in a turn of its own: replies that arrived together were each parsed
+    // as it was read, one after the other in the same turn of the loop.
+    if (text.length > TURN_BEFORE_PARSE_CHARS) await replyTurn();
+    return timedParse(text, onPiece);
+  }
   const breathe = breather(sizes.sliceMs ?? 10);
   const single = SINGLE_ARRAY_RESULT.exec(text.slice(0, 256));
   const first = single ? single[0].length : BATCH.test(text) ? text.indexOf('[') + 1 : -1;
