@@ -8,8 +8,15 @@ import { createRpcClient, OversizedReplyError } from '../../services/chains/rpc/
 import { completeResultElements, parseReply, PIECE_CHARS, WHOLE_PARSE_CHARS } from '../../services/chains/rpc/json-pieces';
 import { RpcResponseError, isRangeRefusal, isRateLimited } from '../../services/chains/rpc/errors';
 import { RetryableError } from '../../services/errors';
-import { utf8Text } from '../../services/chains/rpc/http-post';
+import { utf8Decoder } from '../../services/chains/rpc/http-post';
 import fc from 'fast-check';
+
+/** Pieces of bytes as the reader decodes them while a reply comes in (`groupBytes` at a time). */
+function utf8Text(pieces: readonly Uint8Array[], groupBytes?: number): string {
+  const text = utf8Decoder(groupBytes);
+  for (const piece of pieces) text.add(piece);
+  return text.end();
+}
 
 type Fault = (res: http.ServerResponse) => boolean;
 

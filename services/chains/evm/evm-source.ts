@@ -299,10 +299,9 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const caps = await baseCapabilities();
     const query = { addresses, direction, ...range };
     if (caps.nativeTransfers === 'trace_filter') {
-      const union = direction === 'both' && (await traceUnion(range));
       return traceFilterHistory({
         chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall,
-        denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes, rangeLimit: traceRange, headersAfter, union,
+        denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes, rangeLimit: traceRange, headersAfter, union: () => traceUnion(range),
       }, query);
     }
     return { transfers: await scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query), pendingFees: [] };

@@ -50,10 +50,11 @@ export interface TraceFilterDeps {
    */
   rangeLimit?: { blocks?: number };
   /**
-   * The node answers both sides in one call (`mode: "union"`, capabilities.ts
-   * probeTraceUnion): a chunk read both ways costs one trace_filter per window, not two.
+   * Whether the node answers both sides in one call (`mode: "union"`, capabilities.ts
+   * probeTraceUnion): a chunk read both ways then costs one trace_filter per window, not
+   * two. Asked only for a read by address both ways.
    */
-  union?: boolean;
+  union?: () => Promise<boolean>;
 }
 
 interface TraceFilter {
@@ -75,23 +76,29 @@ export async function traceFilterHistory(deps: TraceFilterDeps, query: NativeSca
   const addresses = [...query.addresses];
   const sides: Array<'fromAddress' | 'toAddress'> =
     query.direction === 'out' ? ['fromAddress'] : query.direction === 'in' ? ['toAddress'] : ['fromAddress', 'toAddress'];
-  const asked: Array<TraceFilter['side']> = sides.length === 2 && deps.union ? ['both'] : sides;
   const step = Math.min(deps.maxRange, deps.rangeLimit?.blocks ?? Infinity);
-  const filters: TraceFilter[] = [];
-  for (let start = query.fromBlock; start <= query.toBlock; start += step) {
-    const end = Math.min(query.toBlock, start + step - 1);
-    for (let i = 0; i < addresses.length; i += deps.addressesPerCall) {
-      for (const side of asked) filters.push({ fromBlock: start, toBlock: end, side, addresses: addresses.slice(i, i + deps.addressesPerCall) });
-    }
-  }
   const span = query.toBlock - query.fromBlock + 1;
   const windows = Math.ceil(span / step);
-  const dense = span <= (deps.denseMaxBlocks ?? 0) && windows < filters.length;
-  const traces = dense
-    ? (await fetchTraces(deps.rpc, Array.from({ length: windows }, (_, k) => ({
+  const chunks = Math.ceil(addresses.length / deps.addressesPerCall);
+  // Read whole where that is fewer calls than by address and side (decided before union
+  // mode, which is probed only for the reads that would use it).
+  const dense = span <= (deps.denseMaxBlocks ?? 0) && windows < windows * chunks * sides.length;
+  let traces: ParityTrace[];
+  if (dense) {
+    traces = (await fetchTraces(deps.rpc, Array.from({ length: windows }, (_, k) => ({
       fromBlock: query.fromBlock + k * step, toBlock: Math.min(query.toBlock, query.fromBlock + (k + 1) * step - 1), side: null, addresses: [],
-    })), deps)).filter((t) => sides.some((side) => traceMatches(t, side, query.addresses)))
-    : await fetchTraces(deps.rpc, filters, deps);
+    })), deps)).filter((t) => sides.some((side) => traceMatches(t, side, query.addresses)));
+  } else {
+    const asked: Array<TraceFilter['side']> = sides.length === 2 && (await deps.union?.()) === true ? ['both'] : sides;
+    const filters: TraceFilter[] = [];
+    for (let start = query.fromBlock; start <= query.toBlock; start += step) {
+      const end = Math.min(query.toBlock, start + step - 1);
+      for (let i = 0; i < addresses.length; i += deps.addressesPerCall) {
+        for (const side of asked) filters.push({ fromBlock: start, toBlock: end, side, addresses: addresses.slice(i, i + deps.addressesPerCall) });
+      }
+    }
+    traces = await fetchTraces(deps.rpc, filters, deps);
+  }
 
   const byTx = new Map<string, ParityTrace[]>();
   for (const t of traces) {

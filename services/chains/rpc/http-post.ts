@@ -182,12 +182,6 @@ export function utf8Decoder(groupBytes = DECODE_BYTES): { add(piece: Uint8Array)
   };
 }
 
-/** UTF-8 bytes as text, as `Response.text()` decodes them (see utf8Decoder). */
-export function utf8Text(pieces: readonly Uint8Array[], groupBytes?: number): string {
-  const text = utf8Decoder(groupBytes);
-  for (const piece of pieces) text.add(piece);
-  return text.end();
-}
 
 function transportError(error: unknown, timedOut: boolean, options: PostOptions): RetryableError {
   if (timedOut) {
