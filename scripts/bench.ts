@@ -333,6 +333,8 @@ async function bench(): Promise<void> {
     row('transfers examined / s', perSec(cf.reportTransfers, cf.wallMs), perSec(wf.reportTransfers, wf.wallMs), nv((n) => perSec(n.transfersSeen, n.wallMs)));
     row('peak RSS, sampled every 50 ms (MB)', cf.memory.peakRssBytes, wf.memory.peakRssBytes, nv((n) => n.memory.peakRssBytes), mb, ff.memory.peakRssBytes);
     row('  of which RSS before the run (MB)', cf.memory.startRssBytes, wf.memory.startRssBytes, nv((n) => n.memory.startRssBytes), mb);
+    row('  peak RSS until the trace ended, before its report (MB)', cf.memory.peakRssTraceBytes ?? 0, wf.memory.peakRssTraceBytes ?? 0, 'n/a', mb);
+    row('peak V8 heap in use, sampled every 50 ms (MB)', cf.memory.peakHeapUsedBytes ?? 0, wf.memory.peakHeapUsedBytes ?? 0, nv((n) => n.memory.peakHeapUsedBytes ?? 0), mb, ff.memory.peakHeapUsedBytes ?? 0);
     row('addresses crawled (naive: address look-ups)', cf.crawled, wf.crawled, nv((n) => n.expansions));
     row('CPU time of the process during the run (s)', cf.memory.cpuMs / 1000, wf.memory.cpuMs / 1000, nv((n) => n.memory.cpuMs / 1000), (x) => x.toFixed(2), ff.memory.cpuMs / 1000);
     row('longest event-loop block (ms)', cf.memory.eventLoopMaxMs, wf.memory.eventLoopMaxMs, nv((n) => n.memory.eventLoopMaxMs), int, ff.memory.eventLoopMaxMs);
@@ -365,6 +367,8 @@ async function bench(): Promise<void> {
     say(`\nStore writes side by side on the same database (scripts/bench/store-writes.ts, ${int(settings.writeRows)} synthetic transfers into fresh tables of the transfers shape)…`);
     const writes = await measureStoreWrites(database);
     say(`  plain COPY ${int(writes.copy)} rows/s; the store's insertTransfers (COPY to staging + insert on conflict do nothing) ${int(writes.store)} rows/s = ${(writes.share * 100).toFixed(0)} % of COPY; the previous unnest INSERT ${int(writes.unnestInsert)} rows/s`);
+    const ms = (list: number[]) => list.map((v) => v.toFixed(0)).join(' / ');
+    say(`  (medians of ${writes.rounds.copyMs.length} rounds each, taking turns, each into its emptied table: COPY ${ms(writes.rounds.copyMs)} ms, the store ${ms(writes.rounds.storeMs)} ms)`);
 
     let retrace: RetraceFigures | undefined;
     if (settings.retraceCases > 0) {

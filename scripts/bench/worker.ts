@@ -62,6 +62,10 @@ export interface Memory {
   maxRssBytes: number;
   /** RSS just before the run started: the runtime and the imported code. */
   startRssBytes: number;
+  /** Highest RSS sampled until the trace ended, before its report was built (tracehold runs only). */
+  peakRssTraceBytes?: number;
+  /** Highest V8 heap in use sampled during the run. */
+  peakHeapUsedBytes?: number;
   /** The longest the event loop was blocked during the run (perf_hooks monitorEventLoopDelay, 10 ms resolution). */
   eventLoopMaxMs: number;
   /** CPU time the process used during the run (user + system, all its threads): steadier than wall time on a shared machine. */
@@ -111,28 +115,34 @@ export interface NaiveFigures {
   memory: Memory;
 }
 
-function sampleMemory(): { stop(): Memory } {
+function sampleMemory(): { mark(): number; stop(): Memory } {
   const startRssBytes = process.memoryUsage().rss;
   const cpuBefore = process.cpuUsage();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   let peak = startRssBytes;
   let peakNative = 0;
+  let peakHeap = 0;
   const sample = () => {
     const m = process.memoryUsage();
     peak = Math.max(peak, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
     peakNative = Math.max(peakNative, m.external - m.arrayBuffers);
   };
   const timer = setInterval(sample, 50);
   const blocks = watchBlocks(process.env.BENCH_BLOCK_LOG?.trim());
   return {
+    mark() {
+      sample();
+      return peak;
+    },
     stop() {
       clearInterval(timer);
       blocks?.stop();
       delay.disable();
       sample();
       const cpu = process.cpuUsage(cpuBefore);
-      return { cpuMs: (cpu.user + cpu.system) / 1000, peakRssBytes: peak, maxRssBytes: process.resourceUsage().maxRSS * 1024, startRssBytes, eventLoopMaxMs: delay.max / 1e6, peakNativeBytes: peakNative };
+      return { cpuMs: (cpu.user + cpu.system) / 1000, peakRssBytes: peak, maxRssBytes: process.resourceUsage().maxRSS * 1024, startRssBytes, eventLoopMaxMs: delay.max / 1e6, peakNativeBytes: peakNative, peakHeapUsedBytes: peakHeap };
     },
   };
 }
@@ -155,9 +165,10 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
     await app.drain();
     const final = await getCase(app.deps, kase.id);
     if (final.status !== 'traced') throw new Error(`case ended ${final.status}: ${JSON.stringify(final.progress)}`);
+    const peakRssTraceBytes = memory.mark();
     const report = await caseReport(app.deps, kase.id);
     const wallMs = performance.now() - started;
-    const mem = memory.stop();
+    const mem = { ...memory.stop(), peakRssTraceBytes };
     if (job.reportFile) writeFileSync(job.reportFile, JSON.stringify(report, null, 1) + '\n');
 
     const addresses = await app.deps.store.runs.addresses(runId);
