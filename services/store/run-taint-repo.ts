@@ -3,7 +3,7 @@
 // recompute (services/tracing/step-taint.ts).
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
-import { toBigInt, toInt, toIntOrNull } from './values';
+import { interner, toBigInt, toInt, toIntOrNull } from './values';
 
 export interface RunTaintRow {
   txHash: string;
@@ -24,13 +24,15 @@ export function createRunTaintRepo(db: Db) {
     /** The tainted transfers to any of `addresses` (every sender). */
     async taintInto(runId: string, addresses: readonly Address[]): Promise<RunTaintRow[]> {
       const out: RunTaintRow[] = [];
+      // 93,000 rows at the bench's 100k, each with its own strings of a few wallets and one token.
+      const intern = interner();
       for (let i = 0; i < addresses.length; i += READ_CHUNK) {
         const { rows } = await db.query<DbRow>(
           `select tx_hash, ref, from_address, to_address, asset, block_number, tainted, hop from run_taint
             where run_id = $1 and to_address = any($2::text[])`,
           [runId, addresses.slice(i, i + READ_CHUNK)],
         );
-        for (const row of rows) out.push(fromRow(row));
+        for (const row of rows) out.push(fromRow(row, intern));
       }
       return out;
     },
@@ -76,13 +78,14 @@ export function createRunTaintRepo(db: Db) {
       runId: string, addresses: readonly Address[], except: readonly Address[] = [],
     ): Promise<{ address: Address; asset: Asset; tainted: bigint; firstBlock: number; hop: number | null }[]> {
       const out: { address: Address; asset: Asset; tainted: bigint; firstBlock: number; hop: number | null }[] = [];
+      const asset = interner();
       for (let i = 0; i < addresses.length; i += READ_CHUNK) {
         const { rows } = await db.query<{ to_address: string; asset: string; tainted: unknown; first_block: unknown; hop: unknown }>(
           `select to_address, asset, sum(tainted) as tainted, min(block_number) as first_block, min(hop) as hop from run_taint
             where run_id = $1 and to_address = any($2::text[]) and from_address <> all($3::text[]) group by to_address, asset`,
           [runId, addresses.slice(i, i + READ_CHUNK), [...except]],
         );
-        for (const r of rows) out.push({ address: r.to_address, asset: r.asset, tainted: toBigInt(r.tainted), firstBlock: toInt(r.first_block), hop: toIntOrNull(r.hop) });
+        for (const r of rows) out.push({ address: r.to_address, asset: asset(r.asset), tainted: toBigInt(r.tainted), firstBlock: toInt(r.first_block), hop: toIntOrNull(r.hop) });
       }
       return out;
     },
@@ -138,9 +141,9 @@ interface DbRow {
   hop: unknown;
 }
 
-function fromRow(row: DbRow): RunTaintRow {
+function fromRow(row: DbRow, intern: (value: string) => string): RunTaintRow {
   return {
-    txHash: row.tx_hash, ref: row.ref, from: row.from_address, to: row.to_address, asset: row.asset,
+    txHash: row.tx_hash, ref: intern(row.ref), from: intern(row.from_address), to: row.to_address === null ? null : intern(row.to_address), asset: intern(row.asset),
     blockNumber: toInt(row.block_number), tainted: toBigInt(row.tainted), hop: toIntOrNull(row.hop),
   };
 }

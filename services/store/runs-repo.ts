@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors';
 import type { Address } from '../domain/types';
 import { loopTurns } from '../domain/taint/steps';
 import type { Db } from './db';
-import { chunks, isUuid, jsonParam, lastPerKey, toDate, toDateOrNull, toInt, toIntOrNull } from './values';
+import { chunks, interner, isUuid, jsonParam, lastPerKey, toDate, toDateOrNull, toInt, toIntOrNull } from './values';
 
 export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -255,9 +255,10 @@ export function createRunsRepo(db: Db) {
       // 100,000 rows at the bench's 100k, read at every step: mapped with turns for the event loop.
       const out: RunAddressRow[] = [];
       const turns = loopTurns();
+      const state = interner();
       for (const row of rows) {
         if (turns.due()) await turns.give();
-        const address: RunAddressRow = { address: row.address, hop: toInt(row.hop), fromBlock: toIntOrNull(row.from_block), state: row.state as RunAddressState };
+        const address: RunAddressRow = { address: row.address, hop: toInt(row.hop), fromBlock: toIntOrNull(row.from_block), state: state(row.state) as RunAddressState };
         if (row.propagated_from != null) address.propagatedFrom = toInt(row.propagated_from);
         out.push(address);
       }

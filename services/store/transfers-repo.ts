@@ -3,7 +3,7 @@ import type { Address, Asset, BlockRange, Transfer, TransferKind } from '../doma
 import type { TransferDirection } from '../chains/source';
 import type { Db } from './db';
 import { loopTurns } from '../domain/taint/steps';
-import { amountParam, eachChunk, toBigInt, toInt } from './values';
+import { amountParam, eachChunk, interner, toBigInt, toInt } from './values';
 
 export interface TransferFilter extends BlockRange {
   /** Only these assets. Unset: every asset. */
@@ -255,17 +255,6 @@ interface TransferDbRow {
   from_address: string;
   to_address: string | null;
   amount: unknown;
-}
-
-/** Returns one shared instance per distinct string value. */
-function interner(): (value: string) => string {
-  const seen = new Map<string, string>();
-  return (value) => {
-    const known = seen.get(value);
-    if (known !== undefined) return known;
-    seen.set(value, value);
-    return value;
-  };
 }
 
 function fromRow(row: TransferDbRow, intern: (value: string) => string = (v) => v): Transfer {

@@ -97,3 +97,18 @@ export function isUuid(value: string): boolean {
 function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
+
+/**
+ * One string per distinct value read, not one per row: rows of a read repeat the same
+ * addresses, assets, states and block hashes thousands of times (each a string of its own
+ * from the driver).
+ */
+export function interner(): (value: string) => string {
+  const seen = new Map<string, string>();
+  return (value) => {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
+}
