@@ -53,8 +53,8 @@ export async function storeWrites(db: Db, rows: number): Promise<StoreWriteFigur
 
   // Each way warms up on a few rows of its own first (connection, plan, catalog), then COPY
   // and the store's way take turns, ROUNDS times, each into its table emptied first (the same
-  // indexes, no rows), and each way counts its median round. One round each was at the mercy
-  // of a checkpoint or a GC landing in one of them: 10k runs gave 29-58 % on one commit.
+  // indexes, no rows), and each way counts its median round. One round of the store against
+  // the better of two of COPY gave anywhere from 29 to 49 % at 10k, run to run.
   const warmUp = syntheticTransfers(500, 'bench-warm-up');
   await db.exec('create table bench_copy (like transfers including all)');
   await db.copyFrom('bench_copy', COLUMNS, warmUp.map(rowOf));

@@ -80,9 +80,10 @@ export async function traceFilterHistory(deps: TraceFilterDeps, query: NativeSca
   const span = query.toBlock - query.fromBlock + 1;
   const windows = Math.ceil(span / step);
   const chunks = Math.ceil(addresses.length / deps.addressesPerCall);
-  // Read whole where that is fewer calls than by address and side (decided before union
-  // mode, which is probed only for the reads that would use it).
-  const dense = span <= (deps.denseMaxBlocks ?? 0) && windows < windows * chunks * sides.length;
+  // Read whole where that is fewer calls than by address and side: one call per window
+  // against one per window, chunk and side (decided before union mode, which is probed only
+  // for the reads that would use it).
+  const dense = span <= (deps.denseMaxBlocks ?? 0) && chunks * sides.length > 1;
   let traces: ParityTrace[];
   if (dense) {
     traces = (await fetchTraces(deps.rpc, Array.from({ length: windows }, (_, k) => ({

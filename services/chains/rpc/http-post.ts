@@ -182,7 +182,6 @@ export function utf8Decoder(groupBytes = DECODE_BYTES): { add(piece: Uint8Array)
   };
 }
 
-
 function transportError(error: unknown, timedOut: boolean, options: PostOptions): RetryableError {
   if (timedOut) {
     return new RetryableError(`RPC ${redact(options.url)} timed out after ${options.timeoutMs} ms`, { cause: error });
