@@ -21,7 +21,7 @@ import type { ChainSource } from '../chains/source';
 import { computeHopsSliced } from '../domain/hops';
 import { propagateTaintSliced, type TaintResult } from '../domain/taint';
 import { filterWithTurns, loopTurns } from '../domain/taint/steps';
-import type { Address, Asset, Transfer } from '../domain/types';
+import { transferId, type Address, type Asset, type Transfer } from '../domain/types';
 import type { RunTaintRow } from '../store/run-taint-repo';
 import {
   computeCaseGraph, ensureNativeFees, FINAL_STATES, historyInWindows, LEDGER_STATES, lateWindows, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
@@ -107,7 +107,7 @@ async function incrementalStepTaint(
       history = await mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, read));
       for (const row of await deps.store.runTaint.taintInto(runId, read.map((l) => l.address))) {
         if (turns.due()) await turns.give();
-        given.set(`${row.txHash}#${row.ref}`, row);
+        given.set(transferId(row), row);
       }
       const reached = new Set<Address>();
       for (const t of history.values()) {
