@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { copyStatement, copyTextSlices } from './copy-text';
 import type { Db, QueryResult } from './db';
@@ -20,21 +21,44 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
   // its life: a new folder is created by a short-lived child process, then opened here (~200 MB).
   if (onDisk && !existsSync(join(dataDir, 'PG_VERSION'))) await createInChild(dataDir);
   const pg = await PGlite.create(dataDir, OPTIONS);
+  const turns = queryTurns();
   return {
     driver: 'pglite',
-    query: (sql, params) => runQuery(pg, sql, params),
-    exec: async (sql) => {
-      await runExec(pg, sql);
-    },
+    query: (sql, params) => turns.after(runQuery(pg, sql, params)),
+    exec: (sql) => turns.after(runExec(pg, sql)),
     // PGlite has a single connection; its transaction() holds a mutex so that queries from
     // outside the callback wait instead of joining the transaction.
     transaction: (fn) =>
-      pg.transaction((raw) => fn(wrapTransaction(raw))).catch((error: unknown) => {
+      pg.transaction((raw) => fn(wrapTransaction(raw, turns))).catch((error: unknown) => {
         throw translateDbError(error);
       }),
-    copyFrom: (table, columns, rows) => runCopy(pg, table, columns, copyTextSlices(rows)),
-    copyText: (table, columns, text) => runCopy(pg, table, columns, text),
+    copyFrom: (table, columns, rows) => turns.after(runCopy(pg, table, columns, copyTextSlices(rows))),
+    copyText: (table, columns, text) => turns.after(runCopy(pg, table, columns, text)),
     close: () => pg.close(),
+  };
+}
+
+/**
+ * PGlite runs a statement on this thread, in WASM, and settles its promise without a turn of
+ * the event loop: a run of statements (a step's reads and writes) held the loop for their sum,
+ * ~1 s at the bench's 10k. After a statement, once TURN_MS have passed since the last turn,
+ * the caller resumes on a turn of its own, so timers, sockets and a job's lock renewal run.
+ */
+const TURN_MS = 20;
+
+function queryTurns(): { after<T>(work: Promise<T>): Promise<T> } {
+  let last = performance.now();
+  return {
+    async after(work) {
+      try {
+        return await work;
+      } finally {
+        if (performance.now() - last >= TURN_MS) {
+          await nextTurn();
+          last = performance.now();
+        }
+      }
+    },
   };
 }
 
@@ -81,14 +105,14 @@ async function runExec(target: Queryable, sql: string): Promise<void> {
   }
 }
 
-function wrapTransaction(raw: Transaction): Db {
+function wrapTransaction(raw: Transaction, turns: ReturnType<typeof queryTurns>): Db {
   const tx: Db = {
     driver: 'pglite',
-    query: (sql, params) => runQuery(raw, sql, params),
-    exec: (sql) => runExec(raw, sql),
+    query: (sql, params) => turns.after(runQuery(raw, sql, params)),
+    exec: (sql) => turns.after(runExec(raw, sql)),
     transaction: (inner) => withSavepoint(tx, inner),
-    copyFrom: (table, columns, rows) => runCopy(raw, table, columns, copyTextSlices(rows)),
-    copyText: (table, columns, text) => runCopy(raw, table, columns, text),
+    copyFrom: (table, columns, rows) => turns.after(runCopy(raw, table, columns, copyTextSlices(rows))),
+    copyText: (table, columns, text) => turns.after(runCopy(raw, table, columns, text)),
     close: () => Promise.reject(new Error('close() called on a transaction')),
   };
   return tx;

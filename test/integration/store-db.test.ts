@@ -105,6 +105,25 @@ DRIVERS.forEach((driver) => {
         await tx.close().then(() => expect.fail('closed'), (e: Error) => expect(e.message).to.match(/transaction/));
       });
     });
+
+    // PGlite runs statements on this thread and settles without a turn of the event loop: a
+    // timer set before a run of statements fired only after all of them.
+    it('gives the event loop turns during a run of statements, in a transaction or not', async () => {
+      const statementsUntilTimer = async (q: Db) => {
+        let done = 0;
+        let firedAfter = -1;
+        setTimeout(() => (firedAfter = done), 0);
+        const started = performance.now();
+        while (performance.now() - started < 200) {
+          await q.query('select count(*) from generate_series(1, 20000)');
+          done++;
+        }
+        return { firedAfter, done };
+      };
+      for (const run of [await statementsUntilTimer(db), await db.transaction(statementsUntilTimer)]) {
+        expect(run.firedAfter, `timer fired after ${run.firedAfter} of ${run.done} statements`).to.be.within(0, run.done - 2);
+      }
+    });
   });
 });
 
