@@ -3,7 +3,7 @@
 // recompute (services/tracing/step-taint.ts).
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
-import { interner, toBigInt, toInt, toIntOrNull } from './values';
+import { chunks, interner, rowsPerWrite, toBigInt, toInt, toIntOrNull } from './values';
 
 export interface RunTaintRow {
   txHash: string;
@@ -112,19 +112,24 @@ export function createRunTaintRepo(db: Db) {
           // Through a staging table: a second worker running the same step (its job's lock
           // lapsed) writes the same rows, and the later write must not fail on the first's.
           await tx.query('create temp table run_taint_staging (like run_taint) on commit drop');
-          await tx.copyFrom('run_taint_staging', COLUMNS, rows.map((r) => [runId, r.txHash, r.ref, r.from, r.to, r.asset, r.blockNumber, r.tainted, r.hop]));
+          for (const [i, part] of chunks(rows, rowsPerWrite(db)).entries()) {
+            if (i > 0) await tx.query('truncate run_taint_staging');
+            await tx.copyFrom('run_taint_staging', COLUMNS, part.map((r) => [runId, r.txHash, r.ref, r.from, r.to, r.asset, r.blockNumber, r.tainted, r.hop]));
+            await tx.query(
+              `insert into run_taint select * from run_taint_staging
+               on conflict (run_id, tx_hash, ref) do update set from_address = excluded.from_address, to_address = excluded.to_address,
+                 asset = excluded.asset, block_number = excluded.block_number, tainted = excluded.tainted, hop = excluded.hop`,
+            );
+          }
+        }
+        for (const part of chunks(ledgers, rowsPerWrite(db))) {
           await tx.query(
-            `insert into run_taint select * from run_taint_staging
-             on conflict (run_id, tx_hash, ref) do update set from_address = excluded.from_address, to_address = excluded.to_address,
-               asset = excluded.asset, block_number = excluded.block_number, tainted = excluded.tainted, hop = excluded.hop`,
+            `update run_addresses r set propagated_from = s.from_block
+               from unnest($2::text[], $3::bigint[]) as s(address, from_block)
+              where r.run_id = $1 and r.address = s.address`,
+            [runId, part, part.map((a) => windows.get(a)!)],
           );
         }
-        await tx.query(
-          `update run_addresses r set propagated_from = s.from_block
-             from unnest($2::text[], $3::bigint[]) as s(address, from_block)
-            where r.run_id = $1 and r.address = s.address`,
-          [runId, ledgers, ledgers.map((a) => windows.get(a)!)],
-        );
       });
     },
   };

@@ -3,7 +3,7 @@ import type { Address, Asset, BlockRange, Transfer, TransferKind } from '../doma
 import type { TransferDirection } from '../chains/source';
 import type { Db } from './db';
 import { loopTurns } from '../domain/taint/steps';
-import { amountParam, eachChunk, interner, toBigInt, toInt } from './values';
+import { amountParam, chunks, eachChunk, interner, rowsPerWrite, toBigInt, toInt } from './values';
 
 export interface TransferFilter extends BlockRange {
   /** Only these assets. Unset: every asset. */
@@ -25,9 +25,13 @@ export function createTransfersRepo(db: Db) {
       for (const t of transfers) amountParam(t.amount);
       return db.transaction(async (tx) => {
         await tx.query('create temp table transfers_staging (like transfers) on commit drop');
-        await tx.copyFrom('transfers_staging', TRANSFER_COLUMNS, transferRows(transfers));
-        const { rowCount } = await tx.query(`insert into transfers select * from transfers_staging on conflict do nothing`);
-        return rowCount;
+        let inserted = 0;
+        for (const [i, part] of chunks(transfers, rowsPerWrite(db)).entries()) {
+          if (i > 0) await tx.query('truncate transfers_staging');
+          await tx.copyFrom('transfers_staging', TRANSFER_COLUMNS, transferRows(part));
+          inserted += (await tx.query(`insert into transfers select * from transfers_staging on conflict do nothing`)).rowCount;
+        }
+        return inserted;
       });
     },
 

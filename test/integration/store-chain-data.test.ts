@@ -120,6 +120,18 @@ DRIVERS.forEach((driver) => {
         expect(back[24_999]?.amount).to.equal(24_999n * 10n ** 30n);
       });
 
+      // On PGlite a call is written in statements of a few thousand rows (rowsPerWrite).
+      it('a call of several statements counts rows already stored or repeated once, and is all or nothing', async () => {
+        const part = (i: number) => transfer({ txHash: `0xpart${i}`, from: '0xpart', blockNumber: 20_000 + i });
+        expect(await store.chainData.insertTransfers(Array.from({ length: 2_000 }, (_, i) => part(i)))).to.equal(2_000);
+        const batch = [...Array.from({ length: 12_000 }, (_, i) => part(i)), part(100), part(11_999)];
+        expect(await store.chainData.insertTransfers(batch)).to.equal(10_000);
+        const broken = [...Array.from({ length: 11_000 }, (_, i) => part(20_000 + i)), transfer({ txHash: '0xpartneg', from: '0xpart', amount: -1n })];
+        const error = await store.chainData.insertTransfers(broken).then(() => undefined, (e: { code?: string }) => e);
+        expect(error?.code).to.equal('23514');
+        expect(await store.chainData.transfersOf(CHAIN, ['0xpart'], { fromBlock: 0, toBlock: 10 ** 9 }, 'out')).to.have.length(12_000);
+      });
+
       it('rejects a negative amount (check constraint) and a non-bigint amount', async () => {
         let error: unknown;
         await store.chainData.insertTransfers([transfer({ txHash: '0xneg', amount: -1n })]).catch((e) => (error = e));

@@ -51,6 +51,20 @@ DRIVERS.forEach((driver) => {
       expect((await propagated(runId)).get(A)).to.equal(101);
     });
 
+    // On PGlite a step is written in statements of a few thousand rows (rowsPerWrite).
+    it('writes a step of more rows and marks than one statement takes', async () => {
+      const wallets = Array.from({ length: 12_000 }, (_, i) => '0x' + (i + 1).toString(16).padStart(40, '0'));
+      const runId = await newRun(wallets.map((address, i) => ({ address, state: 'crawled' as const, fromBlock: 1_000 + i })));
+      const rows = wallets.map((w, i) => row(i, w, i + 1 < wallets.length ? wallets[i + 1]! : X, BigInt(i + 1), 2));
+      await store.runTaint.replaceFrom(runId, new Set(wallets), new Map(wallets.map((w, i) => [w, 1_000 + i])), rows);
+      const into = await store.runTaint.taintInto(runId, [...wallets.slice(1), X]);
+      expect(into).to.have.length(12_000);
+      expect(into.reduce((sum, r) => sum + r.tainted, 0n)).to.equal((12_000n * 12_001n) / 2n);
+      const marks = await propagated(runId);
+      expect(marks.size).to.equal(12_000);
+      expect(marks.get(wallets[11_999]!)).to.equal(12_999);
+    });
+
     it('the same step written twice at once (a lapsed job lock) ends as written once', async () => {
       const runId = await newRun([{ address: S, state: 'source', fromBlock: 100 }]);
       const write = () => store.runTaint.replaceFrom(runId, new Set([S]), new Map([[S, 100]]), [row(1, S, A, 10n, 1), row(2, S, B, 5n, 1)]);
