@@ -107,7 +107,7 @@ export function createBitcoinChainData(store: Store, source: BitcoinSource, chai
         }
         if (balance < 0n) throw new TraceholdError(`the history of ${key.address} up to block ${toBlock} spends more than it received (${balance})`);
         out.set(key.address, balance);
-        computed.push({ ...key, amount: balance });
+        computed.push({ address: key.address, asset: key.asset, blockNumber: key.blockNumber, amount: balance });
       }
       await store.chainData.putBalances(chain, computed);
       return out;
