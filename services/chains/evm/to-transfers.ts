@@ -15,7 +15,11 @@ export interface TxContext {
   txIndex: number;
 }
 
-function base(ctx: TxContext): Pick<Transfer, 'chain' | 'txHash' | 'blockNumber' | 'blockHash' | 'timestamp' | 'txIndex'> {
+/**
+ * A native-coin transfer of the transaction. One literal, not `{ ...base, ref, … }`: V8 gives
+ * each object spread with new keys a hidden class of its own.
+ */
+function transfer(ctx: TxContext, ref: string, seq: number, kind: Transfer['kind'], from: string, to: string | null, amount: bigint): Transfer {
   return {
     chain: ctx.chain,
     txHash: ctx.txHash,
@@ -23,6 +27,13 @@ function base(ctx: TxContext): Pick<Transfer, 'chain' | 'txHash' | 'blockNumber'
     blockHash: ctx.header.hash,
     timestamp: ctx.header.timestamp,
     txIndex: ctx.txIndex,
+    ref,
+    seq,
+    kind,
+    asset: ctx.nativeAsset,
+    from,
+    to,
+    amount,
   };
 }
 
@@ -43,7 +54,7 @@ export type TxFacts = Pick<RpcTransaction, 'from' | 'to' | 'value'> & { gasPrice
 export function feeTransfer(ctx: TxContext, tx: TxFacts, receipt: RpcReceipt): Transfer | null {
   const amount = feeOf(receipt, tx);
   if (amount === 0n) return null;
-  return { ...base(ctx), ref: 'fee', seq: SEQ_FEE, kind: 'fee', asset: ctx.nativeAsset, from: tx.from.toLowerCase(), to: null, amount };
+  return transfer(ctx, 'fee', SEQ_FEE, 'fee', tx.from.toLowerCase(), null, amount);
 }
 
 export function valueTransfer(ctx: TxContext, tx: TxFacts, receipt: RpcReceipt): Transfer | null {
@@ -51,21 +62,12 @@ export function valueTransfer(ctx: TxContext, tx: TxFacts, receipt: RpcReceipt):
   if (amount === 0n || !succeeded(receipt)) return null;
   const to = (tx.to ?? receipt.contractAddress)?.toLowerCase();
   if (!to) return null;
-  return { ...base(ctx), ref: 'tx', seq: SEQ_TX_VALUE, kind: 'native', asset: ctx.nativeAsset, from: tx.from.toLowerCase(), to, amount };
+  return transfer(ctx, 'tx', SEQ_TX_VALUE, 'native', tx.from.toLowerCase(), to, amount);
 }
 
 export function internalTransfer(ctx: TxContext, call: InternalCall): Transfer {
-  return {
-    ...base(ctx),
-    ref: `call:${call.path.join('.')}`,
-    // The root frame is order 0 and never emitted here, so the first sub-call gets SEQ_INTERNAL_BASE.
-    seq: SEQ_INTERNAL_BASE + call.order - 1,
-    kind: 'internal',
-    asset: ctx.nativeAsset,
-    from: call.from,
-    to: call.to,
-    amount: call.value,
-  };
+  // The root frame is order 0 and never emitted here, so the first sub-call gets SEQ_INTERNAL_BASE.
+  return transfer(ctx, `call:${call.path.join('.')}`, SEQ_INTERNAL_BASE + call.order - 1, 'internal', call.from, call.to, call.value);
 }
 
 /** An ERC-20 Transfer log, or null for ERC-721 (4 topics), odd data, or a removed log. */
