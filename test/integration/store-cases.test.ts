@@ -203,6 +203,23 @@ DRIVERS.forEach((driver) => {
         expect(await store.runs.report(run.id)).to.deep.equal(report);
       });
 
+      // On PGlite nodes, flows and endpoints go in statements of 5,000 rows (rowsPerWrite).
+      it('saves a result of more rows than one statement takes, all or nothing', async () => {
+        const kase = await store.cases.create(newCase);
+        const run = await store.runs.create(kase.id);
+        const wallet = (i: number) => `0x${(i + 1).toString(16).padStart(40, '0')}`;
+        const nodes = Array.from({ length: 12_000 }, (_, i) => node(wallet(i)));
+        const flows = Array.from({ length: 12_000 }, (_, i) => flow(`0x${i.toString(16).padStart(64, '0')}`, { blockNumber: i }));
+        const endpoints = Array.from({ length: 6_000 }, (_, i) => endpoint(wallet(i), BigInt(i + 1)));
+        await store.runs.saveResult(run.id, { report: { v: 1 }, nodes, flows, endpoints });
+        const graph = await store.runs.graph(run.id);
+        expect([graph.nodes.length, graph.edges.length, (await store.runs.endpoints(run.id)).length]).to.deep.equal([12_000, 12_000, 6_000]);
+        // a duplicate node in the last statement: the save fails whole and the first result stays
+        await rejection(store.runs.saveResult(run.id, { report: { v: 2 }, nodes: [...nodes.slice(1), nodes[11_999]!], flows: [], endpoints: [] }));
+        expect(await store.runs.report(run.id)).to.deep.equal({ v: 1 });
+        expect((await store.runs.graph(run.id)).edges).to.have.length(12_000);
+      });
+
       it('a failing save keeps the previous result', async () => {
         const kase = await store.cases.create(newCase);
         const run = await store.runs.create(kase.id);
