@@ -3,7 +3,7 @@
 // recompute (services/tracing/step-taint.ts).
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
-import { chunks, interner, rowsPerWrite, toBigInt, toInt, toIntOrNull } from './values';
+import { chunks, interner, rowsPerStatement, toBigInt, toInt, toIntOrNull } from './values';
 
 export interface RunTaintRow {
   txHash: string;
@@ -112,7 +112,7 @@ export function createRunTaintRepo(db: Db) {
           // Through a staging table: a second worker running the same step (its job's lock
           // lapsed) writes the same rows, and the later write must not fail on the first's.
           await tx.query('create temp table run_taint_staging (like run_taint) on commit drop');
-          for (const [i, part] of chunks(rows, rowsPerWrite(db)).entries()) {
+          for (const [i, part] of chunks(rows, rowsPerStatement(db)).entries()) {
             if (i > 0) await tx.query('truncate run_taint_staging');
             await tx.copyFrom('run_taint_staging', COLUMNS, part.map((r) => [runId, r.txHash, r.ref, r.from, r.to, r.asset, r.blockNumber, r.tainted, r.hop]));
             await tx.query(
@@ -122,7 +122,7 @@ export function createRunTaintRepo(db: Db) {
             );
           }
         }
-        for (const part of chunks(ledgers, rowsPerWrite(db))) {
+        for (const part of chunks(ledgers, rowsPerStatement(db))) {
           await tx.query(
             `update run_addresses r set propagated_from = s.from_block
                from unnest($2::text[], $3::bigint[]) as s(address, from_block)

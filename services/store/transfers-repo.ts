@@ -3,7 +3,7 @@ import type { Address, Asset, BlockRange, Transfer, TransferKind } from '../doma
 import type { TransferDirection } from '../chains/source';
 import type { Db } from './db';
 import { loopTurns } from '../domain/taint/steps';
-import { amountParam, chunks, eachChunk, interner, rowsPerWrite, toBigInt, toInt } from './values';
+import { amountParam, chunks, eachChunk, interner, rowsPerStatement, toBigInt, toInt } from './values';
 
 export interface TransferFilter extends BlockRange {
   /** Only these assets. Unset: every asset. */
@@ -26,7 +26,7 @@ export function createTransfersRepo(db: Db) {
       return db.transaction(async (tx) => {
         await tx.query('create temp table transfers_staging (like transfers) on commit drop');
         let inserted = 0;
-        for (const [i, part] of chunks(transfers, rowsPerWrite(db)).entries()) {
+        for (const [i, part] of chunks(transfers, rowsPerStatement(db)).entries()) {
           if (i > 0) await tx.query('truncate transfers_staging');
           await tx.copyFrom('transfers_staging', TRANSFER_COLUMNS, transferRows(part));
           inserted += (await tx.query(`insert into transfers select * from transfers_staging on conflict do nothing`)).rowCount;
@@ -87,7 +87,8 @@ export function createTransfersRepo(db: Db) {
           filter.assets ? [...filter.assets] : null,
         ]);
         for (;;) {
-          const { rows } = await tx.query<TransferDbRow>(`fetch forward ${Math.max(1, Math.floor(pageRows))} from transfers_page`);
+          const page = Math.max(1, Math.floor(Math.min(pageRows, rowsPerStatement(db))));
+          const { rows } = await tx.query<TransferDbRow>(`fetch forward ${page} from transfers_page`);
           for (const row of rows) visit(fromRow(row, intern));
           if (rows.length === 0) break;
         }

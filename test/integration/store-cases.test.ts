@@ -203,7 +203,7 @@ DRIVERS.forEach((driver) => {
         expect(await store.runs.report(run.id)).to.deep.equal(report);
       });
 
-      // On PGlite nodes, flows and endpoints go in statements of 5,000 rows (rowsPerWrite).
+      // On PGlite nodes, flows and endpoints go in statements of a few thousand rows (rowsPerStatement).
       it('saves a result of more rows than one statement takes, all or nothing', async () => {
         const kase = await store.cases.create(newCase);
         const run = await store.runs.create(kase.id);

@@ -120,7 +120,7 @@ DRIVERS.forEach((driver) => {
         expect(back[24_999]?.amount).to.equal(24_999n * 10n ** 30n);
       });
 
-      // On PGlite a call is written in statements of a few thousand rows (rowsPerWrite).
+      // On PGlite a call is written in statements of a few thousand rows (rowsPerStatement).
       it('a call of several statements counts rows already stored or repeated once, and is all or nothing', async () => {
         const part = (i: number) => transfer({ txHash: `0xpart${i}`, from: '0xpart', blockNumber: 20_000 + i });
         expect(await store.chainData.insertTransfers(Array.from({ length: 2_000 }, (_, i) => part(i)))).to.equal(2_000);

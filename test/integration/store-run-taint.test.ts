@@ -51,7 +51,7 @@ DRIVERS.forEach((driver) => {
       expect((await propagated(runId)).get(A)).to.equal(101);
     });
 
-    // On PGlite a step is written in statements of a few thousand rows (rowsPerWrite).
+    // On PGlite a step is written in statements of a few thousand rows (rowsPerStatement).
     it('writes a step of more rows and marks than one statement takes', async () => {
       const wallets = Array.from({ length: 12_000 }, (_, i) => '0x' + (i + 1).toString(16).padStart(40, '0'));
       const runId = await newRun(wallets.map((address, i) => ({ address, state: 'crawled' as const, fromBlock: 1_000 + i })));
