@@ -3,7 +3,7 @@
 // recompute (services/tracing/step-taint.ts).
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
-import { chunks, interner, rowsPerStatement, toBigInt, toInt, toIntOrNull } from './values';
+import { chunks, copyThroughStaging, interner, rowsPerStatement, toBigInt, toInt, toIntOrNull } from './values';
 
 export interface RunTaintRow {
   txHash: string;
@@ -111,16 +111,11 @@ export function createRunTaintRepo(db: Db) {
         if (rows.length) {
           // Through a staging table: a second worker running the same step (its job's lock
           // lapsed) writes the same rows, and the later write must not fail on the first's.
-          await tx.query('create temp table run_taint_staging (like run_taint) on commit drop');
-          for (const [i, part] of chunks(rows, rowsPerStatement(db)).entries()) {
-            if (i > 0) await tx.query('truncate run_taint_staging');
-            await tx.copyFrom('run_taint_staging', COLUMNS, part.map((r) => [runId, r.txHash, r.ref, r.from, r.to, r.asset, r.blockNumber, r.tainted, r.hop]));
-            await tx.query(
-              `insert into run_taint select * from run_taint_staging
-               on conflict (run_id, tx_hash, ref) do update set from_address = excluded.from_address, to_address = excluded.to_address,
-                 asset = excluded.asset, block_number = excluded.block_number, tainted = excluded.tainted, hop = excluded.hop`,
-            );
-          }
+          await copyThroughStaging(tx, { table: 'run_taint', staging: 'run_taint_staging', columns: COLUMNS }, rows,
+            (r) => [runId, r.txHash, r.ref, r.from, r.to, r.asset, r.blockNumber, r.tainted, r.hop],
+            `insert into run_taint select * from run_taint_staging
+             on conflict (run_id, tx_hash, ref) do update set from_address = excluded.from_address, to_address = excluded.to_address,
+               asset = excluded.asset, block_number = excluded.block_number, tainted = excluded.tainted, hop = excluded.hop`);
         }
         for (const part of chunks(ledgers, rowsPerStatement(db))) {
           await tx.query(

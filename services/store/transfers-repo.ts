@@ -3,7 +3,7 @@ import type { Address, Asset, BlockRange, Transfer, TransferKind } from '../doma
 import type { TransferDirection } from '../chains/source';
 import type { Db } from './db';
 import { loopTurns } from '../domain/taint/steps';
-import { amountParam, chunks, eachChunk, interner, rowsPerStatement, toBigInt, toInt } from './values';
+import { amountParam, copyThroughStaging, eachChunk, interner, rowsPerStatement, toBigInt, toInt } from './values';
 
 export interface TransferFilter extends BlockRange {
   /** Only these assets. Unset: every asset. */
@@ -23,16 +23,9 @@ export function createTransfersRepo(db: Db) {
     async insertTransfers(transfers: readonly Transfer[]): Promise<number> {
       if (transfers.length === 0) return 0;
       for (const t of transfers) amountParam(t.amount);
-      return db.transaction(async (tx) => {
-        await tx.query('create temp table transfers_staging (like transfers) on commit drop');
-        let inserted = 0;
-        for (const [i, part] of chunks(transfers, rowsPerStatement(db)).entries()) {
-          if (i > 0) await tx.query('truncate transfers_staging');
-          await tx.copyFrom('transfers_staging', TRANSFER_COLUMNS, transferRows(part));
-          inserted += (await tx.query(`insert into transfers select * from transfers_staging on conflict do nothing`)).rowCount;
-        }
-        return inserted;
-      });
+      return db.transaction((tx) =>
+        copyThroughStaging(tx, { table: 'transfers', staging: 'transfers_staging', columns: TRANSFER_COLUMNS }, transfers, transferRow,
+          'insert into transfers select * from transfers_staging on conflict do nothing'));
     },
 
     /** Transfers from, to or either way of the addresses within the range, in chain order. */
@@ -86,8 +79,8 @@ export function createTransfersRepo(db: Db) {
           filter.toBlock,
           filter.assets ? [...filter.assets] : null,
         ]);
+        const page = Math.max(1, Math.floor(Math.min(pageRows, rowsPerStatement(db))));
         for (;;) {
-          const page = Math.max(1, Math.floor(Math.min(pageRows, rowsPerStatement(db))));
           const { rows } = await tx.query<TransferDbRow>(`fetch forward ${page} from transfers_page`);
           for (const row of rows) visit(fromRow(row, intern));
           if (rows.length === 0) break;
@@ -240,10 +233,8 @@ function transfersOfSql(direction: TransferDirection): string {
   return `${sql} order by ${ORDER}`;
 }
 
-function* transferRows(transfers: readonly Transfer[]): Generator<unknown[]> {
-  for (const t of transfers) {
-    yield [t.chain, t.txHash, t.ref, t.blockNumber, t.blockHash, t.timestamp, t.txIndex, t.seq, t.kind, t.asset, t.from, t.to, t.amount];
-  }
+function transferRow(t: Transfer): unknown[] {
+  return [t.chain, t.txHash, t.ref, t.blockNumber, t.blockHash, t.timestamp, t.txIndex, t.seq, t.kind, t.asset, t.from, t.to, t.amount];
 }
 
 interface TransferDbRow {

@@ -64,6 +64,32 @@ export function rowsPerStatement(db: Pick<Db, 'driver'>): number {
 
 const PGLITE_ROWS_PER_STATEMENT = 2_500;
 
+/**
+ * Rows written through a temporary staging table: COPY into `staging` (a copy of `table`'s
+ * shape, dropped at commit), then `insert` (an INSERT … SELECT from it that decides what a
+ * conflict does), rowsPerStatement(tx) rows at a time. Run inside a transaction, so the whole
+ * write stays one; returns the rows the inserts wrote.
+ */
+export async function copyThroughStaging<T>(
+  tx: Db, target: { table: string; staging: string; columns: readonly string[] }, items: readonly T[], row: (item: T) => readonly unknown[], insert: string,
+): Promise<number> {
+  await tx.query(`create temp table ${target.staging} (like ${target.table}) on commit drop`);
+  const size = rowsPerStatement(tx);
+  let written = 0;
+  for (let start = 0; start < items.length; start += size) {
+    if (start > 0) await tx.query(`truncate ${target.staging}`);
+    // Rows made as COPY reads them: a server's one statement of a hop's 93,500 rows never
+    // holds them all as arrays at once.
+    await tx.copyFrom(target.staging, target.columns, rowsOf(items, start, Math.min(items.length, start + size), row));
+    written += (await tx.query(insert)).rowCount;
+  }
+  return written;
+}
+
+function* rowsOf<T>(items: readonly T[], start: number, end: number, row: (item: T) => readonly unknown[]): Generator<readonly unknown[]> {
+  for (let i = start; i < end; i++) yield row(items[i]!);
+}
+
 /** Splits rows into chunks: one multi-row statement per chunk. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
