@@ -7,7 +7,7 @@
 // under an integer key, one sort (none when the transfers come in chain order, as the taint
 // result lists them); string keys are built only for the result.
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './taint/steps';
-import { flatJoin, flatTransferId, transferId, type Address, type Asset, type Transfer } from './types';
+import { flatJoin, isTransferIdOf, transferId, type Address, type Asset, type Transfer } from './types';
 import { createInterner } from './interner';
 
 export interface HopInput {
@@ -63,13 +63,10 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
   }
   for (let i = 0; i < n; i++) {
     const t = transfers[i]!;
-    if (given === undefined) (ids as string[])[i] = flatTransferId(t);
+    if (given === undefined) (ids as string[])[i] = transferId(t);
     else {
-      const id = given[i]!;
-      // transferId(t) without building it.
-      if (typeof id !== 'string' || id.length !== t.txHash.length + 1 + t.ref.length || id.charCodeAt(t.txHash.length) !== 35 ||
-        !id.startsWith(t.txHash) || !id.endsWith(t.ref)) {
-        throw new RangeError(`computeHops: transferIds[${i}] is ${JSON.stringify(id)}, not the id of ${transferId(t)}`);
+      if (!isTransferIdOf(given[i], t)) {
+        throw new RangeError(`computeHops: transferIds[${i}] is ${JSON.stringify(given[i])}, not the id of ${transferId(t)}`);
       }
     }
     order[i] = i;

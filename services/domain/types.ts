@@ -46,9 +46,20 @@ export const SEQ_TX_VALUE = 1;
 export const SEQ_INTERNAL_BASE = 2;
 export const SEQ_LOG_BASE = 1_000_000;
 
-/** Stable identity of a transfer within a chain. */
+/**
+ * Stable identity of a transfer within a chain: `${txHash}#${ref}`, built as one flat string.
+ * A template literal gives a chain of cons strings that, once hashed as a Map key, is a flat
+ * copy plus a 32-byte wrapper; ids are Map keys by the hundred thousand (a case's histories,
+ * the taint engine's results). `t.txHash` and `t.ref` must be strings.
+ */
 export function transferId(t: Pick<Transfer, 'txHash' | 'ref'>): string {
-  return `${t.txHash}#${t.ref}`;
+  return flatJoin(t.txHash, '#', t.ref);
+}
+
+/** `id` is transferId(t), checked without building it. */
+export function isTransferIdOf(id: unknown, t: Pick<Transfer, 'txHash' | 'ref'>): boolean {
+  return typeof id === 'string' && id.length === t.txHash.length + 1 + t.ref.length && id.charCodeAt(t.txHash.length) === 35 &&
+    id.startsWith(t.txHash) && id.endsWith(t.ref);
 }
 
 /**
@@ -64,17 +75,8 @@ export function txHashesOfIds(ids: Iterable<string>): Set<string> {
   return hashes;
 }
 
-/**
- * transferId(t), the same string, as one flat string: a template literal gives a chain of
- * cons strings that, once hashed as a Map key, is a flat copy plus a 32-byte wrapper. For ids
- * kept by the million (the taint engine's results). `t.txHash` and `t.ref` must be strings.
- */
-export function flatTransferId(t: Pick<Transfer, 'txHash' | 'ref'>): string {
-  return flatJoin(t.txHash, '#', t.ref);
-}
-
 const parts = ['', '', ''];
-/** `${a}${separator}${b}` as one flat string (see flatTransferId). All three must be strings. */
+/** `${a}${separator}${b}` as one flat string (see transferId). All three must be strings. */
 export function flatJoin(a: string, separator: string, b: string): string {
   parts[0] = a;
   parts[1] = separator;

@@ -143,7 +143,7 @@ interface DbRow {
 
 function fromRow(row: DbRow, intern: (value: string) => string): RunTaintRow {
   return {
-    txHash: row.tx_hash, ref: intern(row.ref), from: intern(row.from_address), to: row.to_address === null ? null : intern(row.to_address), asset: intern(row.asset),
+    txHash: intern(row.tx_hash), ref: intern(row.ref), from: intern(row.from_address), to: row.to_address === null ? null : intern(row.to_address), asset: intern(row.asset),
     blockNumber: toInt(row.block_number), tainted: toBigInt(row.tainted), hop: toIntOrNull(row.hop),
   };
 }

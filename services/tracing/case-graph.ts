@@ -91,6 +91,7 @@ export async function computeCaseGraph(
     const taint = await propagateTaintSliced({
       model: scope.model,
       transfers: [...transfers.values()],
+      transferIds: [...transfers.keys()],
       ledgers: await ledgerSpecs(ledgers, balances, sources),
       seedTransfers: scope.seedTransferIds,
       stops: new Set([...addresses.values()].filter((a) => !LEDGER_STATES.has(a.state)).map((a) => a.address)),

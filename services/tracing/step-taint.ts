@@ -153,6 +153,7 @@ async function incrementalStepTaint(
     taint = await propagateTaintSliced({
       model: scope.model,
       transfers: [...transfers.values()],
+      transferIds: [...transfers.keys()],
       ledgers: await ledgerSpecs(recomputed, balances, sources),
       seedTransfers: scope.seedTransferIds,
       stops,

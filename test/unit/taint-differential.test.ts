@@ -12,7 +12,7 @@ import { computeHops } from '../../services/domain/hops';
 import { propagateTaint, propagateTaintSliced, type LedgerSpec, type TaintResult } from '../../services/domain/taint';
 import { compareIds } from '../../services/domain/taint/propagate';
 import { compareStrings, runSteps, sortSteps } from '../../services/domain/taint/steps';
-import { flatTransferId, TAINT_MODELS, transferId, type Transfer } from '../../services/domain/types';
+import { TAINT_MODELS, transferId, type Transfer } from '../../services/domain/types';
 import { computeHops as referenceHops } from '../support/reference-taint/hops';
 import { NAMES, scenario } from '../support/taint-scenario';
 import { propagateTaint as referenceTaint } from '../support/reference-taint/propagate';
@@ -47,6 +47,9 @@ describe('taint engine: identical to the reference implementation', () => {
         const expected = referenceTaint({ ...input, model });
         const actual = propagateTaint({ ...input, model });
         expect(observable(actual), model).to.deep.equal(observable(expected));
+        // Given each transfer's id (duplicates included, as a caller's Map would not have them): the same.
+        const givenIds = propagateTaint({ ...input, model, transferIds: input.transfers.map((t) => transferId(t)) });
+        expect(observable(givenIds), `${model}, ids given`).to.deep.equal(observable(expected));
         // As the tracer calls it: the tainted transfers; and on everything, duplicates included.
         const byId = new Map(input.transfers.map((t) => [transferId(t), t]));
         const tainted = [...expected.tainted.keys()].map((id) => byId.get(id)!);
@@ -127,6 +130,23 @@ describe('taint engine: identical to the reference implementation', () => {
     }), { numRuns: 200 });
   });
 
+  it('propagateTaint refuses transferIds that are not the ids of its transfers, and changes nothing', () => {
+    const t = (txHash: string, ref: string, from: string, to: string): Transfer => ({
+      chain: 'test', txHash, blockNumber: 1, blockHash: '0xb', timestamp: 1, txIndex: 0, ref, seq: 1, kind: 'native', asset: 'ETH', from, to, amount: 1n,
+    });
+    const transfers = [t('0x1', 'tx', 'victim', 'a'), t('0x2', 'log:1', 'a', 'b')];
+    const base = {
+      model: 'fifo' as const, transfers, seedTransfers: new Set(['0x1#tx']), stops: new Set<string>(),
+      ledgers: new Map<string, LedgerSpec>([['a', { fromBlock: 0, opening: new Map(), source: false }]]),
+    };
+    expect([...propagateTaint({ ...base, transferIds: ['0x1#tx', '0x2#log:1'] }).tainted]).to.deep.equal([['0x1#tx', 1n], ['0x2#log:1', 1n]]);
+    expect(() => propagateTaint({ ...base, transferIds: ['0x1#tx'] })).to.throw(RangeError, /1 transferIds for 2 transfers/);
+    expect(() => propagateTaint({ ...base, transferIds: ['0x2#log:1', '0x1#tx'] })).to.throw(RangeError, /transferIds\[0\]/);
+    expect(() => propagateTaint({ ...base, transferIds: ['0x1#tx', '0x2#log:2'] })).to.throw(RangeError, /not the id of 0x2#log:1/);
+    expect(() => propagateTaint({ ...base, transferIds: ['0x1#tx', 42 as unknown as string] })).to.throw(RangeError, /transferIds\[1\]/);
+    expect(transfers.map((x) => transferId(x))).to.deep.equal(['0x1#tx', '0x2#log:1']);
+  });
+
   it('computeHops refuses transferIds that are not the ids of its transfers', () => {
     const t = (txHash: string, ref: string): Transfer => ({
       chain: 'test', txHash, blockNumber: 1, blockHash: '0xb', timestamp: 1, txIndex: 0, ref, seq: 1, kind: 'native', asset: 'ETH', from: 'a', to: 'b', amount: 1n,
@@ -139,13 +159,13 @@ describe('taint engine: identical to the reference implementation', () => {
     expect(() => computeHops({ ...base, transferIds: ['0x1#tx', '0x2:log:1'] })).to.throw(RangeError, /transferIds\[1\]/);
   });
 
-  it('builds flat transfer ids equal to transferId, one new string each time', () => {
+  it('builds flat transfer ids equal to `${txHash}#${ref}`, one new string each time', () => {
     const part = fc.string({ unit: fc.constantFrom('a', '0', '#', 'é', '|'), maxLength: 70 });
     fc.assert(fc.property(part, part, (txHash, ref) => {
-      const id = flatTransferId({ txHash, ref });
-      expect(id).to.equal(transferId({ txHash, ref }));
-      expect(flatTransferId({ txHash: ref, ref: txHash })).to.equal(`${ref}#${txHash}`);
-      expect(id).to.equal(transferId({ txHash, ref })); // the first is not changed by the second
+      const id = transferId({ txHash, ref });
+      expect(id).to.equal(`${txHash}#${ref}`);
+      expect(transferId({ txHash: ref, ref: txHash })).to.equal(`${ref}#${txHash}`);
+      expect(id).to.equal(`${txHash}#${ref}`); // the first is not changed by the second
     }), { numRuns: 1000 });
   });
 

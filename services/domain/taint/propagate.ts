@@ -39,7 +39,7 @@
 // but the transfer id itself. The same generator runs to the end (`propagateTaint`) or in
 // time slices that give the event loop back (`propagateTaintSliced`).
 import { classifyTransfer } from '../payments';
-import { flatJoin, flatTransferId, transferId, txHashesOfIds, type Address, type Asset, type Transfer } from '../types';
+import { flatJoin, isTransferIdOf, transferId, txHashesOfIds, type Address, type Asset, type Transfer } from '../types';
 import { createLedger, type Ledger } from './ledgers';
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './steps';
 import type { AccountRole, AccountTaint, LedgerSpec, TaintInput, TaintResult } from './types';
@@ -86,12 +86,18 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
 
   // 1. Unique transfers (the first of equal copies), checked. Input order of first sight.
   // Copies are found by hashing the id's characters into a table sized once (no id string,
-  // no Map growing under a million keys); id strings are built only for what is reported.
+  // no Map growing under a million keys); id strings, unless given, are built only for what
+  // is reported.
   // Without copies (the usual case) the input array itself is used: no copy of it.
   let transfers: readonly Transfer[] = input.transfers;
+  const given = input.transferIds;
+  // The given ids as they are (idOf only fills an id still missing, which given ones never
+  // are; with copies they are sliced first), else built as they are needed.
+  let ids = (given ?? new Array<string | undefined>(input.transfers.length)) as (string | undefined)[];
   {
     const all = input.transfers;
     const count = all.length;
+    if (given !== undefined && given.length !== count) throw new RangeError(`propagateTaint: ${given.length} transferIds for ${count} transfers`);
     const mask = tableSize(count) - 1;
     const table = new Int32Array(mask + 1).fill(-1);
     const hashes = new Int32Array(count);
@@ -101,6 +107,9 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
       const t = all[k]!;
       if (typeof t.amount !== 'bigint' || t.amount < 0n) {
         throw new RangeError(`transfer ${transferId(t)}: amount must be a non-negative bigint`);
+      }
+      if (given !== undefined && !isTransferIdOf(given[k], t)) {
+        throw new RangeError(`propagateTaint: transferIds[${k}] is ${JSON.stringify(given[k])}, not the id of ${transferId(t)}`);
       }
       const kept = unique === null ? all : unique;
       const h = idHash(t);
@@ -116,20 +125,25 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
         const x = unique === null ? k : unique.length;
         table[at] = x;
         hashes[x] = h;
-        if (unique !== null) unique.push(t);
+        if (unique !== null) {
+          unique.push(t);
+          if (given !== undefined) ids.push(given[k]);
+        }
       } else {
         if (!sameTransfer(kept[seen]!, t)) {
           // Two versions of one transfer mean mixed chains or a reorg upstream; guessing would be wrong.
           throw new RangeError(`transfer ${transferId(t)} appears twice with different contents`);
         }
-        unique ??= all.slice(0, k);
+        if (unique === null) {
+          unique = all.slice(0, k);
+          if (given !== undefined) ids = ids.slice(0, k);
+        }
       }
       if ((k + 1) % STEP === 0) yield;
     }
     if (unique !== null) transfers = unique;
   }
-  const ids: (string | undefined)[] = new Array<string | undefined>(transfers.length);
-  const idOf = (i: number): string => ids[i] ?? (ids[i] = flatTransferId(transfers[i]!));
+  const idOf = (i: number): string => ids[i] ?? (ids[i] = transferId(transfers[i]!));
   const seedTxHashes = txHashesOfIds(input.seedTransfers);
   const isSeed = (i: number): boolean => seedTxHashes.has(transfers[i]!.txHash) && input.seedTransfers.has(idOf(i));
 

@@ -16,6 +16,12 @@ export interface TaintInput {
   model: TaintModel;
   /** One chain. Any order; duplicates (same transferId) are processed once. */
   transfers: readonly Transfer[];
+  /**
+   * Optional: the transferId of each of `transfers`, in the same order (the keys of the Map
+   * they came from, say). The result is then keyed by these very strings instead of new ones
+   * (an id is ~100 bytes; a case's histories hold 100,000s). Checked against the transfers.
+   */
+  transferIds?: readonly string[];
   /** Addresses whose balance we track; only they pass taint on. */
   ledgers: ReadonlyMap<Address, LedgerSpec>;
   /** transferIds tainted in full (a victim's payment), whoever sent them. */
