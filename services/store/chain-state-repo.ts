@@ -50,7 +50,7 @@ export function createChainStateRepo(db: Db) {
       const found = new Map<string, bigint>();
       // A statement per WRITE_CHUNK keys: a hop's openings are one per new ledger (90,000 at
       // the bench's 100k), and the driver's rows of all of them at once outweigh the answer.
-      for (const chunk of chunks(keys, Math.min(WRITE_CHUNK, rowsPerStatement(db)))) {
+      for (const chunk of chunks(keys, rowsPerStatement(db, WRITE_CHUNK))) {
         const { rows } = await db.query<{ address: string; asset: string; block_number: unknown; amount: unknown }>(
           `select b.address, b.asset, b.block_number, b.amount
            from unnest($2::text[], $3::text[], $4::bigint[]) as k(address, asset, block_number)

@@ -195,7 +195,7 @@ async function insertChunks<T>(
   rows: readonly T[],
   columns: (rows: readonly T[]) => unknown[],
 ): Promise<void> {
-  for (const chunk of chunks(rows, Math.min(WRITE_CHUNK, rowsPerStatement(tx)))) await tx.query(sql, [runId, ...columns(chunk)]);
+  for (const chunk of chunks(rows, rowsPerStatement(tx, WRITE_CHUNK))) await tx.query(sql, [runId, ...columns(chunk)]);
 }
 
 const NODE_COLUMNS = ['run_id', 'address', 'asset', 'hop', 'role', 'entity', 'category', 'attribution',
@@ -207,7 +207,7 @@ const FLOW_COLUMNS = ['run_id', 'tx_hash', 'ref', 'from_address', 'to_address', 
  * values are checked (amountParam throws) before its COPY starts.
  */
 async function copyRows<T>(tx: Db, table: string, columns: string[], items: readonly T[], row: (item: T) => unknown[]): Promise<void> {
-  for (const chunk of chunks(items, Math.min(WRITE_CHUNK, rowsPerStatement(tx)))) await tx.copyFrom(table, columns, chunk.map(row));
+  for (const chunk of chunks(items, rowsPerStatement(tx, WRITE_CHUNK))) await tx.copyFrom(table, columns, chunk.map(row));
 }
 
 // paths travel as one JSON text per row; unnest of jsonb[] would need array-literal quoting.

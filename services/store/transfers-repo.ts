@@ -79,7 +79,7 @@ export function createTransfersRepo(db: Db) {
           filter.toBlock,
           filter.assets ? [...filter.assets] : null,
         ]);
-        const page = Math.max(1, Math.floor(Math.min(pageRows, rowsPerStatement(db))));
+        const page = Math.max(1, Math.floor(rowsPerStatement(db, pageRows)));
         for (;;) {
           const { rows } = await tx.query<TransferDbRow>(`fetch forward ${page} from transfers_page`);
           for (const row of rows) visit(fromRow(row, intern));

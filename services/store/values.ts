@@ -56,10 +56,10 @@ export function bigintAsString(_key: string, v: unknown): unknown {
  * so one statement is one block of the event loop: at the bench's 100k, staging and inserting
  * a hop's 93,500 transfers held it 0.7 + 2.6 s, its taint rows 0.3 + 2.1 s, and a page of
  * 5,000 transfers from a cursor ~0.2 s at 10k. A server takes any number of rows in one
- * statement while the process goes on.
+ * statement while the process goes on. `atMost`: a caller's own bound, on either.
  */
-export function rowsPerStatement(db: Pick<Db, 'driver'>): number {
-  return db.driver === 'pglite' ? PGLITE_ROWS_PER_STATEMENT : Number.POSITIVE_INFINITY;
+export function rowsPerStatement(db: Pick<Db, 'driver'>, atMost = Number.POSITIVE_INFINITY): number {
+  return db.driver === 'pglite' ? Math.min(PGLITE_ROWS_PER_STATEMENT, atMost) : atMost;
 }
 
 const PGLITE_ROWS_PER_STATEMENT = 2_500;
