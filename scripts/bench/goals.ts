@@ -36,6 +36,18 @@ export interface GoalInput {
   db?: 'pg' | 'pglite';
 }
 
+/** Each `…Ms` figure of the steps, summed over the hops (`hop.taintMs`) and the final step (`final.graphMs`). */
+export function stageTimes(steps: Record<string, Record<string, number>>): Record<string, number> {
+  const sums: Record<string, number> = {};
+  for (const [step, figures] of Object.entries(steps)) {
+    const kind = step === 'final' ? 'final' : 'hop';
+    for (const [name, value] of Object.entries(figures)) {
+      if (name.endsWith('Ms') && typeof value === 'number') sums[`${kind}.${name}`] = (sums[`${kind}.${name}`] ?? 0) + value;
+    }
+  }
+  return sums;
+}
+
 const RUN_NAMES: Record<RssRun, string> = { cold: 'cold', warm: 'warm', tokenOnly: 'token asked for' };
 const MB = (bytes: number) => int(bytes / 2 ** 20);
 
@@ -125,4 +137,13 @@ export function goalLines(g: GoalInput): string[] {
     );
   }
   return lines;
+}
+
+/** Where a tracehold run's wall time went, by stage (the run's step figures, summed over the hops). */
+export function stageLine(f: Pick<TraceholdFigures, 'stageMs' | 'wallMs'>): string {
+  const s = (name: string) => ((f.stageMs[name] ?? 0) / 1000).toFixed(1);
+  const steps = Object.entries(f.stageMs).filter(([k]) => k === 'hop.findMs' || k === 'hop.persistMs' || k.startsWith('final.')).reduce((sum, [, v]) => sum + v, 0);
+  return `seconds by stage, summed over the hops: seeds ${s('hop.seedsMs')}, taint ${s('hop.taintMs')} (engine ${s('hop.propagationMs')}), decide ${s('hop.decideMs')}, ` +
+    `judge ${s('hop.judgeMs')}, persist ${s('hop.persistMs')}; final step: case graph ${s('final.graphMs')}, findings ${s('final.findingsMs')}; ` +
+    `the rest (opening steps, the report's writes, the queue) ${((f.wallMs - steps) / 1000).toFixed(1)} of ${(f.wallMs / 1000).toFixed(1)}`;
 }

@@ -9,6 +9,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { floorTrace } from './floor-tracer';
 import { naiveTrace } from './naive-tracer';
+import { stageTimes } from './goals';
 
 export type WorkerJob =
   | {
@@ -100,6 +101,8 @@ export interface TraceholdFigures {
   limitations: string[];
   reached: Array<[string, string]>;
   memory: Memory;
+  /** Wall time of the run's stages, summed over its steps (the run's `stats.steps`: hop stages, then the final step's). */
+  stageMs: Record<string, number>;
 }
 
 export interface NaiveFigures {
@@ -172,6 +175,7 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
     if (job.reportFile) writeFileSync(job.reportFile, JSON.stringify(report, null, 1) + '\n');
 
     const addresses = await app.deps.store.runs.addresses(runId);
+    const steps = ((await app.deps.store.runs.get(runId))?.stats?.steps ?? {}) as Record<string, Record<string, number>>;
     const states: Record<string, number> = {};
     for (const a of addresses) states[a.state] = (states[a.state] ?? 0) + 1;
     const stats = app.deps.chains.get('local').stats() as { httpRequests: number; byMethod?: Record<string, number>; largestReplyBytes?: number; longestParseMs?: number };
@@ -195,6 +199,7 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
       limitations: report.limitations,
       reached: addresses.map((a) => [a.address, a.state]),
       memory: mem,
+      stageMs: stageTimes(steps),
     };
   } finally {
     await app.close();

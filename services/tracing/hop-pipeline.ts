@@ -28,7 +28,7 @@ export interface HopFound {
   persist(): Promise<void>;
   /** The case's progress beyond the hop and RPC calls, read after `persist`. */
   progress(): Record<string, number>;
-  /** Figures of the step for the run's `stats.steps`. */
+  /** Figures of the step for the run's `stats.steps` (the pipeline adds `findMs` and `persistMs`). */
   stats?: Record<string, number>;
 }
 
@@ -41,12 +41,13 @@ export interface HopStages<Step extends OpenedStep> {
 export async function runHop<Step extends OpenedStep>(deps: TraceDeps, job: TraceHopJob, stages: HopStages<Step>): Promise<void> {
   const step = await stages.open(deps, job);
   if (!step) return;
-  const found = await stages.find(deps, job, step);
+  const clock = stageClock();
+  const found = await clock.time('findMs', () => stages.find(deps, job, step));
   if (!found) return;
   const name = `hop-${job.hop}`;
   const next = await deps.store.runs.settleNextStep(job.runId, name, found.grew ? 'hop' : 'final');
-  await found.persist();
-  const run = await deps.store.runs.recordStepStats(job.runId, name, step.source.stats().rpcCalls - step.before, found.stats);
+  await clock.time('persistMs', () => found.persist());
+  const run = await deps.store.runs.recordStepStats(job.runId, name, step.source.stats().rpcCalls - step.before, { ...found.stats, ...clock.figures() });
   await deps.store.cases.setStatus(step.kase.id, 'tracing', { hop: job.hop + 1, ...found.progress(), rpcCalls: Number(run.stats?.rpcCalls ?? 0) });
   await deps.queue.add(next === 'hop' ? hopJob({ ...job, hop: job.hop + 1 }) : finalizeJob({ caseId: job.caseId, runId: job.runId }));
 }
@@ -61,4 +62,23 @@ export interface ChainPipeline {
 export async function pipelineOf(deps: TraceDeps, caseId: string, pipelines: { bitcoin: ChainPipeline; account: ChainPipeline }): Promise<ChainPipeline> {
   const chain = (await deps.store.cases.get(caseId))?.chain ?? '';
   return chainConfig(deps.config, chain).kind === 'bitcoin' ? pipelines.bitcoin : pipelines.account;
+}
+
+/**
+ * Wall time of a step's stages, for the run's `stats.steps` (where a big case's time goes:
+ * `npm run bench` sums them over the steps). Milliseconds, rounded; a stage timed twice adds up.
+ */
+export function stageClock(): { time<T>(name: string, stage: () => Promise<T>): Promise<T>; figures(): Record<string, number> } {
+  const ms: Record<string, number> = {};
+  return {
+    async time(name, stage) {
+      const started = performance.now();
+      try {
+        return await stage();
+      } finally {
+        ms[name] = (ms[name] ?? 0) + performance.now() - started;
+      }
+    },
+    figures: () => Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])),
+  };
 }

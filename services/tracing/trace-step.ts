@@ -20,7 +20,7 @@ import { resolveSeeds } from './seeds';
 import { judgeBusyWallets } from './service-like';
 import { defaultMinAmounts, minAmountOf } from './min-amounts';
 import { bitcoinPipeline } from './bitcoin-trace';
-import { pipelineOf, runHop, type HopFound, type HopStages } from './hop-pipeline';
+import { pipelineOf, runHop, stageClock, type HopFound, type HopStages } from './hop-pipeline';
 import { runInputs } from './run-inputs';
 import { computeStepTaint, type StepTaint } from './step-taint';
 
@@ -50,11 +50,12 @@ export async function finalizeTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
 const accountStages: HopStages<Step> = {
   open: openStep,
   async find(deps, job, step) {
-    if (job.hop === 0) await resolveSeedsStage(deps, job, step);
-    const taint = await computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses, step.propagated, job.hop === 0);
-    const { decided, toCrawl } = await decideStage(deps, step, taint.candidates);
-    const { judged, chunks } = await judgeStage(deps, step, taint.assets, toCrawl);
-    return persistStage(deps, job, step, [...decided, ...judged], taint, chunks);
+    const clock = stageClock();
+    if (job.hop === 0) await clock.time('seedsMs', () => resolveSeedsStage(deps, job, step));
+    const taint = await clock.time('taintMs', () => computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses, step.propagated, job.hop === 0));
+    const { decided, toCrawl } = await clock.time('decideMs', () => decideStage(deps, step, taint.candidates));
+    const { judged, chunks } = await clock.time('judgeMs', () => judgeStage(deps, step, taint.assets, toCrawl));
+    return persistStage(deps, job, step, [...decided, ...judged], taint, chunks, clock.figures());
   },
 };
 
@@ -86,7 +87,9 @@ async function resolveSeedsStage(deps: TraceDeps, job: TraceHopJob, step: Step):
  * Persist: the decisions and widened windows (written once the pipeline has settled what comes
  * next), then the step's taint; the case's progress and the step's figures.
  */
-function persistStage(deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], taint: StepTaint, judgeChunks: number): HopFound {
+function persistStage(
+  deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], taint: StepTaint, judgeChunks: number, stageMs: Record<string, number>,
+): HopFound {
   const { addresses } = step;
   const { widened, recomputed } = taint;
   return {
@@ -99,7 +102,7 @@ function persistStage(deps: TraceDeps, job: TraceHopJob, step: Step, decisions: 
       await taint.save();
     },
     progress: () => ({ addresses: addresses.size, crawled: [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length }),
-    stats: { recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms, judgeChunks },
+    stats: { recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms, judgeChunks, ...stageMs },
   };
 }
 
@@ -107,24 +110,27 @@ async function finalizeAccountTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   const step = await openStep(deps, job);
   if (!step) return;
   const { kase, source, before, scope, addresses } = step;
-  const { graph } = await computeCaseGraph(deps, source, scope, addresses);
-  const nodes = await nodeInfo(deps, source, kase, scope, graph, addresses);
-  const assetInfo = await assetInfoOf(deps, source, kase.chain, graph);
-  const modelled = await buildFindingsSliced({
-    transfers: graph.transfers,
-    taint: graph.taint,
-    hops: graph.hops,
-    nodes,
-    sources: graph.sources,
-    seedTransfers: scope.seedTransferIds,
-    assetInfo: (asset: Asset) => assetInfo.get(asset) ?? {},
+  const clock = stageClock();
+  const { graph } = await clock.time('graphMs', () => computeCaseGraph(deps, source, scope, addresses));
+  const nodes = await clock.time('findingsMs', () => nodeInfo(deps, source, kase, scope, graph, addresses));
+  const { findings, limitations: capNotes } = await clock.time('findingsMs', async () => {
+    const assetInfo = await assetInfoOf(deps, source, kase.chain, graph);
+    const modelled = await buildFindingsSliced({
+      transfers: graph.transfers,
+      taint: graph.taint,
+      hops: graph.hops,
+      nodes,
+      sources: graph.sources,
+      seedTransfers: scope.seedTransferIds,
+      assetInfo: (asset: Asset) => assetInfo.get(asset) ?? {},
+    });
+    return holdingsWithinBalances(source, deps, modelled, scope.toBlock);
   });
-  const { findings, limitations: capNotes } = await holdingsWithinBalances(source, deps, modelled, scope.toBlock);
   const capabilities = await source.capabilities();
   // The chain may have reorganised since the run pinned its range: refuse to report on blocks
   // that are no longer canonical (the step fails retryably; a re-trace pins a new range).
   await checkPinnedBlock(deps, source, job.runId);
-  const runAfter = await recordStepStats(deps, job.runId, 'final', source.stats().rpcCalls - before);
+  const runAfter = await recordStepStats(deps, job.runId, 'final', source.stats().rpcCalls - before, clock.figures());
   const runStats = { rpcCalls: Number(runAfter.stats?.rpcCalls ?? 0), hops: Number(runAfter.stats?.hops ?? 0) };
   const limitations = [...capabilities.notes, ...capNotes];
   if ([...addresses.values()].some((a) => a.state === 'address-limit')) {

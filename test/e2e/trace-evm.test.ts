@@ -155,6 +155,17 @@ describe('e2e: tracing a pig-butchering case on a local EVM node', function () {
     const perHop = hops.map((k) => steps[k]!.recomputedLedgers);
     expect(perHop).to.deep.equal(hops.map((_, k) => ledgers.filter((l) => l.hop === k).length));
     expect(perHop.reduce((a, b) => a! + b!, 0)).to.equal(ledgers.length);
+    // Each step says where its time went: the stages it ran, within the step's own time.
+    const timed = steps as Record<string, Record<string, number>>;
+    for (const k of hops) {
+      const stage = timed[k]!;
+      const named = ['taintMs', 'decideMs', 'judgeMs', ...(k === 'hop-0' ? ['seedsMs'] : [])];
+      for (const name of [...named, 'findMs', 'persistMs']) expect(stage[name], `${k}.${name}`).to.be.a('number').and.at.least(0);
+      if (k !== 'hop-0') expect(stage.seedsMs, `${k}.seedsMs`).to.equal(undefined); // seeds are resolved once
+      expect(named.reduce((sum, name) => sum + stage[name]!, 0)).to.be.at.most(stage.findMs! + named.length); // each rounded
+    }
+    expect(timed.final!.graphMs).to.be.a('number');
+    expect(timed.final!.findingsMs).to.be.a('number');
   });
 
   it('traces from the scam wallet as an address seed: everything it held is tainted', async () => {

@@ -2,7 +2,7 @@
 // tracehold's runs with the same run of a smaller baseline, and a skipped naive tracer is
 // said to be skipped, not judged.
 import { expect } from 'chai';
-import { goalLines, rssFlatLines, type GoalInput } from '../../scripts/bench/goals';
+import { goalLines, rssFlatLines, stageLine, stageTimes, type GoalInput } from '../../scripts/bench/goals';
 import type { TraceholdFigures } from '../../scripts/bench/worker';
 
 const MB = 2 ** 20;
@@ -12,6 +12,7 @@ function tracehold(peakMb: number, wallMs = 10_000): TraceholdFigures {
     kind: 'tracehold', wallMs, reportRpcCalls: 100, sourceHttpRequests: 10, sourceByMethod: {}, largestReplyReadBytes: 0, longestReplyParseMs: 0, transferRowsBefore: 0, transferRowsAfter: 1_000,
     reportTransfers: 1_000, reportHops: 3, states: {}, crawled: 10, endpoints: 1, endpointAddresses: 1, holdings: 1, limitations: [], reached: [],
     memory: { peakRssBytes: peakMb * MB, maxRssBytes: peakMb * MB, startRssBytes: 150 * MB, eventLoopMaxMs: 120, cpuMs: 5_000 },
+    stageMs: {},
   };
 }
 const wire = { rpcCalls: 100, httpRequests: 10, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 };
@@ -93,5 +94,23 @@ describe('bench: goals of issue 10', () => {
     const withNative = (mb: number) => ({ ...tracehold(480), memory: { ...tracehold(480).memory, peakNativeBytes: mb * MB } });
     const lines = goalLines(input({ db: 'pglite', transfers: 1_000, cold: { ...withNative(170), wire }, warm: withNative(120), tokenOnly: { ...withNative(150), wire } }));
     expect(lines.find((l) => l.includes('outside the JS heap'))).to.equal('  of which outside the JS heap (PGlite\'s WASM memory, with other native allocations): 170 MB at most: met by that measure');
+  });
+
+  it('sums the steps\' stage times over the hops and says what the steps do not cover', () => {
+    const steps = {
+      'hop-0': { seedsMs: 100, taintMs: 1_000, decideMs: 50, judgeMs: 2_000, findMs: 3_150, persistMs: 400, propagationMs: 300, rpcCalls: 12, recomputedLedgers: 3 },
+      'hop-1': { taintMs: 3_000, decideMs: 150, judgeMs: 4_000, findMs: 7_150, persistMs: 600, propagationMs: 900, rpcCalls: 30 },
+      final: { graphMs: 2_500, findingsMs: 1_500, rpcCalls: 1 },
+    };
+    const sums = stageTimes(steps);
+    expect(sums).to.deep.equal({
+      'hop.seedsMs': 100, 'hop.taintMs': 4_000, 'hop.decideMs': 200, 'hop.judgeMs': 6_000, 'hop.findMs': 10_300, 'hop.persistMs': 1_000,
+      'hop.propagationMs': 1_200, 'final.graphMs': 2_500, 'final.findingsMs': 1_500,
+    });
+    // 20 s in all: 10.3 + 1 + 2.5 + 1.5 = 15.3 in the steps' stages, 4.7 elsewhere.
+    expect(stageLine({ stageMs: sums, wallMs: 20_000 })).to.equal(
+      'seconds by stage, summed over the hops: seeds 0.1, taint 4.0 (engine 1.2), decide 0.2, judge 6.0, persist 1.0; final step: case graph 2.5, findings 1.5; ' +
+      'the rest (opening steps, the report\'s writes, the queue) 4.7 of 20.0',
+    );
   });
 });
