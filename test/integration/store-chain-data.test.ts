@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import type { Transfer } from '../../services/domain/types';
 import { mergeRanges, type Store } from '../../services/store';
 import { DRIVERS, useTestStore } from '../support/db';
@@ -268,6 +269,48 @@ DRIVERS.forEach((driver) => {
         ]);
         expect(await store.chainData.forgetServiceLike(chain, [A, C])).to.equal(1);
         expect((await store.chainData.serviceLikeEvidence(chain, [A, B])).map((e) => e.address)).to.deep.equal([B]);
+      });
+
+      it('counts counterparties over the whole window where its sample cannot decide (many transfers, few counterparties)', async () => {
+        const chain = 'sampled';
+        const D = '0x' + 'd'.repeat(40), E = '0x' + 'e'.repeat(40), F = '0x' + 'f'.repeat(40);
+        const t = (n: number, block: number, from: string, to: string) => transfer({ chain, txHash: '0x' + n.toString(16).padStart(64, '0'), blockNumber: block, from, to });
+        // A pays B 30 times, then D, E and F once each; C pays A 30 times. With cap 3 the
+        // sample is 12 transfers each way: it may see B and C only; the whole window has five.
+        await store.chainData.insertTransfers([
+          ...Array.from({ length: 30 }, (_, i) => t(i + 1, i + 1, A, B)), t(31, 40, A, D), t(32, 41, A, E), t(33, 42, A, F),
+          ...Array.from({ length: 30 }, (_, i) => t(100 + i, i + 1, C, A)),
+        ]);
+        expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 0 }], 100, 3, ['ETH'])).get(A)).to.equal(3);
+        expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 0 }], 100, 9, ['ETH'])).get(A)).to.equal(5);
+        expect((await store.chainData.counterpartyCounts(chain, [{ address: A, fromBlock: 35 }, { address: B, fromBlock: 0 }, { address: C, fromBlock: 0 }], 100, 9, ['ETH'])))
+          .to.deep.equal(new Map([[A, 3], [B, 1], [C, 1]]));
+      });
+
+      it('counts counterparties as a count over every transfer would, on random histories and caps', async () => {
+        const wallets = Array.from({ length: 6 }, (_, i) => '0x' + String(i + 1).repeat(40));
+        let run = 0;
+        await fc.assert(fc.asyncProperty(
+          fc.array(fc.record({ from: fc.nat(5), to: fc.nat(5), block: fc.integer({ min: 1, max: 30 }), spam: fc.boolean() }), { maxLength: 60 }),
+          fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 30 }),
+          async (rows, cap, fromBlock) => {
+            const chain = `sampled-${run++}`;
+            await store.chainData.insertTransfers(rows.map((r, i) => ({
+              ...transfer({ chain, txHash: '0x' + (i + 1).toString(16).padStart(64, '0'), blockNumber: r.block, from: wallets[r.from]!, to: wallets[r.to]! }),
+              amount: r.spam ? 0n : 1n,
+            })));
+            const expected = new Map(wallets.map((w) => {
+              const cps = new Set<string>();
+              for (const r of rows) {
+                if (r.spam || r.block < fromBlock) continue;
+                if (wallets[r.from] === w && r.to !== r.from) cps.add(wallets[r.to]!);
+                if (wallets[r.to] === w && r.to !== r.from) cps.add(wallets[r.from]!);
+              }
+              return [w, Math.min(cap, cps.size)];
+            }));
+            expect(await store.chainData.counterpartyCounts(chain, wallets.map((address) => ({ address, fromBlock })), 100, cap, ['ETH'])).to.deep.equal(expected);
+          },
+        ), { numRuns: driver === 'pglite' ? 15 : 40 });
       });
 
       it('keeps sent transactions and code size with a verdict, and account facts per window (migration 050)', async () => {
