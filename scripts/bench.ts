@@ -463,4 +463,3 @@ bench().then(
     process.exit(1);
   },
 );
-

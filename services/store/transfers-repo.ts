@@ -232,11 +232,6 @@ const ORDER = 'block_number, tx_index, seq, tx_hash, ref';
 
 const TRANSFER_COLUMNS = COLUMNS.split(',').map((c) => c.trim());
 
-/**
- * A count per window, READ_CHUNK windows per statement with an event-loop turn between: a
- * hop judges ~90,000 wallets at the bench's 100k, whose parameters and rows in one statement
- * held the loop for half a second.
- */
 /** Transfers each way counterpartyCounts samples per counterparty of its cap. */
 const SAMPLE_PER_CAP = 4;
 
@@ -263,6 +258,11 @@ function wholeCounterpartyCounts(
   )).rows.map((row) => [row.address, toInt(row.n)]));
 }
 
+/**
+ * A count per window, READ_CHUNK windows per statement with an event-loop turn between: a
+ * hop judges ~90,000 wallets at the bench's 100k, whose parameters and rows in one statement
+ * held the loop for half a second.
+ */
 async function perWindowChunk<W>(windows: readonly W[], count: (chunk: readonly W[]) => Promise<Array<[Address, number]>>): Promise<Map<Address, number>> {
   const counts = new Map<Address, number>();
   await eachChunk(windows, READ_CHUNK, async (chunk) => {
