@@ -184,7 +184,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       timeoutMs: intSetting(env, 'TRACEHOLD_DELIVERY_TIMEOUT_MS', 15_000, 100, 600_000),
     },
     security: loadSecurityConfig(env),
-    runtime: { heapGrowingPercent: intSetting(env, 'TRACEHOLD_HEAP_GROWING_PERCENT', 50, 0, 400) },
+    runtime: { heapGrowingPercent: intSetting(env, 'TRACEHOLD_HEAP_GROWING_PERCENT', 20, 0, 400) },
     ...overrides,
   };
   const stops = nonEmpty(env.TRACEHOLD_STOP_CATEGORIES);

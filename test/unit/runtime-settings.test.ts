@@ -23,8 +23,8 @@ describe('runtime settings', () => {
     expect(capped, `capped ${capped} vs V8's own ${own}`).to.be.below(own * 0.75);
   });
 
-  it('reads TRACEHOLD_HEAP_GROWING_PERCENT: 50 unless set, 0 to 400, whole numbers', () => {
-    expect(loadConfig({}).runtime.heapGrowingPercent).to.equal(50);
+  it('reads TRACEHOLD_HEAP_GROWING_PERCENT: 20 unless set, 0 to 400, whole numbers', () => {
+    expect(loadConfig({}).runtime.heapGrowingPercent).to.equal(20);
     expect(loadConfig({ TRACEHOLD_HEAP_GROWING_PERCENT: '0' }).runtime.heapGrowingPercent).to.equal(0);
     expect(() => loadConfig({ TRACEHOLD_HEAP_GROWING_PERCENT: '401' })).to.throw('TRACEHOLD_HEAP_GROWING_PERCENT must be between 0 and 400');
     expect(() => loadConfig({ TRACEHOLD_HEAP_GROWING_PERCENT: '1.5' })).to.throw('must be a whole number');
