@@ -139,7 +139,6 @@ export function createTransfersRepo(db: Db) {
       const sample = cap * SAMPLE_PER_CAP;
       const counts = new Map<Address, number>();
       const whole: Array<{ address: Address; fromBlock: number }> = [];
-      const fromOf = new Map(windows.map((w) => [w.address, w.fromBlock]));
       await eachChunk(windows, READ_CHUNK, async (chunk) => {
         const { rows } = await db.query<{ address: string; n: unknown; sent: unknown; received: unknown }>(
           `select w.address, x.n, x.sent, x.received
@@ -161,12 +160,14 @@ export function createTransfersRepo(db: Db) {
              ) x`,
           [chain, chunk.map((w) => w.address), chunk.map((w) => w.fromBlock), toBlock, [...assets], sample],
         );
+        const undecided = new Set<Address>();
         for (const row of rows) {
           const n = toInt(row.n);
           if (n >= cap) counts.set(row.address, cap);
           else if (toInt(row.sent) < sample && toInt(row.received) < sample) counts.set(row.address, n);
-          else whole.push({ address: row.address, fromBlock: fromOf.get(row.address)! });
+          else undecided.add(row.address);
         }
+        if (undecided.size) whole.push(...chunk.filter((w) => undecided.has(w.address)));
       });
       if (whole.length) for (const [address, n] of await wholeCounterpartyCounts(db, chain, whole, toBlock, cap, assets)) counts.set(address, n);
       return counts;

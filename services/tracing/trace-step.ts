@@ -112,8 +112,8 @@ async function finalizeAccountTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   const { kase, source, before, scope, addresses } = step;
   const clock = stageClock();
   const { graph } = await clock.time('graphMs', () => computeCaseGraph(deps, source, scope, addresses));
-  const nodes = await clock.time('findingsMs', () => nodeInfo(deps, source, kase, scope, graph, addresses));
-  const { findings, limitations: capNotes } = await clock.time('findingsMs', async () => {
+  const { nodes, findings, limitations: capNotes } = await clock.time('findingsMs', async () => {
+    const nodes = await nodeInfo(deps, source, kase, scope, graph, addresses);
     const assetInfo = await assetInfoOf(deps, source, kase.chain, graph);
     const modelled = await buildFindingsSliced({
       transfers: graph.transfers,
@@ -124,7 +124,7 @@ async function finalizeAccountTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
       seedTransfers: scope.seedTransferIds,
       assetInfo: (asset: Asset) => assetInfo.get(asset) ?? {},
     });
-    return holdingsWithinBalances(source, deps, modelled, scope.toBlock);
+    return { nodes, ...(await holdingsWithinBalances(source, deps, modelled, scope.toBlock)) };
   });
   const capabilities = await source.capabilities();
   // The chain may have reorganised since the run pinned its range: refuse to report on blocks
