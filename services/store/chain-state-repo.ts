@@ -2,6 +2,7 @@
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
 import { amountParam, chunks, lastPerKey, rowsPerStatement, toBigInt, toDate, toInt, toIntOrNull } from './values';
+import { noteWrites } from './table-stats';
 
 const WRITE_CHUNK = 10_000;
 
@@ -87,6 +88,7 @@ export function createChainStateRepo(db: Db) {
         );
         written += rowCount;
       }
+      await noteWrites(db, 'balances', written);
       return written;
     },
 

@@ -4,6 +4,7 @@
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
 import { chunks, copyThroughStaging, interner, rowsPerStatement, toBigInt, toInt, toIntOrNull } from './values';
+import { noteWrites } from './table-stats';
 
 export interface RunTaintRow {
   txHash: string;
@@ -126,6 +127,7 @@ export function createRunTaintRepo(db: Db) {
           );
         }
       });
+      await noteWrites(db, 'run_taint', rows.length);
     },
   };
 }

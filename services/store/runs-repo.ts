@@ -5,6 +5,7 @@ import type { Address } from '../domain/types';
 import { loopTurns } from '../domain/taint/steps';
 import type { Db } from './db';
 import { chunks, interner, isUuid, jsonParam, lastPerKey, toDate, toDateOrNull, toInt, toIntOrNull } from './values';
+import { noteWrites } from './table-stats';
 
 export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -222,6 +223,7 @@ export function createRunsRepo(db: Db) {
         ]);
         written += rowCount;
       }
+      await noteWrites(db, 'run_addresses', written);
       return written;
     },
 

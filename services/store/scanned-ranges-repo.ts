@@ -3,6 +3,7 @@ import type { Address, BlockRange } from '../domain/types';
 import type { Db } from './db';
 import { mergeRanges, missingRanges } from './ranges';
 import { eachChunk, groupBy, toInt } from './values';
+import { noteWrites } from './table-stats';
 import { loopTurns } from '../domain/taint/steps';
 
 /** Every asset: what a range fetched without an asset filter covers. */
@@ -72,6 +73,7 @@ export function createScannedRangesRepo(db: Db) {
           await tx.query(MERGE_RANGE, [chain, chunk, range.fromBlock, range.toBlock, assetsKey(assets)]);
         });
       }
+      await noteWrites(db, 'scanned_ranges', unique.length);
     },
 
     /** The parts of `range` not stored yet for the assets (unset: every asset), per address (every address asked for is a key). */

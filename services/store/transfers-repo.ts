@@ -4,6 +4,7 @@ import type { TransferDirection } from '../chains/source';
 import type { Db } from './db';
 import { loopTurns } from '../domain/taint/steps';
 import { amountParam, copyThroughStaging, eachChunk, interner, rowsPerStatement, toBigInt, toInt } from './values';
+import { noteWrites } from './table-stats';
 
 export interface TransferFilter extends BlockRange {
   /** Only these assets. Unset: every asset. */
@@ -23,9 +24,11 @@ export function createTransfersRepo(db: Db) {
     async insertTransfers(transfers: readonly Transfer[]): Promise<number> {
       if (transfers.length === 0) return 0;
       for (const t of transfers) amountParam(t.amount);
-      return db.transaction((tx) =>
+      const inserted = await db.transaction((tx) =>
         copyThroughStaging(tx, { table: 'transfers', staging: 'transfers_staging', columns: TRANSFER_COLUMNS }, transfers, transferRow,
           'insert into transfers select * from transfers_staging on conflict do nothing'));
+      await noteWrites(db, 'transfers', inserted);
+      return inserted;
     },
 
     /** Transfers from, to or either way of the addresses within the range, in chain order. */
