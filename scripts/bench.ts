@@ -370,6 +370,8 @@ async function bench(): Promise<void> {
     say(`  plain COPY ${int(writes.copy)} rows/s; the store's insertTransfers (COPY to staging + insert on conflict do nothing) ${int(writes.store)} rows/s = ${(writes.share * 100).toFixed(0)} % of COPY; the previous unnest INSERT ${int(writes.unnestInsert)} rows/s`);
     const ms = (list: number[]) => list.map((v) => v.toFixed(0)).join(' / ');
     say(`  (medians of ${writes.rounds.copyMs.length} rounds each, taking turns, each into its emptied table: COPY ${ms(writes.rounds.copyMs)} ms, the store ${ms(writes.rounds.storeMs)} ms)`);
+    const reads = writes.historyReads;
+    say(`  histories of ${reads.wallets} wallets (${int(reads.transfers)} transfers) read from those rows: ${reads.unanalysedMs.toFixed(1)} ms written by plain COPY (no planner statistics), ${reads.storeMs.toFixed(1)} ms as the store's writes leave them (analysed) = ${(reads.unanalysedMs / Math.max(0.001, reads.storeMs)).toFixed(1)}× (medians of 3)`);
 
     let retrace: RetraceFigures | undefined;
     if (settings.retraceCases > 0) {

@@ -1,6 +1,9 @@
 // The store's bulk writes side by side with plain COPY on the same database: the same rows
 // (synthetic transfers shaped like the case's) written three ways into fresh tables of the
-// `transfers` shape, indexes included. Figures only, printed by scripts/bench.ts.
+// `transfers` shape, indexes included. Then what the store's writes leave for reading: a
+// few wallets' histories read from the rows written by plain COPY (no planner statistics,
+// as a young database has them) and from the same rows written by the store (which analyses
+// the tables it fills, services/store/table-stats.ts). Figures only, printed by scripts/bench.ts.
 import type { Transfer } from '../../services/domain/types';
 import { createStore, type Db } from '../../services/store';
 
@@ -15,6 +18,8 @@ export interface StoreWriteFigures {
   share: number;
   /** Each round's time (ms) of each way, in order. */
   rounds: { copyMs: number[]; storeMs: number[] };
+  /** One read of `wallets` wallets' histories (both ways) from the rows: median ms of 3. */
+  historyReads: { wallets: number; transfers: number; unanalysedMs: number; storeMs: number };
 }
 
 const hex = (i: number, width: number) => '0x' + i.toString(16).padStart(width, '0');
@@ -50,6 +55,21 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 export async function storeWrites(db: Db, rows: number): Promise<StoreWriteFigures> {
   const transfers = syntheticTransfers(rows);
   const perSec = (ms: number) => rows / (ms / 1000);
+  const store = createStore(db);
+
+  // First the rows in the new database's `transfers` by plain COPY, past the store: a table
+  // never analysed, as a young database's is until autovacuum comes (PGlite has none).
+  const wallets = [...new Set(transfers.map((t) => t.from))].slice(0, HISTORY_WALLETS);
+  const readHistories = () => store.chainData.transfersOf(transfers[0]!.chain, wallets, { fromBlock: 0, toBlock: Number.MAX_SAFE_INTEGER }, 'both');
+  const historyReadMs = async () => {
+    const ms: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) ms.push(await timed(readHistories));
+    return median(ms);
+  };
+  await db.copyFrom('transfers', COLUMNS, transfers.map(rowOf));
+  const unanalysedMs = await historyReadMs();
+  const historyTransfers = (await readHistories()).length;
+  await db.exec('truncate transfers');
 
   // Each way warms up on a few rows of its own first (connection, plan, catalog), then COPY
   // and the store's way take turns, ROUNDS times, each into its table emptied first (the same
@@ -58,7 +78,6 @@ export async function storeWrites(db: Db, rows: number): Promise<StoreWriteFigur
   const warmUp = syntheticTransfers(500, 'bench-warm-up');
   await db.exec('create table bench_copy (like transfers including all)');
   await db.copyFrom('bench_copy', COLUMNS, warmUp.map(rowOf));
-  const store = createStore(db);
   await store.chainData.insertTransfers(warmUp);
   const copyRounds: number[] = [];
   const storeRounds: number[] = [];
@@ -85,15 +104,20 @@ export async function storeWrites(db: Db, rows: number): Promise<StoreWriteFigur
   };
   await unnest(warmUp, 'bench_unnest');
   const unnestMs = await timed(() => unnest(transfers, 'bench_unnest'));
+  // The last round's rows, as the store's writes left them (analysed).
+  const storeReadMs = await historyReadMs();
   await db.exec('drop table bench_copy; drop table bench_unnest; truncate transfers');
   return {
     rows, copy: perSec(copyMs), store: perSec(storeMs), unnestInsert: perSec(unnestMs), share: copyMs / storeMs,
     rounds: { copyMs: copyRounds, storeMs: storeRounds },
+    historyReads: { wallets: wallets.length, transfers: historyTransfers, unanalysedMs, storeMs: storeReadMs },
   };
 }
 
-/** Rounds of COPY and of the store's way each. */
+/** Rounds of COPY and of the store's way each (and of each history read). */
 const ROUNDS = 3;
+/** Wallets whose histories the read figure reads: a chunk of a hop's frontier. */
+const HISTORY_WALLETS = 200;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,7 +1,7 @@
 // The bench's store-writes comparison (scripts/bench/store-writes.ts) on a throwaway database:
 // both ways write every row, each way's rounds are counted, and it leaves the store empty.
 import { expect } from 'chai';
-import { storeWrites } from '../../scripts/bench/store-writes';
+import { storeWrites, syntheticTransfers } from '../../scripts/bench/store-writes';
 import { createTestDb, type TestDb } from '../support/db';
 
 describe('bench: store writes side by side with COPY', function () {
@@ -21,6 +21,16 @@ describe('bench: store writes side by side with COPY', function () {
     expect(figures.copy).to.be.closeTo(2_000 / (median(figures.rounds.copyMs) / 1000), 1e-6);
     expect(figures.store).to.be.closeTo(2_000 / (median(figures.rounds.storeMs) / 1000), 1e-6);
     expect(figures.share).to.be.closeTo(median(figures.rounds.copyMs) / median(figures.rounds.storeMs), 1e-9);
+  });
+
+  it('reads the same wallets\' whole histories from the rows written by COPY and by the store', async () => {
+    const figures = await storeWrites(t.db, 2_000);
+    const rows = syntheticTransfers(2_000);
+    const wallets = new Set([...new Set(rows.map((r) => r.from))].slice(0, 200));
+    expect(figures.historyReads.wallets).to.equal(200);
+    expect(figures.historyReads.transfers).to.equal(rows.filter((r) => wallets.has(r.from) || wallets.has(r.to!)).length);
+    expect(figures.historyReads.unanalysedMs).to.be.greaterThan(0);
+    expect(figures.historyReads.storeMs).to.be.greaterThan(0);
   });
 
   it('leaves no rows and none of its tables behind', async () => {
