@@ -36,8 +36,9 @@ const states = new WeakMap<Db, Map<AnalyzedTable, TableState>>();
 /**
  * Counts `rows` just written to `table` through `db` (the store's Db, not a transaction's:
  * call it after the transaction) and analyses the table once the count reaches `minRows` and
- * GROWTH times the table's rows at its last analysis. Statistics are an optimisation: a failed ANALYZE leaves
- * the plans as they were and the count stands, so a later write tries again.
+ * GROWTH times the table's rows at its last analysis. Statistics are an optimisation: a
+ * failed ANALYZE leaves the plans as they were and the count stands, so a later write tries
+ * again.
  */
 export async function noteWrites(db: Db, table: AnalyzedTable, rows: number, minRows = ANALYZE_MIN_ROWS): Promise<void> {
   if (rows <= 0) return;
