@@ -56,6 +56,7 @@ export async function noteWrites(db: Db, table: AnalyzedTable, rows: number, min
 
 async function analyzeIfDue(db: Db, table: AnalyzedTable, state: TableState, minRows: number): Promise<void> {
   try {
+    if (state.written < minRows) return; // no query for the small writes most callers make
     state.rows ??= await tableRows(db, table);
     const written = state.written;
     if (written < Math.max(minRows, GROWTH * state.rows)) return;
