@@ -196,6 +196,36 @@ export function createTransfersRepo(db: Db) {
     },
 
     /**
+     * Each address's distinct recipients among its stored transfers from its own fromBlock to
+     * toBlock that moved value (any asset, fees aside), read on the sender index: what a
+     * judgement needs to know whether a wallet paid an exchange before its history is loaded.
+     * Addresses that paid nobody are left out.
+     */
+    async paidRecipients(
+      chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number,
+    ): Promise<Map<Address, Address[]>> {
+      const recipients = new Map<Address, Address[]>();
+      await eachChunk(windows, READ_CHUNK, async (chunk) => {
+        const { rows } = await db.query<{ address: string; recipient: string }>(
+          `select w.address, r.recipient
+             from unnest($2::text[], $3::bigint[]) as w(address, from_block)
+             cross join lateral (
+               select distinct to_address as recipient from transfers
+                where chain = $1 and from_address = w.address and block_number between w.from_block and $4
+                  and to_address is not null and amount > 0 and kind <> 'fee'
+             ) r`,
+          [chain, chunk.map((w) => w.address), chunk.map((w) => w.fromBlock), toBlock],
+        );
+        for (const row of rows) {
+          const list = recipients.get(row.address);
+          if (list) list.push(row.recipient);
+          else recipients.set(row.address, [row.recipient]);
+        }
+      });
+      return recipients;
+    },
+
+    /**
      * The last block in (afterBlock, toBlock] in which each address sent or received a
      * stored transfer, or sent a transaction whose fee is pending (a fee is a transfer not read
      * yet); addresses without one are left out. One query for any number of

@@ -28,6 +28,8 @@ export interface BusyJudgement {
   serviceLike: Map<Address, number>;
   /** Addresses still to judge on their history (it is stored now). */
   rest: HistoryWindow[];
+  /** Of `rest`, those counted: counterparties over the whole window (at most the limit). */
+  counterparties: Map<Address, number>;
   /** Verdicts taken from earlier cases: their history was not fetched. */
   reused: number;
 }
@@ -82,6 +84,7 @@ export async function judgeBusyWallets(
   const first = unknown.reduce((m, w) => Math.min(m, w.fromBlock), Infinity); // Math.min(...) overflows the stack past ~120,000 wallets
   const step = Number.isFinite(windowBlocks) && windowBlocks >= 1 ? Math.floor(windowBlocks) : Infinity;
   const factsRead = new Set<Address>();
+  const counted = new Map<Address, number>();
   let end = Math.min(toBlock, first + step - 1);
   while (pending.length > 0) {
     const active = await filterWithTurns(pending, (w) => w.fromBlock <= end, turns);
@@ -95,6 +98,7 @@ export async function judgeBusyWallets(
     for (const w of active) {
       if (turns.due()) await turns.give();
       const n = counts.get(w.address) ?? 0;
+      counted.set(w.address, n);
       const f = facts.get(w.address);
       // A wallet read only part way to `end` counts fewer than it has there, never more: the
       // evidence "more than the limit in [from, end]" holds all the same.
@@ -113,7 +117,15 @@ export async function judgeBusyWallets(
     if (end >= toBlock) break;
     end = Math.min(toBlock, end + step);
   }
-  return { serviceLike, rest: await filterWithTurns(unknown, (w) => !serviceLike.has(w.address), turns), reused };
+  const rest = await filterWithTurns(unknown, (w) => !serviceLike.has(w.address), turns);
+  // The last count of a wallet still judged is over its whole window: the loop ends on a
+  // count up to toBlock of every wallet pending, each read to the end.
+  const counterparties = new Map<Address, number>();
+  for (const w of rest) {
+    const n = counted.get(w.address);
+    if (n !== undefined) counterparties.set(w.address, n);
+  }
+  return { serviceLike, rest, counterparties, reused };
 }
 
 /** The facts that go with a verdict (they cover the window to toBlock: recorded with a verdict over that window only). */

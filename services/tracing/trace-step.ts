@@ -8,7 +8,7 @@ import { buildFindingsSliced, sanctionsOf, type AssetInfo, type Findings, type N
 import { capHoldings } from '../domain/holdings-cap';
 import { reportSeeds, type TraceReport } from '../domain/report';
 import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
-import { loopTurns } from '../domain/taint/steps';
+import { filterWithTurns, loopTurns } from '../domain/taint/steps';
 import { NotFoundError, RetryableError, shouldRetry } from '../errors';
 import type { TraceFinalizeJob, TraceHopJob } from '../queues/definitions';
 import { runEnded, type CaseRow, type RunRow } from '../store';
@@ -54,8 +54,8 @@ const accountStages: HopStages<Step> = {
     if (job.hop === 0) await clock.time('seedsMs', () => resolveSeedsStage(deps, job, step));
     const taint = await clock.time('taintMs', () => computeStepTaint(deps, step.source, job.runId, step.scope, step.addresses, step.propagated, job.hop === 0));
     const { decided, toCrawl } = await clock.time('decideMs', () => decideStage(deps, step, taint.candidates));
-    const { judged, chunks } = await clock.time('judgeMs', () => judgeStage(deps, step, taint.assets, toCrawl));
-    return persistStage(deps, job, step, [...decided, ...judged], taint, chunks, clock.figures());
+    const { judged, chunks, withoutHistory } = await clock.time('judgeMs', () => judgeStage(deps, step, taint.assets, toCrawl));
+    return persistStage(deps, job, step, [...decided, ...judged], taint, { judgeChunks: chunks, judgedWithoutHistory: withoutHistory }, clock.figures());
   },
 };
 
@@ -88,7 +88,8 @@ async function resolveSeedsStage(deps: TraceDeps, job: TraceHopJob, step: Step):
  * next), then the step's taint; the case's progress and the step's figures.
  */
 function persistStage(
-  deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], taint: StepTaint, judgeChunks: number, stageMs: Record<string, number>,
+  deps: TraceDeps, job: TraceHopJob, step: Step, decisions: RunAddress[], taint: StepTaint, judge: { judgeChunks: number; judgedWithoutHistory: number },
+  stageMs: Record<string, number>,
 ): HopFound {
   const { addresses } = step;
   const { widened, recomputed } = taint;
@@ -102,7 +103,7 @@ function persistStage(
       await taint.save();
     },
     progress: () => ({ addresses: addresses.size, crawled: [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length }),
-    stats: { recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms, judgeChunks, ...stageMs },
+    stats: { recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms, ...judge, ...stageMs },
   };
 }
 
@@ -301,15 +302,18 @@ async function decideStage(deps: TraceDeps, step: Step, candidates: Candidate[])
 
 /**
  * Judge the wallets to crawl: busy ones first, from recorded evidence or counted in the
- * database (their histories are never loaded here); the rest on their own history (fetched
- * now: they are the next hop's ledgers), as crawled, deposit or service-like. A hop may reach
+ * database (their histories are never loaded here); then those that paid no exchange,
+ * crawled on what the database says they paid; the rest on their own history (fetched
+ * now, with everyone's: they are the next hop's ledgers), as crawled, deposit or service-like. A hop may reach
  * tens of thousands of wallets: their histories are fetched in slices of addresses, then
  * loaded and judged a chunk at a time (judgeChunks), so what the step holds of them does not
  * grow with their number. A verdict rests on the wallet's own history and its
  * counterparties' labels only: it is the same whatever the chunk.
  */
-async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset>, toCrawl: Triage[]): Promise<{ judged: RunAddress[]; chunks: number }> {
-  if (toCrawl.length === 0) return { judged: [], chunks: 0 };
+async function judgeStage(
+  deps: TraceDeps, step: Step, assets: ReadonlySet<Asset>, toCrawl: Triage[],
+): Promise<{ judged: RunAddress[]; chunks: number; withoutHistory: number }> {
+  if (toCrawl.length === 0) return { judged: [], chunks: 0, withoutHistory: 0 };
   const { kase, source, scope } = step;
   const chain = chainConfig(deps.config, kase.chain);
   const { judgeChunkAddresses, judgeChunkTransfers } = deps.config.tracing;
@@ -325,10 +329,21 @@ async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset
     chain.maxLogRange, deps.config.tracing.serviceLikeSentTxs,
   );
   const states = new Map<Address, RunAddress['state']>();
-  const chunks = await judgeChunks(deps, kase.chain, busy.rest, scope.toBlock, judgeChunkAddresses, judgeChunkTransfers);
+  // A hop judges ~90,000 wallets at the bench's 100k: the loops give the event loop turns.
+  const turns = loopTurns();
+  const paidNoExchange = await paidNoExchangeOf(deps, kase.chain, busy.rest, scope.toBlock);
+  const toLoad: HistoryWindow[] = [];
+  for (const w of busy.rest) {
+    if (turns.due()) await turns.give();
+    // No more counterparties than the limit and no exchange paid: judgeHistory says crawled
+    // (no service, and a deposit address is one that swept to its exchange), so the history
+    // is not loaded. A hop's last wallets are mostly such (they received and hold).
+    if (paidNoExchange.has(w.address) && (busy.counterparties.get(w.address) ?? Infinity) <= params.serviceLikeCounterparties) states.set(w.address, 'crawled');
+    else toLoad.push(w);
+  }
   // A chunk is up to 20,000 transfers of 2,000 wallets: judged with turns for the event loop
   // (in one go, a chunk of the bench's 100k held it for 130 ms and more).
-  const turns = loopTurns();
+  const chunks = await judgeChunks(deps, kase.chain, toLoad, scope.toBlock, judgeChunkAddresses, judgeChunkTransfers);
   for (const chunk of chunks) {
     const histories = await historiesOf(chainData, chunk, scope.toBlock);
     const counterparties = new Set<Address>();
@@ -351,7 +366,19 @@ async function judgeStage(deps: TraceDeps, step: Step, assets: ReadonlySet<Asset
   const judged = toCrawl.map((t): RunAddress => ({
     address: t.address, hop: t.hop, fromBlock: t.fromBlock, state: busy.serviceLike.has(t.address) ? 'service-like' : states.get(t.address)!,
   }));
-  return { judged, chunks: chunks.length };
+  return { judged, chunks: chunks.length, withoutHistory: busy.rest.length - toLoad.length };
+}
+
+/**
+ * The wallets, of those given, that sent value to no exchange in their window (no stored
+ * transfer, fees aside, to an address whose resolved label is of an exchange): counted on
+ * the sender index and the recipients' labels, no history loaded.
+ */
+async function paidNoExchangeOf(deps: TraceDeps, chain: string, windows: HistoryWindow[], toBlock: number): Promise<Set<Address>> {
+  const recipients = await deps.store.chainData.paidRecipients(chain, windows, toBlock);
+  const labels = await deps.store.labels.lookup(chain, [...new Set([...recipients.values()].flat())]);
+  const isExchange = (a: Address) => resolveLabel(labels.get(a) ?? [], deps.config.tracing.stopCategories)?.category === 'exchange';
+  return new Set(await filterWithTurns(windows.map((w) => w.address), (a) => !(recipients.get(a) ?? []).some(isExchange), loopTurns()));
 }
 
 /**
@@ -399,7 +426,7 @@ async function historiesOf(chainData: ReturnType<typeof createChainData>, window
   return histories;
 }
 
-function judgeParams(deps: TraceDeps, chainName: string) {
+export function judgeParams(deps: TraceDeps, chainName: string) {
   const chain = chainConfig(deps.config, chainName);
   return {
     serviceLikeCounterparties: deps.config.tracing.serviceLikeCounterparties,
