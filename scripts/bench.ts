@@ -349,7 +349,8 @@ async function bench(): Promise<void> {
     const tf = tokenOnly.figures;
     say(`tracehold, token asked for: ${secs(tf.wallMs)} s, ${int(tokenOnly.wire.rpcCalls)} JSON-RPC calls, CPU ${secs(tf.memory.cpuMs)} s, peak RSS ${mb(tf.memory.peakRssBytes)} MB (${mb(tf.memory.startRssBytes)} MB before the run), longest event-loop block ${int(tf.memory.eventLoopMaxMs)} ms, ${int(tf.reportTransfers)} transfers examined`);
     for (const [name, f] of [['cold', cf], ['warm', wf], ['token asked for', tf]] as const) say(`tracehold ${name}, ${stageLine(f)}`);
-    say(`tracehold address states (cold): ${Object.entries(cf.states).map(([s, n]) => `${s} ${int(n)}`).join(', ')}; crawled+endpoint set ${int(crawledPlusEndpoints)} of ${int(cf.reached.length)} reached`);
+    say(`tracehold address states (cold): ${Object.entries(cf.states).map(([s, n]) => `${s} ${int(n)}`).join(', ')}; crawled+endpoint set ${int(crawledPlusEndpoints)} of ${int(cf.reached.length)} reached; ` +
+      `${int(cf.judgedWithoutHistory)} judged without loading their history (they paid no exchange)`);
     for (const [name, f] of [['cold', cf], ['warm', wf], ['token asked for', tf]] as const) {
       const limit = f.states['address-limit'] ?? 0;
       if (limit > 0) say(`NOTE: tracehold ${name}: ${f.limitations.find((l) => l.includes('TRACEHOLD_MAX_ADDRESSES')) ?? 'stopped at the address limit'}; ${int(limit)} addresses left at it (BENCH_MAX_ADDRESSES raises the limit)`);

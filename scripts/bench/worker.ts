@@ -103,6 +103,8 @@ export interface TraceholdFigures {
   memory: Memory;
   /** Wall time of the run's stages, summed over its steps (the run's `stats.steps`: hop stages, then the final step's). */
   stageMs: Record<string, number>;
+  /** Wallets judged crawled on the database's counts, their histories not loaded (summed over the hops). */
+  judgedWithoutHistory: number;
 }
 
 export interface NaiveFigures {
@@ -200,6 +202,7 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
       reached: addresses.map((a) => [a.address, a.state]),
       memory: mem,
       stageMs: stageTimes(steps),
+      judgedWithoutHistory: Object.values(steps).reduce((n, s) => n + (s.judgedWithoutHistory ?? 0), 0),
     };
   } finally {
     await app.close();

@@ -12,7 +12,7 @@ function tracehold(peakMb: number, wallMs = 10_000): TraceholdFigures {
     kind: 'tracehold', wallMs, reportRpcCalls: 100, sourceHttpRequests: 10, sourceByMethod: {}, largestReplyReadBytes: 0, longestReplyParseMs: 0, transferRowsBefore: 0, transferRowsAfter: 1_000,
     reportTransfers: 1_000, reportHops: 3, states: {}, crawled: 10, endpoints: 1, endpointAddresses: 1, holdings: 1, limitations: [], reached: [],
     memory: { peakRssBytes: peakMb * MB, maxRssBytes: peakMb * MB, startRssBytes: 150 * MB, eventLoopMaxMs: 120, cpuMs: 5_000 },
-    stageMs: {},
+    stageMs: {}, judgedWithoutHistory: 0,
   };
 }
 const wire = { rpcCalls: 100, httpRequests: 10, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 };
