@@ -196,12 +196,13 @@ export function createTransfersRepo(db: Db) {
     },
 
     /**
-     * Each address's distinct recipients among its stored transfers from its own fromBlock to
-     * toBlock that moved value (any asset, fees aside), read on the sender index: what a
-     * judgement needs to know whether a wallet paid an exchange before its history is loaded.
-     * Addresses that paid nobody are left out.
+     * Each address's distinct recipients that carry an exchange label (any of their labels),
+     * among its stored transfers from its own fromBlock to toBlock that moved value (any asset,
+     * fees aside), read on the sender index: whether a wallet paid an exchange, known before
+     * its history is loaded. Only labelled recipients are returned, so the answer stays small
+     * however many people a wallet paid. Addresses that paid none are left out.
      */
-    async paidRecipients(
+    async exchangeLabelledRecipients(
       chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number,
     ): Promise<Map<Address, Address[]>> {
       const recipients = new Map<Address, Address[]>();
@@ -210,9 +211,10 @@ export function createTransfersRepo(db: Db) {
           `select w.address, r.recipient
              from unnest($2::text[], $3::bigint[]) as w(address, from_block)
              cross join lateral (
-               select distinct to_address as recipient from transfers
-                where chain = $1 and from_address = w.address and block_number between w.from_block and $4
-                  and to_address is not null and amount > 0 and kind <> 'fee'
+               select distinct t.to_address as recipient from transfers t
+                where t.chain = $1 and t.from_address = w.address and t.block_number between w.from_block and $4
+                  and t.to_address is not null and t.amount > 0 and t.kind <> 'fee'
+                  and exists (select 1 from labels l where l.chain = $1 and l.address = t.to_address and l.category = 'exchange')
              ) r`,
           [chain, chunk.map((w) => w.address), chunk.map((w) => w.fromBlock), toBlock],
         );

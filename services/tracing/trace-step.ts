@@ -371,11 +371,11 @@ async function judgeStage(
 
 /**
  * The wallets, of those given, that sent value to no exchange in their window (no stored
- * transfer, fees aside, to an address whose resolved label is of an exchange): counted on
- * the sender index and the recipients' labels, no history loaded.
+ * transfer, fees aside, to an address whose resolved label is of an exchange): read on the
+ * sender index with the recipients' labels, no history loaded.
  */
 async function paidNoExchangeOf(deps: TraceDeps, chain: string, windows: HistoryWindow[], toBlock: number): Promise<Set<Address>> {
-  const recipients = await deps.store.chainData.paidRecipients(chain, windows, toBlock);
+  const recipients = await deps.store.chainData.exchangeLabelledRecipients(chain, windows, toBlock);
   const labels = await deps.store.labels.lookup(chain, [...new Set([...recipients.values()].flat())]);
   const isExchange = (a: Address) => resolveLabel(labels.get(a) ?? [], deps.config.tracing.stopCategories)?.category === 'exchange';
   return new Set(await filterWithTurns(windows.map((w) => w.address), (a) => !(recipients.get(a) ?? []).some(isExchange), loopTurns()));

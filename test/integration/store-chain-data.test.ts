@@ -271,23 +271,31 @@ DRIVERS.forEach((driver) => {
         expect((await store.chainData.serviceLikeEvidence(chain, [A, B])).map((e) => e.address)).to.deep.equal([B]);
       });
 
-      it('lists whom each address paid in its window, fees, zero values and what it received left out', async () => {
+      it('lists the exchange-labelled addresses each address paid in its window: fees, zero values, what it received and other recipients left out', async () => {
         const D = '0x' + 'd'.repeat(40), E = '0x' + 'e'.repeat(40);
         const chain = 'paying';
         const t = (n: number, block: number, from: string, to: string | null, amount = 1n) =>
           transfer({ chain, txHash: '0x' + n.toString(16).padStart(64, '0'), blockNumber: block, from, to, amount, kind: to ? 'native' : 'fee', ref: to ? 'tx' : 'fee' });
         await store.chainData.insertTransfers([
           t(1, 10, A, B), t(2, 11, A, B), t(3, 12, A, null), t(4, 13, A, D, 0n), t(5, 14, C, A), t(6, 20, A, E),
-          { ...t(7, 21, A, C), kind: 'token', asset: USDT, ref: 'log:1' }, t(8, 30, B, C), t(9, 31, D, null),
+          { ...t(7, 21, A, C), kind: 'token', asset: USDT, ref: 'log:1' }, t(8, 30, B, C), t(9, 31, D, null), t(10, 32, E, D, 0n),
         ]);
-        const paid = await store.chainData.paidRecipients(chain, [{ address: A, fromBlock: 0 }, { address: B, fromBlock: 0 }, { address: C, fromBlock: 0 }, { address: D, fromBlock: 0 }], 25);
-        // A: B once however often, E, and C in a token; not D (zero), not the fee sink. C paid A;
-        // B paid only after block 25; D paid nothing but a fee.
-        expect(Object.fromEntries([...paid].map(([a, list]) => [a, [...list].sort()]))).to.deep.equal({ [A]: [B, C, E].sort(), [C]: [A] });
-        // Each window from its own block: A from block 15 paid E and C; B paid C at block 30.
-        const later = await store.chainData.paidRecipients(chain, [{ address: A, fromBlock: 15 }, { address: B, fromBlock: 0 }], 100);
-        expect(Object.fromEntries([...later].map(([a, list]) => [a, [...list].sort()]))).to.deep.equal({ [A]: [C, E].sort(), [B]: [C] });
-        expect((await store.chainData.paidRecipients(chain, [], 100)).size).to.equal(0);
+        // B and C exchanges (C sanctioned too: still returned, the caller resolves its labels),
+        // D an exchange only ever paid nothing, E a plain service; A an exchange on another chain.
+        await store.labels.upsert([
+          { chain, address: B, entity: 'Binance', category: 'exchange' },
+          { chain, address: C, entity: 'OKX', category: 'exchange' }, { chain, address: C, entity: 'OFAC', category: 'sanctioned' },
+          { chain, address: D, entity: 'Kraken', category: 'exchange' }, { chain, address: E, entity: 'Shop', category: 'service' },
+          { chain: CHAIN, address: A, entity: 'Elsewhere', category: 'exchange' },
+        ]);
+        const windows = (from: number) => [A, B, C, D, E].map((address) => ({ address, fromBlock: from }));
+        const sorted = (m: Map<string, string[]>) => Object.fromEntries([...m].map(([a, list]) => [a, [...list].sort()]));
+        // A paid B (twice: once listed), C (a token) and E (no exchange), D nothing (zero); B paid
+        // C only after block 25; C paid A, an exchange on another chain only; D a fee, E zero.
+        expect(sorted(await store.chainData.exchangeLabelledRecipients(chain, windows(0), 25))).to.deep.equal({ [A]: [B, C].sort() });
+        // Each window from its own block: A from block 15 paid C; B paid C at block 30.
+        expect(sorted(await store.chainData.exchangeLabelledRecipients(chain, [{ address: A, fromBlock: 15 }, { address: B, fromBlock: 0 }], 100))).to.deep.equal({ [A]: [C], [B]: [C] });
+        expect((await store.chainData.exchangeLabelledRecipients(chain, [], 100)).size).to.equal(0);
       });
 
       it('counts counterparties over the whole window where its sample cannot decide (many transfers, few counterparties)', async () => {
