@@ -34,11 +34,7 @@ export function createScannedRangesRepo(db: Db) {
     const wanted = assetsKey(assets);
     const result = new Map<Address, BlockRange[]>();
     await eachChunk(addresses, READ_CHUNK, async (chunk) => {
-      const { rows } = await db.query<{ address: string; from_block: unknown; to_block: unknown; assets: string }>(
-        `select address, from_block, to_block, assets from scanned_ranges
-         where chain = $1 and address = any($2::text[]) order by address, from_block`,
-        [chain, chunk],
-      );
+      const { rows } = await db.query<{ address: string; from_block: unknown; to_block: unknown; assets: string }>(SCANNED_RANGES, [chain, chunk]);
       const ranges: Array<BlockRange & { address: Address }> = [];
       for (const row of rows) {
         if (covers(row.assets, wanted)) ranges.push({ address: row.address, fromBlock: toInt(row.from_block), toBlock: toInt(row.to_block) });
@@ -93,6 +89,23 @@ export function createScannedRangesRepo(db: Db) {
     },
   };
 }
+
+/**
+ * The ranges of the addresses, read by a primary-key probe per address however many ranges
+ * the chain holds: as `address = any(…)` of 10,000 addresses the planner read the whole table
+ * (100,000 ranges: 75 ms against 51 ms by probes), a cost that grew with every case's wallets.
+ * `offset 0` keeps the lateral read a probe per address (the planner would otherwise fold it
+ * into a join).
+ */
+export const SCANNED_RANGES = `
+select s.address, s.from_block, s.to_block, s.assets
+from (select distinct address from unnest($2::text[]) as u(address)) as a
+cross join lateral (
+  select address, from_block, to_block, assets from scanned_ranges s
+   where s.chain = $1 and s.address = a.address
+  offset 0
+) s
+order by s.address, s.from_block`;
 
 /** Addresses per markScanned transaction (see there). */
 export const MARK_CHUNK = 1_000;

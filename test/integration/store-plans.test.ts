@@ -1,0 +1,68 @@
+// Look-ups by key stay probes of the primary key however much the shared cache holds: a read
+// of a hop's keys (10,000 per statement) must not become a read of every case's rows. The
+// tables are filled past the keys asked for and analysed, as the store's writes leave them
+// (table-stats.ts); the plans are Postgres's own (EXPLAIN with the statement's parameters).
+import { expect } from 'chai';
+import type { Db, Store } from '../../services/store';
+import { GET_BALANCES } from '../../services/store/chain-state-repo';
+import { SCANNED_RANGES } from '../../services/store/scanned-ranges-repo';
+import { DRIVERS, useTestStore } from '../support/db';
+
+const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
+const address = (i: number) => '0x' + i.toString(16).padStart(40, '0');
+/** Rows in each table, and keys asked for per statement (a hop's reads are up to 10,000). */
+const STORED = 40_000;
+const ASKED = 5_000;
+
+/** Every node of the plan of `sql` with `params`, as Postgres would run it. */
+async function planNodes(db: Db, sql: string, params: unknown[]): Promise<Array<{ 'Node Type': string; 'Relation Name'?: string }>> {
+  const { rows } = await db.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${sql}`, params);
+  const raw = rows[0]!['QUERY PLAN'];
+  const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: PlanNode }>;
+  const out: PlanNode[] = [];
+  const walk = (node: PlanNode) => {
+    out.push(node);
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  walk(plan[0]!.Plan);
+  return out;
+}
+interface PlanNode { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] }
+
+const scansOf = (nodes: PlanNode[], table: string) => nodes.filter((n) => n['Relation Name'] === table).map((n) => n['Node Type']);
+
+DRIVERS.forEach((driver) => {
+  describe(`store: look-ups by key probe the index (${driver})`, function () {
+    this.timeout(120_000);
+    let store: Store;
+    useTestStore(driver, (s) => (store = s));
+
+    it(`balances: ${ASKED.toLocaleString('en')} keys against ${(2 * STORED).toLocaleString('en')} cached balances, an index probe each, the same answer`, async () => {
+      for (const blockNumber of [100, 200]) {
+        await store.chainData.putBalances('ethereum', Array.from({ length: STORED }, (_, i) => ({ address: address(i), asset: USDT, blockNumber, amount: BigInt(i) })));
+      }
+      await store.db.exec('analyze balances');
+      const keys = Array.from({ length: ASKED }, (_, i) => ({ address: address(i * 7), asset: USDT, blockNumber: 200 }));
+      const nodes = await planNodes(store.db, GET_BALANCES, ['ethereum', keys.map((k) => k.address), keys.map((k) => k.asset), keys.map((k) => k.blockNumber)]);
+      expect(scansOf(nodes, 'balances')).to.deep.equal(['Index Scan']);
+      // A key not cached is absent; the others are found.
+      const found = await store.chainData.getBalances('ethereum', [...keys, { address: address(STORED + 1), asset: USDT, blockNumber: 200 }]);
+      expect(found.size).to.equal(ASKED);
+      expect(found.get(`${address(7)}|${USDT}|200`)).to.equal(7n);
+    });
+
+    it(`scanned ranges: ${ASKED.toLocaleString('en')} addresses against ${STORED.toLocaleString('en')} stored, an index probe each, the same answer`, async () => {
+      await store.chainData.markScanned('ethereum', Array.from({ length: STORED }, (_, i) => address(i)), { fromBlock: 100, toBlock: 200 });
+      await store.db.exec('analyze scanned_ranges');
+      const asked = Array.from({ length: ASKED }, (_, i) => address(i * 7));
+      const nodes = await planNodes(store.db, SCANNED_RANGES, ['ethereum', asked]);
+      expect(scansOf(nodes, 'scanned_ranges')).to.deep.equal(['Index Scan']);
+      // Asked twice, an address's ranges come once; one never scanned has none.
+      const missing = await store.chainData.missingRanges('ethereum', [address(7), address(7), address(STORED + 1)], { fromBlock: 50, toBlock: 250 });
+      expect(Object.fromEntries(missing)).to.deep.equal({
+        [address(7)]: [{ fromBlock: 50, toBlock: 99 }, { fromBlock: 201, toBlock: 250 }],
+        [address(STORED + 1)]: [{ fromBlock: 50, toBlock: 250 }],
+      });
+    });
+  });
+});
