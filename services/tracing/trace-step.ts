@@ -303,12 +303,12 @@ async function decideStage(deps: TraceDeps, step: Step, candidates: Candidate[])
 /**
  * Judge the wallets to crawl: busy ones first, from recorded evidence or counted in the
  * database (their histories are never loaded here); then those that paid no exchange,
- * crawled on what the database says they paid; the rest on their own history (fetched
- * now, with everyone's: they are the next hop's ledgers), as crawled, deposit or service-like. A hop may reach
- * tens of thousands of wallets: their histories are fetched in slices of addresses, then
- * loaded and judged a chunk at a time (judgeChunks), so what the step holds of them does not
- * grow with their number. A verdict rests on the wallet's own history and its
- * counterparties' labels only: it is the same whatever the chunk.
+ * crawled on what the database says they paid; the rest on their own history (fetched now
+ * with everyone's: they are the next hop's ledgers), as crawled, deposit or service-like.
+ * A hop may reach tens of thousands of wallets: their histories are fetched in slices of
+ * addresses, then loaded and judged a chunk at a time (judgeChunks), so what the step holds
+ * of them does not grow with their number. A verdict rests on the wallet's own history and
+ * its counterparties' labels only: it is the same whatever the chunk.
  */
 async function judgeStage(
   deps: TraceDeps, step: Step, assets: ReadonlySet<Asset>, toCrawl: Triage[],
