@@ -160,7 +160,11 @@ function ownTransfers(self: string, all: readonly Transfer[]): Transfer[] {
     .map(([, t]) => t);
 }
 
-/** The exchange entity (key) that received most of this asset from `self`. */
+/**
+ * The exchange entity (key) that received most of this asset from `self`. No payment to an
+ * exchange-labelled address, no candidate and no verdict: the judge stage relies on it to
+ * judge wallets that paid no exchange without loading their history (services/tracing/trace-step.ts).
+ */
 function topExchange(self: string, transfers: readonly Transfer[], labelOf: (a: Address) => Label | undefined): string | undefined {
   const totals = new Map<string, bigint>();
   for (const t of transfers) {

@@ -43,7 +43,7 @@ export interface AddressRow {
  * Balances by key, one primary-key probe per key, however many balances the cache holds:
  * as a join, the planner hashed the keys and read the whole table for each statement
  * (10,000 keys against 200,000 cached balances: 150 ms, against 34 ms by probes), a cost
- * that grew with every case's balances. `offset 0` keeps the lateral read a probe per key
+ * that grows with the table rather than with the keys asked. `offset 0` keeps the lateral read a probe per key
  * (the planner would otherwise fold it into that join).
  */
 export const GET_BALANCES = `

@@ -93,7 +93,8 @@ export function createScannedRangesRepo(db: Db) {
 /**
  * The ranges of the addresses, read by a primary-key probe per address however many ranges
  * the chain holds: as `address = any(…)` of 10,000 addresses the planner read the whole table
- * (100,000 ranges: 75 ms against 51 ms by probes), a cost that grew with every case's wallets.
+ * (100,000 ranges: 75 ms against 51 ms by probes), a cost that grows with the table rather
+ * than with the addresses asked.
  * `offset 0` keeps the lateral read a probe per address (the planner would otherwise fold it
  * into a join).
  */
