@@ -27,6 +27,12 @@ export interface HopInput {
    * computation gave them that hop (see services/tracing/step-taint.ts). Seeds stay at 1.
    */
   fixedHops?: ReadonlyMap<string, number>;
+  /**
+   * Only the transfers' hops: `accountHop` and `addressHop` come back empty. A hop step needs
+   * no more (services/tracing/step-taint.ts), and at the bench's 100k the two maps are ~95,000
+   * `address|asset` keys and entries each (~20 MB) on top of what the step holds.
+   */
+  transfersOnly?: boolean;
 }
 
 export interface HopResult {
@@ -138,15 +144,16 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
     } else if (hop < best) addressBest[to] = hop;
   }
 
+  const accountHop = new Map<string, number>();
+  const addressHop = new Map<Address, number>();
+  if (input.transfersOnly) return { transferHop, accountHop, addressHop };
   // Keyed `${address}|${asset}` only in the result; addresses in the order they first got a
   // hop (sources too, at 0), their assets likewise.
-  const accountHop = new Map<string, number>();
   for (let k = 0; k < accountOrder.length; k++) {
     const to = accountOrder[k]!;
     for (const asset of assetsOf[to]!) accountHop.set(flatJoin(addresses[to]!, '|', assets[asset]!), isSource(to) ? 0 : hops.get(to * width + asset)!);
     if ((k + 1) % STEP === 0) yield;
   }
-  const addressHop = new Map<Address, number>();
   for (const source of input.sources) addressHop.set(source, 0);
   for (const to of reached) addressHop.set(addresses[to]!, addressBest[to]!);
   return { transferHop, accountHop, addressHop };

@@ -53,8 +53,12 @@ export type NewCaseNode = Omit<CaseNodeRow, 'toExposure'> & { toExposure?: bigin
 export interface RunResult {
   /** The trace report as JSON; bigints are stored as decimal strings. */
   report: unknown;
-  nodes: readonly NewCaseNode[];
-  flows: readonly CaseFlowRow[];
+  /**
+   * The graph's rows, taken as they come: a case's ~100,000 nodes and ~150,000 flows are
+   * written a chunk at a time from a generator, never held as rows all at once.
+   */
+  nodes: Iterable<NewCaseNode> | AsyncIterable<NewCaseNode>;
+  flows: Iterable<CaseFlowRow> | AsyncIterable<CaseFlowRow>;
   endpoints: readonly CaseEndpointRow[];
 }
 
@@ -204,10 +208,22 @@ const FLOW_COLUMNS = ['run_id', 'tx_hash', 'ref', 'from_address', 'to_address', 
 
 /**
  * Rows through COPY (a run's nodes and flows are its bulk), a chunk per COPY: each chunk's
- * values are checked (amountParam throws) before its COPY starts.
+ * values are checked (amountParam throws) before its COPY starts. Only one chunk's rows are
+ * held at a time.
  */
-async function copyRows<T>(tx: Db, table: string, columns: string[], items: readonly T[], row: (item: T) => unknown[]): Promise<void> {
-  for (const chunk of chunks(items, rowsPerStatement(tx, WRITE_CHUNK))) await tx.copyFrom(table, columns, chunk.map(row));
+async function copyRows<T>(
+  tx: Db, table: string, columns: string[], items: Iterable<T> | AsyncIterable<T>, row: (item: T) => unknown[],
+): Promise<void> {
+  const size = rowsPerStatement(tx, WRITE_CHUNK);
+  let chunk: unknown[][] = [];
+  for await (const item of items) {
+    chunk.push(row(item));
+    if (chunk.length >= size) {
+      await tx.copyFrom(table, columns, chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length) await tx.copyFrom(table, columns, chunk);
 }
 
 // paths travel as one JSON text per row; unnest of jsonb[] would need array-literal quoting.

@@ -196,7 +196,7 @@ async function incrementalStepTaint(
     taintedTransfers.push(transfers.get(id)!);
   }
   const hopsStarted = performance.now();
-  const hops = await computeHopsSliced({ transfers: taintedTransfers, transferIds: ids, seedTransfers: scope.seedTransferIds, sources, fixedHops });
+  const hops = await computeHopsSliced({ transfers: taintedTransfers, transferIds: ids, seedTransfers: scope.seedTransferIds, sources, fixedHops, transfersOnly: true });
   engineMs += performance.now() - hopsStarted;
 
   // Rows of what the dirty ledgers sent, and of seeds sent by wallets that are no ledger.

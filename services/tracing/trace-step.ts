@@ -7,11 +7,11 @@ import { allLabels, resolveLabel } from '../domain/attribution';
 import { buildFindingsSliced, sanctionsOf, type AssetInfo, type Findings, type NodeInfo } from '../domain/findings';
 import { capHoldings } from '../domain/holdings-cap';
 import { reportSeeds, type TraceReport } from '../domain/report';
-import { transferId, type Address, type Asset, type Label, type Transfer } from '../domain/types';
+import { type Address, type Asset, type Label, type Transfer } from '../domain/types';
 import { filterWithTurns, loopTurns } from '../domain/taint/steps';
 import { NotFoundError, RetryableError, shouldRetry } from '../errors';
 import type { TraceFinalizeJob, TraceHopJob } from '../queues/definitions';
-import { runEnded, type CaseRow, type RunRow } from '../store';
+import { runEnded, type CaseFlowRow, type CaseRow, type NewCaseNode, type RunRow } from '../store';
 import { computeCaseGraph, LEDGER_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
 import { balanceKey, createChainData, type HistoryWindow } from './chain-data';
 import { counterpartiesOf, judgeHistory, judgementWeighsFees, triageSliced, type Candidate, type Triage } from './classify';
@@ -162,8 +162,8 @@ async function finalizeAccountTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
   };
   await deps.store.runs.saveResult(job.runId, {
     report,
-    nodes: await graphNodes(graph, nodes),
-    flows: await graphFlows(graph),
+    nodes: graphNodes(graph, nodes),
+    flows: graphFlows(graph),
     endpoints: report.endpoints.map((e) => ({ ...e, amount: BigInt(e.amount) })),
   });
   await deps.store.runs.setInputs(job.runId, await runInputs(deps, kase));
@@ -488,14 +488,16 @@ async function nodeInfo(
   return nodes;
 }
 
-/** The saved graph's nodes; the event loop gets turns (a 100k case has ~100,000 accounts). */
-async function graphNodes(graph: CaseGraph, nodes: Map<Address, NodeInfo>) {
-  const out = [];
+/**
+ * The saved graph's nodes, one at a time as the store writes them (a 100k case has ~100,000
+ * accounts: as rows all at once, tens of MB at the step's peak); the event loop gets turns.
+ */
+async function* graphNodes(graph: CaseGraph, nodes: Map<Address, NodeInfo>): AsyncGenerator<NewCaseNode> {
   const turns = loopTurns();
   for (const a of graph.taint.accounts.values()) {
     if (turns.due()) await turns.give();
     const node = nodes.get(a.address);
-    out.push({
+    yield {
       address: a.address,
       asset: a.asset,
       hop: graph.hops.accountHop.get(`${a.address}|${a.asset}`) ?? null,
@@ -507,23 +509,20 @@ async function graphNodes(graph: CaseGraph, nodes: Map<Address, NodeInfo>) {
       taintedOut: a.taintedOut,
       taintedHeld: a.taintedHeld,
       toExposure: 0n,
-    });
+    };
   }
-  return out;
 }
 
-/** The saved graph's flows: every tainted transfer, with turns for the event loop. */
-async function graphFlows(graph: CaseGraph) {
-  const flows = [];
+/** The saved graph's flows: every tainted transfer, one at a time as the store writes them, with turns for the event loop. */
+async function* graphFlows(graph: CaseGraph): AsyncGenerator<CaseFlowRow> {
   const turns = loopTurns();
   for (const [id, tainted] of graph.taint.tainted) {
     if (turns.due()) await turns.give();
     const t = graph.transfers.get(id);
     if (!t) continue;
-    flows.push({
+    yield {
       txHash: t.txHash, ref: t.ref, from: t.from, to: t.to, asset: t.asset, amount: t.amount, tainted,
-      hop: graph.hops.transferHop.get(transferId(t)) ?? null, blockNumber: t.blockNumber,
-    });
+      hop: graph.hops.transferHop.get(id) ?? null, blockNumber: t.blockNumber,
+    };
   }
-  return flows;
 }

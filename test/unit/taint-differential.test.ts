@@ -60,6 +60,10 @@ describe('taint engine: identical to the reference implementation', () => {
         // Given the result's own id strings: the same hops.
         const withIds = { transfers: tainted, seedTransfers: input.seedTransfers, sources, transferIds: [...expected.tainted.keys()] };
         expect(hopsObservable(computeHops(withIds)), `${model} hops, ids given`).to.deep.equal(hopsObservable(referenceHops(withIds)));
+        // Transfers only (a hop step): the same transfer hops, nothing else.
+        const transfersOnly = computeHops({ ...withIds, transfersOnly: true });
+        expect([...transfersOnly.transferHop].sort(), `${model} transfer hops only`).to.deep.equal([...referenceHops(withIds).transferHop].sort());
+        expect([transfersOnly.accountHop.size, transfersOnly.addressHop.size]).to.deep.equal([0, 0]);
       }
     }), { numRuns: RUNS });
   });
