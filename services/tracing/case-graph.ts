@@ -7,7 +7,7 @@ import { computeHopsSliced, type HopResult } from '../domain/hops';
 import { propagateTaintSliced, type LedgerSpec, type TaintResult } from '../domain/taint';
 import { loopTurns, runStepsSliced, STEP, type Steps } from '../domain/taint/steps';
 import { transferId, type Address, type Asset, type TaintModel, type Transfer } from '../domain/types';
-import { balanceKey, createChainData, type ChainData, type OpeningQuery } from './chain-data';
+import { createChainData, type ChainData, type OpeningQuery } from './chain-data';
 import type { TraceDeps } from './deps';
 import { tracedAssets } from './traced-assets';
 
@@ -58,7 +58,7 @@ export async function computeCaseGraph(
 ): Promise<{ graph: CaseGraph; widened: RunAddress[] }> {
   const chainData = createChainData(deps.store, source, { balanceTokensReadDirectly: chainConfig(deps.config, scope.chain).balanceTokensReadDirectly ?? [] });
   const widened = new Map<Address, RunAddress>();
-  const wanted = new Map<string, OpeningQuery>();
+  const wanted = openingQueries();
   const turns = loopTurns(); // ~90,000 openings at the bench's 100k
   // Read once; a later round adds only the histories of the windows it widened (a wider
   // window only adds transfers of its own address), and a round that only found openings
@@ -83,11 +83,11 @@ export async function computeCaseGraph(
     }
     for (const q of openings) {
       if (turns.due()) await turns.give();
-      wanted.set(balanceKey(q), q);
+      wanted.add(q);
     }
     // Every ledger's history is stored up to toBlock (or the scanned ranges say which is
     // not): openings are derived from one read at toBlock where that is exact.
-    const balances = await chainData.balances([...wanted.values()], { historyTo: scope.toBlock });
+    const balances = await chainData.balances([...wanted.list], { historyTo: scope.toBlock });
     const taint = await propagateTaintSliced({
       model: scope.model,
       transfers: [...transfers.values()],
@@ -101,9 +101,7 @@ export async function computeCaseGraph(
     let missing = 0;
     for (const q of await neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, taint)) {
       if (turns.due()) await turns.give();
-      const key = balanceKey(q);
-      if (!wanted.has(key)) missing++;
-      wanted.set(key, q);
+      if (wanted.add(q)) missing++;
     }
     const late = lateWindows(taint, addresses, transfers);
     if ((missing === 0 && late.length === 0) || round >= MAX_CONVERGENCE_ROUNDS) {
@@ -156,18 +154,27 @@ export async function historyInWindows(chainData: ChainData, scope: CaseScope, l
   const byId = new Map<string, Transfer>();
   if (read.length === 0) return byId;
   const fromBlock = read.reduce((m, l) => Math.min(m, l.fromBlock), scope.fromBlock);
-  // Every ledger's window (~100,000 at the bench's 100k), with turns for the event loop.
-  const windowOf = new Map<Address, number>();
+  // Every ledger (~100,000 at the bench's 100k), with turns for the event loop.
+  const ledgerOf = new Map<Address, RunAddress>();
   const turns = loopTurns();
   for (const l of ledgers) {
     if (turns.due()) await turns.give();
-    windowOf.set(l.address, l.fromBlock);
+    ledgerOf.set(l.address, l);
   }
-  const inWindow = (a: Address | null, block: number) => a !== null && windowOf.has(a) && block >= windowOf.get(a)!;
+  const inWindow = (a: Address | null, block: number) => {
+    const ledger = a === null ? undefined : ledgerOf.get(a);
+    return ledger !== undefined && block >= ledger.fromBlock;
+  };
   // Page by page: a case's histories are read whole here, and the database rows of all of
-  // them at once would outweigh the transfers kept.
+  // them at once would outweigh the transfers kept. A kept transfer names a ledger by the
+  // ledger's own string: read apart, each address was a string per read again (at the
+  // bench's 100k, every one of 95,000 addresses held three times over in a step).
   await chainData.eachTransfer(read.map((l) => l.address), { fromBlock, toBlock: scope.toBlock }, (t) => {
-    if ((inWindow(t.from, t.blockNumber) || inWindow(t.to, t.blockNumber)) && inScope(scope, t)) byId.set(transferId(t), t);
+    if ((inWindow(t.from, t.blockNumber) || inWindow(t.to, t.blockNumber)) && inScope(scope, t)) {
+      t.from = ledgerOf.get(t.from)?.address ?? t.from;
+      if (t.to !== null) t.to = ledgerOf.get(t.to)?.address ?? t.to;
+      byId.set(transferId(t), t);
+    }
   });
   return byId;
 }
@@ -303,6 +310,34 @@ export async function ensureNativeFees(
   const windows = ledgers.filter((l) => native.has(l.address)).map((l) => ({ address: l.address, fromBlock: l.fromBlock }));
   const got = await chainData.ensureFees(windows, toBlock);
   return got.size === 0 ? [] : ledgers.filter((l) => got.has(l.address));
+}
+
+/**
+ * Opening balances asked for, each once, in the order first asked (`list`). Known by address
+ * (the ledger's own string) and then asset and block, not by an `address|asset|block` string
+ * per query: a hop at the bench's 100k asks ~93,000, and such keys were ~10 MB of its heap.
+ */
+export function openingQueries(): { add(q: OpeningQuery): boolean; readonly list: OpeningQuery[] } {
+  const byAddress = new Map<Address, OpeningQuery | OpeningQuery[]>();
+  const list: OpeningQuery[] = [];
+  return {
+    list,
+    /** Adds the query; false when it was already asked. */
+    add(q) {
+      const known = byAddress.get(q.address);
+      const same = (k: OpeningQuery) => k.asset === q.asset && k.blockNumber === q.blockNumber;
+      if (known === undefined) byAddress.set(q.address, q);
+      else if (Array.isArray(known)) {
+        if (known.some(same)) return false;
+        known.push(q);
+      } else {
+        if (same(known)) return false;
+        byAddress.set(q.address, [known, q]);
+      }
+      list.push(q);
+      return true;
+    },
+  };
 }
 
 /** The balance before `fromBlock`: the end of the previous block (genesis for block 0). */

@@ -25,9 +25,9 @@ import { transferId, type Address, type Asset, type Transfer } from '../domain/t
 import type { RunTaintRow } from '../store/run-taint-repo';
 import {
   computeCaseGraph, ensureNativeFees, FINAL_STATES, historyInWindows, LEDGER_STATES, lateWindows, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
-  neededOpenings, seedTransfers, withSeeds, type CaseGraph, type CaseScope, type RunAddress,
+  neededOpenings, openingQueries, seedTransfers, withSeeds, type CaseGraph, type CaseScope, type RunAddress,
 } from './case-graph';
-import { balanceKey, createChainData, type OpeningQuery } from './chain-data';
+import { createChainData } from './chain-data';
 import type { Candidate } from './classify';
 import type { TraceDeps } from './deps';
 import { tracedAssets } from './traced-assets';
@@ -107,6 +107,9 @@ async function incrementalStepTaint(
       history = await mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, read));
       for (const row of await deps.store.runTaint.taintInto(runId, read.map((l) => l.address))) {
         if (turns.due()) await turns.give();
+        // The wallets by their own strings (see historyInWindows).
+        row.from = addresses.get(row.from)?.address ?? row.from;
+        if (row.to !== null) row.to = addresses.get(row.to)?.address ?? row.to;
         given.set(transferId(row), row);
       }
       const reached = new Set<Address>();
@@ -122,7 +125,7 @@ async function incrementalStepTaint(
   await readDirty(ledgers.filter((l) => dirty.has(l.address)));
 
   const widened = new Map<Address, RunAddress>();
-  const wanted = new Map<string, OpeningQuery>();
+  const wanted = openingQueries();
   const stops = new Set([...addresses.values()].filter((a) => !LEDGER_STATES.has(a.state)).map((a) => a.address));
   let taint: TaintResult;
   let transfers: Map<string, Transfer>;
@@ -141,9 +144,9 @@ async function incrementalStepTaint(
     }
     for (const q of openings) {
       if (turns.due()) await turns.give();
-      wanted.set(balanceKey(q), q);
+      wanted.add(q);
     }
-    const balances = await chainData.balances([...wanted.values()], { historyTo: scope.toBlock });
+    const balances = await chainData.balances([...wanted.list], { historyTo: scope.toBlock });
     const inflowTaint = new Map<string, bigint>();
     for (const [id, row] of given) {
       if (turns.due()) await turns.give();
@@ -165,9 +168,7 @@ async function incrementalStepTaint(
     let missing = 0;
     for (const q of await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, taint, followed)) {
       if (turns.due()) await turns.give();
-      const key = balanceKey(q);
-      if (!wanted.has(key)) missing++;
-      wanted.set(key, q);
+      if (wanted.add(q)) missing++;
     }
     const late = lateWindows(taint, addresses, transfers);
     if ((missing === 0 && late.length === 0) || round >= MAX_CONVERGENCE_ROUNDS) break;

@@ -1,7 +1,7 @@
 // Each ledger's spec from the run's addresses and the balances read: its window, whether it is
 // a source, and its opening balances (those at the block before its window, other than zero).
 import { expect } from 'chai';
-import { ledgerSpecs, type RunAddress } from '../../services/tracing/case-graph';
+import { ledgerSpecs, openingQueries, type RunAddress } from '../../services/tracing/case-graph';
 import { balanceKey } from '../../services/tracing/chain-data';
 import { propagateTaint } from '../../services/domain/taint';
 
@@ -41,5 +41,23 @@ describe('ledgerSpecs', () => {
     });
     expect(JSON.stringify(run(new Map()), (_, v) => typeof v === 'bigint' ? v.toString() : v))
       .to.equal(JSON.stringify(run(new Map([[USDT, 0n]])), (_, v) => typeof v === 'bigint' ? v.toString() : v));
+  });
+});
+
+describe('openingQueries', () => {
+  it('keeps each (address, asset, block) once, in the order first asked', () => {
+    const wanted = openingQueries();
+    const asked = [
+      { address: A, asset: USDT, blockNumber: 99 },
+      { address: B, asset: USDT, blockNumber: 199 },
+      { address: A, asset: 'ETH', blockNumber: 99 },
+      { address: A, asset: USDT, blockNumber: 149 },
+      { address: A, asset: USDT, blockNumber: 99 },
+      { address: B, asset: USDT, blockNumber: 199 },
+      { address: A, asset: 'ETH', blockNumber: 99 },
+      { address: C, asset: 'ETH', blockNumber: 0 },
+    ];
+    expect(asked.map((q) => wanted.add({ ...q }))).to.deep.equal([true, true, true, true, false, false, false, true]);
+    expect(wanted.list.map(balanceKey)).to.deep.equal([0, 1, 2, 3, 7].map((i) => balanceKey(asked[i]!)));
   });
 });
