@@ -33,6 +33,12 @@ export interface HopInput {
    * `address|asset` keys and entries each (~20 MB) on top of what the step holds.
    */
   transfersOnly?: boolean;
+  /**
+   * Optional: the accounts of a taint result over these transfers. `accountHop` is then keyed
+   * by their very `${address}|${asset}` strings, not new ones (~95,000 at the bench's 100k,
+   * ~10 MB of the final step's heap).
+   */
+  accountKeys?: ReadonlyMap<string, { address: Address; asset: Asset }>;
 }
 
 export interface HopResult {
@@ -147,11 +153,22 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
   const accountHop = new Map<string, number>();
   const addressHop = new Map<Address, number>();
   if (input.transfersOnly) return { transferHop, accountHop, addressHop };
-  // Keyed `${address}|${asset}` only in the result; addresses in the order they first got a
-  // hop (sources too, at 0), their assets likewise.
+  // Keyed `${address}|${asset}` only in the result (the given accounts' own strings where
+  // there are some); addresses in the order they first got a hop (sources too, at 0), their
+  // assets likewise.
+  const keyOf = new Map<number, string>();
+  let k = 0;
+  for (const [key, account] of input.accountKeys ?? []) {
+    if (++k % STEP === 0) yield;
+    const x = addressIndex.get(account.address);
+    const y = assetIds.get(account.asset);
+    if (x !== undefined && y !== undefined) keyOf.set(x * width + y, key);
+  }
   for (let k = 0; k < accountOrder.length; k++) {
     const to = accountOrder[k]!;
-    for (const asset of assetsOf[to]!) accountHop.set(flatJoin(addresses[to]!, '|', assets[asset]!), isSource(to) ? 0 : hops.get(to * width + asset)!);
+    for (const asset of assetsOf[to]!) {
+      accountHop.set(keyOf.get(to * width + asset) ?? flatJoin(addresses[to]!, '|', assets[asset]!), isSource(to) ? 0 : hops.get(to * width + asset)!);
+    }
     if ((k + 1) % STEP === 0) yield;
   }
   for (const source of input.sources) addressHop.set(source, 0);

@@ -105,7 +105,7 @@ export async function computeCaseGraph(
     }
     const late = lateWindows(taint, addresses, transfers);
     if ((missing === 0 && late.length === 0) || round >= MAX_CONVERGENCE_ROUNDS) {
-      // The taint result's own id strings go along (a million rebuilt ids are ~80 MB).
+      // The taint result's own id and account key strings go along (a million rebuilt ids are ~80 MB).
       const ids: string[] = [];
       const tainted: Transfer[] = [];
       for (const id of taint.tainted.keys()) {
@@ -116,7 +116,7 @@ export async function computeCaseGraph(
           tainted.push(t);
         }
       }
-      const hops = await computeHopsSliced({ transfers: tainted, transferIds: ids, seedTransfers: scope.seedTransferIds, sources });
+      const hops = await computeHopsSliced({ transfers: tainted, transferIds: ids, seedTransfers: scope.seedTransferIds, sources, accountKeys: taint.accounts });
       return { graph: { transfers, taint, hops, sources, assets }, widened: [...widened.values()] };
     }
     if (late.length) {

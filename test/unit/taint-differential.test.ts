@@ -60,6 +60,9 @@ describe('taint engine: identical to the reference implementation', () => {
         // Given the result's own id strings: the same hops.
         const withIds = { transfers: tainted, seedTransfers: input.seedTransfers, sources, transferIds: [...expected.tainted.keys()] };
         expect(hopsObservable(computeHops(withIds)), `${model} hops, ids given`).to.deep.equal(hopsObservable(referenceHops(withIds)));
+        // Keyed by the taint result's own account strings: the same hops.
+        const keyed = computeHops({ ...withIds, accountKeys: expected.accounts });
+        expect(hopsObservable(keyed), `${model} hops, account keys given`).to.deep.equal(hopsObservable(referenceHops(withIds)));
         // Transfers only (a hop step): the same transfer hops, nothing else.
         const transfersOnly = computeHops({ ...withIds, transfersOnly: true });
         expect([...transfersOnly.transferHop].sort(), `${model} transfer hops only`).to.deep.equal([...referenceHops(withIds).transferHop].sort());
