@@ -316,7 +316,8 @@ function* perHop(input: FindingsInput): Steps<ReportHop[]> {
 
 /**
  * Each account's tainted arrivals, keyed by the account itself: a key string each would be
- * another ~95,000 strings (~10 MB) at the bench's 100k.
+ * another ~95,000 strings (as many as the taint result's keys, 10 MB in a heap snapshot) at
+ * the bench's 100k.
  */
 function* taintedInflowsByAccount(input: FindingsInput): Steps<Map<AccountView, Transfer[]>> {
   const byAccount = new Map<AccountView, Transfer[]>();

@@ -29,14 +29,14 @@ export interface HopInput {
   fixedHops?: ReadonlyMap<string, number>;
   /**
    * Only the transfers' hops: `accountHop` and `addressHop` come back empty. A hop step needs
-   * no more (services/tracing/step-taint.ts), and at the bench's 100k the two maps are ~95,000
-   * `address|asset` keys and entries each (~20 MB) on top of what the step holds.
+   * no more (services/tracing/step-taint.ts); at the bench's 100k accountHop alone was ~95,000
+   * `address|asset` strings (10 MB in a heap snapshot) besides its entries.
    */
   transfersOnly?: boolean;
   /**
    * Optional: the accounts of a taint result over these transfers. `accountHop` is then keyed
-   * by their very `${address}|${asset}` strings, not new ones (~95,000 at the bench's 100k,
-   * ~10 MB of the final step's heap).
+   * by their very `${address}|${asset}` strings, not new ones (~95,000 at the bench's 100k:
+   * 10 MB of a hop step's heap in a snapshot, as many in the final step's).
    */
   accountKeys?: ReadonlyMap<string, { address: Address; asset: Asset }>;
 }
@@ -157,9 +157,9 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
   // there are some); addresses in the order they first got a hop (sources too, at 0), their
   // assets likewise.
   const keyOf = new Map<number, string>();
-  let k = 0;
+  let keysRead = 0;
   for (const [key, account] of input.accountKeys ?? []) {
-    if (++k % STEP === 0) yield;
+    if (++keysRead % STEP === 0) yield;
     const x = addressIndex.get(account.address);
     const y = assetIds.get(account.asset);
     if (x !== undefined && y !== undefined) keyOf.set(x * width + y, key);

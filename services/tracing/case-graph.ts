@@ -166,8 +166,8 @@ export async function historyInWindows(chainData: ChainData, scope: CaseScope, l
     return ledger !== undefined && block >= ledger.fromBlock;
   };
   // Page by page: a case's histories are read whole here, and the database rows of all of
-  // them at once would outweigh the transfers kept. A kept transfer names a ledger by the
-  // ledger's own string: read apart, each address was a string per read again (at the
+  // them at once would outweigh the transfers kept. A kept transfer (each read's are objects
+  // of its own) names a ledger by the ledger's own string: read apart, each address was a string per read again (at the
   // bench's 100k, every one of 95,000 addresses held three times over in a step).
   await chainData.eachTransfer(read.map((l) => l.address), { fromBlock, toBlock: scope.toBlock }, (t) => {
     if ((inWindow(t.from, t.blockNumber) || inWindow(t.to, t.blockNumber)) && inScope(scope, t)) {

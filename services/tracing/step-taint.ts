@@ -103,7 +103,7 @@ async function incrementalStepTaint(
   let history = new Map<string, Transfer>();
   // What the store says each dirty ledger received, the sender, taint and hop of each only,
   // under the history's own id strings: a hop at the bench's 100k reads ~93,000 such rows,
-  // and held whole, each with an id string of its own, they were ~30 MB of the step's heap.
+  // and held whole, each with an id string of its own, they were an estimated ~30 MB.
   const given = new Map<string, Pick<RunTaintRow, 'from' | 'tainted' | 'hop'>>();
   const readDirty = async (read: RunAddress[]) => {
     while (read.length) {
@@ -117,7 +117,10 @@ async function incrementalStepTaint(
         const row = rows.get(id);
         if (row) given.set(id, { from: t.from, tainted: row.tainted, hop: row.hop });
       };
-      for (const t of seeds) if (!history.has(transferId(t))) keep(transferId(t), t);
+      for (const t of seeds) {
+        const id = transferId(t);
+        if (!history.has(id)) keep(id, t);
+      }
       const reached = new Set<Address>();
       for (const [id, t] of history) {
         if (turns.due()) await turns.give();

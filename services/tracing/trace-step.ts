@@ -7,7 +7,7 @@ import { allLabels, resolveLabel } from '../domain/attribution';
 import { buildFindingsSliced, sanctionsOf, type AssetInfo, type Findings, type NodeInfo } from '../domain/findings';
 import { capHoldings } from '../domain/holdings-cap';
 import { reportSeeds, type TraceReport } from '../domain/report';
-import { type Address, type Asset, type Label, type Transfer } from '../domain/types';
+import type { Address, Asset, Label, Transfer } from '../domain/types';
 import { filterWithTurns, loopTurns } from '../domain/taint/steps';
 import { NotFoundError, RetryableError, shouldRetry } from '../errors';
 import type { TraceFinalizeJob, TraceHopJob } from '../queues/definitions';

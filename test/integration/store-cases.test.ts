@@ -241,7 +241,7 @@ DRIVERS.forEach((driver) => {
         expect(new Set(graph.nodes.map((n) => n.address)).size).to.equal(25_000);
         expect(graph.edges.map((e) => e.blockNumber)).to.deep.equal(Array.from({ length: 12_001 }, (_, i) => i));
 
-        // fails after two full statements of nodes were written in the transaction
+        // fails after 21,000 nodes went to the transaction (two statements on Postgres, eight on PGlite)
         const failed = await rejection(store.runs.saveResult(run.id, { report: { v: 2 }, nodes: nodes(25_000, 21_000), flows: [], endpoints: [] }));
         expect((failed as Error).message).to.equal('the graph could not be built');
         expect(await store.runs.report(run.id)).to.deep.equal({ v: 1 });
