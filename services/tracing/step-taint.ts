@@ -211,7 +211,13 @@ async function incrementalStepTaint(
   engineMs += performance.now() - hopsStarted;
 
   // Rows of what the dirty ledgers sent, and of seeds sent by wallets that are no ledger.
-  const senders = new Set([...dirty, ...seeds.filter((t) => !followed.has(t.from)).map((t) => t.from)]);
+  // ~93,000 dirty ledgers at the bench's 100k: added with turns (spread into one new Set, part of a 131 ms stretch).
+  const senders = new Set<Address>();
+  for (const a of dirty) {
+    if (turns.due()) await turns.give();
+    senders.add(a);
+  }
+  for (const t of seeds) if (!followed.has(t.from)) senders.add(t.from);
   const rows: RunTaintRow[] = [];
   const recipients = new Set<Address>();
   for (const [id, amount] of taint.tainted) {

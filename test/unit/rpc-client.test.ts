@@ -328,6 +328,33 @@ describe('rpc client', function () {
     expect(told[0]![0]).to.equal(text.length);
   });
 
+  it('parses a batch whose answers are each megabytes in pieces too, not one JSON.parse per answer', async function () {
+    const logs = (n: number, salt: number) => Array.from({ length: n }, (_, i) => ({ blockNumber: `0x${(i + salt).toString(16)}`, data: `0x${'0'.repeat(64)}`, topics: [`0x${'ab'.repeat(32)}`] }));
+    const batch = [
+      { jsonrpc: '2.0', id: 1, result: logs(20_000, 0) },
+      { jsonrpc: '2.0', id: 2, result: [] },
+      { jsonrpc: '2.0', id: 3, error: { code: -32005, message: 'query returned more than 10000 results' } },
+      { jsonrpc: '2.0', id: 4, result: logs(20_000, 7) },
+    ];
+    const text = JSON.stringify(batch);
+    expect(text.length).to.be.above(2 * WHOLE_PARSE_CHARS);
+    const parsedLengths: number[] = [];
+    const parse = JSON.parse;
+    JSON.parse = (source: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+      parsedLengths.push(source.length);
+      return parse(source, reviver);
+    };
+    let value: unknown;
+    try {
+      value = await parseReply(text);
+    } finally {
+      JSON.parse = parse;
+    }
+    expect(value).to.deep.equal(batch);
+    // Each answer of ~2 MB was one JSON.parse before; now no parse is much over a piece.
+    expect(Math.max(...parsedLengths)).to.be.below(PIECE_CHARS + 1_000);
+  });
+
   it('classifies provider messages', function () {
     expect(isRateLimited({ code: -32005, message: 'rate limit exceeded' })).to.equal(true);
     expect(isRateLimited({ code: -32016, message: 'over capacity' })).to.equal(true);
