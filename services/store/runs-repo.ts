@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors';
 import type { Address } from '../domain/types';
 import { loopTurns } from '../domain/taint/steps';
 import type { Db } from './db';
-import { chunks, interner, isUuid, jsonParam, lastPerKey, toDate, toDateOrNull, toInt, toIntOrNull } from './values';
+import { chunks, interner, isUuid, jsonParam, lastPerKeyWithTurns, toDate, toDateOrNull, toInt, toIntOrNull } from './values';
 import { noteWrites } from './table-stats';
 
 export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
@@ -213,7 +213,7 @@ export function createRunsRepo(db: Db) {
     /** Records or updates the crawl state of addresses (last row per address wins). */
     async upsertAddresses(runId: string, rows: readonly RunAddressRow[]): Promise<number> {
       let written = 0;
-      for (const chunk of chunks(lastPerKey(rows, (r) => r.address), WRITE_CHUNK)) {
+      for (const chunk of chunks(await lastPerKeyWithTurns(rows, (r) => r.address), WRITE_CHUNK)) {
         const { rowCount } = await db.query(UPSERT_RUN_ADDRESSES, [
           runId,
           chunk.map((r) => r.address),

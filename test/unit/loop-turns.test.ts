@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { filterWithTurns, loopTurns } from '../../services/domain/taint/steps';
 import { copyField, jsonCopyField } from '../../services/store/copy-text';
-import { jsonParam } from '../../services/store/values';
+import { jsonParam, lastPerKey, lastPerKeyWithTurns } from '../../services/store/values';
 
 async function pieces(value: unknown, pieceChars?: number): Promise<string[]> {
   const out: string[] = [];
@@ -47,6 +47,23 @@ describe('loop turns', () => {
     }, loopTurns(5));
     clearInterval(timer);
     expect(kept).to.deep.equal(items.filter((i) => i % 3 !== 1));
+    expect(fires).to.be.greaterThan(3);
+  });
+
+  it('lastPerKeyWithTurns keeps what lastPerKey keeps, in order, and lets timers run meanwhile', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(fc.record({ k: fc.integer({ min: 0, max: 20 }), v: fc.nat() })), async (rows) => {
+      expect(await lastPerKeyWithTurns(rows, (r) => String(r.k), 0)).to.deep.equal(lastPerKey(rows, (r) => String(r.k)));
+    }));
+    const rows = Array.from({ length: 60_000 }, (_, i) => ({ k: i % 50_000, v: i }));
+    let fires = 0;
+    const timer = setInterval(() => fires++, 1);
+    const kept = await lastPerKeyWithTurns(rows, (r) => {
+      const until = performance.now() + 0.002; // ~120 ms in all
+      while (performance.now() < until);
+      return String(r.k);
+    }, 5);
+    clearInterval(timer);
+    expect(kept).to.deep.equal(lastPerKey(rows, (r) => String(r.k)));
     expect(fires).to.be.greaterThan(3);
   });
 

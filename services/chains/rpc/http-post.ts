@@ -137,6 +137,9 @@ async function boundedText(response: Response, maxBytes: number, controller: Abo
       if (keepPrefix) text.add(value.subarray(0, maxBytes - bytes));
       controller.abort();
       await reader.cancel().catch(() => undefined);
+      // The prefix's text is joined in a turn of its own (megabytes: tens of milliseconds), not
+      // on top of the abort's.
+      if (keepPrefix) await replyTurn();
       throw new ReplyTooLargeError(size, maxBytes, keepPrefix ? text.end() : undefined);
     }
     bytes += value.byteLength;

@@ -89,6 +89,7 @@ export async function completeResultElements(
   const key = /"result"\s*:\s*\[/.exec(prefix);
   if (!key) return undefined;
   const first = key.index + key[0].length;
+  await replyTurn(); // the prefix was just joined (see parseInPieces)
   const breathe = breather(options.sliceMs ?? 25);
   const { ends } = await arrayElementEnds(prefix, first, breathe);
   if (ends.length === 0) return undefined;
