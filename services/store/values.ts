@@ -117,7 +117,7 @@ export function lastPerKey<T>(items: readonly T[], key: (item: T) => string): T[
 
 /**
  * lastPerKey, giving the event loop a turn every `sliceMs` or so: a hop's ~90,000 wallets at
- * the bench's 100k, keyed in one go, were one 120 ms stretch of the worker's loop (with GC).
+ * the bench's 100k, keyed in one go, were one 120 ms stretch of the worker's loop (with GC; a profiled run).
  */
 export async function lastPerKeyWithTurns<T>(items: readonly T[], key: (item: T) => string, sliceMs = 25): Promise<T[]> {
   const byKey = new Map<string, T>();

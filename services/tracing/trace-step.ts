@@ -464,7 +464,7 @@ async function nodeInfo(
   deps: TraceDeps, source: ChainSource, kase: CaseRow, scope: CaseScope, graph: CaseGraph, addresses: Map<Address, RunAddress>,
 ): Promise<Map<Address, NodeInfo>> {
   // ~100,000 accounts at the bench's 100k: spread, mapped and deduplicated in one go, part of
-  // a 135 ms stretch of the final step; here with turns for the event loop.
+  // a 135 ms stretch of the final step in a profiled run; here with turns for the event loop.
   const turns = loopTurns();
   const taintedSet = new Set<Address>();
   for (const a of graph.taint.accounts.values()) {
