@@ -2,6 +2,7 @@
 // returns int8 and numeric as strings, PGlite returns int8 as a number (a bigint past
 // 2^53) and numeric as a string. Repositories pass every value through these.
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { loopTurns, type LoopTurns } from '../domain/taint/steps';
 import type { Db } from './db';
 
 /** numeric(78,0) / int8 column → bigint. */
@@ -116,18 +117,14 @@ export function lastPerKey<T>(items: readonly T[], key: (item: T) => string): T[
 }
 
 /**
- * lastPerKey, giving the event loop a turn every `sliceMs` or so: a hop's ~90,000 wallets at
- * the bench's 100k, keyed in one go, were one 120 ms stretch of the worker's loop (with GC; a profiled run).
+ * lastPerKey, giving the event loop turns through `turns` (as filterWithTurns does): a hop's
+ * ~90,000 wallets at the bench's 100k, keyed in one go, were one 120 ms stretch of the
+ * worker's loop (with GC; a profiled run).
  */
-export async function lastPerKeyWithTurns<T>(items: readonly T[], key: (item: T) => string, sliceMs = 25): Promise<T[]> {
+export async function lastPerKeyWithTurns<T>(items: readonly T[], key: (item: T) => string, turns: LoopTurns = loopTurns()): Promise<T[]> {
   const byKey = new Map<string, T>();
-  let deadline = performance.now() + sliceMs;
-  for (let i = 0; i < items.length; i++) {
-    if ((i & 1023) === 1023 && performance.now() >= deadline) {
-      await nextTurn();
-      deadline = performance.now() + sliceMs;
-    }
-    const item = items[i]!;
+  for (const item of items) {
+    if (turns.due()) await turns.give();
     byKey.set(key(item), item);
   }
   return [...byKey.values()];

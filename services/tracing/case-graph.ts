@@ -167,8 +167,9 @@ export async function historyInWindows(chainData: ChainData, scope: CaseScope, l
   };
   // Page by page: a case's histories are read whole here, and the database rows of all of
   // them at once would outweigh the transfers kept. A kept transfer (each read's are objects
-  // of its own) names a ledger by the ledger's own string: read apart, each address was a string per read again (at the
-  // bench's 100k, every one of 95,000 addresses held three times over in a step).
+  // of its own) names a ledger by the ledger's own string: read apart, each address was a
+  // string per read again (at the bench's 100k, every one of 95,000 addresses held three
+  // times over in a step).
   await chainData.eachTransfer(read.map((l) => l.address), { fromBlock, toBlock: scope.toBlock }, (t) => {
     if ((inWindow(t.from, t.blockNumber) || inWindow(t.to, t.blockNumber)) && inScope(scope, t)) {
       t.from = ledgerOf.get(t.from)?.address ?? t.from;
@@ -263,7 +264,8 @@ function* neededOpeningsSteps(
 ): Steps<OpeningQuery[]> {
   let n = 0;
   // Made here, not as the parameter's default: a default is built when the generator is
-  // made, before its first slice (a profiled run of the bench's 100k: ~100,000 ledgers, one ~110 ms stretch).
+  // made, before its first slice (a profiled run of the bench's 100k: ~100,000 ledgers, one
+  // ~110 ms stretch).
   let ledgerSet = followed;
   if (ledgerSet === undefined) {
     const all = new Set<Address>();

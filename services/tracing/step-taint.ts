@@ -211,7 +211,8 @@ async function incrementalStepTaint(
   engineMs += performance.now() - hopsStarted;
 
   // Rows of what the dirty ledgers sent, and of seeds sent by wallets that are no ledger.
-  // ~93,000 dirty ledgers at the bench's 100k: added with turns (spread into one new Set, part of a 131 ms stretch in a profiled run).
+  // ~93,000 dirty ledgers at the bench's 100k: added with turns (spread into one new Set,
+  // they were part of a 131 ms stretch in a profiled run).
   const senders = new Set<Address>();
   for (const a of dirty) {
     if (turns.due()) await turns.give();

@@ -52,7 +52,7 @@ describe('loop turns', () => {
 
   it('lastPerKeyWithTurns keeps what lastPerKey keeps, in order, and lets timers run meanwhile', async () => {
     await fc.assert(fc.asyncProperty(fc.array(fc.record({ k: fc.integer({ min: 0, max: 20 }), v: fc.nat() })), async (rows) => {
-      expect(await lastPerKeyWithTurns(rows, (r) => String(r.k), 0)).to.deep.equal(lastPerKey(rows, (r) => String(r.k)));
+      expect(await lastPerKeyWithTurns(rows, (r) => String(r.k), loopTurns(0))).to.deep.equal(lastPerKey(rows, (r) => String(r.k)));
     }));
     const rows = Array.from({ length: 60_000 }, (_, i) => ({ k: i % 50_000, v: i }));
     let fires = 0;
@@ -61,7 +61,7 @@ describe('loop turns', () => {
       const until = performance.now() + 0.002; // ~120 ms in all
       while (performance.now() < until);
       return String(r.k);
-    }, 5);
+    }, loopTurns(5));
     clearInterval(timer);
     expect(kept).to.deep.equal(lastPerKey(rows, (r) => String(r.k)));
     expect(fires).to.be.greaterThan(3);

@@ -351,7 +351,7 @@ describe('rpc client', function () {
       JSON.parse = parse;
     }
     expect(value).to.deep.equal(batch);
-    // Each answer of ~2 MB was one JSON.parse before; now no parse is much over a piece.
+    // Each answer of ~3.6 MB was one JSON.parse before; now no parse is much over a piece.
     expect(Math.max(...parsedLengths)).to.be.below(PIECE_CHARS + 1_000);
   });
 
