@@ -26,7 +26,9 @@ import { createCase } from '../../services/tracing/cases';
 import { AmbiguousSeedError } from '../../services/tracing/seed-check';
 import { createRpcClient } from '../../services/chains/rpc/client';
 import { createBlockStore } from '../../services/chains/evm/block-store';
-import { feeTransfers, traceFilterHistory, type TraceFilterDeps } from '../../services/chains/evm/trace-filter-scan';
+import { feeTransfers, slimTrace, traceFilterHistory, traceMatches, type TraceFilterDeps } from '../../services/chains/evm/trace-filter-scan';
+import { parityValueMove } from '../../services/chains/evm/internal-calls';
+import { toHex, type ParityTrace } from '../../services/chains/evm/rpc-types';
 
 type Row = { address: string; asset: string; amount: string };
 const at = (rows: Row[], address: string) => rows.filter((r) => r.address.toLowerCase() === address && r.asset === 'ETH').reduce((sum, r) => sum + BigInt(r.amount), 0n);
@@ -186,6 +188,24 @@ describe('e2e: internal transfers on anvil, with trace_filter and with callTrace
       // sender, recipient and value come from that trace, and no transaction is read at all.
       expect(byAddress.stats().byMethod.eth_getTransactionByHash ?? 0, direction).to.equal(0);
       expect(byAddress.stats().byMethod.trace_filter, direction).to.be.greaterThan(1);
+    }
+  });
+
+  it('keeps of each trace what the transfers need only: the same value moves, no call input, output or creation code', async () => {
+    const rpc = createRpcClient({ url: node.url, maxConcurrency: 2, batchSize: 1, retries: 1 });
+    const traces = (await rpc.request<ParityTrace[]>('trace_filter', [{ fromBlock: toHex(scenario.fromBlock), toBlock: toHex(scenario.toBlock) }])) ?? [];
+    // The scenario's batch payout and factory carry call data and creation code: what is dropped.
+    const carried = (t: object) => /"(input|output|init|code)"/.test(JSON.stringify(t));
+    expect(traces.filter(carried).length).to.be.greaterThan(5);
+    expect(traces.some((t) => t.type === 'create')).to.equal(true);
+    const addresses = new Set(Object.values(scenario.wallets).map((a) => a.toLowerCase()));
+    for (const t of traces) {
+      const slim = slimTrace(t);
+      expect(carried(slim), JSON.stringify(slim)).to.equal(false);
+      expect(parityValueMove(slim)).to.deep.equal(parityValueMove(t));
+      for (const side of ['fromAddress', 'toAddress'] as const) expect(traceMatches(slim, side, addresses)).to.equal(traceMatches(t, side, addresses));
+      for (const key of ['type', 'error', 'traceAddress', 'transactionHash', 'transactionPosition', 'blockNumber', 'blockHash'] as const) expect(slim[key], key).to.deep.equal(t[key]);
+      expect(slim.result?.address).to.equal(t.result?.address);
     }
   });
 

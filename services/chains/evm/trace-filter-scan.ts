@@ -12,7 +12,6 @@ import { parityOrder, parityValueMove } from './internal-calls';
 import type { NativeScanQuery } from './native-scan';
 import { hexToBigInt, toHex, type ParityTrace, type RpcReceipt, type RpcTransaction } from './rpc-types';
 import { feeTransfer, internalTransfer, valueTransfer, type TxContext } from './to-transfers';
-import { appendAll } from '../../domain/arrays';
 
 export interface TraceFilterDeps {
   chain: string;
@@ -119,7 +118,7 @@ export async function traceFilterHistory(deps: TraceFilterDeps, query: NativeSca
   // Sub-calls need the whole tree: for their depth-first order and to drop those under a revert.
   const needTree = hashes.filter((h) => byTx.get(h)!.some((t) => t.traceAddress.length > 0));
   const trees = await deps.rpc.batchResults<ParityTrace[]>(needTree.map((h) => ({ method: 'trace_transaction', params: [h] })));
-  const treeOf = new Map(needTree.map((h, i) => [h, trees[i]!]));
+  const treeOf = new Map(needTree.map((h, i) => [h, trees[i]!.map(slimTrace)]));
 
   const moves: Array<{ hash: string; first: ParityTrace; build: (ctx: TxContext) => Transfer }> = [];
   for (const hash of hashes) {
@@ -226,6 +225,9 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
     ? await rpc.batch(filters.map(call))
     : await sizedBatch(rpc, filters.map(call), { maxReplyBytes, partialArrays: true }, sizes, (result) => TRACE_BYTES * ((result as ParityTrace[] | null)?.length ?? 0));
   const traces: ParityTrace[] = [];
+  const keep = (list: readonly ParityTrace[]) => {
+    for (const t of list) traces.push(slimTrace(t));
+  };
   const retry: TraceFilter[] = [];
   const whole: TraceFilter[] = [];
   const halves = (f: TraceFilter): TraceFilter[] => {
@@ -234,12 +236,12 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
   };
   outcomes.forEach((o, i) => {
     const f = filters[i]!;
-    if (o.ok) appendAll(traces, (o.result as ParityTrace[] | null) ?? []);
+    if (o.ok) keep((o.result as ParityTrace[] | null) ?? []);
     else if (o.error instanceof OversizedReplyError) {
       if (maxReplyBytes !== undefined) sizes.largest = Math.max(sizes.largest ?? 1, maxReplyBytes);
       const page = wholeBlocksOf(f, o.error.partial);
       if (page) {
-        appendAll(traces, page.traces);
+        keep(page.traces);
         retry.push({ ...f, fromBlock: page.next });
       } else if (f.addresses.length > 1) {
         const half = Math.ceil(f.addresses.length / 2);
@@ -257,7 +259,7 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
     }
     else throw new TraceholdError(`trace_filter failed: ${o.error.message}`, { cause: o.error });
   });
-  for (const f of whole) appendAll(traces, (await rpc.batchResults<ParityTrace[] | null>([call(f)]))[0] ?? []);
+  for (const f of whole) keep((await rpc.batchResults<ParityTrace[] | null>([call(f)]))[0] ?? []);
   return traces.concat(await fetchTraces(rpc, retry, { ...bound, replySizes: sizes }));
 }
 
@@ -266,6 +268,27 @@ function selection(f: TraceFilter): Record<string, unknown> {
   if (f.side === null) return {};
   if (f.side === 'both') return { fromAddress: f.addresses, toAddress: f.addresses, mode: 'union' };
   return { [f.side]: f.addresses };
+}
+
+/**
+ * A trace as the transfers need it (internal-calls.ts, topLevelValue): without its call's
+ * input and output or its creation code. A read holds its traces until it ends, and a busy
+ * wallet's calls carry kilobytes each: a batch payout of 250 token transfers is 32 kB of
+ * input (the bench's busy wallet, judged: 1,275 of them held at once, 41 MB, in a heap snapshot).
+ */
+export function slimTrace(t: ParityTrace): ParityTrace {
+  const { from, to, value, callType, address, refundAddress, balance } = t.action;
+  return {
+    type: t.type,
+    action: { from, to, value, callType, address, refundAddress, balance },
+    result: t.result ? { address: t.result.address } : t.result,
+    error: t.error,
+    traceAddress: t.traceAddress,
+    transactionHash: t.transactionHash,
+    transactionPosition: t.transactionPosition,
+    blockNumber: t.blockNumber,
+    blockHash: t.blockHash,
+  };
 }
 
 /** About the JSON size of one trace in a trace_filter answer. */
