@@ -195,6 +195,26 @@ describe('trace_filter answers over the reply bound are read in pages (anvil)', 
     expect(paged.stats().byMethod.trace_filter! - 1).to.be.within(3, 5);
   });
 
+  it('read bounded, the busy sender is cut once its traces filled a page; a quiet wallet is read to the end', async function () {
+    // R29 was paid in the last of the 30 blocks: asked both ways with S, one trace of its own.
+    const r29 = devAccount(9229).address.toLowerCase();
+    const query = { addresses: [sender, r29], direction: 'both' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: ['ETH'] };
+    const paged = sourceWith(10 * traceBytes + 100);
+    const whole = await paged.histories!(query, { bounded: false });
+    expect(whole.reachedTo.size).to.equal(0);
+    const bounded = sourceWith(10 * traceBytes + 100);
+    const { transfers, reachedTo } = await bounded.histories!(query, { bounded: true });
+    expect([...reachedTo.keys()]).to.deep.equal([sender]);
+    const cut = reachedTo.get(sender)!;
+    expect(cut).to.be.within(firstBlock + 1, latest - 2);
+    // Complete up to the cut; after it, only R29's payment (in the last block).
+    const expected = whole.transfers.filter((t) => t.blockNumber <= cut || t.to === r29);
+    expect(transfers.map(brief)).to.deep.equal(expected.map(brief));
+    expect(transfers.filter((t) => t.blockNumber > cut).map((t) => t.to)).to.deep.equal([r29]);
+    // S filled the first page: the rest is asked for R29 alone, not page after page of S.
+    expect(bounded.stats().byMethod.trace_filter!).to.be.below(paged.stats().byMethod.trace_filter!);
+  });
+
   it('receipts whose logs state the block timestamp give their blocks\' headers: no header read', async function () {
     const plain = createRpcClient({ url: node.url });
     const rpc = createRpcClient({ url: node.url });

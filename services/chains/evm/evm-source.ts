@@ -217,11 +217,11 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   }
 
   /**
-   * Token logs and native transfers of the query. `bounded`: an address whose token logs are
-   * too large for one answer is read only part way (reachedTo; see LogFetcher.fetchBounded).
-   * Native transfers are read whole (trace_filter in pages of at most maxLogReplyBytes); with
-   * trace_filter, the fees of what the addresses sent are left pending (block scans read
-   * receipts anyway and give every fee).
+   * Token logs and native transfers of the query. `bounded`: an address whose token logs or
+   * traces are too large for one answer is read only part way (reachedTo, the lower of the
+   * two reaches; see LogFetcher.fetchBounded and traceFilterHistory). Block scans (nodes
+   * without trace_filter) read native transfers whole. With trace_filter, the fees of what the
+   * addresses sent are left pending (block scans read receipts anyway and give every fee).
    */
   async function readTransfers(query: TransferQuery, bounded: boolean): Promise<HistoryRead> {
     const reachedTo = new Map<string, number>();
@@ -240,10 +240,13 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
       ? Promise.resolve([])
       : tokenTransfersOf(addresses, query.direction, range, scope.tokens, bounded ? reachedTo : undefined);
     // The token logs state their blocks' headers (most nodes): the native read takes them from there.
+    // Its own reach map: the token read notes its reaches while the traces are read.
+    const nativeReach = bounded ? new Map<string, number>() : undefined;
     const [tokenTransfers, native] = await Promise.all([
       tokenRead,
-      scope.native ? nativeTransfersOf(new Set(addresses), query.direction, range, tokenRead) : { transfers: [], pendingFees: [] },
+      scope.native ? nativeTransfersOf(new Set(addresses), query.direction, range, tokenRead, nativeReach) : { transfers: [], pendingFees: [] },
     ]);
+    for (const [address, block] of nativeReach ?? []) reachedTo.set(address, Math.min(reachedTo.get(address) ?? Infinity, block));
     // A hop's logs are hundreds of thousands at scale: sorted in time slices, not in one go.
     return { transfers: await runStepsSliced(sortUniqueSteps([...tokenTransfers, ...native.transfers])), reachedTo, pendingFees: native.pendingFees };
   }
@@ -295,6 +298,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     direction: TransferQuery['direction'],
     range: { fromBlock: number; toBlock: number },
     headersAfter: Promise<unknown>,
+    reachedTo?: Map<string, number>,
   ): Promise<{ transfers: Transfer[]; pendingFees: PendingFee[] }> {
     const caps = await baseCapabilities();
     const query = { addresses, direction, ...range };
@@ -302,7 +306,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
       return traceFilterHistory({
         chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, maxRange: maxLogRange, addressesPerCall: addressesPerLogCall,
         denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes, rangeLimit: traceRange, headersAfter, union: () => traceUnion(range),
-      }, query);
+      }, query, reachedTo);
     }
     return { transfers: await scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query), pendingFees: [] };
   }

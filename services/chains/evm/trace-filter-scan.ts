@@ -71,7 +71,15 @@ interface TraceFilter {
  * receipts are megabytes of other people's logs. Headers are read only for blocks with a
  * transfer (`headersAfter`: a read under way that leaves headers in the block store).
  */
-export async function traceFilterHistory(deps: TraceFilterDeps, query: NativeScanQuery): Promise<{ transfers: Transfer[]; pendingFees: PendingFee[] }> {
+export async function traceFilterHistory(
+  deps: TraceFilterDeps, query: NativeScanQuery,
+  /**
+   * A bounded read (judging busy wallets): an address that fills most of a cut answer is read
+   * no further, its reach (the last block read whole) noted here; the windows go one after
+   * the other, each asked for the addresses not cut yet.
+   */
+  reachedTo?: Map<string, number>,
+): Promise<{ transfers: Transfer[]; pendingFees: PendingFee[] }> {
   const addresses = [...query.addresses];
   const sides: Array<'fromAddress' | 'toAddress'> =
     query.direction === 'out' ? ['fromAddress'] : query.direction === 'in' ? ['toAddress'] : ['fromAddress', 'toAddress'];
@@ -90,14 +98,26 @@ export async function traceFilterHistory(deps: TraceFilterDeps, query: NativeSca
     })), deps)).filter((t) => sides.some((side) => traceMatches(t, side, query.addresses)));
   } else {
     const asked: Array<TraceFilter['side']> = sides.length === 2 && (await deps.union?.()) === true ? ['both'] : sides;
-    const filters: TraceFilter[] = [];
-    for (let start = query.fromBlock; start <= query.toBlock; start += step) {
+    const windowFilters = (start: number, of: string[]) => {
+      const filters: TraceFilter[] = [];
       const end = Math.min(query.toBlock, start + step - 1);
-      for (let i = 0; i < addresses.length; i += deps.addressesPerCall) {
-        for (const side of asked) filters.push({ fromBlock: start, toBlock: end, side, addresses: addresses.slice(i, i + deps.addressesPerCall) });
+      for (let i = 0; i < of.length; i += deps.addressesPerCall) {
+        for (const side of asked) filters.push({ fromBlock: start, toBlock: end, side, addresses: of.slice(i, i + deps.addressesPerCall) });
       }
+      return filters;
+    };
+    if (reachedTo) {
+      traces = [];
+      for (let start = query.fromBlock; start <= query.toBlock; start += step) {
+        const open = addresses.filter((a) => !reachedTo.has(a));
+        if (open.length === 0) break;
+        for (const t of await fetchTraces(deps.rpc, windowFilters(start, open), deps, reachedTo)) traces.push(t);
+      }
+    } else {
+      const filters: TraceFilter[] = [];
+      for (let start = query.fromBlock; start <= query.toBlock; start += step) filters.push(...windowFilters(start, addresses));
+      traces = await fetchTraces(deps.rpc, filters, deps);
     }
-    traces = await fetchTraces(deps.rpc, filters, deps);
   }
 
   const byTx = new Map<string, ParityTrace[]>();
@@ -208,15 +228,20 @@ export async function feeTransfers(deps: Pick<TraceFilterDeps, 'chain' | 'native
  * contract, the self-destruct's beneficiary.
  */
 export function traceMatches(t: ParityTrace, side: 'fromAddress' | 'toAddress', addresses: ReadonlySet<string>): boolean {
-  const has = (a: string | undefined | null) => !!a && addresses.has(a.toLowerCase());
-  if (side === 'fromAddress') return t.type === 'suicide' ? has(t.action.address) : has(t.action.from);
-  if (t.type === 'call') return has(t.action.to);
-  if (t.type === 'create') return has(t.result?.address);
-  if (t.type === 'suicide') return has(t.action.refundAddress);
-  return false;
+  const a = sideAddress(t, side);
+  return a !== undefined && addresses.has(a);
 }
 
-async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<TraceFilterDeps, 'maxReplyBytes' | 'replySizes' | 'rangeLimit'>): Promise<ParityTrace[]> {
+/** The address a trace has on that side of trace_filter's selection (lower case), if any. */
+function sideAddress(t: ParityTrace, side: 'fromAddress' | 'toAddress'): string | undefined {
+  const a = side === 'fromAddress' ? (t.type === 'suicide' ? t.action.address : t.action.from)
+    : t.type === 'call' ? t.action.to : t.type === 'create' ? t.result?.address : t.type === 'suicide' ? t.action.refundAddress : undefined;
+  return a ? a.toLowerCase() : undefined;
+}
+
+async function fetchTraces(
+  rpc: RpcClient, filters: TraceFilter[], bound: Pick<TraceFilterDeps, 'maxReplyBytes' | 'replySizes' | 'rangeLimit'>, reachedTo?: Map<string, number>,
+): Promise<ParityTrace[]> {
   if (filters.length === 0) return [];
   const { maxReplyBytes } = bound;
   const sizes = bound.replySizes ?? {};
@@ -242,7 +267,8 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
       const page = wholeBlocksOf(f, o.error.partial);
       if (page) {
         keep(page.traces);
-        retry.push({ ...f, fromBlock: page.next });
+        const rest = restAfter(f, page, reachedTo);
+        if (rest) retry.push(rest);
       } else if (f.addresses.length > 1) {
         const half = Math.ceil(f.addresses.length / 2);
         retry.push({ ...f, addresses: f.addresses.slice(0, half) }, { ...f, addresses: f.addresses.slice(half) });
@@ -260,7 +286,30 @@ async function fetchTraces(rpc: RpcClient, filters: TraceFilter[], bound: Pick<T
     else throw new TraceholdError(`trace_filter failed: ${o.error.message}`, { cause: o.error });
   });
   for (const f of whole) keep((await rpc.batchResults<ParityTrace[] | null>([call(f)]))[0] ?? []);
-  return traces.concat(await fetchTraces(rpc, retry, { ...bound, replySizes: sizes }));
+  return traces.concat(await fetchTraces(rpc, retry, { ...bound, replySizes: sizes }, reachedTo));
+}
+
+/**
+ * What remains of a filter after a page of its answer: the same ask from the block the page
+ * was cut in. A bounded read drops the address that filled most of the page (a busy wallet
+ * among quiet ones: asked again, it would fill answer after answer, its whole window read
+ * before it is judged), its reach noted at the page's last whole block, as token-logs.ts
+ * does with logs. Nothing remains when no address is left.
+ */
+function restAfter(f: TraceFilter, page: { traces: ParityTrace[]; next: number }, reachedTo: Map<string, number> | undefined): TraceFilter | undefined {
+  if (!reachedTo || f.side === null) return { ...f, fromBlock: page.next };
+  const sides: Array<'fromAddress' | 'toAddress'> = f.side === 'both' ? ['fromAddress', 'toAddress'] : [f.side];
+  const inPage = new Map<string, number>();
+  for (const t of page.traces) {
+    const matched = new Set(sides.map((side) => sideAddress(t, side)));
+    for (const a of matched) if (a !== undefined) inPage.set(a, (inPage.get(a) ?? 0) + 1);
+  }
+  const addresses: string[] = [];
+  for (const address of f.addresses) {
+    if ((inPage.get(address.toLowerCase()) ?? 0) * 2 <= page.traces.length) addresses.push(address);
+    else reachedTo.set(address, Math.min(reachedTo.get(address) ?? Infinity, page.next - 1));
+  }
+  return addresses.length > 0 ? { ...f, fromBlock: page.next, addresses } : undefined;
 }
 
 /** The address fields of a trace_filter ask. */
