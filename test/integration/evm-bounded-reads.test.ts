@@ -215,6 +215,34 @@ describe('trace_filter answers over the reply bound are read in pages (anvil)', 
     expect(bounded.stats().byMethod.trace_filter!).to.be.below(paged.stats().byMethod.trace_filter!);
   });
 
+  it('answers of calls with kilobytes of input are sized by their input: a few calls to a request, none cut and asked again', async function () {
+    // 12 payments, each with 4 kB of call data, to 12 wallets asked one per trace_filter.
+    const provider = anvilProvider(node);
+    const payer = new NonceManager(new Wallet(node.accounts[0]!.privateKey, provider));
+    const payees = Array.from({ length: 12 }, (_, i) => devAccount(9600 + i).address.toLowerCase());
+    const from = (await provider.getBlockNumber()) + 1;
+    for (const to of payees) await (await payer.sendTransaction({ to, value: 1n, data: '0x' + 'ab'.repeat(4096) })).wait();
+    const to = await provider.getBlockNumber();
+    provider.destroy();
+    const query = { addresses: payees, direction: 'in' as const, fromBlock: from, toBlock: to, assets: ['ETH'] };
+    const opened: EvmSource[] = [];
+    const open = (maxLogReplyBytes?: number) => {
+      const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, addressesPerLogCall: 1, ...(maxLogReplyBytes ? { maxLogReplyBytes } : {}) });
+      opened.push(source);
+      return source;
+    };
+    const whole = open();
+    const expected = await whole.transfers(query);
+    expect(expected.filter((t) => t.kind === 'native')).to.have.length(12);
+    // A bound of about 4 answers: sized by their traces alone (600 bytes each), all 11 after
+    // the first went in one request, over the bound.
+    const bounded = open(4 * 8_800);
+    expect((await bounded.transfers(query)).map(brief)).to.deep.equal(expected.map(brief));
+    expect(bounded.stats().byMethod.trace_filter).to.equal(whole.stats().byMethod.trace_filter);
+    expect(bounded.stats().httpRequests).to.be.above(whole.stats().httpRequests);
+    for (const source of opened) await source.close();
+  });
+
   it('receipts whose logs state the block timestamp give their blocks\' headers: no header read', async function () {
     const plain = createRpcClient({ url: node.url });
     const rpc = createRpcClient({ url: node.url });

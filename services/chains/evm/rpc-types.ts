@@ -65,8 +65,8 @@ export interface CallFrame {
 /** One entry of a trace_filter reply (OpenEthereum/Erigon/Reth "parity" traces). */
 export interface ParityTrace {
   type: string;
-  action: { from?: string; to?: string; value?: string; callType?: string; address?: string; refundAddress?: string; balance?: string; init?: string };
-  result?: { address?: string } | null;
+  action: { from?: string; to?: string; value?: string; callType?: string; address?: string; refundAddress?: string; balance?: string; input?: string; init?: string };
+  result?: { address?: string; output?: string; code?: string } | null;
   error?: string;
   traceAddress: number[];
   transactionHash: string | null;

@@ -248,7 +248,7 @@ async function fetchTraces(
   const call = (f: TraceFilter) => ({ method: 'trace_filter', params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), ...selection(f) }] });
   const outcomes = maxReplyBytes === undefined
     ? await rpc.batch(filters.map(call))
-    : await sizedBatch(rpc, filters.map(call), { maxReplyBytes, partialArrays: true }, sizes, (result) => TRACE_BYTES * ((result as ParityTrace[] | null)?.length ?? 0));
+    : await sizedBatch(rpc, filters.map(call), { maxReplyBytes, partialArrays: true }, sizes, (result) => traceAnswerBytes(result as ParityTrace[] | null));
   const traces: ParityTrace[] = [];
   const keep = (list: readonly ParityTrace[]) => {
     for (const t of list) traces.push(slimTrace(t));
@@ -340,8 +340,21 @@ export function slimTrace(t: ParityTrace): ParityTrace {
   };
 }
 
-/** About the JSON size of one trace in a trace_filter answer. */
+/** About the JSON size of one trace in a trace_filter answer, besides its call data. */
 const TRACE_BYTES = 600;
+
+/**
+ * About the JSON size of a trace_filter answer: its traces with their call data. Counted by
+ * traces alone, the answers of calls with kilobytes of input each (a batch payout: 32 kB)
+ * were reckoned tens of times too small, so too many went to a request and the bound cut it.
+ */
+function traceAnswerBytes(traces: readonly ParityTrace[] | null): number {
+  let bytes = 0;
+  for (const t of traces ?? []) {
+    bytes += TRACE_BYTES + (t.action.input?.length ?? 0) + (t.action.init?.length ?? 0) + (t.result?.output?.length ?? 0) + (t.result?.code?.length ?? 0);
+  }
+  return bytes;
+}
 
 /**
  * The blocks a cut trace_filter answer holds whole: its traces before the block it was cut in,
