@@ -12,6 +12,7 @@ import { parityOrder, parityValueMove } from './internal-calls';
 import type { NativeScanQuery } from './native-scan';
 import { hexToBigInt, toHex, type ParityTrace, type RpcReceipt, type RpcTransaction } from './rpc-types';
 import { feeTransfer, internalTransfer, valueTransfer, type TxContext } from './to-transfers';
+import { appendAll } from '../../domain/arrays';
 
 export interface TraceFilterDeps {
   chain: string;
@@ -111,7 +112,7 @@ export async function traceFilterHistory(
       for (let start = query.fromBlock; start <= query.toBlock; start += step) {
         const open = addresses.filter((a) => !reachedTo.has(a));
         if (open.length === 0) break;
-        for (const t of await fetchTraces(deps.rpc, windowFilters(start, open), deps, reachedTo)) traces.push(t);
+        appendAll(traces, await fetchTraces(deps.rpc, windowFilters(start, open), deps, reachedTo));
       }
     } else {
       const filters: TraceFilter[] = [];
