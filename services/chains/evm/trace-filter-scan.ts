@@ -341,18 +341,22 @@ export function slimTrace(t: ParityTrace): ParityTrace {
   };
 }
 
-/** About the JSON size of one trace in a trace_filter answer, besides its call data. */
+/** About the JSON size of one trace in a trace_filter answer (a token transfer's call data included). */
 const TRACE_BYTES = 600;
+/** About the JSON size of one trace without its call data. */
+const TRACE_BARE_BYTES = 400;
 
 /**
- * About the JSON size of a trace_filter answer: its traces with their call data. Counted by
- * traces alone, the answers of calls with kilobytes of input each (a batch payout: 32 kB)
- * were reckoned tens of times too small, so too many went to a request and the bound cut it.
+ * About the JSON size of a trace_filter answer: each trace at TRACE_BYTES, or more with more
+ * call data. Counted by traces alone, the answers of calls with kilobytes of input each (a
+ * batch payout: 32 kB) were reckoned tens of times too small, so too many went to a request
+ * and the bound cut it.
  */
 function traceAnswerBytes(traces: readonly ParityTrace[] | null): number {
   let bytes = 0;
   for (const t of traces ?? []) {
-    bytes += TRACE_BYTES + (t.action.input?.length ?? 0) + (t.action.init?.length ?? 0) + (t.result?.output?.length ?? 0) + (t.result?.code?.length ?? 0);
+    const data = (t.action.input?.length ?? 0) + (t.action.init?.length ?? 0) + (t.result?.output?.length ?? 0) + (t.result?.code?.length ?? 0);
+    bytes += Math.max(TRACE_BYTES, TRACE_BARE_BYTES + data);
   }
   return bytes;
 }
