@@ -91,7 +91,7 @@ describe('eth_getLogs answers over the reply bound are read in pages (local node
     expect(calls).to.be.within(3, 4);
   });
 
-  it('receipts go a few blocks to a request, sized on the largest seen: no batch refused and asked again', async function () {
+  it('receipts go a few blocks to a request, sized on the answers seen: no batch refused and asked again', async function () {
     const query = { addresses: [b], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest };
     const whole = sourceWith();
     const expected = await whole.transfers(query);
@@ -193,6 +193,33 @@ describe('trace_filter answers over the reply bound are read in pages (anvil)', 
     expect(whole.stats().byMethod.trace_filter).to.equal(2);
     // 30 traces, ~9 whole per page: 4 pages (one more when a cut falls just after a block).
     expect(paged.stats().byMethod.trace_filter! - 1).to.be.within(3, 5);
+  });
+
+  it('after an answer cut at the bound, quiet wallets\' answers still go several to a request', async function () {
+    // S's answer is cut (pages of ~10 traces); then R0..R29, one trace each, one per call. Sized
+    // by the largest answer seen, the cut one (the bound itself), they went one to a request.
+    const payees = Array.from({ length: 30 }, (_, i) => devAccount(9200 + i).address.toLowerCase());
+    const open = (maxLogReplyBytes?: number) => {
+      const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, addressesPerLogCall: 1, ...(maxLogReplyBytes ? { maxLogReplyBytes } : {}) });
+      opened.push(source);
+      return source;
+    };
+    const opened: EvmSource[] = [];
+    try {
+      const quiet = { addresses: payees, direction: 'in' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: ['ETH'] };
+      const expected = await open().transfers(quiet);
+      expect(expected.map((t) => t.to)).to.have.members(payees);
+      const bounded = open(10 * traceBytes + 100);
+      await bounded.transfers({ addresses: [sender], direction: 'out', fromBlock: firstBlock + 1, toBlock: latest, assets: ['ETH'] });
+      const before = bounded.stats();
+      expect((await bounded.transfers(quiet)).map(brief)).to.deep.equal(expected.map(brief));
+      const after = bounded.stats();
+      expect(after.byMethod.trace_filter! - before.byMethod.trace_filter!).to.equal(30);
+      // The first alone, then ~4 to a request (600 bytes reckoned per trace, twice over in the bound).
+      expect(after.httpRequests - before.httpRequests).to.be.within(2, 15);
+    } finally {
+      for (const source of opened) await source.close();
+    }
   });
 
   it('read bounded, the busy sender is cut once its traces filled a page; a quiet wallet is read to the end', async function () {

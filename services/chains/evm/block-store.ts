@@ -3,7 +3,7 @@
 // configured confirmations are out of scope).
 import { RetryableError, TraceholdError } from '../../errors';
 import { OversizedReplyError, type RpcCall, type RpcClient } from '../rpc/client';
-import { sizedBatch, type AnswerSizes } from '../rpc/sized-batch';
+import { answerSizes, noteAnswer, sizedBatch, type AnswerSizes } from '../rpc/sized-batch';
 import { Lru } from './lru';
 import { toHex, type RpcBlock, type RpcReceipt } from './rpc-types';
 
@@ -37,14 +37,14 @@ export interface BlockStore {
  * of busy blocks is tens of megabytes, one JSON.parse that stalls the worker); a block whose
  * answer alone is larger is read alone, whole. A reply refused costs every call it carried
  * once more, so blocks go a few to a request: as many as fit twice over in the bound at the
- * size of the largest answer of that kind seen so far (the first is asked for alone).
+ * average size of the answers of that kind seen so far (the first is asked for alone).
  */
 export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?: number): BlockStore {
   const full = new Lru<number, RpcBlock>(capacity);
   const heads = new Lru<number, BlockHeader>(capacity * 4);
   const receiptCache = new Lru<string, RpcReceipt>(capacity * 16);
-  const blockSizes: AnswerSizes = {};
-  const receiptSizes: AnswerSizes = {};
+  const blockSizes = answerSizes();
+  const receiptSizes = answerSizes();
 
   async function fullBlocks(numbers: number[]): Promise<RpcBlock[]> {
     const missing = [...new Set(numbers)].filter((n) => full.get(n) === undefined);
@@ -134,7 +134,7 @@ export function createBlockStore(rpc: RpcClient, capacity = 4096, maxReplyBytes?
       if (o.ok) return o.result as T;
       if (!(o.error instanceof OversizedReplyError)) throw o.error;
       const [whole] = await rpc.batchResults<T>([calls[i]!]);
-      sizes.largest = Math.max(sizes.largest ?? 1, estimate(whole as T));
+      noteAnswer(sizes, estimate(whole as T));
       return whole as T;
     }));
   }

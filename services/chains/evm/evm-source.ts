@@ -5,6 +5,7 @@ import { loopTurns, runSteps, runStepsSliced, sortSteps, STEP, type Steps } from
 import { InvalidInputError, NotFoundError, RetryableError, TraceholdError } from '../../errors';
 import { RpcResponseError } from '../rpc/errors';
 import { createRpcClient, type RpcClientStats } from '../rpc/client';
+import { answerSizes } from '../rpc/sized-batch';
 import type { BalanceQuery, ChainSource, ChainTip, HistoryRead, PendingFee, SeedTransaction, TransferQuery } from '../source';
 import { addressTopic, normalizeEvmAddress } from './address';
 import { checkBlock, createBlockStore, type BlockHeader, type BlockStoreStats } from './block-store';
@@ -282,7 +283,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     return runStepsSliced(tokenTransferSteps(options.chain, raw, headerOf));
   }
 
-  const traceReplySizes: { largest?: number } = {};
+  const traceReplySizes = answerSizes();
   const traceRange: { blocks?: number } = {};
   /** trace_filter's union mode, probed once on a range with a call in it (false until then). */
   let unionVerdict: Promise<boolean | undefined> | undefined;

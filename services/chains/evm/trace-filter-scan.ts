@@ -5,7 +5,7 @@ import { TraceholdError } from '../../errors';
 import type { Transfer } from '../../domain/types';
 import type { PendingFee } from '../source';
 import { OversizedReplyError, type RpcClient } from '../rpc/client';
-import { sizedBatch, type AnswerSizes } from '../rpc/sized-batch';
+import { answerSizes, sizedBatch, type AnswerSizes } from '../rpc/sized-batch';
 import { isRangeRefusal } from '../rpc/errors';
 import type { BlockStore } from './block-store';
 import { parityOrder, parityValueMove } from './internal-calls';
@@ -38,9 +38,10 @@ export interface TraceFilterDeps {
    */
   maxReplyBytes?: number;
   /**
-   * The largest trace_filter answer seen (estimated bytes), kept by the caller across queries:
-   * bounded calls go as many to a request as fit twice over in the bound at that size (the
-   * first alone), not one per request. A batch refused is asked again one call per request.
+   * The trace_filter answers seen (estimated bytes), kept by the caller across queries: bounded
+   * calls go as many to a request as fit twice over in the bound at their average size (the
+   * first alone), not one per request (sized-batch.ts). A batch refused is asked again one call
+   * per request; the rest of an answer cut at the bound is asked alone.
    */
   replySizes?: AnswerSizes;
   /**
@@ -240,21 +241,29 @@ function sideAddress(t: ParityTrace, side: 'fromAddress' | 'toAddress'): string 
   return a ? a.toLowerCase() : undefined;
 }
 
+/**
+ * The traces of the filters, bounded answers read in pages. `alone`: the filters are the rests
+ * of answers cut at the bound, each likely to fill its answer again: one to a request, and not
+ * counted in the sizes ordinary answers are batched by.
+ */
 async function fetchTraces(
-  rpc: RpcClient, filters: TraceFilter[], bound: Pick<TraceFilterDeps, 'maxReplyBytes' | 'replySizes' | 'rangeLimit'>, reachedTo?: Map<string, number>,
+  rpc: RpcClient, filters: TraceFilter[], bound: Pick<TraceFilterDeps, 'maxReplyBytes' | 'replySizes' | 'rangeLimit'>, reachedTo?: Map<string, number>, alone = false,
 ): Promise<ParityTrace[]> {
   if (filters.length === 0) return [];
   const { maxReplyBytes } = bound;
-  const sizes = bound.replySizes ?? {};
+  const sizes = bound.replySizes ?? answerSizes();
   const call = (f: TraceFilter) => ({ method: 'trace_filter', params: [{ fromBlock: toHex(f.fromBlock), toBlock: toHex(f.toBlock), ...selection(f) }] });
   const outcomes = maxReplyBytes === undefined
     ? await rpc.batch(filters.map(call))
-    : await sizedBatch(rpc, filters.map(call), { maxReplyBytes, partialArrays: true }, sizes, (result) => traceAnswerBytes(result as ParityTrace[] | null));
+    : alone
+      ? await rpc.batch(filters.map(call), { maxReplyBytes, partialArrays: true, callsPerRequest: 1 })
+      : await sizedBatch(rpc, filters.map(call), { maxReplyBytes, partialArrays: true }, sizes, (result) => traceAnswerBytes(result as ParityTrace[] | null));
   const traces: ParityTrace[] = [];
   const keep = (list: readonly ParityTrace[]) => {
     for (const t of list) traces.push(slimTrace(t));
   };
   const retry: TraceFilter[] = [];
+  const rests: TraceFilter[] = [];
   const whole: TraceFilter[] = [];
   const halves = (f: TraceFilter): TraceFilter[] => {
     const mid = f.fromBlock + Math.floor((f.toBlock - f.fromBlock) / 2);
@@ -264,12 +273,11 @@ async function fetchTraces(
     const f = filters[i]!;
     if (o.ok) keep((o.result as ParityTrace[] | null) ?? []);
     else if (o.error instanceof OversizedReplyError) {
-      if (maxReplyBytes !== undefined) sizes.largest = Math.max(sizes.largest ?? 1, maxReplyBytes);
       const page = wholeBlocksOf(f, o.error.partial);
       if (page) {
         keep(page.traces);
         const rest = restAfter(f, page, reachedTo);
-        if (rest) retry.push(rest);
+        if (rest) rests.push(rest);
       } else if (f.addresses.length > 1) {
         const half = Math.ceil(f.addresses.length / 2);
         retry.push({ ...f, addresses: f.addresses.slice(0, half) }, { ...f, addresses: f.addresses.slice(half) });
@@ -287,7 +295,9 @@ async function fetchTraces(
     else throw new TraceholdError(`trace_filter failed: ${o.error.message}`, { cause: o.error });
   });
   for (const f of whole) keep((await rpc.batchResults<ParityTrace[] | null>([call(f)]))[0] ?? []);
-  return traces.concat(await fetchTraces(rpc, retry, { ...bound, replySizes: sizes }, reachedTo));
+  const next = { ...bound, replySizes: sizes };
+  appendAll(traces, await fetchTraces(rpc, retry, next, reachedTo));
+  return traces.concat(await fetchTraces(rpc, rests, next, reachedTo, true));
 }
 
 /**
