@@ -268,7 +268,7 @@ async function bench(): Promise<void> {
     });
     say(`  ${secs(floor.figures.wallMs)} s, ${int(floor.wire.rpcCalls)} JSON-RPC calls in ${int(floor.wire.httpRequests)} HTTP requests: ${topMethods(floor.wire.byMethod)}`);
     // tracehold's default assets are the token and ETH: their floor reads ETH transfers too.
-    say('floor tracer with ETH too (one trace_filter per chunk of senders as well: the floor of the default assets)…');
+    say('floor tracer with ETH too (one trace_filter per chunk of senders as well, or each block read once where the node has no trace_filter: the floor of the default assets)…');
     const floorNative = await measured<FloorFigures>(proxy, {
       kind: 'floor', label: 'floor native', rpcUrl: proxy.url, seedTxs: kase.seedTxs, token: kase.token, fromBlock: kase.fromBlock, toBlock: kase.toBlock,
       maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency, addressesPerCall: settings.floorAddresses, native: true,

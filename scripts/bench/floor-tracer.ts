@@ -3,10 +3,12 @@
 // of frontier senders (`addressesPerCall` addresses in one topic OR list, the case's whole
 // block range), a few in flight. With `native`, the native coin too: one trace_filter per
 // chunk as well (fromAddress, the whole range, or windows of it where the node limits the
-// range: anvil takes 300 blocks; value-carrying calls that did not fail). No
-// database, no balances, no fees, no receipts beyond the seeds (seeds are token payments): a
-// lower bound on RPC calls and wall time, not a tracer anyone should use. Labelled addresses
-// are reached, never followed.
+// range: anvil takes 300 blocks; value-carrying calls that did not fail). On a node without
+// trace_filter (the in-process Hardhat EDR), the least there is: every block of the range
+// read once, with its transactions, and their top-level payments (such a node shows no
+// internal ones; no receipts, so a failed payment counts too). No database, no balances, no
+// fees, no receipts beyond the seeds (seeds are token payments): a lower bound on RPC calls
+// and wall time, not a tracer anyone should use. Labelled addresses are reached, never followed.
 import { countingRpc, TRANSFER_TOPIC, type NaiveResult, type RpcLog } from './naive-tracer';
 
 export interface FloorOptions {
@@ -31,6 +33,14 @@ interface RpcTrace {
   transactionPosition?: number;
   traceAddress: number[];
   transactionHash?: string;
+}
+
+interface BlockTx {
+  hash: string;
+  from: string;
+  to: string | null;
+  value: string;
+  transactionIndex: string;
 }
 
 export type FloorResult = Pick<NaiveResult, 'rpcCalls' | 'byMethod' | 'transfersSeen' | 'hops'> & { reached: Map<string, number> };
@@ -68,7 +78,32 @@ export async function floorTrace(options: FloorOptions): Promise<FloorResult> {
 
   /** The node's trace_filter range limit, learnt from its refusals (the whole range until one). */
   let traceWindow = options.toBlock - options.fromBlock + 1;
+  /** On a node without trace_filter: the range's payments, its blocks read once (`concurrency` in flight). */
+  let payments: Promise<RpcTrace[]> | undefined;
+  const readPayments = async (): Promise<RpcTrace[]> => {
+    const out: RpcTrace[] = [];
+    let n = options.fromBlock;
+    await Promise.all(
+      Array.from({ length: Math.max(1, options.concurrency) }, async () => {
+        while (n <= options.toBlock) {
+          const block = await call<{ number: string; transactions: BlockTx[] }>('eth_getBlockByNumber', [hex(n++), true]);
+          for (const tx of block.transactions) {
+            if (!tx.to || BigInt(tx.value) === 0n) continue;
+            out.push({
+              type: 'call', action: { from: tx.from, to: tx.to, value: tx.value }, blockNumber: Number(block.number),
+              transactionPosition: Number(tx.transactionIndex), traceAddress: [], transactionHash: tx.hash,
+            });
+          }
+        }
+      }),
+    );
+    return out;
+  };
   const tracesFrom = async (chunk: string[]): Promise<RpcTrace[]> => {
+    if (payments) {
+      const senders = new Set(chunk);
+      return (await payments).filter((t) => senders.has(t.action.from!.toLowerCase()));
+    }
     const out: RpcTrace[] = [];
     for (let start = options.fromBlock; start <= options.toBlock; ) {
       const end = Math.min(options.toBlock, start + traceWindow - 1);
@@ -76,6 +111,10 @@ export async function floorTrace(options: FloorOptions): Promise<FloorResult> {
         out.push(...(await call<RpcTrace[]>('trace_filter', [{ fromBlock: hex(start), toBlock: hex(end), fromAddress: chunk }])));
         start = end + 1;
       } catch (error) {
+        if (/trace_filter: .*(not supported|does not exist|not found|not available|unsupported|method not)/i.test(String(error))) {
+          payments ??= readPayments();
+          return tracesFrom(chunk);
+        }
         const limit = /limited to (\d+)/.exec(String(error));
         if (!limit || end === start) throw error;
         traceWindow = Math.min(Math.ceil((end - start + 1) / 2), Number(limit[1]));

@@ -52,7 +52,7 @@ export type WorkerJob =
       stops: string[];
       concurrency: number;
       addressesPerCall: number;
-      /** The native coin too (trace_filter): the floor of tracehold's default assets. */
+      /** The native coin too (trace_filter, or each block once without it): the floor of tracehold's default assets. */
       native?: boolean;
     };
 

@@ -4,6 +4,8 @@ import { expect } from 'chai';
 import { id } from 'ethers';
 import { startAnvil, type AnvilNode } from '../support/anvil';
 import { buildBenchCase, rpcBatch, type BenchCase } from '../../scripts/bench/build-case';
+import { floorTrace } from '../../scripts/bench/floor-tracer';
+import { startGethLikeProxy } from '../support/geth-proxy';
 
 const TRANSFER = id('Transfer(address,address,uint256)');
 
@@ -54,6 +56,25 @@ describe('bench: case builder on anvil', function () {
     });
     expect(kase.built.fundedWallets).to.equal(kase.wallets.l1.length + kase.wallets.l2.length + kase.built.shape.l3Senders + 3 + 1 + 1 + 3 + 1);
     expect(stages.some((s) => s.startsWith(`gas funding of ${kase.built.fundedWallets.toLocaleString('en-US')} wallets mined`))).to.equal(true);
+  });
+
+  it('the floor with ETH on a node without trace_filter reads each block of the range once and reaches what trace_filter does', async () => {
+    const options = {
+      seedTxs: kase.seedTxs, token: kase.token, fromBlock: kase.fromBlock, toBlock: kase.toBlock, maxHops: 10,
+      stops: new Set(kase.labels.map((l) => l.address)), concurrency: 4, addressesPerCall: 200, native: true,
+    };
+    const traced = await floorTrace({ ...options, url: node.url });
+    const proxy = await startGethLikeProxy(node.url);
+    try {
+      const scanned = await floorTrace({ ...options, url: proxy.url });
+      expect([...scanned.reached].sort()).to.deep.equal([...traced.reached].sort());
+      // One refused trace_filter, then every block once, whatever the hops.
+      expect(proxy.refused()).to.equal(1);
+      expect(scanned.byMethod.eth_getBlockByNumber).to.equal(kase.built.blocks);
+      expect(scanned.byMethod.eth_getLogs).to.equal(traced.byMethod.eth_getLogs);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('rpcBatch answers in the order asked and fails on an error answer', async () => {
