@@ -124,6 +124,24 @@ describe('EVM ChainSource on a local node', function () {
     expect(out.map(brief)).to.deep.equal([feeOf(r.victimUsdt, s.victim.address), usdtOf(r.victimUsdt, s.victim.address, s.scammer.address, 500_000_000n)]);
   });
 
+  it('a history read scanning blocks reads receipts of payments only; the fees of what was sent are left pending, and read, give transfers()', async function () {
+    const r = s.receipts;
+    const fresh = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0 });
+    try {
+      const query = { addresses: [s.scammer.address], direction: 'out' as const, fromBlock: 0, toBlock: s.latest };
+      const read = await fresh.histories!(query, { bounded: false });
+      // Sent: the failed split (1 ETH, reverted), the split, the USDT transfer, the payment.
+      expect(read.pendingFees.map((p) => p.txHash)).to.deep.equal([r.failed, r.split, r.scammerUsdt, r.scammerEth].map((x) => lc(x.hash)));
+      expect(read.transfers.some((t) => t.kind === 'fee')).to.equal(false);
+      // The three that carried value (the failed one's outcome says it moved nothing); not the token transfer's.
+      expect(fresh.stats().byMethod.eth_getTransactionReceipt).to.equal(3);
+      const withFees = [...read.transfers, ...(await fresh.fees!(read.pendingFees))].sort((a, b) => a.blockNumber - b.blockNumber || a.seq - b.seq);
+      expect(withFees.map(brief)).to.deep.equal((await source.transfers(query)).map(brief));
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('filters by asset: native keeps fees, a token keeps only its logs', async function () {
     const q = { addresses: [s.scammer.address], direction: 'out' as const, fromBlock: 0, toBlock: s.latest };
     const eth = await source.transfers({ ...q, assets: ['ETH'] });

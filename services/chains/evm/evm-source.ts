@@ -221,8 +221,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
    * Token logs and native transfers of the query. `bounded`: an address whose token logs or
    * traces are too large for one answer is read only part way (reachedTo, the lower of the
    * two reaches; see LogFetcher.fetchBounded and traceFilterHistory). Block scans (nodes
-   * without trace_filter) read native transfers whole. With trace_filter, the fees of what the
-   * addresses sent are left pending (block scans read receipts anyway and give every fee).
+   * without trace_filter) read native transfers whole. The fees of what the addresses sent
+   * are left pending (trace_filter and block scans alike).
    */
   async function readTransfers(query: TransferQuery, bounded: boolean): Promise<HistoryRead> {
     const reachedTo = new Map<string, number>();
@@ -309,7 +309,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
         denseMaxBlocks: options.denseLogMaxBlocks ?? 0, maxReplyBytes, replySizes: traceReplySizes, rangeLimit: traceRange, headersAfter, union: () => traceUnion(range),
       }, query, reachedTo);
     }
-    return { transfers: await scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query), pendingFees: [] };
+    return scanNative({ chain: options.chain, nativeAsset, rpc, blocks, blockReceipts: caps.blockReceipts, callTracer, frames }, query);
   }
 
   async function transaction(txHash: string): Promise<SeedTransaction> {

@@ -1,17 +1,20 @@
-// Native transfers and fees by reading every block in the range: the only way on nodes
-// without trace_filter. Blocks come through the shared cache, so neighbouring hops and
-// cases pay for each block once. With callTracer, every transaction that can move ETH
-// inside (a contract creation, a call with data, a payment to an address with code) is
-// traced: no sampling, so a range read here is complete and may be marked scanned.
+// Native transfers by reading every block in the range: the only way on nodes without
+// trace_filter. Blocks come through the shared cache, so neighbouring hops and cases pay for
+// each block once. A receipt is read only where a value moved (its outcome says whether it
+// did); the fees of what the addresses sent are left pending, as trace_filter reads leave
+// them (ChainSource.histories): on a node without eth_getBlockReceipts each costs a call, and
+// few of them can carry taint. With callTracer, every transaction that can move ETH inside (a
+// contract creation, a call with data, a payment to an address with code) is traced: no
+// sampling, so a range read here is complete and may be marked scanned.
 import { RetryableError } from '../../errors';
 import type { Transfer } from '../../domain/types';
 import type { RpcClient } from '../rpc/client';
-import type { TransferDirection } from '../source';
+import type { PendingFee, TransferDirection } from '../source';
 import type { BlockStore } from './block-store';
 import { asCallFrame, internalCallsFromFrame } from './internal-calls';
 import type { Lru } from './lru';
-import { hexToNumber, toHex, type CallFrame, type RpcReceipt, type RpcTransaction } from './rpc-types';
-import { feeTransfer, internalTransfer, valueTransfer, type TxContext } from './to-transfers';
+import { hexToBigInt, hexToNumber, toHex, type CallFrame, type RpcReceipt, type RpcTransaction } from './rpc-types';
+import { internalTransfer, valueTransfer, type TxContext } from './to-transfers';
 import { appendAll } from '../../domain/arrays';
 
 export interface NativeScanQuery {
@@ -39,13 +42,16 @@ export interface NativeScanDeps {
 /** Blocks held in memory at once while scanning a long range. */
 const SCAN_WINDOW = 1000;
 
-export async function scanNative(deps: NativeScanDeps, query: NativeScanQuery): Promise<Transfer[]> {
-  const out: Transfer[] = [];
+export async function scanNative(deps: NativeScanDeps, query: NativeScanQuery): Promise<{ transfers: Transfer[]; pendingFees: PendingFee[] }> {
+  const transfers: Transfer[] = [];
+  const pendingFees: PendingFee[] = [];
   for (let start = query.fromBlock; start <= query.toBlock; start += SCAN_WINDOW) {
     const end = Math.min(query.toBlock, start + SCAN_WINDOW - 1);
-    appendAll(out, await scanWindow(deps, query, start, end));
+    const window = await scanWindow(deps, query, start, end);
+    appendAll(transfers, window.transfers);
+    appendAll(pendingFees, window.pendingFees);
   }
-  return out;
+  return { transfers, pendingFees };
 }
 
 interface Candidate {
@@ -55,7 +61,9 @@ interface Candidate {
   toQueried: boolean;
 }
 
-async function scanWindow(deps: NativeScanDeps, query: NativeScanQuery, start: number, end: number): Promise<Transfer[]> {
+async function scanWindow(
+  deps: NativeScanDeps, query: NativeScanQuery, start: number, end: number,
+): Promise<{ transfers: Transfer[]; pendingFees: PendingFee[] }> {
   const numbers = Array.from({ length: end - start + 1 }, (_, i) => start + i);
   const blocks = await deps.blocks.fullBlocks(numbers);
   const wantOut = query.direction !== 'in';
@@ -73,29 +81,29 @@ async function scanWindow(deps: NativeScanDeps, query: NativeScanQuery, start: n
       all.push({ ctx, tx, fromQueried, toQueried });
     }
   }
-  if (all.length === 0) return [];
-  const candidates = all.filter((c) => c.fromQueried || c.toQueried);
-
-  const receipts = await fetchReceipts(deps, candidates);
   const out: Transfer[] = [];
+  const pendingFees: PendingFee[] = [];
+  if (all.length === 0) return { transfers: out, pendingFees };
+  const candidates = all.filter((c) => c.fromQueried || c.toQueried);
   for (const c of candidates) {
-    const receipt = receipts.get(c.ctx.txHash)!;
-    if (c.fromQueried) {
-      const fee = feeTransfer(c.ctx, c.tx, receipt);
-      if (fee) out.push(fee);
-    }
-    const value = valueTransfer(c.ctx, c.tx, receipt);
+    if (c.fromQueried) pendingFees.push({ txHash: c.ctx.txHash, blockNumber: c.ctx.header.number, txIndex: c.ctx.txIndex, sender: c.tx.from.toLowerCase() });
+  }
+  const paying = candidates.filter((c) => hexToBigInt(c.tx.value) !== 0n);
+  const receipts = await fetchReceipts(deps, paying);
+  for (const c of paying) {
+    const value = valueTransfer(c.ctx, c.tx, receipts.get(c.ctx.txHash)!);
     if (value) out.push(value);
   }
 
   if (deps.callTracer && (await deps.callTracer(all[0]!.ctx.txHash))) {
     appendAll(out, await tracedInternal(deps, query, await mayMoveInside(deps.rpc, all)));
   }
-  return out;
+  return { transfers: out, pendingFees };
 }
 
 /** One eth_getBlockReceipts per block where the node offers it, else one receipt per transaction. */
 async function fetchReceipts(deps: NativeScanDeps, candidates: Candidate[]): Promise<Map<string, RpcReceipt>> {
+  if (candidates.length === 0) return new Map();
   const hashes = candidates.map((c) => c.ctx.txHash);
   if (!deps.blockReceipts) return deps.blocks.receipts(hashes);
   const perBlock = new Map<number, string[]>();
