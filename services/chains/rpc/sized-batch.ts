@@ -27,7 +27,7 @@ export function noteAnswer(sizes: AnswerSizes, bytes: number): void {
 }
 
 /** Calls per request for answers of this kind: as many as fit twice over in the bound at their average size. */
-export function callsPerRequestFor(sizes: AnswerSizes, maxReplyBytes: number): number {
+function callsPerRequestFor(sizes: AnswerSizes, maxReplyBytes: number): number {
   const average = Math.max(1, sizes.bytes / sizes.count);
   return Math.max(1, Math.floor(maxReplyBytes / (2 * average)));
 }
