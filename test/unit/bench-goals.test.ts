@@ -83,6 +83,14 @@ describe('bench: goals of issue 10', () => {
     expect(withNaive).to.include('tracehold cold vs the naive tracer at 20 ms per request: 12.0× faster (goal ≥ 10× at 20 ms): met');
   });
 
+  it('goalLines: a naive run stopped at its time limit gives a lower bound, judged at 20 ms', () => {
+    const naiveLine = (latencyMs: number, naiveTimedOutMs: number) => goalLines(input({ latencyMs, naiveTimedOutMs })).find((l) => l.includes('naive'));
+    // The cold run takes 10 s in input().
+    expect(naiveLine(20, 600_000)).to.equal('tracehold cold vs the naive tracer at 20 ms per request: at least 60.0× faster, the naive tracer did not finish within 600 s (goal ≥ 10× at 20 ms): met');
+    expect(naiveLine(20, 60_000)).to.match(/at least 6\.00× faster, .* within 60 s \(goal ≥ 10× at 20 ms\): NOT met$/);
+    expect(naiveLine(0, 600_000)).to.match(/\(run with BENCH_RPC_LATENCY_MS=20 to judge\)$/);
+  });
+
   it('goalLines: on PGlite, the tracehold process\'s highest peak is judged against 400 MB on a 1k case only', () => {
     const pglite = (peaks: [number, number, number], transfers: number) =>
       goalLines(input({ db: 'pglite', transfers, cold: { ...tracehold(peaks[0]), wire }, warm: tracehold(peaks[1]), tokenOnly: { ...tracehold(peaks[2]), wire } })).filter((l) => l.startsWith('embedded database'));
