@@ -9,6 +9,7 @@
 // internal ones; no receipts, so a failed payment counts too). No database, no balances, no
 // fees, no receipts beyond the seeds (seeds are token payments): a lower bound on RPC calls
 // and wall time, not a tracer anyone should use. Labelled addresses are reached, never followed.
+import { isMethodUnavailable } from '../../services/chains/rpc/errors';
 import { countingRpc, TRANSFER_TOPIC, type NaiveResult, type RpcLog } from './naive-tracer';
 
 export interface FloorOptions {
@@ -111,7 +112,7 @@ export async function floorTrace(options: FloorOptions): Promise<FloorResult> {
         out.push(...(await call<RpcTrace[]>('trace_filter', [{ fromBlock: hex(start), toBlock: hex(end), fromAddress: chunk }])));
         start = end + 1;
       } catch (error) {
-        if (/trace_filter: .*(not supported|does not exist|not found|not available|unsupported|method not)/i.test(String(error))) {
+        if (isMethodUnavailable({ code: 0, message: String(error) })) {
           payments ??= readPayments();
           return tracesFrom(chunk);
         }
