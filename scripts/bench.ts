@@ -43,7 +43,7 @@ import { buildBenchCase, type BenchCase } from './bench/build-case';
 import { startCountingProxy, type CountingProxy, type WireCounts } from './bench/counting-proxy';
 import type { FloorFigures, NaiveFigures, TraceholdFigures, WorkerJob } from './bench/worker';
 import { storeWrites, type StoreWriteFigures } from './bench/store-writes';
-import { goalLines, stageLine, type RssBaseline } from './bench/goals';
+import { goalLines, stageHeapLine, stageLine, type RssBaseline } from './bench/goals';
 import { retraceBench, type PhaseFigures, type RetraceFigures } from './bench/retrace-cost';
 import { workerScaleBench, type ScaleFigures } from './bench/worker-scale';
 
@@ -363,6 +363,7 @@ async function bench(): Promise<void> {
     const tf = tokenOnly.figures;
     say(`tracehold, token asked for: ${secs(tf.wallMs)} s, ${int(tokenOnly.wire.rpcCalls)} JSON-RPC calls, CPU ${secs(tf.memory.cpuMs)} s, peak RSS ${mb(tf.memory.peakRssBytes)} MB (${mb(tf.memory.startRssBytes)} MB before the run), longest event-loop block ${int(tf.memory.eventLoopMaxMs)} ms, ${int(tf.reportTransfers)} transfers examined`);
     for (const [name, f] of [['cold', cf], ['warm', wf], ['token asked for', tf]] as const) say(`tracehold ${name}, ${stageLine(f)}`);
+    for (const [name, f] of [['cold', cf], ['warm', wf], ['token asked for', tf]] as const) say(`tracehold ${name}, ${stageHeapLine(f.stageHeap)}`);
     say(`tracehold address states (cold): ${Object.entries(cf.states).map(([s, n]) => `${s} ${int(n)}`).join(', ')}; crawled+endpoint set ${int(crawledPlusEndpoints)} of ${int(cf.reached.length)} reached; ` +
       `${int(cf.judgedWithoutHistory)} judged without loading their history (they paid no exchange)`);
     for (const [name, f] of [['cold', cf], ['warm', wf], ['token asked for', tf]] as const) {

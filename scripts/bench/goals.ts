@@ -62,6 +62,31 @@ export function stageTimes(steps: Record<string, Record<string, number>>): Recor
   return sums;
 }
 
+/**
+ * Each stage's highest V8 heap over the steps (the steps' `…HeapMB` figures, see stageClock),
+ * with the step it was seen in: `hop.taint` → 239 MB in `hop-4`.
+ */
+export function stageHeapPeaks(steps: Record<string, Record<string, number>>): Record<string, { mb: number; step: string }> {
+  const peaks: Record<string, { mb: number; step: string }> = {};
+  for (const [step, figures] of Object.entries(steps)) {
+    const kind = step === 'final' ? 'final' : 'hop';
+    for (const [name, value] of Object.entries(figures)) {
+      if (!name.endsWith('HeapMB') || typeof value !== 'number') continue;
+      const key = `${kind}.${name.slice(0, -'HeapMB'.length)}`;
+      if (value > (peaks[key]?.mb ?? -1)) peaks[key] = { mb: value, step };
+    }
+  }
+  return peaks;
+}
+
+/** Where a tracehold run's memory peaked, by stage (stageHeapPeaks). */
+export function stageHeapLine(peaks: Record<string, { mb: number; step: string }>): string {
+  const at = (key: string) => (peaks[key] ? `${int(peaks[key].mb)} MB (${peaks[key].step})` : '—');
+  return `highest V8 heap in use by stage, over the steps (the process's, garbage not yet collected included): seeds ${at('hop.seeds')}, ` +
+    `taint ${at('hop.taint')}, decide ${at('hop.decide')}, judge ${at('hop.judge')}, persist ${at('hop.persist')}; ` +
+    `final step: case graph ${at('final.graph')}, findings ${at('final.findings')}`;
+}
+
 const RUN_NAMES: Record<RssRun, string> = { cold: 'cold', warm: 'warm', tokenOnly: 'token asked for' };
 const MB = (bytes: number) => int(bytes / 2 ** 20);
 

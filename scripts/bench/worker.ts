@@ -9,7 +9,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { floorTrace } from './floor-tracer';
 import { naiveTrace } from './naive-tracer';
-import { stageTimes } from './goals';
+import { stageHeapPeaks, stageTimes } from './goals';
 
 export type WorkerJob =
   | {
@@ -103,6 +103,8 @@ export interface TraceholdFigures {
   memory: Memory;
   /** Wall time of the run's stages, summed over its steps (the run's `stats.steps`: hop stages, then the final step's). */
   stageMs: Record<string, number>;
+  /** The highest V8 heap in use by stage over the steps, and the step it was seen in (stageHeapPeaks). */
+  stageHeap: Record<string, { mb: number; step: string }>;
   /** Wallets judged crawled on the database's counts, their histories not loaded (summed over the hops). */
   judgedWithoutHistory: number;
 }
@@ -202,6 +204,7 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
       reached: addresses.map((a) => [a.address, a.state]),
       memory: mem,
       stageMs: stageTimes(steps),
+      stageHeap: stageHeapPeaks(steps),
       judgedWithoutHistory: Object.values(steps).reduce((n, s) => n + (s.judgedWithoutHistory ?? 0), 0),
     };
   } finally {

@@ -5,6 +5,7 @@
 // harmlessly, on any worker. The account vs UTXO difference lives in the stages
 // (trace-step.ts for EVM chains and Tron, bitcoin-trace.ts for Bitcoin); the report of both
 // comes from the shared findings module (../domain/findings.ts).
+import { getHeapStatistics } from 'node:v8';
 import { chainConfig } from '../../config';
 import { finalizeJob, hopJob, type TraceFinalizeJob, type TraceHopJob } from '../queues/definitions';
 import type { CaseRow } from '../store';
@@ -66,19 +67,57 @@ export async function pipelineOf(deps: TraceDeps, caseId: string, pipelines: { b
 
 /**
  * Wall time of a step's stages, for the run's `stats.steps` (where a big case's time goes:
- * `npm run bench` sums them over the steps). Milliseconds, rounded; a stage timed twice adds up.
+ * `npm run bench` sums them over the steps). Milliseconds, rounded; a stage timed twice adds
+ * up. With each `…Ms` figure, a `…HeapMB` one: the highest V8 heap in use while the stage ran
+ * (see heapWhile), where a big case's memory peaks.
  */
 export function stageClock(): { time<T>(name: string, stage: () => Promise<T>): Promise<T>; figures(): Record<string, number> } {
   const ms: Record<string, number> = {};
+  const heap: Record<string, number> = {};
   return {
     async time(name, stage) {
       const started = performance.now();
+      const peak = heapWhile();
       try {
         return await stage();
       } finally {
         ms[name] = (ms[name] ?? 0) + performance.now() - started;
+        const mb = `${name.replace(/Ms$/, '')}HeapMB`;
+        heap[mb] = Math.max(heap[mb] ?? 0, Math.round(peak() / 2 ** 20));
       }
     },
-    figures: () => Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])),
+    figures: () => ({ ...Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])), ...heap }),
+  };
+}
+
+const running = new Set<{ peak: number }>();
+let sampler: NodeJS.Timeout | undefined;
+const sampleHeap = () => {
+  const used = getHeapStatistics().used_heap_size;
+  for (const r of running) r.peak = Math.max(r.peak, used);
+};
+
+/**
+ * Starts watching the V8 heap in use (sampled as it starts and ends, and every 50 ms between:
+ * one timer for all the stages running); the function returned stops and gives the highest
+ * seen, in bytes. It is the process's heap, garbage not yet collected included, and a job
+ * running alongside counts too: where memory peaks, not what the stage alone holds.
+ */
+export function heapWhile(): () => number {
+  const watch = { peak: 0 };
+  running.add(watch);
+  sampleHeap();
+  if (!sampler) {
+    sampler = setInterval(sampleHeap, 50);
+    sampler.unref();
+  }
+  return () => {
+    sampleHeap();
+    running.delete(watch);
+    if (running.size === 0 && sampler) {
+      clearInterval(sampler);
+      sampler = undefined;
+    }
+    return watch.peak;
   };
 }

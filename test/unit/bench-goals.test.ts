@@ -2,7 +2,7 @@
 // tracehold's runs with the same run of a smaller baseline, and a skipped naive tracer is
 // said to be skipped, not judged.
 import { expect } from 'chai';
-import { goalLines, rssFlatLines, stageLine, stageTimes, type GoalInput } from '../../scripts/bench/goals';
+import { goalLines, rssFlatLines, stageHeapLine, stageHeapPeaks, stageLine, stageTimes, type GoalInput } from '../../scripts/bench/goals';
 import type { TraceholdFigures } from '../../scripts/bench/worker';
 
 const MB = 2 ** 20;
@@ -12,7 +12,7 @@ function tracehold(peakMb: number, wallMs = 10_000): TraceholdFigures {
     kind: 'tracehold', wallMs, reportRpcCalls: 100, sourceHttpRequests: 10, sourceByMethod: {}, largestReplyReadBytes: 0, longestReplyParseMs: 0, transferRowsBefore: 0, transferRowsAfter: 1_000,
     reportTransfers: 1_000, reportHops: 3, states: {}, crawled: 10, endpoints: 1, endpointAddresses: 1, holdings: 1, limitations: [], reached: [],
     memory: { peakRssBytes: peakMb * MB, maxRssBytes: peakMb * MB, startRssBytes: 150 * MB, eventLoopMaxMs: 120, cpuMs: 5_000 },
-    stageMs: {}, judgedWithoutHistory: 0,
+    stageMs: {}, stageHeap: {}, judgedWithoutHistory: 0,
   };
 }
 const wire = { rpcCalls: 100, httpRequests: 10, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 };
@@ -120,5 +120,27 @@ describe('bench: goals of issue 10', () => {
       'seconds by stage, summed over the hops: seeds 0.1, taint 4.0 (engine 1.2), decide 0.2, judge 6.0, persist 1.0; final step: case graph 2.5, findings 1.5; ' +
       'the rest (opening steps, the report\'s writes, the queue) 4.7 of 20.0',
     );
+  });
+
+  it('takes each stage\'s highest heap over the steps, with the step it was seen in', () => {
+    const steps = {
+      'hop-0': { seedsMs: 100, seedsHeapMB: 40, taintMs: 1_000, taintHeapMB: 50, judgeHeapMB: 60, persistHeapMB: 45, rpcCalls: 12 },
+      'hop-1': { taintMs: 3_000, taintHeapMB: 240, decideHeapMB: 140, judgeHeapMB: 190, persistHeapMB: 200 },
+      'hop-2': { taintHeapMB: 120, judgeHeapMB: 190 },
+      final: { graphMs: 2_500, graphHeapMB: 226, findingsHeapMB: 216 },
+    };
+    const peaks = stageHeapPeaks(steps);
+    expect(peaks).to.deep.equal({
+      'hop.seeds': { mb: 40, step: 'hop-0' }, 'hop.taint': { mb: 240, step: 'hop-1' }, 'hop.decide': { mb: 140, step: 'hop-1' },
+      // a tie keeps the first step seen
+      'hop.judge': { mb: 190, step: 'hop-1' }, 'hop.persist': { mb: 200, step: 'hop-1' },
+      'final.graph': { mb: 226, step: 'final' }, 'final.findings': { mb: 216, step: 'final' },
+    });
+    expect(stageHeapLine(peaks)).to.equal(
+      'highest V8 heap in use by stage, over the steps (the process\'s, garbage not yet collected included): seeds 40 MB (hop-0), taint 240 MB (hop-1), ' +
+      'decide 140 MB (hop-1), judge 190 MB (hop-1), persist 200 MB (hop-1); final step: case graph 226 MB (final), findings 216 MB (final)',
+    );
+    // Steps of an older run, without heap figures: nothing to say, and said so.
+    expect(stageHeapLine(stageHeapPeaks({ 'hop-0': { taintMs: 5 } }))).to.contain('taint —');
   });
 });
