@@ -356,6 +356,7 @@ async function bench(): Promise<void> {
     row('endpoints found (address × asset)', cf.endpoints, wf.endpoints, 'n/a');
     row('endpoint addresses (naive: labelled wallets reached)', cf.endpointAddresses, wf.endpointAddresses, nv((n) => `${n.reached.filter(([a]) => labelOf.has(a)).length} labelled`));
     row('holdings', cf.holdings, wf.holdings, 'n/a');
+    row('report, as compact JSON (MB)', cf.reportBytes, wf.reportBytes, 'n/a', mb1);
     row('hops', cf.reportHops, wf.reportHops, nv((n) => n.hops), int, ff.hops);
 
     say(table(['figure', 'tracehold (cold)', 'tracehold (warm)', 'naive', 'ratio naive/tracehold cold', 'floor (token logs only)'], rows.map((r) => r.map(String))));

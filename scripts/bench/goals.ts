@@ -136,7 +136,8 @@ export function goalLines(g: GoalInput): string[] {
   const wallRatio = c.wallMs / Math.max(1, g.floor.wallMs);
   const lines = [
     `transfers examined / s: ${int(examinedPerSec)} (goal ≥ 50,000): ${verdict(examinedPerSec >= 50_000)}`,
-    `memory per transfer (peak RSS growth during the run / transfers examined): ${int(bytesPerTransfer)} bytes (goal ≤ 300): ${verdict(bytesPerTransfer <= 300)}`,
+    `memory per transfer (peak RSS growth during the run / transfers examined): ${int(bytesPerTransfer)} bytes (goal ≤ 300): ${verdict(bytesPerTransfer <= 300)}; ` +
+      `the report alone is ${int(c.reportBytes / Math.max(1, c.reportTransfers))} bytes per transfer as compact JSON`,
     `longest event-loop block in the tracehold process: ${int(c.memory.eventLoopMaxMs)} ms (goal ≤ 200): ${verdict(c.memory.eventLoopMaxMs <= 200)}`,
     `JSON-RPC calls vs the floor tracer (token only): ${int(c.wire.rpcCalls)} vs ${int(g.floor.wire.rpcCalls)} = ${x(rpcRatio)} (goal ≤ 2×): ${verdict(rpcRatio <= 2)}`,
     `wall time vs the floor tracer (token only): ${x(wallRatio)} (goal ≤ 1.5×): ${verdict(wallRatio <= 1.5)}`,

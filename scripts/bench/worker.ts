@@ -91,6 +91,8 @@ export interface TraceholdFigures {
   transferRowsBefore: number;
   transferRowsAfter: number;
   reportTransfers: number;
+  /** The report's size as compact JSON: what the run has to build and keep whatever the engine does. */
+  reportBytes: number;
   reportHops: number;
   states: Record<string, number>;
   crawled: number;
@@ -194,6 +196,7 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
       transferRowsBefore,
       transferRowsAfter: await count(),
       reportTransfers: report.stats.transfers,
+      reportBytes: Buffer.byteLength(JSON.stringify(report)),
       reportHops: report.stats.hops,
       states,
       crawled: (states.source ?? 0) + (states.crawled ?? 0),

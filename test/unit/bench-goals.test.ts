@@ -10,7 +10,7 @@ const MB = 2 ** 20;
 function tracehold(peakMb: number, wallMs = 10_000): TraceholdFigures {
   return {
     kind: 'tracehold', wallMs, reportRpcCalls: 100, sourceHttpRequests: 10, sourceByMethod: {}, largestReplyReadBytes: 0, longestReplyParseMs: 0, transferRowsBefore: 0, transferRowsAfter: 1_000,
-    reportTransfers: 1_000, reportHops: 3, states: {}, crawled: 10, endpoints: 1, endpointAddresses: 1, holdings: 1, limitations: [], reached: [],
+    reportTransfers: 1_000, reportBytes: 100_000, reportHops: 3, states: {}, crawled: 10, endpoints: 1, endpointAddresses: 1, holdings: 1, limitations: [], reached: [],
     memory: { peakRssBytes: peakMb * MB, maxRssBytes: peakMb * MB, startRssBytes: 150 * MB, eventLoopMaxMs: 120, cpuMs: 5_000 },
     stageMs: {}, stageHeap: {}, judgedWithoutHistory: 0,
   };
@@ -75,6 +75,8 @@ describe('bench: goals of issue 10', () => {
   it('goalLines: without a baseline it says how to get one; without the naive tracer it says it was skipped', () => {
     const lines = goalLines(input());
     expect(lines).to.include('peak RSS 100k vs 10k (goal ≤ 1.2×): set BENCH_BASELINE to the JSON of a 10k run to compare');
+    // 600 MB peak from 150 MB before, over 1,000 transfers; a 100 kB report is 100 bytes each.
+    expect(lines).to.include('memory per transfer (peak RSS growth during the run / transfers examined): 471,859 bytes (goal ≤ 300): NOT met; the report alone is 100 bytes per transfer as compact JSON');
     expect(lines).to.include('tracehold cold vs the naive tracer (goal ≥ 10× at 20 ms): not measured, the naive tracer was skipped (BENCH_NAIVE=0)');
     const withNaive = goalLines(input({
       latencyMs: 20,
