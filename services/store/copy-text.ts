@@ -35,15 +35,25 @@ export function copyStatement(table: string, columns: readonly string[], source:
 }
 
 /**
- * `value` as JSON (jsonParam's text) in one COPY text field, in pieces of about `pieceChars`
- * with event-loop turns between: the pieces joined are copyField(jsonParam(value)). A 100k
- * case's report (90,000 holdings, 33 MB) written in one go held the worker's event loop for
- * half a second, and again as one query parameter. The long arrays of an object are written
- * element by element; anything else at once.
+ * `value` as JSON (jsonParam's text) in one COPY text field, in pieces (see jsonPieces): the
+ * pieces joined are copyField(jsonParam(value)). A 100k case's report (90,000 holdings, 33 MB)
+ * written in one go held the worker's event loop for half a second, and again as one query
+ * parameter.
  */
 export async function* jsonCopyField(value: unknown, pieceChars = 1 << 20, sliceMs = 25): AsyncGenerator<string> {
+  // JSON text has no raw tab, newline or carriage return: a piece escapes on its own.
+  for await (const piece of jsonPieces(value, pieceChars, sliceMs)) yield copyField(piece);
+}
+
+/**
+ * `value` as JSON (jsonParam's text: bigints as decimal strings) in pieces of about
+ * `pieceChars`, with event-loop turns between: the pieces joined are jsonParam(value). The
+ * long arrays of an object (1,000 elements and more) are written element by element;
+ * anything else at once.
+ */
+export async function* jsonPieces(value: unknown, pieceChars = 1 << 20, sliceMs = 25): AsyncGenerator<string> {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    yield copyField(jsonParam(value));
+    yield jsonParam(value);
     return;
   }
   let parts: string[] = [];
@@ -53,9 +63,8 @@ export async function* jsonCopyField(value: unknown, pieceChars = 1 << 20, slice
     parts.push(text);
     size += text.length;
   };
-  // JSON text has no raw tab, newline or carriage return: a piece escapes on its own.
   const piece = () => {
-    const text = copyField(parts.join(''));
+    const text = parts.join('');
     parts = [];
     size = 0;
     return text;

@@ -135,6 +135,28 @@ describe('e2e: case list, runs and cancel', function () {
     expect(byRun.json.endpoints.length).to.be.greaterThan(0);
   });
 
+  it('a whole report is written in pieces as it is made: the stored report\'s JSON, no Content-Length', async () => {
+    const { store } = world.app.deps;
+    const kase = await createCase(world.app.deps, { title: 'a long report', chain: 'local', seeds: [{ address: world.scenario.wallets.v1 }] }, 'test');
+    const run = await store.runs.create(kase.id);
+    // Over 1,000 holdings: written element by element (jsonPieces), in more than one piece.
+    const holdings = Array.from({ length: 3_000 }, (_, i) => ({ address: `0x${i.toString(16).padStart(40, '0')}`, amount: String(10n ** 24n + BigInt(i)), note: i === 7 ? 'é "q" 🚀' : null }));
+    await store.runs.saveResult(run.id, { report: { chain: 'local', model: 'fifo', endpoints: [], holdings }, nodes: [], flows: [], endpoints: [] });
+    await store.runs.finish(run.id, 'done');
+    const stored = JSON.stringify(await store.runs.report(run.id));
+    for (const path of [`/v1/cases/${kase.id}/report`, `/v1/cases/${kase.id}/runs/${run.id}/report`]) {
+      const res = await fetch(server.url + path, { headers: { authorization: `Bearer ${analyst}` } });
+      expect(res.status, path).to.equal(200);
+      expect(res.headers.get('content-type'), path).to.match(/^application\/json/);
+      expect(res.headers.get('content-length'), path).to.equal(null);
+      expect(await res.text(), path).to.equal(stored);
+    }
+    // Paged, as before: the first page of holdings and a cursor.
+    const paged = await get(`/v1/cases/${kase.id}/report?limit=100`);
+    expect(paged.json.holdings).to.have.length(100);
+    expect(paged.json.nextCursor).to.be.a('string');
+  });
+
   it('a run of another case is not found', async () => {
     const runs = await get(`/v1/cases/${created[0]!.id}/runs`);
     const runId = runs.json.items[0].id;

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { filterWithTurns, loopTurns } from '../../services/domain/taint/steps';
-import { copyField, jsonCopyField } from '../../services/store/copy-text';
+import { copyField, jsonCopyField, jsonPieces } from '../../services/store/copy-text';
 import { jsonParam, lastPerKey, lastPerKeyWithTurns } from '../../services/store/values';
 
 async function pieces(value: unknown, pieceChars?: number): Promise<string[]> {
@@ -87,6 +87,11 @@ describe('jsonCopyField', () => {
         const got = await pieces(value, pieceChars);
         expect(got.join('')).to.equal(copyField(jsonParam(value)));
         expect(got.length).to.be.greaterThan(1);
+        // The plain JSON pieces (an HTTP answer's) are jsonParam(value) itself.
+        const plain: string[] = [];
+        for await (const piece of jsonPieces(value, pieceChars, 0)) plain.push(piece);
+        expect(plain.join('')).to.equal(jsonParam(value));
+        expect(plain).to.have.length(got.length);
       },
     ), { numRuns: 40 });
   });
