@@ -103,7 +103,7 @@ const sampleHeap = () => {
  * seen, in bytes. It is the process's heap, garbage not yet collected included, and a job
  * running alongside counts too: where memory peaks, not what the stage alone holds.
  */
-export function heapWhile(): () => number {
+function heapWhile(): () => number {
   const watch = { peak: 0 };
   running.add(watch);
   sampleHeap();
