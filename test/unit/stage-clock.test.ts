@@ -1,7 +1,14 @@
 // The hop pipeline's stage clock (services/tracing/hop-pipeline.ts): each stage's wall time,
 // and the highest V8 heap in use while it ran.
 import { expect } from 'chai';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** A full GC on demand (the flag set at run time, the function taken from a fresh context). */
+function collect(): void {
+  setFlagsFromString('--expose_gc');
+  (runInNewContext('gc') as () => void)();
+}
 import { stageClock } from '../../services/tracing/hop-pipeline';
 
 describe('stage clock', () => {
@@ -15,7 +22,9 @@ describe('stage clock', () => {
       for (let i = 0; i < 40; i++) held.push(new Array(131_072).fill(i));
       whileHeld = getHeapStatistics().used_heap_size;
       await new Promise((resolve) => setTimeout(resolve, 160));
+      // Dropped and collected before the stage ends: only a sample taken while they were held sees them.
       held = [];
+      collect();
     });
     await clock.time('smallMs', async () => undefined);
     const figures = clock.figures();
