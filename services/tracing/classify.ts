@@ -3,7 +3,7 @@
 import { resolveLabel, isStopCategory } from '../domain/attribution';
 import { detectDepositAddress, type DepositEvidence } from '../domain/deposit-heuristic';
 import { isPayment, type AssetScope } from '../domain/payments';
-import { runSteps, runStepsSliced, STEP, type Steps } from '../domain/taint/steps';
+import { compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type Steps } from '../domain/taint/steps';
 import type { Address, Asset, Label, LabelCategory, Transfer } from '../domain/types';
 import type { AddressState } from './case-graph';
 
@@ -40,12 +40,18 @@ export function triageSliced(candidates: Candidate[], labels: Map<Address, Label
 
 function* triageSteps(candidates: Candidate[], labels: Map<Address, Label[]>, params: TriageParams): Steps<Triage[]> {
   let budget = params.budget;
-  const sorted = [...candidates].sort((a, b) => a.hop - b.hop || (a.address < b.address ? -1 : 1));
-  yield;
+  // By hop, then address; sorted in steps (as one Array#sort, a hop's 190,000 candidates at the
+  // bench's 200k held the worker's event loop for 130 ms).
+  const order = new Int32Array(candidates.length);
+  for (let i = 0; i < order.length; i++) {
+    if (i % STEP === STEP - 1) yield;
+    order[i] = i;
+  }
+  const sorted = yield* sortSteps(order, (a, b) => candidates[a]!.hop - candidates[b]!.hop || compareStrings(candidates[a]!.address, candidates[b]!.address));
   const out: Triage[] = [];
   for (let i = 0; i < sorted.length; i++) {
     if (i % STEP === STEP - 1) yield;
-    out.push(triageOne(sorted[i]!));
+    out.push(triageOne(candidates[sorted[i]!]!));
   }
   return out;
 

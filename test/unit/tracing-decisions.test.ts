@@ -5,7 +5,7 @@ import { buildFindings, type NodeInfo } from '../../services/domain/findings';
 import { computeHops } from '../../services/domain/hops';
 import { propagateTaint } from '../../services/domain/taint';
 import { transferId, type Transfer } from '../../services/domain/types';
-import { judgeHistory, triage, ZERO_ADDRESS, type Candidate } from '../../services/tracing/classify';
+import { judgeHistory, triage, triageSliced, ZERO_ADDRESS, type Candidate } from '../../services/tracing/classify';
 
 const A = '0x' + 'a'.repeat(40);
 const B = '0x' + 'b'.repeat(40);
@@ -44,6 +44,22 @@ describe('tracing decisions', () => {
         expect(decision!.state).to.equal(c.state);
       });
     }
+
+    it('spends the address budget by hop, then by address, however the candidates come (thousands: sorted in steps)', async () => {
+      const addressOf = (i: number) => '0x' + (i + 1).toString(16).padStart(40, '0'); // not the zero address
+      // 5,000 candidates over hops 1..3, in a shuffled order (a fixed permutation).
+      const all = Array.from({ length: 5000 }, (_, i) => candidate(addressOf(i), 1 + (i % 3), 1000n));
+      const shuffled = all.map((_, i) => all[(i * 2_917) % all.length]!);
+      expect(new Set(shuffled).size).to.equal(all.length);
+      const budget = 2_500;
+      const expected = [...all].sort((a, b) => a.hop - b.hop || (a.address < b.address ? -1 : 1));
+      for (const decisions of [triage(shuffled, new Map(), { ...params, budget }), await triageSliced(shuffled, new Map(), { ...params, budget })]) {
+        expect(decisions.map((d) => d.address)).to.deep.equal(expected.map((c) => c.address));
+        expect(decisions.slice(0, budget).every((d) => d.state === 'crawl')).to.equal(true);
+        expect(decisions.slice(budget).every((d) => d.state === 'address-limit')).to.equal(true);
+        expect(decisions.filter((d) => d.state === 'crawl').every((d) => d.hop <= 2)).to.equal(true);
+      }
+    });
   });
 
   describe('judgeHistory', () => {
