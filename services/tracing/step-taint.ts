@@ -25,7 +25,7 @@ import { transferId, type Address, type Asset, type Transfer } from '../domain/t
 import type { RunTaintRow } from '../store/run-taint-repo';
 import {
   computeCaseGraph, ensureNativeFees, FINAL_STATES, historyInWindows, LEDGER_STATES, lateWindows, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
-  neededOpenings, openingQueries, seedTransfers, withSeeds, type CaseGraph, type CaseScope, type RunAddress,
+  neededOpenings, openingQueries, seedTransfers, stopsOf, withSeeds, type CaseGraph, type CaseScope, type RunAddress,
 } from './case-graph';
 import { createChainData } from './chain-data';
 import type { Candidate } from './classify';
@@ -90,7 +90,7 @@ async function incrementalStepTaint(
   const seeds = await seedTransfers(deps, scope);
 
   // The traced assets depend on the sources' transfers and the seeds only.
-  const sourceLedgers = ledgers.filter((l) => sources.has(l.address));
+  const sourceLedgers = await filterWithTurns(ledgers, (l) => sources.has(l.address), turns);
   // Which assets are traced depends on which transactions the sources signed: their fees first.
   await chainData.ensureFees(sourceLedgers, scope.toBlock);
   const sourceHistory = scope.assets ? new Map<string, Transfer>() : await historyInWindows(chainData, scope, ledgers, sourceLedgers);
@@ -132,17 +132,17 @@ async function incrementalStepTaint(
       read = [...reached].map((a) => addresses.get(a)!);
     }
   };
-  await readDirty(ledgers.filter((l) => dirty.has(l.address)));
+  await readDirty(await filterWithTurns(ledgers, (l) => dirty.has(l.address), turns));
 
   const widened = new Map<Address, RunAddress>();
   const wanted = openingQueries();
-  const stops = new Set([...addresses.values()].filter((a) => !LEDGER_STATES.has(a.state)).map((a) => a.address));
+  const stops = await stopsOf(addresses, turns);
   let taint: TaintResult;
   let transfers: Map<string, Transfer>;
   let engineMs = 0;
   let examined = 0;
   for (let round = 0; ; round++) {
-    const recomputed = ledgers.filter((l) => dirty.has(l.address));
+    const recomputed = await filterWithTurns(ledgers, (l) => dirty.has(l.address), turns);
     transfers = await withSeeds(history, seeds);
     const openings = await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null, followed);
     // Fees where the native coin may carry taint (the dirty ledgers only: the others kept
