@@ -62,7 +62,9 @@ export function createTransfersRepo(db: Db) {
      * transfersOf, handed to `visit` one transfer at a time, in the same order: read through a
      * cursor `pageRows` rows at a time, so the driver's rows of a whole case's histories are
      * never held at once (only the transfers the caller keeps are). One transaction, one
-     * connection: `visit` must not wait on the database.
+     * connection: `visit` must not wait on the database. The event loop gets turns within a
+     * page too: a page of 5,000 rows made into transfers and visited in one go was a 150 ms
+     * stretch, GC included, in a profiled warm 200k run.
      */
     async eachTransferOf(
       chain: string,
@@ -70,10 +72,11 @@ export function createTransfersRepo(db: Db) {
       filter: TransferFilter,
       direction: TransferDirection,
       visit: (t: Transfer) => void,
-      pageRows = 5_000,
+      pageRows = 2_000,
     ): Promise<void> {
       if (addresses.length === 0) return;
       const intern = interner();
+      const turns = loopTurns();
       await db.transaction(async (tx) => {
         await tx.query(`declare transfers_page no scroll cursor for ${transfersOfSql(direction)}`, [
           chain,
@@ -85,7 +88,10 @@ export function createTransfersRepo(db: Db) {
         const page = Math.max(1, Math.floor(rowsPerStatement(db, pageRows)));
         for (;;) {
           const { rows } = await tx.query<TransferDbRow>(`fetch forward ${page} from transfers_page`);
-          for (const row of rows) visit(fromRow(row, intern));
+          for (const row of rows) {
+            if (turns.due()) await turns.give();
+            visit(fromRow(row, intern));
+          }
           if (rows.length === 0) break;
         }
         await tx.query('close transfers_page');

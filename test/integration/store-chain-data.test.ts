@@ -105,6 +105,22 @@ DRIVERS.forEach((driver) => {
         expect(visited).to.equal(0);
       });
 
+      it('gives the event loop turns within a page of the cursor', async () => {
+        const D = '0x' + 'd'.repeat(40);
+        await store.chainData.insertTransfers(Array.from({ length: 300 }, (_, i) => transfer({ txHash: '0x9' + i.toString(16).padStart(4, '0'), from: D, blockNumber: 500 + i })));
+        let turnAt = -1;
+        let visited = 0;
+        // One page of all 300 rows, each visit taking ~0.5 ms: a turn comes after ~25 ms of them.
+        await store.chainData.eachTransferOf(CHAIN, [D], { fromBlock: 500, toBlock: 799 }, 'out', () => {
+          if (visited === 0) setImmediate(() => (turnAt = visited));
+          const until = performance.now() + 0.5;
+          while (performance.now() < until);
+          visited++;
+        }, 1_000);
+        expect(visited).to.equal(300);
+        expect(turnAt, 'visits done when the event loop got its turn').to.be.within(1, 299);
+      });
+
       it('reads every transfer of one transaction', async () => {
         const back = await store.chainData.transfersOfTx(CHAIN, '0x01');
         expect(back.map((t) => t.ref)).to.deep.equal(['fee', 'tx']);
