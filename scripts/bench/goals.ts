@@ -122,6 +122,17 @@ export function rssFlatLines(current: Partial<Record<RssRun, number>>, baseline:
   return lines;
 }
 
+/** The longest event-loop block of tracehold's runs (cold, warm, token asked for): the goal holds for every worker. */
+function eventLoopLine(g: GoalInput): string {
+  const runs = RSS_RUNS.flatMap((run) => {
+    const figures = g[run];
+    return figures ? [{ name: RUN_NAMES[run], ms: figures.memory.eventLoopMaxMs }] : [];
+  });
+  const longest = runs.reduce((a, b) => (b.ms > a.ms ? b : a));
+  const others = runs.filter((r) => r !== longest).map((r) => `${r.name} ${int(r.ms)} ms`);
+  return `longest event-loop block in a tracehold process: ${int(longest.ms)} ms, ${longest.name}${others.length ? ` (${others.join(', ')})` : ''} (goal ≤ 200): ${verdict(longest.ms <= 200)}`;
+}
+
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const x = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)}×`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
@@ -138,7 +149,7 @@ export function goalLines(g: GoalInput): string[] {
     `transfers examined / s: ${int(examinedPerSec)} (goal ≥ 50,000): ${verdict(examinedPerSec >= 50_000)}`,
     `memory per transfer (peak RSS growth during the run / transfers examined): ${int(bytesPerTransfer)} bytes (goal ≤ 300): ${verdict(bytesPerTransfer <= 300)}; ` +
       `the report alone is ${int(c.reportBytes / Math.max(1, c.reportTransfers))} bytes per transfer as compact JSON`,
-    `longest event-loop block in the tracehold process: ${int(c.memory.eventLoopMaxMs)} ms (goal ≤ 200): ${verdict(c.memory.eventLoopMaxMs <= 200)}`,
+    eventLoopLine(g),
     `JSON-RPC calls vs the floor tracer (token only): ${int(c.wire.rpcCalls)} vs ${int(g.floor.wire.rpcCalls)} = ${x(rpcRatio)} (goal ≤ 2×): ${verdict(rpcRatio <= 2)}`,
     `wall time vs the floor tracer (token only): ${x(wallRatio)} (goal ≤ 1.5×): ${verdict(wallRatio <= 1.5)}`,
     ...(g.floorNative ? [
