@@ -3,6 +3,8 @@
 // It runs as a child process on a free port, one per test run, shaped like the dev chain's
 // LocalNode so scenarios (playPigButchering, fundWallets) run on it unchanged.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { ContractFactory, JsonRpcProvider, Network, Wallet, encodeBytes32String } from 'ethers';
 import path from 'node:path';
 import { devAccount, contractArtifact, type LocalNode } from '../../services/devchain';
@@ -33,10 +35,25 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
   const chainId = options.chainId ?? 31337;
   const args = ['--host', '127.0.0.1', '--port', '0', '--chain-id', String(chainId), '--accounts', '0', '--hardfork', 'cancun'];
   if (options.zeroFees) args.push('--base-fee', '0', '--gas-price', '0');
+  // anvil keeps the states of older blocks as files under $HOME/.foundry/anvil/tmp and leaves
+  // them there when it stops: ~1 GB per 4,000 blocks, 78 GB after a day of benches here. Each
+  // node gets a home of its own, removed when it is closed or this process exits.
+  const home = mkdtempSync(path.join(os.tmpdir(), 'tracehold-anvil-'));
   const child = spawn(anvilBinary(), args, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HOME: home },
   });
-  const url = await listeningUrl(child);
+  const removeHome = () => rmSync(home, { recursive: true, force: true });
+  const onExit = () => {
+    child.kill('SIGKILL');
+    removeHome();
+  };
+  process.once('exit', onExit);
+  const url = await listeningUrl(child).catch((error: unknown) => {
+    process.off('exit', onExit);
+    removeHome();
+    throw error;
+  });
   let nextId = 1;
   const rpc = async <T>(method: string, params: unknown[] = []): Promise<T> => {
     const response = await fetch(url, {
@@ -63,7 +80,11 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
     async mine(n = 1) {
       await rpc('anvil_mine', [`0x${n.toString(16)}`]);
     },
-    close: () => stop(child),
+    async close() {
+      await stop(child);
+      process.off('exit', onExit);
+      removeHome();
+    },
   };
 }
 
