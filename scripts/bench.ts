@@ -38,7 +38,7 @@ import { startLocalNode, type LocalNode } from '../services/devchain';
 import { createStore, migrate, openDb } from '../services/store';
 import { table } from '../services/format';
 import { createTestDb, type TestDb } from '../test/support/db';
-import { startAnvil } from '../test/support/anvil';
+import { exitOnSignals, startAnvil } from '../test/support/anvil';
 import { buildBenchCase, type BenchCase } from './bench/build-case';
 import { startCountingProxy, type CountingProxy, type WireCounts } from './bench/counting-proxy';
 import type { FloorFigures, NaiveFigures, TraceholdFigures, WorkerJob } from './bench/worker';
@@ -476,6 +476,7 @@ async function bench(): Promise<void> {
   }
 }
 
+exitOnSignals(); // Ctrl-C still removes the anvil node's states
 bench().then(
   () => process.exit(0),
   (error) => {

@@ -1,11 +1,15 @@
 // The test node (test/support/anvil.ts) leaves nothing on disk: anvil writes the states of
 // older blocks as files under $HOME/.foundry/anvil/tmp (past a few hundred blocks) and keeps them when
-// it stops, so each node runs with a home of its own that closing it removes.
+// it stops, so each node runs with a home of its own that closing it (or the process's exit)
+// removes.
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startAnvil } from '../support/anvil';
+
+const ROOT = path.join(__dirname, '..', '..');
 
 const homes = () => new Set(readdirSync(os.tmpdir()).filter((f) => f.startsWith('tracehold-anvil-')));
 
@@ -28,6 +32,25 @@ describe('test support: anvil', () => {
     } finally {
       await node.close();
     }
+    expect(homes().has(mine[0]!)).to.equal(false);
+  });
+
+  it('removes it when a script that asked for exitOnSignals (the bench) is stopped by SIGINT', async () => {
+    const before = homes();
+    const script = `const { exitOnSignals, startAnvil } = require('./test/support/anvil');
+      exitOnSignals();
+      startAnvil().then((node) => node.mine(700)).then(() => { console.log('ready'); setInterval(() => {}, 1000); });`;
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`the script exited (${code}) before its node was ready`)));
+    });
+    const mine = [...homes()].filter((h) => !before.has(h));
+    expect(mine).to.have.length(1);
+    expect(filesUnder(path.join(os.tmpdir(), mine[0]!))).to.be.greaterThan(0);
+    child.kill('SIGINT');
+    expect(await exited).to.equal(130);
     expect(homes().has(mine[0]!)).to.equal(false);
   });
 });
