@@ -63,8 +63,7 @@ export async function computeCaseGraph(
   // Read once; a later round adds only the histories of the windows it widened (a wider
   // window only adds transfers of its own address), and a round that only found openings
   // missing reads nothing again.
-  const ledgersNow = () => filterWithTurns([...addresses.values()], (a) => LEDGER_STATES.has(a.state), turns);
-  let ledgers = await ledgersNow();
+  let ledgers = await ledgersOf(addresses, turns);
   // The sources' fees first: which assets are traced depends on which transactions they signed.
   await chainData.ensureFees(ledgers.filter((a) => a.state === 'source'), scope.toBlock);
   let history = await historyInWindows(chainData, scope, ledgers, ledgers);
@@ -127,7 +126,7 @@ export async function computeCaseGraph(
         addresses.set(w.address, w);
         widened.set(w.address, w);
       }
-      ledgers = await ledgersNow();
+      ledgers = await ledgersOf(addresses, turns);
       const added = await historyInWindows(chainData, scope, ledgers, late);
       if (added.size > 0) {
         history = await mergeInStoreOrder(history, added);
@@ -226,6 +225,11 @@ function sortedInStoreOrder(a: Map<string, Transfer>, b: Map<string, Transfer>):
   const all = new Map(a);
   for (const [id, t] of b) all.set(id, t);
   return new Map([...all].sort(([, x], [, y]) => storeOrder(x, y)));
+}
+
+/** The ledgers (sources and crawled wallets) among the addresses, with turns: ~100,000 at the bench's 200k. */
+export function ledgersOf(addresses: ReadonlyMap<Address, RunAddress>, turns: LoopTurns): Promise<RunAddress[]> {
+  return filterWithTurns([...addresses.values()], (a) => LEDGER_STATES.has(a.state), turns);
 }
 
 /** The addresses in a final state (taint stops there), with turns: ~190,000 addresses at the bench's 200k. */

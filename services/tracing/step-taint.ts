@@ -24,7 +24,7 @@ import { filterWithTurns, loopTurns } from '../domain/taint/steps';
 import { transferId, type Address, type Asset, type Transfer } from '../domain/types';
 import type { RunTaintRow } from '../store/run-taint-repo';
 import {
-  computeCaseGraph, ensureNativeFees, FINAL_STATES, historyInWindows, LEDGER_STATES, lateWindows, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
+  computeCaseGraph, ensureNativeFees, FINAL_STATES, historyInWindows, lateWindows, ledgersOf, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
   neededOpenings, openingQueries, seedTransfers, stopsOf, withSeeds, type CaseGraph, type CaseScope, type RunAddress,
 } from './case-graph';
 import { createChainData } from './chain-data';
@@ -76,8 +76,7 @@ async function incrementalStepTaint(
   // A hop at the bench's 100k has ~100,000 ledgers and 150,000 transfers: the loops over
   // them give the event loop turns.
   const turns = loopTurns();
-  const ledgersNow = () => filterWithTurns([...addresses.values()], (a) => LEDGER_STATES.has(a.state), turns);
-  let ledgers = await ledgersNow();
+  let ledgers = await ledgersOf(addresses, turns);
   const followed = new Set<Address>();
   const sources = new Set<Address>();
   const dirty = new Set<Address>();
@@ -188,7 +187,7 @@ async function incrementalStepTaint(
         addresses.set(w.address, w);
         widened.set(w.address, w);
       }
-      ledgers = await ledgersNow();
+      ledgers = await ledgersOf(addresses, turns);
       await readDirty(late);
     }
   }
