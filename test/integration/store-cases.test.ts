@@ -162,6 +162,23 @@ DRIVERS.forEach((driver) => {
         ]);
       });
 
+      it('reads a large crawl state whole, by hop then address (PGlite: in pages of 2,500)', async () => {
+        const kase = await store.cases.create(newCase);
+        const run = await store.runs.create(kase.id);
+        const rows = Array.from({ length: 6_001 }, (_, i) => ({
+          address: '0x' + createHash('sha256').update(String(i)).digest('hex').slice(0, 40),
+          hop: (i * 7) % 5,
+          fromBlock: i,
+          state: 'crawled' as const,
+          ...(i % 3 === 0 ? { propagatedFrom: i } : {}),
+        }));
+        await store.runs.upsertAddresses(run.id, rows);
+        // propagated_from is written by the taint step's save
+        await store.runTaint.replaceFrom(run.id, new Set(), new Map(rows.filter((r) => r.propagatedFrom !== undefined).map((r) => [r.address, r.propagatedFrom!])), []);
+        const expected = [...rows].sort((x, y) => x.hop - y.hop || (x.address < y.address ? -1 : 1));
+        expect(await store.runs.addresses(run.id)).to.deep.equal(expected);
+      });
+
       it('saving a result twice leaves exactly one result', async () => {
         const kase = await store.cases.create(newCase);
         const run = await store.runs.create(kase.id);
