@@ -68,7 +68,7 @@ DRIVERS.forEach((driver) => {
       const marks = await propagated(runId);
       expect(marks.size).to.equal(12_000);
       expect(marks.get(wallets[11_999]!)).to.equal(12_999);
-      // Written again, every sender's old rows go (on PGlite deleted in parts too), late ones included.
+      // Written again, every sender's old rows go, the last senders' included.
       await store.runTaint.replaceFrom(runId, new Set(wallets), new Map(wallets.map((w, i) => [w, 1_000 + i])), rows.slice(0, 100));
       expect(await store.runTaint.taintInto(runId, [...wallets.slice(1), X])).to.have.length(100);
     });
