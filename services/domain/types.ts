@@ -92,6 +92,18 @@ export function compareChainOrder(
   return a.blockNumber - b.blockNumber || a.txIndex - b.txIndex || a.seq - b.seq;
 }
 
+/**
+ * The store's order of transfers (its reads' `order by`): chain order, then hash and ref,
+ * which tell any two transfers apart; the text compared as the C collation does (the same for
+ * these ASCII strings).
+ */
+export function compareStoreOrder(
+  a: Pick<Transfer, 'blockNumber' | 'txIndex' | 'seq' | 'txHash' | 'ref'>,
+  b: Pick<Transfer, 'blockNumber' | 'txIndex' | 'seq' | 'txHash' | 'ref'>,
+): number {
+  return compareChainOrder(a, b) || (a.txHash < b.txHash ? -1 : a.txHash > b.txHash ? 1 : 0) || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+}
+
 export interface BlockRange {
   fromBlock: number;
   toBlock: number;

@@ -6,7 +6,7 @@ import type { ChainSource } from '../chains/source';
 import { computeHopsSliced, type HopResult } from '../domain/hops';
 import { propagateTaintSliced, type LedgerSpec, type TaintResult } from '../domain/taint';
 import { filterWithTurns, loopTurns, runStepsSliced, STEP, type LoopTurns, type Steps } from '../domain/taint/steps';
-import { transferId, type Address, type Asset, type TaintModel, type Transfer } from '../domain/types';
+import { compareStoreOrder, transferId, type Address, type Asset, type TaintModel, type Transfer } from '../domain/types';
 import { createChainData, type ChainData, type OpeningQuery } from './chain-data';
 import type { TraceDeps } from './deps';
 import { tracedAssets } from './traced-assets';
@@ -201,7 +201,7 @@ export async function mergeInStoreOrder(a: Map<string, Transfer>, b: Map<string,
   while (!x.done || !y.done) {
     if (turns.due()) await turns.give();
     let next: [string, Transfer];
-    if (y.done || (!x.done && storeOrder(x.value[1], y.value[1]) < 0)) {
+    if (y.done || (!x.done && compareStoreOrder(x.value[1], y.value[1]) < 0)) {
       next = x.value as [string, Transfer]; // x is not done where y is
       x = ia.next();
       if (b.has(next[0])) continue;
@@ -209,22 +209,17 @@ export async function mergeInStoreOrder(a: Map<string, Transfer>, b: Map<string,
       next = y.value;
       y = ib.next();
     }
-    if (last && storeOrder(last, next[1]) > 0) return sortedInStoreOrder(a, b);
+    if (last && compareStoreOrder(last, next[1]) > 0) return sortedInStoreOrder(a, b);
     out.set(next[0], next[1]);
     last = next[1];
   }
   return out;
 }
 
-const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-/** The store's chain order: block, transaction index, seq, hash, ref. */
-const storeOrder = (x: Transfer, y: Transfer) =>
-  x.blockNumber - y.blockNumber || x.txIndex - y.txIndex || x.seq - y.seq || text(x.txHash, y.txHash) || text(x.ref, y.ref);
-
 function sortedInStoreOrder(a: Map<string, Transfer>, b: Map<string, Transfer>): Map<string, Transfer> {
   const all = new Map(a);
   for (const [id, t] of b) all.set(id, t);
-  return new Map([...all].sort(([, x], [, y]) => storeOrder(x, y)));
+  return new Map([...all].sort(([, x], [, y]) => compareStoreOrder(x, y)));
 }
 
 /** The ledgers (sources and crawled wallets) among the addresses, with turns: ~100,000 at the bench's 200k. */

@@ -105,6 +105,29 @@ DRIVERS.forEach((driver) => {
         expect(visited).to.equal(0);
       });
 
+      // On PGlite more addresses than one statement takes (rowsPerStatement: 2,500) are read a
+      // part at a time and sorted in the process.
+      it('reads the histories of more addresses than a statement takes in the same order, each transfer once', async () => {
+        const wallets = Array.from({ length: 6_000 }, (_, i) => '0x' + (0xe0000 + i).toString(16).padStart(40, '0'));
+        const rows: Transfer[] = [];
+        for (let i = 0; i < wallets.length; i++) {
+          // to the next wallet (a part's last pays the next part's first), and across the parts
+          rows.push(transfer({ txHash: `0xe${i}`, from: wallets[i]!, to: wallets[(i + 1) % wallets.length]!, blockNumber: 900_000 + (i % 37), txIndex: i % 5, seq: i }));
+          rows.push(transfer({ txHash: `0xf${i}`, from: wallets[i]!, to: wallets[(i * 7919) % wallets.length]!, blockNumber: 900_000 + (i % 11), txIndex: i % 3, ref: 'log:1', kind: 'token', asset: USDT, seq: 1_000_001 }));
+        }
+        rows.push(transfer({ txHash: '0xeout', from: wallets[4_321]!, to: C, blockNumber: 900_005 }));
+        await store.chainData.insertTransfers(rows);
+        const asked = [...wallets.slice(3_000), ...wallets.slice(0, 3_000), wallets[10]!]; // one asked twice
+        const range = { fromBlock: 900_000, toBlock: 900_036 };
+        for (const direction of ['in', 'out', 'both'] as const) {
+          const whole = await store.chainData.transfersOf(CHAIN, asked, range, direction);
+          const each: Transfer[] = [];
+          await store.chainData.eachTransferOf(CHAIN, asked, range, direction, (t) => each.push(t));
+          expect(each.length, direction).to.equal(direction === 'in' ? 12_000 : 12_001);
+          expect(each, direction).to.deep.equal(whole);
+        }
+      });
+
       it('gives the event loop turns within a page of the cursor', async () => {
         const D = '0x' + 'd'.repeat(40);
         await store.chainData.insertTransfers(Array.from({ length: 300 }, (_, i) => transfer({ txHash: '0x9' + i.toString(16).padStart(4, '0'), from: D, blockNumber: 500 + i })));
