@@ -1,4 +1,5 @@
 // The vocabulary shared by every layer: chain data in, taint out. Pure types only.
+import { compareStrings } from './taint/steps';
 
 /** Lower-case hex for EVM (0x + 40 hex), base58/bech32 for bitcoin. */
 export type Address = string;
@@ -101,7 +102,7 @@ export function compareStoreOrder(
   a: Pick<Transfer, 'blockNumber' | 'txIndex' | 'seq' | 'txHash' | 'ref'>,
   b: Pick<Transfer, 'blockNumber' | 'txIndex' | 'seq' | 'txHash' | 'ref'>,
 ): number {
-  return compareChainOrder(a, b) || (a.txHash < b.txHash ? -1 : a.txHash > b.txHash ? 1 : 0) || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+  return compareChainOrder(a, b) || compareStrings(a.txHash, b.txHash) || compareStrings(a.ref, b.ref);
 }
 
 export interface BlockRange {
