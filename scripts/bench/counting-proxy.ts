@@ -14,7 +14,27 @@ export interface WireCounts {
   /** Bytes of every reply body sent back, and of the largest one (a reply cut off by its caller counts what was sent). */
   replyBytes: number;
   maxReplyBytes: number;
+  /** eth_getLogs calls by the side their address list filters on (see logReadSide). */
+  logReads?: Record<LogReadSide, number>;
 }
+
+export type LogReadSide = 'sender' | 'recipient' | 'other';
+
+/**
+ * Which side of a Transfer an eth_getLogs filter asks about: its addresses in the first
+ * indexed topic (`from`: what they sent) or the second (`to`: what they received). Tracing
+ * needs the senders' logs; a ledger also needs what its wallet received.
+ */
+export function logReadSide(params: unknown): LogReadSide {
+  const filter = Array.isArray(params) ? (params[0] as { topics?: unknown } | undefined) : undefined;
+  const topics = Array.isArray(filter?.topics) ? filter.topics : [];
+  const set = (i: number) => topics[i] !== undefined && topics[i] !== null;
+  if (set(1) && !set(2)) return 'sender';
+  if (set(2) && !set(1)) return 'recipient';
+  return 'other';
+}
+
+const noCounts = (): WireCounts => ({ httpRequests: 0, rpcCalls: 0, byMethod: {}, replyBytes: 0, maxReplyBytes: 0, logReads: { sender: 0, recipient: 0, other: 0 } });
 
 export interface CountingProxy {
   url: string;
@@ -34,7 +54,7 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
   const latencyMs = Math.max(0, options.latencyMs ?? 0);
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  let counts: WireCounts = { httpRequests: 0, rpcCalls: 0, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 };
+  let counts = noCounts();
 
   const log = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const replySizes = new WeakMap<http.ServerResponse, { bytes: number; complete: boolean }>();
@@ -62,6 +82,7 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
       const method = typeof (call as { method?: unknown })?.method === 'string' ? (call as { method: string }).method : '?';
       counts.rpcCalls += 1;
       counts.byMethod[method] = (counts.byMethod[method] ?? 0) + 1;
+      if (method === 'eth_getLogs') counts.logReads![logReadSide((call as { params?: unknown }).params)] += 1;
     }
   };
 
@@ -124,10 +145,10 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    counts: () => ({ ...counts, byMethod: { ...counts.byMethod } }),
+    counts: () => ({ ...counts, byMethod: { ...counts.byMethod }, logReads: { ...counts.logReads! } }),
     reset() {
       log?.write(`${JSON.stringify({ at: Date.now(), reset: true })}\n`);
-      counts = { httpRequests: 0, rpcCalls: 0, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 };
+      counts = noCounts();
     },
     close: () =>
       new Promise<void>((resolve) => {

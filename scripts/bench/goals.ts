@@ -133,6 +133,25 @@ function eventLoopLine(g: GoalInput): string {
   return `longest event-loop block in a tracehold process: ${int(longest.ms)} ms, ${longest.name}${others.length ? ` (${others.join(', ')})` : ''} (goal ≤ 200): ${verdict(longest.ms <= 200)}`;
 }
 
+/**
+ * Where the token-asked run's calls go against the floor's: the floor reads what its wallets
+ * sent; tracehold also reads what they received, of which a ledger's balances are made.
+ */
+export function callsWhereLine(run: WireCounts, floor: WireCounts): string[] {
+  if (!run.logReads || !floor.logReads) return [];
+  const logs = run.byMethod['eth_getLogs'] ?? 0;
+  const calls = run.byMethod['eth_call'] ?? 0;
+  const headers = run.byMethod['eth_getBlockByNumber'] ?? 0;
+  const rest = run.rpcCalls - logs - calls - headers;
+  return [
+    `  where those calls go: eth_getLogs by sender ${int(run.logReads.sender)} (the floor's ${int(floor.logReads.sender)}), ` +
+      `by recipient ${int(run.logReads.recipient)} (the floor reads none: what a wallet received makes its balance, holdings and shortfalls, ` +
+      `and counts in the deposit and busy-wallet judgements), other eth_getLogs ${int(run.logReads.other)}; ` +
+      `eth_call ${int(calls)} (balances, most through Multicall3; the token's symbol and decimals); ` +
+      `eth_getBlockByNumber ${int(headers)} (block times where the node's logs state none, the run's range); the rest ${int(rest)} (seeds, the node's capabilities)`,
+  ];
+}
+
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const x = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)}×`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
@@ -158,6 +177,7 @@ export function goalLines(g: GoalInput): string[] {
     ...(g.tokenOnly ? [
       `JSON-RPC calls vs the floor tracer, token asked for: ${int(g.tokenOnly.wire.rpcCalls)} vs ${int(g.floor.wire.rpcCalls)} = ${x(g.tokenOnly.wire.rpcCalls / Math.max(1, g.floor.wire.rpcCalls))} (goal ≤ 2×): ${verdict(g.tokenOnly.wire.rpcCalls <= 2 * g.floor.wire.rpcCalls)}; wall time ${x(g.tokenOnly.wallMs / Math.max(1, g.floor.wallMs))} the floor's`,
     ] : []),
+    ...(g.tokenOnly ? callsWhereLine(g.tokenOnly.wire, g.floor.wire) : []),
     `store writes vs plain COPY on the same database: ${(g.writes.share * 100).toFixed(0)} % (goal ≥ 50 %): ${verdict(g.writes.share >= 0.5)}`,
     naiveLine(g),
   ];

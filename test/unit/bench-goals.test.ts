@@ -2,7 +2,8 @@
 // tracehold's runs with the same run of a smaller baseline, and a skipped naive tracer is
 // said to be skipped, not judged.
 import { expect } from 'chai';
-import { goalLines, rssFlatLines, stageHeapLine, stageHeapPeaks, stageLine, stageTimes, type GoalInput } from '../../scripts/bench/goals';
+import { callsWhereLine, goalLines, rssFlatLines, stageHeapLine, stageHeapPeaks, stageLine, stageTimes, type GoalInput } from '../../scripts/bench/goals';
+import { logReadSide } from '../../scripts/bench/counting-proxy';
 import type { TraceholdFigures } from '../../scripts/bench/worker';
 
 const MB = 2 ** 20;
@@ -53,6 +54,31 @@ describe('bench: goals of issue 10', () => {
   it('says when the baseline is not smaller than this run', () => {
     expect(rssFlatLines({ cold: 600 * MB }, { transfers: 10_000, peakRssBytes: { cold: 600 * MB } }, 10_000).at(-1)).to.contain('the baseline is not smaller');
     expect(rssFlatLines({ cold: 600 * MB }, { transfers: 10_000, peakRssBytes: { cold: 600 * MB } }, 100_000).join('\n')).not.to.contain('not smaller');
+  });
+
+  it('log reads are told apart by the side their addresses filter on', () => {
+    const transfer = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+    const list = ['0x' + '0'.repeat(24) + '1'.repeat(40)];
+    expect(logReadSide([{ topics: [transfer, list] }])).to.equal('sender');
+    expect(logReadSide([{ topics: [transfer, list, null] }])).to.equal('sender');
+    expect(logReadSide([{ topics: [transfer, null, list] }])).to.equal('recipient');
+    expect(logReadSide([{ topics: [transfer] }])).to.equal('other');
+    expect(logReadSide([{ topics: [transfer, list, list] }])).to.equal('other');
+    expect(logReadSide([])).to.equal('other');
+    expect(logReadSide(undefined)).to.equal('other');
+  });
+
+  it('says where the token-asked run\'s calls go against the floor\'s', () => {
+    const run = { ...wire, rpcCalls: 1_084, byMethod: { eth_getLogs: 960, eth_call: 100, eth_getBlockByNumber: 3, eth_blockNumber: 21 }, logReads: { sender: 481, recipient: 479, other: 0 } };
+    const floor = { ...wire, rpcCalls: 510, byMethod: { eth_getLogs: 507 }, logReads: { sender: 507, recipient: 0, other: 0 } };
+    const [line] = callsWhereLine(run, floor);
+    expect(line).to.match(/^ {2}where those calls go: eth_getLogs by sender 481 \(the floor's 507\), by recipient 479 \(the floor reads none/);
+    expect(line).to.contain('other eth_getLogs 0; eth_call 100 (balances');
+    expect(line).to.contain('eth_getBlockByNumber 3 (block times');
+    expect(line).to.contain('the rest 21 (');
+    expect(goalLines(input({ tokenOnly: { ...tracehold(400), wire: run }, floor: { ...input().floor, wire: floor } }))).to.include(line);
+    // Counts from an older proxy (no log reads): no line rather than a wrong one.
+    expect(callsWhereLine(wire, floor)).to.deep.equal([]);
   });
 
   it('goalLines: the event-loop goal is judged on the longest block of every tracehold run, not the cold run alone', () => {
