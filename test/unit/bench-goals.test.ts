@@ -72,7 +72,7 @@ describe('bench: goals of issue 10', () => {
     const run = { ...wire, rpcCalls: 1_084, byMethod: { eth_getLogs: 960, eth_call: 100, eth_getBlockByNumber: 3, eth_blockNumber: 21 }, logReads: { sender: 481, recipient: 479, other: 0 } };
     const floor = { ...wire, rpcCalls: 510, byMethod: { eth_getLogs: 507 }, logReads: { sender: 507, recipient: 0, other: 0 } };
     const [line] = callsWhereLine(run, floor);
-    expect(line).to.match(/^ {2}where those calls go: eth_getLogs by sender 481 \(the floor's 507\), by recipient 479 \(the floor reads none/);
+    expect(line).to.match(/^ {2}where those calls go: eth_getLogs by sender 481 \(the floor's 507\), by recipient 479 \(the floor's 0: what a wallet received/);
     expect(line).to.contain('other eth_getLogs 0; eth_call 100 (balances');
     expect(line).to.contain('eth_getBlockByNumber 3 (block times');
     expect(line).to.contain('the rest 21 (');
