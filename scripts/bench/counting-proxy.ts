@@ -34,7 +34,7 @@ export function logReadSide(params: unknown): LogReadSide {
   return 'other';
 }
 
-const noCounts = (): WireCounts => ({ httpRequests: 0, rpcCalls: 0, byMethod: {}, replyBytes: 0, maxReplyBytes: 0, logReads: { sender: 0, recipient: 0, other: 0 } });
+const noCounts = (): WireCounts & { logReads: Record<LogReadSide, number> } => ({ httpRequests: 0, rpcCalls: 0, byMethod: {}, replyBytes: 0, maxReplyBytes: 0, logReads: { sender: 0, recipient: 0, other: 0 } });
 
 export interface CountingProxy {
   url: string;
@@ -82,7 +82,7 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
       const method = typeof (call as { method?: unknown })?.method === 'string' ? (call as { method: string }).method : '?';
       counts.rpcCalls += 1;
       counts.byMethod[method] = (counts.byMethod[method] ?? 0) + 1;
-      if (method === 'eth_getLogs') counts.logReads![logReadSide((call as { params?: unknown }).params)] += 1;
+      if (method === 'eth_getLogs') counts.logReads[logReadSide((call as { params?: unknown }).params)] += 1;
     }
   };
 
@@ -145,7 +145,7 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    counts: () => ({ ...counts, byMethod: { ...counts.byMethod }, logReads: { ...counts.logReads! } }),
+    counts: () => ({ ...counts, byMethod: { ...counts.byMethod }, logReads: { ...counts.logReads } }),
     reset() {
       log?.write(`${JSON.stringify({ at: Date.now(), reset: true })}\n`);
       counts = noCounts();

@@ -1,4 +1,5 @@
-// The vocabulary shared by every layer: chain data in, taint out. Pure types only.
+// The vocabulary shared by every layer: chain data in, taint out. Types, and the ids and
+// orders of transfers every layer agrees on.
 import { compareStrings } from './taint/steps';
 
 /** Lower-case hex for EVM (0x + 40 hex), base58/bech32 for bitcoin. */
