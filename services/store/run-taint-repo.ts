@@ -3,7 +3,7 @@
 // recompute (services/tracing/step-taint.ts).
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
-import { chunks, copyThroughStaging, interner, rowsPerStatement, toBigInt, toInt, toIntOrNull } from './values';
+import { chunks, copyOrThroughStaging, interner, rowsPerStatement, toBigInt, toInt, toIntOrNull } from './values';
 import { noteWrites } from './table-stats';
 
 export interface RunTaintRow {
@@ -111,9 +111,10 @@ export function createRunTaintRepo(db: Db) {
       await db.transaction(async (tx) => {
         await tx.query("delete from run_taint where run_id = $1 and from_address = any(string_to_array($2, ','))", [runId, addressList(senders)]);
         if (rows.length) {
-          // Through a staging table: a second worker running the same step (its job's lock
-          // lapsed) writes the same rows, and the later write must not fail on the first's.
-          await copyThroughStaging(tx, { table: 'run_taint', staging: 'run_taint_staging', columns: COLUMNS }, rows,
+          // Straight into the table (the senders' rows were just deleted), or through a staging
+          // table should a second worker running the same step (its job's lock lapsed) have
+          // written the same rows meanwhile: the later write must not fail on the first's.
+          await copyOrThroughStaging(tx, { table: 'run_taint', staging: 'run_taint_staging', columns: COLUMNS }, rows,
             (r) => [runId, r.txHash, r.ref, r.from, r.to, r.asset, r.blockNumber, r.tainted, r.hop],
             `insert into run_taint select * from run_taint_staging
              on conflict (run_id, tx_hash, ref) do update set from_address = excluded.from_address, to_address = excluded.to_address,

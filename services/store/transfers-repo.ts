@@ -3,7 +3,7 @@ import { compareStoreOrder, type Address, type Asset, type BlockRange, type Tran
 import type { TransferDirection } from '../chains/source';
 import type { Db } from './db';
 import { loopTurns, runStepsSliced, sortSteps } from '../domain/taint/steps';
-import { amountParam, copyThroughStaging, eachChunk, interner, rowsPerStatement, toBigInt, toInt } from './values';
+import { amountParam, copyOrThroughStaging, eachChunk, interner, rowsPerStatement, toBigInt, toInt } from './values';
 import { noteWrites } from './table-stats';
 
 export interface TransferFilter extends BlockRange {
@@ -18,14 +18,16 @@ export function createTransfersRepo(db: Db) {
   return {
     /**
      * Inserts transfers not stored yet (same chain, tx hash and ref); returns how many were
-     * new. COPY into a staging table that lives for the transaction, then one
-     * `insert … on conflict do nothing`: COPY alone cannot skip rows another case stored.
+     * new. COPY alone cannot skip rows another case stored: the stored ones are looked up
+     * first (one probe of the primary key each) and the rest COPY straight into the table;
+     * should another worker store some of them meanwhile, they go through a staging table
+     * and `insert … on conflict do nothing` instead (copyOrThroughStaging).
      */
     async insertTransfers(transfers: readonly Transfer[]): Promise<number> {
       if (transfers.length === 0) return 0;
       for (const t of transfers) amountParam(t.amount);
-      const inserted = await db.transaction((tx) =>
-        copyThroughStaging(tx, { table: 'transfers', staging: 'transfers_staging', columns: TRANSFER_COLUMNS }, transfers, transferRow,
+      const inserted = await db.transaction(async (tx) =>
+        copyOrThroughStaging(tx, { table: 'transfers', staging: 'transfers_staging', columns: TRANSFER_COLUMNS }, await notStored(tx, transfers), transferRow,
           'insert into transfers select * from transfers_staging on conflict do nothing'));
       await noteWrites(db, 'transfers', inserted);
       return inserted;
@@ -357,6 +359,41 @@ function transfersOfSql(direction: TransferDirection, readSenders = false): stri
         and not exists (select 1 from transfers_read r where r.address = transfers.from_address)`
     : `${where('from_address')} union ${where('to_address')}`;
   return `${sql} order by ${ORDER}`;
+}
+
+/**
+ * The transfers the table does not hold, each once (the first of a repeated key), in the
+ * order given: read on the primary key, rowsPerStatement(db) keys a statement.
+ */
+async function notStored(db: Db, transfers: readonly Transfer[]): Promise<Transfer[]> {
+  const turns = loopTurns();
+  const unique: Transfer[] = [];
+  const seen = new Set<string>();
+  for (const t of transfers) {
+    if (turns.due()) await turns.give();
+    const key = `${t.chain} ${t.txHash} ${t.ref}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(t);
+  }
+  const size = rowsPerStatement(db);
+  const stored = new Set<number>();
+  for (let start = 0; start < unique.length; start += size) {
+    const part = unique.slice(start, start + size);
+    // The keys as comma-separated text (a third of the time of text[] parameters at 100,000
+    // keys); as arrays should a value hold a comma.
+    const columns = [part.map((t) => t.chain), part.map((t) => t.txHash), part.map((t) => t.ref)];
+    const plain = columns.every((values) => values.every((v) => !v.includes(',')));
+    const { rows } = await db.query<{ i: string | number }>(
+      `select k.i from unnest(${plain ? "string_to_array($1, ','), string_to_array($2, ','), string_to_array($3, ',')" : '$1::text[], $2::text[], $3::text[]'})
+         with ordinality as k(chain, tx_hash, ref, i)
+        where exists (select 1 from transfers t where t.chain = k.chain and t.tx_hash = k.tx_hash and t.ref = k.ref)`,
+      plain ? columns.map((values) => values.join(',')) : columns,
+    );
+    for (const r of rows) stored.add(start + toInt(r.i) - 1);
+  }
+  if (stored.size === 0) return unique;
+  return unique.filter((_, i) => !stored.has(i));
 }
 
 function transferRow(t: Transfer): unknown[] {

@@ -71,7 +71,7 @@ const PGLITE_ROWS_PER_STATEMENT = 2_500;
  * conflict does), rowsPerStatement(tx) rows at a time. Run inside a transaction, so the whole
  * write stays one; returns the rows the inserts wrote.
  */
-export async function copyThroughStaging<T>(
+async function copyThroughStaging<T>(
   tx: Db, target: { table: string; staging: string; columns: readonly string[] }, items: readonly T[], row: (item: T) => readonly unknown[], insert: string,
 ): Promise<number> {
   await tx.query(`create temp table ${target.staging} (like ${target.table}) on commit drop`);
@@ -86,6 +86,35 @@ export async function copyThroughStaging<T>(
   }
   return written;
 }
+
+/**
+ * Rows none of which the table holds as a rule (the caller left out what it found stored, or
+ * deleted what it replaces): COPY straight into `table`, at plain COPY's speed, under a
+ * savepoint. Should one be there after all (another worker wrote it meanwhile, or a second
+ * run of the same step: a unique violation), the savepoint is rolled back and the rows go
+ * through the staging table and `insert` instead (copyThroughStaging). Run inside a
+ * transaction; returns the rows written.
+ */
+export async function copyOrThroughStaging<T>(
+  tx: Db, target: { table: string; staging: string; columns: readonly string[] }, items: readonly T[], row: (item: T) => readonly unknown[], insert: string,
+): Promise<number> {
+  if (items.length === 0) return 0;
+  const size = rowsPerStatement(tx);
+  try {
+    return await tx.transaction(async (direct) => {
+      let written = 0;
+      for (let start = 0; start < items.length; start += size) {
+        written += await direct.copyFrom(target.table, target.columns, rowsOf(items, start, Math.min(items.length, start + size), row));
+      }
+      return written;
+    });
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== UNIQUE_VIOLATION) throw error;
+    return copyThroughStaging(tx, target, items, row, insert);
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
 
 function* rowsOf<T>(items: readonly T[], start: number, end: number, row: (item: T) => readonly unknown[]): Generator<readonly unknown[]> {
   for (let i = start; i < end; i++) yield row(items[i]!);

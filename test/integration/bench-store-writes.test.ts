@@ -1,5 +1,6 @@
 // The bench's store-writes comparison (scripts/bench/store-writes.ts) on a throwaway database:
-// both ways write every row, each way's rounds are counted, and it leaves the store empty.
+// both ways write every row, each way's rounds are counted (and the store's into a table holding
+// half the rows already), and it leaves the store empty.
 import { expect } from 'chai';
 import { storeWrites, syntheticTransfers } from '../../scripts/bench/store-writes';
 import { createTestDb, type TestDb } from '../support/db';
@@ -21,6 +22,9 @@ describe('bench: store writes side by side with COPY', function () {
     expect(figures.copy).to.be.closeTo(2_000 / (median(figures.rounds.copyMs) / 1000), 1e-6);
     expect(figures.store).to.be.closeTo(2_000 / (median(figures.rounds.storeMs) / 1000), 1e-6);
     expect(figures.share).to.be.closeTo(median(figures.rounds.copyMs) / median(figures.rounds.storeMs), 1e-9);
+    expect(figures.halfStored.ms).to.have.length(3);
+    expect(figures.halfStored.offered).to.be.closeTo(2_000 / (median(figures.halfStored.ms) / 1000), 1e-6);
+    expect(figures.halfStored.newRows, 'the half not stored yet').to.equal(1_000);
   });
 
   it('reads the same wallets\' whole histories from the rows written by COPY and by the store', async () => {

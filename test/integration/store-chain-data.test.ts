@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Transfer } from '../../services/domain/types';
-import { mergeRanges, type Store } from '../../services/store';
-import { DRIVERS, useTestStore } from '../support/db';
+import { createStore, mergeRanges, type Db, type Store } from '../../services/store';
+import { DRIVERS, openTestDb, useTestStore } from '../support/db';
 
 const CHAIN = 'ethereum';
 const A = '0x' + 'a'.repeat(40);
@@ -56,6 +56,12 @@ DRIVERS.forEach((driver) => {
         const more = [...big, transfer({ txHash: '0x04' }), transfer({ txHash: '0x04' })];
         expect(await store.chainData.insertTransfers(more)).to.equal(1);
         expect(await store.chainData.insertTransfers([])).to.equal(0);
+      });
+
+      it('knows a stored transfer whose key holds a comma', async () => {
+        const odd = [transfer({ txHash: '0x05', ref: 'call:0,1' }), transfer({ txHash: '0x05', ref: 'call:0' })];
+        expect(await store.chainData.insertTransfers(odd)).to.equal(2);
+        expect(await store.chainData.insertTransfers([...odd, transfer({ txHash: '0x05', ref: 'call:1' })])).to.equal(1);
       });
 
       it('returns transfers in chain order: block, transaction index, seq', async () => {
@@ -413,5 +419,32 @@ DRIVERS.forEach((driver) => {
         ]);
       });
     });
+  });
+});
+
+describe('store: transfers written by two workers at once (pg)', () => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  before(async () => ({ db, drop } = await openTestDb('pg')));
+  after(() => drop());
+
+  it('a transfer another transaction writes meanwhile is stored once and not counted again', async () => {
+    const store = createStore(db);
+    const shared = transfer({ txHash: '0x91' });
+    const own = transfer({ txHash: '0x92' });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let written: Promise<number> | undefined;
+    // The other worker has written `shared` and not committed: the look-up does not see it,
+    // the COPY waits on it, fails once it commits, and the rows go through staging instead.
+    await db.transaction(async (tx) => {
+      await createStore(tx).chainData.insertTransfers([shared]);
+      written = store.chainData.insertTransfers([shared, own]);
+      setTimeout(release, 300);
+      await held;
+    });
+    expect(await written).to.equal(1);
+    const { rows } = await db.query<{ tx_hash: string; n: number }>('select tx_hash, count(*)::int as n from transfers group by tx_hash order by tx_hash');
+    expect(rows).to.deep.equal([{ tx_hash: '0x91', n: 1 }, { tx_hash: '0x92', n: 1 }]);
   });
 });

@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { RetryableError, shouldRetry } from '../../services/errors';
 import { openDb, type Db } from '../../services/store/db';
 import { migrate } from '../../services/store/migrate';
+import { copyOrThroughStaging } from '../../services/store/values';
 import { createStore } from '../../services/store';
 import { ADMIN_URL, createTestDb, DRIVERS, openTestDb, type TestDb } from '../support/db';
 
@@ -85,6 +86,50 @@ DRIVERS.forEach((driver) => {
       expect(await db.copyFrom('copied_tx; drop table t', ['id'], [[1]]).catch((e: Error) => e)).to.be.instanceOf(TypeError);
       // the connection is usable afterwards
       expect(await db.copyFrom('copied_tx', ['id'], [[7]])).to.equal(1);
+    });
+
+    describe('copyOrThroughStaging', () => {
+      const target = { table: 'direct', staging: 'direct_staging', columns: ['id', 'v'] };
+      const upsert = 'insert into direct select * from direct_staging on conflict do nothing';
+      const row = (r: [number, string]) => r;
+      /** The transaction's handle, recording which tables COPY wrote to. */
+      const recording = (tx: Db, copiedInto: string[]): Db => ({
+        ...tx,
+        transaction: (fn) => tx.transaction((inner) => fn(recording(inner, copiedInto))),
+        copyFrom: (table, columns, rows) => (copiedInto.push(table), tx.copyFrom(table, columns, rows)),
+      });
+
+      before(() => db.exec("create table direct (id int primary key, v text); insert into direct values (1, 'first')"));
+
+      it('COPYs new rows straight into the table', async () => {
+        const copiedInto: string[] = [];
+        const written = await db.transaction((tx) => copyOrThroughStaging(recording(tx, copiedInto), target, [[2, 'b'], [3, 'c']], row, upsert));
+        expect(written).to.equal(2);
+        expect([...new Set(copiedInto)]).to.deep.equal(['direct']);
+        expect((await db.query('select id, v from direct order by id')).rows).to.deep.equal([{ id: 1, v: 'first' }, { id: 2, v: 'b' }, { id: 3, v: 'c' }]);
+      });
+
+      it('goes through the staging table when a row is there after all, and the transaction goes on', async () => {
+        const copiedInto: string[] = [];
+        const written = await db.transaction(async (tx) => {
+          const n = await copyOrThroughStaging(recording(tx, copiedInto), target, [[4, 'd'], [1, 'again'], [5, 'e']], row, upsert);
+          await tx.query("insert into direct values (6, 'after')");
+          return n;
+        });
+        expect(written).to.equal(2);
+        expect(copiedInto[0]).to.equal('direct');
+        expect(copiedInto.at(-1)).to.equal('direct_staging');
+        expect((await db.query('select id, v from direct order by id')).rows).to.deep.equal([
+          { id: 1, v: 'first' }, { id: 2, v: 'b' }, { id: 3, v: 'c' }, { id: 4, v: 'd' }, { id: 5, v: 'e' }, { id: 6, v: 'after' },
+        ]);
+      });
+
+      it('fails on any other error, the rows not written', async () => {
+        const error = await db.transaction((tx) => copyOrThroughStaging(tx, target, [[7, 'g'], [null as unknown as number, 'no id']], row, upsert)).catch((e: Error) => e);
+        expect(error).to.be.instanceOf(Error);
+        expect((error as { code?: string }).code).to.equal('23502');
+        expect((await db.query('select count(*)::int as n from direct where id = 7')).rows).to.deep.equal([{ n: 0 }]);
+      });
     });
 
     it('counts written rows and selected rows the same way', async () => {

@@ -22,7 +22,7 @@ function input(over: Partial<GoalInput> = {}): GoalInput {
   return {
     cold: { ...tracehold(600), wire }, warm: tracehold(300), tokenOnly: { ...tracehold(400), wire },
     floor: { kind: 'floor', wallMs: 5_000, rpcCalls: 80, byMethod: {}, transfersSeen: 1_000, hops: 3, reached: [], memory: { peakRssBytes: 200 * MB, maxRssBytes: 200 * MB, startRssBytes: 100 * MB, eventLoopMaxMs: 10, cpuMs: 1_000 }, wire: { rpcCalls: 80, httpRequests: 80, byMethod: {}, replyBytes: 0, maxReplyBytes: 0 } },
-    writes: { rows: 1_000, copy: 100_000, store: 60_000, unnestInsert: 30_000, share: 0.6, rounds: { copyMs: [10, 10, 10], storeMs: [16, 17, 18] }, historyReads: { wallets: 200, transfers: 800, unanalysedMs: 40, storeMs: 4 } },
+    writes: { rows: 1_000, copy: 100_000, store: 60_000, unnestInsert: 30_000, share: 0.6, halfStored: { offered: 80_000, newRows: 500, ms: [12, 12, 13] }, rounds: { copyMs: [10, 10, 10], storeMs: [16, 17, 18] }, historyReads: { wallets: 200, transfers: 800, unanalysedMs: 40, storeMs: 4 } },
     latencyMs: 0,
     ...over,
   };
