@@ -179,13 +179,19 @@ async function planChain(deps: TraceDeps, chain: string, cases: CaseRow[]): Prom
   const since = lastRuns.reduce((m, l) => Math.min(m, l.run.toBlock!), Infinity); // not Math.min(...): no argument per case
   const allWatched = [...new Set(lastRuns.flatMap((l) => [...l.watched.keys()]))];
   const lastMoved = await deps.store.chainData.lastActivity(chain, allWatched, since, tip.number);
-  // The blocks the last runs ended at must still be the chain's (a reorg replaces the answer).
+  // The blocks the last runs ended at must still be the chain's (a reorg replaces the answer):
+  // each block once, all asked at once (cases end at several blocks: one round trip to the
+  // node, not one per block).
+  const recorded = new Map<number, string>();
+  for (const { run } of lastRuns) if (run.toBlockHash && !recorded.has(run.toBlock!)) recorded.set(run.toBlock!, run.toBlockHash);
   const canonical = new Map<number, boolean>();
-  for (const l of lastRuns) {
-    const { run } = l;
-    if (!run.toBlockHash || !source.blockHash || canonical.has(run.toBlock!)) continue;
-    const now = run.toBlock === tip.number ? tip.hash : await source.blockHash(run.toBlock!);
-    canonical.set(run.toBlock!, now !== null && now.toLowerCase() === run.toBlockHash.toLowerCase());
+  if (source.blockHash) {
+    const hashOf = source.blockHash.bind(source);
+    const last = tip;
+    await Promise.all([...recorded].map(async ([number, hash]) => {
+      const now = number === last.number ? last.hash : await hashOf(number);
+      canonical.set(number, now !== null && now.toLowerCase() === hash.toLowerCase());
+    }));
   }
   const labels = await deps.store.labels.stamp(chain);
   for (const l of lastRuns) {

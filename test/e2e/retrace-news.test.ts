@@ -106,6 +106,25 @@ describe('e2e: a re-trace costs what is new', function () {
     expect(recomputed(resumedRun), 'the resumed run').to.be.above(0).and.below(followed);
   });
 
+  it("the last run's block is no longer the chain's (a reorg replaced it): a full trace", async () => {
+    const { app, node } = world;
+    const before = await caseReport(app.deps, caseId);
+    await node.mine(2);
+    const last = await latestRun();
+    await app.deps.store.db.query('update trace_runs set to_block_hash = $2 where id = $1', [last.id, '0x' + 'e'.repeat(64)]);
+    const result = await retraceCases(app.deps, { trigger: 'manual' });
+    await app.drain();
+    expect(result.queued.map((q) => q.caseId)).to.deep.equal([caseId]);
+    expect(result.reused).to.deep.equal([]);
+    expect(result.resumed).to.deep.equal([]);
+    const run = await latestRun();
+    expect(run.id).to.not.equal(last.id);
+    expect(Number(run.stats?.hops)).to.be.above(0);
+    const after = await caseReport(app.deps, caseId);
+    expect(after.toBlock).to.equal(before.toBlock + 2);
+    expect({ ...answer(after), toBlock: before.toBlock }).to.deep.equal(answer(before));
+  });
+
   it('new labels: a full trace', async () => {
     const { app } = world;
     await app.deps.store.labels.upsert([{ chain: 'local', address: devAccount(6002).address.toLowerCase(), entity: 'Somewhere', category: 'exchange' }]);
