@@ -238,7 +238,7 @@ async function reuseLastResult(deps: TraceDeps, kase: CaseRow, plan: Extract<Pla
     };
     const { runId, addresses } = await deps.store.runs.takeOverRun({
       caseId: kase.id, fromRunId: plan.previous.id, retraceRunId, toBlock: plan.toBlock, toBlockHash: plan.toBlockHash, report,
-      stats: { inputs: plan.inputs, rpcCalls: 0, hops: 0, reusedFrom: plan.previous.id },
+      stats: { inputs: plan.inputs, rpcCalls: 0, hops: 0, reusedFrom: computedBy(plan.previous) },
     });
     await deps.store.cases.setStatus(kase.id, 'traced', { hop: 0, addresses, rpcCalls: 0, done: true, reused: true });
     // The run ended without a trace step, so the case's callback is told here.
@@ -261,5 +261,13 @@ async function reuseLastResult(deps: TraceDeps, kase: CaseRow, plan: Extract<Pla
  */
 async function resumeFrom(deps: TraceDeps, runId: string, previous: RunRow, redo: Address[], moved: Address[]): Promise<void> {
   await deps.store.runs.copyAddresses(runId, previous.id, ['source', 'crawled', 'stop', 'deposit', 'service-like'], redo);
-  await deps.store.runTaint.carryOver(runId, previous.id, moved, redo);
+  // A last result taken over on a quiet night has no taint of its own: it rests on the run
+  // that computed it, whose taint holds up to the last run's block (nothing it watched moved).
+  await deps.store.runTaint.carryOver(runId, computedBy(previous), moved, redo);
+}
+
+/** The run that computed a run's answer: itself, or the run whose result it took over. */
+function computedBy(run: RunRow): string {
+  const from = run.stats?.reusedFrom;
+  return typeof from === 'string' ? from : run.id;
 }

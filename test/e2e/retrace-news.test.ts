@@ -8,6 +8,7 @@ import { USDT } from '../../services/demo/pig-butchering';
 import { contractArtifact, devAccount, fundWallets, receiptOf } from '../../services/devchain';
 import type { TraceReport } from '../../services/domain/report';
 import { retraceCases } from '../../services/retrace/retrace-cases';
+import type { RunRow } from '../../services/store';
 import { caseReport, createCase, startTrace } from '../../services/tracing/cases';
 import { pigButcheringWorld, stableReport, type PigButcheringWorld } from '../support/tracing';
 
@@ -24,6 +25,9 @@ describe('e2e: a re-trace costs what is new', function () {
     await world.app.drain();
     return caseReport(world.app.deps, caseId);
   };
+  /** Ledgers a run's steps recomputed, summed over its steps. */
+  const recomputed = (run: RunRow) =>
+    Object.values(run.stats!.steps as Record<string, { recomputedLedgers?: number }>).reduce((n, s) => n + (s.recomputedLedgers ?? 0), 0);
   const answer = (r: TraceReport) => {
     const { toBlockHash: _h, ...rest } = stableReport(r) as TraceReport;
     return rest;
@@ -99,11 +103,36 @@ describe('e2e: a re-trace costs what is new', function () {
     expect(fullRunBefore.id).to.not.equal(fullRun.id);
     // The taint through the wallets with no news is carried over: the resumed run recomputes
     // H (it moved) and what H reaches, not the wallets before it.
-    const recomputed = (run: typeof fullRun) =>
-      Object.values(run.stats!.steps as Record<string, { recomputedLedgers?: number }>).reduce((n, s) => n + (s.recomputedLedgers ?? 0), 0);
     const followed = (await app.deps.store.runs.addresses(fullRun.id)).filter((a) => a.state === 'source' || a.state === 'crawled').length;
     expect(recomputed(fullRun), 'a full trace computes every followed wallet once').to.equal(followed);
     expect(recomputed(resumedRun), 'the resumed run').to.be.above(0).and.below(followed);
+  });
+
+  it('news after quiet nights: the run resumes from the taint the reused results rest on', async () => {
+    const { app, node, scenario } = world;
+    const computed = await latestRun();
+    for (const blocks of [3, 2]) {
+      await node.mine(blocks);
+      expect((await retraceCases(app.deps, { trigger: 'manual' })).reused).to.deep.equal([caseId]);
+      await app.drain();
+      expect((await latestRun()).stats?.reusedFrom, 'the run that computed the answer').to.equal(computed.id);
+    }
+    const provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 10 });
+    try {
+      const token = new Contract(scenario.token, contractArtifact('TestUSDT').abi, new NonceManager(new Wallet(scenario.keys.h.privateKey, provider)));
+      await receiptOf(provider, (await token.getFunction('transfer')(devAccount(6003).address, USDT(1_000))).hash);
+    } finally {
+      provider.destroy();
+    }
+    const result = await retraceCases(app.deps, { trigger: 'manual' });
+    await app.drain();
+    expect(result.resumed).to.deep.equal([caseId]);
+    const resumed = await caseReport(app.deps, caseId);
+    const resumedRun = await latestRun();
+    const full = await fullTrace();
+    expect(answer(resumed)).to.deep.equal(answer(full));
+    const followed = (await app.deps.store.runs.addresses(resumedRun.id)).filter((a) => a.state === 'source' || a.state === 'crawled').length;
+    expect(recomputed(resumedRun), 'the resumed run recomputes H and what it reaches').to.be.above(0).and.below(followed);
   });
 
   it("the last run's block is no longer the chain's (a reorg replaced it): a full trace", async () => {
