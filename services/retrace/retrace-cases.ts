@@ -12,10 +12,9 @@
 // - otherwise (first trace, other inputs, a reorg, not an EVM chain): a full trace.
 import { queueRunCallback } from '../callbacks/notify';
 import { MULTI_CHAIN } from '../domain/multi-chain-report';
-import type { TraceReport } from '../domain/report';
 import { ConflictError } from '../errors';
 import type { Address } from '../domain/types';
-import { type CaseRow, type RetraceTrigger, type RunAddressRow, type RunRow } from '../store';
+import { type CaseRow, type RetraceTrigger, type RunRow } from '../store';
 import { createChainData } from '../tracing/chain-data';
 import { startTrace } from '../tracing/cases';
 import type { TraceDeps } from '../tracing/deps';
@@ -38,7 +37,7 @@ export interface RetraceResult {
 
 /** What the re-trace does with one case. */
 type Plan =
-  | { kind: 'reuse'; previous: RunRow; report: TraceReport; inputs: string; toBlock: number; toBlockHash: string | null }
+  | { kind: 'reuse'; previous: RunRow; inputs: string; toBlock: number; toBlockHash: string | null }
   | { kind: 'resume'; previous: RunRow; redo: Address[]; moved: Address[] }
   | { kind: 'full' };
 
@@ -127,49 +126,54 @@ const LEDGERS = new Set(['source', 'crawled']);
 interface LastRun {
   kase: CaseRow;
   run: RunRow;
-  report: TraceReport;
-  addresses: RunAddressRow[];
-  /** Every address whose new transfers could change the answer, and from which block. */
-  watched: Map<Address, number>;
+  /** Every address whose new transfers could change the answer (from the block after the run's). */
+  watched: Set<Address>;
+  /** The run's sources (a moved source is not decided again). */
+  sources: Set<Address>;
+  /** No limitation of the report names the run's block (holdings not checked at block N). */
+  blockFree: boolean;
   toBlock: number;
 }
 
 /**
  * The plan of every case of one chain: fetch the new blocks of every watched wallet of every
- * case in one pass, then one query for which of them moved.
+ * case in one pass, then one query for which of them moved. Of each last run only what the
+ * plan needs is kept (its watched wallets, sources, whether a limitation names its block):
+ * not its crawl state or its report (a 100k case's is 18 MB), read a few cases at a time.
  */
 async function planChain(deps: TraceDeps, chain: string, cases: CaseRow[]): Promise<{ plans: Map<string, Plan>; addresses: number; rpcCalls: number }> {
   const plans = new Map<string, Plan>();
   if (chainConfig(deps.config, chain).kind !== 'evm') return { plans, addresses: 0, rpcCalls: 0 };
   const source = deps.chains.get(chain);
   const before = source.stats().rpcCalls;
-  const lastRuns: LastRun[] = [];
   const windows = new Map<Address, number>();
   const watch = (address: Address, from: number) => windows.set(address, Math.min(windows.get(address) ?? from, from));
-  const read = await mapLimit(cases, CASES_AT_ONCE, async (kase) => {
+  const read = await mapLimit(cases, CASES_AT_ONCE, async (kase): Promise<Omit<LastRun, 'toBlock'> | null> => {
     const run = await deps.store.runs.latestForCase(kase.id);
     if (!run || run.status !== 'done' || run.toBlock === null) return null;
-    const report = (await deps.store.runs.report(run.id)) as TraceReport | null;
-    return { kase, run, report, rows: await deps.store.runs.addresses(run.id) };
-  });
-  let tip: { number: number; hash: string } | undefined;
-  for (const r of read) {
-    if (!r) continue;
-    const { kase, run, report, rows } = r;
-    const runTo = run.toBlock!;
+    const outline = await deps.store.runs.reportOutline(run.id);
+    if (!outline) return null;
+    const runTo = run.toBlock;
     // Ledgers from their windows (the re-trace's steps read them), the rest from the run's end.
-    const watched = new Map<Address, number>();
-    for (const a of rows) {
+    const watched = new Set<Address>();
+    const sources = new Set<Address>();
+    for (const a of await deps.store.runs.addresses(run.id)) {
       if (LEDGERS.has(a.state)) watch(a.address, a.fromBlock ?? 0);
-      if (LEDGERS.has(a.state) || a.state === 'deposit') watched.set(a.address, runTo + 1);
+      if (LEDGERS.has(a.state) || a.state === 'deposit') watched.add(a.address);
+      if (a.state === 'source') sources.add(a.address);
     }
     // Holdings sit at wallets the run may not follow (past the hop limit, under the minimum):
     // their report line is capped at the wallet's balance, which only their transfers change.
-    for (const h of report?.holdings ?? []) watched.set(h.address, runTo + 1);
-    for (const [address, from] of watched) watch(address, from);
-    tip ??= await source.tip();
-    const toBlock = kase.toBlock === null ? tip.number : Math.min(kase.toBlock, tip.number);
-    if (report) lastRuns.push({ kase, run, report, addresses: rows, watched, toBlock });
+    for (const address of outline.holdings) watched.add(address);
+    for (const address of watched) watch(address, runTo + 1);
+    // A limitation may name the last run's block (holdings not checked at block N): recompute.
+    const blockFree = !outline.limitations.some((text) => new RegExp(`\\bblock ${runTo}\\b`).test(text));
+    return { kase, run, watched, sources, blockFree };
+  });
+  const tip = read.some((r) => r !== null) ? await source.tip() : undefined;
+  const lastRuns: LastRun[] = [];
+  for (const r of read) {
+    if (r && tip) lastRuns.push({ ...r, toBlock: r.kase.toBlock === null ? tip.number : Math.min(r.kase.toBlock, tip.number) });
   }
   if (windows.size === 0 || !tip) return { plans, addresses: 0, rpcCalls: source.stats().rpcCalls - before };
   // Only the assets the cases asked for, when every case asked for some (else every asset).
@@ -177,7 +181,7 @@ async function planChain(deps: TraceDeps, chain: string, cases: CaseRow[]): Prom
   await createChainData(deps.store, source).ensureHistory([...windows].map(([address, fromBlock]) => ({ address, fromBlock })), tip.number, asked);
 
   const since = lastRuns.reduce((m, l) => Math.min(m, l.run.toBlock!), Infinity); // not Math.min(...): no argument per case
-  const allWatched = [...new Set(lastRuns.flatMap((l) => [...l.watched.keys()]))];
+  const allWatched = [...new Set(lastRuns.flatMap((l) => [...l.watched]))];
   const lastMoved = await deps.store.chainData.lastActivity(chain, allWatched, since, tip.number);
   // The blocks the last runs ended at must still be the chain's (a reorg replaces the answer):
   // each block once, all asked at once (cases end at several blocks: one round trip to the
@@ -187,33 +191,30 @@ async function planChain(deps: TraceDeps, chain: string, cases: CaseRow[]): Prom
   const canonical = new Map<number, boolean>();
   if (source.blockHash) {
     const hashOf = source.blockHash.bind(source);
-    const last = tip;
+    const head = tip;
     await Promise.all([...recorded].map(async ([number, hash]) => {
-      const now = number === last.number ? last.hash : await hashOf(number);
+      const now = number === head.number ? head.hash : await hashOf(number);
       canonical.set(number, now !== null && now.toLowerCase() === hash.toLowerCase());
     }));
   }
   const labels = await deps.store.labels.stamp(chain);
   for (const l of lastRuns) {
-    const { kase, run, report } = l;
+    const { kase, run, blockFree } = l;
     const inputs = await runInputs(deps, kase, labels);
     const sameInputs = run.stats?.inputs === inputs && l.toBlock >= run.toBlock!;
-    // A limitation may name the last run's block (holdings not checked at block N): recompute.
-    const blockFree = !report.limitations.some((text) => new RegExp(`\\bblock ${run.toBlock}\\b`).test(text));
     if (!sameInputs || canonical.get(run.toBlock!) === false) {
       plans.set(kase.id, { kind: 'full' });
       continue;
     }
-    const moved = [...l.watched.keys()].filter((a) => {
+    const moved = [...l.watched].filter((a) => {
       const last = lastMoved.get(a);
       return last !== undefined && last > run.toBlock! && last <= l.toBlock;
     });
     if (moved.length === 0 && blockFree) {
       const toBlockHash = l.toBlock === tip.number ? tip.hash : null;
-      plans.set(kase.id, { kind: 'reuse', previous: run, report, inputs, toBlock: l.toBlock, toBlockHash });
+      plans.set(kase.id, { kind: 'reuse', previous: run, inputs, toBlock: l.toBlock, toBlockHash });
     } else {
-      const sources = new Set(l.addresses.filter((a) => a.state === 'source').map((a) => a.address));
-      plans.set(kase.id, { kind: 'resume', previous: run, redo: moved.filter((a) => !sources.has(a)), moved });
+      plans.set(kase.id, { kind: 'resume', previous: run, redo: moved.filter((a) => !l.sources.has(a)), moved });
     }
   }
   return { plans, addresses: windows.size, rpcCalls: source.stats().rpcCalls - before };
@@ -229,15 +230,8 @@ async function reuseLastResult(deps: TraceDeps, kase: CaseRow, plan: Extract<Pla
   // Atomic like startTrace: a case being traced meanwhile is left alone (a ConflictError).
   await deps.store.cases.setStatus(kase.id, 'queued', { hop: 0 }, { onlyFrom: ['traced', 'failed'] });
   try {
-    const { toBlockHash: _old, stats, ...rest } = plan.report;
-    const report: TraceReport = {
-      ...rest,
-      toBlock: plan.toBlock,
-      ...(plan.toBlockHash ? { toBlockHash: plan.toBlockHash } : {}),
-      stats: { ...stats, rpcCalls: 0, hops: 0, ms: Date.now() - started },
-    };
     const { runId, addresses } = await deps.store.runs.takeOverRun({
-      caseId: kase.id, fromRunId: plan.previous.id, retraceRunId, toBlock: plan.toBlock, toBlockHash: plan.toBlockHash, report,
+      caseId: kase.id, fromRunId: plan.previous.id, retraceRunId, toBlock: plan.toBlock, toBlockHash: plan.toBlockHash, ms: Date.now() - started,
       stats: { inputs: plan.inputs, rpcCalls: 0, hops: 0, reusedFrom: computedBy(plan.previous) },
     });
     await deps.store.cases.setStatus(kase.id, 'traced', { hop: 0, addresses, rpcCalls: 0, done: true, reused: true });

@@ -2,7 +2,6 @@
 // tainted funds leave a wallet where its last trace saw them sitting, so that arrivals at a
 // partner's addresses raise their alerts within a block or two. One cheap query per chain
 // per tick: the wallets' outgoing transfers in the new blocks, many wallets per call.
-import type { TraceReport } from '../domain/report';
 import type { Address } from '../domain/types';
 import type { Logger } from '../log';
 import type { TraceDeps } from '../tracing/deps';
@@ -31,10 +30,11 @@ export function createWatcher(deps: TraceDeps, log: Logger = deps.log): Watcher 
       let since = Infinity;
       for (const kase of cases.filter((c) => c.chain === chain)) {
         const run = await deps.store.runs.latestForCase(kase.id, 'done');
-        const report = run ? ((await deps.store.runs.report(run.id)) as TraceReport | null) : null;
-        if (!report) continue;
-        since = Math.min(since, report.toBlock);
-        for (const h of report.holdings) watched.set(h.address, (watched.get(h.address) ?? new Set()).add(kase.id));
+        // Its block and the wallets of its holdings, not the whole report (18 MB at 100k), every tick.
+        const outline = run ? await deps.store.runs.reportOutline(run.id) : null;
+        if (!outline) continue;
+        since = Math.min(since, outline.toBlock);
+        for (const address of outline.holdings) watched.set(address, (watched.get(address) ?? new Set()).add(kase.id));
       }
       if (watched.size === 0) continue;
       const tip = (await source.tip()).number;

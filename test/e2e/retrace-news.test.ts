@@ -60,6 +60,8 @@ describe('e2e: a re-trace costs what is new', function () {
     const reused = await caseReport(app.deps, caseId);
     expect(reused.toBlock).to.equal(first.toBlock + 5);
     expect(reused.stats.rpcCalls).to.equal(0);
+    expect(reused.stats.hops).to.equal(0);
+    expect(reused.toBlockHash, 'the new block\'s hash').to.equal(run.toBlockHash).and.not.equal(first.toBlockHash);
     // The tip (2, and the settled block again when the logs are read), the new blocks' token
     // logs of every watched wallet (one call, filtered here), the 5 new blocks for ETH (no
     // trace_filter on this node), the old tip's hash.
@@ -133,6 +135,19 @@ describe('e2e: a re-trace costs what is new', function () {
     expect(answer(resumed)).to.deep.equal(answer(full));
     const followed = (await app.deps.store.runs.addresses(resumedRun.id)).filter((a) => a.state === 'source' || a.state === 'crawled').length;
     expect(recomputed(resumedRun), 'the resumed run recomputes H and what it reaches').to.be.above(0).and.below(followed);
+  });
+
+  it("a limitation naming the last run's block: not taken over, the run recomputes", async () => {
+    const { app, node } = world;
+    await node.mine(1);
+    const last = await latestRun();
+    const named = `holdings not checked against real balances at block ${last.toBlock}: node unavailable`;
+    await app.deps.store.db.query(`update case_reports set report = jsonb_set(report, '{limitations}', $2::jsonb) where run_id = $1`, [last.id, JSON.stringify([named])]);
+    const result = await retraceCases(app.deps, { trigger: 'manual' });
+    await app.drain();
+    expect(result.reused).to.deep.equal([]);
+    expect(result.resumed).to.deep.equal([caseId]);
+    expect((await caseReport(app.deps, caseId)).limitations).to.not.include(named);
   });
 
   it("the last run's block is no longer the chain's (a reorg replaced it): a full trace", async () => {

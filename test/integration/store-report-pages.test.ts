@@ -69,6 +69,23 @@ DRIVERS.forEach((driver) => {
       expect(seen).to.have.length(1);
     });
 
+    it('outlines a report without reading it whole: its block, its holdings\' wallets once each, its limitations', async () => {
+      const [a, b] = ['0x' + 'a'.repeat(40), '0x' + 'b'.repeat(40)];
+      const runId = await saved({
+        chain: 'ethereum', toBlock: 1234, limitations: ['holdings not checked against real balances at block 1234: x'],
+        holdings: [{ address: a, asset: 'ETH' }, { address: b, asset: 'ETH' }, { address: a, asset: '0xusdt' }],
+      });
+      seen.length = 0;
+      const outline = (await store.runs.reportOutline(runId))!;
+      expect(outline.toBlock).to.equal(1234);
+      expect([...outline.holdings].sort()).to.deep.equal([a, b]);
+      expect(outline.limitations).to.deep.equal(['holdings not checked against real balances at block 1234: x']);
+      expect(seen).to.have.length(1);
+      expect(await store.runs.reportOutline((await saved({ chain: 'ethereum', toBlock: 5 })))).to.deep.equal({ toBlock: 5, holdings: [], limitations: [] });
+      const kase = await store.cases.create({ title: 't', chain: 'ethereum', model: 'fifo', maxHops: 6, seeds: [{ address: a }] });
+      expect(await store.runs.reportOutline((await store.runs.create(kase.id)).id), 'a run without a report').to.equal(null);
+    });
+
     it('a case\'s latest report per model is read the same way', async () => {
       const report = { chain: 'ethereum', model: 'haircut', holdings: Array.from({ length: 2_001 }, (_, i) => ({ i })) }; // longer than a page (2,000)
       const runId = await saved(report);
