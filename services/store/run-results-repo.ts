@@ -5,6 +5,7 @@ import { NotFoundError } from '../errors';
 import type { Address, Asset, LabelCategory } from '../domain/types';
 import type { Db } from './db';
 import { copyField, jsonCopyField } from './copy-text';
+import { resultRunOf } from './runs-repo';
 import { amountParam, chunks, isUuid, jsonParam, rowsPerStatement, toBigInt, toDate, toInt, toIntOrNull } from './values';
 
 export interface CaseNodeRow {
@@ -95,8 +96,9 @@ export function createRunResultsRepo(db: Db) {
 
     /**
      * A new run of the case, done at once, that takes over an earlier run's answer (nothing
-     * it followed moved since): crawl state, graph and endpoints copied in the database, the
-     * report as given, the alerts marked compared (there is nothing new to raise). One
+     * it followed moved since): its crawl state, graph and endpoints are those of the run
+     * that computed them (result_run_id, read through resultRunOf), the report that run's at
+     * the new block, the alerts marked compared (there is nothing new to raise). One
      * transaction; returns the run and how many addresses it holds.
      */
     async takeOverRun(input: {
@@ -113,14 +115,11 @@ export function createRunResultsRepo(db: Db) {
         );
         if (!rows[0]) throw new NotFoundError(`case ${input.caseId} not found`);
         const runId = rows[0].id;
-        const copy = async (table: string, columns: readonly string[]) => {
-          const rest = columns.filter((c) => c !== 'run_id').join(', ');
-          return tx.query(`insert into ${table} (run_id, ${rest}) select $1, ${rest} from ${table} where run_id = $2`, [runId, input.fromRunId]);
-        };
-        const { rowCount } = await copy('run_addresses', ['run_id', 'address', 'hop', 'from_block', 'state']);
-        await copy('case_nodes', NODE_COLUMNS);
-        await copy('case_flows', FLOW_COLUMNS);
-        await copy('case_endpoints', ['run_id', 'address', 'asset', 'entity', 'category', 'attribution', 'amount', 'hops', 'paths']);
+        // The crawl state, graph and endpoints stay the computing run's: named, not copied.
+        const { rows: named } = await tx.query<{ result: string }>(
+          `update trace_runs set result_run_id = ${resultRunOf('$2')} where id = $1 returning result_run_id as result`, [runId, input.fromRunId],
+        );
+        const counted = await tx.query<{ n: unknown }>('select count(*) as n from run_addresses where run_id = $1', [named[0]!.result]);
         // The report as the earlier run's, at the new block, its stats those of a run with no
         // step: written in the database (a 100k case's report is 18 MB), not read and rewritten.
         await tx.query(
@@ -131,7 +130,7 @@ export function createRunResultsRepo(db: Db) {
              from case_reports where run_id = $2`,
           [runId, input.fromRunId, input.toBlock, input.toBlockHash, Math.round(input.ms)],
         );
-        return { runId, addresses: rowCount };
+        return { runId, addresses: toInt(counted.rows[0]!.n) };
       });
     },
 
@@ -180,12 +179,12 @@ export function createRunResultsRepo(db: Db) {
       const nodes = await db.query<NodeDbRow>(
         `select address, asset, hop, role, entity, category, attribution, tainted_in, tainted_out,
            tainted_held, to_exposure
-         from case_nodes where run_id = $1 order by hop nulls last, address, asset`,
+         from case_nodes where run_id = ${resultRunOf('$1')} order by hop nulls last, address, asset`,
         [runId],
       );
       const edges = await db.query<FlowDbRow>(
         `select tx_hash, ref, from_address, to_address, asset, amount, tainted, hop, block_number
-         from case_flows where run_id = $1 order by block_number, tx_hash, ref`,
+         from case_flows where run_id = ${resultRunOf('$1')} order by block_number, tx_hash, ref`,
         [runId],
       );
       return { nodes: nodes.rows.map(nodeFromRow), edges: edges.rows.map(flowFromRow) };
@@ -200,12 +199,12 @@ export function createRunResultsRepo(db: Db) {
       const nodeRows = await db.query<NodeDbRow>(
         `select address, asset, hop, role, entity, category, attribution, tainted_in, tainted_out,
            tainted_held, to_exposure
-         from case_nodes where run_id = $1 order by hop nulls last, address, asset offset $2 limit $3`,
+         from case_nodes where run_id = ${resultRunOf('$1')} order by hop nulls last, address, asset offset $2 limit $3`,
         [runId, nodes.offset, nodes.limit + 1],
       );
       const edgeRows = await db.query<FlowDbRow>(
         `select tx_hash, ref, from_address, to_address, asset, amount, tainted, hop, block_number
-         from case_flows where run_id = $1 order by block_number, tx_hash, ref offset $2 limit $3`,
+         from case_flows where run_id = ${resultRunOf('$1')} order by block_number, tx_hash, ref offset $2 limit $3`,
         [runId, edges.offset, edges.limit + 1],
       );
       return { nodes: nodeRows.rows.map(nodeFromRow), edges: edgeRows.rows.map(flowFromRow) };
@@ -216,7 +215,7 @@ export function createRunResultsRepo(db: Db) {
       if (!isUuid(runId)) return [];
       const { rows } = await db.query<EndpointDbRow>(
         `select address, asset, entity, category, attribution, amount, hops, paths
-         from case_endpoints where run_id = $1 order by amount desc, address, asset`,
+         from case_endpoints where run_id = ${resultRunOf('$1')} order by amount desc, address, asset`,
         [runId],
       );
       return rows.map(endpointFromRow);

@@ -7,6 +7,15 @@ import type { Db } from './db';
 import { chunks, interner, isUuid, jsonParam, lastPerKeyWithTurns, rowsPerStatement, toDate, toDateOrNull, toInt, toIntOrNull } from './values';
 import { noteWrites } from './table-stats';
 
+/**
+ * The run whose crawl state, graph and endpoints stand for the run `param` names: itself, or
+ * the run whose answer it took over on a quiet night (trace_runs.result_run_id, see
+ * services/retrace): a subquery, evaluated once per statement.
+ */
+export function resultRunOf(param: string): string {
+  return `(select coalesce(result_run_id, id) from trace_runs where id = ${param})`;
+}
+
 export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** A run in one of these states takes no more steps: a late job for it does nothing. */
@@ -235,7 +244,7 @@ export function createRunsRepo(db: Db) {
       const { rowCount } = await db.query(
         `insert into run_addresses (run_id, address, hop, from_block, state)
          select $1, address, hop, from_block, state from run_addresses
-          where run_id = $2 and state = any($3::text[]) and address <> all($4::text[])
+          where run_id = ${resultRunOf('$2')} and state = any($3::text[]) and address <> all($4::text[])
          on conflict (run_id, address) do nothing`,
         [toRunId, fromRunId, [...states], [...except]],
       );
@@ -267,7 +276,7 @@ export function createRunsRepo(db: Db) {
         return address;
       };
       if (!Number.isFinite(page)) {
-        const { rows } = await db.query<RunAddressDbRow>(`select ${ADDRESS_COLUMNS} from run_addresses where run_id = $1 order by hop, address`, [runId]);
+        const { rows } = await db.query<RunAddressDbRow>(`select ${ADDRESS_COLUMNS} from run_addresses where run_id = ${resultRunOf('$1')} order by hop, address`, [runId]);
         const out: RunAddressRow[] = [];
         for (const row of rows) {
           if (turns.due()) await turns.give();
@@ -280,7 +289,7 @@ export function createRunsRepo(db: Db) {
       let after = '';
       for (;;) {
         const { rows } = await db.query<RunAddressDbRow>(
-          `select ${ADDRESS_COLUMNS} from run_addresses where run_id = $1 and address > $2 order by address limit $3`,
+          `select ${ADDRESS_COLUMNS} from run_addresses where run_id = ${resultRunOf('$1')} and address > $2 order by address limit $3`,
           [runId, after, page],
         );
         for (const row of rows) {

@@ -66,7 +66,14 @@ describe('e2e: a re-trace costs what is new', function () {
     // logs of every watched wallet (one call, filtered here), the 5 new blocks for ETH (no
     // trace_filter on this node), the old tip's hash.
     expect(result.rpcCalls).to.be.at.most(3 + 1 + 5 + 1);
-    expect((await app.deps.store.runs.graph(run.id)).edges).to.deep.equal((await app.deps.store.runs.graph(previous.id)).edges);
+    expect(await app.deps.store.runs.graph(run.id)).to.deep.equal(await app.deps.store.runs.graph(previous.id));
+    expect(await app.deps.store.runs.endpoints(run.id)).to.deep.equal(await app.deps.store.runs.endpoints(previous.id));
+    expect(await app.deps.store.runs.addresses(run.id)).to.deep.equal(await app.deps.store.runs.addresses(previous.id));
+    // ... read from the computing run's rows: the quiet night copied none.
+    for (const table of ['run_addresses', 'case_nodes', 'case_flows', 'case_endpoints']) {
+      const { rows } = await app.deps.store.db.query<{ n: number }>(`select count(*)::int as n from ${table} where run_id = $1`, [run.id]);
+      expect(rows[0]!.n, table).to.equal(0);
+    }
     // What a full trace from hop 0 finds at the same tip.
     const full = await fullTrace();
     expect(full.toBlock).to.equal(reused.toBlock);
