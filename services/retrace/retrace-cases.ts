@@ -5,10 +5,12 @@
 // which of those wallets moved since each case's last run. Then per case:
 // - nothing it watches moved, its inputs are the same (case, settings, labels: see
 //   services/tracing/run-inputs.ts) and its last block is still canonical: the last result
-//   holds at the new tip and is taken over as it is, in the database (no recompute);
+//   holds at the new tip and is taken over (no recompute): the new run names the run that
+//   computed it, whose crawl state, graph and endpoints it reads, and gets its report at the
+//   new block, written in the database;
 // - something moved: a new trace run starts from the last run's crawl state (its wallets and
-//   windows), deciding again only the wallets with new transfers, so the steps recompute
-//   what the news reaches instead of starting at hop 0;
+//   windows) and the taint of the run that computed it, deciding again only the wallets with
+//   new transfers, so the steps recompute what the news reaches instead of starting at hop 0;
 // - otherwise (first trace, other inputs, a reorg, not an EVM chain): a full trace.
 import { queueRunCallback } from '../callbacks/notify';
 import { MULTI_CHAIN } from '../domain/multi-chain-report';

@@ -1,7 +1,9 @@
 // The re-trace at the cost of the news, on a real local EVM node: after a quiet night the
 // last result is taken over (no trace steps, the same answer at the new tip); after a wallet
 // of the case moved, the new run starts from the last run's crawl state and its answer is
-// the one a full trace from hop 0 gives; new labels mean a full trace.
+// the one a full trace from hop 0 gives, also after quiet nights (it resumes from the taint of
+// the run that computed the answer taken over); a limitation naming the last block, a reorg
+// and new labels mean a recompute.
 import { expect } from 'chai';
 import { Contract, JsonRpcProvider, NonceManager, Wallet, parseEther } from 'ethers';
 import { USDT } from '../../services/demo/pig-butchering';
