@@ -6,8 +6,8 @@
 // - nothing it watches moved, its inputs are the same (case, settings, labels: see
 //   services/tracing/run-inputs.ts) and its last block is still canonical: the last result
 //   holds at the new tip and is taken over (no recompute): the new run names the run that
-//   computed it, whose crawl state, graph and endpoints it reads, and gets its report at the
-//   new block, written in the database;
+//   computed it, whose crawl state, graph, endpoints and report it reads (the report at the
+//   new block), and writes none of them again;
 // - something moved: a new trace run starts from the last run's crawl state (its wallets and
 //   windows) and the taint of the run that computed it, deciding again only the wallets with
 //   new transfers, so the steps recompute what the news reaches instead of starting at hop 0;

@@ -97,9 +97,10 @@ export function createRunResultsRepo(db: Db) {
     /**
      * A new run of the case, done at once, that takes over an earlier run's answer (nothing
      * it followed moved since): its crawl state, graph and endpoints are those of the run
-     * that computed them (result_run_id, read through resultRunOf), the report that run's at
-     * the new block, the alerts marked compared (there is nothing new to raise). One
-     * transaction; returns the run and how many addresses it holds.
+     * that computed them (result_run_id, read through resultRunOf), its report that run's
+     * under a patch (report_patch: the new block and hash, the stats of a run with no step),
+     * the alerts marked compared (there is nothing new to raise). Nothing of the case is
+     * copied. One transaction; returns the run and how many addresses it holds.
      */
     async takeOverRun(input: {
       caseId: string; fromRunId: string; retraceRunId: string | null; toBlock: number; toBlockHash: string | null;
@@ -115,21 +116,16 @@ export function createRunResultsRepo(db: Db) {
         );
         if (!rows[0]) throw new NotFoundError(`case ${input.caseId} not found`);
         const runId = rows[0].id;
-        // The crawl state, graph and endpoints stay the computing run's: named, not copied.
+        // The crawl state, graph, endpoints and report stay the computing run's: named, not
+        // copied. The report gets the new block and the stats of a run with no step over it.
         const { rows: named } = await tx.query<{ result: string }>(
-          `update trace_runs set result_run_id = ${resultRunOf('$2')} where id = $1 returning result_run_id as result`, [runId, input.fromRunId],
-        );
-        const counted = await tx.query<{ n: unknown }>('select count(*) as n from run_addresses where run_id = $1', [named[0]!.result]);
-        // The report as the earlier run's, at the new block, its stats those of a run with no
-        // step: written in the database (a 100k case's report is 18 MB), not read and rewritten.
-        await tx.query(
-          `insert into case_reports (run_id, report)
-           select $1, (report - 'toBlockHash') || jsonb_build_object('toBlock', $3::bigint)
-                    || case when $4::text is null then '{}'::jsonb else jsonb_build_object('toBlockHash', $4::text) end
-                    || jsonb_build_object('stats', coalesce(report -> 'stats', '{}'::jsonb) || jsonb_build_object('rpcCalls', 0, 'hops', 0, 'ms', $5::bigint))
-             from case_reports where run_id = $2`,
+          `update trace_runs set result_run_id = ${resultRunOf('$2')},
+                  report_patch = jsonb_strip_nulls(jsonb_build_object('toBlock', $3::bigint, 'toBlockHash', $4::text))
+                    || jsonb_build_object('stats', jsonb_build_object('rpcCalls', 0, 'hops', 0, 'ms', $5::bigint))
+            where id = $1 returning result_run_id as result`,
           [runId, input.fromRunId, input.toBlock, input.toBlockHash, Math.round(input.ms)],
         );
+        const counted = await tx.query<{ n: unknown }>('select count(*) as n from run_addresses where run_id = $1', [named[0]!.result]);
         return { runId, addresses: toInt(counted.rows[0]!.n) };
       });
     },
@@ -138,8 +134,8 @@ export function createRunResultsRepo(db: Db) {
     async latestReportPerModel(caseId: string): Promise<{ runId: string; finishedAt: Date | null; report: unknown }[]> {
       if (!isUuid(caseId)) return [];
       const { rows } = await db.query<{ run_id: string; finished_at: unknown }>(
-        `select distinct on (r.report ->> 'model') r.run_id, t.finished_at
-           from case_reports r join trace_runs t on t.id = r.run_id
+        `select distinct on (r.report ->> 'model') t.id as run_id, t.finished_at
+           from trace_runs t join case_reports r on r.run_id = ${REPORT_ROW_OF_RUN}
           where t.case_id = $1 and t.status = 'done'
           order by r.report ->> 'model', t.seq desc`,
         [caseId],
@@ -157,11 +153,11 @@ export function createRunResultsRepo(db: Db) {
     async reportOutline(runId: string): Promise<{ toBlock: number; holdings: Address[]; limitations: string[] } | null> {
       if (!isUuid(runId)) return null;
       const { rows } = await db.query<{ to_block: unknown; holdings: Address[] | null; limitations: unknown }>(
-        `select report ->> 'toBlock' as to_block,
+        `select coalesce(t.report_patch ->> 'toBlock', r.report ->> 'toBlock') as to_block,
                 (select array_agg(distinct h ->> 'address') from jsonb_array_elements(
-                   case when jsonb_typeof(report -> 'holdings') = 'array' then report -> 'holdings' else '[]'::jsonb end) h) as holdings,
-                coalesce(report -> 'limitations', '[]'::jsonb) as limitations
-           from case_reports where run_id = $1`,
+                   case when jsonb_typeof(r.report -> 'holdings') = 'array' then r.report -> 'holdings' else '[]'::jsonb end) h) as holdings,
+                coalesce(r.report -> 'limitations', '[]'::jsonb) as limitations
+           from trace_runs t join case_reports r on r.run_id = ${REPORT_ROW_OF_RUN} where t.id = $1`,
         [runId],
       );
       const row = rows[0];
@@ -364,17 +360,23 @@ function endpointFromRow(row: EndpointDbRow): CaseEndpointRow {
  * first, then bytewise).
  */
 async function readReport(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): Promise<unknown> {
-  const { rows } = await db.query<{ head: unknown; long: string[] | null }>(
-    `select case when jsonb_typeof(report) = 'object' then report - coalesce(l.keys, '{}') else report end as head, l.keys as long
-       from case_reports r
+  // The run's report row (its own, or the computing run's under its patch: see takeOverRun);
+  // the patch sets scalars and stats only, so the long arrays are the row's.
+  const { rows } = await db.query<{ head: unknown; long: string[] | null; row_run: string }>(
+    `select case when jsonb_typeof(x.report) = 'object' then x.report - coalesce(l.keys, '{}') else x.report end as head, l.keys as long, x.row_run
+       from (select r.run_id as row_run,
+                    case when t.report_patch is null or jsonb_typeof(r.report) <> 'object' then r.report
+                         else (r.report - 'toBlockHash') || (t.report_patch - 'stats')
+                              || jsonb_build_object('stats', coalesce(r.report -> 'stats', '{}'::jsonb) || coalesce(t.report_patch -> 'stats', '{}'::jsonb)) end as report
+               from trace_runs t join case_reports r on r.run_id = ${REPORT_ROW_OF_RUN} where t.id = $1) x
        left join lateral (
-         select array_agg(e.key order by e.key) as keys from jsonb_each(case when jsonb_typeof(r.report) = 'object' then r.report else '{}' end) e
-          where case when jsonb_typeof(e.value) = 'array' then jsonb_array_length(e.value) else 0 end > $2) l on true
-      where r.run_id = $1`,
+         select array_agg(e.key order by e.key) as keys from jsonb_each(case when jsonb_typeof(x.report) = 'object' then x.report else '{}' end) e
+          where case when jsonb_typeof(e.value) = 'array' then jsonb_array_length(e.value) else 0 end > $2) l on true`,
     [runId, pageRows],
   );
   const row = rows[0];
   if (!row) return null;
+  const rowRun = row.row_run;
   if (!row.long || row.long.length === 0) return row.head;
   const report = { ...(row.head as Record<string, unknown>) };
   await db.transaction(async (tx) => {
@@ -384,7 +386,7 @@ async function readReport(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): P
         `declare report_elements no scroll cursor for
            select e.value from case_reports r, jsonb_array_elements(r.report -> $2) with ordinality as e(value, i)
             where r.run_id = $1 order by e.i`,
-        [runId, key],
+        [rowRun, key],
       );
       for (;;) {
         const page = await tx.query<{ value: unknown }>(`fetch forward ${Math.max(1, Math.floor(pageRows))} from report_elements`);
@@ -397,6 +399,12 @@ async function readReport(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): P
   });
   return Object.fromEntries(Object.entries(report).sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/**
+ * Which case_reports row holds the report of trace run `t`: its own, or, for a run that took
+ * over an earlier answer (a report_patch), the computing run's (result_run_id).
+ */
+const REPORT_ROW_OF_RUN = 'case when t.report_patch is null then t.id else t.result_run_id end';
 
 /** Elements of a stored report's long arrays read per page (and arrays longer than this are read so). */
 const REPORT_PAGE_ROWS = 2_000;

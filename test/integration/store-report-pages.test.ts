@@ -86,6 +86,26 @@ DRIVERS.forEach((driver) => {
       expect(await store.runs.reportOutline((await store.runs.create(kase.id)).id), 'a run without a report').to.equal(null);
     });
 
+    it('a run that took over an earlier answer reads its report at its block, with no row of its own', async () => {
+      const holdings = Array.from({ length: 7 }, (_, i) => ({ address: `0x${i.toString(16).padStart(40, '0')}`, amount: String(i) }));
+      const report = { chain: 'ethereum', model: 'poison', toBlock: 100, toBlockHash: '0xold', holdings, limitations: [], stats: { transfers: 12, rpcCalls: 40, hops: 3, ms: 900 } };
+      const computed = await saved(report);
+      const kase = (await store.runs.get(computed))!.caseId;
+      await store.runs.finish(computed, 'done');
+      const take = (fromRunId: string, toBlock: number, toBlockHash: string | null) =>
+        store.runs.takeOverRun({ caseId: kase, fromRunId, retraceRunId: null, toBlock, toBlockHash, ms: 5, stats: { reusedFrom: computed } });
+      const first = (await take(computed, 120, '0xnew')).runId;
+      const second = (await take(first, 130, null)).runId;
+      const { toBlockHash: _h, ...withoutHash } = report;
+      expect(await store.runs.report(first, 3)).to.deep.equal({ ...report, toBlock: 120, toBlockHash: '0xnew', stats: { transfers: 12, rpcCalls: 0, hops: 0, ms: 5 } });
+      expect(await store.runs.report(second, 3)).to.deep.equal({ ...withoutHash, toBlock: 130, stats: { transfers: 12, rpcCalls: 0, hops: 0, ms: 5 } });
+      expect(await store.runs.report(computed, 3)).to.deep.equal(report);
+      expect((await store.runs.reportOutline(second))!.toBlock).to.equal(130);
+      const rows = await raw.query<{ n: number }>('select count(*)::int as n from case_reports where run_id = any($1::uuid[])', [[first, second]]);
+      expect(rows.rows[0]!.n).to.equal(0);
+      expect((await store.runs.latestReportPerModel(kase)).map((l) => l.runId)).to.deep.equal([second]);
+    });
+
     it('a case\'s latest report per model is read the same way', async () => {
       const report = { chain: 'ethereum', model: 'haircut', holdings: Array.from({ length: 2_001 }, (_, i) => ({ i })) }; // longer than a page (2,000)
       const runId = await saved(report);
