@@ -16,6 +16,8 @@
 //   BENCH_OUT                JSON output (default bench-results/latest.json)
 //   BENCH_RETRACE_CASES      open cases in the re-trace section, one per L1 wallet (default 100; 0 skips it)
 //   BENCH_RETRACE_ACTIVE_PCT share of those cases with new activity on the active night (default 10)
+//   BENCH_TAKEOVER_ADDRESSES wallets of the one large case whose quiet nights the re-trace section times (default 95000,
+//                            a 100k case's; 0 skips it; server Postgres only)
 //   BENCH_BUSY_TRANSFERS     clean payouts of an unlabelled busy hot wallet some L2 wallets pay (default 50000; 0: none)
 //   BENCH_FLOOR_ADDRESSES    frontier addresses per eth_getLogs of the floor tracer (default 200, tracehold's addressesPerLogCall)
 //   BENCH_WRITE_ROWS         rows of the store-writes comparison (default BENCH_TRANSFERS)
@@ -45,6 +47,7 @@ import type { FloorFigures, NaiveFigures, TraceholdFigures, WorkerJob } from './
 import { storeWrites, type StoreWriteFigures } from './bench/store-writes';
 import { goalLines, stageHeapLine, stageLine, type RssBaseline } from './bench/goals';
 import { retraceBench, type PhaseFigures, type RetraceFigures } from './bench/retrace-cost';
+import { takeoverCost, type TakeoverFigures } from './bench/takeover-cost';
 import { workerScaleBench, type ScaleFigures } from './bench/worker-scale';
 
 const env = (name: string, fallback: number, min = 1) => {
@@ -69,6 +72,7 @@ const settings = {
   runTimeoutMs: env('BENCH_RUN_TIMEOUT_MS', 600_000),
   retraceCases: env('BENCH_RETRACE_CASES', 100, 0),
   retraceActivePct: env('BENCH_RETRACE_ACTIVE_PCT', 10),
+  takeoverAddresses: env('BENCH_TAKEOVER_ADDRESSES', 95_000, 0),
   busyTransfers: env('BENCH_BUSY_TRANSFERS', 50_000, 0),
   floorAddresses: env('BENCH_FLOOR_ADDRESSES', 200),
   writeRows: env('BENCH_WRITE_ROWS', env('BENCH_TRANSFERS', 10_000)),
@@ -392,6 +396,7 @@ async function bench(): Promise<void> {
     say(`  histories of ${reads.wallets} wallets (${int(reads.transfers)} transfers) read from those rows: ${reads.unanalysedMs.toFixed(1)} ms written by plain COPY (no planner statistics), ${reads.storeMs.toFixed(1)} ms as the store's writes leave them (analysed) = ${(reads.unanalysedMs / Math.max(0.001, reads.storeMs)).toFixed(1)}× (medians of 3)`);
 
     let retrace: RetraceFigures | undefined;
+    let takeover: TakeoverFigures | undefined;
     if (settings.retraceCases > 0) {
       say(`\nRe-trace cost of open cases (scripts/bench/retrace-cost.ts; in this process, its own throwaway database, same proxy and labels)…`);
       retrace = await retraceBench(node, kase, proxy, {
@@ -421,6 +426,20 @@ async function bench(): Promise<void> {
       say(table(['figure', `first trace (${r.cases} cases)`, 'quiet re-trace', 'active re-trace'], phases.map(([f, fn]) => [f, fn(r.first), fn(r.quiet), fn(r.active)])));
       for (const [name, p] of [['first trace', r.first], ['quiet re-trace', r.quiet], ['active re-trace', r.active]] as const) say(`${name} calls by method: ${topMethods(p.wire.byMethod, 8) || 'none'}`);
       say(`active night: ${r.activeCases} of ${r.cases} cases had ${r.activity.movedWallets} held wallets move (${r.activity.transactions} transactions in ${r.activity.blocks} blocks); the quiet night was ${r.quiet.newBlocks} empty blocks.`);
+      if (settings.takeoverAddresses > 0 && database.kind === 'pg') {
+        const testDb = await createTestDb({ poolSize: 2 });
+        try {
+          takeover = await takeoverCost(testDb.db, settings.takeoverAddresses);
+        } finally {
+          await testDb.drop();
+        }
+        const megabytes = (bytes: number) => (Math.max(0, bytes) / 1e6).toFixed(1);
+        const nights = (list: TakeoverFigures['named']) =>
+          `${list.map((n) => int(n.ms)).join(' / ')} ms, database +${list.map((n) => megabytes(n.grewBytes)).join(' / ')} MB`;
+        say(`quiet nights of one large case (scripts/bench/takeover-cost.ts: ${int(takeover.addresses)} wallets, nodes and flows, a ${megabytes(takeover.reportBytes)} MB report; three nights each way):`);
+        say(`  the store's take-over (the run names the computing run): ${nights(takeover.named)}; rows written to the case's tables: ${int(takeover.namedRows)}`);
+        say(`  copying the case's rows and report into the new run (the way before): ${nights(takeover.copied)}`);
+      }
     }
 
     let scale: ScaleFigures[] | undefined;
@@ -455,6 +474,7 @@ async function bench(): Promise<void> {
       floor: { ...ff, reached: undefined, reachedCount: ff.reached.length, wire: floor.wire },
       floorNative: { ...floorNative.figures, reached: undefined, reachedCount: floorNative.figures.reached.length, wire: floorNative.wire },
       storeWrites: writes,
+      takeover: takeover ?? null,
       comparison: {
         reachedAgree: naive ? agree : null,
         onlyNaive,
