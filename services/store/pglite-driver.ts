@@ -1,18 +1,23 @@
-// `Db` over PGlite, the embedded Postgres used when no DATABASE_URL is configured.
+// `Db` over PGlite, the embedded Postgres used when no DATABASE_URL is configured. PGlite
+// runs on a thread of its own (pglite-thread.ts): each call is a message there and back, so a
+// statement never holds this thread's event loop, and the database works while this thread does.
 import { existsSync, mkdirSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import { copyStatement, copyTextSlices } from './copy-text';
 import type { Db, QueryResult } from './db';
 import { translateDbError, withSavepoint } from './driver-support';
+import type { ThreadError, ThreadReply, ThreadRequest, ThreadStart } from './pglite-thread';
 
 // An embedded database serves one process: Postgres' default 128 MB of shared buffers is
 // mostly WASM memory that never shrinks, and a case's working set fits in far less.
 const OPTIONS = { postgresqlconf: ['shared_buffers = 16MB', 'maintenance_work_mem = 16MB'] };
+
+/** A request without its id (each union member's own fields kept). */
+type Call = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export async function openPgliteDb(dataDir: string): Promise<Db> {
   const onDisk = !dataDir.includes('://');
@@ -20,59 +25,114 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
   // Creating a database runs initdb, whose WASM memory (~700 MB of RSS) a process keeps for
   // its life: a new folder is created by a short-lived child process, then opened here (~200 MB).
   if (onDisk && !existsSync(join(dataDir, 'PG_VERSION'))) await createInChild(dataDir);
-  const pg = await PGlite.create(dataDir, OPTIONS);
-  const turns = queryTurns();
+  const call = await startThread({ dataDir, options: OPTIONS });
+
+  const copy = async (table: string, columns: readonly string[], text: AsyncIterable<string> | Iterable<string>, tx?: number) => {
+    const slices: string[] = [];
+    for await (const slice of text) slices.push(slice);
+    if (slices.length === 0) return 0;
+    return (await call({ op: 'copy', sql: copyStatement(table, columns, `'/dev/blob'`), text: slices, tx })) as number;
+  };
+  const inTransaction = (tx: number): Db => {
+    const db: Db = {
+      driver: 'pglite',
+      query: async (sql, params) => (await call({ op: 'query', sql, params, tx })) as QueryResult<never>,
+      exec: async (sql) => void (await call({ op: 'exec', sql, tx })),
+      transaction: (inner) => withSavepoint(db, inner),
+      copyFrom: (table, columns, rows) => copy(table, columns, copyTextSlices(rows), tx),
+      copyText: (table, columns, text) => copy(table, columns, text, tx),
+      close: () => Promise.reject(new Error('close() called on a transaction')),
+    };
+    return db;
+  };
   return {
     driver: 'pglite',
-    query: (sql, params) => turns.after(runQuery(pg, sql, params)),
-    exec: (sql) => turns.after(runExec(pg, sql)),
-    // PGlite has a single connection; its transaction() holds a mutex so that queries from
+    query: async (sql, params) => (await call({ op: 'query', sql, params })) as QueryResult<never>,
+    exec: async (sql) => void (await call({ op: 'exec', sql })),
+    // PGlite has a single connection; an open transaction holds its lock, so calls from
     // outside the callback wait instead of joining the transaction.
-    transaction: (fn) =>
-      pg.transaction((raw) => fn(wrapTransaction(raw, turns))).catch((error: unknown) => {
-        throw translateDbError(error);
-      }),
-    copyFrom: (table, columns, rows) => turns.after(runCopy(pg, table, columns, copyTextSlices(rows))),
-    copyText: (table, columns, text) => turns.after(runCopy(pg, table, columns, text)),
-    close: () => pg.close(),
+    async transaction(fn) {
+      const tx = (await call({ op: 'begin' })) as number;
+      let result;
+      try {
+        result = await fn(inTransaction(tx));
+      } catch (error) {
+        await call({ op: 'end', tx, commit: false });
+        throw error;
+      }
+      await call({ op: 'end', tx, commit: true });
+      return result;
+    },
+    copyFrom: (table, columns, rows) => copy(table, columns, copyTextSlices(rows)),
+    copyText: (table, columns, text) => copy(table, columns, text),
+    close: () => call({ op: 'close' }).then(() => undefined),
   };
 }
 
 /**
- * PGlite runs a statement on this thread, in WASM, and settles its promise without a turn of
- * the event loop: a run of statements (a step's reads and writes) held the loop for their sum,
- * ~1 s at the bench's 10k. After a statement, once TURN_MS have passed since the last turn,
- * the caller resumes on a turn of its own, so timers, sockets and a job's lock renewal run.
+ * Starts the database's thread; resolves, once the database is open, to a function that sends
+ * it a call and resolves to the answer. The thread keeps the process alive only while a call is
+ * waiting for its answer (the database in this thread never did); it ends after `close`.
  */
-const TURN_MS = 20;
-
-function queryTurns(): { after<T>(work: Promise<T>): Promise<T> } {
-  let last = performance.now();
-  return {
-    async after(work) {
-      try {
-        return await work;
-      } finally {
-        if (performance.now() - last >= TURN_MS) {
-          await nextTurn();
-          last = performance.now();
-        }
+async function startThread(start: ThreadStart): Promise<(call: Call) => Promise<unknown>> {
+  const file = join(__dirname, `pglite-thread${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+  const workerData = { pgliteThread: start };
+  // From the TypeScript sources (tsx), the thread loads tsx's require hook first, as bin/tracehold.js does.
+  const worker = file.endsWith('.ts')
+    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true, workerData })
+    : new Worker(file, { workerData });
+  const waiting = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+  let lastId = 0;
+  let stopped: Error | undefined;
+  const stop = (error: Error) => {
+    stopped ??= error;
+    for (const w of waiting.values()) w.reject(stopped);
+    waiting.clear();
+  };
+  const opened = new Promise<void>((resolve, reject) => {
+    worker.on('message', (reply: ThreadReply) => {
+      if ('ready' in reply) {
+        if (reply.ready) resolve();
+        else reject(asError(reply.error));
+        return;
       }
-    },
+      const w = waiting.get(reply.id);
+      if (!w) return;
+      waiting.delete(reply.id);
+      if (waiting.size === 0) worker.unref();
+      if (reply.ok) w.resolve(reply.result);
+      else w.reject(translateDbError(asError(reply.error)));
+    });
+    worker.on('error', (error) => {
+      reject(error);
+      stop(new Error(`the embedded database stopped: ${error.message}`, { cause: error }));
+    });
+    worker.on('exit', (code) => {
+      reject(new Error(`the embedded database's thread exited (${code}) before it opened`));
+      stop(new Error(`the embedded database is closed (its thread exited with ${code})`));
+    });
+  });
+  await opened;
+  worker.unref();
+  return (call) => {
+    if (stopped) return Promise.reject(stopped);
+    const id = ++lastId;
+    const answer = new Promise<unknown>((resolve, reject) => waiting.set(id, { resolve, reject }));
+    worker.ref();
+    worker.postMessage({ ...call, id } as ThreadRequest);
+    if (call.op === 'close') {
+      return answer.finally(async () => {
+        stop(new Error('the embedded database is closed'));
+        await worker.terminate();
+      });
+    }
+    return answer;
   };
 }
 
-/** COPY from PGlite's `/dev/blob` device: the COPY text handed over as one Blob. */
-async function runCopy(target: Queryable, table: string, columns: readonly string[], text: AsyncIterable<string> | Iterable<string>): Promise<number> {
-  const slices: string[] = [];
-  for await (const slice of text) slices.push(slice);
-  if (slices.length === 0) return 0;
-  try {
-    const result = await target.query(copyStatement(table, columns, `'/dev/blob'`), [], { blob: new Blob(slices) });
-    return result.affectedRows ?? 0;
-  } catch (error) {
-    throw translateDbError(error);
-  }
+/** An Error again, with Postgres' fields (code, detail, constraint…) as the driver had them. */
+function asError(error: ThreadError): Error {
+  return Object.assign(new Error(error.message), error.fields);
 }
 
 async function createInChild(dataDir: string): Promise<void> {
@@ -83,37 +143,4 @@ async function createInChild(dataDir: string): Promise<void> {
   await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
     env: { ...process.env, TRACEHOLD_PGLITE_DIR: dataDir, TRACEHOLD_PGLITE_OPTIONS: JSON.stringify(OPTIONS) },
   });
-}
-
-type Queryable = Pick<Transaction, 'query' | 'exec'>;
-
-async function runQuery<R>(target: Queryable, sql: string, params?: unknown[]): Promise<QueryResult<R>> {
-  try {
-    const result = await target.query<R>(sql, params);
-    // PGlite reports written rows in affectedRows and leaves it 0 for a SELECT.
-    return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
-  } catch (error) {
-    throw translateDbError(error);
-  }
-}
-
-async function runExec(target: Queryable, sql: string): Promise<void> {
-  try {
-    await target.exec(sql);
-  } catch (error) {
-    throw translateDbError(error);
-  }
-}
-
-function wrapTransaction(raw: Transaction, turns: ReturnType<typeof queryTurns>): Db {
-  const tx: Db = {
-    driver: 'pglite',
-    query: (sql, params) => turns.after(runQuery(raw, sql, params)),
-    exec: (sql) => turns.after(runExec(raw, sql)),
-    transaction: (inner) => withSavepoint(tx, inner),
-    copyFrom: (table, columns, rows) => turns.after(runCopy(raw, table, columns, copyTextSlices(rows))),
-    copyText: (table, columns, text) => turns.after(runCopy(raw, table, columns, text)),
-    close: () => Promise.reject(new Error('close() called on a transaction')),
-  };
-  return tx;
 }

@@ -257,10 +257,11 @@ export function createRunsRepo(db: Db) {
     },
 
     /**
-     * The crawl state, by hop then address. On PGlite (one statement is one block of the
-     * process's event loop, see rowsPerStatement) in pages in the primary key's order, put in
+     * The crawl state, by hop then address. On PGlite (a statement's whole result is one
+     * message from its thread, see rowsPerStatement) in pages in the primary key's order, put in
      * hop order here: read and sorted in one statement, a run of the bench's 100k (95,966
-     * addresses) held a step's event loop for up to 1.0 s. PGlite's collation is C, so address
+     * addresses) held a step's event loop for up to 1.0 s when PGlite ran on the process's own
+     * thread. PGlite's collation is C, so address
      * order within a hop is the same. The pages are statements of their own: a run's addresses
      * are written only by its steps, which run one at a time, so none changes between pages.
      */

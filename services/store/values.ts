@@ -53,11 +53,13 @@ export function bigintAsString(_key: string, v: unknown): unknown {
 }
 
 /**
- * Rows per statement of a bulk read or write. PGlite runs a statement on the caller's thread,
- * so one statement is one block of the event loop: at the bench's 100k, staging and inserting
- * a hop's 93,500 transfers held it 0.7 + 2.6 s, its taint rows 0.3 + 2.1 s, and a page of
- * 5,000 transfers from a cursor ~0.2 s at 10k. A server takes any number of rows in one
- * statement while the process goes on. `atMost`: a caller's own bound, on either.
+ * Rows per statement of a bulk read or write. PGlite answers a statement as one message from
+ * its thread (pglite-driver.ts), the whole result built there and copied here, so bulk reads
+ * and writes go in pieces that bound what both threads hold at once. (Before PGlite had its
+ * own thread, one statement was one block of the caller's event loop: at the bench's 100k,
+ * staging and inserting a hop's 93,500 transfers held it 0.7 + 2.6 s.) A server takes any
+ * number of rows in one statement and reads pages from a cursor. `atMost`: a caller's own
+ * bound, on either.
  */
 export function rowsPerStatement(db: Pick<Db, 'driver'>, atMost = Number.POSITIVE_INFINITY): number {
   return db.driver === 'pglite' ? Math.min(PGLITE_ROWS_PER_STATEMENT, atMost) : atMost;

@@ -276,3 +276,46 @@ describe('store: PGlite in a data folder', () => {
     }
   });
 });
+
+describe('store: PGlite on its own thread', () => {
+  let db: Db;
+
+  before(async () => {
+    db = await openDb({ dataDir: 'memory://' });
+  });
+
+  after(async () => {
+    await db.close().catch(() => undefined);
+  });
+
+  it("runs a statement without holding the caller's event loop", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    try {
+      await db.query('select pg_sleep(0.3)');
+    } finally {
+      clearInterval(timer);
+    }
+    // On the caller's thread a statement is one block: the timer would not fire until it ended.
+    expect(ticks, 'timer ticks while the statement ran').to.be.at.least(10);
+  });
+
+  it("hands Postgres' error fields across the thread", async () => {
+    await db.exec('create table u (id int constraint u_pkey primary key)');
+    await db.query('insert into u values (1)');
+    const error = (await db.query('insert into u values (1)').catch((e: unknown) => e)) as { code?: string; constraint?: string; message?: string };
+    expect(error).to.be.instanceOf(Error);
+    expect(error.code).to.equal('23505');
+    expect(error.constraint).to.equal('u_pkey');
+    const retry = await db.query('select 1/0').catch((e: unknown) => e);
+    expect((retry as { code?: string }).code).to.equal('22012');
+  });
+
+  it('answers every call after close() with an error', async () => {
+    const other = await openDb({ dataDir: 'memory://' });
+    await other.close();
+    const error = await other.query('select 1').catch((e: Error) => e);
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.match(/embedded database is closed/);
+  });
+});
