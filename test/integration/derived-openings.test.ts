@@ -3,13 +3,14 @@
 // Real anvil (which states each log's block timestamp), the pig-butchering case (USDT and
 // ETH with fees), a real migrated database.
 import { expect } from 'chai';
+import { AbiCoder, keccak256 } from 'ethers';
 import { createEvmSource, type EvmSource } from '../../services/chains/evm';
 import { BALANCES_PER_CALL, MULTICALL3_ADDRESS } from '../../services/chains/evm/multicall';
 import { hexToNumber } from '../../services/chains/evm/rpc-types';
 import { playPigButchering, type PigButcheringCase } from '../../services/demo/pig-butchering';
 import type { Store } from '../../services/store';
 import { createChainData, type OpeningQuery } from '../../services/tracing/chain-data';
-import { startAnvil, type AnvilNode } from '../support/anvil';
+import { placeToken, startAnvil, type AnvilNode } from '../support/anvil';
 import { useTestStore } from '../support/db';
 
 describe('chain data: opening balances derived from the balance at toBlock and the stored history', function () {
@@ -141,6 +142,45 @@ describe('EVM source: many balances at one block through Multicall3 on anvil', f
       expect(amounts.slice(0, -1).every((a) => a === 0n)).to.equal(true);
       expect(amounts.at(-1)).to.equal(BigInt(await node.rpc<string>('eth_getBalance', [funded, `0x${block.toString(16)}`])));
       expect(source.stats().byMethod.eth_call).to.equal(Math.ceil(queries.length / BALANCES_PER_CALL));
+    } finally {
+      await source.close();
+    }
+  });
+});
+
+describe('EVM source: Multicall3 balances on a node whose eth_call gas cap is below a call', function () {
+  this.timeout(120_000);
+  let node: AnvilNode;
+  const token = '0x' + '5'.repeat(40);
+  before(async () => {
+    // 3M gas: ~500 balanceOf reads per aggregate3 call (BALANCES_PER_CALL take ~25M).
+    node = await startAnvil({ accounts: 1, gasLimit: 3_000_000 });
+    await placeToken(node, token, 'USDT', 6);
+  });
+  after(async () => {
+    await node?.close();
+  });
+
+  it('asks a refused call again in halves, keeps the size for later reads, and reads every balance right', async () => {
+    const wallets = Array.from({ length: 3_000 }, (_, i) => `0x${(0xd0000 + i).toString(16).padStart(40, '0')}`);
+    // PlacedToken's balanceOf is the mapping at slot 0: each wallet holds its index + 1.
+    const slot = (wallet: string) => keccak256(AbiCoder.defaultAbiCoder().encode(['address', 'uint256'], [wallet, 0]));
+    const body = wallets.map((w, i) => ({ jsonrpc: '2.0', id: i, method: 'anvil_setStorageAt', params: [token, slot(w), '0x' + BigInt(i + 1).toString(16).padStart(64, '0')] }));
+    const set = (await (await fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as Array<{ error?: unknown }>;
+    expect(set.filter((r) => r.error)).to.deep.equal([]);
+    await node.rpc('anvil_mine', ['0x1']);
+    const block = hexToNumber(await node.rpc<string>('eth_blockNumber'));
+    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, multicall3: { address: MULTICALL3_ADDRESS, sinceBlock: 0 } });
+    try {
+      const queries = wallets.map((address) => ({ address, asset: token }));
+      const expected = wallets.map((_, i) => BigInt(i + 1));
+      expect(await source.balances(queries, block)).to.deep.equal(expected);
+      const first = source.stats().byMethod.eth_call!;
+      // One refused call of 3,000, then halves until each fits (750 each refused too at 3M gas).
+      expect(first).to.be.greaterThan(Math.ceil(queries.length / BALANCES_PER_CALL) + 1);
+      expect(await source.balances(queries, block)).to.deep.equal(expected);
+      const second = source.stats().byMethod.eth_call! - first;
+      expect(second, 'the second read asks at the size learnt, none refused').to.be.lessThan(first).and.to.equal(Math.ceil(3_000 / 375));
     } finally {
       await source.close();
     }

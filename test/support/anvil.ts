@@ -18,6 +18,8 @@ export interface AnvilOptions {
   balance?: bigint;
   /** Base fee and gas price 0: transactions cost nothing (Tron's free bandwidth, for the Tron stand-in). */
   zeroFees?: boolean;
+  /** Block gas limit, which is also the node's gas cap for eth_call (default anvil's 30M). */
+  gasLimit?: number;
 }
 
 export interface AnvilNode extends LocalNode {
@@ -45,6 +47,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
   const chainId = options.chainId ?? 31337;
   const args = ['--host', '127.0.0.1', '--port', '0', '--chain-id', String(chainId), '--accounts', '0', '--hardfork', 'cancun'];
   if (options.zeroFees) args.push('--base-fee', '0', '--gas-price', '0');
+  if (options.gasLimit !== undefined) args.push('--gas-limit', String(options.gasLimit));
   // anvil keeps the states of older blocks as files under $HOME/.foundry/anvil/tmp and leaves
   // them there when it stops: ~1 GB per 4,000 blocks, 78 GB after a day of benches here. Each
   // node gets a home of its own, removed when it is closed or this process exits.

@@ -17,7 +17,7 @@ import { hexToBigInt, hexToNumber, toHex, type CallFrame, type ParityTrace, type
 import { feeTransfers, traceFilterHistory } from './trace-filter-scan';
 import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './to-transfers';
 import { createLogFetcher } from './token-logs';
-import { multicallBalances, type MulticallBalanceQuery } from './multicall';
+import { BALANCES_PER_CALL, multicallBalances, type MulticallBalanceQuery, type MulticallLimits } from './multicall';
 import { cachedTokenInfo, type TokenInfo } from './token-info';
 import { readAccountFacts } from './account-facts';
 
@@ -148,6 +148,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
 
   /** The highest block seen settled so far: a block once settled stays settled. */
   let knownSettled = -1;
+  /** Balances per aggregate3 call, lowered for the source's life when the node refuses as many (see multicallBalances). */
+  const multicallLimits: MulticallLimits = { perCall: BALANCES_PER_CALL };
 
   /** A look at the settled block under way: concurrent asks share it. */
   let settling: Promise<number> | undefined;
@@ -385,7 +387,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
         if (turns.due()) await turns.give();
         asked.push({ address: normalizeEvmAddress(q.address), token: q.asset.toUpperCase() === nativeAsset.toUpperCase() ? null : normalizeEvmAddress(q.asset) });
       }
-      const viaMulticall = await multicallBalances(rpc, normalizeEvmAddress(multicall.address), asked, tag);
+      const viaMulticall = await multicallBalances(rpc, normalizeEvmAddress(multicall.address), asked, tag, multicallLimits);
       if (viaMulticall) return viaMulticall;
     }
     const calls = queries.map((q) => {

@@ -1,7 +1,7 @@
 // Balances through Multicall3: one eth_call reads hundreds of balances at a block, where
 // plain JSON-RPC needs one call per address (providers bill per call, batched or not).
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { RpcCall, RpcClient } from '../rpc/client';
+import type { RpcCall, RpcClient, RpcOutcome } from '../rpc/client';
 
 /** Multicall3's address on Ethereum and most EVM chains (the same everywhere). */
 export const MULTICALL3_ADDRESS = '0xca11bde05977b3631167028862be2a173976ca11';
@@ -24,40 +24,58 @@ export interface MulticallBalanceQuery {
 }
 
 /**
- * Reads per aggregate3 call. 1,000 (half balanceOf, half getEthBalance, cold accounts)
- * estimate at 5.7M gas on anvil and 450 kB of call data: far under the 50M eth_call gas cap
- * of geth and the usual providers. A run reads every ledger's balance at its toBlock, so
- * this divides the calls of a 10k-wallet case by three against 300.
+ * Reads per aggregate3 call, at most (see MulticallLimits). 4,000 cold balanceOf reads estimate
+ * at 25.5M gas on anvil (1,000 at 5.6M, 2,000 at 11.7M: memory grows the cost a little faster
+ * than the reads) and 1.75 MB of request body: under the 50M eth_call gas cap of geth, reth and
+ * Erigon and geth's 5 MB body limit; anvil refused 5,000 reads' 2.2 MB body. A run reads every
+ * ledger's balance at its toBlock: 95,000 at the bench's 100k, 24 calls instead of 95 at 1,000
+ * (providers bill a call, not its gas). A node with a lower cap or limit refuses the call, or runs
+ * the reads out of gas part way: multicallBalances asks again in smaller calls.
  */
-export const BALANCES_PER_CALL = 1000;
+export const BALANCES_PER_CALL = 4000;
+
+/** The reads per aggregate3 call a source has learnt its node takes (see multicallBalances). */
+export interface MulticallLimits {
+  perCall: number;
+}
 
 /**
  * Balances at `blockTag`, in query order, or null when Multicall3 has no code there (a
  * block before its deployment): the caller then asks one by one. A failing balanceOf (not
- * a token) reads as 0, as it does one by one.
+ * a token) reads as 0, as it does one by one. An aggregate3 call the node refuses (its eth_call
+ * gas cap, its body limit) is asked again in halves, and `limits.perCall` keeps the half for
+ * the source's later reads; a refusal of a single read is thrown.
  */
 export async function multicallBalances(
-  rpc: RpcClient, multicall: string, queries: MulticallBalanceQuery[], blockTag: string, chunkSize = BALANCES_PER_CALL,
+  rpc: RpcClient, multicall: string, queries: MulticallBalanceQuery[], blockTag: string, limits: MulticallLimits = { perCall: BALANCES_PER_CALL },
 ): Promise<bigint[] | null> {
-  // Each call carries ~450 kB of call data: a whole wallet set's reads in one HTTP batch would
-  // pass the body limit of nodes and gateways (anvil refuses a few MB as an invalid request),
-  // so the batches stay under MAX_BATCH_BODY (same calls, a few more HTTP requests). A batch
-  // is sent as soon as it is full and the event loop gets a turn before the next is encoded:
-  // 90,000 balances (the bench's 100k case) are 40 MB of call data, encoded and serialised
-  // in one stretch they blocked the worker for 0.7 s.
-  const sent: Array<Promise<string[]>> = [];
+  // Each call carries ~450 kB of call data per 1,000 reads: a whole wallet set's reads in one
+  // HTTP batch would pass the body limit of nodes and gateways (anvil refuses a few MB as an
+  // invalid request), so the batches stay under MAX_BATCH_BODY (same calls, a few more HTTP
+  // requests). A batch is sent as soon as it is full and the event loop gets a turn before the
+  // next is encoded: 90,000 balances (the bench's 100k case) are 40 MB of call data, encoded
+  // and serialised in one stretch they blocked the worker for 0.7 s.
+  const chunks: MulticallBalanceQuery[][] = [];
+  for (let i = 0; i < queries.length; i += limits.perCall) chunks.push(queries.slice(i, i + limits.perCall));
+  const sent: Array<Promise<Array<RpcOutcome | Refused>>> = [];
   let group: RpcCall[] = [];
   let size = 0;
   const send = () => {
     if (group.length === 0) return;
-    const replies = rpc.batchResults<string>(group);
-    replies.catch(() => undefined); // awaited below; not "unhandled" while later batches are encoded
-    sent.push(replies);
+    const calls = group;
+    // A body over the node's limit may be refused for the whole HTTP request (413): as a
+    // refusal of each of its calls, so each is asked again in halves.
+    const outcomes = rpc.batch(calls).catch((error: unknown) => {
+      if (!(error instanceof Error) || !REFUSED_AS_TOO_BIG.test(error.message)) throw error;
+      return calls.map((): Refused => ({ ok: false, error }));
+    });
+    outcomes.catch(() => undefined); // awaited below; not "unhandled" while later batches are encoded
+    sent.push(outcomes);
     group = [];
     size = 0;
   };
-  for (let i = 0; i < queries.length; i += chunkSize) {
-    const data = encodeAggregate3(queries.slice(i, i + chunkSize).map((q) => balanceCall(q, multicall)));
+  for (const chunk of chunks) {
+    const data = encodeAggregate3(chunk.map((q) => balanceCall(q, multicall)));
     if (size + data.length > MAX_BATCH_BODY) {
       send();
       await nextTurn();
@@ -66,14 +84,48 @@ export async function multicallBalances(
     size += data.length;
   }
   send();
-  const replies = (await Promise.all(sent)).flat();
-  if (replies.some((r) => r === '0x')) return null;
+  const outcomes = (await Promise.all(sent)).flat();
+  if (outcomes.some((o) => o.ok && o.result === '0x')) return null;
   const amounts: bigint[] = [];
-  for (const reply of replies) {
-    for (const r of decodeAggregate3Result(reply)) amounts.push(r.success && r.returnData.length >= 64 ? BigInt('0x' + r.returnData.slice(0, 64)) : 0n);
+  for (const [i, outcome] of outcomes.entries()) {
+    const chunk = chunks[i]!;
+    if (!outcome.ok) {
+      if (chunk.length < 2 || !REFUSED_AS_TOO_BIG.test(outcome.error.message)) throw outcome.error;
+      limits.perCall = Math.min(limits.perCall, Math.ceil(chunk.length / 2));
+      const again = await multicallBalances(rpc, multicall, chunk, blockTag, limits);
+      if (again === null) return null;
+      for (const amount of again) amounts.push(amount);
+      continue;
+    }
+    const results = decodeAggregate3Result(outcome.result as string);
+    // Out of gas part way (a node whose gas cap is below the call's needs): each read is given
+    // 63/64 of what is left, so the reads fail from one on to the end, and read as 0 they would
+    // be wrong. Those after the last read that succeeded are asked again, at most as many per
+    // call as succeeded. A token that refuses balanceOf fails again at once and reads as 0.
+    const kept = lastSuccess(results) + 1;
+    for (const r of results.slice(0, kept)) amounts.push(r.success && r.returnData.length >= 64 ? BigInt('0x' + r.returnData.slice(0, 64)) : 0n);
+    if (kept < results.length && kept > 0) {
+      limits.perCall = Math.min(limits.perCall, kept);
+      const again = await multicallBalances(rpc, multicall, chunk.slice(kept), blockTag, { perCall: kept });
+      if (again === null) return null;
+      for (const amount of again) amounts.push(amount);
+    } else {
+      for (let k = kept; k < results.length; k++) amounts.push(0n);
+    }
     await nextTurn();
   }
   return amounts;
+}
+
+/** A refusal of a call's size: the node's eth_call gas cap, or its body or time limit. */
+const REFUSED_AS_TOO_BIG = /gas|exceed|too (large|big|long)|limit|size|invalid request|time(d)? ?out|HTTP 413/i;
+
+/** Every call of an HTTP request its node refused whole. */
+type Refused = { ok: false; error: Error };
+
+function lastSuccess(results: { success: boolean }[]): number {
+  for (let k = results.length - 1; k >= 0; k--) if (results[k]!.success) return k;
+  return -1;
 }
 
 interface Call3 {

@@ -1,0 +1,71 @@
+// Multicall3 balance reads that run out of gas part way (a node whose eth_call gas cap is
+// below the call): every read then fails from one on to the end, and read as 0 they would be
+// wrong balances. anvil refuses such a call whole (EVM error OutOfGas, see the integration
+// test), so a stand-in client answers here as a node that lets the call finish does.
+import { expect } from 'chai';
+import type { RpcCall, RpcClient, RpcOutcome } from '../../services/chains/rpc/client';
+import { multicallBalances } from '../../services/chains/evm/multicall';
+
+const MULTICALL = '0xca11bde05977b3631167028862be2a173976ca11';
+const TOKEN = '0x' + '7'.repeat(40);
+const word = (n: bigint | number) => BigInt(n).toString(16).padStart(64, '0');
+
+/** The wallets an aggregate3 call data asks balanceOf for (their last address bytes, as numbers). */
+function walletsAsked(data: string): number[] {
+  const matches = data.match(/70a08231[0-9a-f]{64}/g) ?? [];
+  return matches.map((m) => Number.parseInt(m.slice(-8), 16));
+}
+
+/** aggregate3's (bool success, bytes returnData)[], each read a 32-byte word or a failure with no data. */
+function results(reads: Array<bigint | null>): string {
+  const tuples = reads.map((r) => (r === null ? word(0) + word(64) + word(0) : word(1) + word(64) + word(32) + word(r)));
+  let offset = reads.length * 32;
+  const heads = tuples.map((t) => {
+    const head = word(offset);
+    offset += t.length / 2;
+    return head;
+  });
+  return '0x' + word(32) + word(reads.length) + heads.join('') + tuples.join('');
+}
+
+/** A node whose reads run out of gas after `capacity` of a call; `refusing` wallets' balanceOf always fails. */
+function standIn(capacity: number, refusing = new Set<number>()) {
+  const asked: number[] = [];
+  const client = {
+    async batch(calls: RpcCall[]): Promise<RpcOutcome[]> {
+      return calls.map((call) => {
+        const wallets = walletsAsked((call.params[0] as { data: string }).data);
+        asked.push(wallets.length);
+        return { ok: true, result: results(wallets.map((w, i) => (i >= capacity || refusing.has(w) ? null : BigInt(w) * 10n))) };
+      });
+    },
+  } as unknown as RpcClient;
+  return { client, asked };
+}
+
+const queries = (n: number) => Array.from({ length: n }, (_, i) => ({ address: '0x' + (i + 1).toString(16).padStart(40, '0'), token: TOKEN }));
+
+describe('multicall: balances read out of gas part way', () => {
+  it('asks the reads after the last that succeeded again, at most as many per call, and keeps that size', async () => {
+    const node = standIn(6);
+    const limits = { perCall: 10 };
+    const amounts = await multicallBalances(node.client, MULTICALL, queries(10), '0x1', limits);
+    expect(amounts).to.deep.equal(Array.from({ length: 10 }, (_, i) => BigInt(i + 1) * 10n));
+    expect(node.asked).to.deep.equal([10, 4]);
+    expect(limits.perCall).to.equal(6);
+  });
+
+  it('reads a token that refuses balanceOf as 0, asking once more, not again and again', async () => {
+    const node = standIn(100, new Set([9, 10]));
+    const amounts = await multicallBalances(node.client, MULTICALL, queries(10), '0x1', { perCall: 10 });
+    expect(amounts).to.deep.equal([...Array.from({ length: 8 }, (_, i) => BigInt(i + 1) * 10n), 0n, 0n]);
+    expect(node.asked).to.deep.equal([10, 2]);
+  });
+
+  it('keeps a failure in the middle of a call as 0, without asking again', async () => {
+    const node = standIn(100, new Set([4]));
+    const amounts = await multicallBalances(node.client, MULTICALL, queries(6), '0x1', { perCall: 10 });
+    expect(amounts).to.deep.equal([10n, 20n, 30n, 0n, 50n, 60n]);
+    expect(node.asked).to.deep.equal([6]);
+  });
+});
