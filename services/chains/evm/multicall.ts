@@ -1,6 +1,7 @@
 // Balances through Multicall3: one eth_call reads hundreds of balances at a block, where
 // plain JSON-RPC needs one call per address (providers bill per call, batched or not).
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { RetryableError } from '../../errors';
 import type { RpcCall, RpcClient, RpcOutcome } from '../rpc/client';
 
 /** Multicall3's address on Ethereum and most EVM chains (the same everywhere). */
@@ -66,7 +67,7 @@ export async function multicallBalances(
     // A body over the node's limit may be refused for the whole HTTP request (413): as a
     // refusal of each of its calls, so each is asked again in halves.
     const outcomes = rpc.batch(calls).catch((error: unknown) => {
-      if (!(error instanceof Error) || !REFUSED_AS_TOO_BIG.test(error.message)) throw error;
+      if (!(error instanceof Error) || error instanceof RetryableError || !REFUSED_AS_TOO_BIG.test(error.message)) throw error;
       return calls.map((): Refused => ({ ok: false, error }));
     });
     outcomes.catch(() => undefined); // awaited below; not "unhandled" while later batches are encoded
@@ -101,11 +102,11 @@ export async function multicallBalances(
     // Out of gas part way (a node whose gas cap is below the call's needs): each read is given
     // 63/64 of what is left, so the reads fail from one on to the end, and read as 0 they would
     // be wrong. Those after the last read that succeeded are asked again, at most as many per
-    // call as succeeded. A token that refuses balanceOf fails again at once and reads as 0.
+    // call as succeeded. A token that refuses balanceOf fails again at once and reads as 0; as
+    // it could be that, nothing is learnt for later reads.
     const kept = lastSuccess(results) + 1;
     for (const r of results.slice(0, kept)) amounts.push(r.success && r.returnData.length >= 64 ? BigInt('0x' + r.returnData.slice(0, 64)) : 0n);
     if (kept < results.length && kept > 0) {
-      limits.perCall = Math.min(limits.perCall, kept);
       const again = await multicallBalances(rpc, multicall, chunk.slice(kept), blockTag, { perCall: kept });
       if (again === null) return null;
       for (const amount of again) amounts.push(amount);
@@ -117,7 +118,10 @@ export async function multicallBalances(
   return amounts;
 }
 
-/** A refusal of a call's size: the node's eth_call gas cap, or its body or time limit. */
+/**
+ * A refusal of a call's size: the node's eth_call gas cap, or its body or time limit. (Rate
+ * limits and dropped connections come as RetryableError, retried by the client, never split.)
+ */
 const REFUSED_AS_TOO_BIG = /gas|exceed|too (large|big|long)|limit|size|invalid request|time(d)? ?out|HTTP 413/i;
 
 /** Every call of an HTTP request its node refused whole. */
