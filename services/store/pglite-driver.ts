@@ -57,7 +57,8 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
       try {
         result = await fn(inTransaction(tx));
       } catch (error) {
-        await call({ op: 'end', tx, commit: false });
+        // The callback's error is the one to report, not a failed rollback's (a stopped thread).
+        await call({ op: 'end', tx, commit: false }).catch(() => undefined);
         throw error;
       }
       await call({ op: 'end', tx, commit: true });

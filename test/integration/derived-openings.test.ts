@@ -5,7 +5,9 @@
 import { expect } from 'chai';
 import { AbiCoder, keccak256 } from 'ethers';
 import { createEvmSource, type EvmSource } from '../../services/chains/evm';
-import { BALANCES_PER_CALL, MULTICALL3_ADDRESS } from '../../services/chains/evm/multicall';
+import { BALANCES_PER_CALL, MULTICALL3_ADDRESS, multicallBalances } from '../../services/chains/evm/multicall';
+import { createRpcClient } from '../../services/chains/rpc/client';
+import { startLocalNode, type LocalNode } from '../../services/devchain';
 import { hexToNumber } from '../../services/chains/evm/rpc-types';
 import { playPigButchering, type PigButcheringCase } from '../../services/demo/pig-butchering';
 import type { Store } from '../../services/store';
@@ -153,7 +155,7 @@ describe('EVM source: Multicall3 balances on a node whose eth_call gas cap is be
   let node: AnvilNode;
   const token = '0x' + '5'.repeat(40);
   before(async () => {
-    // 3M gas: ~500 balanceOf reads per aggregate3 call (BALANCES_PER_CALL take ~25M).
+    // 3M gas: a few hundred balanceOf reads per aggregate3 call (BALANCES_PER_CALL take ~12M).
     node = await startAnvil({ accounts: 1, gasLimit: 3_000_000 });
     await placeToken(node, token, 'USDT', 6);
   });
@@ -176,13 +178,46 @@ describe('EVM source: Multicall3 balances on a node whose eth_call gas cap is be
       const expected = wallets.map((_, i) => BigInt(i + 1));
       expect(await source.balances(queries, block)).to.deep.equal(expected);
       const first = source.stats().byMethod.eth_call!;
-      // One refused call of 3,000, then halves until each fits (750 each refused too at 3M gas).
+      // Refused calls of 2,000 and 1,000, then halves until each fits.
       expect(first).to.be.greaterThan(Math.ceil(queries.length / BALANCES_PER_CALL) + 1);
       expect(await source.balances(queries, block)).to.deep.equal(expected);
       const second = source.stats().byMethod.eth_call! - first;
-      expect(second, 'the second read asks at the size learnt, none refused').to.be.lessThan(first).and.to.equal(Math.ceil(3_000 / 375));
+      expect(second, 'the second read asks at the size learnt, none refused').to.be.lessThan(first).and.to.equal(Math.ceil(3_000 / 500));
     } finally {
       await source.close();
+    }
+  });
+});
+
+describe('Multicall3 balances on a node that answers a call out of gas with no data (Hardhat EDR, Osaka)', function () {
+  this.timeout(120_000);
+  let node: LocalNode;
+  before(async () => {
+    node = await startLocalNode({ accounts: 1 });
+  });
+  after(async () => {
+    await node?.close();
+  });
+
+  it('tells no data from a missing Multicall3 by its code, and asks again in halves', async () => {
+    const rpc = createRpcClient({ url: node.url });
+    try {
+      const funded = node.accounts[0]!.address.toLowerCase();
+      const wallets = Array.from({ length: 3_000 }, (_, i) => `0x${(0xe0000 + i).toString(16).padStart(40, '0')}`);
+      const queries = [...wallets, funded].map((address) => ({ address, token: null }));
+      const block = hexToNumber(await rpc.request<string>('eth_blockNumber'));
+      const tag = `0x${block.toString(16)}`;
+      // 3,001 reads are ~19.5M gas, over the 16,777,216 a call may use since Osaka (EIP-7825).
+      const limits = { perCall: 3_001 };
+      const amounts = await multicallBalances(rpc, MULTICALL3_ADDRESS, queries, tag, limits);
+      expect(amounts?.slice(0, -1).every((a) => a === 0n)).to.equal(true);
+      expect(amounts?.at(-1)).to.equal(BigInt(await rpc.request<string>('eth_getBalance', [funded, tag])));
+      expect(limits.perCall).to.equal(1_501);
+      expect(rpc.stats().byMethod).to.include({ eth_call: 3, eth_getCode: 1 });
+      // Before its deployment (no code), the same answer means "ask one by one".
+      expect(await multicallBalances(rpc, '0x' + '42'.repeat(20), queries.slice(0, 10), tag)).to.equal(null);
+    } finally {
+      await rpc.close();
     }
   });
 });

@@ -27,15 +27,16 @@ export interface MulticallBalanceQuery {
 }
 
 /**
- * Reads per aggregate3 call, at most (see MulticallLimits). 4,000 cold balanceOf reads estimate
- * at 25.5M gas on anvil (1,000 at 5.6M, 2,000 at 11.7M: memory grows the cost a little faster
- * than the reads) and 1.75 MB of request body: under the 50M eth_call gas cap of geth, reth and
- * Erigon and geth's 5 MB body limit; anvil refused 5,000 reads' 2.2 MB body. A run reads every
- * ledger's balance at its toBlock: 95,000 at the bench's 100k, 24 calls instead of 95 at 1,000
- * (providers bill a call, not its gas). A node with a lower cap or limit refuses the call, or runs
- * the reads out of gas part way: multicallBalances asks again in smaller calls.
+ * Reads per aggregate3 call, at most (see MulticallLimits). 2,000 cold balanceOf reads estimate
+ * at 11.7M gas on anvil, 2,000 getEthBalance reads at 12.4M on Hardhat's EDR (1,000 at 5.6M and
+ * 5.9M: memory grows the cost a little faster than the reads), with 900 kB of call data: under
+ * the 16,777,216 gas a transaction may use since Osaka (EIP-7825), which nodes apply to eth_call
+ * too (EDR refused 3,000 reads, 19M gas). A run reads every ledger's balance at its toBlock:
+ * 95,000 at the bench's 100k, 48 calls instead of 95 at 1,000 (providers bill a call, not its
+ * gas). A node with a lower cap or body limit refuses the call, or runs the reads out of gas
+ * part way: multicallBalances asks again in smaller calls.
  */
-export const BALANCES_PER_CALL = 4000;
+export const BALANCES_PER_CALL = 2000;
 
 /** The reads per aggregate3 call a source has learnt its node takes (see multicallBalances). */
 export interface MulticallLimits {
@@ -83,21 +84,24 @@ export async function multicallBalances(
       await nextTurn();
     }
     const data = encodeAggregate3(chunk.map((q) => balanceCall(q, multicall)));
-    // Encoding 4,000 reads and sending them (the body serialised, then copied into bytes) are
-    // turns of their own: together, with a collection of a 100k case's heap falling in the
-    // stretch, they held the event loop 215-306 ms.
+    // Encoding a call's reads and sending them (the body serialised, then copied into bytes) are
+    // turns of their own: together, 4,000 reads a call, with a collection of a 100k case's heap
+    // falling in the stretch, they held the event loop 215-306 ms.
     await nextTurn();
     group.push({ method: 'eth_call', params: [{ to: multicall, data }, blockTag] });
     size += data.length;
   }
   send();
   const outcomes = (await Promise.all(sent)).flat();
-  if (outcomes.some((o) => o.ok && o.result === '0x')) return null;
+  // No data: Multicall3 has no code at the block, or (on a node that answers a failed call with
+  // no data instead of an error, as Hardhat's does) the call ran out of gas. The code says which.
+  if (outcomes.some((o) => o.ok && o.result === '0x') && (await rpc.request<string>('eth_getCode', [multicall, blockTag])) === '0x') return null;
   const amounts: bigint[] = [];
   for (const [i, outcome] of outcomes.entries()) {
     const chunk = chunks[i]!;
-    if (!outcome.ok) {
-      if (chunk.length < 2 || !REFUSED_AS_TOO_BIG.test(outcome.error.message)) throw outcome.error;
+    if (!outcome.ok || outcome.result === '0x') {
+      if (!outcome.ok && !REFUSED_AS_TOO_BIG.test(outcome.error.message)) throw outcome.error;
+      if (chunk.length < 2) throw outcome.ok ? new Error(`Multicall3 answered no data for one balance at block ${blockTag}`) : outcome.error;
       limits.perCall = Math.min(limits.perCall, Math.ceil(chunk.length / 2));
       const again = await multicallBalances(rpc, multicall, chunk, blockTag, limits);
       if (again === null) return null;
