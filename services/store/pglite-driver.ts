@@ -78,10 +78,13 @@ export async function openPgliteDb(dataDir: string): Promise<Db> {
 async function startThread(start: ThreadStart): Promise<(call: Call) => Promise<unknown>> {
   const file = join(__dirname, `pglite-thread${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
   const workerData = { pgliteThread: start };
+  // The thread's garbage is mostly results on their way out: a small young generation collects
+  // it early instead of letting the thread's heap grow on top of the process's.
+  const resourceLimits = { maxYoungGenerationSizeMb: 8 };
   // From the TypeScript sources (tsx), the thread loads tsx's require hook first, as bin/tracehold.js does.
   const worker = file.endsWith('.ts')
-    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true, workerData })
-    : new Worker(file, { workerData });
+    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { eval: true, workerData, resourceLimits })
+    : new Worker(file, { workerData, resourceLimits });
   const waiting = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
   let lastId = 0;
   let stopped: Error | undefined;
