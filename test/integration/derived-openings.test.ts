@@ -207,7 +207,7 @@ describe('Multicall3 balances on a node that answers a call out of gas with no d
       const queries = [...wallets, funded].map((address) => ({ address, token: null }));
       const block = hexToNumber(await rpc.request<string>('eth_blockNumber'));
       const tag = `0x${block.toString(16)}`;
-      // 3,001 reads are ~19.5M gas, over the 16,777,216 a call may use since Osaka (EIP-7825).
+      // 3,001 reads need more than the 16,777,216 gas a call may use since Osaka (EIP-7825).
       const limits = { perCall: 3_001 };
       const amounts = await multicallBalances(rpc, MULTICALL3_ADDRESS, queries, tag, limits);
       expect(amounts?.slice(0, -1).every((a) => a === 0n)).to.equal(true);

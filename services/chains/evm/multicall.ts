@@ -30,8 +30,8 @@ export interface MulticallBalanceQuery {
  * Reads per aggregate3 call, at most (see MulticallLimits). 2,000 cold balanceOf reads estimate
  * at 11.7M gas on anvil, 2,000 getEthBalance reads at 12.4M on Hardhat's EDR (1,000 at 5.6M and
  * 5.9M: memory grows the cost a little faster than the reads), with 900 kB of call data: under
- * the 16,777,216 gas a transaction may use since Osaka (EIP-7825), which nodes apply to eth_call
- * too (EDR refused 3,000 reads, 19M gas). A run reads every ledger's balance at its toBlock:
+ * the 16,777,216 gas a transaction may use since Osaka (EIP-7825), which EDR applies to eth_call
+ * too (it ran 3,000 reads out of gas; other nodes may do the same). A run reads every ledger's balance at its toBlock:
  * 95,000 at the bench's 100k, 48 calls instead of 95 at 1,000 (providers bill a call, not its
  * gas). A node with a lower cap or body limit refuses the call, or runs the reads out of gas
  * part way: multicallBalances asks again in smaller calls.
