@@ -32,6 +32,7 @@ function chainSchema(kind: 'evm' | 'bitcoin' | 'tron') {
     retries: count(0, 100),
     minAmounts: z.record(z.string().min(1), z.string().regex(/^\d+(\.\d+)?$/, 'not a decimal amount')).optional(),
     multicall3: z.strictObject({ address, sinceBlock: count(0, 2 ** 48) }).optional(),
+    stateOverrideBalances: z.boolean().optional(),
     balanceTokensReadDirectly: z.array(address).optional(),
     explorer: z.record(z.string(), z.string()).optional(),
   });

@@ -45,6 +45,8 @@ export interface ChainConfig {
   minAmounts?: Record<string, string>;
   /** Multicall3 and its deployment block, for balances in one call per thousand. */
   multicall3?: { address: string; sinceBlock: number };
+  /** Balances through a reader placed by eth_call's state override, before Multicall3 (default true; false: never tried). */
+  stateOverrideBalances?: boolean;
   /**
    * Tokens whose balances change without Transfer events (rebasing, interest-bearing): their
    * past balances are always read at their block, never derived from the stored history.

@@ -147,7 +147,7 @@ export function callsWhereLine(run: WireCounts, floor: WireCounts): string[] {
     `  where those calls go: eth_getLogs by sender ${int(run.logReads.sender)} (the floor's ${int(floor.logReads.sender)}), ` +
       `by recipient ${int(run.logReads.recipient)} (the floor's ${int(floor.logReads.recipient)}: what a wallet received makes its balance, holdings and ` +
       `shortfalls, and counts in the deposit and busy-wallet judgements), other eth_getLogs ${int(run.logReads.other)}; ` +
-      `eth_call ${int(calls)} (balances, most through Multicall3; the token's symbol and decimals); ` +
+      `eth_call ${int(calls)} (balances, thousands a call through the balance reader or Multicall3; the token's symbol and decimals); ` +
       `eth_getBlockByNumber ${int(headers)} (block times where the node's logs state none, the run's range); the rest ${int(rest)} (seeds, the node's capabilities)`,
   ];
 }

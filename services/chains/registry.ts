@@ -45,6 +45,7 @@ export function createChainRegistry(config: Config, _log: Logger): ChainRegistry
           requestTimeoutMs: chain.requestTimeoutMs,
           retries: chain.retries,
           multicall3: chain.multicall3,
+          stateOverrideBalances: chain.stateOverrideBalances,
         });
       } else if (chain.kind === 'tron') {
         if (!chain.rpcUrl) throw new InvalidInputError(`chain "${name}" has no endpoint: set ${name.toUpperCase().replace(/-/g, '_')}_RPC_URL (a java-tron node serving /jsonrpc and /wallet/*) or pass --rpc`);

@@ -30,7 +30,8 @@ describe('chain data: opening balances derived from the balance at toBlock and t
 
   const sources: EvmSource[] = [];
   const source = () => {
-    const s = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0 });
+    // One by one (no reader, no Multicall3): the calls counted below are the reads themselves.
+    const s = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, stateOverrideBalances: false });
     sources.push(s);
     return s;
   };
@@ -134,7 +135,7 @@ describe('EVM source: many balances at one block through Multicall3 on anvil', f
 
   it('reads 12,000 wallets\' balances at one block in HTTP batches the node accepts, as many calls as chunks', async () => {
     // A run's openings all derive from toBlock: every ledger's balance there at once.
-    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, multicall3: { address: MULTICALL3_ADDRESS, sinceBlock: 0 } });
+    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, multicall3: { address: MULTICALL3_ADDRESS, sinceBlock: 0 }, stateOverrideBalances: false });
     try {
       const funded = node.accounts[0]!.address;
       const wallets = Array.from({ length: 12_000 }, (_, i) => `0x${(0xb0000 + i).toString(16).padStart(40, '0')}`);
@@ -172,7 +173,7 @@ describe('EVM source: Multicall3 balances on a node whose eth_call gas cap is be
     expect(set.filter((r) => r.error)).to.deep.equal([]);
     await node.rpc('anvil_mine', ['0x1']);
     const block = hexToNumber(await node.rpc<string>('eth_blockNumber'));
-    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, multicall3: { address: MULTICALL3_ADDRESS, sinceBlock: 0 } });
+    const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, multicall3: { address: MULTICALL3_ADDRESS, sinceBlock: 0 }, stateOverrideBalances: false });
     try {
       const queries = wallets.map((address) => ({ address, asset: token }));
       const expected = wallets.map((_, i) => BigInt(i + 1));

@@ -22,6 +22,7 @@ describe('config: validated once at start', () => {
     ['a misspelt setting', { ethereum: { blockTimeSecond: 12 } }, /blockTimeSecond/],
     ['a bad multicall address', { ethereum: { multicall3: { address: 'nope', sinceBlock: 1 } } }, /multicall3\.address/],
     ['zero concurrency', { ethereum: { maxConcurrency: 0 } }, /maxConcurrency/],
+    ['a state override setting that is not true or false', { ethereum: { stateOverrideBalances: 'yes' } }, /chains\.ethereum\.stateOverrideBalances/],
     ['a bad token read directly', { ethereum: { balanceTokensReadDirectly: ['stETH'] } }, /chains\.ethereum\.balanceTokensReadDirectly\.0: not a 0x-prefixed/],
   ];
   bad.forEach(([what, chains, message]) => it(`refuses ${what} in TRACEHOLD_CHAINS_FILE`, () => expect(withChains(chains)).to.throw(message)));

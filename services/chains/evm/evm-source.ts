@@ -8,6 +8,7 @@ import { createRpcClient, type RpcClientStats } from '../rpc/client';
 import { answerSizes } from '../rpc/sized-batch';
 import type { BalanceQuery, ChainSource, ChainTip, HistoryRead, PendingFee, SeedTransaction, TransferQuery } from '../source';
 import { addressTopic, normalizeEvmAddress } from './address';
+import { readerBalances, readerState, type ReaderState } from './balance-reader';
 import { checkBlock, createBlockStore, type BlockHeader, type BlockStoreStats } from './block-store';
 import { findRecentTransaction, INTERNAL_NOTES, probeCallTracer, probeCapabilities, probeTraceUnion, type EvmCapabilities, type TracerVerdict } from './capabilities';
 import { asCallFrame, internalCallsFromFrame, parityOrder, parityValueMove } from './internal-calls';
@@ -55,6 +56,11 @@ export interface EvmSourceOptions {
   knownCapabilities?: { blockReceipts: boolean; historicalBalances: boolean; callTracer: false; reason: string };
   /** Multicall3 on this chain and the block it was deployed in: balances in one call per thousand. */
   multicall3?: { address: string; sinceBlock: number };
+  /**
+   * Balances through a reader placed by eth_call's state override (see balance-reader.ts),
+   * before Multicall3; default true. A node found to ignore or refuse overrides is not asked again.
+   */
+  stateOverrideBalances?: boolean;
 }
 
 export interface EvmSourceStats extends RpcClientStats {
@@ -150,6 +156,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   let knownSettled = -1;
   /** Balances per aggregate3 call, lowered for the source's life when the node refuses as many (see multicallBalances). */
   const multicallLimits: MulticallLimits = { perCall: BALANCES_PER_CALL };
+  /** Whether the node takes the balance reader's state override, and how many reads fit a call. */
+  const reader: ReaderState = { ...readerState(), ...(options.stateOverrideBalances === false ? { supported: false } : {}) };
 
   /** A look at the settled block under way: concurrent asks share it. */
   let settling: Promise<number> | undefined;
@@ -378,8 +386,9 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   async function balances(queries: BalanceQuery[], blockNumber: number): Promise<bigint[]> {
     if (!Number.isInteger(blockNumber) || blockNumber < 0) throw new InvalidInputError(`bad block number ${blockNumber}`);
     const tag = toHex(blockNumber);
-    const multicall = options.multicall3;
-    if (multicall && blockNumber >= multicall.sinceBlock && queries.length > 1) {
+    // Multicall3 where it is deployed at the block: the reader's fallback.
+    const multicall = options.multicall3 && blockNumber >= options.multicall3.sinceBlock ? normalizeEvmAddress(options.multicall3.address) : undefined;
+    if (queries.length > 1 && (reader.supported !== false || multicall)) {
       // ~90,000 balances at the bench's 100k: the checks give the event loop turns.
       const asked: MulticallBalanceQuery[] = [];
       const turns = loopTurns();
@@ -387,8 +396,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
         if (turns.due()) await turns.give();
         asked.push({ address: normalizeEvmAddress(q.address), token: q.asset.toUpperCase() === nativeAsset.toUpperCase() ? null : normalizeEvmAddress(q.asset) });
       }
-      const viaMulticall = await multicallBalances(rpc, normalizeEvmAddress(multicall.address), asked, tag, multicallLimits);
-      if (viaMulticall) return viaMulticall;
+      const read = (await readerBalances(rpc, asked, tag, reader)) ?? (multicall ? await multicallBalances(rpc, multicall, asked, tag, multicallLimits) : null);
+      if (read) return read;
     }
     const calls = queries.map((q) => {
       const address = normalizeEvmAddress(q.address);
