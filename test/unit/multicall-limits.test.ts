@@ -103,3 +103,30 @@ describe('multicall: an HTTP request its node refuses whole', () => {
     expect(node.asked).to.deep.equal([10]);
   });
 });
+
+describe('multicall: a node that answers a call out of gas with no data (as Hardhat\'s EDR does)', () => {
+  it('looks Multicall3\'s code up once, however many times the call is halved', async () => {
+    const asked: number[] = [];
+    let codeLookups = 0;
+    const client = {
+      async batch(calls: RpcCall[]): Promise<RpcOutcome[]> {
+        return calls.map((call) => {
+          const wallets = walletsAsked((call.params[0] as { data: string }).data);
+          asked.push(wallets.length);
+          return { ok: true, result: wallets.length > 2 ? '0x' : results(wallets.map((w) => BigInt(w))) };
+        });
+      },
+      async request(method: string): Promise<string> {
+        expect(method).to.equal('eth_getCode');
+        codeLookups++;
+        return '0x6080';
+      },
+    } as unknown as RpcClient;
+    const limits = { perCall: 10 };
+    expect(await multicallBalances(client, MULTICALL, queries(10), '0x1', limits)).to.deep.equal(Array.from({ length: 10 }, (_, i) => BigInt(i + 1)));
+    expect(asked).to.deep.equal([10, 5, 5, 3, 2, 2, 1, 2, 2, 1]);
+    expect(limits.perCall).to.equal(2);
+    expect(codeLookups).to.equal(1);
+  });
+});
+

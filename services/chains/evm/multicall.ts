@@ -53,6 +53,13 @@ export interface MulticallLimits {
 export async function multicallBalances(
   rpc: RpcClient, multicall: string, queries: MulticallBalanceQuery[], blockTag: string, limits: MulticallLimits = { perCall: BALANCES_PER_CALL },
 ): Promise<bigint[] | null> {
+  return readBalances(rpc, multicall, queries, blockTag, limits, { hasCode: false });
+}
+
+/** multicallBalances, told whether Multicall3's code was seen at the block (asked again in parts, it is not looked up again). */
+async function readBalances(
+  rpc: RpcClient, multicall: string, queries: MulticallBalanceQuery[], blockTag: string, limits: MulticallLimits, seen: { hasCode: boolean },
+): Promise<bigint[] | null> {
   // Each call carries ~450 kB of call data per 1,000 reads: a whole wallet set's reads in one
   // HTTP batch would pass the body limit of nodes and gateways (anvil refuses a few MB as an
   // invalid request), so the batches stay under MAX_BATCH_BODY (same calls, a few more HTTP
@@ -95,7 +102,10 @@ export async function multicallBalances(
   const outcomes = (await Promise.all(sent)).flat();
   // No data: Multicall3 has no code at the block, or (on a node that answers a failed call with
   // no data instead of an error, as Hardhat's does) the call ran out of gas. The code says which.
-  if (outcomes.some((o) => o.ok && o.result === '0x') && (await rpc.request<string>('eth_getCode', [multicall, blockTag])) === '0x') return null;
+  if (!seen.hasCode && outcomes.some((o) => o.ok && o.result === '0x')) {
+    if ((await rpc.request<string>('eth_getCode', [multicall, blockTag])) === '0x') return null;
+    seen.hasCode = true;
+  }
   const amounts: bigint[] = [];
   for (const [i, outcome] of outcomes.entries()) {
     const chunk = chunks[i]!;
@@ -103,7 +113,7 @@ export async function multicallBalances(
       if (!outcome.ok && !REFUSED_AS_TOO_BIG.test(outcome.error.message)) throw outcome.error;
       if (chunk.length < 2) throw outcome.ok ? new Error(`Multicall3 answered no data for one balance at block ${blockTag}`) : outcome.error;
       limits.perCall = Math.min(limits.perCall, Math.ceil(chunk.length / 2));
-      const again = await multicallBalances(rpc, multicall, chunk, blockTag, limits);
+      const again = await readBalances(rpc, multicall, chunk, blockTag, limits, seen);
       if (again === null) return null;
       for (const amount of again) amounts.push(amount);
       continue;
@@ -117,7 +127,7 @@ export async function multicallBalances(
     const kept = lastSuccess(results) + 1;
     for (const r of results.slice(0, kept)) amounts.push(r.success && r.returnData.length >= 64 ? BigInt('0x' + r.returnData.slice(0, 64)) : 0n);
     if (kept < results.length && kept > 0) {
-      const again = await multicallBalances(rpc, multicall, chunk.slice(kept), blockTag, { perCall: kept });
+      const again = await readBalances(rpc, multicall, chunk.slice(kept), blockTag, { perCall: kept }, seen);
       if (again === null) return null;
       for (const amount of again) amounts.push(amount);
     } else {
