@@ -2,13 +2,12 @@
 // block) and Hardhat's EDR (the 16,777,216 gas a call may use since Osaka), through the EVM
 // source with no Multicall3 configured.
 import { expect } from 'chai';
-import { AbiCoder, keccak256 } from 'ethers';
 import { createEvmSource } from '../../services/chains/evm';
 import { READS_PER_CALL, readerBalances, readerState } from '../../services/chains/evm/balance-reader';
 import { hexToNumber } from '../../services/chains/evm/rpc-types';
 import { createRpcClient } from '../../services/chains/rpc/client';
 import { startLocalNode, type LocalNode } from '../../services/devchain';
-import { placeToken, startAnvil, type AnvilNode } from '../support/anvil';
+import { placeToken, setTokenBalances, startAnvil, type AnvilNode } from '../support/anvil';
 
 const tag = (block: number) => `0x${block.toString(16)}`;
 
@@ -25,12 +24,8 @@ describe('balance reader on anvil with a 3M gas limit', function () {
     unset = hexToNumber(await node.rpc<string>('eth_blockNumber'));
     // Storage set by anvil_setStorageAt is the latest block's state: set on a block after `unset`.
     await node.rpc('anvil_mine', ['0x1']);
-    // PlacedToken's balanceOf is the mapping at slot 0: each wallet holds its index + 1.
-    const slot = (wallet: string) => keccak256(AbiCoder.defaultAbiCoder().encode(['address', 'uint256'], [wallet, 0]));
-    const body = wallets.map((w, i) => ({ jsonrpc: '2.0', id: i, method: 'anvil_setStorageAt', params: [token, slot(w), '0x' + BigInt(i + 1).toString(16).padStart(64, '0')] }));
-    const answers = (await (await fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as Array<{ error?: unknown }>;
-    expect(answers.filter((r) => r.error)).to.deep.equal([]);
-    await node.rpc('anvil_mine', ['0x1']);
+    // Each wallet holds its index + 1.
+    await setTokenBalances(node, token, wallets.map((w, i) => [w, BigInt(i + 1)] as const));
     set = hexToNumber(await node.rpc<string>('eth_blockNumber'));
   });
   after(async () => {

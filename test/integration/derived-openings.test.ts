@@ -3,7 +3,6 @@
 // Real anvil (which states each log's block timestamp), the pig-butchering case (USDT and
 // ETH with fees), a real migrated database.
 import { expect } from 'chai';
-import { AbiCoder, keccak256 } from 'ethers';
 import { createEvmSource, type EvmSource } from '../../services/chains/evm';
 import { BALANCES_PER_CALL, MULTICALL3_ADDRESS, multicallBalances } from '../../services/chains/evm/multicall';
 import { createRpcClient } from '../../services/chains/rpc/client';
@@ -12,7 +11,7 @@ import { hexToNumber } from '../../services/chains/evm/rpc-types';
 import { playPigButchering, type PigButcheringCase } from '../../services/demo/pig-butchering';
 import type { Store } from '../../services/store';
 import { createChainData, type OpeningQuery } from '../../services/tracing/chain-data';
-import { placeToken, startAnvil, type AnvilNode } from '../support/anvil';
+import { placeToken, setTokenBalances, startAnvil, type AnvilNode } from '../support/anvil';
 import { useTestStore } from '../support/db';
 
 describe('chain data: opening balances derived from the balance at toBlock and the stored history', function () {
@@ -166,12 +165,8 @@ describe('EVM source: Multicall3 balances on a node whose eth_call gas cap is be
 
   it('asks a refused call again in halves, keeps the size for later reads, and reads every balance right', async () => {
     const wallets = Array.from({ length: 3_000 }, (_, i) => `0x${(0xd0000 + i).toString(16).padStart(40, '0')}`);
-    // PlacedToken's balanceOf is the mapping at slot 0: each wallet holds its index + 1.
-    const slot = (wallet: string) => keccak256(AbiCoder.defaultAbiCoder().encode(['address', 'uint256'], [wallet, 0]));
-    const body = wallets.map((w, i) => ({ jsonrpc: '2.0', id: i, method: 'anvil_setStorageAt', params: [token, slot(w), '0x' + BigInt(i + 1).toString(16).padStart(64, '0')] }));
-    const set = (await (await fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as Array<{ error?: unknown }>;
-    expect(set.filter((r) => r.error)).to.deep.equal([]);
-    await node.rpc('anvil_mine', ['0x1']);
+    // Each wallet holds its index + 1.
+    await setTokenBalances(node, token, wallets.map((w, i) => [w, BigInt(i + 1)] as const));
     const block = hexToNumber(await node.rpc<string>('eth_blockNumber'));
     const source = createEvmSource({ chain: 'local', rpcUrl: node.url, nativeAsset: 'ETH', confirmations: 0, multicall3: { address: MULTICALL3_ADDRESS, sinceBlock: 0 }, stateOverrideBalances: false });
     try {

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { ContractFactory, JsonRpcProvider, Network, Wallet, encodeBytes32String } from 'ethers';
+import { AbiCoder, ContractFactory, JsonRpcProvider, Network, Wallet, encodeBytes32String, keccak256 } from 'ethers';
 import path from 'node:path';
 import { devAccount, contractArtifact, type LocalNode } from '../../services/devchain';
 import { MULTICALL3_ADDRESS } from '../../services/chains/evm/multicall';
@@ -144,6 +144,19 @@ export async function placeToken(node: AnvilNode, address: string, symbol: strin
   } finally {
     (deployer.provider as JsonRpcProvider).destroy();
   }
+}
+
+/**
+ * Balances of a token placed by placeToken set straight in its storage (the balanceOf mapping
+ * at slot 0), thousands in one HTTP request, then a block mined: they hold from that block on.
+ */
+export async function setTokenBalances(node: AnvilNode, token: string, balances: ReadonlyArray<readonly [wallet: string, amount: bigint]>): Promise<void> {
+  const slot = (wallet: string) => keccak256(AbiCoder.defaultAbiCoder().encode(['address', 'uint256'], [wallet, 0]));
+  const body = balances.map(([wallet, amount], i) => ({ jsonrpc: '2.0', id: i, method: 'anvil_setStorageAt', params: [token, slot(wallet), '0x' + amount.toString(16).padStart(64, '0')] }));
+  const answers = (await (await fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as Array<{ error?: { message?: string } }>;
+  const failed = answers.find((a) => a.error);
+  if (failed) throw new Error(`anvil_setStorageAt: ${failed.error?.message ?? 'failed'}`);
+  await node.rpc('anvil_mine', ['0x1']);
 }
 
 /**

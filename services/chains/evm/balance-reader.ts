@@ -8,7 +8,8 @@
 // 95,000 balances take 24 calls instead of 48.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { RetryableError } from '../../errors';
-import type { RpcCall, RpcClient, RpcOutcome } from '../rpc/client';
+import type { RpcCall, RpcClient } from '../rpc/client';
+import { sendInBatches } from './call-batches';
 import type { MulticallBalanceQuery } from './multicall';
 
 /**
@@ -87,7 +88,10 @@ function split(token: string, positions: number[], perCall: number): Ask[] {
 
 /** Each ask's balances, in its order; null: read another way (see readerBalances). */
 async function readAsks(rpc: RpcClient, asks: Ask[], queries: MulticallBalanceQuery[], blockTag: string, state: ReaderState): Promise<bigint[][] | null> {
-  const outcomes = await sendAll(rpc, asks.map((a) => readerCall(a.token, a.positions.map((i) => queries[i]!.address), blockTag)));
+  function* calls(): Generator<RpcCall> {
+    for (const a of asks) yield readerCall(a.token, a.positions.map((i) => queries[i]!.address), blockTag);
+  }
+  const outcomes = await sendInBatches(rpc, calls(), (call) => (call.params[0] as { data: string }).data.length + BALANCE_READER_CODE.length, MAX_BATCH_BODY, REFUSED_AS_TOO_BIG);
   const out: bigint[][] = [];
   const again = (token: string, positions: number[]) => readAsks(rpc, split(token, positions, state.perCall), queries, blockTag, state);
   for (const [k, outcome] of outcomes.entries()) {
@@ -144,40 +148,6 @@ export function decodeReaderResult(result: unknown, asked: number): bigint[] | n
   const out = new Array<bigint>(count);
   for (let k = 0; k < count; k++) out[k] = BigInt('0x' + result.slice(66 + 64 * k, 130 + 64 * k));
   return out;
-}
-
-/** A call's answer, or the refusal of the whole HTTP request it went in. */
-type Outcome = RpcOutcome | { ok: false; error: Error };
-
-/** The calls in HTTP batches under MAX_BATCH_BODY, each encoded and sent on a turn of its own. */
-async function sendAll(rpc: RpcClient, calls: RpcCall[]): Promise<Outcome[]> {
-  const sent: Array<Promise<Outcome[]>> = [];
-  let group: RpcCall[] = [];
-  let size = 0;
-  const send = () => {
-    if (group.length === 0) return;
-    const batch = group;
-    // A body over the node's limit refused for the whole request (413): a refusal of each call.
-    const outcomes = rpc.batch(batch).catch((error: unknown) => {
-      if (!(error instanceof Error) || error instanceof RetryableError || !REFUSED_AS_TOO_BIG.test(error.message)) throw error;
-      return batch.map((): Outcome => ({ ok: false, error }));
-    });
-    outcomes.catch(() => undefined); // awaited below; not "unhandled" while later batches are sent
-    sent.push(outcomes);
-    group = [];
-    size = 0;
-  };
-  for (const call of calls) {
-    const length = (call.params[0] as { data: string }).data.length + BALANCE_READER_CODE.length;
-    if (size > 0 && size + length > MAX_BATCH_BODY) {
-      send();
-      await nextTurn();
-    }
-    group.push(call);
-    size += length;
-  }
-  send();
-  return (await Promise.all(sent)).flat();
 }
 
 /** A node's refusal of eth_call's third parameter (invalid params, or words to that effect). */

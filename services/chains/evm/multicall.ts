@@ -1,8 +1,8 @@
 // Balances through Multicall3: one eth_call reads hundreds of balances at a block, where
 // plain JSON-RPC needs one call per address (providers bill per call, batched or not).
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { RetryableError } from '../../errors';
-import type { RpcCall, RpcClient, RpcOutcome } from '../rpc/client';
+import type { RpcCall, RpcClient } from '../rpc/client';
+import { sendInBatches } from './call-batches';
 
 /** Multicall3's address on Ethereum and most EVM chains (the same everywhere). */
 export const MULTICALL3_ADDRESS = '0xca11bde05977b3631167028862be2a173976ca11';
@@ -17,8 +17,6 @@ const BALANCE_OF = '70a08231';
 
 /** Characters of call data per HTTP batch of aggregate3 calls. */
 const MAX_BATCH_BODY = 1_000_000;
-/** Characters of aggregate3 call data per balance read (a (target, allowFailure, callData) tuple and its offset). */
-const CALL_DATA_PER_READ = 448;
 
 export interface MulticallBalanceQuery {
   address: string;
@@ -60,46 +58,15 @@ export async function multicallBalances(
 async function readBalances(
   rpc: RpcClient, multicall: string, queries: MulticallBalanceQuery[], blockTag: string, limits: MulticallLimits, seen: { hasCode: boolean },
 ): Promise<bigint[] | null> {
-  // Each call carries ~450 kB of call data per 1,000 reads: a whole wallet set's reads in one
-  // HTTP batch would pass the body limit of nodes and gateways (anvil refuses a few MB as an
-  // invalid request), so the batches stay under MAX_BATCH_BODY (same calls, a few more HTTP
-  // requests). A batch is sent as soon as it is full and the event loop gets a turn before the
-  // next is encoded: 90,000 balances (the bench's 100k case) are 40 MB of call data, encoded
-  // and serialised in one stretch they blocked the worker for 0.7 s.
+  // Each call carries ~450 kB of call data per 1,000 reads: 90,000 balances (the bench's 100k
+  // case) are 40 MB, encoded and sent in batches under MAX_BATCH_BODY with turns for the event
+  // loop between (in one stretch they blocked the worker for 0.7 s; see call-batches.ts).
   const chunks: MulticallBalanceQuery[][] = [];
   for (let i = 0; i < queries.length; i += limits.perCall) chunks.push(queries.slice(i, i + limits.perCall));
-  const sent: Array<Promise<Array<RpcOutcome | Refused>>> = [];
-  let group: RpcCall[] = [];
-  let size = 0;
-  const send = () => {
-    if (group.length === 0) return;
-    const calls = group;
-    // A body over the node's limit may be refused for the whole HTTP request (413): as a
-    // refusal of each of its calls, so each is asked again in halves.
-    const outcomes = rpc.batch(calls).catch((error: unknown) => {
-      if (!(error instanceof Error) || error instanceof RetryableError || !REFUSED_AS_TOO_BIG.test(error.message)) throw error;
-      return calls.map((): Refused => ({ ok: false, error }));
-    });
-    outcomes.catch(() => undefined); // awaited below; not "unhandled" while later batches are encoded
-    sent.push(outcomes);
-    group = [];
-    size = 0;
-  };
-  for (const chunk of chunks) {
-    if (size > 0 && size + chunk.length * CALL_DATA_PER_READ > MAX_BATCH_BODY) {
-      send();
-      await nextTurn();
-    }
-    const data = encodeAggregate3(chunk.map((q) => balanceCall(q, multicall)));
-    // Encoding a call's reads and sending them (the body serialised, then copied into bytes) are
-    // turns of their own: together, 4,000 reads a call, with a collection of a 100k case's heap
-    // falling in the stretch, they held the event loop 215-306 ms.
-    await nextTurn();
-    group.push({ method: 'eth_call', params: [{ to: multicall, data }, blockTag] });
-    size += data.length;
+  function* calls(): Generator<RpcCall> {
+    for (const chunk of chunks) yield { method: 'eth_call', params: [{ to: multicall, data: encodeAggregate3(chunk.map((q) => balanceCall(q, multicall))) }, blockTag] };
   }
-  send();
-  const outcomes = (await Promise.all(sent)).flat();
+  const outcomes = await sendInBatches(rpc, calls(), (call) => (call.params[0] as { data: string }).data.length, MAX_BATCH_BODY, REFUSED_AS_TOO_BIG);
   // No data: Multicall3 has no code at the block, or (on a node that answers a failed call with
   // no data instead of an error, as Hardhat's does) the call ran out of gas. The code says which.
   if (!seen.hasCode && outcomes.some((o) => o.ok && o.result === '0x')) {
@@ -143,9 +110,6 @@ async function readBalances(
  * limits and dropped connections come as RetryableError, retried by the client, never split.)
  */
 const REFUSED_AS_TOO_BIG = /gas|exceed|too (large|big|long)|limit|size|invalid request|time(d)? ?out|HTTP 413/i;
-
-/** Every call of an HTTP request its node refused whole. */
-type Refused = { ok: false; error: Error };
 
 function lastSuccess(results: { success: boolean }[]): number {
   for (let k = results.length - 1; k >= 0; k--) if (results[k]!.success) return k;
