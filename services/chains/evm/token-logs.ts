@@ -13,6 +13,7 @@ import type { TransferDirection } from '../source';
 import { addressTopic } from './address';
 import { toHex, type RpcLog } from './rpc-types';
 import { appendAll } from '../../domain/arrays';
+import { loopTurns } from '../../domain/taint/steps';
 
 export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 
@@ -91,7 +92,12 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
     const retry: LogFilter[] = [];
     const unbounded: LogFilter[] = [];
     const progressive: LogFilter[] = [];
-    outcomes.forEach((outcome, i) => {
+    // A batch's answers are thousands of logs each at the bench's 200k (a reply up to
+    // maxReplyBytes, a cut page's counts): checked and filed with turns for the event loop
+    // between them (in one go, 0.2 s of a 292 ms block in a profiled run).
+    const turns = loopTurns();
+    for (const [i, outcome] of outcomes.entries()) {
+      if (turns.due()) await turns.give();
       const f = filters[i]!;
       if (outcome.ok) {
         const got = (outcome.result as RpcLog[] | null) ?? [];
@@ -104,7 +110,7 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
           }
         }
         appendAll(logs, got);
-        return;
+        continue;
       }
       if (outcome.error instanceof OversizedReplyError) {
         const page = wholeBlocksOf(f, outcome.error.partial);
@@ -112,7 +118,7 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
           appendAll(logs, page.logs);
           const rest = restAfter(f, page, reachedTo);
           if (rest) retry.push(rest);
-          return;
+          continue;
         }
         // No whole block in what was read (or a node that does not keep block order): smaller
         // asks until each answer fits: fewer addresses first (one busy wallet makes a chunk's
@@ -128,14 +134,14 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
         else if (f.toBlock === f.fromBlock) unbounded.push(f);
         else if (!reachedTo) retry.push(...rangeParts(f, OVERSIZE_PARTS));
         else progressive.push(f);
-        return;
+        continue;
       }
       if (!isRangeRefusal({ code: outcome.error.rpcCode, message: outcome.error.message })) throw outcome.error;
       retry.push(...split(f, outcome.error));
       const span = f.toBlock - f.fromBlock + 1;
       // A whole-range read refused says nothing about ranges filtered by address.
       if (span > 1 && f.side !== 'any') range = Math.min(range, Math.ceil(span / 2));
-    });
+    }
     for (const f of unbounded) appendAll(logs, await readWhole(f, tokens));
     for (const f of progressive) appendAll(logs, await readProgressively(f, tokens, reachedTo!));
     return logs.concat(await run(retry, tokens, reachedTo));
