@@ -100,11 +100,21 @@ function persistStage(
     async persist() {
       if (widened.length) await deps.store.runs.upsertAddresses(job.runId, widened);
       if (decisions.length) await deps.store.runs.upsertAddresses(job.runId, decisions);
-      for (const d of decisions) addresses.set(d.address, d);
+      // ~190,000 decisions a hop at the bench's 200k: set with turns (in one go, a 197 ms block
+      // in a profiled run).
+      const turns = loopTurns();
+      for (const d of decisions) {
+        if (turns.due()) await turns.give();
+        addresses.set(d.address, d);
+      }
       // The taint last: a step that dies before it leaves the last step's taint whole (see step-taint.ts).
       await taint.save();
     },
-    progress: () => ({ addresses: addresses.size, crawled: [...addresses.values()].filter((a) => LEDGER_STATES.has(a.state)).length }),
+    progress: () => {
+      let crawled = 0;
+      for (const a of addresses.values()) if (LEDGER_STATES.has(a.state)) crawled++;
+      return { addresses: addresses.size, crawled };
+    },
     stats: { recomputedLedgers: recomputed.ledgers, propagatedTransfers: recomputed.transfers, propagationMs: recomputed.ms, ...judge, ...stageMs },
   };
 }
