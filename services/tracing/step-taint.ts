@@ -161,7 +161,7 @@ async function incrementalStepTaint(
       if (turns.due()) await turns.give();
       if (!dirty.has(row.from)) inflowTaint.set(id, row.tainted);
     }
-    // The engine's inputs, made with turns (300,000 transfers a hop at the bench's 200k).
+    // The engine's inputs, made with turns (a hop's ~150,000 transfers at the bench's 100k).
     const transferList: Transfer[] = [];
     const transferIds: string[] = [];
     for (const [id, t] of transfers) {
