@@ -362,9 +362,9 @@ function transfersOfSql(direction: TransferDirection, readSenders = false): stri
 }
 
 /**
- * Keys a look-up statement takes: a read slice's keys in one statement (tens of thousands at
- * the bench's 100k) held the event loop 148 ms of a 163 ms block in a profiled run, joined into
- * text and then copied into the statement's buffer.
+ * Keys a look-up statement takes: a read slice's keys in one statement held the event loop
+ * 148 ms of a 163 ms block in a profiled 100k run, joined into text and then copied into the
+ * statement's buffer.
  */
 const KEYS_PER_LOOKUP = 10_000;
 

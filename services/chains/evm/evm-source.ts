@@ -278,8 +278,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     } else raw = await logs.fetch(query);
     if (raw.length === 0) return [];
     // A node that states each log's block timestamp (geth ≥ 1.15, anvil, reth) saves a header
-    // read per block; the others are read, in one batch. A read slice's logs are tens of
-    // thousands at the bench's 100k: the loop gives the event loop turns.
+    // read per block; the others are read, in one batch. The loop gives the event loop turns
+    // (with the transfers made from the logs, it was part of a 137 ms block in a profiled 100k run).
     const headerOf = new Map<number, BlockHeader>();
     const unstated = new Set<number>();
     const turns = loopTurns();
