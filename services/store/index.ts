@@ -55,7 +55,7 @@ export { openDb, type Db, type DbDriver, type OpenDbOptions, type QueryResult } 
 export { migrate, MigrationError, DEFAULT_MIGRATIONS_DIR, type MigrateOptions } from './migrate';
 export { mergeRanges, missingRanges } from './ranges';
 export type { TransferFilter } from './transfers-repo';
-export { balanceKey, type ServiceLikeEvidence, type AccountFactsRow, type AddressFacts, type AddressRow, type BalanceKey, type BalanceRow, type BlockRow } from './chain-state-repo';
+export { BalanceTable, type ServiceLikeEvidence, type AccountFactsRow, type AddressFacts, type AddressRow, type BalanceKey, type BalanceRow, type BlockRow } from './chain-state-repo';
 export type { LabelRow } from './labels-repo';
 export type { BtcOutspendsRow, BtcTxCountVerdict } from './btc-chain-repo';
 export { CASE_STATUSES, type CasePageOptions, type CaseProgress, type CaseRow, type CaseStatus, type NewCase, type SetCaseStatusOptions } from './cases-repo';

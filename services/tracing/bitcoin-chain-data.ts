@@ -89,7 +89,7 @@ export function createBitcoinChainData(store: Store, source: BitcoinSource, chai
       const out = new Map<Address, bigint>();
       const computed: { address: Address; asset: string; blockNumber: number; amount: bigint }[] = [];
       for (const key of keys) {
-        const hit = cached.get(`${key.address}|BTC|${toBlock}`);
+        const hit = cached.get(key);
         if (hit !== undefined) {
           out.set(key.address, hit);
           continue;

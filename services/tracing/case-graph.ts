@@ -8,6 +8,7 @@ import { propagateTaintSliced, type LedgerSpec, type TaintResult } from '../doma
 import { filterWithTurns, loopTurns, runStepsSliced, STEP, type LoopTurns, type Steps } from '../domain/taint/steps';
 import { compareStoreOrder, transferId, type Address, type Asset, type TaintModel, type Transfer } from '../domain/types';
 import { createChainData, type ChainData, type OpeningQuery } from './chain-data';
+import type { BalanceTable } from '../store/balance-table';
 import type { TraceDeps } from './deps';
 import { tracedAssets } from './traced-assets';
 
@@ -369,11 +370,11 @@ export function openingBlock(fromBlock: number): number {
 }
 
 /** Each ledger's window and openings, in time slices (a case's ledgers and balances are 100,000s). */
-export function ledgerSpecs(ledgers: RunAddress[], balances: Map<string, bigint>, sources: Set<Address>): Promise<Map<Address, LedgerSpec>> {
+export function ledgerSpecs(ledgers: RunAddress[], balances: BalanceTable, sources: Set<Address>): Promise<Map<Address, LedgerSpec>> {
   return runStepsSliced(ledgerSpecsSteps(ledgers, balances, sources));
 }
 
-function* ledgerSpecsSteps(ledgers: RunAddress[], balances: Map<string, bigint>, sources: Set<Address>): Steps<Map<Address, LedgerSpec>> {
+function* ledgerSpecsSteps(ledgers: RunAddress[], balances: BalanceTable, sources: Set<Address>): Steps<Map<Address, LedgerSpec>> {
   const specs = new Map<Address, LedgerSpec>();
   const byAddress = new Map<Address, Map<Asset, bigint>>();
   const ledgerOf = new Map<Address, RunAddress>();
@@ -382,17 +383,14 @@ function* ledgerSpecsSteps(ledgers: RunAddress[], balances: Map<string, bigint>,
     if (++n % STEP === 0) yield;
     ledgerOf.set(l.address, l);
   }
-  // One string per asset: each key's parts are slices that would keep the whole key alive.
-  const assetNames = new Map<string, Asset>();
-  for (const [k, amount] of balances) {
+  for (const { address, asset, blockNumber, amount } of balances.rows()) {
     if (++n % STEP === 0) yield;
     // A zero opening is no opening (the ledgers read an absent one as 0): no map of its own.
     if (amount === 0n) continue;
-    const [address, asset, block] = k.split('|') as [Address, Asset, string];
     const ledger = ledgerOf.get(address);
-    if (!ledger || Number(block) !== openingBlock(ledger.fromBlock)) continue;
+    if (!ledger || blockNumber !== openingBlock(ledger.fromBlock)) continue;
     const opening = byAddress.get(ledger.address) ?? new Map<Asset, bigint>();
-    opening.set(assetNames.get(asset) ?? (assetNames.set(asset, asset), asset), amount);
+    opening.set(asset, amount);
     byAddress.set(ledger.address, opening);
   }
   for (const ledger of ledgers) {

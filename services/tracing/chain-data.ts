@@ -3,6 +3,7 @@
 import type { AccountFacts, ChainSource, HistoryRead } from '../chains/source';
 import type { Address, Asset, BlockRange, Transfer } from '../domain/types';
 import type { Store } from '../store';
+import { BalanceTable } from '../store/balance-table';
 import { filterWithTurns, loopTurns } from '../domain/taint/steps';
 
 export interface HistoryWindow {
@@ -47,15 +48,11 @@ export interface ChainData {
    * so) is derived from the balance at `historyTo` instead of read at its own block: all
    * such queries cost one batched read at `historyTo` (see deriveOpenings).
    */
-  balances(queries: OpeningQuery[], options?: { historyTo?: number }): Promise<Map<string, bigint>>;
+  balances(queries: OpeningQuery[], options?: { historyTo?: number }): Promise<BalanceTable>;
 }
 
 /** Pending fees read at a time (their receipts held at once). */
 const FEES_AT_ONCE = 5_000;
-
-export function balanceKey(q: OpeningQuery): string {
-  return `${q.address}|${q.asset}|${q.blockNumber}`;
-}
 
 export interface ChainDataOptions {
   /** Tokens whose past balances are never derived from history (see deriveOpenings). */
@@ -177,11 +174,11 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
       const result = await store.chainData.getBalances(chain, queries);
       // A hop asks for ~90,000 balances at the bench's 100k: the loops give the event loop turns.
       const turns = loopTurns();
-      const stillMissing = (list: OpeningQuery[]) => filterWithTurns(list, (q) => !result.has(balanceKey(q)), turns);
-      const merge = async (found: Map<string, bigint>) => {
-        for (const [k, amount] of found) {
+      const stillMissing = (list: OpeningQuery[]) => filterWithTurns(list, (q) => !result.has(q), turns);
+      const merge = async (found: BalanceTable) => {
+        for (const row of found.rows()) {
           if (turns.due()) await turns.give();
-          result.set(k, amount);
+          result.set(row, row.amount);
         }
       };
       let missing = await stillMissing(queries);
@@ -205,8 +202,8 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
   }
 
   /** Balances read from the node (one batch per block), stored in the shared cache. */
-  async function readBalances(queries: OpeningQuery[]): Promise<Map<string, bigint>> {
-    const result = new Map<string, bigint>();
+  async function readBalances(queries: OpeningQuery[]): Promise<BalanceTable> {
+    const result = new BalanceTable();
     const turns = loopTurns();
     // A hop's new ledgers are 90,000 balances at the bench's 100k: built with turns for the
     // event loop (mapped and spread in one go, with the GC they caused, 0.2-0.4 s).
@@ -222,7 +219,7 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
         if (turns.due()) await turns.give();
         const q = group[i]!;
         rows.push({ address: q.address, asset: q.asset, blockNumber: q.blockNumber, amount: amounts[i]! });
-        result.set(balanceKey(q), amounts[i]!);
+        result.set(q, amounts[i]!);
       }
       await store.chainData.putBalances(chain, rows);
     }
@@ -243,8 +240,8 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
    * - a derived balance below zero, which no complete ERC-20 history gives.
    * Derived balances are stored in the shared cache like read ones: they are the same value.
    */
-  async function deriveOpenings(queries: OpeningQuery[], at: number): Promise<Map<string, bigint>> {
-    const derived = new Map<string, bigint>();
+  async function deriveOpenings(queries: OpeningQuery[], at: number): Promise<BalanceTable> {
+    const derived = new BalanceTable();
     if (source.kind !== 'evm') return derived;
     const native = source.nativeAsset.toUpperCase();
     const direct = new Set((settings.balanceTokensReadDirectly ?? []).map((t) => t.toLowerCase()));
@@ -274,14 +271,15 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
       }
     }
     if (complete.length === 0) return derived;
-    const closingByKey = new Map<string, OpeningQuery>();
+    // Each address and asset's balance at `at`, asked once.
+    const closingKeys = new BalanceTable();
     for (const q of complete) {
       if (turns.due()) await turns.give();
-      closingByKey.set(`${q.address}|${q.asset}`, { address: q.address, asset: q.asset, blockNumber: at });
+      closingKeys.set({ address: q.address, asset: q.asset, blockNumber: at }, 0n);
     }
-    const closingQueries = [...closingByKey.values()];
+    const closingQueries = [...closingKeys.rows()];
     const closing = await store.chainData.getBalances(chain, closingQueries);
-    for (const [k, amount] of await readBalances(closingQueries.filter((q) => !closing.has(balanceKey(q))))) closing.set(k, amount);
+    for (const row of (await readBalances(closingQueries.filter((q) => !closing.has(q)))).rows()) closing.set(row, row.amount);
     // Summed in the database: a whole hop's new ledgers (90,000 at the bench's 100k) would
     // otherwise bring every transfer of theirs into memory for one number each.
     const net = await store.chainData.netSentAfter(chain, complete.map((q) => ({ address: q.address, asset: q.asset, afterBlock: q.blockNumber })), at);
@@ -289,7 +287,7 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
     for (let i = 0; i < complete.length; i++) {
       if (turns.due()) await turns.give();
       const q = complete[i]!;
-      const amount = closing.get(balanceKey({ address: q.address, asset: q.asset, blockNumber: at }))! + net[i]!;
+      const amount = closing.get({ address: q.address, asset: q.asset, blockNumber: at })! + net[i]!;
       // Below zero the history cannot be complete: read it instead. (A literal, not `{ ...q,
       // amount }`: V8 gives each object spread with a new key a hidden class of its own; a heap
       // snapshot at the bench's 100k held 89,403 such maps for as many openings.)
@@ -298,7 +296,7 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
     await store.chainData.putBalances(chain, rows);
     for (const row of rows) {
       if (turns.due()) await turns.give();
-      derived.set(balanceKey(row), row.amount);
+      derived.set(row, row.amount);
     }
     return derived;
   }

@@ -11,9 +11,9 @@ import type { Address, Asset, Label, Transfer } from '../domain/types';
 import { filterWithTurns, loopTurns } from '../domain/taint/steps';
 import { NotFoundError, RetryableError, shouldRetry } from '../errors';
 import type { TraceFinalizeJob, TraceHopJob } from '../queues/definitions';
-import { runEnded, type CaseFlowRow, type CaseRow, type NewCaseNode, type RunRow } from '../store';
+import { runEnded, type BalanceTable, type CaseFlowRow, type CaseRow, type NewCaseNode, type RunRow } from '../store';
 import { computeCaseGraph, LEDGER_STATES, type AddressState, type CaseGraph, type CaseScope, type RunAddress } from './case-graph';
-import { balanceKey, createChainData, type HistoryWindow } from './chain-data';
+import { createChainData, type HistoryWindow } from './chain-data';
 import { counterpartiesOf, judgeHistory, judgementWeighsFees, triageSliced, type Candidate, type Triage } from './classify';
 import type { TraceDeps } from './deps';
 import { resolveSeeds } from './seeds';
@@ -205,14 +205,14 @@ async function finalizeAccountTrace(deps: TraceDeps, job: TraceFinalizeJob): Pro
 async function holdingsWithinBalances(source: ChainSource, deps: TraceDeps, findings: Findings, toBlock: number) {
   if (findings.holdings.length === 0) return { findings, limitations: [] as string[] };
   const queries = findings.holdings.map((h) => ({ address: h.address, asset: h.asset, blockNumber: toBlock }));
-  let balances: Map<string, bigint>;
+  let balances: BalanceTable;
   try {
     balances = await createChainData(deps.store, source).balances(queries);
   } catch (error) {
     if (shouldRetry(error)) throw error;
     return { findings, limitations: [`holdings not checked against real balances at block ${toBlock}: ${(error as Error).message}`] };
   }
-  const cap = await capHoldings(findings.holdings, findings.accounting, (address, asset) => balances.get(balanceKey({ address, asset, blockNumber: toBlock })));
+  const cap = await capHoldings(findings.holdings, findings.accounting, (address, asset) => balances.get({ address, asset, blockNumber: toBlock }));
   const seeded = new Map(findings.accounting.map((a) => [a.asset, BigInt(a.seeded)]));
   const sanctions = sanctionsOf([...findings.endpoints, ...cap.holdings], seeded);
   return { findings: { ...findings, holdings: cap.holdings, accounting: cap.accounting, sanctions }, limitations: cap.limitations };

@@ -9,7 +9,7 @@ import { createRpcClient } from '../../services/chains/rpc/client';
 import { startLocalNode, type LocalNode } from '../../services/devchain';
 import { hexToNumber } from '../../services/chains/evm/rpc-types';
 import { playPigButchering, type PigButcheringCase } from '../../services/demo/pig-butchering';
-import type { Store } from '../../services/store';
+import { BalanceTable, type Store } from '../../services/store';
 import { createChainData, type OpeningQuery } from '../../services/tracing/chain-data';
 import { placeToken, setTokenBalances, startAnvil, type AnvilNode } from '../support/anvil';
 import { useTestStore } from '../support/db';
@@ -46,11 +46,17 @@ describe('chain data: opening balances derived from the balance at toBlock and t
       blocks.flatMap((blockNumber) => [{ address, asset: scenario.token, blockNumber }, { address, asset: 'ETH', blockNumber }]));
   }
 
-  async function direct(queries: OpeningQuery[]): Promise<Map<string, bigint>> {
+  /** The node's balance at each query's block, one by one: the lines of `lines`. */
+  async function direct(queries: OpeningQuery[]): Promise<string[]> {
     const plain = source();
-    const out = new Map<string, bigint>();
-    for (const q of queries) out.set(`${q.address}|${q.asset}|${q.blockNumber}`, (await plain.balances([q], q.blockNumber))[0]!);
-    return out;
+    const out = new BalanceTable();
+    for (const q of queries) out.set(q, (await plain.balances([q], q.blockNumber))[0]!);
+    return lines(out);
+  }
+
+  /** A table's balances as sorted `address asset block amount` lines, to compare two tables. */
+  function lines(table: BalanceTable): string[] {
+    return [...table.rows()].map((r) => `${r.address} ${r.asset} ${r.blockNumber} ${r.amount}`).sort();
   }
 
   describe('with the whole case stored', () => {
@@ -64,9 +70,9 @@ describe('chain data: opening balances derived from the balance at toBlock and t
       const before = { ...chainSource.stats().byMethod };
       const queries = openings();
       const derived = await data.balances(queries, { historyTo: scenario.toBlock });
-      expect(derived).to.deep.equal(await direct(queries));
+      expect(lines(derived)).to.deep.equal(await direct(queries));
       // Some wallets held USDT and ETH before and moved both in the case, or the equality says little.
-      expect(queries.some((q) => q.asset === scenario.token && derived.get(`${q.address}|${q.asset}|${q.blockNumber}`)! > 0n)).to.equal(true);
+      expect(queries.some((q) => q.asset === scenario.token && derived.get(q)! > 0n)).to.equal(true);
 
       const calls = (m: string) => (chainSource.stats().byMethod[m] ?? 0) - (before[m] ?? 0);
       const ethQueries = queries.filter((q) => q.asset === 'ETH').length;
@@ -77,7 +83,7 @@ describe('chain data: opening balances derived from the balance at toBlock and t
 
       // Stored like read balances: asked again, nothing goes to the node.
       const again = { ...chainSource.stats().byMethod };
-      expect(await data.balances(queries, { historyTo: scenario.toBlock })).to.deep.equal(derived);
+      expect(lines(await data.balances(queries, { historyTo: scenario.toBlock }))).to.deep.equal(lines(derived));
       expect(chainSource.stats().byMethod).to.deep.equal(again);
   });
 
@@ -98,13 +104,13 @@ describe('chain data: opening balances derived from the balance at toBlock and t
         { address, asset: token, blockNumber: half }, // within it: derived
       ]);
       const got = await data.balances(queries, { historyTo: toBlock });
-      expect(got).to.deep.equal(await direct(queries));
+      expect(lines(got)).to.deep.equal(await direct(queries));
 
       const readDirectly = createChainData(store, chainSource, { balanceTokensReadDirectly: [token] });
       const late = [{ address: wallets.c, asset: token, blockNumber: toBlock - 1 }];
       await store.chainData.markScanned('local', [wallets.c], { fromBlock, toBlock }, [token]);
       const before = chainSource.stats().byMethod.eth_call ?? 0;
-      expect(await readDirectly.balances(late, { historyTo: toBlock })).to.deep.equal(await direct(late));
+      expect(lines(await readDirectly.balances(late, { historyTo: toBlock }))).to.deep.equal(await direct(late));
       expect((chainSource.stats().byMethod.eth_call ?? 0) - before).to.equal(1); // the one at its block, no read at toBlock
   });
 

@@ -250,9 +250,15 @@ DRIVERS.forEach((driver) => {
         const rows = Array.from({ length: 10_000 }, (_, i) => ({ address: A, asset: USDT, blockNumber: 1_000 + i, amount: BigInt(i) }));
         rows.push({ address: A, asset: USDT, blockNumber: 1_000, amount: 77n });
         await store.chainData.putBalances(CHAIN, rows);
-        const got = await store.chainData.getBalances(CHAIN, [{ address: A, asset: USDT, blockNumber: 1_000 }, { address: A, asset: USDT, blockNumber: 10_999 }]);
-        expect(got.get(`${A}|${USDT}|1000`)).to.equal(77n);
-        expect(got.get(`${A}|${USDT}|10999`)).to.equal(9_999n);
+        // Read back over two statements (10,000 keys each on a server), each answer under the
+        // key it was asked by: 1,000 and 10,500 are the second statement's.
+        const blocks = [...Array.from({ length: 9_999 }, (_, i) => 1_001 + i), 20_000, 1_000, 10_500];
+        const got = await store.chainData.getBalances(CHAIN, blocks.map((blockNumber) => ({ address: A, asset: USDT, blockNumber })));
+        expect(got.size).to.equal(10_000);
+        expect(got.get({ address: A, asset: USDT, blockNumber: 1_000 })).to.equal(77n);
+        expect(got.get({ address: A, asset: USDT, blockNumber: 10_999 })).to.equal(9_999n);
+        expect(got.has({ address: A, asset: USDT, blockNumber: 20_000 })).to.equal(false);
+        expect([...got.rows()].every((r) => r.amount === (r.blockNumber === 1_000 ? 77n : BigInt(r.blockNumber - 1_000)))).to.equal(true);
       });
 
       it('stores and reads historical balances keyed by address, asset and block', async () => {
@@ -267,9 +273,9 @@ DRIVERS.forEach((driver) => {
           { address: A, asset: 'ETH', blockNumber: 101 },
         ]);
         expect(got.size).to.equal(2);
-        expect(got.get(`${A}|ETH|100`)).to.equal(MAX_UINT256);
-        expect(got.get(`${A}|${USDT}|100`)).to.equal(6n);
-        expect(got.has(`${A}|ETH|101`)).to.equal(false);
+        expect(got.get({ address: A, asset: 'ETH', blockNumber: 100 })).to.equal(MAX_UINT256);
+        expect(got.get({ address: A, asset: USDT, blockNumber: 100 })).to.equal(6n);
+        expect(got.has({ address: A, asset: 'ETH', blockNumber: 101 })).to.equal(false);
       });
 
       it('stores blocks; a reorged hash replaces the old one', async () => {

@@ -48,7 +48,7 @@ DRIVERS.forEach((driver) => {
       // A key not cached is absent; the others are found.
       const found = await store.chainData.getBalances('ethereum', [...keys, { address: address(STORED + 1), asset: USDT, blockNumber: 200 }]);
       expect(found.size).to.equal(ASKED);
-      expect(found.get(`${address(7)}|${USDT}|200`)).to.equal(7n);
+      expect(found.get({ address: address(7), asset: USDT, blockNumber: 200 })).to.equal(7n);
     });
 
     it(`scanned ranges: ${ASKED.toLocaleString('en')} addresses against ${STORED.toLocaleString('en')} stored, an index probe each, the same answer`, async () => {

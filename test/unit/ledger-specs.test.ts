@@ -2,7 +2,7 @@
 // a source, and its opening balances (those at the block before its window, other than zero).
 import { expect } from 'chai';
 import { ledgerSpecs, openingQueries, type RunAddress } from '../../services/tracing/case-graph';
-import { balanceKey } from '../../services/tracing/chain-data';
+import { BalanceTable } from '../../services/store/balance-table';
 import { propagateTaint } from '../../services/domain/taint';
 
 const A = '0x' + 'a'.repeat(40);
@@ -12,12 +12,11 @@ const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
 const ledger = (address: string, fromBlock: number): RunAddress => ({ address, hop: 1, fromBlock, state: 'crawled' });
 
 describe('ledgerSpecs', () => {
-  const balances = new Map<string, bigint>([
-    [balanceKey({ address: A, asset: USDT, blockNumber: 99 }), 7n],
-    [balanceKey({ address: A, asset: 'ETH', blockNumber: 99 }), 0n],
-    [balanceKey({ address: A, asset: USDT, blockNumber: 150 }), 9n], // not A's opening block
-    [balanceKey({ address: B, asset: USDT, blockNumber: 199 }), 0n],
-  ]);
+  const balances = new BalanceTable()
+    .set({ address: A, asset: USDT, blockNumber: 99 }, 7n)
+    .set({ address: A, asset: 'ETH', blockNumber: 99 }, 0n)
+    .set({ address: A, asset: USDT, blockNumber: 150 }, 9n) // not A's opening block
+    .set({ address: B, asset: USDT, blockNumber: 199 }, 0n);
 
   it('keeps the non-zero balances at the block before each window, and the sources', async () => {
     const specs = await ledgerSpecs([ledger(A, 100), ledger(B, 200), ledger(C, 0)], balances, new Set([B]));
@@ -58,6 +57,6 @@ describe('openingQueries', () => {
       { address: C, asset: 'ETH', blockNumber: 0 },
     ];
     expect(asked.map((q) => wanted.add({ ...q }))).to.deep.equal([true, true, true, true, false, false, false, true]);
-    expect(wanted.list.map(balanceKey)).to.deep.equal([0, 1, 2, 3, 7].map((i) => balanceKey(asked[i]!)));
+    expect(wanted.list).to.deep.equal([0, 1, 2, 3, 7].map((i) => asked[i]!));
   });
 });
