@@ -1,9 +1,11 @@
 // The balance reader on real nodes: anvil (a gas cap below a call's reads, balances at a past
 // block) and Hardhat's EDR (the 16,777,216 gas a call may use since Osaka), through the EVM
 // source with no Multicall3 configured.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createEvmSource } from '../../services/chains/evm';
-import { READS_PER_CALL, readerBalances, readerState } from '../../services/chains/evm/balance-reader';
+import { BALANCE_READER_ADDRESS, READS_PER_CALL, readerBalances, readerState } from '../../services/chains/evm/balance-reader';
 import { hexToNumber } from '../../services/chains/evm/rpc-types';
 import { createRpcClient } from '../../services/chains/rpc/client';
 import { startLocalNode, type LocalNode } from '../../services/devchain';
@@ -64,6 +66,40 @@ describe('balance reader on anvil with a 3M gas limit', function () {
       expect(source.stats().byMethod.eth_getBalance ?? 0).to.equal(0);
     } finally {
       await source.close();
+    }
+  });
+  it('reads one by one only the holders whose reader call the node refused, and keeps the balances it gave', async () => {
+    // In front of anvil: the reader's calls for the token are refused (as a node refuses code it
+    // cannot run), those for the native coin pass.
+    const refused = (call: { method?: string; params?: Array<{ to?: string; data?: string }> }) =>
+      call.method === 'eth_call' && call.params?.[0]?.to === BALANCE_READER_ADDRESS && call.params[0].data?.slice(26, 66) === token.slice(2);
+    const proxy = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const list = Array.isArray(body) ? body : [body];
+        const passed = list.filter((c) => !refused(c));
+        const answers = passed.length === 0 ? [] : await (await fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(passed) })).json() as Array<{ id: unknown }>;
+        const byId = new Map(answers.map((a) => [a.id, a]));
+        const out = list.map((c) => (refused(c) ? { jsonrpc: '2.0', id: c.id, error: { code: -32000, message: 'invalid opcode: opcode 0xfa not defined' } } : byId.get(c.id)));
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(Array.isArray(body) ? out : out[0]));
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const source = createEvmSource({ chain: 'local', rpcUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, nativeAsset: 'ETH', confirmations: 0 });
+    try {
+      const funded = node.accounts[0]!.address.toLowerCase();
+      const queries = [{ address: funded, asset: 'ETH' }, ...wallets.slice(0, 5).map((address) => ({ address, asset: token })), { address: wallets[0]!, asset: 'ETH' }];
+      const got = await source.balances(queries, set);
+      expect(got).to.deep.equal([BigInt(await node.rpc<string>('eth_getBalance', [funded, tag(set)])), 1n, 2n, 3n, 4n, 5n, 0n]);
+      // The native coin in one reader call; the token's refused call, then its five holders one by one.
+      expect(source.stats().byMethod).to.include({ eth_call: 2 + 5 });
+      expect(source.stats().byMethod.eth_getBalance ?? 0).to.equal(0);
+    } finally {
+      await source.close();
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 });

@@ -108,10 +108,10 @@ describe('balance reader: reads', () => {
     expect(node.calls.map((c) => c.holders.length), 'none asked again at the size learnt').to.deep.equal([4, 4, 2]);
   });
 
-  it('gives up (null) when a call reads nothing: one read wants more gas than a call has', async () => {
+  it('leaves holes where a call reads nothing: one read wants more gas than a call has', async () => {
     const node = standIn(withGasFor(0));
     const state = readerState();
-    expect(await readerBalances(node.client, holders(3), '0x10', state)).to.equal(null);
+    expect(await readerBalances(node.client, holders(3), '0x10', state)).to.deep.equal([undefined, undefined, undefined]);
     expect(state.supported).to.equal(true); // the node runs the reader; the caller reads these another way
   });
 });
@@ -133,11 +133,19 @@ describe('balance reader: nodes without state overrides', () => {
     expect(state.supported).to.equal(false);
   });
 
-  it('any other refusal gives this ask up only (the reader at a block before Byzantium, say)', async () => {
-    const node = standIn(() => ({ ok: false, error: new RpcResponseError('eth_call', { code: -32000, message: 'invalid opcode: STATICCALL' }) }));
+  it('any other refusal leaves that call\'s holders unread and keeps the others\' balances (the reader at a block before Byzantium, say)', async () => {
+    const node = standIn((call) => {
+      const { token, holders: asked_ } = asked(call);
+      if (token === TOKEN) return { ok: false, error: new RpcResponseError('eth_call', { code: -32000, message: 'invalid opcode: STATICCALL' }) };
+      return { ok: true, result: answer(token, asked_) };
+    });
     const state = readerState();
-    expect(await readerBalances(node.client, holders(5), '0x10', state)).to.equal(null);
-    expect(state.supported).to.equal(undefined);
+    const mixed = [...holders(2), ...holders(2, null)];
+    expect(await readerBalances(node.client, [mixed[0]!, mixed[2]!, mixed[1]!, mixed[3]!], '0x10', state)).to.deep.equal([undefined, 1_000n, undefined, 2_000n]);
+    expect(state.supported).to.equal(true);
+    const refusedOnly = readerState();
+    expect(await readerBalances(node.client, holders(5), '0x10', refusedOnly)).to.deep.equal(new Array(5).fill(undefined));
+    expect(refusedOnly.supported, 'a refusal says nothing of overrides').to.equal(undefined);
   });
 
   it('an answer that is not the reader\'s is not taken for balances', async () => {

@@ -46,13 +46,14 @@ export function readerState(): ReaderState {
 }
 
 /**
- * Balances at `blockTag`, in query order, or null where the reader cannot give them (the caller
- * reads another way): the node takes no state override (then `state.supported` is false and it
- * is not asked again), refused the call otherwise, or one read wanted more gas than a whole call
- * has. A token whose balanceOf fails or answers short reads as 0, as through Multicall3 and one
- * by one. A rate limit or dropped connection (RetryableError) is thrown.
+ * Balances at `blockTag`, in query order, with a hole (undefined) at each the reader could not
+ * give (the caller reads those another way): their call was refused otherwise than for its
+ * size, or one read wanted more gas than a whole call has. Null: the node takes no state
+ * override (then `state.supported` is false and it is not asked again), and the caller reads
+ * them all another way. A token whose balanceOf fails or answers short reads as 0, as through
+ * Multicall3 and one by one. A rate limit or dropped connection (RetryableError) is thrown.
  */
-export async function readerBalances(rpc: RpcClient, queries: MulticallBalanceQuery[], blockTag: string, state: ReaderState): Promise<bigint[] | null> {
+export async function readerBalances(rpc: RpcClient, queries: MulticallBalanceQuery[], blockTag: string, state: ReaderState): Promise<Array<bigint | undefined> | null> {
   if (state.supported === false) return null;
   // The reader takes one token per call: the queries grouped by token, in order within each,
   // and every group's calls sent at once.
@@ -65,11 +66,8 @@ export async function readerBalances(rpc: RpcClient, queries: MulticallBalanceQu
   }
   const asks: Ask[] = [];
   for (const [token, positions] of byToken) asks.push(...split(token, positions, state.perCall));
-  const read = await readAsks(rpc, asks, queries, blockTag, state);
-  if (read === null) return null;
-  const amounts = new Array<bigint>(queries.length);
-  for (const [k, ask] of asks.entries()) ask.positions.forEach((position, j) => (amounts[position] = read[k]![j]!));
-  return amounts;
+  const amounts = new Array<bigint | undefined>(queries.length).fill(undefined);
+  return (await readAsks(rpc, asks, queries, blockTag, state, amounts)) ? amounts : null;
 }
 
 const NATIVE = '0x0000000000000000000000000000000000000000';
@@ -86,14 +84,19 @@ function split(token: string, positions: number[], perCall: number): Ask[] {
   return asks;
 }
 
-/** Each ask's balances, in its order; null: read another way (see readerBalances). */
-async function readAsks(rpc: RpcClient, asks: Ask[], queries: MulticallBalanceQuery[], blockTag: string, state: ReaderState): Promise<bigint[][] | null> {
+/**
+ * Each ask's balances set into `amounts` at its positions; an ask the node refused otherwise
+ * than for its size leaves its positions unset. False: the node takes no state override (see
+ * readerBalances).
+ */
+async function readAsks(
+  rpc: RpcClient, asks: Ask[], queries: MulticallBalanceQuery[], blockTag: string, state: ReaderState, amounts: Array<bigint | undefined>,
+): Promise<boolean> {
   function* calls(): Generator<RpcCall> {
     for (const a of asks) yield readerCall(a.token, a.positions.map((i) => queries[i]!.address), blockTag);
   }
   const outcomes = await sendInBatches(rpc, calls(), (call) => (call.params[0] as { data: string }).data.length + BALANCE_READER_CODE.length, MAX_BATCH_BODY, REFUSED_AS_TOO_BIG);
-  const out: bigint[][] = [];
-  const again = (token: string, positions: number[]) => readAsks(rpc, split(token, positions, state.perCall), queries, blockTag, state);
+  const again = (token: string, positions: number[]) => readAsks(rpc, split(token, positions, state.perCall), queries, blockTag, state, amounts);
   for (const [k, outcome] of outcomes.entries()) {
     const { token, positions } = asks[k]!;
     if (!outcome.ok) {
@@ -101,36 +104,37 @@ async function readAsks(rpc: RpcClient, asks: Ask[], queries: MulticallBalanceQu
       if (REFUSED_AS_TOO_BIG.test(outcome.error.message) && positions.length > 1) {
         // A body or time limit (the gas cap the reader keeps to itself): halves, and the size kept.
         state.perCall = Math.min(state.perCall, Math.ceil(positions.length / 2));
-        const halves = await again(token, positions);
-        if (halves === null) return null;
-        out.push(halves.flat());
+        if (!(await again(token, positions))) return false;
         continue;
       }
       // A node without state overrides refuses the third parameter: not asked again. Any other
-      // refusal (the reader's opcodes at a block before Byzantium, say): this ask reads another way.
-      if (refusesOverrides(outcome.error)) state.supported = false;
-      return null;
+      // refusal (the reader's opcodes at a block before Byzantium, say): this ask's holders are
+      // read another way, the others' balances kept.
+      if (refusesOverrides(outcome.error)) {
+        state.supported = false;
+        return false;
+      }
+      continue;
     }
     const read = decodeReaderResult(outcome.result, positions.length);
     if (read === null) {
       // No data, or not the reader's answer: the node ran the call without the override.
       if (state.supported) throw new Error(`the balance reader answered ${String(outcome.result).slice(0, 80)} for ${positions.length} holders at block ${blockTag}`);
       state.supported = false;
-      return null;
+      return false;
     }
     state.supported = true;
-    if (read.length === 0) return null; // one read wanted more gas than a whole call has
+    // None read: one read wanted more gas than a whole call has (this ask is read another way).
+    if (read.length === 0) continue;
+    read.forEach((amount, j) => (amounts[positions[j]!] = amount));
     if (read.length < positions.length) {
       // The node's gas ran short of the call: the rest asked again, and that many per call from now on.
       state.perCall = Math.min(state.perCall, read.length);
-      const rest = await again(token, positions.slice(read.length));
-      if (rest === null) return null;
-      read.push(...rest.flat());
+      if (!(await again(token, positions.slice(read.length)))) return false;
     }
-    out.push(read);
     await nextTurn();
   }
-  return out;
+  return true;
 }
 
 /** The reader's call for `holders` of `token` (NATIVE: the native coin) at `blockTag`. */

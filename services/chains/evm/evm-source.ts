@@ -392,6 +392,7 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     const tag = toHex(blockNumber);
     // Multicall3 where it is deployed at the block: the reader's fallback.
     const multicall = options.multicall3 && blockNumber >= options.multicall3.sinceBlock ? normalizeEvmAddress(options.multicall3.address) : undefined;
+    const amounts = new Array<bigint | undefined>(queries.length).fill(undefined);
     if (queries.length > 1 && (reader.supported !== false || multicall)) {
       // ~90,000 balances at the bench's 100k: the checks give the event loop turns.
       const asked: MulticallBalanceQuery[] = [];
@@ -400,18 +401,28 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
         if (turns.due()) await turns.give();
         asked.push({ address: normalizeEvmAddress(q.address), token: q.asset.toUpperCase() === nativeAsset.toUpperCase() ? null : normalizeEvmAddress(q.asset) });
       }
-      const read = (await readerBalances(rpc, asked, tag, reader)) ?? (multicall ? await multicallBalances(rpc, multicall, asked, tag, multicallLimits) : null);
-      if (read) return read;
+      // The reader first; what it could not give (all, on a node without state overrides)
+      // through Multicall3; what is still missing, one by one below.
+      const read = await readerBalances(rpc, asked, tag, reader);
+      if (read) read.forEach((amount, i) => (amounts[i] = amount));
+      const missing = unread(amounts);
+      if (missing.length > 0 && multicall) {
+        const viaMulticall = await multicallBalances(rpc, multicall, missing.map((i) => asked[i]!), tag, multicallLimits);
+        if (viaMulticall) missing.forEach((i, k) => (amounts[i] = viaMulticall[k]));
+      }
     }
-    const calls = queries.map((q) => {
+    const missing = unread(amounts);
+    const calls = missing.map((i) => {
+      const q = queries[i]!;
       const address = normalizeEvmAddress(q.address);
       if (q.asset.toUpperCase() === nativeAsset.toUpperCase()) return { method: 'eth_getBalance', params: [address, tag] };
       const token = normalizeEvmAddress(q.asset);
       return { method: 'eth_call', params: [{ to: token, data: `${BALANCE_OF}${addressTopic(address).slice(2)}` }, tag] };
     });
-    const results = await rpc.batchResults<string>(calls);
+    const results = calls.length > 0 ? await rpc.batchResults<string>(calls) : [];
     // A token address without code answers 0x: it holds nothing we could trace.
-    return results.map((r) => hexToBigInt(r === '0x' ? '0x0' : r.slice(0, 66)));
+    missing.forEach((i, k) => (amounts[i] = hexToBigInt(results[k] === '0x' ? '0x0' : results[k]!.slice(0, 66))));
+    return amounts as bigint[];
   }
 
   // A token's symbol and decimals at any settled block: the highest known one, no call for it.
@@ -447,6 +458,13 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
     stats: () => ({ ...rpc.stats(), blockCache: blocks.stats(), logRange: logs.currentRange() }),
     close: () => rpc.close(),
   };
+}
+
+/** Positions not read yet. */
+function unread(amounts: ReadonlyArray<bigint | undefined>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < amounts.length; i++) if (amounts[i] === undefined) out.push(i);
+  return out;
 }
 
 /** The header a log states (number, hash, timestamp), or null when it lacks a well-formed timestamp or hash. */
