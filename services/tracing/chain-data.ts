@@ -271,7 +271,7 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
       }
     }
     if (complete.length === 0) return derived;
-    // Each address and asset's balance at `at`, asked once.
+    // Each address and asset's balance at `at`, asked once (the table as a set of keys: its 0s are not read).
     const closingKeys = new BalanceTable();
     for (const q of complete) {
       if (turns.due()) await turns.give();

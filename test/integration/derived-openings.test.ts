@@ -46,7 +46,7 @@ describe('chain data: opening balances derived from the balance at toBlock and t
       blocks.flatMap((blockNumber) => [{ address, asset: scenario.token, blockNumber }, { address, asset: 'ETH', blockNumber }]));
   }
 
-  /** The node's balance at each query's block, one by one: the lines of `lines`. */
+  /** The node's balance at each query's block, asked one query at a time, as `lines` gives a table's. */
   async function direct(queries: OpeningQuery[]): Promise<string[]> {
     const plain = source();
     const out = new BalanceTable();
