@@ -405,13 +405,13 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
       // through Multicall3; what is still missing, one by one below.
       const read = await readerBalances(rpc, asked, tag, reader);
       if (read) read.forEach((amount, i) => (amounts[i] = amount));
-      const missing = unread(amounts);
-      if (missing.length > 0 && multicall) {
-        const viaMulticall = await multicallBalances(rpc, multicall, missing.map((i) => asked[i]!), tag, multicallLimits);
-        if (viaMulticall) missing.forEach((i, k) => (amounts[i] = viaMulticall[k]));
+      const notByReader = holes(amounts);
+      if (notByReader.length > 0 && multicall) {
+        const viaMulticall = await multicallBalances(rpc, multicall, notByReader.map((i) => asked[i]!), tag, multicallLimits);
+        if (viaMulticall) notByReader.forEach((i, k) => (amounts[i] = viaMulticall[k]));
       }
     }
-    const missing = unread(amounts);
+    const missing = holes(amounts);
     const calls = missing.map((i) => {
       const q = queries[i]!;
       const address = normalizeEvmAddress(q.address);
@@ -460,8 +460,8 @@ export function createEvmSource(options: EvmSourceOptions): EvmSource {
   };
 }
 
-/** Positions not read yet. */
-function unread(amounts: ReadonlyArray<bigint | undefined>): number[] {
+/** Positions of the balances not read yet. */
+function holes(amounts: ReadonlyArray<bigint | undefined>): number[] {
   const out: number[] = [];
   for (let i = 0; i < amounts.length; i++) if (amounts[i] === undefined) out.push(i);
   return out;
