@@ -336,6 +336,7 @@ async function bench(): Promise<void> {
     // A naive run stopped at the time limit took longer than that: its wall time is a lower bound.
     const naiveWall = naiveTimedOutMs !== undefined ? `> ${secs(naiveTimedOutMs)}` : nv((n) => n.wallMs);
     row('wall time (s)', cf.wallMs, wf.wallMs, naiveWall, (ms) => secs(ms), ff.wallMs);
+    row('a request in flight at the node (s, seen by the proxy)', cold.wire.busyMs ?? 0, warm.wire.busyMs ?? 0, nv((_, w) => w.busyMs ?? 0), (ms) => secs(ms), floor.wire.busyMs ?? 0);
     row('JSON-RPC calls (report.stats.rpcCalls; naive: its own count)', cf.reportRpcCalls, wf.reportRpcCalls, nv((n) => n.rpcCalls));
     row('JSON-RPC calls seen by the proxy', cold.wire.rpcCalls, warm.wire.rpcCalls, nv((_, w) => w.rpcCalls), int, floor.wire.rpcCalls);
     row('HTTP requests seen by the proxy', cold.wire.httpRequests, warm.wire.httpRequests, nv((_, w) => w.httpRequests), int, floor.wire.httpRequests);

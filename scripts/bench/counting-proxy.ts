@@ -16,6 +16,12 @@ export interface WireCounts {
   maxReplyBytes: number;
   /** eth_getLogs calls by the side their address list filters on (see logReadSide). */
   logReads?: Record<LogReadSide, number>;
+  /**
+   * Milliseconds with at least one request in flight (from its body's arrival to its reply's
+   * end, the added latency included): the time the node, as far as the caller can tell, was
+   * working for it. The rest of a run's wall time is the caller's own work.
+   */
+  busyMs?: number;
 }
 
 export type LogReadSide = 'sender' | 'recipient' | 'other';
@@ -34,7 +40,9 @@ export function logReadSide(params: unknown): LogReadSide {
   return 'other';
 }
 
-const noCounts = (): WireCounts & { logReads: Record<LogReadSide, number> } => ({ httpRequests: 0, rpcCalls: 0, byMethod: {}, replyBytes: 0, maxReplyBytes: 0, logReads: { sender: 0, recipient: 0, other: 0 } });
+const noCounts = (): WireCounts & { logReads: Record<LogReadSide, number>; busyMs: number } => ({
+  httpRequests: 0, rpcCalls: 0, byMethod: {}, replyBytes: 0, maxReplyBytes: 0, logReads: { sender: 0, recipient: 0, other: 0 }, busyMs: 0,
+});
 
 export interface CountingProxy {
   url: string;
@@ -55,6 +63,10 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let counts = noCounts();
+  // Requests in flight, and since when one has been (busyMs adds each stretch as it ends).
+  let inFlight = 0;
+  let busySince = 0;
+  const busyNow = () => counts.busyMs + (inFlight > 0 ? performance.now() - busySince : 0);
 
   const log = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const replySizes = new WeakMap<http.ServerResponse, { bytes: number; complete: boolean }>();
@@ -93,6 +105,10 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
       const body = Buffer.concat(chunks);
       count(body.toString('utf8'));
       const received = Date.now();
+      if (inFlight++ === 0) busySince = performance.now();
+      res.on('close', () => {
+        if (--inFlight === 0) counts.busyMs += performance.now() - busySince;
+      });
       if (log) res.on('close', () => logRequest(body, res, received));
       if (latencyMs > 0) setTimeout(() => send(body, res), latencyMs);
       else send(body, res);
@@ -145,10 +161,11 @@ export async function startCountingProxy(target: string, options: { latencyMs?: 
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    counts: () => ({ ...counts, byMethod: { ...counts.byMethod }, logReads: { ...counts.logReads } }),
+    counts: () => ({ ...counts, byMethod: { ...counts.byMethod }, logReads: { ...counts.logReads }, busyMs: busyNow() }),
     reset() {
       log?.write(`${JSON.stringify({ at: Date.now(), reset: true })}\n`);
       counts = noCounts();
+      busySince = performance.now(); // a request still in flight counts from here
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@
 // tracehold's runs with the same run of a smaller baseline, and a skipped naive tracer is
 // said to be skipped, not judged.
 import { expect } from 'chai';
-import { callsWhereLine, goalLines, rssFlatLines, stageHeapLine, stageHeapPeaks, stageLine, stageTimes, type GoalInput } from '../../scripts/bench/goals';
+import { callsWhereLine, goalLines, wallWhereLine, rssFlatLines, stageHeapLine, stageHeapPeaks, stageLine, stageTimes, type GoalInput } from '../../scripts/bench/goals';
 import { logReadSide } from '../../scripts/bench/counting-proxy';
 import type { TraceholdFigures } from '../../scripts/bench/worker';
 
@@ -79,6 +79,25 @@ describe('bench: goals of issue 10', () => {
     expect(goalLines(input({ tokenOnly: { ...tracehold(400), wire: run }, floor: { ...input().floor, wire: floor } }))).to.include(line);
     // Counts from an older proxy (no log reads): no line rather than a wrong one.
     expect(callsWhereLine(wire, floor)).to.deep.equal([]);
+  });
+
+  it('says where the token-asked run\'s wall time goes against the floor\'s: node time and its own work', () => {
+    const run = { wallMs: 60_000, wire: { ...wire, rpcCalls: 1_000, replyBytes: 150e6, busyMs: 24_000 } };
+    const floor = { wallMs: 9_000, wire: { ...wire, rpcCalls: 500, replyBytes: 100e6, busyMs: 8_000 } };
+    const [line] = wallWhereLine(run, floor);
+    // 24 of 8 s node time is 3×; 60 - 24 = 36 s of its own work, 4× the floor's 9 s run.
+    expect(line).to.equal(
+      '  where that time goes: a request in flight at the node 24.0 s of 60.0 (the floor\'s 8.0 of 9.0: 3.00× its node time, for 2.00× its calls and 1.50× its reply bytes); ' +
+      'tracehold\'s own work with nothing in flight 36.0 s = 4.00× the floor\'s whole run (reading back, propagating, judging and storing what it fetched)',
+    );
+    expect(goalLines(input({ tokenOnly: { ...tracehold(400, 60_000), wire: run.wire }, floor: { ...input().floor, wallMs: 9_000, wire: floor.wire } }))).to.include(line);
+    // Counts from an older proxy (no busy time): no line rather than a wrong one.
+    expect(wallWhereLine({ wallMs: 1, wire }, floor)).to.deep.equal([]);
+  });
+
+  it('goalLines: the transfers-per-second goal says what the floor tracer fetches per second', () => {
+    // tracehold: 1,000 transfers in 10 s; the floor: 1,000 in 5 s.
+    expect(goalLines(input())[0]).to.equal('transfers examined / s: 100 (goal ≥ 50,000): NOT met; the floor tracer, which only reads the token\'s logs and keeps nothing, fetches 200 / s');
   });
 
   it('goalLines: the event-loop goal is judged on the longest block of every tracehold run, not the cold run alone', () => {
