@@ -63,9 +63,19 @@ export async function workerScaleBench(
     };
     const app = await createAppContext({ config: loadConfig({ ...env, TRACEHOLD_LOG_LEVEL: 'silent' }), log: silentLogger, queue: 'bull', db: testDb.db });
     const children: ChildProcess[] = [];
+    // A worker that exits during the run is a fault to report, not a figure: the others would
+    // take its jobs over and the run would end all the same.
+    const exited: string[] = [];
     try {
       await createStore(testDb.db).labels.upsert(kase.labels);
-      for (let i = 0; i < count; i++) children.push(await startWorker({ ...env, TEST_WORKER_NAME: `worker-${i + 1}` }));
+      for (let i = 0; i < count; i++) {
+        const child = await startWorker({ ...env, TEST_WORKER_NAME: `worker-${i + 1}` });
+        child.once('exit', (code, signal) => exited.push(`worker-${i + 1} (${signal ?? `exit code ${code}`})`));
+        children.push(child);
+      }
+      const allAlive = () => {
+        if (exited.length) throw new Error(`scale bench (${count} workers): ${exited.join(', ')} exited during the run (its output above says why)`);
+      };
       const ids: string[] = [];
       for (const [i, address] of seeds.entries()) {
         ids.push((await createCase(app.deps, { title: `bench scale #${i}`, chain: kase.chain, seeds: [{ address }], fromBlock: kase.fromBlock, model: options.model, maxHops: options.maxHops }, 'bench')).id);
@@ -76,10 +86,12 @@ export async function workerScaleBench(
       for (;;) {
         const statuses = await Promise.all(ids.map(async (id) => (await getCase(app.deps, id)).status));
         if (statuses.includes('failed')) throw new Error(`scale bench (${count} workers): a case failed`);
+        allAlive();
         if (statuses.every((s) => s === 'traced')) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       const wallMs = performance.now() - started;
+      allAlive();
       const wire = proxy.counts();
       const jobsPerWorker: Record<string, number> = {};
       for (const job of await app.bull!.queue('trace').getJobs(['completed'])) {

@@ -97,28 +97,43 @@ async function runQuery<R>(
   }
 }
 
-/** COPY … FROM STDIN on one connection, written slice by slice with backpressure. */
+/**
+ * COPY … FROM STDIN on one connection, written slice by slice with backpressure.
+ *
+ * The server may fail the COPY before all of it is sent (it inserts 1,000 rows at a time, so a
+ * duplicate key fails it mid-way): pg-copy-streams then emits the error and lets go of the
+ * connection. Nothing more is written to the stream after that, and it is not destroyed (that
+ * would send CopyFail on the connection it no longer has, throw, and emit a second error); the
+ * server's error is the one thrown. Only a failure on this side (a slice that could not be
+ * made) destroys the stream, whose CopyFail ends the COPY on the server.
+ */
 async function runCopy(client: PoolClient, table: string, columns: readonly string[], slices: AsyncIterable<string> | Iterable<string>): Promise<number> {
   const stream = client.query(copyFromStdin(copyStatement(table, columns, 'stdin')));
+  let failed: { error: unknown } | undefined;
   const finished = new Promise<void>((resolve, reject) => {
     stream.once('finish', resolve);
-    stream.once('error', reject);
+    // Every error event, not the first only: one without a listener takes the process down.
+    stream.on('error', (error) => {
+      failed ??= { error };
+      reject(error);
+    });
   });
   // Without a listener until the end, an error after the last write would be unhandled.
   finished.catch(() => undefined);
   try {
     for await (const slice of slices) {
+      if (failed) break;
       if (!stream.write(slice)) await Promise.race([once(stream, 'drain'), finished]);
       // Let the event loop breathe between slices even when the socket takes everything
       // (a big batch would otherwise be formatted in one synchronous stretch).
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    stream.end();
+    if (!failed) stream.end();
     await finished;
     return stream.rowCount;
   } catch (error) {
-    stream.destroy();
-    throw translateDbError(error);
+    if (!failed) stream.destroy();
+    throw translateDbError(failed ? failed.error : error);
   }
 }
 

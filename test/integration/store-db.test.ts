@@ -88,6 +88,38 @@ DRIVERS.forEach((driver) => {
       expect(await db.copyFrom('copied_tx', ['id'], [[7]])).to.equal(1);
     });
 
+    it('a COPY the server fails while its text is still coming rejects with that error, copies nothing and leaves the database usable', async () => {
+      // Before, on a server: the failed COPY's stream was destroyed with no connection left to
+      // send CopyFail on, and its error event took the process down (a worker of the bench's
+      // scale-out, on a step another worker had written).
+      await db.exec('create table copied_mid (id int primary key)');
+      const sent: string[] = [];
+      async function* text() {
+        // A key twice, then more rows: the server inserts what COPY sends 1,000 rows at a time,
+        // so it fails the COPY (and says so) while the rest of the text is still coming.
+        yield '1\n1\n' + Array.from({ length: 3_000 }, (_, i) => `${1_000 + i}\n`).join('');
+        sent.push('first');
+        for (let i = 0; i < 4; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100)); // time for the failure to arrive
+          yield `${10 + i}\n`;
+          sent.push(`more ${i}`);
+        }
+      }
+      const error = await db.copyText('copied_mid', ['id'], text()).catch((e: Error) => e);
+      expect(error).to.be.instanceOf(Error);
+      expect((error as Error).message).to.match(/duplicate key/);
+      expect((await db.query('select count(*)::int as n from copied_mid')).rows).to.deep.equal([{ n: 0 }]);
+      // In a transaction too: the failure is the transaction's, which rolls back.
+      const inTx = await db.transaction(async (tx) => {
+        await tx.query('insert into copied_mid values (99)');
+        await tx.copyText('copied_mid', ['id'], text());
+      }).catch((e: Error) => e);
+      expect((inTx as Error).message).to.match(/duplicate key/);
+      expect((await db.query('select count(*)::int as n from copied_mid')).rows).to.deep.equal([{ n: 0 }]);
+      expect(sent.length).to.be.greaterThan(0);
+      expect(await db.copyFrom('copied_mid', ['id'], [[7]])).to.equal(1);
+    });
+
     describe('copyOrThroughStaging', () => {
       const target = { table: 'direct', staging: 'direct_staging', columns: ['id', 'v'] };
       const upsert = 'insert into direct select * from direct_staging on conflict do nothing';
@@ -122,6 +154,18 @@ DRIVERS.forEach((driver) => {
         expect((await db.query('select id, v from direct order by id')).rows).to.deep.equal([
           { id: 1, v: 'first' }, { id: 2, v: 'b' }, { id: 3, v: 'c' }, { id: 4, v: 'd' }, { id: 5, v: 'e' }, { id: 6, v: 'after' },
         ]);
+      });
+
+      it('goes through the staging table too when the table fails the COPY while its rows are still being sent', async () => {
+        // The server inserts COPY's rows 1,000 at a time: a row stored already, first of 8,001
+        // (COPY text of 2,000 rows a slice), fails it before the later slices are sent. Before,
+        // on a server, that came back as a TypeError from the stream (no fallback) and an
+        // unhandled error event that took the process down.
+        const items: Array<[number, string]> = [[1, 'again'], ...Array.from({ length: 8_000 }, (_, i): [number, string] => [1_000 + i, `r${i}`])];
+        const written = await db.transaction((tx) => copyOrThroughStaging(tx, target, items, row, upsert));
+        expect(written).to.equal(8_000);
+        expect((await db.query('select count(*)::int as n from direct where id >= 1000')).rows).to.deep.equal([{ n: 8_000 }]);
+        expect((await db.query('select v from direct where id = 1')).rows).to.deep.equal([{ v: 'first' }]);
       });
 
       it('fails on any other error, the rows not written', async () => {
