@@ -156,8 +156,7 @@ export function callsWhereLine(run: WireCounts, floor: WireCounts): string[] {
  * Where the token-asked run's wall time goes against the floor's: the time the node had a
  * request of the run's in flight (the proxy's busyMs), and the run's own work with none in
  * flight. The floor reads the senders' logs only and stores nothing, so its wall time is
- * nearly all node time; the wall-time goal compares tracehold's node time and own work
- * together with it.
+ * nearly all node time, while tracehold's is its node time plus its own work.
  */
 export function wallWhereLine(run: { wallMs: number; wire: WireCounts }, floor: { wallMs: number; wire: WireCounts }): string[] {
   if (run.wire.busyMs === undefined || floor.wire.busyMs === undefined) return [];
