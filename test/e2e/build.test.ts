@@ -61,13 +61,16 @@ describe('e2e: production build', function () {
     const run = promisify(execFile);
     await run(compose![0]!, [...compose!.slice(1), 'config', '-q'], { cwd: ROOT });
     const { stdout } = await run(compose![0]!, [...compose!.slice(1), 'config'], { cwd: ROOT });
-    const config = require('yaml').parse(stdout) as { services: Record<string, { build?: unknown; image?: string; command?: string[] | string }> };
-    expect(Object.keys(config.services)).to.include.members(['api', 'worker', 'postgres', 'redis']);
+    const config = require('yaml').parse(stdout) as { services: Record<string, { build?: unknown; image?: string; command?: string[] | string; restart?: string }> };
+    expect(Object.keys(config.services)).to.include.members(['api', 'worker', 'scheduler', 'postgres', 'redis']);
+    // The scheduler runs the nightly re-trace, the watcher and the issuer-freeze check: no other role does.
+    expect(config.services.scheduler!.command).to.deep.equal(['node', 'dist/services/main.js', 'scheduler']);
+    for (const [name, s] of Object.entries(config.services)) expect(s.restart, `${name} comes back after a crash`).to.equal('unless-stopped');
     const built = Object.entries(config.services).filter(([, s]) => s.build).map(([name]) => name);
     expect(built, 'one service builds the image').to.have.length(1);
     for (const [name, s] of Object.entries(config.services)) {
       expect(JSON.stringify(s.command ?? ''), `${name} runs the built code`).not.to.match(/npm (ci|install)/);
-      if (name === 'api' || name === 'worker') expect(s.image).to.equal('tracehold:local');
+      if (name === 'api' || name === 'worker' || name === 'scheduler') expect(s.image).to.equal('tracehold:local');
     }
   });
 });
