@@ -6,10 +6,17 @@ import { expect } from 'chai';
 import type { Db, Store } from '../../services/store';
 import { GET_BALANCES } from '../../services/store/chain-state-repo';
 import { SCANNED_RANGES } from '../../services/store/scanned-ranges-repo';
+import { STORED_KEYS } from '../../services/store/transfers-repo';
+import type { Transfer } from '../../services/domain/types';
 import { DRIVERS, useTestStore } from '../support/db';
 
 const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
 const address = (i: number) => '0x' + i.toString(16).padStart(40, '0');
+const txHash = (i: number) => '0x' + (i * 2_654_435_761 % 2 ** 32).toString(16).padStart(64, 'f');
+const transfer = (i: number): Transfer => ({
+  chain: 'ethereum', txHash: txHash(i), ref: `log:${i % 3}`, blockNumber: 100 + Math.floor(i / 200), blockHash: '0x' + 'ab'.repeat(32), timestamp: 1_700_000_000 + i,
+  txIndex: i % 200, seq: i % 3, kind: 'token', asset: USDT, from: address(i), to: address(i + 1), amount: BigInt(i + 1),
+});
 /** Rows in each table, and keys asked for per statement (a hop's reads are up to 10,000). */
 const STORED = 40_000;
 const ASKED = 5_000;
@@ -49,6 +56,22 @@ DRIVERS.forEach((driver) => {
       const found = await store.chainData.getBalances('ethereum', [...keys, { address: address(STORED + 1), asset: USDT, blockNumber: 200 }]);
       expect(found.size).to.equal(ASKED);
       expect(found.get({ address: address(7), asset: USDT, blockNumber: 200 })).to.equal(7n);
+    });
+
+    it(`stored transfers: ${ASKED.toLocaleString('en')} keys against ${STORED.toLocaleString('en')} stored, an index probe each, the same answer`, async () => {
+      const stored = Array.from({ length: STORED }, (_, i) => transfer(i));
+      expect(await store.chainData.insertTransfers(stored)).to.equal(STORED);
+      await store.db.exec('analyze transfers');
+      // Every other key stored: a read slice holds what the case read already and what is new.
+      const asked = Array.from({ length: ASKED }, (_, i) => (i % 2 === 0 ? stored[i * 7]! : transfer(STORED + i)));
+      const columns = [asked.map((t) => t.chain), asked.map((t) => t.txHash), asked.map((t) => t.ref)];
+      for (const plain of [true, false]) {
+        const nodes = await planNodes(store.db, STORED_KEYS(plain), plain ? columns.map((c) => c.join(',')) : columns);
+        expect(scansOf(nodes, 'transfers').join(', '), plain ? 'keys as text' : 'keys as arrays').to.match(/^Index (Only )?Scan$/);
+      }
+      // The new ones are written, the stored ones left as they are.
+      expect(await store.chainData.insertTransfers(asked)).to.equal(ASKED / 2);
+      expect(Number((await store.db.query<{ n: string }>('select count(*) as n from transfers')).rows[0]!.n)).to.equal(STORED + ASKED / 2);
     });
 
     it(`scanned ranges: ${ASKED.toLocaleString('en')} addresses against ${STORED.toLocaleString('en')} stored, an index probe each, the same answer`, async () => {
