@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Db, Store } from '../../services/store';
 import { GET_BALANCES } from '../../services/store/chain-state-repo';
 import { SCANNED_RANGES } from '../../services/store/scanned-ranges-repo';
-import { STORED_KEYS } from '../../services/store/transfers-repo';
+import { STORED_KEYS, transfersOfSql } from '../../services/store/transfers-repo';
 import type { Transfer } from '../../services/domain/types';
 import { DRIVERS, useTestStore } from '../support/db';
 
@@ -72,6 +72,20 @@ DRIVERS.forEach((driver) => {
       // The new ones are written, the stored ones left as they are.
       expect(await store.chainData.insertTransfers(asked)).to.equal(ASKED / 2);
       expect(Number((await store.db.query<{ n: string }>('select count(*) as n from transfers')).rows[0]!.n)).to.equal(STORED + ASKED / 2);
+    });
+
+    it('histories both ways: each transfer read once, without a pass over every row read to drop repeats', async () => {
+      const stored = Array.from({ length: STORED }, (_, i) => transfer(i));
+      await store.chainData.insertTransfers(stored);
+      await store.db.exec('analyze transfers');
+      // Wallets that pay each other: address(i) pays address(i + 1).
+      const wallets = Array.from({ length: ASKED }, (_, i) => address(i));
+      const nodes = await planNodes(store.db, transfersOfSql('both'), ['ethereum', wallets, 0, 10 ** 9, null]);
+      expect(nodes.map((n) => n['Node Type']).filter((type) => ['Unique', 'Aggregate', 'SetOp'].includes(type))).to.deep.equal([]);
+      const read = await store.chainData.transfersOf('ethereum', wallets, { fromBlock: 0, toBlock: 10 ** 9 }, 'both');
+      // Each sent by one of them, all but the last to another of them: each once.
+      expect(read.length).to.equal(ASKED);
+      expect(new Set(read.map((t) => t.txHash)).size).to.equal(ASKED);
     });
 
     it(`scanned ranges: ${ASKED.toLocaleString('en')} addresses against ${STORED.toLocaleString('en')} stored, an index probe each, the same answer`, async () => {
