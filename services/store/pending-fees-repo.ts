@@ -8,17 +8,27 @@ import { eachChunk, toInt } from './values';
 /** Rows per statement. */
 const CHUNK = 10_000;
 
+/**
+ * Pending fees ($2 hashes, $3 blocks, $4 indexes, $5 senders) but those whose fee is stored:
+ * one probe of the transfers' primary key per fee (a lateral join, `limit 1`). As `where not
+ * exists` the planner hashed the whole table past a few thousand fees (5,000 against 158,000
+ * transfers), a cost growing with all the chain data stored (see STORED_KEYS).
+ */
+export const ADD_PENDING_FEES = `
+insert into pending_fees (chain, tx_hash, block_number, tx_index, sender)
+select $1, f.tx_hash, f.block_number, f.tx_index, f.sender
+  from unnest($2::text[], $3::bigint[], $4::int[], $5::text[]) as f(tx_hash, block_number, tx_index, sender)
+  left join lateral (select true as stored from transfers t where t.chain = $1 and t.tx_hash = f.tx_hash and t.ref = 'fee' limit 1) s on true
+ where s.stored is null
+on conflict do nothing`;
+
 export function createPendingFeesRepo(db: Db) {
   return {
     /** Records pending fees, except those whose fee is stored already (another case read it). */
     async addPendingFees(chain: string, fees: readonly PendingFee[]): Promise<void> {
       await eachChunk(fees, CHUNK, async (chunk) => {
         await db.query(
-          `insert into pending_fees (chain, tx_hash, block_number, tx_index, sender)
-           select $1, f.tx_hash, f.block_number, f.tx_index, f.sender
-             from unnest($2::text[], $3::bigint[], $4::int[], $5::text[]) as f(tx_hash, block_number, tx_index, sender)
-            where not exists (select 1 from transfers t where t.chain = $1 and t.tx_hash = f.tx_hash and t.ref = 'fee')
-           on conflict do nothing`,
+          ADD_PENDING_FEES,
           [chain, chunk.map((f) => f.txHash), chunk.map((f) => f.blockNumber), chunk.map((f) => f.txIndex), chunk.map((f) => f.sender)],
         );
       });

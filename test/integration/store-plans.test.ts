@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import type { Db, Store } from '../../services/store';
 import { GET_BALANCES } from '../../services/store/chain-state-repo';
+import { ADD_PENDING_FEES } from '../../services/store/pending-fees-repo';
 import { SCANNED_RANGES } from '../../services/store/scanned-ranges-repo';
 import { STORED_KEYS, transfersOfSql } from '../../services/store/transfers-repo';
 import type { Transfer } from '../../services/domain/types';
@@ -74,16 +75,32 @@ DRIVERS.forEach((driver) => {
       expect(Number((await store.db.query<{ n: string }>('select count(*) as n from transfers')).rows[0]!.n)).to.equal(STORED + ASKED / 2);
     });
 
+    it(`pending fees: ${ASKED.toLocaleString('en')} fees against ${(2 * STORED).toLocaleString('en')} stored transfers, an index probe each, those stored left out`, async () => {
+      // Transfers and the fees of their transactions.
+      const stored = Array.from({ length: STORED }, (_, i) => transfer(i));
+      await store.chainData.insertTransfers([...stored, ...stored.map((t) => ({ ...t, ref: 'fee', seq: -1, kind: 'fee' as const, asset: 'ETH', to: null }))]);
+      await store.db.exec('analyze transfers');
+      // Every other one's fee is stored.
+      const fees = Array.from({ length: ASKED }, (_, i) => (i % 2 === 0 ? stored[i * 7]! : transfer(STORED + i))).map((t) => ({ txHash: t.txHash, blockNumber: t.blockNumber, txIndex: t.txIndex, sender: t.from }));
+      const params = ['ethereum', fees.map((f) => f.txHash), fees.map((f) => f.blockNumber), fees.map((f) => f.txIndex), fees.map((f) => f.sender)];
+      const nodes = await planNodes(store.db, ADD_PENDING_FEES, params);
+      expect(scansOf(nodes, 'transfers').join(', ')).to.match(/^Index (Only )?Scan$/);
+      await store.chainData.addPendingFees('ethereum', fees);
+      const pending = await store.chainData.pendingFeesOf('ethereum', fees.map((f) => ({ address: f.sender, fromBlock: 0 })), 10 ** 9);
+      expect(pending.map((p) => p.txHash).sort()).to.deep.equal(fees.filter((_, i) => i % 2 === 1).map((f) => f.txHash).sort());
+    });
+
     it('histories both ways: each transfer read once, without a pass over every row read to drop repeats', async () => {
       const stored = Array.from({ length: STORED }, (_, i) => transfer(i));
       await store.chainData.insertTransfers(stored);
       await store.db.exec('analyze transfers');
       // Wallets that pay each other: address(i) pays address(i + 1).
       const wallets = Array.from({ length: ASKED }, (_, i) => address(i));
-      const nodes = await planNodes(store.db, transfersOfSql('both'), ['ethereum', wallets, 0, 10 ** 9, null]);
+      const nodes = await planNodes(store.db, transfersOfSql('both'), ['ethereum', wallets, 0, 10 ** 9, [USDT]]);
       expect(nodes.map((n) => n['Node Type']).filter((type) => ['Unique', 'Aggregate', 'SetOp'].includes(type))).to.deep.equal([]);
-      const read = await store.chainData.transfersOf('ethereum', wallets, { fromBlock: 0, toBlock: 10 ** 9 }, 'both');
-      // Each sent by one of them, all but the last to another of them: each once.
+      const read = await store.chainData.transfersOf('ethereum', wallets, { fromBlock: 0, toBlock: 10 ** 9, assets: [USDT] }, 'both');
+      // The token (the tests share the database: others stored fees): each sent by one of
+      // them, all but the last to another of them, each once.
       expect(read.length).to.equal(ASKED);
       expect(new Set(read.map((t) => t.txHash)).size).to.equal(ASKED);
     });
