@@ -375,9 +375,9 @@ const KEYS_PER_LOOKUP = 10_000;
  * Which of the keys ($1 chains, $2 hashes, $3 refs: comma-separated text when `plain`, else
  * text arrays) the table holds, as their 1-based positions. One probe of the primary key per
  * key (a lateral join, `limit 1`) however much the table holds. Written as `where exists`,
- * the planner costs each probe as random page reads and, below about a million rows, hashes
- * the whole table instead: every read slice then scanned all the chain data stored so far
- * (7.5 s of the 100k bench's cold run, each look-up slower than the last; a slice's 3,300
+ * the planner costs each probe as random page reads and hashed the whole table instead (at
+ * 40,000 and 158,000 rows alike): every read slice then scanned all the chain data stored so
+ * far (7.5 s of the 100k bench's cold run, each look-up slower than the last; a slice's 3,300
  * keys against 158,000 rows: 104-120 ms hashed, 17-24 ms probed).
  */
 export const STORED_KEYS = (plain: boolean) => `

@@ -2,6 +2,7 @@
 // of a hop's keys (10,000 per statement) must not become a read of every case's rows. The
 // tables are filled past the keys asked for and analysed, as the store's writes leave them
 // (table-stats.ts); the plans are Postgres's own (EXPLAIN with the statement's parameters).
+// And a whole hop's histories read both ways come without a pass over every row to drop repeats.
 import { expect } from 'chai';
 import type { Db, Store } from '../../services/store';
 import { GET_BALANCES } from '../../services/store/chain-state-repo';
