@@ -1,13 +1,14 @@
 // Cached chain state around the transfers: historical balances, blocks, address facts.
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
-import { amountParam, chunks, lastPerKey, rowsPerStatement, toBigInt, toDate, toInt, toIntOrNull } from './values';
+import { amountParam, chunks, copyOrThroughStaging, lastPerKey, rowsPerStatement, toBigInt, toDate, toInt, toIntOrNull } from './values';
 import { noteWrites } from './table-stats';
 import { BalanceTable, type BalanceKey, type BalanceRow } from './balance-table';
 
 export { BalanceTable, type BalanceKey, type BalanceRow };
 
 const WRITE_CHUNK = 10_000;
+const BALANCE_COLUMNS = ['chain', 'address', 'asset', 'block_number', 'amount'] as const;
 
 export interface BlockRow {
   number: number;
@@ -67,27 +68,25 @@ export function createChainStateRepo(db: Db) {
 
     /**
      * Stores balances (a later value for the same key wins, e.g. after a reorg). Keys are made
-     * unique per statement only (one statement cannot update a row twice): a later chunk
-     * writes over an earlier one, so the last value still wins, and 90,000 balances (a hop at
-     * the bench's 100k) are not keyed in one stretch of the event loop.
+     * unique per chunk only (one statement cannot update a row twice): a later chunk writes
+     * over an earlier one, so the last value still wins, and 90,000 balances (a hop at the
+     * bench's 100k) are not keyed in one stretch of the event loop.
+     *
+     * A chunk is one transaction, COPYed straight into the table: the balances a step writes
+     * are those it found missing from the cache (a hop's openings and their closings at the
+     * run's end). Should a key be there after all (another worker, a reorg's new value), the
+     * chunk goes through a staging table and `on conflict do update` (copyOrThroughStaging).
+     * The bench's 100k cold run wrote 191,000 balances through `insert … on conflict` in 1.7 s.
      */
     async putBalances(chain: string, balances: readonly BalanceRow[]): Promise<number> {
       let written = 0;
       for (const rows of chunks(balances, WRITE_CHUNK)) {
         const chunk = lastPerKey(rows, (b) => `${b.address}\u0000${b.asset}\u0000${b.blockNumber}`);
-        const { rowCount } = await db.query(
-          `insert into balances (chain, address, asset, block_number, amount)
-           select $1, * from unnest($2::text[], $3::text[], $4::bigint[], $5::numeric[])
-           on conflict (chain, address, asset, block_number) do update set amount = excluded.amount`,
-          [
-            chain,
-            chunk.map((b) => b.address),
-            chunk.map((b) => b.asset),
-            chunk.map((b) => b.blockNumber),
-            chunk.map((b) => amountParam(b.amount)),
-          ],
-        );
-        written += rowCount;
+        for (const b of chunk) amountParam(b.amount);
+        written += await db.transaction((tx) =>
+          copyOrThroughStaging(tx, { table: 'balances', staging: 'balances_staging', columns: BALANCE_COLUMNS }, chunk, (b) => [chain, b.address, b.asset, b.blockNumber, b.amount],
+            `insert into balances select * from balances_staging
+             on conflict (chain, address, asset, block_number) do update set amount = excluded.amount`));
       }
       await noteWrites(db, 'balances', written);
       return written;

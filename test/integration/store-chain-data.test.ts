@@ -278,6 +278,19 @@ DRIVERS.forEach((driver) => {
         expect(got.has({ address: A, asset: 'ETH', blockNumber: 101 })).to.equal(false);
       });
 
+      it('writes a balance stored already over (a reorg), and refuses a negative one, writing nothing of its chunk', async () => {
+        const at = (blockNumber: number) => ({ address: B, asset: USDT, blockNumber });
+        await store.chainData.putBalances(CHAIN, [{ ...at(300), amount: 1n }, { ...at(301), amount: 2n }]);
+        // One stored, one new: the new one and the new value of the stored one are written.
+        expect(await store.chainData.putBalances(CHAIN, [{ ...at(301), amount: 20n }, { ...at(302), amount: 3n }])).to.equal(2);
+        const got = await store.chainData.getBalances(CHAIN, [at(300), at(301), at(302)]);
+        expect([got.get(at(300)), got.get(at(301)), got.get(at(302))]).to.deep.equal([1n, 20n, 3n]);
+        let error: unknown;
+        await store.chainData.putBalances(CHAIN, [{ ...at(303), amount: 4n }, { ...at(304), amount: -1n }]).catch((e) => (error = e));
+        expect(String(error)).to.match(/check constraint|violates/);
+        expect((await store.chainData.getBalances(CHAIN, [at(303), at(304)])).size).to.equal(0);
+      });
+
       it('stores blocks; a reorged hash replaces the old one', async () => {
         await store.chainData.putBlocks(CHAIN, [{ number: 7, hash: '0xold', timestamp: 1 }, { number: 8, hash: '0x8', timestamp: 2 }]);
         await store.chainData.putBlocks(CHAIN, [{ number: 7, hash: '0xnew', timestamp: 1 }]);
