@@ -68,6 +68,22 @@ describe('bench: counting proxy', () => {
     expect(together.busyMs! - sequential.busyMs!).to.be.at.most(span);
   });
 
+  it('counts a request in flight across a reset from the reset on', async () => {
+    const sent = performance.now();
+    const reply = send([200]); // held 200 ms by the node
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    proxy.reset();
+    const reset = performance.now();
+    await reply;
+    const done = performance.now();
+    const { busyMs, httpRequests } = proxy.counts();
+    // The request came before the reset: not counted again, but its time after the reset is
+    // (the node held it 200 ms from its arrival, which was after `sent`).
+    expect(httpRequests).to.equal(0);
+    expect(busyMs).to.be.at.least(200 - (reset - sent));
+    expect(busyMs).to.be.at.most(done - reset);
+  });
+
   it('starts again from nothing at a reset', async () => {
     await send([30]);
     proxy.reset();
