@@ -122,13 +122,24 @@ order by k`;
 
 // Stored ranges are kept merged, so the new range absorbs exactly those that overlap or
 // touch it: delete them and insert their union (least/greatest ignore the nulls of
-// addresses that had none).
-const MERGE_RANGE = `
+// addresses that had none). The ranges absorbed are found by a probe of the primary key per
+// address (`offset 0` keeps it one) and deleted by their row ids: joined to the addresses in
+// the delete, Postgres scanned the whole table, and where its statistics said the asset set
+// was rare, compared every stored range of it with every address of the chunk (a case's
+// 7,100 token ranges times 1,000 addresses: 0.95 s for one chunk, each chunk slower than the
+// last). The addresses' advisory locks keep the rows found in place until the delete.
+export const MERGE_RANGE = `
 with absorbed as (
   delete from scanned_ranges s
-  using unnest($2::text[]) as a(address)
-  where s.chain = $1 and s.address = a.address and s.assets = $5
-    and s.from_block <= $4::bigint + 1 and s.to_block >= $3::bigint - 1
+  where s.ctid = any(array(
+    select r.ctid
+    from (select distinct address from unnest($2::text[]) as u(address)) as a
+    cross join lateral (
+      select ctid from scanned_ranges r
+       where r.chain = $1 and r.address = a.address and r.assets = $5
+         and r.from_block <= $4::bigint + 1 and r.to_block >= $3::bigint - 1
+      offset 0
+    ) as r))
   returning s.address, s.from_block, s.to_block
 )
 insert into scanned_ranges (chain, address, assets, from_block, to_block)
