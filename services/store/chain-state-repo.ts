@@ -187,6 +187,22 @@ export interface ServiceLikeEvidence {
 }
 
 /** Account facts read for a window (migration 050). */
+/**
+ * Account facts of windows ($2 addresses, $3 their first blocks) ending at $4: a probe of the
+ * primary key per window (`offset 0` keeps it one). Joined to the windows instead, Postgres
+ * hashed the whole table from a few thousand windows on (10,000 against 100,000 stored facts
+ * of other cases: a seq scan, 157 ms; probed, 32 ms).
+ */
+export const ACCOUNT_FACTS = `
+select f.address, f.from_block, f.to_block, f.sent_txs, f.code_size, f.delegated
+from unnest($2::text[], $3::bigint[]) as w(address, from_block)
+cross join lateral (
+  select * from account_facts f
+   where f.chain = $1 and f.address = w.address and f.from_block = w.from_block and f.to_block = $4
+  offset 0
+) as f
+order by f.address`;
+
 export interface AccountFactsRow {
   address: Address;
   fromBlock: number;
@@ -268,11 +284,7 @@ export function createServiceLikeRepo(db: Db) {
     async accountFacts(chain: string, windows: readonly { address: Address; fromBlock: number }[], toBlock: number): Promise<AccountFactsRow[]> {
       if (windows.length === 0) return [];
       const { rows } = await db.query<{ address: string; from_block: unknown; to_block: unknown; sent_txs: unknown; code_size: unknown; delegated: boolean }>(
-        `select f.address, f.from_block, f.to_block, f.sent_txs, f.code_size, f.delegated
-         from account_facts f join unnest($2::text[], $3::bigint[]) as w(address, from_block)
-           on f.address = w.address and f.from_block = w.from_block
-         where f.chain = $1 and f.to_block = $4 order by f.address`,
-        [chain, windows.map((w) => w.address), windows.map((w) => w.fromBlock), toBlock],
+        ACCOUNT_FACTS, [chain, windows.map((w) => w.address), windows.map((w) => w.fromBlock), toBlock],
       );
       return rows.map((row) => ({
         address: row.address, fromBlock: toInt(row.from_block), toBlock: toInt(row.to_block),
