@@ -5,9 +5,9 @@
 // And a whole hop's histories read both ways come without a pass over every row to drop repeats.
 import { expect } from 'chai';
 import type { Db, Store } from '../../services/store';
-import { GET_BALANCES } from '../../services/store/chain-state-repo';
+import { ACCOUNT_FACTS, GET_BALANCES } from '../../services/store/chain-state-repo';
 import { ADD_PENDING_FEES } from '../../services/store/pending-fees-repo';
-import { SCANNED_RANGES } from '../../services/store/scanned-ranges-repo';
+import { MARK_CHUNK, MERGE_RANGE, SCANNED_RANGES } from '../../services/store/scanned-ranges-repo';
 import { STORED_KEYS, transfersOfSql } from '../../services/store/transfers-repo';
 import type { Transfer } from '../../services/domain/types';
 import { DRIVERS, useTestStore } from '../support/db';
@@ -24,7 +24,7 @@ const STORED = 40_000;
 const ASKED = 5_000;
 
 /** Every node of the plan of `sql` with `params`, as Postgres would run it. */
-async function planNodes(db: Db, sql: string, params: unknown[]): Promise<Array<{ 'Node Type': string; 'Relation Name'?: string }>> {
+async function planNodes(db: Db, sql: string, params: unknown[]): Promise<PlanNode[]> {
   const { rows } = await db.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${sql}`, params);
   const raw = rows[0]!['QUERY PLAN'];
   const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: PlanNode }>;
@@ -38,7 +38,10 @@ async function planNodes(db: Db, sql: string, params: unknown[]): Promise<Array<
 }
 interface PlanNode { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] }
 
-const scansOf = (nodes: PlanNode[], table: string) => nodes.filter((n) => n['Relation Name'] === table).map((n) => n['Node Type']);
+/** How the plan reads `table` (its scans; the insert or delete into it aside). */
+const scansOf = (nodes: PlanNode[], table: string) => nodes.filter((n) => n['Relation Name'] === table && n['Node Type'].endsWith('Scan')).map((n) => n['Node Type']);
+/** Whether `table` is read beneath the node: a pass over its rows, not over the keys asked. */
+const reads = (node: PlanNode, table: string): boolean => node['Relation Name'] === table || (node.Plans ?? []).some((child) => reads(child, table));
 
 DRIVERS.forEach((driver) => {
   describe(`store: look-ups by key probe the index (${driver})`, function () {
@@ -98,12 +101,38 @@ DRIVERS.forEach((driver) => {
       // Wallets that pay each other: address(i) pays address(i + 1).
       const wallets = Array.from({ length: ASKED }, (_, i) => address(i));
       const nodes = await planNodes(store.db, transfersOfSql('both'), ['ethereum', wallets, 0, 10 ** 9, [USDT]]);
-      expect(nodes.map((n) => n['Node Type']).filter((type) => ['Unique', 'Aggregate', 'SetOp'].includes(type))).to.deep.equal([]);
+      expect(nodes.filter((n) => ['Unique', 'Aggregate', 'SetOp'].includes(n['Node Type']) && reads(n, 'transfers')).map((n) => n['Node Type'])).to.deep.equal([]);
       const read = await store.chainData.transfersOf('ethereum', wallets, { fromBlock: 0, toBlock: 10 ** 9, assets: [USDT] }, 'both');
       // The token (the tests share the database: others stored fees): each sent by one of
       // them, all but the last to another of them, each once.
       expect(read.length).to.equal(ASKED);
       expect(new Set(read.map((t) => t.txHash)).size).to.equal(ASKED);
+    });
+
+    it(`histories of ${ASKED.toLocaleString('en')} wallets against ${STORED.toLocaleString('en')} stored transfers: an index probe per wallet, each way`, async () => {
+      const stored = Array.from({ length: STORED }, (_, i) => transfer(i));
+      await store.chainData.insertTransfers(stored);
+      await store.db.exec('analyze transfers');
+      // Every seventh sender: a hop's wallets among other cases' (here: each other's) transfers.
+      const wallets = Array.from({ length: ASKED }, (_, i) => address(i * 7));
+      for (const [direction, readSenders] of [['out', false], ['in', false], ['both', false], ['both', true]] as const) {
+        // The senders read: a temporary table of them, as eachTransferOf makes (one connection).
+        const nodes = await store.db.transaction(async (tx) => {
+          if (readSenders) await tx.query('create temp table transfers_read (address text primary key) on commit drop');
+          return planNodes(tx, transfersOfSql(direction, readSenders), ['ethereum', wallets, 0, 10 ** 9, [USDT]]);
+        });
+        const scans = scansOf(nodes, 'transfers');
+        const label = `${direction}${readSenders ? ' (senders read)' : ''}`;
+        expect(scans, label).to.not.be.empty;
+        expect(scans.filter((scan) => scan !== 'Index Scan'), label).to.deep.equal([]);
+      }
+      // What each way reads: wallet 7i sent to 7i + 1 and received from 7i - 1 (wallet 0 from none).
+      const filter = { fromBlock: 0, toBlock: 10 ** 9, assets: [USDT] };
+      const out = await store.chainData.transfersOf('ethereum', [...wallets, wallets[1]!], filter, 'out');
+      expect(out.map((t) => t.from)).to.deep.equal(wallets);
+      const into = await store.chainData.transfersOf('ethereum', wallets, filter, 'in');
+      expect(into.map((t) => t.to)).to.deep.equal(wallets.slice(1));
+      expect((await store.chainData.transfersOf('ethereum', wallets, filter, 'both')).length).to.equal(2 * ASKED - 1);
     });
 
     it(`scanned ranges: ${ASKED.toLocaleString('en')} addresses against ${STORED.toLocaleString('en')} stored, an index probe each, the same answer`, async () => {
@@ -118,6 +147,34 @@ DRIVERS.forEach((driver) => {
         [address(7)]: [{ fromBlock: 50, toBlock: 99 }, { fromBlock: 201, toBlock: 250 }],
         [address(STORED + 1)]: [{ fromBlock: 50, toBlock: 250 }],
       });
+    });
+
+    it(`a scanned range merged: ${MARK_CHUNK.toLocaleString('en')} addresses of an asset set the statistics call rare, against ${STORED.toLocaleString('en')} stored ranges, an index probe each`, async () => {
+      // Other cases' ranges, every asset; then a case's of the token alone, a chunk at a time.
+      await store.chainData.markScanned('ethereum', Array.from({ length: STORED }, (_, i) => address(i)), { fromBlock: 100, toBlock: 200 });
+      await store.db.exec('analyze scanned_ranges');
+      const wallets = Array.from({ length: ASKED }, (_, i) => address(STORED + i));
+      await store.chainData.markScanned('ethereum', wallets, { fromBlock: 100, toBlock: 200 }, [USDT]);
+      const chunk = wallets.slice(0, MARK_CHUNK);
+      const nodes = await store.db.transaction((tx) => planNodes(tx, MERGE_RANGE, ['ethereum', chunk, 201, 300, USDT]));
+      expect(scansOf(nodes, 'scanned_ranges').sort()).to.deep.equal(['Index Scan', 'Tid Scan']);
+      // The next range touches the stored one: merged into one range, of the token only.
+      await store.chainData.markScanned('ethereum', chunk, { fromBlock: 201, toBlock: 300 }, [USDT]);
+      const missing = await store.chainData.missingRanges('ethereum', [chunk[0]!, wallets[MARK_CHUNK]!], { fromBlock: 100, toBlock: 300 }, [USDT]);
+      expect(Object.fromEntries(missing)).to.deep.equal({ [chunk[0]!]: [], [wallets[MARK_CHUNK]!]: [{ fromBlock: 201, toBlock: 300 }] });
+      const rows = await store.db.query<{ n: string }>(`select count(*) as n from scanned_ranges where address = $1`, [chunk[0]]);
+      expect(Number(rows.rows[0]!.n)).to.equal(1);
+    });
+
+    it(`account facts: ${ASKED.toLocaleString('en')} windows against ${STORED.toLocaleString('en')} stored facts, an index probe each, the same answer`, async () => {
+      await store.chainData.recordAccountFacts('ethereum', Array.from({ length: STORED }, (_, i) => ({ address: address(i), fromBlock: 100, toBlock: 200, sentTxs: i, codeSize: 0, delegated: false })));
+      await store.db.exec('analyze account_facts');
+      const windows = Array.from({ length: ASKED }, (_, i) => ({ address: address(i * 7), fromBlock: 100 }));
+      const nodes = await planNodes(store.db, ACCOUNT_FACTS, ['ethereum', windows.map((w) => w.address), windows.map((w) => w.fromBlock), 200]);
+      expect(scansOf(nodes, 'account_facts')).to.deep.equal(['Index Scan']);
+      // A window of another first block, or ending elsewhere, has none.
+      const facts = await store.chainData.accountFacts('ethereum', [...windows.slice(0, 2), { address: address(STORED + 1), fromBlock: 100 }, { address: address(1), fromBlock: 99 }], 200);
+      expect(facts.map((f) => [f.address, f.sentTxs])).to.deep.equal([[address(0), 0], [address(7), 7]]);
     });
   });
 });
