@@ -21,6 +21,9 @@
 //   BENCH_BUSY_TRANSFERS     clean payouts of an unlabelled busy hot wallet some L2 wallets pay (default 50000; 0: none)
 //   BENCH_FLOOR_ADDRESSES    frontier addresses per eth_getLogs of the floor tracer (default 200, tracehold's addressesPerLogCall)
 //   BENCH_WRITE_ROWS         rows of the store-writes comparison (default BENCH_TRANSFERS)
+//   BENCH_GROWN_TRANSFERS    transfers of other wallets (same chain, blocks and token) and an earlier case's run of as many
+//                            taint rows and flows stored before a last run, the token asked for, compared with the same run
+//                            on an empty database (scripts/bench/grow-db.ts; default 1000000; 0 skips it)
 //   BENCH_REPORTS            folder to write each tracehold run's trace report to (to compare answers across versions)
 //   BENCH_WIRE_LOG           file to append one JSON line per HTTP request through the proxy to (calls with params, reply bytes)
 //   BENCH_BLOCK_LOG          file to append one JSON line per event-loop block over 100 ms of each run to (its pid, length and
@@ -37,7 +40,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startLocalNode, type LocalNode } from '../services/devchain';
-import { createStore, migrate, openDb } from '../services/store';
+import { createStore, migrate, openDb, type Db } from '../services/store';
 import { table } from '../services/format';
 import { createTestDb, type TestDb } from '../test/support/db';
 import { exitOnSignals, startAnvil } from '../test/support/anvil';
@@ -49,6 +52,7 @@ import { goalLines, stageHeapLine, stageLine, type RssBaseline } from './bench/g
 import { retraceBench, type PhaseFigures, type RetraceFigures } from './bench/retrace-cost';
 import { takeoverCost, type TakeoverFigures } from './bench/takeover-cost';
 import { workerScaleBench, type ScaleFigures } from './bench/worker-scale';
+import { growDatabase, nodeBlocks, type GrowFigures } from './bench/grow-db';
 
 const env = (name: string, fallback: number, min = 1) => {
   const raw = process.env[name];
@@ -76,6 +80,7 @@ const settings = {
   busyTransfers: env('BENCH_BUSY_TRANSFERS', 50_000, 0),
   floorAddresses: env('BENCH_FLOOR_ADDRESSES', 200),
   writeRows: env('BENCH_WRITE_ROWS', env('BENCH_TRANSFERS', 10_000)),
+  grownTransfers: env('BENCH_GROWN_TRANSFERS', 1_000_000, 0),
   baseline: process.env.BENCH_BASELINE?.trim() || undefined,
   reports: process.env.BENCH_REPORTS?.trim() || undefined,
   wireLog: process.env.BENCH_WIRE_LOG?.trim() || undefined,
@@ -116,10 +121,12 @@ interface Database {
   drop(): Promise<void>;
 }
 
-async function openDatabase(kase: BenchCase): Promise<Database> {
+/** A throwaway database of the bench's kind with the case's labels; `prepare` works on it before the runs. */
+async function openDatabase(kase: BenchCase, prepare?: (db: Db) => Promise<void>): Promise<Database> {
   if (settings.db === 'pg') {
     const testDb: TestDb = await createTestDb({ poolSize: 2 });
     await createStore(testDb.db).labels.upsert(kase.labels);
+    await prepare?.(testDb.db);
     await testDb.db.close();
     return {
       kind: 'pg',
@@ -134,6 +141,7 @@ async function openDatabase(kase: BenchCase): Promise<Database> {
   const db = await openDb({ dataDir });
   await migrate(db);
   await createStore(db).labels.upsert(kase.labels);
+  await prepare?.(db);
   await db.close();
   return {
     kind: 'pglite',
@@ -303,6 +311,31 @@ async function bench(): Promise<void> {
     say(`  ${secs(tokenOnly.figures.wallMs)} s, ${int(tokenOnly.wire.rpcCalls)} JSON-RPC calls in ${int(tokenOnly.wire.httpRequests)} HTTP requests: ${topMethods(tokenOnly.wire.byMethod)}`);
     say(`  replies ${(tokenOnly.wire.replyBytes / 1e6).toFixed(1)} MB, the largest ${(tokenOnly.wire.maxReplyBytes / 1e6).toFixed(1)} MB (parsed: ${(tokenOnly.figures.largestReplyReadBytes / 1e6).toFixed(1)} MB in ${int(tokenOnly.figures.longestReplyParseMs)} ms); longest event-loop block ${int(tokenOnly.figures.memory.eventLoopMaxMs)} ms\n`);
 
+    // The same run on a database that served other cases before: its cost must not grow with their data.
+    let grown: { fill: GrowFigures; run: Measured<TraceholdFigures>; same: boolean } | undefined;
+    if (settings.grownTransfers > 0) {
+      say(`tracehold, cold cache, the token asked for, on a grown database (${int(settings.grownTransfers)} transfers of other wallets in the case's blocks, and an earlier case's run, stored first)…`);
+      const blocks = await nodeBlocks(node.url, kase.fromBlock, kase.toBlock);
+      let fill: GrowFigures | undefined;
+      const grownDb = await openDatabase(kase, async (db) => {
+        fill = await growDatabase(db, { chain: 'local', token: kase.token, blocks, transfers: settings.grownTransfers });
+      });
+      try {
+        const run = await measured<TraceholdFigures>(proxy, { ...traceholdJob('tracehold cold token only grown'), ...grownDb.job, assets: [kase.token] });
+        const before = new Map(tokenOnly.figures.reached);
+        const same = run.figures.reached.length === before.size && run.figures.reached.every(([a, s]) => before.get(a) === s)
+          && run.figures.endpoints === tokenOnly.figures.endpoints && run.figures.holdings === tokenOnly.figures.holdings;
+        grown = { fill: fill!, run, same };
+      } finally {
+        await grownDb.drop().catch(() => undefined);
+      }
+      const g = grown.run;
+      say(`  grown in ${secs(grown.fill.ms)} s: ${Object.entries(grown.fill.tables).map(([t, n]) => `${t} ${int(n)}`).join(', ')}`);
+      say(`  ${secs(g.figures.wallMs)} s (${(g.figures.wallMs / tokenOnly.figures.wallMs).toFixed(2)}× the empty database's ${secs(tokenOnly.figures.wallMs)} s), ${int(g.wire.rpcCalls)} JSON-RPC calls (empty: ${int(tokenOnly.wire.rpcCalls)}), ` +
+        `peak RSS ${mb(g.figures.memory.peakRssBytes)} MB (empty: ${mb(tokenOnly.figures.memory.peakRssBytes)} MB); same addresses, states, endpoints and holdings: ${grown.same ? 'yes' : 'NO'}`);
+      say(`  ${stageLine(g.figures)}\n`);
+    }
+
     // Do both tracers reach the same addresses?
     const coldStates = new Map(cold.figures.reached);
     const naiveHops = new Map(naive?.figures.reached ?? []);
@@ -455,9 +488,10 @@ async function bench(): Promise<void> {
       cold: { ...cf, wire: cold.wire }, warm: wf, tokenOnly: { ...tokenOnly.figures, wire: tokenOnly.wire }, naive: nf, floor: { ...ff, wire: floor.wire },
       floorNative: { ...floorNative.figures, wire: floorNative.wire },
       writes, retrace, latencyMs: settings.rpcLatencyMs, baseline, transfers: settings.transfers, db: database.kind, naiveTimedOutMs,
+      ...(grown ? { grown: { wallMs: grown.run.figures.wallMs, rpcCalls: grown.run.wire.rpcCalls, transfers: grown.fill.transfers, same: grown.same } } : {}),
     })) say(`  ${line}`);
 
-    say(`\nwhole bench (build + ${naive ? 5 : 4} runs${retrace ? ' + re-trace section' : ''}${scale ? ' + scale-out section' : ''}) ${secs(Date.now() - started)} s`);
+    say(`\nwhole bench (build + ${(naive ? 5 : 4) + (grown ? 1 : 0)} runs${retrace ? ' + re-trace section' : ''}${scale ? ' + scale-out section' : ''}) ${secs(Date.now() - started)} s`);
 
     const results = {
       at: new Date().toISOString(),
@@ -469,6 +503,7 @@ async function bench(): Promise<void> {
         cold: { ...cf, reached: undefined, reachedCount: cf.reached.length, wire: cold.wire },
         warm: { ...wf, reached: undefined, reachedCount: wf.reached.length, wire: warm.wire },
         coldTokenOnly: { ...tokenOnly.figures, reached: undefined, reachedCount: tokenOnly.figures.reached.length, wire: tokenOnly.wire },
+        grownTokenOnly: grown ? { ...grown.run.figures, reached: undefined, reachedCount: grown.run.figures.reached.length, wire: grown.run.wire, fill: grown.fill, sameAsEmpty: grown.same } : null,
       },
       naive: naive ? { ...naive.figures, reached: undefined, reachedCount: naive.figures.reached.length, wire: naive.wire, concurrency: settings.naiveConcurrency }
         : naiveTimedOutMs !== undefined ? { timedOutMs: naiveTimedOutMs } : null,

@@ -36,6 +36,8 @@ export interface GoalInput {
   transfers?: number;
   /** The database the runs used: with pglite the embedded database's memory goal is judged. */
   db?: 'pg' | 'pglite';
+  /** tracehold cold with the token asked for on a database grown with other cases' data (BENCH_GROWN_TRANSFERS). */
+  grown?: { wallMs: number; rpcCalls: number; transfers: number; same: boolean };
 }
 
 /** tracehold cold against the naive tracer; a naive run stopped at its time limit gives a lower bound. */
@@ -200,6 +202,7 @@ export function goalLines(g: GoalInput): string[] {
     ...(g.tokenOnly ? callsWhereLine(g.tokenOnly.wire, g.floor.wire) : []),
     `store writes vs plain COPY on the same database: ${(g.writes.share * 100).toFixed(0)} % (goal ≥ 50 %): ${verdict(g.writes.share >= 0.5)}`,
     naiveLine(g),
+    ...(g.grown && g.tokenOnly ? [grownLine(g.grown, g.tokenOnly)] : []),
   ];
   if (g.baseline) {
     const current = { cold: c.memory.peakRssBytes, warm: g.warm?.memory.peakRssBytes, tokenOnly: g.tokenOnly?.memory.peakRssBytes };
@@ -235,4 +238,12 @@ export function stageLine(f: Pick<TraceholdFigures, 'stageMs' | 'wallMs'>): stri
   return `seconds by stage, summed over the hops: seeds ${s('hop.seedsMs')}, taint ${s('hop.taintMs')} (engine ${s('hop.propagationMs')}), decide ${s('hop.decideMs')}, ` +
     `judge ${s('hop.judgeMs')}, persist ${s('hop.persistMs')}; final step: case graph ${s('final.graphMs')}, findings ${s('final.findingsMs')}; ` +
     `the rest (opening steps, the report's writes, the queue) ${((f.wallMs - steps) / 1000).toFixed(1)} of ${(f.wallMs / 1000).toFixed(1)}`;
+}
+
+/** The issue's "cost that grows with new data only", on a database that served other cases (no figure of its own in the issue). */
+export function grownLine(grown: NonNullable<GoalInput['grown']>, empty: TraceholdFigures & { wire: WireCounts }): string {
+  const ratio = grown.wallMs / Math.max(1, empty.wallMs);
+  return `cost with other cases' data stored (${int(grown.transfers)} transfers of other wallets in the same blocks, an earlier run's taint rows and flows), token asked for: ` +
+    `${x(ratio)} the wall time on an empty database, ${int(grown.rpcCalls)} vs ${int(empty.wire.rpcCalls)} JSON-RPC calls, ` +
+    `${grown.same ? 'the same' : 'NOT the same'} addresses, states, endpoints and holdings (the issue sets no figure: its title, cost that grows with new data only)`;
 }

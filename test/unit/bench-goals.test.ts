@@ -2,7 +2,7 @@
 // tracehold's runs with the same run of a smaller baseline, and a skipped naive tracer is
 // said to be skipped, not judged.
 import { expect } from 'chai';
-import { callsWhereLine, goalLines, wallWhereLine, rssFlatLines, stageHeapLine, stageHeapPeaks, stageLine, stageTimes, type GoalInput } from '../../scripts/bench/goals';
+import { callsWhereLine, goalLines, grownLine, wallWhereLine, rssFlatLines, stageHeapLine, stageHeapPeaks, stageLine, stageTimes, type GoalInput } from '../../scripts/bench/goals';
 import { logReadSide } from '../../scripts/bench/counting-proxy';
 import type { TraceholdFigures } from '../../scripts/bench/worker';
 
@@ -197,5 +197,16 @@ describe('bench: goals of issue 10', () => {
     );
     // Steps of an older run, without heap figures: nothing to say, and said so.
     expect(stageHeapLine(stageHeapPeaks({ 'hop-0': { taintMs: 5 } }))).to.contain('taint —');
+  });
+
+  it('says what other cases\' data stored costs the token-asked-for run, and whether its answer stayed the same', () => {
+    const empty = { ...tracehold(400, 8_000), wire };
+    expect(grownLine({ wallMs: 11_000, rpcCalls: 100, transfers: 1_000_000, same: true }, empty)).to.match(
+      /^cost with other cases' data stored \(1,000,000 transfers of .*\), token asked for: 1\.38× the wall time on an empty database, 100 vs 100 JSON-RPC calls, the same addresses/,
+    );
+    expect(grownLine({ wallMs: 8_000, rpcCalls: 120, transfers: 10, same: false }, empty)).to.contain('1.00× the wall time').and.contain('120 vs 100').and.contain('NOT the same');
+    // Among the goal lines only when the bench grew a database.
+    expect(goalLines(input()).some((l) => l.startsWith('cost with other cases'))).to.equal(false);
+    expect(goalLines(input({ grown: { wallMs: 9_000, rpcCalls: 100, transfers: 5, same: true } })).filter((l) => l.startsWith('cost with other cases'))).to.have.length(1);
   });
 });
