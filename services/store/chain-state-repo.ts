@@ -186,7 +186,6 @@ export interface ServiceLikeEvidence {
   codeSize?: number;
 }
 
-/** Account facts read for a window (migration 050). */
 /**
  * Account facts of windows ($2 addresses, $3 their first blocks) ending at $4: a probe of the
  * primary key per window (`offset 0` keeps it one). Joined to the windows instead, Postgres
@@ -203,6 +202,7 @@ cross join lateral (
 ) as f
 order by f.address`;
 
+/** Account facts read for a window (migration 050). */
 export interface AccountFactsRow {
   address: Address;
   fromBlock: number;
