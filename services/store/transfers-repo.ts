@@ -41,7 +41,7 @@ export function createTransfersRepo(db: Db) {
       direction: TransferDirection,
     ): Promise<Transfer[]> {
       if (addresses.length === 0) return [];
-      const { rows } = await db.query<TransferDbRow>(transfersOfSql(direction), [
+      const { rows } = await db.query<TransferDbRow>(transfersOfSql(direction, false, await historyRead(db, addresses.length)), [
         chain,
         [...addresses],
         filter.fromBlock,
@@ -103,19 +103,20 @@ export function createTransfersRepo(db: Db) {
         }
         await tx.query('close transfers_page');
       };
-      if (addresses.length <= part) return db.transaction((tx) => read(tx, transfersOfSql(direction), addresses, visit));
+      const how = await historyRead(db, Math.min(part, addresses.length));
+      if (addresses.length <= part) return db.transaction((tx) => read(tx, transfersOfSql(direction, false, how), addresses, visit));
       // Each transfer read once: by its sender's part, or (both ways) by its recipient's when
       // the sender is none of the addresses (a temporary table of them all says).
       const unique = [...new Set(addresses)];
       const all: Transfer[] = [];
       await db.transaction(async (tx) => {
-        let sql = transfersOfSql(direction);
+        let sql = transfersOfSql(direction, false, how);
         if (direction === 'both') {
           await tx.query('create temp table transfers_read (address text primary key) on commit drop');
           for (let i = 0; i < unique.length; i += part) {
             await tx.query('insert into transfers_read select unnest($1::text[])', [unique.slice(i, i + part)]);
           }
-          sql = transfersOfSql('both', true);
+          sql = transfersOfSql('both', true, how);
         }
         for (let i = 0; i < unique.length; i += part) await read(tx, sql, unique.slice(i, i + part), (t) => all.push(t));
       });
@@ -343,17 +344,38 @@ async function perWindowChunk<W>(windows: readonly W[], count: (chunk: readonly 
 }
 
 /**
+ * How a read of histories asks for its addresses' transfers: `probes` of the (chain, address,
+ * block) indexes, one per address and side, however many transfers of other wallets the
+ * shared table holds; `scan`: `address = any($2)`, the plan left to Postgres. Asked that way,
+ * Postgres read the whole table once the addresses were a few thousand, whatever it held (a
+ * hop's 7,000 wallets against 1,000,000 stored transfers of other cases: a parallel seq scan,
+ * 728 ms for no row; 27 ms probed); but when the addresses are a large share of the table,
+ * one pass over it is cheaper than the probes (the bench's 100k hop, 93,000 wallets against
+ * 150,000 transfers: 1.0-1.3 s through the table, 1.7-1.9 s probed).
+ */
+export type HistoryRead = 'probes' | 'scan';
+
+/** Addresses times this under the table's rows (the planner's count) are read by probes. */
+export const PROBES_UNDER = 16;
+
+/** How to read `addresses` histories from the transfers table as it is now (see HistoryRead). */
+export async function historyRead(db: Db, addresses: number): Promise<HistoryRead> {
+  const { rows } = await db.query<{ n: unknown }>("select reltuples::float8 as n from pg_class where oid = to_regclass('transfers')");
+  return addresses * PROBES_UNDER < Number(rows[0]?.n ?? 0) ? 'probes' : 'scan';
+}
+
+/**
  * `readSenders` (both ways): the temporary table transfers_read holds every address read (see
  * eachTransferOf). A transfer one of them sent is read with the sender's part, so a part reads
  * only what it received from others.
  */
-export function transfersOfSql(direction: TransferDirection, readSenders = false): string {
-  // One probe of the (chain, address, block) index per address, however many transfers of
-  // other wallets the shared table holds: asked as `address = any($2)`, Postgres read the
-  // whole table instead once the addresses were a few thousand (a hop's 7,000 wallets against
-  // 1,000,000 stored transfers of other cases: a parallel seq scan, 728 ms for no row).
-  // `offset 0` keeps the read a probe per address (the planner would fold it into a join).
-  const side = (column: string, also = '') => `select t.* from (select distinct address from unnest($2::text[]) as u(address)) as a
+export function transfersOfSql(direction: TransferDirection, readSenders = false, how: HistoryRead = 'probes'): string {
+  // `offset 0` keeps a probe a probe (the planner would fold it into a join).
+  const side = (column: string, also = '') => how === 'scan'
+    ? `select ${COLUMNS} from transfers
+    where chain = $1 and ${column} = any($2::text[]) and block_number between $3 and $4
+      and ($5::text[] is null or asset = any($5::text[]))${also}`
+    : `select t.* from (select distinct address from unnest($2::text[]) as u(address)) as a
     cross join lateral (
       select ${COLUMNS} from transfers
        where chain = $1 and ${column} = a.address and block_number between $3 and $4

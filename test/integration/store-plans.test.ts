@@ -8,7 +8,7 @@ import type { Db, Store } from '../../services/store';
 import { ACCOUNT_FACTS, GET_BALANCES } from '../../services/store/chain-state-repo';
 import { ADD_PENDING_FEES } from '../../services/store/pending-fees-repo';
 import { MARK_CHUNK, MERGE_RANGE, SCANNED_RANGES } from '../../services/store/scanned-ranges-repo';
-import { STORED_KEYS, transfersOfSql } from '../../services/store/transfers-repo';
+import { historyRead, PROBES_UNDER, STORED_KEYS, transfersOfSql } from '../../services/store/transfers-repo';
 import type { Transfer } from '../../services/domain/types';
 import { DRIVERS, useTestStore } from '../support/db';
 
@@ -126,6 +126,15 @@ DRIVERS.forEach((driver) => {
         expect(scans, label).to.not.be.empty;
         expect(scans.filter((scan) => scan !== 'Index Scan'), label).to.deep.equal([]);
       }
+      // Read through the table instead (addresses a large share of its rows), the same rows in the same order.
+      for (const direction of ['out', 'in', 'both'] as const) {
+        const params = ['ethereum', wallets, 0, 10 ** 9, [USDT]];
+        const keys = async (how: 'probes' | 'scan') => (await store.db.query<{ tx_hash: string; ref: string }>(transfersOfSql(direction, false, how), params)).rows.map((r) => `${r.tx_hash}:${r.ref}`);
+        expect(await keys('scan'), direction).to.deep.equal(await keys('probes'));
+      }
+      // Probes while the addresses are few against the table's rows, else through the table.
+      expect(await historyRead(store.db, Math.floor(STORED / PROBES_UNDER) - 1)).to.equal('probes');
+      expect(await historyRead(store.db, 10 * STORED / PROBES_UNDER)).to.equal('scan');
       // What each way reads: wallet 7i sent to 7i + 1 and received from 7i - 1 (wallet 0 from none).
       const filter = { fromBlock: 0, toBlock: 10 ** 9, assets: [USDT] };
       const out = await store.chainData.transfersOf('ethereum', [...wallets, wallets[1]!], filter, 'out');
