@@ -28,6 +28,14 @@ DRIVERS.forEach((driver) => {
       expect(db.driver).to.equal(driver);
     });
 
+    // PGlite is built without a JIT provider: nothing is ever compiled there.
+    if (driver === 'pg') {
+      it('runs its statements without JIT compilation', async () => {
+        const { rows } = await db.query<{ jit: string }>("select current_setting('jit') as jit");
+        expect(rows[0]!.jit).to.equal('off');
+      });
+    }
+
     it('commits a transaction, and rolls it back when fn throws', async () => {
       await db.transaction(async (tx) => {
         await tx.query("insert into t values (1, 'kept')");
