@@ -23,7 +23,7 @@
 //   BENCH_WRITE_ROWS         rows of the store-writes comparison (default BENCH_TRANSFERS)
 //   BENCH_GROWN_TRANSFERS    transfers of other wallets (same chain, blocks and token) and an earlier case's run of as many
 //                            taint rows and flows stored before a last run, the token asked for, compared with the same run
-//                            on an empty database (scripts/bench/grow-db.ts; default 1000000; 0 skips it)
+//                            on an empty database (scripts/bench/grow-db.ts; default 1000000, 100000 on PGlite; 0 skips it)
 //   BENCH_REPORTS            folder to write each tracehold run's trace report to (to compare answers across versions)
 //   BENCH_WIRE_LOG           file to append one JSON line per HTTP request through the proxy to (calls with params, reply bytes)
 //   BENCH_BLOCK_LOG          file to append one JSON line per event-loop block over 100 ms of each run to (its pid, length and
@@ -80,7 +80,8 @@ const settings = {
   busyTransfers: env('BENCH_BUSY_TRANSFERS', 50_000, 0),
   floorAddresses: env('BENCH_FLOOR_ADDRESSES', 200),
   writeRows: env('BENCH_WRITE_ROWS', env('BENCH_TRANSFERS', 10_000)),
-  grownTransfers: env('BENCH_GROWN_TRANSFERS', 1_000_000, 0),
+  // PGlite grows 100,000 in 16 s: a million would be minutes of the embedded database's bench.
+  grownTransfers: env('BENCH_GROWN_TRANSFERS', process.env.BENCH_DB?.trim() === 'pglite' ? 100_000 : 1_000_000, 0),
   baseline: process.env.BENCH_BASELINE?.trim() || undefined,
   reports: process.env.BENCH_REPORTS?.trim() || undefined,
   wireLog: process.env.BENCH_WIRE_LOG?.trim() || undefined,
