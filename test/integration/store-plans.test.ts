@@ -181,9 +181,10 @@ DRIVERS.forEach((driver) => {
       const windows = Array.from({ length: ASKED }, (_, i) => ({ address: address(i * 7), fromBlock: 100 }));
       const nodes = await planNodes(store.db, ACCOUNT_FACTS, ['ethereum', windows.map((w) => w.address), windows.map((w) => w.fromBlock), 200]);
       expect(scansOf(nodes, 'account_facts')).to.deep.equal(['Index Scan']);
-      // A window of another first block, or ending elsewhere, has none.
+      // An unknown wallet, a window of another first block, or one ending elsewhere, has none.
       const facts = await store.chainData.accountFacts('ethereum', [...windows.slice(0, 2), { address: address(STORED + 1), fromBlock: 100 }, { address: address(1), fromBlock: 99 }], 200);
       expect(facts.map((f) => [f.address, f.sentTxs])).to.deep.equal([[address(0), 0], [address(7), 7]]);
+      expect(await store.chainData.accountFacts('ethereum', windows.slice(0, 2), 300)).to.deep.equal([]);
     });
   });
 });
