@@ -68,8 +68,8 @@ async function analyzeIfDue(db: Db, table: AnalyzedTable, state: TableState, min
   }
 }
 
-/** The planner's row count of a table: -1 (PostgreSQL 14+) or 0 before its first analysis. */
-async function tableRows(db: Db, table: AnalyzedTable): Promise<number> {
+/** The planner's row count of a table (pg_class.reltuples): 0 before its first analysis (PostgreSQL 14+ says -1). */
+export async function tableRows(db: Db, table: AnalyzedTable): Promise<number> {
   const { rows } = await db.query<{ n: unknown }>('select reltuples::float8 as n from pg_class where oid = to_regclass($1)', [table]);
   return Math.max(0, Number(rows[0]?.n ?? 0));
 }

@@ -4,7 +4,7 @@ import type { TransferDirection } from '../chains/source';
 import type { Db } from './db';
 import { loopTurns, runStepsSliced, sortSteps } from '../domain/taint/steps';
 import { amountParam, copyOrThroughStaging, eachChunk, interner, rowsPerStatement, toBigInt, toInt } from './values';
-import { noteWrites } from './table-stats';
+import { noteWrites, tableRows } from './table-stats';
 
 export interface TransferFilter extends BlockRange {
   /** Only these assets. Unset: every asset. */
@@ -360,8 +360,7 @@ export const PROBES_UNDER = 16;
 
 /** How to read `addresses` histories from the transfers table as it is now (see HistoryRead). */
 export async function historyRead(db: Db, addresses: number): Promise<HistoryRead> {
-  const { rows } = await db.query<{ n: unknown }>("select reltuples::float8 as n from pg_class where oid = to_regclass('transfers')");
-  return addresses * PROBES_UNDER < Number(rows[0]?.n ?? 0) ? 'probes' : 'scan';
+  return addresses * PROBES_UNDER < await tableRows(db, 'transfers') ? 'probes' : 'scan';
 }
 
 /**
