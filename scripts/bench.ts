@@ -44,7 +44,7 @@ import { createStore, migrate, openDb, type Db } from '../services/store';
 import { table } from '../services/format';
 import { createTestDb, type TestDb } from '../test/support/db';
 import { exitOnSignals, startAnvil } from '../test/support/anvil';
-import { buildBenchCase, type BenchCase } from './bench/build-case';
+import { buildBenchCase, floorStops, type BenchCase } from './bench/build-case';
 import { startCountingProxy, type CountingProxy, type WireCounts } from './bench/counting-proxy';
 import type { FloorFigures, NaiveFigures, TraceholdFigures, WorkerJob } from './bench/worker';
 import { storeWrites, type StoreWriteFigures } from './bench/store-writes';
@@ -286,17 +286,17 @@ async function bench(): Promise<void> {
         say(`  did not finish within ${secs(naiveTimedOutMs)} s (BENCH_RUN_TIMEOUT_MS; stopped after ${int(proxy.counts().rpcCalls)} JSON-RPC calls)`);
       }
     } else say('naive tracer: skipped (BENCH_NAIVE=0)');
-    say(`floor tracer (scripts/bench/floor-tracer.ts: the token's eth_getLogs only, ${settings.floorAddresses} senders per call, ${settings.naiveConcurrency} in flight)…`);
+    say(`floor tracer (scripts/bench/floor-tracer.ts: the token's eth_getLogs only, ${settings.floorAddresses} senders per call, ${settings.naiveConcurrency} in flight; it stops at the labelled wallets${kase.wallets.busy ? ' and the busy wallet' : ''})…`);
     const floor = await measured<FloorFigures>(proxy, {
       kind: 'floor', label: 'floor', rpcUrl: proxy.url, seedTxs: kase.seedTxs, token: kase.token, fromBlock: kase.fromBlock, toBlock: kase.toBlock,
-      maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency, addressesPerCall: settings.floorAddresses,
+      maxHops: settings.maxHops, stops: floorStops(kase), concurrency: settings.naiveConcurrency, addressesPerCall: settings.floorAddresses,
     });
     say(`  ${secs(floor.figures.wallMs)} s, ${int(floor.wire.rpcCalls)} JSON-RPC calls in ${int(floor.wire.httpRequests)} HTTP requests: ${topMethods(floor.wire.byMethod)}`);
     // tracehold's default assets are the token and ETH: their floor reads ETH transfers too.
     say('floor tracer with ETH too (one trace_filter per chunk of senders as well, or each block read once where the node has no trace_filter: the floor of the default assets)…');
     const floorNative = await measured<FloorFigures>(proxy, {
       kind: 'floor', label: 'floor native', rpcUrl: proxy.url, seedTxs: kase.seedTxs, token: kase.token, fromBlock: kase.fromBlock, toBlock: kase.toBlock,
-      maxHops: settings.maxHops, stops: kase.labels.map((l) => l.address), concurrency: settings.naiveConcurrency, addressesPerCall: settings.floorAddresses, native: true,
+      maxHops: settings.maxHops, stops: floorStops(kase), concurrency: settings.naiveConcurrency, addressesPerCall: settings.floorAddresses, native: true,
     });
     say(`  ${secs(floorNative.figures.wallMs)} s, ${int(floorNative.wire.rpcCalls)} JSON-RPC calls in ${int(floorNative.wire.httpRequests)} HTTP requests: ${topMethods(floorNative.wire.byMethod)}`);
     // The case as the floor tracer sees it: only the token asked for (the default set traces

@@ -61,6 +61,16 @@ export interface BenchCase {
   };
 }
 
+/**
+ * Where a floor tracer stops (reaches, never follows): the labelled wallets and the unlabelled
+ * busy hot wallet. A tracer must stop at a service (tracehold judges it on a bounded read of
+ * its logs); one that followed it would read every payout it made, which is no floor of the
+ * case (a million payouts are a 500 MB answer, longer than a string may be).
+ */
+export function floorStops(kase: Pick<BenchCase, 'labels' | 'wallets'>): string[] {
+  return [...kase.labels.map((l) => l.address), ...(kase.wallets.busy ? [kase.wallets.busy] : [])].map((a) => a.toLowerCase());
+}
+
 const USDT = (n: number | string) => parseUnits(String(n), 6);
 const GWEI = 10n ** 9n;
 const MAX_FEE = 5n * GWEI;

@@ -8,7 +8,8 @@
 // read once, with its transactions, and their top-level payments (such a node shows no
 // internal ones; no receipts, so a failed payment counts too). No database, no balances, no
 // fees, no receipts beyond the seeds (seeds are token payments): a lower bound on RPC calls
-// and wall time, not a tracer anyone should use. Labelled addresses are reached, never followed.
+// and wall time, not a tracer anyone should use. The `stops` (the bench's: labelled addresses
+// and the case's unlabelled busy hot wallet, build-case.ts floorStops) are reached, never followed.
 import { isMethodUnavailable } from '../../services/chains/rpc/errors';
 import { countingRpc, TRANSFER_TOPIC, type NaiveResult, type RpcLog } from './naive-tracer';
 

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { id } from 'ethers';
 import { startAnvil, type AnvilNode } from '../support/anvil';
-import { buildBenchCase, rpcBatch, type BenchCase } from '../../scripts/bench/build-case';
+import { buildBenchCase, floorStops, rpcBatch, type BenchCase } from '../../scripts/bench/build-case';
 import { floorTrace } from '../../scripts/bench/floor-tracer';
 import { startGethLikeProxy } from '../support/geth-proxy';
 
@@ -75,6 +75,22 @@ describe('bench: case builder on anvil', function () {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('the floor stops at the busy wallet: reached, none of its payouts read', async () => {
+    const options = {
+      url: node.url, seedTxs: kase.seedTxs, token: kase.token, fromBlock: kase.fromBlock, toBlock: kase.toBlock, maxHops: 10, concurrency: 4, addressesPerCall: 200,
+    };
+    const busy = kase.wallets.busy!;
+    const paid = kase.wallets.busyCounterparties.map((a) => a.toLowerCase());
+    const following = await floorTrace({ ...options, stops: new Set(kase.labels.map((l) => l.address.toLowerCase())) });
+    expect(paid.filter((a) => following.reached.has(a))).to.have.length(paid.length);
+    const floor = await floorTrace({ ...options, stops: new Set(floorStops(kase)) });
+    expect(floor.reached.has(busy.toLowerCase())).to.equal(true);
+    expect(paid.filter((a) => floor.reached.has(a))).to.deep.equal([]);
+    // Its 1,000 payouts are not read: the same reached set less its 100 counterparties.
+    expect(floor.transfersSeen).to.equal(following.transfersSeen - 1_000);
+    expect(floor.reached.size).to.equal(following.reached.size - paid.length);
   });
 
   it('rpcBatch answers in the order asked and fails on an error answer', async () => {
