@@ -141,6 +141,39 @@ describe('eth_getLogs answers over the reply bound are read in pages (local node
     // would make the node build another oversized answer).
     expect(bounded.stats().byMethod.eth_getLogs!).to.equal(2);
   });
+
+  it('a read the node does not answer in time is asked for in parts, not again whole: the busy wallet cut, the other read to the end', async function () {
+    const query = { addresses: [b, q], direction: 'out' as const, fromBlock: firstBlock + 1, toBlock: latest, assets: [token] };
+    const whole = await sourceWith().transfers(query);
+    // A node slow over B's logs, as one building a hot wallet's millions whole: an ask for what
+    // B sent over more than 10 blocks is answered after the client's request timeout.
+    const bTopic = `0x${b.slice(2).padStart(64, '0')}`;
+    let late = 0;
+    const slow = await startRpcServer(async (call) => {
+      const filter = (call.method === 'eth_getLogs' ? call.params[0] : undefined) as { fromBlock: string; toBlock: string; topics: unknown[] } | undefined;
+      const senders = [filter?.topics[1]].flat().map((t) => String(t).toLowerCase());
+      if (filter && senders.includes(bTopic) && Number(filter.toBlock) - Number(filter.fromBlock) + 1 > 10) {
+        late += 1;
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+      }
+      return forward(node.url, call);
+    });
+    const source = createEvmSource({ chain: 'local', rpcUrl: slow.url, nativeAsset: 'ETH', confirmations: 0, maxLogReplyBytes: 10 * LOG_BYTES, requestTimeoutMs: 300 });
+    try {
+      const { transfers, reachedTo } = await source.histories!(query, { bounded: true });
+      // B and Q together, then B alone: each timed out once; B's range was then read in parts
+      // until about one answer's worth (10 logs) was in.
+      expect(late).to.equal(2);
+      expect([...reachedTo.keys()]).to.deep.equal([b]);
+      const cut = reachedTo.get(b)!;
+      expect(cut).to.be.below(latest - 1);
+      expect(transfers.map(brief)).to.deep.equal(whole.filter((t) => t.from === q || t.blockNumber <= cut).map(brief));
+      expect(transfers.filter((t) => t.from === b).length).to.be.at.least(10);
+    } finally {
+      await source.close();
+      await slow.close();
+    }
+  });
 });
 
 // trace_filter answers over the bound, on anvil (the in-process node serves no trace_filter):

@@ -185,6 +185,24 @@ describe('rpc client', function () {
     expect(server.httpRequests - before).to.equal(1);
   });
 
+  it('asked with a bound, a request not answered in time is not sent again as it was: its calls go one per request, one that times out alone comes back as OversizedReplyError', async function () {
+    const rpc = client({ batchSize: 100, requestTimeoutMs: 150 });
+    // The batch of two hangs, then one of the calls alone (the first to arrive) hangs too.
+    server.faults.push(hang, hang);
+    const outcomes = await rpc.batch([{ method: 'echo', params: [1] }, { method: 'echo', params: [2] }], { maxReplyBytes: 10_000 });
+    const timedOut = outcomes.filter((o) => !o.ok);
+    expect(timedOut).to.have.length(1);
+    expect(!timedOut[0]!.ok && timedOut[0]!.error).to.be.instanceOf(OversizedReplyError);
+    expect(!timedOut[0]!.ok && (timedOut[0]!.error as OversizedReplyError).partial).to.equal(undefined);
+    outcomes.forEach((o, i) => o.ok && expect(o.result).to.deep.equal([i + 1]));
+    expect(server.httpRequests).to.equal(3);
+    expect(rpc.stats().retries).to.equal(0);
+    // Unbounded, a hanging request is retried as it was.
+    server.faults.push(hang);
+    expect(await rpc.batch([{ method: 'echo', params: [3] }])).to.deep.equal([{ ok: true, result: [3] }]);
+    expect(rpc.stats().retries).to.equal(1);
+  });
+
   it('refuses a streamed reply (no Content-Length) once it passes maxReplyBytes', async function () {
     const rpc = client();
     server.faults.push((res) => {

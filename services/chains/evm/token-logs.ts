@@ -120,7 +120,8 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
           if (rest) retry.push(rest);
           continue;
         }
-        // No whole block in what was read (or a node that does not keep block order): smaller
+        // No whole block in what was read (or a node that does not keep block order, or no
+        // answer within the request timeout: a node building a hot wallet's answer whole): smaller
         // asks until each answer fits: fewer addresses first (one busy wallet makes a chunk's
         // answer large, the others keep their whole range), then a shorter range. The
         // node builds an oversized answer whole before we refuse it, so each step divides by
@@ -148,17 +149,21 @@ export function createLogFetcher(rpc: RpcClient, options: LogFetcherOptions): Lo
   }
 
   /**
-   * One busy address's range, part after part (each read whole, in bounded answers), until
-   * about one answer's worth of its logs is read: its reach is noted there and the rest is
-   * left unread. At least the first part is read, so a caller asking again makes progress.
+   * One busy address's range, part after part (each read bounded in turn), until about one
+   * answer's worth of its logs is read: its reach is noted there and the rest is left unread.
+   * A part itself read only part way (too large to answer, or not answered in time, even cut
+   * in parts) ends the read where it reached. At least some of the first part is read, so a
+   * caller asking again makes progress.
    */
   async function readProgressively(f: LogFilter, tokens: string[] | undefined, reachedTo: Map<string, number>): Promise<RpcLog[]> {
     const got: RpcLog[] = [];
+    const address = f.addresses[0]!;
     for (const part of rangeParts(f, OVERSIZE_PARTS)) {
-      for (const log of await run([part], tokens)) got.push(log);
-      if (got.length >= enough && part.toBlock < f.toBlock) {
-        const address = f.addresses[0]!;
-        reachedTo.set(address, Math.min(reachedTo.get(address) ?? Infinity, part.toBlock));
+      const partReach = new Map<string, number>();
+      for (const log of await run([part], tokens, partReach)) got.push(log);
+      const cut = partReach.get(address) ?? (got.length >= enough && part.toBlock < f.toBlock ? part.toBlock : undefined);
+      if (cut !== undefined) {
+        reachedTo.set(address, Math.min(reachedTo.get(address) ?? Infinity, cut));
         break;
       }
     }

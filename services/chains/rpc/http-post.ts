@@ -185,9 +185,14 @@ export function utf8Decoder(groupBytes = DECODE_BYTES): { add(piece: Uint8Array)
   };
 }
 
+/** No answer within the request timeout: a node may take minutes to build a large answer whole. */
+export class RpcTimeoutError extends RetryableError {
+  override readonly code: string = 'timeout';
+}
+
 function transportError(error: unknown, timedOut: boolean, options: PostOptions): RetryableError {
   if (timedOut) {
-    return new RetryableError(`RPC ${redact(options.url)} timed out after ${options.timeoutMs} ms`, { cause: error });
+    return new RpcTimeoutError(`RPC ${redact(options.url)} timed out after ${options.timeoutMs} ms`, { cause: error });
   }
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const reason = cause?.code ?? cause?.message ?? (error as Error).message;
