@@ -33,6 +33,7 @@
 //                            token asked for) is the flat-memory goal's yardstick (100k ≤ 1.2 × 10k)
 //   BENCH_SCALE_CASES        cases of the 1 vs 2 worker processes section (default 20; 0 skips it); needs Redis
 //   BENCH_REDIS_URL          Redis of that section (default TEST_REDIS_URL or redis://127.0.0.1:6379)
+//   TRACEHOLD_CHAINS_FILE    chain settings for tracehold's runs, as in production (e.g. {"local":{"requestTimeoutMs":5000}})
 //   BENCH_NODE               devchain (default: Hardhat's EDR in process; its logs state no block timestamp) or
 //                            anvil (test/support/anvil.ts; states each log's blockTimestamp, as geth ≥ 1.15 does)
 import { fork, type ChildProcess } from 'node:child_process';

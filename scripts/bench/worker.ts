@@ -161,6 +161,8 @@ async function runTracehold(job: Extract<WorkerJob, { kind: 'tracehold' }>): Pro
     LOCAL_RPC_URL: job.rpcUrl,
     TRACEHOLD_LOG_LEVEL: 'silent',
     ...(job.maxAddresses ? { TRACEHOLD_MAX_ADDRESSES: String(job.maxAddresses) } : {}),
+    // The chain's settings as an operator sets them (say, the local chain's requestTimeoutMs).
+    ...(process.env.TRACEHOLD_CHAINS_FILE ? { TRACEHOLD_CHAINS_FILE: process.env.TRACEHOLD_CHAINS_FILE } : {}),
     ...(job.databaseUrl ? { DATABASE_URL: job.databaseUrl } : { TRACEHOLD_DATA_DIR: job.dataDir }),
   });
   const app = await createAppContext({ config, log: silentLogger, queue: 'inline' });
