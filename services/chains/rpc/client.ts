@@ -139,11 +139,12 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
       } catch (error) {
         // A reply over the caller's bound is no transport failure: the caller asks for less.
         if (error instanceof ReplyTooLargeError) throw error;
-        // Nor is a bounded ask the node did not answer in time: a node that builds an answer
-        // whole before sending it (anvil, geth) took 11.5 s over a wallet's 1,000,000 logs, and
-        // asked again the same it times out again. The caller asks for less, as for one too large.
-        if (bound !== undefined && error instanceof RpcTimeoutError) throw error;
         for (const c of calls) rpcErrors.inc({ chain, method: c.method, kind: 'transport' });
+        // Nor is a bounded ask the node did not answer in time retried as it was: a node that
+        // builds an answer whole before sending it (anvil, geth) took 11.5 s over a wallet's
+        // 1,000,000 logs, and asked the same again it times out again. The caller asks for less,
+        // as for an answer too large.
+        if (bound !== undefined && error instanceof RpcTimeoutError) throw error;
         if (!shouldRetry(error) || attempt >= retries) {
           if (shouldRetry(error) && error instanceof RetryableError) {
             throw new RetryableError(`${error.message} (gave up after ${attempt + 1} attempts)`, {
