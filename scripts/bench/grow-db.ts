@@ -8,6 +8,7 @@
 // the minutes a client-side COPY of them would. Addresses are md5 digests of a label and a
 // number (a pool of rows / 10 wallets, ~20 transfers each), so none is a wallet of the case.
 import type { Db } from '../../services/store';
+import { rpcBatch } from './build-case';
 
 export interface GrowOptions {
   chain: string;
@@ -131,16 +132,11 @@ export async function nodeBlocks(url: string, from: number, to: number): Promise
   for (let start = from; start <= to; start += 100) {
     const numbers: number[] = [];
     for (let n = start; n <= Math.min(to, start + 99); n++) numbers.push(n);
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(numbers.map((n, id) => ({ jsonrpc: '2.0', id, method: 'eth_getBlockByNumber', params: [`0x${n.toString(16)}`, false] }))),
+    const blocks = await rpcBatch<{ hash: string; timestamp: string } | null>(url, numbers.map((n) => ['eth_getBlockByNumber', [`0x${n.toString(16)}`, false]]));
+    blocks.forEach((block, i) => {
+      if (!block) throw new Error(`nodeBlocks: block ${numbers[i]} not found on ${url}`);
+      out.push({ number: numbers[i]!, hash: block.hash.toLowerCase(), time: Number.parseInt(block.timestamp, 16) });
     });
-    const replies = (await response.json()) as Array<{ id: number; result?: { hash: string; timestamp: string } }>;
-    for (const reply of replies.sort((a, b) => a.id - b.id)) {
-      if (!reply.result) throw new Error(`nodeBlocks: block ${numbers[reply.id]} not found on ${url}`);
-      out.push({ number: numbers[reply.id]!, hash: reply.result.hash.toLowerCase(), time: Number.parseInt(reply.result.timestamp, 16) });
-    }
   }
   return out;
 }
