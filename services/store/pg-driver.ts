@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { Pool, type PoolClient } from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
+import { hasLongArray, withArrayLiterals } from './array-literal';
 import { copyStatement, copyTextSlices } from './copy-text';
 import type { Db, OpenDbOptions, QueryResult } from './db';
 import { translateDbError, withSavepoint } from './driver-support';
@@ -93,7 +94,8 @@ async function runQuery<R>(
   params?: unknown[],
 ): Promise<QueryResult<R>> {
   try {
-    const result = await target.query(sql, params);
+    // A long array is made into its literal here, with turns, before the driver binds it in one go.
+    const result = await target.query(sql, hasLongArray(params) ? await withArrayLiterals(params) : params);
     // A multi-statement exec returns an array of results; only the last matters here.
     const last = Array.isArray(result) ? result[result.length - 1] : result;
     return { rows: (last?.rows ?? []) as R[], rowCount: last?.rowCount ?? 0 };

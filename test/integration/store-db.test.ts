@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { RetryableError, shouldRetry } from '../../services/errors';
 import { openDb, type Db } from '../../services/store/db';
 import { migrate } from '../../services/store/migrate';
+import { LONG_ARRAY } from '../../services/store/array-literal';
 import { copyOrThroughStaging } from '../../services/store/values';
 import { createStore } from '../../services/store';
 import { ADMIN_URL, createTestDb, DRIVERS, openTestDb, type TestDb } from '../support/db';
@@ -195,6 +196,20 @@ DRIVERS.forEach((driver) => {
       const texts = ['a,b', 'c"d', null, '{x}', 'é', ''];
       const { rows } = await db.query<{ v: string | null }>('select v from unnest($1::text[]) with ordinality as u(v, n) order by n', [texts]);
       expect(rows.map((r) => r.v)).to.deep.equal(texts);
+    });
+
+    it('takes long array parameters (made into literals with turns on the server) as it takes short ones', async () => {
+      const texts = Array.from({ length: LONG_ARRAY + 3 }, (_, i) => (i % 1000 === 0 ? null : i % 7 === 0 ? `a"b\\c,{${i}}` : `0x${i.toString(16).padStart(40, '0')}`));
+      const numbers = Array.from({ length: LONG_ARRAY + 3 }, (_, i) => (i % 2 ? BigInt(i) * 10n ** 30n : i));
+      const { rows } = await db.query<{ v: string | null; n: string }>(
+        'select v, n::text from unnest($1::text[], $2::numeric[]) with ordinality as u(v, n, i) order by i', [texts, numbers],
+      );
+      expect(rows.map((r) => r.v)).to.deep.equal(texts);
+      expect(rows.map((r) => r.n)).to.deep.equal(numbers.map(String));
+      await db.transaction(async (tx) => {
+        const { rows: found } = await tx.query<{ n: unknown }>('select count(*) as n from unnest($1::text[]) as u(v) where v = any($2::text[])', [texts, [texts[7], texts[8]]]);
+        expect(Number(found[0]!.n)).to.equal(2);
+      });
     });
 
     it('refuses close() on a transaction handle', async () => {
