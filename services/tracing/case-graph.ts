@@ -10,7 +10,7 @@ import { compareStoreOrder, transferId, type Address, type Asset, type TaintMode
 import { createChainData, type ChainData, type OpeningQuery } from './chain-data';
 import type { BalanceTable } from '../store/balance-table';
 import type { TraceDeps } from './deps';
-import { tracedAssets } from './traced-assets';
+import { tracedAssetsOfGraph } from './traced-assets';
 
 /** How the tracer treats an address of a run. Only `source` and `crawled` pass taint on. */
 export type AddressState =
@@ -73,10 +73,10 @@ export async function computeCaseGraph(
   for (let round = 0; ; round++) {
     const sources = new Set<Address>();
     for (const a of ledgers) if (a.state === 'source') sources.add(a.address);
-    const assets = tracedAssets({
+    const assets = await tracedAssetsOfGraph({
       requested: scope.assets, nativeAsset: source.nativeAsset, listedTokens: chainConfig(deps.config, scope.chain).tokens.map((t) => t.address),
       seedTransferIds: scope.seedTransferIds, sources, transfers: transfers.values(),
-    });
+    }, turns);
     const openings = await neededOpenings(ledgers, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null);
     const feesRead = await ensureNativeFees(chainData, scope.toBlock, openings, source.nativeAsset, ledgers);
     if (feesRead.length) {
@@ -90,10 +90,18 @@ export async function computeCaseGraph(
     // Every ledger's history is stored up to toBlock (or the scanned ranges say which is
     // not): openings are derived from one read at toBlock where that is exact.
     const balances = await chainData.balances([...wanted.list], { historyTo: scope.toBlock });
+    // The engine's inputs, made with turns (250,000 transfers at the bench's 200k).
+    const transferList: Transfer[] = [];
+    const transferIds: string[] = [];
+    for (const [id, t] of transfers) {
+      if (turns.due()) await turns.give();
+      transferIds.push(id);
+      transferList.push(t);
+    }
     const taint = await propagateTaintSliced({
       model: scope.model,
-      transfers: [...transfers.values()],
-      transferIds: [...transfers.keys()],
+      transfers: transferList,
+      transferIds,
       ledgers: await ledgerSpecs(ledgers, balances, sources),
       seedTransfers: scope.seedTransferIds,
       stops: await stopsOf(addresses, turns),

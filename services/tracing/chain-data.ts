@@ -286,10 +286,18 @@ export function createChainData(store: Store, source: ChainSource, settings: Cha
       closingQueries.push(q);
     }
     const closing = await store.chainData.getBalances(chain, closingQueries);
-    for (const row of (await readBalances(await filterWithTurns(closingQueries, (q) => !closing.has(q), turns))).rows()) closing.set(row, row.amount);
+    for (const row of (await readBalances(await filterWithTurns(closingQueries, (q) => !closing.has(q), turns))).rows()) {
+      if (turns.due()) await turns.give();
+      closing.set(row, row.amount);
+    }
     // Summed in the database: a whole hop's new ledgers (90,000 at the bench's 100k) would
     // otherwise bring every transfer of theirs into memory for one number each.
-    const net = await store.chainData.netSentAfter(chain, complete.map((q) => ({ address: q.address, asset: q.asset, afterBlock: q.blockNumber })), at);
+    const asked: Array<{ address: Address; asset: Asset; afterBlock: number }> = [];
+    for (const q of complete) {
+      if (turns.due()) await turns.give();
+      asked.push({ address: q.address, asset: q.asset, afterBlock: q.blockNumber });
+    }
+    const net = await store.chainData.netSentAfter(chain, asked, at);
     const rows: Array<OpeningQuery & { amount: bigint }> = [];
     for (let i = 0; i < complete.length; i++) {
       if (turns.due()) await turns.give();

@@ -122,6 +122,7 @@ export async function judgeBusyWallets(
   // count up to toBlock of every wallet pending, each read to the end.
   const counterparties = new Map<Address, number>();
   for (const w of rest) {
+    if (turns.due()) await turns.give();
     const n = counted.get(w.address);
     if (n !== undefined) counterparties.set(w.address, n);
   }
