@@ -90,14 +90,7 @@ export async function computeCaseGraph(
     // Every ledger's history is stored up to toBlock (or the scanned ranges say which is
     // not): openings are derived from one read at toBlock where that is exact.
     const balances = await chainData.balances([...wanted.list], { historyTo: scope.toBlock });
-    // The engine's inputs, made with turns (250,000 transfers at the bench's 200k).
-    const transferList: Transfer[] = [];
-    const transferIds: string[] = [];
-    for (const [id, t] of transfers) {
-      if (turns.due()) await turns.give();
-      transferIds.push(id);
-      transferList.push(t);
-    }
+    const { transferList, transferIds } = await engineInputs(transfers, turns);
     const taint = await propagateTaintSliced({
       model: scope.model,
       transfers: transferList,
@@ -229,6 +222,18 @@ function sortedInStoreOrder(a: Map<string, Transfer>, b: Map<string, Transfer>):
   const all = new Map(a);
   for (const [id, t] of b) all.set(id, t);
   return new Map([...all].sort(([, x], [, y]) => compareStoreOrder(x, y)));
+}
+
+/** The engine's transfers and their ids, made with turns (250,000 transfers at the bench's 200k). */
+export async function engineInputs(transfers: ReadonlyMap<string, Transfer>, turns: LoopTurns): Promise<{ transferList: Transfer[]; transferIds: string[] }> {
+  const transferList: Transfer[] = [];
+  const transferIds: string[] = [];
+  for (const [id, t] of transfers) {
+    if (turns.due()) await turns.give();
+    transferIds.push(id);
+    transferList.push(t);
+  }
+  return { transferList, transferIds };
 }
 
 /** The ledgers (sources and crawled wallets) among the addresses, with turns: ~100,000 at the bench's 200k. */

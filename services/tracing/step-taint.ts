@@ -24,7 +24,7 @@ import { filterWithTurns, loopTurns } from '../domain/taint/steps';
 import { transferId, type Address, type Asset, type Transfer } from '../domain/types';
 import type { RunTaintRow } from '../store/run-taint-repo';
 import {
-  computeCaseGraph, ensureNativeFees, FINAL_STATES, historyInWindows, lateWindows, ledgersOf, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
+  computeCaseGraph, engineInputs, ensureNativeFees, FINAL_STATES, historyInWindows, lateWindows, ledgersOf, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
   neededOpenings, openingQueries, seedTransfers, stopsOf, withSeeds, type CaseGraph, type CaseScope, type RunAddress,
 } from './case-graph';
 import { createChainData } from './chain-data';
@@ -161,14 +161,7 @@ async function incrementalStepTaint(
       if (turns.due()) await turns.give();
       if (!dirty.has(row.from)) inflowTaint.set(id, row.tainted);
     }
-    // The engine's inputs, made with turns (a hop's ~150,000 transfers at the bench's 100k).
-    const transferList: Transfer[] = [];
-    const transferIds: string[] = [];
-    for (const [id, t] of transfers) {
-      if (turns.due()) await turns.give();
-      transferIds.push(id);
-      transferList.push(t);
-    }
+    const { transferList, transferIds } = await engineInputs(transfers, turns);
     const started = performance.now();
     taint = await propagateTaintSliced({
       model: scope.model,

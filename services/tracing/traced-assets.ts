@@ -43,7 +43,7 @@ export function describeScope(scope: AssetScope): string {
 /**
  * tracedAssets over a whole case graph, with event-loop turns: only the seed transactions'
  * transfers and those the sources sent can decide (a source's fee names the transactions it
- * signed), so they are picked out first, a turn given every few thousand (a 200k case holds
+ * signed, and a transaction's fee has one payer, its signer), so they are picked out first, a turn given every few thousand (a 200k case holds
  * 250,000 transfers, read twice in one go by tracedAssets).
  */
 export async function tracedAssetsOfGraph(input: TracedAssetsInput, turns: LoopTurns): Promise<Set<Asset>> {

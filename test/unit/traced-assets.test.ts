@@ -19,7 +19,9 @@ const transaction = fc.record({
   }), { maxLength: 4 }),
 });
 
-function transfersOf(txs: fc.infer<typeof transaction>[]): Transfer[] {
+type Tx = typeof transaction extends fc.Arbitrary<infer T> ? T : never;
+
+function transfersOf(txs: Tx[]): Transfer[] {
   const out: Transfer[] = [];
   txs.forEach((tx, i) => {
     const base = { chain: 'local', txHash: `0x${i.toString(16).padStart(64, '0')}`, blockNumber: i, blockHash: `0xb${i}`, timestamp: i, txIndex: 0 };
