@@ -5,7 +5,7 @@
 // the bench's 200k runs), past the 200 ms a worker may hold it. The literal is the driver's
 // own (arrayString in pg/lib/utils.js: each element quoted with `\` and `"` escaped, null and
 // undefined as NULL), so the statement means what it meant.
-import { loopTurns } from '../domain/taint/steps';
+import { loopTurns, type LoopTurns } from '../domain/taint/steps';
 
 /** Arrays shorter than this are left to the driver (made in one go, they take a few milliseconds at most). */
 export const LONG_ARRAY = 5_000;
@@ -21,6 +21,7 @@ export async function withArrayLiterals(params: unknown[]): Promise<unknown[]> {
   return out;
 }
 
+/** Whether any parameter is an array long enough to be made here (runQuery awaits nothing otherwise). */
 export function hasLongArray(params: readonly unknown[] | undefined): params is unknown[] {
   return params !== undefined && params.some(isLong);
 }
@@ -33,8 +34,7 @@ function isLong(p: unknown): p is readonly unknown[] {
  * The driver's literal of a flat array of strings, numbers, bigints, booleans and nulls. Any
  * other array (nested, of buffers or dates) is given back as it is, for the driver to make.
  */
-export async function arrayLiteral(values: readonly unknown[]): Promise<string | readonly unknown[]> {
-  const turns = loopTurns();
+export async function arrayLiteral(values: readonly unknown[], turns: LoopTurns = loopTurns()): Promise<string | readonly unknown[]> {
   const pieces: string[] = [];
   let piece: string[] = [];
   for (const v of values) {

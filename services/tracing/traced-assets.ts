@@ -43,8 +43,8 @@ export function describeScope(scope: AssetScope): string {
 /**
  * tracedAssets over a whole case graph, with event-loop turns: only the seed transactions'
  * transfers and those the sources sent can decide (a source's fee names the transactions it
- * signed, and a transaction's fee has one payer, its signer), so they are picked out first, a turn given every few thousand (a 200k case holds
- * 250,000 transfers, read twice in one go by tracedAssets).
+ * signed, and a transaction's fee has one payer, its signer), so they are picked out first,
+ * with turns (a 200k case holds 250,000 transfers, which tracedAssets reads twice in one go).
  */
 export async function tracedAssetsOfGraph(input: TracedAssetsInput, turns: LoopTurns): Promise<Set<Asset>> {
   if (input.requested !== null) return tracedAssets(input);
