@@ -239,7 +239,11 @@ async function bench(): Promise<void> {
   let database: Database | undefined;
   try {
     if (settings.node !== 'devchain' && settings.node !== 'anvil') throw new Error(`BENCH_NODE must be devchain or anvil, got "${settings.node}"`);
-    node = settings.node === 'anvil' ? await startAnvil({ accounts: 20 }) : await startLocalNode();
+    // Blocks of 1B gas: a chunk of the case's transactions is mined in one block, below the
+    // EIP-1559 target. At anvil's 30M a chunk of wide multiTransfers (20 L2 payouts of ~190
+    // wallets each at 400k) filled block after block, the base fee climbed past the case's
+    // 5 gwei fee cap and the rest of the case was never mined.
+    node = settings.node === 'anvil' ? await startAnvil({ accounts: 20, gasLimit: 1_000_000_000 }) : await startLocalNode();
     say(settings.node === 'anvil' ? 'Building the case on anvil (test/support/anvil.ts)…' : 'Building the case on an in-process EVM node (services/devchain)…');
     const kase = await buildBenchCase(node, {
       transfers: settings.transfers, txsPerBlock: settings.txsPerBlock, busyTransfers: settings.busyTransfers, progress: (line) => say(`  … ${line}`),

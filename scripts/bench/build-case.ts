@@ -76,6 +76,10 @@ const GWEI = 10n ** 9n;
 const MAX_FEE = 5n * GWEI;
 const PRIORITY = 1n * GWEI;
 
+/** The gas limit of a multiTransfer to `recipients` wallets. */
+const multiGas = (recipients: number) => 60_000n + 40_000n * BigInt(recipients);
+const maxBig = (a: bigint, b: bigint) => (a > b ? a : b);
+
 interface TxSpec {
   wallet: Wallet;
   to: string;
@@ -206,7 +210,7 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
       wallet: from,
       to: tokenAddress,
       data: usdt.encodeFunctionData('multiTransfer', [pay.map((p) => p[0]), pay.map((p) => p[1])]),
-      gasLimit: 60_000n + 40_000n * BigInt(pay.length),
+      gasLimit: multiGas(pay.length),
     };
   };
   const eth = (from: Wallet, to: string, value: bigint): TxSpec => ({ wallet: from, to, value, gasLimit: 21_000n });
@@ -259,7 +263,9 @@ async function build(node: LocalNode, provider: JsonRpcProvider, options: BenchC
     [[addr(s)], parseEther('1')],
     [hot.map(addr), parseEther('10')],
     [l1.map(addr), parseEther('0.1')],
-    [l2.map(addr), parseEther('0.02')],
+    // An L2 pays its L3 share (and maybe a hot or the busy wallet) in one multiTransfer, whose
+    // gas limit grows with it: ~96 recipients at 200k, ~190 at 400k (0.02 ETH was too little).
+    [l2.map(addr), maxBig(parseEther('0.02'), multiGas(Math.ceil(l3.length / l2.length) + 1) * MAX_FEE * 11n / 10n)],
     [[...l3Wallets.keys()], parseEther('0.01')],
     ...(busy ? [[[addr(busy)], parseEther('50')] as [string[], bigint]] : []),
   ];
