@@ -241,8 +241,9 @@ async function bench(): Promise<void> {
     if (settings.node !== 'devchain' && settings.node !== 'anvil') throw new Error(`BENCH_NODE must be devchain or anvil, got "${settings.node}"`);
     // Blocks of 1B gas: a chunk of the case's transactions is mined in one block, below the
     // EIP-1559 target. At anvil's 30M a chunk of wide multiTransfers (20 L2 payouts of ~190
-    // wallets each at 400k) filled block after block, the base fee climbed past the case's
-    // 5 gwei fee cap and the rest of the case was never mined.
+    // wallets each at 400k) fills block after block, and the 400k build stopped with an L2
+    // payout never mined: the base fee rises after every block over half the limit, and a
+    // transaction whose fee cap (5 gwei) it passes waits.
     node = settings.node === 'anvil' ? await startAnvil({ accounts: 20, gasLimit: 1_000_000_000 }) : await startLocalNode();
     say(settings.node === 'anvil' ? 'Building the case on anvil (test/support/anvil.ts)…' : 'Building the case on an in-process EVM node (services/devchain)…');
     const kase = await buildBenchCase(node, {
