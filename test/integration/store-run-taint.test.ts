@@ -56,7 +56,7 @@ DRIVERS.forEach((driver) => {
       expect((await propagated(runId)).get(A)).to.equal(101);
     });
 
-    // On PGlite a step is written in statements of a few thousand rows (rowsPerStatement).
+    // A step names its senders and ledgers 10,000 a statement (2,500 on PGlite: rowsPerStatement).
     it('writes a step of more rows and marks than one statement takes', async () => {
       const wallets = Array.from({ length: 12_000 }, (_, i) => '0x' + (i + 1).toString(16).padStart(40, '0'));
       const runId = await newRun(wallets.map((address, i) => ({ address, state: 'crawled' as const, fromBlock: 1_000 + i })));
