@@ -406,7 +406,15 @@ async function paidNoExchangeOf(deps: TraceDeps, chain: string, windows: History
   const recipients = await deps.store.chainData.exchangeLabelledRecipients(chain, windows, toBlock);
   const labels = await deps.store.labels.lookup(chain, [...new Set([...recipients.values()].flat())]);
   const isExchange = (a: Address) => resolveLabel(labels.get(a) ?? [], deps.config.tracing.stopCategories)?.category === 'exchange';
-  return new Set(await filterWithTurns(windows.map((w) => w.address), (a) => !(recipients.get(a) ?? []).some(isExchange), loopTurns()));
+  // Every wallet judged (~380,000 at the bench's 400k), straight into the set with turns: mapped,
+  // filtered and then made a set, they were one 200 ms stretch in two profiled 400k runs.
+  const turns = loopTurns();
+  const paidNoExchange = new Set<Address>();
+  for (const w of windows) {
+    if (turns.due()) await turns.give();
+    if (!(recipients.get(w.address) ?? []).some(isExchange)) paidNoExchange.add(w.address);
+  }
+  return paidNoExchange;
 }
 
 /**
