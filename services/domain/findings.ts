@@ -188,7 +188,7 @@ export function sanctionsOf(
 ): ReportSanction[] {
   const groups = new Map<string, { entity: string; source?: string; asset: Asset; total: bigint; addresses: Set<Address> }>();
   for (const p of places) {
-    // Most places carry no label (a 100k case's ~90,000 holdings): no Set made for them.
+    // Most places carry no sanctioned label (a 100k case's ~90,000 holdings): no Set made for them.
     if (!p.labels?.some((label) => label.category === 'sanctioned')) continue;
     const seen = new Set<string>();
     for (const label of p.labels) {

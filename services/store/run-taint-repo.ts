@@ -166,7 +166,8 @@ async function partsWithTurns<T>(items: Iterable<T>, size: number): Promise<T[][
 
 /**
  * Addresses as one comma-separated text parameter (split by string_to_array in the statement),
- * for a list a statement takes whole: a step's senders and ledgers, ~93,000 at the bench's 100k. As
+ * for a list a statement takes whole: the senders receivedBy leaves out (~93,000 at the bench's
+ * 100k; replaceFrom names its in parts, ADDRESSES_PER_STATEMENT). As
  * a text[] parameter the driver quotes and escapes each element at once: in a profiled 100k run
  * one such statement held the worker's event loop 136 ms; 93,000 addresses on server Postgres,
  * three runs each: longest event-loop delay 58-95 ms as text[], 36-52 ms as one text. An
