@@ -1,10 +1,9 @@
 // A run's taint between hop steps (migrations/060_run_taint.sql): what the last step computed
 // per tainted transfer, read back by the next step for the part of the case it does not
 // recompute (services/tracing/step-taint.ts).
-import { loopTurns } from '../domain/taint/steps';
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
-import { copyOrThroughStaging, interner, rowsPerStatement, toBigInt, toInt, toIntOrNull } from './values';
+import { chunksWithTurns, copyOrThroughStaging, interner, rowsPerStatement, toBigInt, toInt, toIntOrNull } from './values';
 import { noteWrites } from './table-stats';
 
 export interface RunTaintRow {
@@ -109,8 +108,8 @@ export function createRunTaintRepo(db: Db) {
      */
     async replaceFrom(runId: string, senders: ReadonlySet<Address>, windows: ReadonlyMap<Address, number>, rows: readonly RunTaintRow[]): Promise<void> {
       const size = rowsPerStatement(db, ADDRESSES_PER_STATEMENT);
-      const senderParts = await partsWithTurns(senders, size);
-      const ledgerParts = await partsWithTurns(windows.keys(), size);
+      const senderParts = await chunksWithTurns(senders, size);
+      const ledgerParts = await chunksWithTurns(windows.keys(), size);
       await db.transaction(async (tx) => {
         for (const part of senderParts) {
           await tx.query("delete from run_taint where run_id = $1 and from_address = any(string_to_array($2, ','))", [runId, addressList(part)]);
@@ -146,23 +145,6 @@ export function createRunTaintRepo(db: Db) {
  * 326-428 ms in the three profiled runs.
  */
 const ADDRESSES_PER_STATEMENT = 10_000;
-
-/** `items` in parts of `size`, with event-loop turns. */
-async function partsWithTurns<T>(items: Iterable<T>, size: number): Promise<T[][]> {
-  const turns = loopTurns();
-  const parts: T[][] = [];
-  let part: T[] = [];
-  for (const item of items) {
-    if (turns.due()) await turns.give();
-    part.push(item);
-    if (part.length === size) {
-      parts.push(part);
-      part = [];
-    }
-  }
-  if (part.length > 0) parts.push(part);
-  return parts;
-}
 
 /**
  * Addresses as one comma-separated text parameter (split by string_to_array in the statement),

@@ -129,6 +129,22 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** chunks of any iterable (a Set, a Map's keys), made with event-loop turns: a step's ~380,000 senders at the bench's 400k. */
+export async function chunksWithTurns<T>(items: Iterable<T>, size: number, turns: LoopTurns = loopTurns()): Promise<T[][]> {
+  const out: T[][] = [];
+  let chunk: T[] = [];
+  for (const item of items) {
+    if (turns.due()) await turns.give();
+    chunk.push(item);
+    if (chunk.length === size) {
+      out.push(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) out.push(chunk);
+  return out;
+}
+
 /**
  * `fn` on each chunk of `size` items in turn, with an event-loop turn between chunks: a read
  * per chunk of a hop's ~90,000 wallets without handling all their rows in one stretch.
