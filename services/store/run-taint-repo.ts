@@ -3,6 +3,7 @@
 // recompute (services/tracing/step-taint.ts).
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
+import { loopTurns } from '../domain/taint/steps';
 import { chunksWithTurns, copyOrThroughStaging, interner, rowsPerStatement, toBigInt, toInt, toIntOrNull } from './values';
 import { noteWrites } from './table-stats';
 
@@ -76,19 +77,42 @@ export function createRunTaintRepo(db: Db) {
      * hop (null: none has a hop), from every sender but `except` (whose rows a step is replacing).
      */
     async receivedBy(
-      runId: string, addresses: readonly Address[], except: readonly Address[] = [],
+      runId: string, addresses: Iterable<Address>, except: Iterable<Address> = [],
     ): Promise<{ address: Address; asset: Asset; tainted: bigint; firstBlock: number; hop: number | null }[]> {
       const out: { address: Address; asset: Asset; tainted: bigint; firstBlock: number; hop: number | null }[] = [];
+      // Both lists (~93,000 wallets each at the bench's 100k, ~380,000 at 400k) are named once,
+      // in parts, in tables of the transaction's own, and read in one statement, a page at a
+      // time. Read a few thousand wallets a statement, each with the whole list of senders left
+      // out, the senders were sent and hashed again for every read: 72-76 s for 380,000 wallets
+      // and half as many senders left out, against 13 s with that list named once.
+      const size = rowsPerStatement(db, ADDRESSES_PER_STATEMENT);
+      const wallets = await chunksWithTurns(addresses, size);
+      if (wallets.length === 0) return out;
+      const senders = await chunksWithTurns(except, size);
       const asset = interner();
-      const exceptList = addressList(except);
-      for (let i = 0; i < addresses.length; i += READ_CHUNK) {
-        const { rows } = await db.query<{ to_address: string; asset: string; tainted: unknown; first_block: unknown; hop: unknown }>(
-          `select to_address, asset, sum(tainted) as tainted, min(block_number) as first_block, min(hop) as hop from run_taint
-            where run_id = $1 and to_address = any($2::text[]) and from_address <> all(string_to_array($3, ',')) group by to_address, asset`,
-          [runId, addresses.slice(i, i + READ_CHUNK), exceptList],
+      const turns = loopTurns();
+      await db.transaction(async (tx) => {
+        await nameAddresses(tx, 'run_taint_wallets', wallets);
+        if (senders.length) await nameAddresses(tx, 'run_taint_except', senders);
+        await tx.query(
+          `declare run_taint_received no scroll cursor for
+           select r.to_address, r.asset, sum(r.tainted) as tainted, min(r.block_number) as first_block, min(r.hop) as hop
+             from run_taint r join run_taint_wallets w on w.address = r.to_address
+            where r.run_id = $1${senders.length ? ' and not exists (select 1 from run_taint_except e where e.address = r.from_address)' : ''}
+            group by r.to_address, r.asset`,
+          [runId],
         );
-        for (const r of rows) out.push({ address: r.to_address, asset: asset(r.asset), tainted: toBigInt(r.tainted), firstBlock: toInt(r.first_block), hop: toIntOrNull(r.hop) });
-      }
+        for (;;) {
+          const { rows } = await tx.query<{ to_address: string; asset: string; tainted: unknown; first_block: unknown; hop: unknown }>(
+            `fetch forward ${size} from run_taint_received`,
+          );
+          for (const r of rows) {
+            if (turns.due()) await turns.give();
+            out.push({ address: r.to_address, asset: asset(r.asset), tainted: toBigInt(r.tainted), firstBlock: toInt(r.first_block), hop: toIntOrNull(r.hop) });
+          }
+          if (rows.length < size) break;
+        }
+      });
       return out;
     },
 
@@ -139,24 +163,31 @@ export function createRunTaintRepo(db: Db) {
 }
 
 /**
- * Addresses a statement of replaceFrom names at most (fewer on PGlite: rowsPerStatement). A
- * step's senders and ledgers were ~380,000 at the bench's 400k, and named in one statement
- * each (the list made, then copied into the driver's buffer) they held the worker's event loop
- * 326-428 ms in the three profiled runs.
+ * Addresses a statement of replaceFrom or receivedBy names at most (fewer on PGlite:
+ * rowsPerStatement). A step's senders and ledgers were ~380,000 at the bench's 400k, and named
+ * in one statement each (the list made, then copied into the driver's buffer) they held the
+ * worker's event loop 326-428 ms in the three profiled runs.
  */
 const ADDRESSES_PER_STATEMENT = 10_000;
 
 /**
- * Addresses as one comma-separated text parameter (split by string_to_array in the statement),
- * for a list a statement takes whole: the senders receivedBy leaves out (~93,000 at the bench's
- * 100k; replaceFrom names its in parts, ADDRESSES_PER_STATEMENT). As
- * a text[] parameter the driver quotes and escapes each element at once: in a profiled 100k run
- * one such statement held the worker's event loop 136 ms; 93,000 addresses on server Postgres,
- * three runs each: longest event-loop delay 58-95 ms as text[], 36-52 ms as one text. An
- * address has no comma on any chain.
+ * Addresses as one comma-separated text parameter (split by string_to_array in the statement).
+ * As a text[] parameter the driver quotes and escapes each element at once: in a profiled 100k
+ * run one such statement of ~93,000 addresses held the worker's event loop 136 ms; 93,000
+ * addresses on server Postgres, three runs each: longest event-loop delay 58-95 ms as text[],
+ * 36-52 ms as one text. An address has no comma on any chain.
  */
 function addressList(addresses: Iterable<Address>): string {
   return [...addresses].join(',');
+}
+
+/** A table of the transaction's own (dropped at its end) of the addresses, given in parts, each once, analysed. */
+async function nameAddresses(tx: Db, table: string, parts: readonly (readonly Address[])[]): Promise<void> {
+  await tx.query(`create temp table ${table} (address text primary key) on commit drop`);
+  for (const part of parts) {
+    await tx.query(`insert into ${table} select unnest(string_to_array($1, ',')) on conflict do nothing`, [addressList(part)]);
+  }
+  await tx.query(`analyze ${table}`);
 }
 
 interface DbRow {

@@ -255,7 +255,7 @@ async function incrementalStepTaint(
     openSet.add(a);
   }
   // What the other senders left in the store, and what this step computed for its senders.
-  const received = await deps.store.runTaint.receivedBy(runId, open, [...senders]);
+  const received = await deps.store.runTaint.receivedBy(runId, open, senders);
   for (const r of rows) {
     if (turns.due()) await turns.give();
     if (r.to !== null && openSet.has(r.to)) received.push({ address: r.to, asset: r.asset, tainted: r.tainted, firstBlock: r.blockNumber, hop: r.hop });
