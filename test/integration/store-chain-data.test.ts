@@ -333,6 +333,9 @@ DRIVERS.forEach((driver) => {
           { address: A, counterparties: 5, fromBlock: 0, toBlock: 100, assets: null },
           { address: B, counterparties: 4, fromBlock: 3, toBlock: 9, assets: [USDT, 'ETH'] },
         ]);
+        // Asked about more addresses than a statement names: read in parts, still by address.
+        const others = Array.from({ length: 12_000 }, (_, i) => '0x' + (i + 1).toString(16).padStart(40, '9'));
+        expect((await store.chainData.serviceLikeEvidence(chain, [B, ...others, A])).map((e) => e.address)).to.deep.equal([A, B]);
         expect(await store.chainData.forgetServiceLike(chain, [A, C])).to.equal(1);
         expect((await store.chainData.serviceLikeEvidence(chain, [A, B])).map((e) => e.address)).to.deep.equal([B]);
       });
