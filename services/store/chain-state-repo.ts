@@ -251,8 +251,10 @@ export function createServiceLikeRepo(db: Db) {
       };
       const found: Row[] = [];
       // A statement per WRITE_CHUNK addresses: a hop judges every wallet it reached (~380,000
-      // at the bench's 400k), and their list as one parameter was a 229-338 ms stretch of the
-      // worker's event loop, made and then copied into the driver's buffer. Verdicts are few.
+      // at the bench's 400k), and their list as one parameter, made and then copied into the
+      // driver's buffer, held the event loop 118-235 ms (alone; most likely the 229-338 ms
+      // blocks of the 400k runs' profiles, which name the driver, not the caller). Verdicts
+      // are few: sorted here.
       await eachChunk(addresses, WRITE_CHUNK, async (chunk) => {
         const { rows } = await db.query<Row>(
           `select address, counterparties, judged_from_block, judged_to_block, judged_assets, judged_sent_txs, judged_code_size from addresses
