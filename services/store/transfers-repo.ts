@@ -14,6 +14,9 @@ export interface TransferFilter extends BlockRange {
 /** Queries per statement of the reads that take one row per address. */
 const READ_CHUNK = 10_000;
 
+/** Addresses per statement of lastActivity (see there). */
+const ACTIVITY_ADDRESSES = 10_000;
+
 export function createTransfersRepo(db: Db) {
   return {
     /**
@@ -265,25 +268,32 @@ export function createTransfersRepo(db: Db) {
     /**
      * The last block in (afterBlock, toBlock] in which each address sent or received a
      * stored transfer, or sent a transaction whose fee is pending (a fee is a transfer not read
-     * yet); addresses without one are left out. One query for any number of
-     * addresses (the re-trace's check for news).
+     * yet); addresses without one are left out. A query per ACTIVITY_ADDRESSES addresses
+     * (rowsPerStatement's on PGlite), however many are watched: the re-trace's check for news
+     * names every wallet of its open cases (a 400k case's ~380,000 as one parameter would hold
+     * the event loop while the driver writes it, as serviceLikeEvidence's list did).
      */
     async lastActivity(chain: string, addresses: readonly Address[], afterBlock: number, toBlock: number): Promise<Map<Address, number>> {
-      if (addresses.length === 0 || toBlock <= afterBlock) return new Map();
-      const { rows } = await db.query<{ address: string; last: unknown }>(
-        `select address, max(block_number) as last from (
-           select from_address as address, block_number from transfers
-            where chain = $1 and from_address = any($2::text[]) and block_number > $3 and block_number <= $4
-           union all
-           select to_address, block_number from transfers
-            where chain = $1 and to_address = any($2::text[]) and block_number > $3 and block_number <= $4
-           union all
-           select sender, block_number from pending_fees
-            where chain = $1 and sender = any($2::text[]) and block_number > $3 and block_number <= $4
-         ) a group by address`,
-        [chain, [...addresses], afterBlock, toBlock],
-      );
-      return new Map(rows.map((row) => [row.address, toInt(row.last)]));
+      const last = new Map<Address, number>();
+      if (addresses.length === 0 || toBlock <= afterBlock) return last;
+      await eachChunk(addresses, rowsPerStatement(db, ACTIVITY_ADDRESSES), async (chunk) => {
+        const { rows } = await db.query<{ address: string; last: unknown }>(
+          `select address, max(block_number) as last from (
+             select from_address as address, block_number from transfers
+              where chain = $1 and from_address = any($2::text[]) and block_number > $3 and block_number <= $4
+             union all
+             select to_address, block_number from transfers
+              where chain = $1 and to_address = any($2::text[]) and block_number > $3 and block_number <= $4
+             union all
+             select sender, block_number from pending_fees
+              where chain = $1 and sender = any($2::text[]) and block_number > $3 and block_number <= $4
+           ) a group by address`,
+          [chain, chunk, afterBlock, toBlock],
+        );
+        // An address named in two parts is found in both: its later block.
+        for (const row of rows) last.set(row.address, Math.max(last.get(row.address) ?? 0, toInt(row.last)));
+      });
+      return last;
     },
 
     /** Every stored transfer of one transaction, in chain order. */

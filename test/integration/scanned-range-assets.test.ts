@@ -57,5 +57,20 @@ DRIVERS.forEach((driver) => {
       expect([...last].sort()).to.deep.equal([[A, 12]]);
       expect([...(await store.chainData.lastActivity(CHAIN, [A, B], 9, 40))].sort()).to.deep.equal([[A, 12], [B, 30]]);
     });
+
+    it('lastActivity: any number of wallets, in parts; a wallet in the last part and one named twice are found', async () => {
+      const t = (txHash: string, blockNumber: number, from: string, to: string): Transfer => ({
+        chain: CHAIN, blockNumber, blockHash: '0x' + 'f'.repeat(64), timestamp: 1_700_000_000, txIndex: 0, ref: 'log:0', seq: 1,
+        kind: 'token', asset: USDT, from, to, amount: 5n, txHash,
+      });
+      const idle = Array.from({ length: 23_000 }, (_, i) => '0x' + (i + 1).toString(16).padStart(40, '0'));
+      // Wallets of their own (the store is the describe's): D sends, E receives.
+      const D = '0x' + '1d'.repeat(20);
+      const E = '0x' + '1e'.repeat(20);
+      await store.chainData.insertTransfers([t('0x11', 15, D, A), t('0x12', 25, B, E)]);
+      // D is past the first 20,000 (the third part on a server, the tenth on PGlite); E is named in the first part and the last.
+      const last = await store.chainData.lastActivity(CHAIN, [E, ...idle, D, E], 10, 29);
+      expect([...last].sort()).to.deep.equal([[D, 15], [E, 25]]);
+    });
   });
 });
