@@ -4,7 +4,7 @@
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
 import { loopTurns } from '../domain/taint/steps';
-import { chunksWithTurns, copyOrThroughStaging, interner, rowsPerStatement, toBigInt, toInt, toIntOrNull } from './values';
+import { addressList, chunksWithTurns, copyOrThroughStaging, interner, nameAddresses, rowsPerStatement, toBigInt, toInt, toIntOrNull } from './values';
 import { noteWrites } from './table-stats';
 
 export interface RunTaintRow {
@@ -179,26 +179,6 @@ export function createRunTaintRepo(db: Db) {
  * worker's event loop 326-428 ms in the three profiled runs.
  */
 const ADDRESSES_PER_STATEMENT = 10_000;
-
-/**
- * Addresses as one comma-separated text parameter (split by string_to_array in the statement).
- * As a text[] parameter the driver quotes and escapes each element at once: in a profiled 100k
- * run one such statement of ~93,000 addresses held the worker's event loop 136 ms; 93,000
- * addresses on server Postgres, three runs each: longest event-loop delay 58-95 ms as text[],
- * 36-52 ms as one text. An address has no comma on any chain.
- */
-function addressList(addresses: Iterable<Address>): string {
-  return [...addresses].join(',');
-}
-
-/** A table of the transaction's own (dropped at its end) of the addresses, given in parts, each once, analysed. */
-async function nameAddresses(tx: Db, table: string, parts: readonly (readonly Address[])[]): Promise<void> {
-  await tx.query(`create temp table ${table} (address text primary key) on commit drop`);
-  for (const part of parts) {
-    await tx.query(`insert into ${table} select unnest(string_to_array($1, ',')) on conflict do nothing`, [addressList(part)]);
-  }
-  await tx.query(`analyze ${table}`);
-}
 
 interface DbRow {
   tx_hash: string;

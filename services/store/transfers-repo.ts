@@ -3,7 +3,7 @@ import { compareStoreOrder, type Address, type Asset, type BlockRange, type Tran
 import type { TransferDirection } from '../chains/source';
 import type { Db } from './db';
 import { loopTurns, runStepsSliced, sortSteps } from '../domain/taint/steps';
-import { amountParam, copyOrThroughStaging, eachChunk, interner, rowsPerStatement, toBigInt, toInt } from './values';
+import { amountParam, chunks, copyOrThroughStaging, eachChunk, interner, nameAddresses, rowsPerStatement, toBigInt, toInt } from './values';
 import { noteWrites, tableRows } from './table-stats';
 
 export interface TransferFilter extends BlockRange {
@@ -115,10 +115,7 @@ export function createTransfersRepo(db: Db) {
       await db.transaction(async (tx) => {
         let sql = transfersOfSql(direction, false, how);
         if (direction === 'both') {
-          await tx.query('create temp table transfers_read (address text primary key) on commit drop');
-          for (let i = 0; i < unique.length; i += part) {
-            await tx.query('insert into transfers_read select unnest($1::text[])', [unique.slice(i, i + part)]);
-          }
+          await nameAddresses(tx, 'transfers_read', chunks(unique, part), { analyze: false });
           sql = transfersOfSql('both', true, how);
         }
         for (let i = 0; i < unique.length; i += part) await read(tx, sql, unique.slice(i, i + part), (t) => all.push(t));

@@ -3,6 +3,7 @@
 // 2^53) and numeric as a string. Repositories pass every value through these.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { loopTurns, type LoopTurns } from '../domain/taint/steps';
+import type { Address } from '../domain/types';
 import type { Db } from './db';
 
 /** numeric(78,0) / int8 column → bigint. */
@@ -213,4 +214,28 @@ export function interner(): (value: string) => string {
     seen.set(value, value);
     return value;
   };
+}
+
+/**
+ * Addresses as one comma-separated text parameter (split by string_to_array in the statement).
+ * As a text[] parameter the driver quotes and escapes each element at once: in a profiled 100k
+ * run one such statement of ~93,000 addresses held the worker's event loop 136 ms; 93,000
+ * addresses on server Postgres, three runs each: longest event-loop delay 58-95 ms as text[],
+ * 36-52 ms as one text. An address has no comma on any chain.
+ */
+export function addressList(addresses: Iterable<Address>): string {
+  return [...addresses].join(',');
+}
+
+/**
+ * A table of the transaction's own (dropped at its end) of the addresses, given in parts (a
+ * statement each), each once; analysed unless `analyze` is false (a read that only probes it
+ * by its key needs no statistics, and a large table's ANALYZE is tens of milliseconds).
+ */
+export async function nameAddresses(tx: Db, table: string, parts: Iterable<readonly Address[]>, options: { analyze?: boolean } = {}): Promise<void> {
+  await tx.query(`create temp table ${table} (address text primary key) on commit drop`);
+  for (const part of parts) {
+    await tx.query(`insert into ${table} select unnest(string_to_array($1, ',')) on conflict do nothing`, [addressList(part)]);
+  }
+  if (options.analyze !== false) await tx.query(`analyze ${table}`);
 }
