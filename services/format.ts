@@ -10,9 +10,15 @@ export function formatUnits(amount: bigint | string, decimals: number | undefine
   return `${negative ? '-' : ''}${whole}${fraction ? '.' + fraction : ''}`;
 }
 
-/** A plain-text table, columns padded to their widest cell. */
+/**
+ * A plain-text table, columns padded to their widest cell. Widths are found by a loop: as
+ * `Math.max`'s arguments, a column of ~125,000 cells (a big case's holdings) overflowed the stack.
+ */
 export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = headers.map((h) => h.length);
+  for (const r of rows) {
+    for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, (r[i] ?? '').length);
+  }
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

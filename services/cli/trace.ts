@@ -115,8 +115,8 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
     }
     const report: TraceReport = await caseReport(app.deps, kase.id);
     const multi = report as unknown as Partial<MultiChainReport>;
-    const text = multi.sections ? multi.sections.map((x) => `== ${x.chain} ==\n${renderReport(x.report)}`).join('\n\n') : renderReport(report);
-    ctx.io.out(values.json ? JSON.stringify(report, null, 2) + '\n' : text + '\n');
+    const text = () => multi.sections ? multi.sections.map((x) => `== ${x.chain} ==\n${renderReport(x.report)}`).join('\n\n') : renderReport(report);
+    ctx.io.out(values.json ? JSON.stringify(report, null, 2) + '\n' : text() + '\n');
     return 0;
   } finally {
     await app.close();
