@@ -5,7 +5,7 @@ import { formatUnits, table } from '../format';
 /**
  * Rows of holdings and of what was not followed the readable report shows (the report's first:
  * largest amounts first), and a line for the rest. A big case has a holding at most wallets it
- * reached (~75,000 at the bench's 100k); every one is in the JSON report (`--json`). Endpoints,
+ * reached (91,494 at the bench's 100k); every one is in the JSON report (`--json`). Endpoints,
  * what freeze requests are drafted for, are listed whole.
  */
 export const LISTED_ROWS = 100;

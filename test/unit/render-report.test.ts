@@ -14,8 +14,8 @@ function bigReport(holdings: number, stopped: number): TraceReport {
     chain: 'ethereum', model: 'poison', seeds: [{ address: wallet(0) }], fromBlock: 1, toBlock: 2,
     endpoints: [{ address: wallet(1), entity: 'Binance', category: 'exchange', attribution: 'label', asset: USDT, amount: '5000000', hops: 2, paths: [['0xaa', '0xbb']], symbol: 'USDT', decimals: 6 }],
     exposure: [{ entity: 'Binance', category: 'exchange', asset: USDT, amount: '5000000', share: 0.5 }],
-    // Largest first, as the report sorts them; the widest amount is the last one's.
-    holdings: Array.from({ length: holdings }, (_, i) => ({ address: wallet(i + 2), asset: USDT, amount: String(holdings - i + (i === holdings - 1 ? 10 ** 12 : 0)), hops: 3, symbol: 'USDT', decimals: 6 })),
+    // Largest first, as the report sorts them.
+    holdings: Array.from({ length: holdings }, (_, i) => ({ address: wallet(i + 2), asset: USDT, amount: String(holdings - i), hops: 3, symbol: 'USDT', decimals: 6 })),
     stopped: Array.from({ length: stopped }, (_, i) => ({ address: wallet(i + 10 ** 7), asset: USDT, amount: '1', hops: 10, reason: 'max-hops' })),
     accounting: [], limitations: [], sanctions: [], hops: [], assets: [USDT],
     ignored: { zeroValue: 0, untracedAssets: 0, selfTransfers: 0 },
