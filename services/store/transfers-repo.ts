@@ -3,7 +3,7 @@ import { compareStoreOrder, type Address, type Asset, type BlockRange, type Tran
 import type { TransferDirection } from '../chains/source';
 import type { Db } from './db';
 import { loopTurns, runStepsSliced, sortSteps } from '../domain/taint/steps';
-import { amountParam, chunks, copyOrThroughStaging, eachChunk, interner, nameAddresses, rowsPerStatement, toBigInt, toInt } from './values';
+import { amountParam, chunks, chunksWithTurns, copyOrThroughStaging, eachChunk, interner, nameAddresses, rowsPerStatement, toBigInt, toInt } from './values';
 import { noteWrites, tableRows } from './table-stats';
 
 export interface TransferFilter extends BlockRange {
@@ -16,6 +16,9 @@ const READ_CHUNK = 10_000;
 
 /** Addresses per statement of lastActivity (see there). */
 const ACTIVITY_ADDRESSES = 10_000;
+
+/** Addresses eachTransferOf names as one parameter at most on server Postgres (more: a table, see there). */
+const LISTED_ADDRESSES = 10_000;
 
 export function createTransfersRepo(db: Db) {
   return {
@@ -78,7 +81,8 @@ export function createTransfersRepo(db: Db) {
      * transfer once (both ways: with its sender's part if the sender is one of the addresses),
      * and sorted here with turns, then visited: held at once, as the caller that keeps them
      * holds them anyway. 150,000 transfers of 95,000 addresses on PGlite: 5.7 s, blocks up to
-     * 115 ms, against 4.6 s and 0.88 s through one cursor.
+     * 115 ms, against 4.6 s and 0.88 s through one cursor. On a server, more than
+     * LISTED_ADDRESSES addresses are named in a table in parts and read through one cursor.
      */
     async eachTransferOf(
       chain: string,
@@ -92,9 +96,10 @@ export function createTransfersRepo(db: Db) {
       const intern = interner();
       const turns = loopTurns();
       const part = rowsPerStatement(db);
-      const params = (some: readonly Address[]) => [chain, [...some], filter.fromBlock, filter.toBlock, filter.assets ? [...filter.assets] : null];
-      const read = async (tx: Db, sql: string, some: readonly Address[], take: (t: Transfer) => void) => {
-        await tx.query(`declare transfers_page no scroll cursor for ${sql}`, params(some));
+      const range = [filter.fromBlock, filter.toBlock, filter.assets ? [...filter.assets] : null];
+      // The addresses as a parameter, or none: they are transfers_read's (see below).
+      const read = async (tx: Db, sql: string, some: readonly Address[] | 'named', take: (t: Transfer) => void) => {
+        await tx.query(`declare transfers_page no scroll cursor for ${sql}`, some === 'named' ? [chain, ...range] : [chain, [...some], ...range]);
         const page = Math.max(1, Math.floor(rowsPerStatement(db, pageRows)));
         for (;;) {
           const { rows } = await tx.query<TransferDbRow>(`fetch forward ${page} from transfers_page`);
@@ -107,7 +112,17 @@ export function createTransfersRepo(db: Db) {
         await tx.query('close transfers_page');
       };
       const how = await historyRead(db, Math.min(part, addresses.length));
-      if (addresses.length <= part) return db.transaction((tx) => read(tx, transfersOfSql(direction, false, how), addresses, visit));
+      if (addresses.length <= Math.min(part, LISTED_ADDRESSES)) return db.transaction((tx) => read(tx, transfersOfSql(direction, false, how), addresses, visit));
+      // Server Postgres, more addresses than a parameter should name: the final step reads every
+      // ledger's history (383,966 at the bench's 400k), and the driver wrote their list into the
+      // statement in one go (206-252 ms blocks of the worker's loop in that run's profiles).
+      // Named in parts in a table of the transaction's own, read through one cursor.
+      if (part >= addresses.length) {
+        return db.transaction(async (tx) => {
+          await nameAddresses(tx, 'transfers_read', await chunksWithTurns(addresses, LISTED_ADDRESSES, turns));
+          await read(tx, transfersOfSql(direction, false, how, true), 'named', visit);
+        });
+      }
       // Each transfer read once: by its sender's part, or (both ways) by its recipient's when
       // the sender is none of the addresses (a temporary table of them all says).
       const unique = [...new Set(addresses)];
@@ -373,19 +388,23 @@ export async function historyRead(db: Db, addresses: number): Promise<HistoryRea
 /**
  * `readSenders` (both ways): the temporary table transfers_read holds every address read (see
  * eachTransferOf). A transfer one of them sent is read with the sender's part, so a part reads
- * only what it received from others.
+ * only what it received from others. `named`: the addresses are transfers_read's, not a
+ * parameter (the statement's parameters are then chain, fromBlock, toBlock, assets).
  */
-export function transfersOfSql(direction: TransferDirection, readSenders = false, how: HistoryRead = 'probes'): string {
+export function transfersOfSql(direction: TransferDirection, readSenders = false, how: HistoryRead = 'probes', named = false): string {
+  const [from, to, assets] = named ? ['$2', '$3', '$4'] : ['$3', '$4', '$5'];
+  const list = named ? '(select address from transfers_read)' : 'unnest($2::text[])';
+  const member = (column: string) => (named ? `${column} in (select address from transfers_read)` : `${column} = any($2::text[])`);
   // `offset 0` keeps a probe a probe (the planner would fold it into a join).
   const side = (column: string, also = '') => how === 'scan'
     ? `select ${COLUMNS} from transfers
-    where chain = $1 and ${column} = any($2::text[]) and block_number between $3 and $4
-      and ($5::text[] is null or asset = any($5::text[]))${also}`
-    : `select t.* from (select distinct address from unnest($2::text[]) as u(address)) as a
+    where chain = $1 and ${member(column)} and block_number between ${from} and ${to}
+      and (${assets}::text[] is null or asset = any(${assets}::text[]))${also}`
+    : `select t.* from (select distinct address from ${list} as u(address)) as a
     cross join lateral (
       select ${COLUMNS} from transfers
-       where chain = $1 and ${column} = a.address and block_number between $3 and $4
-         and ($5::text[] is null or asset = any($5::text[]))${also}
+       where chain = $1 and ${column} = a.address and block_number between ${from} and ${to}
+         and (${assets}::text[] is null or asset = any(${assets}::text[]))${also}
       offset 0
     ) as t`;
   // A transfer from one of the addresses to another matches both sides: the recipients' side
@@ -395,7 +414,7 @@ export function transfersOfSql(direction: TransferDirection, readSenders = false
   const sql =
     direction === 'out' ? side('from_address')
     : direction === 'in' ? side('to_address')
-    : readSenders ? `${side('from_address')} union all ${side('to_address', `
+    : readSenders || named ? `${side('from_address')} union all ${side('to_address', `
          and not exists (select 1 from transfers_read r where r.address = transfers.from_address)`)}`
     : `${side('from_address')} union all ${side('to_address', ' and not (from_address = any($2::text[]))')}`;
   return `${sql} order by ${ORDER}`;

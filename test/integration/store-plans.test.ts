@@ -132,6 +132,24 @@ DRIVERS.forEach((driver) => {
         const keys = async (how: 'probes' | 'scan') => (await store.db.query<{ tx_hash: string; ref: string }>(transfersOfSql(direction, false, how), params)).rows.map((r) => `${r.tx_hash}:${r.ref}`);
         expect(await keys('scan'), direction).to.deep.equal(await keys('probes'));
       }
+      // Named in a table of the transaction's own (eachTransferOf's way past 10,000 addresses on a
+      // server): still a probe per wallet, and the same rows in the same order, either way of reading.
+      for (const direction of ['out', 'in', 'both'] as const) {
+        const key = (r: { tx_hash: string; ref: string }) => `${r.tx_hash}:${r.ref}`;
+        const listed = (await store.db.query<{ tx_hash: string; ref: string }>(transfersOfSql(direction, false, 'probes'), ['ethereum', wallets, 0, 10 ** 9, [USDT]])).rows.map(key);
+        expect(listed, direction).to.not.be.empty;
+        await store.db.transaction(async (tx) => {
+          await tx.query('create temp table transfers_read (address text primary key) on commit drop');
+          await tx.query('insert into transfers_read select unnest($1::text[])', [wallets]);
+          await tx.query('analyze transfers_read');
+          const nodes = await planNodes(tx, transfersOfSql(direction, false, 'probes', true), ['ethereum', 0, 10 ** 9, [USDT]]);
+          expect(scansOf(nodes, 'transfers').filter((scan) => scan !== 'Index Scan'), direction).to.deep.equal([]);
+          for (const how of ['probes', 'scan'] as const) {
+            const rows = (await tx.query<{ tx_hash: string; ref: string }>(transfersOfSql(direction, false, how, true), ['ethereum', 0, 10 ** 9, [USDT]])).rows.map(key);
+            expect(rows, `${direction}, named, ${how}`).to.deep.equal(listed);
+          }
+        });
+      }
       // Probes while the addresses are few against the table's rows, else through the table.
       expect(await historyRead(store.db, Math.floor(STORED / PROBES_UNDER) - 1)).to.equal('probes');
       expect(await historyRead(store.db, 10 * STORED / PROBES_UNDER)).to.equal('scan');
