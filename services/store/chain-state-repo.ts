@@ -1,6 +1,7 @@
 // Cached chain state around the transfers: historical balances, blocks, address facts.
 import type { Address, Asset } from '../domain/types';
 import type { Db } from './db';
+import { appendAll } from '../domain/arrays';
 import { compareStrings } from '../domain/taint/steps';
 import { amountParam, chunks, copyOrThroughStaging, eachChunk, lastPerKey, rowsPerStatement, toBigInt, toDate, toInt, toIntOrNull } from './values';
 import { noteWrites } from './table-stats';
@@ -261,7 +262,7 @@ export function createServiceLikeRepo(db: Db) {
            where chain = $1 and address = any($2::text[]) and service_like and judged_from_block is not null`,
           [chain, chunk],
         );
-        found.push(...rows);
+        appendAll(found, rows);
       });
       return found.sort((a, b) => compareStrings(a.address, b.address)).map((row) => ({
         address: row.address,

@@ -14,9 +14,6 @@ export interface TransferFilter extends BlockRange {
 /** Queries per statement of the reads that take one row per address. */
 const READ_CHUNK = 10_000;
 
-/** Addresses per statement of lastActivity (see there). */
-const ACTIVITY_ADDRESSES = 10_000;
-
 /** Addresses eachTransferOf names as one parameter at most on server Postgres (more: a table, see there). */
 const LISTED_ADDRESSES = 10_000;
 
@@ -280,7 +277,7 @@ export function createTransfersRepo(db: Db) {
     /**
      * The last block in (afterBlock, toBlock] in which each address sent or received a
      * stored transfer, or sent a transaction whose fee is pending (a fee is a transfer not read
-     * yet); addresses without one are left out. A query per ACTIVITY_ADDRESSES addresses
+     * yet); addresses without one are left out. A query per READ_CHUNK addresses
      * (rowsPerStatement's on PGlite), however many are watched: the re-trace's check for news
      * names every wallet of its open cases (a 400k case's ~380,000 as one parameter would hold
      * the event loop while the driver writes it, as serviceLikeEvidence's list did).
@@ -288,7 +285,7 @@ export function createTransfersRepo(db: Db) {
     async lastActivity(chain: string, addresses: readonly Address[], afterBlock: number, toBlock: number): Promise<Map<Address, number>> {
       const last = new Map<Address, number>();
       if (addresses.length === 0 || toBlock <= afterBlock) return last;
-      await eachChunk(addresses, rowsPerStatement(db, ACTIVITY_ADDRESSES), async (chunk) => {
+      await eachChunk(addresses, rowsPerStatement(db, READ_CHUNK), async (chunk) => {
         const { rows } = await db.query<{ address: string; last: unknown }>(
           `select address, max(block_number) as last from (
              select from_address as address, block_number from transfers
