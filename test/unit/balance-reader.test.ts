@@ -108,6 +108,17 @@ describe('balance reader: reads', () => {
     expect(node.calls.map((c) => c.holders.length), 'none asked again at the size learnt').to.deep.equal([4, 4, 2]);
   });
 
+  it('reads 200,000 holders one per call (a size learnt from a node whose gas reaches one read)', async function () {
+    this.timeout(60_000);
+    // One ask a holder: past ~120,000, `asks.push(...split())` overflowed the stack.
+    const node = standIn(withGasFor(1));
+    const state = { supported: true, perCall: 1 };
+    const amounts = await readerBalances(node.client, holders(200_000), '0x10', state);
+    expect(node.calls.length).to.equal(200_000);
+    expect(amounts!.length).to.equal(200_000);
+    expect([amounts![0], amounts![199_999]]).to.deep.equal([10n, 2_000_000n]);
+  });
+
   it('leaves holes where a call reads nothing: one read wants more gas than a call has', async () => {
     const node = standIn(withGasFor(0));
     const state = readerState();

@@ -7,6 +7,7 @@
 // Multicall3's ~5,800 (anvil: 4,796 token reads fitted 16,777,216 gas), so a 100k case's
 // 95,000 balances take 24 calls instead of 48.
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { appendAll } from '../../domain/arrays';
 import { RetryableError } from '../../errors';
 import type { RpcCall, RpcClient } from '../rpc/client';
 import { sendInBatches } from './call-batches';
@@ -65,7 +66,9 @@ export async function readerBalances(rpc: RpcClient, queries: MulticallBalanceQu
     positions.push(i);
   }
   const asks: Ask[] = [];
-  for (const [token, positions] of byToken) asks.push(...split(token, positions, state.perCall));
+  // Not asks.push(...split()): a size learnt small (one read a call) makes an ask per holder,
+  // and past ~120,000 arguments a call overflows the stack.
+  for (const [token, positions] of byToken) appendAll(asks, split(token, positions, state.perCall));
   const amounts = new Array<bigint | undefined>(queries.length).fill(undefined);
   return (await readAsks(rpc, asks, queries, blockTag, state, amounts)) ? amounts : null;
 }
