@@ -16,7 +16,7 @@ import { scanNative } from './native-scan';
 import { Lru } from './lru';
 import { hexToBigInt, hexToNumber, toHex, type CallFrame, type ParityTrace, type RpcBlock, type RpcLog, type RpcReceipt, type RpcTransaction } from './rpc-types';
 import { feeTransfers, traceFilterHistory } from './trace-filter-scan';
-import { feeTransfer, internalTransfer, tokenTransfer, valueTransfer } from './to-transfers';
+import { feeTransfer, internalTransfer, logNames, tokenTransfer, valueTransfer } from './to-transfers';
 import { createLogFetcher } from './token-logs';
 import { BALANCES_PER_CALL, multicallBalances, type MulticallBalanceQuery, type MulticallLimits } from './multicall';
 import { cachedTokenInfo, type TokenInfo } from './token-info';
@@ -490,9 +490,10 @@ function* sortUniqueSteps(transfers: Transfer[]): Steps<Transfer[]> {
 /** Token logs as transfers (ERC-721 and odd logs dropped), in steps. */
 function* tokenTransferSteps(chain: string, logs: RpcLog[], headerOf: Map<number, BlockHeader>): Steps<Transfer[]> {
   const out: Transfer[] = [];
+  const names = logNames();
   for (let i = 0; i < logs.length; i++) {
     const log = logs[i]!;
-    const t = tokenTransfer(chain, headerOf.get(hexToNumber(log.blockNumber))!, log);
+    const t = tokenTransfer(chain, headerOf.get(hexToNumber(log.blockNumber))!, log, names);
     if (t) out.push(t);
     if (i % STEP === STEP - 1) yield;
   }

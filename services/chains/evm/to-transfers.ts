@@ -70,13 +70,42 @@ export function internalTransfer(ctx: TxContext, call: InternalCall): Transfer {
   return transfer(ctx, `call:${call.path.join('.')}`, SEQ_INTERNAL_BASE + call.order - 1, 'internal', call.from, call.to, call.value);
 }
 
+/**
+ * The addresses and tokens of the logs of one answer, each one string however many logs name
+ * it: a read of 200 wallets' logs names each sender in every log it sent, and a log's token
+ * contract is a string of its own in each log parsed.
+ */
+export interface LogNames {
+  address(topic: string): string | null;
+  token(address: string): string;
+}
+
+export function logNames(): LogNames {
+  const addresses = new Map<string, string | null>();
+  const tokens = new Map<string, string>();
+  return {
+    address(topic) {
+      let address = addresses.get(topic);
+      if (address === undefined) addresses.set(topic, (address = topicAddress(topic)));
+      return address;
+    },
+    token(address) {
+      let token = tokens.get(address);
+      if (token === undefined) tokens.set(address, (token = address.toLowerCase()));
+      return token;
+    },
+  };
+}
+
+const UNSHARED: LogNames = { address: topicAddress, token: (address) => address.toLowerCase() };
+
 /** An ERC-20 Transfer log, or null for ERC-721 (4 topics), odd data, or a removed log. */
-export function tokenTransfer(chain: string, header: BlockHeader, log: RpcLog): Transfer | null {
+export function tokenTransfer(chain: string, header: BlockHeader, log: RpcLog, names: LogNames = UNSHARED): Transfer | null {
   if (log.removed === true) return null;
   if (log.topics.length !== 3 || log.topics[0]!.toLowerCase() !== TRANSFER_TOPIC) return null;
   if (!/^0x[0-9a-fA-F]{64}$/.test(log.data)) return null;
-  const from = topicAddress(log.topics[1]!);
-  const to = topicAddress(log.topics[2]!);
+  const from = names.address(log.topics[1]!);
+  const to = names.address(log.topics[2]!);
   if (!from || !to) return null;
   const logIndex = hexToNumber(log.logIndex);
   return {
@@ -89,7 +118,7 @@ export function tokenTransfer(chain: string, header: BlockHeader, log: RpcLog): 
     ref: `log:${logIndex}`,
     seq: SEQ_LOG_BASE + logIndex,
     kind: 'token',
-    asset: log.address.toLowerCase(),
+    asset: names.token(log.address),
     from,
     to,
     amount: BigInt(log.data),
