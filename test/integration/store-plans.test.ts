@@ -9,6 +9,7 @@ import { ACCOUNT_FACTS, GET_BALANCES } from '../../services/store/chain-state-re
 import { ADD_PENDING_FEES } from '../../services/store/pending-fees-repo';
 import { MARK_CHUNK, MERGE_RANGE, SCANNED_RANGES } from '../../services/store/scanned-ranges-repo';
 import { historyRead, PROBES_UNDER, STORED_KEYS, transfersOfSql } from '../../services/store/transfers-repo';
+import { nameAddresses } from '../../services/store/values';
 import type { Transfer } from '../../services/domain/types';
 import { DRIVERS, useTestStore } from '../support/db';
 
@@ -139,9 +140,7 @@ DRIVERS.forEach((driver) => {
         const listed = (await store.db.query<{ tx_hash: string; ref: string }>(transfersOfSql(direction, false, 'probes'), ['ethereum', wallets, 0, 10 ** 9, [USDT]])).rows.map(key);
         expect(listed, direction).to.not.be.empty;
         await store.db.transaction(async (tx) => {
-          await tx.query('create temp table transfers_read (address text primary key) on commit drop');
-          await tx.query('insert into transfers_read select unnest($1::text[])', [wallets]);
-          await tx.query('analyze transfers_read');
+          await nameAddresses(tx, 'transfers_read', [wallets]);
           const nodes = await planNodes(tx, transfersOfSql(direction, false, 'probes', true), ['ethereum', 0, 10 ** 9, [USDT]]);
           expect(scansOf(nodes, 'transfers').filter((scan) => scan !== 'Index Scan'), direction).to.deep.equal([]);
           for (const how of ['probes', 'scan'] as const) {
