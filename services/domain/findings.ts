@@ -45,7 +45,7 @@ export interface TaintView {
   tainted: ReadonlyMap<string, bigint>;
   parents: ReadonlyMap<string, string[]>;
   /** Keyed `${address}|${asset}`. */
-  accounts: Map<string, AccountView>;
+  accounts: ReadonlyMap<string, AccountView>;
   sinks: Map<Asset, bigint>;
   gaps: { address: Address; asset: Asset }[];
 }
@@ -358,7 +358,7 @@ function pathsTo(input: FindingsInput, arrivals: Transfer[], max: number): strin
   return paths;
 }
 
-function* sortedAccounts(accounts: Map<string, AccountView>): Steps<AccountView[]> {
+function* sortedAccounts(accounts: ReadonlyMap<string, AccountView>): Steps<AccountView[]> {
   const list = [...accounts.values()];
   const order = yield* sortSteps(Int32Array.from(list.keys()), (i, j) => cmp(list[i]!.address, list[j]!.address) || cmp(list[i]!.asset, list[j]!.asset));
   return Array.from(order, (i) => list[i]!);

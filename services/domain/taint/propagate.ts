@@ -39,11 +39,12 @@
 // but the transfer id itself. The same generator runs to the end (`propagateTaint`) or in
 // time slices that give the event loop back (`propagateTaintSliced`).
 import { classifyTransfer } from '../payments';
-import { flatJoin, isTransferIdOf, transferId, txHashesOfIds, type Address, type Asset, type Transfer } from '../types';
+import { isTransferIdOf, transferId, txHashesOfIds, type Address, type Asset, type Transfer } from '../types';
 import { createLedger, type Ledger } from './ledgers';
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './steps';
 import type { AccountRole, AccountTaint, LedgerSpec, TaintInput, TaintResult } from './types';
 import { createInterner } from '../interner';
+import { AccountMap } from './account-map';
 import { ColumnMap } from './column-map';
 
 export function propagateTaint(input: TaintInput): TaintResult {
@@ -290,7 +291,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   const taintOf = new Array<bigint>(payments);
   const parentsOf = new Array<string[]>(payments);
   const result: TaintResult = {
-    tainted: new ColumnMap(rows, taintOf), parents: new ColumnMap(rows, parentsOf), accounts: new Map(), sinks: new Map<Asset, bigint>(),
+    tainted: new ColumnMap(rows, taintOf), parents: new ColumnMap(rows, parentsOf), accounts: new AccountMap(accounts), sinks: new Map<Asset, bigint>(),
     gaps: [], lateInflows: [], ignored,
   };
   for (const { address, asset, amount } of openings) received(slotOf(address, asset), amount, null, amount);
@@ -366,7 +367,6 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     a.taintedHeld = held;
     if (s.inExact !== 0) a.taintedIn += BigInt(s.inExact);
     if (s.outExact !== 0) a.taintedOut += BigInt(s.outExact);
-    result.accounts.set(flatJoin(a.address, '|', a.asset), a);
     if ((k + 1) % STEP === 0) yield;
   }
   taintOf.length = rows.size;

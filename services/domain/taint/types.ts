@@ -100,8 +100,8 @@ export interface TaintResult {
    * Outflows with the same parents may share one array: read them, do not change them.
    */
   parents: ReadonlyMap<string, string[]>;
-  /** Key `${address}|${asset}`; every address that received, sent or holds taint. */
-  accounts: Map<string, AccountTaint>;
+  /** Key `${address}|${asset}`; every address that received, sent or holds taint, in the order it first did (see account-map.ts). */
+  accounts: ReadonlyMap<string, AccountTaint>;
   /** Tainted fees per asset. */
   sinks: Map<Asset, bigint>;
   gaps: Gap[];
