@@ -36,7 +36,7 @@ export interface CaseScope {
 }
 
 export interface CaseGraph {
-  transfers: Map<string, Transfer>;
+  transfers: ReadonlyMap<string, Transfer>;
   taint: TaintResult;
   hops: HopResult;
   sources: Set<Address>;
@@ -69,7 +69,7 @@ export async function computeCaseGraph(
   await chainData.ensureFees(ledgers.filter((a) => a.state === 'source'), scope.toBlock);
   let history = await historyInWindows(chainData, scope, ledgers, ledgers);
   const seeds = await seedTransfers(deps, scope);
-  let transfers = await withSeeds(history, seeds);
+  let transfers = withSeeds(history, seeds);
   for (let round = 0; ; round++) {
     const sources = new Set<Address>();
     for (const a of ledgers) if (a.state === 'source') sources.add(a.address);
@@ -81,7 +81,7 @@ export async function computeCaseGraph(
     const feesRead = await ensureNativeFees(chainData, scope.toBlock, openings, source.nativeAsset, ledgers);
     if (feesRead.length) {
       history = await mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, feesRead));
-      transfers = await withSeeds(history, seeds);
+      transfers = withSeeds(history, seeds);
     }
     for (const q of openings) {
       if (turns.due()) await turns.give();
@@ -132,7 +132,7 @@ export async function computeCaseGraph(
       const added = await historyInWindows(chainData, scope, ledgers, late);
       if (added.size > 0) {
         history = await mergeInStoreOrder(history, added);
-        transfers = await withSeeds(history, seeds);
+        transfers = withSeeds(history, seeds);
       }
     }
   }
@@ -251,20 +251,63 @@ export async function stopsOf(addresses: ReadonlyMap<Address, RunAddress>, turns
   return stops;
 }
 
-/** The graph's transfers: the histories, then the seed transactions' transfers (as one read gives them). */
-export async function withSeeds(history: Map<string, Transfer>, seeds: Transfer[]): Promise<Map<string, Transfer>> {
-  // Usually every seed is already in the history (both are rows of the store's transfers, a
-  // seed set again would keep its place): no copy of 150,000 transfers (the bench's 100k) to
-  // add nothing. The copy, when there is one, gives the event loop turns.
-  if (seeds.every((t) => history.has(transferId(t)))) return history;
-  const byId = new Map<string, Transfer>();
-  const turns = loopTurns();
-  for (const [id, t] of history) {
-    if (turns.due()) await turns.give();
-    byId.set(id, t);
+/**
+ * The graph's transfers: the histories, then the seed transactions' transfers not among them
+ * (as one read gives them). No copy of the histories: a hop step's seeds are mostly no part
+ * of the histories it reads (its dirty ledgers'), and the copy of ~97,000 transfers at the
+ * bench's 100k was a 3.7 MB table (a heap snapshot). `history` must not change afterwards.
+ */
+export function withSeeds(history: ReadonlyMap<string, Transfer>, seeds: Transfer[]): ReadonlyMap<string, Transfer> {
+  const more = new Map<string, Transfer>();
+  for (const t of seeds) {
+    const id = transferId(t);
+    if (!history.has(id)) more.set(id, t);
   }
-  for (const t of seeds) byId.set(transferId(t), t);
-  return byId;
+  return more.size === 0 ? history : new MapThenMore(history, more);
+}
+
+/** A Map's entries, then more under keys of their own: what a copy with them added reads as. */
+class MapThenMore<K, V> implements ReadonlyMap<K, V> {
+  constructor(private readonly first: ReadonlyMap<K, V>, private readonly more: ReadonlyMap<K, V>) {}
+
+  get size(): number {
+    return this.first.size + this.more.size;
+  }
+
+  get(key: K): V | undefined {
+    return this.first.has(key) ? this.first.get(key) : this.more.get(key);
+  }
+
+  has(key: K): boolean {
+    return this.first.has(key) || this.more.has(key);
+  }
+
+  *keys(): MapIterator<K> {
+    yield* this.first.keys();
+    yield* this.more.keys();
+  }
+
+  *values(): MapIterator<V> {
+    yield* this.first.values();
+    yield* this.more.values();
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    yield* this.first.entries();
+    yield* this.more.entries();
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'MapThenMore';
+  }
 }
 
 function inScope(scope: CaseScope, t: Transfer): boolean {
@@ -284,8 +327,8 @@ export function neededOpenings(...args: Parameters<typeof neededOpeningsSteps>):
 }
 
 function* neededOpeningsSteps(
-  ledgers: RunAddress[], transfers: Map<string, Transfer>, sources: Set<Address>, assets: ReadonlySet<Asset>, nativeAsset: Asset,
-  seedTransfers: ReadonlySet<string>, taint: TaintResult | null, followed?: ReadonlySet<Address>,
+  ledgers: RunAddress[], transfers: ReadonlyMap<string, Transfer>, sources: Set<Address>, assets: ReadonlySet<Asset>, nativeAsset: Asset,
+  seedTransfers: ReadonlySet<string>, taint: TaintResult | null, followed?: Pick<ReadonlySet<Address>, 'has'>,
 ): Steps<OpeningQuery[]> {
   let n = 0;
   // Made here, not as the parameter's default: a default is built when the generator is
@@ -420,7 +463,7 @@ function* ledgerSpecsSteps(ledgers: RunAddress[], balances: BalanceTable, source
  */
 const NO_OPENING: ReadonlyMap<Asset, bigint> = new Map();
 
-export function lateWindows(taint: TaintResult, addresses: Map<Address, RunAddress>, transfers: Map<string, Transfer>): RunAddress[] {
+export function lateWindows(taint: TaintResult, addresses: Map<Address, RunAddress>, transfers: ReadonlyMap<string, Transfer>): RunAddress[] {
   const earliest = new Map<Address, number>();
   for (const late of taint.lateInflows) {
     const t = transfers.get(late.transferId);

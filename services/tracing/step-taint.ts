@@ -20,11 +20,12 @@ import { chainConfig } from '../../config';
 import type { ChainSource } from '../chains/source';
 import { computeHopsSliced } from '../domain/hops';
 import { propagateTaintSliced, type TaintResult } from '../domain/taint';
+import { ColumnSubset } from '../domain/taint/column-map';
 import { filterWithTurns, loopTurns } from '../domain/taint/steps';
 import { transferId, type Address, type Asset, type Transfer } from '../domain/types';
 import type { RunTaintRow } from '../store/run-taint-repo';
 import {
-  computeCaseGraph, engineInputs, ensureNativeFees, FINAL_STATES, historyInWindows, lateWindows, ledgersOf, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
+  computeCaseGraph, engineInputs, ensureNativeFees, FINAL_STATES, historyInWindows, LEDGER_STATES, lateWindows, ledgersOf, ledgerSpecs, MAX_CONVERGENCE_ROUNDS, mergeInStoreOrder,
   neededOpenings, openingQueries, seedTransfers, stopsOf, withSeeds, type CaseGraph, type CaseScope, type RunAddress,
 } from './case-graph';
 import { createChainData } from './chain-data';
@@ -77,12 +78,12 @@ async function incrementalStepTaint(
   // them give the event loop turns.
   const turns = loopTurns();
   let ledgers = await ledgersOf(addresses, turns);
-  const followed = new Set<Address>();
+  // The wallets followed are the ledgers; the step changes no state (it widens windows only).
+  const followed = { has: (a: Address) => LEDGER_STATES.has(addresses.get(a)?.state ?? 'max-hops') };
   const sources = new Set<Address>();
   const dirty = new Set<Address>();
   for (const l of ledgers) {
     if (turns.due()) await turns.give();
-    followed.add(l.address);
     if (l.state === 'source') sources.add(l.address);
     if (propagated.get(l.address) !== l.fromBlock) dirty.add(l.address);
   }
@@ -103,7 +104,7 @@ async function incrementalStepTaint(
   // What the store says each dirty ledger received, the sender, taint and hop of each only,
   // under the history's own id strings: a hop at the bench's 100k reads ~93,000 such rows,
   // and held whole, each with an id string of its own, they were an estimated ~30 MB.
-  const given = new Map<string, Pick<RunTaintRow, 'from' | 'tainted' | 'hop'>>();
+  const given = new GivenRows();
   const readDirty = async (read: RunAddress[]) => {
     while (read.length) {
       history = await mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, read));
@@ -114,7 +115,7 @@ async function incrementalStepTaint(
       }
       const keep = (id: string, t: Transfer) => {
         const row = rows.get(id);
-        if (row) given.set(id, { from: t.from, tainted: row.tainted, hop: row.hop });
+        if (row) given.set(id, t.from, row.tainted, row.hop);
       };
       for (const t of seeds) {
         const id = transferId(t);
@@ -137,30 +138,25 @@ async function incrementalStepTaint(
   const wanted = openingQueries();
   const stops = await stopsOf(addresses, turns);
   let taint: TaintResult;
-  let transfers: Map<string, Transfer>;
+  let transfers: ReadonlyMap<string, Transfer>;
   let engineMs = 0;
   let examined = 0;
   for (let round = 0; ; round++) {
     const recomputed = await filterWithTurns(ledgers, (l) => dirty.has(l.address), turns);
-    transfers = await withSeeds(history, seeds);
+    transfers = withSeeds(history, seeds);
     const openings = await neededOpenings(recomputed, transfers, sources, assets, source.nativeAsset, scope.seedTransferIds, null, followed);
     // Fees where the native coin may carry taint (the dirty ledgers only: the others kept
     // theirs from the step that computed them, and one that newly may is dirty).
     const feesRead = await ensureNativeFees(chainData, scope.toBlock, openings, source.nativeAsset, recomputed);
     if (feesRead.length) {
       history = await mergeInStoreOrder(history, await historyInWindows(chainData, scope, ledgers, feesRead));
-      transfers = await withSeeds(history, seeds);
+      transfers = withSeeds(history, seeds);
     }
     for (const q of openings) {
       if (turns.due()) await turns.give();
       wanted.add(q);
     }
-    const balances = await chainData.balances([...wanted.list], { historyTo: scope.toBlock });
-    const inflowTaint = new Map<string, bigint>();
-    for (const [id, row] of given) {
-      if (turns.due()) await turns.give();
-      if (!dirty.has(row.from)) inflowTaint.set(id, row.tainted);
-    }
+    const balances = await chainData.balances(wanted.list, { historyTo: scope.toBlock });
     const { transferList, transferIds } = await engineInputs(transfers, turns);
     const started = performance.now();
     taint = await propagateTaintSliced({
@@ -171,7 +167,7 @@ async function incrementalStepTaint(
       seedTransfers: scope.seedTransferIds,
       stops,
       assets,
-      inflowTaint,
+      inflowTaint: given.taintFromClean(dirty),
     });
     engineMs += performance.now() - started;
     examined += transfers.size;
@@ -194,11 +190,7 @@ async function incrementalStepTaint(
   }
 
   // Hops of what the dirty ledgers sent; what others sent keeps its hop.
-  const fixedHops = new Map<string, number>();
-  for (const [id, row] of given) {
-    if (turns.due()) await turns.give();
-    if (!dirty.has(row.from) && row.hop !== null) fixedHops.set(id, row.hop);
-  }
+  const fixedHops = given.hopsFromClean(dirty);
   const ids: string[] = [];
   const taintedTransfers: Transfer[] = [];
   for (const id of taint.tainted.keys()) {
@@ -279,6 +271,37 @@ async function incrementalStepTaint(
     candidates, assets, widened: [...widened.values()], recomputed: { ledgers: dirty.size, transfers: examined, ms: Math.round(engineMs) },
     save: replaceRows(deps, runId, senders, windows, rows),
   };
+}
+
+/**
+ * What the store says the dirty ledgers received: per transfer (the history's own id string),
+ * its sender, taint and hop, in columns. Held as an object each, and read as the engine's
+ * inflow taint and the fixed hops through a Map each, a hop at the bench's 100k held ~93,000
+ * of them three times over (~15 MB of the step's heap in a snapshot).
+ */
+class GivenRows {
+  private readonly rows = new Map<string, number>();
+  private readonly from: Address[] = [];
+  private readonly tainted: bigint[] = [];
+  private readonly hop: (number | null)[] = [];
+
+  set(id: string, from: Address, tainted: bigint, hop: number | null): void {
+    let row = this.rows.get(id);
+    if (row === undefined) this.rows.set(id, (row = this.from.length));
+    this.from[row] = from;
+    this.tainted[row] = tainted;
+    this.hop[row] = hop;
+  }
+
+  /** The taint of what the ledgers not in `dirty` sent (the engine's `inflowTaint`); `dirty` must not change while it is used. */
+  taintFromClean(dirty: ReadonlySet<Address>): ReadonlyMap<string, bigint> {
+    return new ColumnSubset(this.rows, this.tainted, (row) => !dirty.has(this.from[row]!));
+  }
+
+  /** The hops of what the ledgers not in `dirty` sent, where they have one (the hops' `fixedHops`). */
+  hopsFromClean(dirty: ReadonlySet<Address>): ReadonlyMap<string, number> {
+    return new ColumnSubset(this.rows, this.hop as readonly number[], (row) => this.hop[row] !== null && !dirty.has(this.from[row]!));
+  }
 }
 
 /**

@@ -44,3 +44,52 @@ export class ColumnMap<K, V> implements ReadonlyMap<K, V> {
     return 'ColumnMap';
   }
 }
+
+/**
+ * A read-only Map over the rows of a shared key index that `keep` accepts, and a column of
+ * their values: several filtered views of one table cost no Map each. `keep` must give the
+ * same answer for a row as long as the view is used (its size is counted when it is made).
+ */
+export class ColumnSubset<K, V> implements ReadonlyMap<K, V> {
+  readonly size: number;
+
+  constructor(private readonly rows: ReadonlyMap<K, number>, private readonly column: readonly V[], private readonly keep: (row: number) => boolean) {
+    let size = 0;
+    for (const row of rows.values()) if (keep(row)) size++;
+    this.size = size;
+  }
+
+  get(key: K): V | undefined {
+    const row = this.rows.get(key);
+    return row === undefined || !this.keep(row) ? undefined : this.column[row];
+  }
+
+  has(key: K): boolean {
+    const row = this.rows.get(key);
+    return row !== undefined && this.keep(row);
+  }
+
+  *keys(): MapIterator<K> {
+    for (const [key, row] of this.rows) if (this.keep(row)) yield key;
+  }
+
+  *values(): MapIterator<V> {
+    for (const row of this.rows.values()) if (this.keep(row)) yield this.column[row]!;
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    for (const [key, row] of this.rows) if (this.keep(row)) yield [key, this.column[row]!];
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'ColumnSubset';
+  }
+}
