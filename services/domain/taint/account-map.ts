@@ -1,9 +1,9 @@
-// The taint result's accounts, keyed `${address}|${asset}`, with no key string held per
-// account until one is looked up by key. A hop step only walks the accounts
-// (services/tracing/case-graph.ts, neededOpenings): at the bench's 100k its ~95,000 key strings
-// and their Map were 14 MB of the step's heap (10 MB of strings, a 3.7 MB table) in a snapshot.
-// Walking the keys builds each one as it goes; the first `get` or `has` builds the keyed Map
-// (what the report's findings do), which is then kept and walked instead.
+// The taint result's accounts, keyed `${address}|${asset}`, with no key string per account
+// until a key is asked for. A hop step only walks the accounts' values
+// (services/tracing/case-graph.ts, neededOpenings): at the bench's 100k their ~95,000 key
+// strings and Map were 14 MB of the step's heap (10 MB of strings, a 3.7 MB table) in a
+// snapshot. The first look-up by key or walk over the keys builds the keyed Map and keeps it,
+// so the report's hops and findings share its strings as they shared the Map's before.
 import { flatJoin } from '../types';
 import type { AccountTaint } from './types';
 
@@ -25,18 +25,16 @@ export class AccountMap implements ReadonlyMap<string, AccountTaint> {
     return this.keyed().has(key);
   }
 
-  *keys(): MapIterator<string> {
-    if (this.byKey !== null) yield* this.byKey.keys();
-    else for (const a of this.list) yield keyOf(a);
+  keys(): MapIterator<string> {
+    return this.keyed().keys();
   }
 
   *values(): MapIterator<AccountTaint> {
     yield* this.list;
   }
 
-  *entries(): MapIterator<[string, AccountTaint]> {
-    if (this.byKey !== null) yield* this.byKey.entries();
-    else for (const a of this.list) yield [keyOf(a), a];
+  entries(): MapIterator<[string, AccountTaint]> {
+    return this.keyed().entries();
   }
 
   [Symbol.iterator](): MapIterator<[string, AccountTaint]> {
@@ -44,7 +42,7 @@ export class AccountMap implements ReadonlyMap<string, AccountTaint> {
   }
 
   forEach(callback: (value: AccountTaint, key: string, map: ReadonlyMap<string, AccountTaint>) => void, thisArg?: unknown): void {
-    for (const [key, a] of this.entries()) callback.call(thisArg, a, key, this);
+    for (const [key, a] of this.keyed()) callback.call(thisArg, a, key, this);
   }
 
   get [Symbol.toStringTag](): string {
@@ -54,13 +52,9 @@ export class AccountMap implements ReadonlyMap<string, AccountTaint> {
   private keyed(): Map<string, AccountTaint> {
     if (this.byKey === null) {
       const byKey = new Map<string, AccountTaint>();
-      for (const a of this.list) byKey.set(keyOf(a), a);
+      for (const a of this.list) byKey.set(flatJoin(a.address, '|', a.asset), a);
       this.byKey = byKey;
     }
     return this.byKey;
   }
-}
-
-function keyOf(a: AccountTaint): string {
-  return flatJoin(a.address, '|', a.asset);
 }
