@@ -168,6 +168,7 @@ async function incrementalStepTaint(
       stops,
       assets,
       inflowTaint: given.taintFromClean(dirty),
+      parents: false,
     });
     engineMs += performance.now() - started;
     examined += transfers.size;

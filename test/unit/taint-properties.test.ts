@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { compareChainOrder, TAINT_MODELS, type TaintModel, type Transfer } from '../../services/domain/types';
 import { propagateTaint, type LedgerSpec, type TaintInput, type TaintResult } from '../../services/domain/taint';
 import { isPayment } from '../../services/domain/payments';
+import { AccountMap } from '../../services/domain/taint/account-map';
 import { ColumnMap } from '../../services/domain/taint/column-map';
 
 const RUNS = 300; // each run checks every model
@@ -165,6 +166,15 @@ describe('taint: properties', () => {
     })), { numRuns: RUNS });
   });
 
+  it('asked for no parents, gives the same result but the parents, which are empty', () => {
+    fc.assert(fc.property(scenario, (input) => TAINT_MODELS.forEach((model) => {
+      const whole = run(input, model);
+      const without = propagateTaint({ ...input, model, parents: false });
+      expect(without.parents.size).to.equal(0);
+      expect(canonical({ ...without, parents: whole.parents })).to.equal(canonical(whole));
+    })), { numRuns: RUNS });
+  });
+
   // Why it holds: by induction in chain order, if every earlier transfer has τ_poison >= τ_m, an
   // address whose ledger holds taint under m has received a tainted inflow under poison too (or
   // is a source with a tainted opening), so it is poisoned and its outflows carry their full
@@ -223,5 +233,5 @@ function unique(ts: readonly Transfer[]): Transfer[] {
 
 /** Serialises a result including the order of every map and array. */
 function canonical(r: TaintResult): string {
-  return JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map || v instanceof ColumnMap ? [...v] : v));
+  return JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map || v instanceof ColumnMap || v instanceof AccountMap ? [...v] : v));
 }

@@ -43,7 +43,8 @@ export interface Ledger {
 /** The id of transfer number i (built when first asked for). */
 export type IdOf = (i: number) => string;
 
-export function createLedger(model: TaintModel, opening: bigint, source: boolean, ids: IdOf): Ledger {
+/** `ids` null: no parents wanted (TaintInput.parents false); the ledger remembers no inflows for them and names none. */
+export function createLedger(model: TaintModel, opening: bigint, source: boolean, ids: IdOf | null): Ledger {
   switch (model) {
     case 'fifo': return new QueueLedger(true, opening, source, ids);
     case 'lifo': return new QueueLedger(false, opening, source, ids);
@@ -141,10 +142,11 @@ class QueueLedger implements Ledger {
    */
   private held = 0n;
   private heldExact = 0;
-  private readonly top = new Top();
+  private readonly top: Top | null;
   shortfall = 0n;
 
-  constructor(private readonly fromHead: boolean, opening: bigint, source: boolean, private readonly ids: IdOf) {
+  constructor(private readonly fromHead: boolean, opening: bigint, source: boolean, private readonly ids: IdOf | null) {
+    this.top = ids === null ? null : new Top();
     this.push(opening, source ? OPENING : CLEAN);
   }
 
@@ -174,7 +176,7 @@ class QueueLedger implements Ledger {
     const { amounts, origins, top } = this;
     let rest = amount;
     let drawn = 0n;
-    top.clear();
+    top?.clear();
     // Each inflow makes at most one tainted lot in a ledger, so an origin contributes once per debit.
     while (rest > 0n && this.head < amounts.length) {
       const at = this.fromHead ? this.head : amounts.length - 1;
@@ -184,7 +186,7 @@ class QueueLedger implements Ledger {
       const origin = origins[at]!;
       if (origin !== CLEAN) {
         drawn += take;
-        if (origin !== OPENING) top.add(origin, take);
+        if (origin !== OPENING) top?.add(origin, take);
       }
       if (take === lot) {
         if (this.fromHead) this.head++;
@@ -220,7 +222,7 @@ class QueueLedger implements Ledger {
   }
 
   parents(): string[] {
-    return this.top.ids(this.ids);
+    return this.top === null ? EMPTY : this.top.ids(this.ids!);
   }
 
   taintedHeld(): bigint {
@@ -282,11 +284,12 @@ class PoolLedger implements Ledger {
    * tainted balance was last zero: a unit of pooled taint has no single origin. Inflows never
    * change once recorded, so the top few are kept as they come.
    */
-  private readonly top = new Top();
-  private last: string[] = [];
+  private readonly top: Top | null;
+  private last: string[] = EMPTY;
   shortfall = 0n;
 
-  constructor(private readonly tiho: boolean, opening: bigint, source: boolean, private readonly ids: IdOf) {
+  constructor(private readonly tiho: boolean, opening: bigint, source: boolean, private readonly ids: IdOf | null) {
+    this.top = ids === null ? null : new Top();
     this.total = new Amount(opening);
     this.tainted = new Amount(source ? opening : 0n);
   }
@@ -295,14 +298,16 @@ class PoolLedger implements Ledger {
     this.total.add(amount);
     if (tainted === 0n) return;
     this.tainted.add(tainted);
-    if (tainted > 0n) this.top.add(origin, tainted);
+    if (tainted > 0n) this.top?.add(origin, tainted);
   }
 
   debit(amount: bigint, share: ((tainted: bigint) => bigint) | null): bigint {
     const drawn = this.total.isExact && this.tainted.isExact && amount <= MAX_EXACT ? this.debitExact(amount, share) : this.debitBig(amount, share);
     if (drawn === 0n) return 0n;
-    this.last = this.top.ids(this.ids);
-    if (this.tainted.isExact && this.tainted.exact === 0) this.top.clear();
+    if (this.top !== null) {
+      this.last = this.top.ids(this.ids!);
+      if (this.tainted.isExact && this.tainted.exact === 0) this.top.clear();
+    }
     return drawn;
   }
 
@@ -357,10 +362,11 @@ class PoolLedger implements Ledger {
 class PoisonLedger implements Ledger {
   private readonly total: Amount;
   private poisoned: boolean;
-  private readonly top = new Top(); // never cleared: poison never forgets
+  private readonly top: Top | null; // never cleared: poison never forgets
   shortfall = 0n;
 
-  constructor(opening: bigint, source: boolean, private readonly ids: IdOf) {
+  constructor(opening: bigint, source: boolean, private readonly ids: IdOf | null) {
+    this.top = ids === null ? null : new Top();
     this.total = new Amount(opening);
     this.poisoned = source && opening > 0n;
   }
@@ -369,7 +375,7 @@ class PoisonLedger implements Ledger {
     this.total.add(amount);
     if (tainted > 0n) {
       this.poisoned = true;
-      this.top.add(origin, tainted);
+      this.top?.add(origin, tainted);
     }
   }
 
@@ -399,7 +405,7 @@ class PoisonLedger implements Ledger {
   }
 
   parents(): string[] {
-    return this.top.ids(this.ids);
+    return this.top === null ? EMPTY : this.top.ids(this.ids!);
   }
 
   taintedHeld(): bigint {

@@ -249,12 +249,14 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     if (s === undefined) slots.set(key, (s = new Slot(address, asset)));
     return s;
   };
+  /** How ledgers name their parents; null when none are wanted. */
+  const parentIds = input.parents === false ? null : idOf;
   /** The ledger of (address, asset) if it is tracked at this block; created on first use. */
   const ledgerAt = (address: number, asset: number, block: number): Ledger | null => {
     const spec = specs[address];
     if (spec === undefined || block < spec.fromBlock) return null;
     const s = slotOf(address, asset);
-    return (s.ledger ??= createLedger(model, spec.opening.get(assets[asset]!) ?? 0n, spec.source, idOf));
+    return (s.ledger ??= createLedger(model, spec.opening.get(assets[asset]!) ?? 0n, spec.source, parentIds));
   };
   const accounts: AccountTaint[] = [];
   const entry = (s: Slot): AccountTaint => {
@@ -289,9 +291,9 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
   // push they would leave twice their size in outgrown copies.
   const rows = new Map<string, number>();
   const taintOf = new Array<bigint>(payments);
-  const parentsOf = new Array<string[]>(payments);
+  const parentsOf = parentIds === null ? null : new Array<string[]>(payments);
   const result: TaintResult = {
-    tainted: new ColumnMap(rows, taintOf), parents: new ColumnMap(rows, parentsOf), accounts: new AccountMap(accounts), sinks: new Map<Asset, bigint>(),
+    tainted: new ColumnMap(rows, taintOf), parents: parentsOf === null ? new Map() : new ColumnMap(rows, parentsOf), accounts: new AccountMap(accounts), sinks: new Map<Asset, bigint>(),
     gaps: [], lateInflows: [], ignored,
   };
   for (const { address, asset, amount } of openings) received(slotOf(address, asset), amount, null, amount);
@@ -325,7 +327,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
       if (aboutToGrow(row)) yield;
       rows.set(idOf(i), row);
       taintOf[row] = carried;
-      parentsOf[row] = seed || sender === null ? [] : sender.parents();
+      if (parentsOf !== null) parentsOf[row] = seed || sender === null ? [] : sender.parents();
       const s = slotOf(from, asset);
       const a = entry(s);
       const sum = addExact(s.outExact, carried);
@@ -370,7 +372,7 @@ export function* propagationSteps(input: TaintInput): Steps<TaintResult> {
     if ((k + 1) % STEP === 0) yield;
   }
   taintOf.length = rows.size;
-  parentsOf.length = rows.size;
+  if (parentsOf !== null) parentsOf.length = rows.size;
   return result;
 }
 
