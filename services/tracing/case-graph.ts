@@ -8,6 +8,7 @@ import { propagateTaintSliced, type LedgerSpec, type TaintResult } from '../doma
 import { filterWithTurns, loopTurns, runStepsSliced, STEP, type LoopTurns, type Steps } from '../domain/taint/steps';
 import { compareStoreOrder, transferId, type Address, type Asset, type TaintModel, type Transfer } from '../domain/types';
 import { createChainData, type ChainData, type OpeningQuery } from './chain-data';
+import { MapView } from '../domain/map-view';
 import type { BalanceTable } from '../store/balance-table';
 import type { TraceDeps } from './deps';
 import { tracedAssetsOfGraph } from './traced-assets';
@@ -267,8 +268,10 @@ export function withSeeds(history: ReadonlyMap<string, Transfer>, seeds: Transfe
 }
 
 /** A Map's entries, then more under keys of their own: what a copy with them added reads as. */
-class MapThenMore<K, V> implements ReadonlyMap<K, V> {
-  constructor(private readonly first: ReadonlyMap<K, V>, private readonly more: ReadonlyMap<K, V>) {}
+class MapThenMore<K, V> extends MapView<K, V> {
+  constructor(private readonly first: ReadonlyMap<K, V>, private readonly more: ReadonlyMap<K, V>) {
+    super();
+  }
 
   get size(): number {
     return this.first.size + this.more.size;
@@ -282,31 +285,9 @@ class MapThenMore<K, V> implements ReadonlyMap<K, V> {
     return this.first.has(key) || this.more.has(key);
   }
 
-  *keys(): MapIterator<K> {
-    yield* this.first.keys();
-    yield* this.more.keys();
-  }
-
-  *values(): MapIterator<V> {
-    yield* this.first.values();
-    yield* this.more.values();
-  }
-
   *entries(): MapIterator<[K, V]> {
     yield* this.first.entries();
     yield* this.more.entries();
-  }
-
-  [Symbol.iterator](): MapIterator<[K, V]> {
-    return this.entries();
-  }
-
-  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
-    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'MapThenMore';
   }
 }
 

@@ -4,14 +4,17 @@
 // strings and Map were 14 MB of the step's heap (10 MB of strings, a 3.7 MB table) in a
 // snapshot. The first look-up by key or walk over the keys builds the keyed Map and keeps it,
 // so the report's hops and findings share its strings as they shared the Map's before.
+import { MapView } from '../map-view';
 import { flatJoin } from '../types';
 import type { AccountTaint } from './types';
 
-export class AccountMap implements ReadonlyMap<string, AccountTaint> {
+export class AccountMap extends MapView<string, AccountTaint> {
   private byKey: Map<string, AccountTaint> | null = null;
 
   /** `list`: one account per (address, asset), in the order they first saw taint; must not change afterwards. */
-  constructor(private readonly list: readonly AccountTaint[]) {}
+  constructor(private readonly list: readonly AccountTaint[]) {
+    super();
+  }
 
   get size(): number {
     return this.list.length;
@@ -25,28 +28,16 @@ export class AccountMap implements ReadonlyMap<string, AccountTaint> {
     return this.keyed().has(key);
   }
 
-  keys(): MapIterator<string> {
+  override keys(): MapIterator<string> {
     return this.keyed().keys();
   }
 
-  *values(): MapIterator<AccountTaint> {
+  override *values(): MapIterator<AccountTaint> {
     yield* this.list;
   }
 
   entries(): MapIterator<[string, AccountTaint]> {
     return this.keyed().entries();
-  }
-
-  [Symbol.iterator](): MapIterator<[string, AccountTaint]> {
-    return this.entries();
-  }
-
-  forEach(callback: (value: AccountTaint, key: string, map: ReadonlyMap<string, AccountTaint>) => void, thisArg?: unknown): void {
-    for (const [key, a] of this.keyed()) callback.call(thisArg, a, key, this);
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'AccountMap';
   }
 
   private keyed(): Map<string, AccountTaint> {
