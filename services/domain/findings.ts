@@ -7,6 +7,7 @@ import type {
   ReportAccounting, ReportEndpoint, ReportExposure, ReportHolding, ReportHop, ReportLabel, ReportSanction, ReportStopped,
 } from './report';
 import { runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './taint/steps';
+import type { AccountKeyed } from './taint/types';
 import { transferId, type Address, type Asset, type Label, type Transfer } from './types';
 
 /** What the tracer decided about an address that received taint. */
@@ -44,8 +45,8 @@ export interface AccountView {
 export interface TaintView {
   tainted: ReadonlyMap<string, bigint>;
   parents: ReadonlyMap<string, string[]>;
-  /** Keyed `${address}|${asset}`. */
-  accounts: ReadonlyMap<string, AccountView>;
+  /** Keyed `${address}|${asset}`; asked by address and asset (`of`), no key string built. */
+  accounts: AccountKeyed<AccountView>;
   sinks: Map<Asset, bigint>;
   gaps: { address: Address; asset: Asset }[];
 }
@@ -102,7 +103,7 @@ function* findingsSteps(input: FindingsInput): Steps<Findings> {
   for (const account of yield* sortedAccounts(input.taint.accounts)) {
     if (++k % 1024 === 0) yield;
     const node = input.nodes.get(account.address);
-    const hops = input.hops.accountHop.get(key(account.address, account.asset)) ?? input.hops.addressHop.get(account.address) ?? 0;
+    const hops = input.hops.accountHop.of(account.address, account.asset) ?? input.hops.addressHop.get(account.address) ?? 0;
     const arrivals = inflows.get(account) ?? [];
     const info = input.assetInfo(account.asset);
     if (node?.state === 'stop' || node?.state === 'deposit') {
@@ -254,21 +255,25 @@ function* perHop(input: FindingsInput): Steps<ReportHop[]> {
   // index of that account; the rounds below only do arithmetic. An account is computed again
   // only when an account it pays changed since (`dirty`): what it would compute otherwise is
   // what it has, so every round ends with the values recomputing every account gives.
-  const accounts: Array<{ k: string; bound: boolean; taintedIn: bigint; outs: { tainted: bigint; next: number; nextIn: bigint }[]; payers: number[] }> = [];
-  const indexOf = new Map<string, number>();
+  // Indexed by the account itself: a key string each was ~95,000 more strings at the bench's 100k.
+  const accounts: Array<{ bound: boolean; taintedIn: bigint; outs: { tainted: bigint; next: number; nextIn: bigint }[]; payers: number[] }> = [];
+  const indexOf = new Map<AccountView, number>();
+  const indexOfAccount = (address: Address, asset: Asset) => {
+    const account = input.taint.accounts.of(address, asset);
+    return account === undefined ? undefined : indexOf.get(account);
+  };
   let n = 0;
   for (const account of input.taint.accounts.values()) {
     if (++n % STEP === 0) yield;
-    const k = key(account.address, account.asset);
-    indexOf.set(k, accounts.length);
-    accounts.push({ k, bound: exchangeBound(account.address), taintedIn: account.taintedIn, outs: [], payers: [] });
+    indexOf.set(account, accounts.length);
+    accounts.push({ bound: exchangeBound(account.address), taintedIn: account.taintedIn, outs: [], payers: [] });
   }
   for (const [id, amount] of input.taint.tainted) {
     if (++n % STEP === 0) yield;
     const t = input.transfers.get(id);
     if (!t || amount === 0n || t.to === null) continue;
-    const from = indexOf.get(key(t.from, t.asset));
-    const next = indexOf.get(key(t.to, t.asset));
+    const from = indexOfAccount(t.from, t.asset);
+    const next = indexOfAccount(t.to, t.asset);
     if (from === undefined || next === undefined || accounts[next]!.taintedIn === 0n) continue;
     accounts[from]!.outs.push({ tainted: amount, next, nextIn: accounts[next]!.taintedIn });
     accounts[next]!.payers.push(from);
@@ -302,13 +307,13 @@ function* perHop(input: FindingsInput): Steps<ReportHop[]> {
   for (const account of input.taint.accounts.values()) {
     if (++visited % STEP === 0) yield;
     if (account.taintedIn === 0n) continue;
-    const hop = input.hops.accountHop.get(key(account.address, account.asset)) ?? input.hops.addressHop.get(account.address);
+    const hop = input.hops.accountHop.of(account.address, account.asset) ?? input.hops.addressHop.get(account.address);
     if (hop === undefined) continue;
     const k = `${hop}\u0000${account.asset}`;
     const g = groups.get(k) ?? { hop, asset: account.asset, addresses: 0, tainted: '0', toExchanges: '0', addressSet: new Set(), taintedSum: 0n, exchSum: 0n };
     g.addressSet.add(account.address);
     g.taintedSum += account.taintedIn;
-    g.exchSum += toExchanges[indexOf.get(key(account.address, account.asset))!]!;
+    g.exchSum += toExchanges[indexOf.get(account)!]!;
     groups.set(k, g);
   }
   return [...groups.values()]
@@ -328,7 +333,7 @@ function* taintedInflowsByAccount(input: FindingsInput): Steps<Map<AccountView, 
     if (++n % STEP === 0) yield;
     const t = input.transfers.get(id);
     if (!t || t.to === null || amount === 0n) continue;
-    const account = input.taint.accounts.get(key(t.to, t.asset));
+    const account = input.taint.accounts.of(t.to, t.asset);
     if (account) pushTo(byAccount, account, t);
   }
   return byAccount;
@@ -374,10 +379,6 @@ function pushTo<K, V>(map: Map<K, V[]>, k: K, v: V): void {
   const list = map.get(k);
   if (list) list.push(v);
   else map.set(k, [v]);
-}
-
-function key(address: Address, asset: Asset): string {
-  return `${address}|${asset}`;
 }
 
 function cmp(a: string, b: string): number {

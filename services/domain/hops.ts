@@ -5,10 +5,13 @@
 //
 // Cost: addresses and assets are interned to small integers, hops kept per (address, asset)
 // under an integer key, one sort (none when the transfers come in chain order, as the taint
-// result lists them); string keys are built only for the result.
+// result lists them); the accounts' and addresses' hops are read from those integer keys
+// (views), with no key string per account.
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './taint/steps';
 import { flatJoin, isTransferIdOf, transferId, type Address, type Asset, type Transfer } from './types';
-import { createInterner } from './interner';
+import { createInterner, type Interner } from './interner';
+import { MapView } from './map-view';
+import { KeyedByAccount, type AccountKeyed } from './taint/types';
 
 export interface HopInput {
   /** Tainted transfers only, any order. */
@@ -33,20 +36,17 @@ export interface HopInput {
    * `address|asset` strings (10 MB in a heap snapshot) besides its entries.
    */
   transfersOnly?: boolean;
-  /**
-   * Optional: the accounts of a taint result over these transfers. `accountHop` is then keyed
-   * by their very `${address}|${asset}` strings, not new ones (~95,000 at the bench's 100k:
-   * 10 MB of a hop step's heap in a snapshot, as many in the final step's).
-   */
-  accountKeys?: ReadonlyMap<string, { address: Address; asset: Asset }>;
 }
 
 export interface HopResult {
   transferHop: Map<string, number>;
-  /** Smallest hop at which taint of an asset reached an address, keyed `${address}|${asset}`. */
-  accountHop: Map<string, number>;
-  /** Smallest hop over all assets (0 for sources). */
-  addressHop: Map<Address, number>;
+  /**
+   * Smallest hop at which taint of an asset reached an address, keyed `${address}|${asset}`,
+   * in the order the addresses first got a hop, each address's assets likewise.
+   */
+  accountHop: AccountKeyed<number>;
+  /** Smallest hop over all assets (0 for sources): the sources first, then in the order the addresses first got a hop. */
+  addressHop: ReadonlyMap<Address, number>;
 }
 
 export function computeHops(input: HopInput): HopResult {
@@ -109,14 +109,11 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
 
   const transferHop = new Map<string, number>();
   // Per (address, asset): the smallest hop so far, under the integer key address * width +
-  // asset (a small integer: no boxed number per key); per address, its assets in the order
-  // they got a hop.
+  // asset (a small integer: no boxed number per key), in the order the accounts first got a
+  // hop; per address, its smallest hop over its assets.
   const hops = new Map<number, number>();
-  const assetsOf: (number[] | undefined)[] = [];
-  const accountOrder: number[] = [];
-  /** Non-source addresses in the order they first got a hop, with their smallest hop. */
-  const reached: number[] = [];
   const addressBest: number[] = [];
+  let reached = 0;
   const width = assets.length;
   for (let p = 0; p < n; p++) {
     if (p % STEP === STEP - 1) yield;
@@ -135,50 +132,106 @@ function* hopSteps(input: HopInput): Steps<HopResult> {
     const key = to * width + asset;
     const known = hops.get(key);
     if (known === undefined) {
-      const list = assetsOf[to];
-      if (list === undefined) {
-        assetsOf[to] = [asset];
-        accountOrder.push(to);
-      } else list.push(asset);
+      if (aboutToGrow(hops.size)) yield;
       hops.set(key, hop);
     } else if (hop < known) hops.set(key, hop);
     if (isSource(to)) continue; // 0 already
     const best = addressBest[to];
     if (best === undefined) {
-      reached.push(to);
+      reached++;
       addressBest[to] = hop;
     } else if (hop < best) addressBest[to] = hop;
   }
 
-  const accountHop = new Map<string, number>();
-  const addressHop = new Map<Address, number>();
-  if (input.transfersOnly) return { transferHop, accountHop, addressHop };
-  // Keyed `${address}|${asset}` only in the result (the given accounts' own strings where
-  // there are some); addresses in the order they first got a hop (sources too, at 0), their
-  // assets likewise.
-  const keyOf = new Map<number, string>();
-  let keysRead = 0;
-  for (const [key, account] of input.accountKeys ?? []) {
-    if (++keysRead % STEP === 0) yield;
-    const x = addressIndex.get(account.address);
-    const y = assetIds.get(account.asset);
-    if (x !== undefined && y !== undefined) keyOf.set(x * width + y, key);
+  if (input.transfersOnly) return { transferHop, accountHop: new KeyedByAccount<number>(), addressHop: new Map<Address, number>() };
+  const index: HopIndex = { addressIndex, addresses, assetIds, width, sourceCount, hops, addressBest, reached };
+  return { transferHop, accountHop: new AccountHops(index), addressHop: new AddressHops(index) };
+}
+
+/** What the account and address hops are read from. */
+interface HopIndex {
+  addressIndex: ReadonlyMap<Address, number>;
+  addresses: readonly Address[];
+  assetIds: Interner<Asset>;
+  width: number;
+  /** The first `sourceCount` addresses are the sources, at hop 0 in every asset. */
+  sourceCount: number;
+  /** address * width + asset -> the account's smallest hop (a source's is read as 0), in the order the accounts first got one. */
+  hops: ReadonlyMap<number, number>;
+  /** Per non-source address that got a hop: its smallest. */
+  addressBest: readonly (number | undefined)[];
+  /** How many non-source addresses got a hop. */
+  reached: number;
+}
+
+/** The addresses that first got a hop in the order they did, each with its assets in the order they did. */
+function* accountsInOrder(at: HopIndex): Generator<[number, number[]]> {
+  const byAddress = new Map<number, number[]>();
+  for (const key of at.hops.keys()) {
+    const x = Math.floor(key / at.width);
+    const list = byAddress.get(x);
+    if (list === undefined) byAddress.set(x, [key - x * at.width]);
+    else list.push(key - x * at.width);
   }
-  for (let k = 0; k < accountOrder.length; k++) {
-    const to = accountOrder[k]!;
-    for (const asset of assetsOf[to]!) {
-      if (aboutToGrow(accountHop.size)) yield;
-      accountHop.set(keyOf.get(to * width + asset) ?? flatJoin(addresses[to]!, '|', assets[asset]!), isSource(to) ? 0 : hops.get(to * width + asset)!);
+  yield* byAddress;
+}
+
+class AccountHops extends MapView<string, number> implements AccountKeyed<number> {
+  constructor(private readonly at: HopIndex) {
+    super();
+  }
+
+  get size(): number {
+    return this.at.hops.size;
+  }
+
+  of(address: Address, asset: Asset): number | undefined {
+    const x = this.at.addressIndex.get(address);
+    const y = this.at.assetIds.get(asset);
+    if (x === undefined || y === undefined) return undefined;
+    const hop = this.at.hops.get(x * this.at.width + y);
+    return hop === undefined || x >= this.at.sourceCount ? hop : 0;
+  }
+
+  get(key: string): number | undefined {
+    const bar = key.indexOf('|');
+    return bar < 0 ? undefined : this.of(key.slice(0, bar), key.slice(bar + 1));
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  *entries(): MapIterator<[string, number]> {
+    for (const [x, assets] of accountsInOrder(this.at)) {
+      for (const y of assets) {
+        yield [flatJoin(this.at.addresses[x]!, '|', this.at.assetIds.values[y]!), x < this.at.sourceCount ? 0 : this.at.hops.get(x * this.at.width + y)!];
+      }
     }
-    if ((k + 1) % STEP === 0) yield;
   }
-  for (const source of input.sources) addressHop.set(source, 0);
-  // ~90,000 wallets at the bench's 100k: in one go, with the map's growth, part of a 135 ms
-  // stretch of the final step (a profiled run).
-  for (let k = 0; k < reached.length; k++) {
-    if ((k + 1) % STEP === 0 || aboutToGrow(addressHop.size)) yield;
-    const to = reached[k]!;
-    addressHop.set(addresses[to]!, addressBest[to]!);
+}
+
+class AddressHops extends MapView<Address, number> {
+  constructor(private readonly at: HopIndex) {
+    super();
   }
-  return { transferHop, accountHop, addressHop };
+
+  get size(): number {
+    return this.at.sourceCount + this.at.reached;
+  }
+
+  get(address: Address): number | undefined {
+    const x = this.at.addressIndex.get(address);
+    if (x === undefined) return undefined;
+    return x < this.at.sourceCount ? 0 : this.at.addressBest[x];
+  }
+
+  has(address: Address): boolean {
+    return this.get(address) !== undefined;
+  }
+
+  *entries(): MapIterator<[Address, number]> {
+    for (let x = 0; x < this.at.sourceCount; x++) yield [this.at.addresses[x]!, 0];
+    for (const [x] of accountsInOrder(this.at)) if (x >= this.at.sourceCount) yield [this.at.addresses[x]!, this.at.addressBest[x]!];
+  }
 }

@@ -120,7 +120,7 @@ export async function computeCaseGraph(
           tainted.push(t);
         }
       }
-      const hops = await computeHopsSliced({ transfers: tainted, transferIds: ids, seedTransfers: scope.seedTransferIds, sources, accountKeys: taint.accounts });
+      const hops = await computeHopsSliced({ transfers: tainted, transferIds: ids, seedTransfers: scope.seedTransferIds, sources });
       return { graph: { transfers, taint, hops, sources, assets }, widened: [...widened.values()] };
     }
     if (late.length) {

@@ -548,14 +548,13 @@ async function nodeInfo(
  */
 async function* graphNodes(graph: CaseGraph, nodes: Map<Address, NodeInfo>): AsyncGenerator<NewCaseNode> {
   const turns = loopTurns();
-  // accountHop is keyed by the taint result's own account strings (computeCaseGraph): no key built per account.
-  for (const [key, a] of graph.taint.accounts) {
+  for (const a of graph.taint.accounts.values()) {
     if (turns.due()) await turns.give();
     const node = nodes.get(a.address);
     yield {
       address: a.address,
       asset: a.asset,
-      hop: graph.hops.accountHop.get(key) ?? null,
+      hop: graph.hops.accountHop.of(a.address, a.asset) ?? null,
       role: node?.state ?? 'max-hops',
       entity: node?.deposit?.entity ?? node?.label?.entity ?? null,
       category: node?.deposit?.category ?? node?.label?.category ?? null,

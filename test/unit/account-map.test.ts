@@ -43,6 +43,18 @@ describe('AccountMap', () => {
     readsAs(accounts, keyed(), ['0xb|0xt1']);
   });
 
+  it('answers by address and asset (of) as by key, an address with two assets too, before and after other look-ups', () => {
+    const accounts = new AccountMap([...result.accounts.values()]);
+    const asked: Array<[string, string]> = [['0xs', '0xt1'], ['0xs', '0xt2'], ['0xa', '0xt1'], ['0xa', '0xt2'], ['0xb', '0xt2'], ['0xc', '0xt1'], ['0xd', '0xt1'], ['0xs', '0xt3']];
+    const byOf = () => asked.map(([address, asset]) => accounts.of(address, asset));
+    const expected = asked.map(([address, asset]) => keyed().get(`${address}|${asset}`));
+    expect(expected.filter((a) => a !== undefined)).to.have.length(5);
+    expect(byOf()).to.deep.equal(expected);
+    expect(accounts.get('0xs|0xt2')).to.equal(accounts.of('0xs', '0xt2'));
+    expect(byOf()).to.deep.equal(expected);
+    readsAs(accounts, keyed(), ['0xa|0xt2']);
+  });
+
   it('is what the engine returns', () => {
     expect(result.accounts).to.be.instanceOf(AccountMap);
     expect(result.accounts.get('0xc|0xt1')?.taintedIn).to.equal(3n);

@@ -20,14 +20,14 @@ import { propagateTaint as referenceTaint } from '../support/reference-taint/pro
 const RUNS = 400; // each run checks every model
 
 /** Everything a caller can observe, in iteration order. */
-function observable(r: TaintResult): unknown {
+function observable(r: Omit<TaintResult, 'accounts'> & { accounts: TaintResult['accounts'] | ReturnType<typeof referenceTaint>['accounts'] }): unknown {
   return {
     tainted: [...r.tainted], parents: [...r.parents], accounts: [...r.accounts].map(([k, a]) => [k, Object.entries(a)]),
     sinks: [...r.sinks], gaps: r.gaps.map((g) => Object.entries(g)), lateInflows: r.lateInflows.map((l) => Object.entries(l)), ignored: r.ignored,
   };
 }
 
-function hopsObservable(h: ReturnType<typeof computeHops>): unknown {
+function hopsObservable(h: ReturnType<typeof computeHops> | ReturnType<typeof referenceHops>): unknown {
   return { transferHop: [...h.transferHop], accountHop: [...h.accountHop], addressHop: [...h.addressHop] };
 }
 
@@ -60,9 +60,21 @@ describe('taint engine: identical to the reference implementation', () => {
         // Given the result's own id strings: the same hops.
         const withIds = { transfers: tainted, seedTransfers: input.seedTransfers, sources, transferIds: [...expected.tainted.keys()] };
         expect(hopsObservable(computeHops(withIds)), `${model} hops, ids given`).to.deep.equal(hopsObservable(referenceHops(withIds)));
-        // Keyed by the taint result's own account strings: the same hops.
-        const keyed = computeHops({ ...withIds, accountKeys: expected.accounts });
-        expect(hopsObservable(keyed), `${model} hops, account keys given`).to.deep.equal(hopsObservable(referenceHops(withIds)));
+        // Asked by address and asset, as the report does: what the keys give, nothing for an account without a hop.
+        const hops = computeHops(withIds);
+        const reference = referenceHops(withIds);
+        for (const [k, hop] of reference.accountHop) {
+          const [address, asset] = k.split('|') as [string, string];
+          expect([hops.accountHop.of(address, asset), hops.accountHop.get(k), hops.accountHop.has(k)], `${model} hop of ${k}`).to.deep.equal([hop, hop, true]);
+        }
+        for (const [address, hop] of reference.addressHop) expect([hops.addressHop.get(address), hops.addressHop.has(address)], `${model} hop of ${address}`).to.deep.equal([hop, true]);
+        for (const address of ['nobody', ...sources]) {
+          expect(hops.accountHop.of(address, 'NO-ASSET'), `${model} ${address} in no asset`).to.equal(undefined);
+        }
+        expect(hops.addressHop.get('nobody')).to.equal(undefined);
+        // The taint result's accounts, likewise.
+        for (const [k, account] of actual.accounts) expect(actual.accounts.of(account.address, account.asset), `${model} account ${k}`).to.equal(account);
+        expect(actual.accounts.of('nobody', 'ETH')).to.equal(undefined);
         // Transfers only (a hop step): the same transfer hops, nothing else.
         const transfersOnly = computeHops({ ...withIds, transfersOnly: true });
         expect([...transfersOnly.transferHop].sort(), `${model} transfer hops only`).to.deep.equal([...referenceHops(withIds).transferHop].sort());

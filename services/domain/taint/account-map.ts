@@ -1,15 +1,18 @@
 // The taint result's accounts, keyed `${address}|${asset}`, with no key string per account
 // until a key is asked for. A hop step only walks the accounts' values
-// (services/tracing/case-graph.ts, neededOpenings): at the bench's 100k their ~95,000 key
-// strings and Map were 14 MB of the step's heap (10 MB of strings, a 3.7 MB table) in a
-// snapshot. The first look-up by key or walk over the keys builds the keyed Map and keeps it,
-// so the report's hops and findings share its strings as they shared the Map's before.
+// (services/tracing/case-graph.ts, neededOpenings) and the report asks by address and asset
+// (`of`): at the bench's 100k their ~95,000 key strings and Map were 14 MB of a step's heap
+// (10 MB of strings, a 3.7 MB table) in a snapshot. The first look-up by key or walk over the
+// keys builds the keyed Map and keeps it; the first `of` builds a Map by address, whose keys
+// are the accounts' own address strings.
 import { MapView } from '../map-view';
-import { flatJoin } from '../types';
-import type { AccountTaint } from './types';
+import { flatJoin, type Address, type Asset } from '../types';
+import type { AccountKeyed, AccountTaint } from './types';
 
-export class AccountMap extends MapView<string, AccountTaint> {
+export class AccountMap extends MapView<string, AccountTaint> implements AccountKeyed<AccountTaint> {
   private byKey: Map<string, AccountTaint> | null = null;
+  /** An address's account, or its accounts (one per asset) when it has several. */
+  private byAddress: Map<Address, AccountTaint | AccountTaint[]> | null = null;
 
   /** `list`: one account per (address, asset), in the order they first saw taint; must not change afterwards. */
   constructor(private readonly list: readonly AccountTaint[]) {
@@ -26,6 +29,12 @@ export class AccountMap extends MapView<string, AccountTaint> {
 
   has(key: string): boolean {
     return this.keyed().has(key);
+  }
+
+  of(address: Address, asset: Asset): AccountTaint | undefined {
+    const found = this.addressed().get(address);
+    if (found === undefined || !Array.isArray(found)) return found?.asset === asset ? found : undefined;
+    return found.find((a) => a.asset === asset);
   }
 
   override keys(): MapIterator<string> {
@@ -47,5 +56,19 @@ export class AccountMap extends MapView<string, AccountTaint> {
       this.byKey = byKey;
     }
     return this.byKey;
+  }
+
+  private addressed(): Map<Address, AccountTaint | AccountTaint[]> {
+    if (this.byAddress === null) {
+      const byAddress = new Map<Address, AccountTaint | AccountTaint[]>();
+      for (const a of this.list) {
+        const known = byAddress.get(a.address);
+        if (known === undefined) byAddress.set(a.address, a);
+        else if (Array.isArray(known)) known.push(a);
+        else byAddress.set(a.address, [known, a]);
+      }
+      this.byAddress = byAddress;
+    }
+    return this.byAddress;
   }
 }
