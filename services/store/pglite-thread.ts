@@ -9,6 +9,8 @@ import { PGlite, type PGliteOptions, type Transaction } from '@electric-sql/pgli
 export interface ThreadStart {
   dataDir: string;
   options: PGliteOptions;
+  /** Postgres' WASM, compiled once for every embedded database of the process (pglite-driver.ts). */
+  wasmModule: WebAssembly.Module;
 }
 
 /** A call; `tx` names an open transaction (from `begin`) to run it in. */
@@ -61,7 +63,7 @@ interface OpenTransaction {
 async function serve(port: NonNullable<typeof parentPort>, start: ThreadStart): Promise<void> {
   let pg: PGlite;
   try {
-    pg = await PGlite.create(start.dataDir, start.options);
+    pg = await PGlite.create(start.dataDir, { ...start.options, pgliteWasmModule: start.wasmModule });
   } catch (error) {
     port.postMessage({ id: 0, ready: false, error: errorFields(error) } satisfies ThreadReply);
     return;
