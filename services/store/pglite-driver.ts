@@ -25,11 +25,11 @@ let compiled: Promise<WebAssembly.Module> | undefined;
  * compiled module is passed to a thread, not compiled there again), by V8's optimising compiler
  * alone: by default it compiles every function with its baseline compiler first, the hot ones
  * again optimised, and keeps both. Opening, migrating and querying one embedded database, three
- * runs each: peak RSS of the process 206-211 MB instead of 258-272 MB, opened in 1.1-1.2 s
+ * runs each: peak RSS of the process 208-235 MB instead of 258-272 MB, opened in 1.1-1.2 s
  * instead of 0.36-0.37 s (the compile, paid once a process). The flag is the whole process's,
  * read when a WASM module is compiled: the only other module is bitcoin's small secp256k1.
  */
-function postgresWasm(): Promise<WebAssembly.Module> {
+export function postgresWasm(): Promise<WebAssembly.Module> {
   compiled ??= (async () => {
     setFlagsFromString('--no-liftoff');
     return WebAssembly.compile(await readFile(join(dirname(require.resolve('@electric-sql/pglite')), 'pglite.wasm')));

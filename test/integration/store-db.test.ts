@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { RetryableError, shouldRetry } from '../../services/errors';
 import { openDb, type Db } from '../../services/store/db';
+import { postgresWasm } from '../../services/store/pglite-driver';
 import { migrate } from '../../services/store/migrate';
 import { LONG_ARRAY } from '../../services/store/array-literal';
 import { copyOrThroughStaging } from '../../services/store/values';
@@ -384,5 +385,23 @@ describe('store: PGlite on its own thread', () => {
     const error = await other.query('select 1').catch((e: Error) => e);
     expect(error).to.be.instanceOf(Error);
     expect((error as Error).message).to.match(/embedded database is closed/);
+  });
+});
+
+describe('store: the embedded database\'s Postgres WASM', () => {
+  it('is compiled once a process: every embedded database opened after gets the same module, and each works on its own', async () => {
+    const module = await postgresWasm();
+    expect(module).to.be.instanceOf((globalThis as unknown as { WebAssembly: { Module: new () => object } }).WebAssembly.Module);
+    const [a, b] = await Promise.all([openDb({ dataDir: 'memory://' }), openDb({ dataDir: 'memory://' })]);
+    try {
+      expect(await postgresWasm()).to.equal(module);
+      await a.exec('create table t (n int)');
+      await a.query('insert into t values (1), (2)');
+      await b.exec('create table t (n int)');
+      expect((await a.query<{ n: string }>('select count(*) as n from t')).rows[0]!.n).to.equal(2);
+      expect((await b.query<{ n: string }>('select count(*) as n from t')).rows[0]!.n).to.equal(0);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });
