@@ -8,10 +8,10 @@
 // result lists them); the accounts' and addresses' hops are read from those integer keys
 // (views), with no key string per account.
 import { aboutToGrow, compareStrings, runSteps, runStepsSliced, sortSteps, STEP, type SliceOptions, type Steps } from './taint/steps';
-import { flatJoin, isTransferIdOf, transferId, type Address, type Asset, type Transfer } from './types';
+import { isTransferIdOf, transferId, type Address, type Asset, type Transfer } from './types';
 import { createInterner, type Interner } from './interner';
 import { MapView } from './map-view';
-import { KeyedByAccount, type AccountKeyed } from './taint/types';
+import { accountKey, KeyedByAccount, type AccountKeyed } from './taint/types';
 
 export interface HopInput {
   /** Tainted transfers only, any order. */
@@ -205,7 +205,7 @@ class AccountHops extends MapView<string, number> implements AccountKeyed<number
   *entries(): MapIterator<[string, number]> {
     for (const [x, assets] of accountsInOrder(this.at)) {
       for (const y of assets) {
-        yield [flatJoin(this.at.addresses[x]!, '|', this.at.assetIds.values[y]!), x < this.at.sourceCount ? 0 : this.at.hops.get(x * this.at.width + y)!];
+        yield [accountKey(this.at.addresses[x]!, this.at.assetIds.values[y]!), x < this.at.sourceCount ? 0 : this.at.hops.get(x * this.at.width + y)!];
       }
     }
   }

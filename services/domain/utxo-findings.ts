@@ -14,7 +14,7 @@ import type { AttributedLabel } from './clustering';
 import type { AccountView, FindingsInput, NodeInfo } from './findings';
 import type { HopResult } from './hops';
 import type { ReportStopped } from './report';
-import { KeyedByAccount } from './taint/types';
+import { accountKey, KeyedByAccount } from './taint/types';
 import { transferId, SEQ_TX_VALUE, type Address, type Label, type Transfer } from './types';
 import { outpointKey, type UtxoTx } from './utxo';
 import type { TaintedOutput, UtxoTraceResult } from './utxo-taint';
@@ -76,7 +76,7 @@ export function utxoFindingsInput(result: UtxoTraceResult, options: UtxoFindings
     if (arrived > 0n) tainted.set(id, arrived);
     if (parent) parents.set(id, [idOf(parent)]);
     hops.transferHop.set(id, o.hops);
-    const k = `${address}|${BTC}`;
+    const k = accountKey(address, BTC);
     accountHop.set(k, Math.min(accountHop.get(k) ?? Infinity, o.hops));
     addressHop.set(address, Math.min(addressHop.get(address) ?? Infinity, o.hops));
     const account = accounts.get(k) ?? { address, asset: BTC, taintedIn: 0n, taintedOut: 0n, taintedHeld: 0n, sourced: 0n, seeded: 0n, stopped: new Map() };

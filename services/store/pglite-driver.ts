@@ -30,13 +30,16 @@ let compiled: Promise<WebAssembly.Module> | undefined;
  * read when a WASM module is compiled: the only other module is bitcoin's small secp256k1.
  */
 export function postgresWasm(): Promise<WebAssembly.Module> {
-  compiled ??= (async () => {
-    setFlagsFromString('--no-liftoff');
-    return WebAssembly.compile(await readFile(join(dirname(require.resolve('@electric-sql/pglite')), 'pglite.wasm')));
-  })();
-  compiled.catch(() => {
-    compiled = undefined;
-  });
+  if (compiled === undefined) {
+    compiled = (async () => {
+      setFlagsFromString('--no-liftoff');
+      return WebAssembly.compile(await readFile(join(dirname(require.resolve('@electric-sql/pglite')), 'pglite.wasm')));
+    })();
+    // A failed compile is tried again by the next database opened.
+    compiled.catch(() => {
+      compiled = undefined;
+    });
+  }
   return compiled;
 }
 

@@ -278,7 +278,8 @@ class MapThenMore<K, V> extends MapView<K, V> {
   }
 
   get(key: K): V | undefined {
-    return this.first.has(key) ? this.first.get(key) : this.more.get(key);
+    const value = this.first.get(key);
+    return value !== undefined || this.first.has(key) ? value : this.more.get(key);
   }
 
   has(key: K): boolean {

@@ -398,8 +398,8 @@ describe('store: the embedded database\'s Postgres WASM', () => {
       await a.exec('create table t (n int)');
       await a.query('insert into t values (1), (2)');
       await b.exec('create table t (n int)');
-      expect((await a.query<{ n: string }>('select count(*) as n from t')).rows[0]!.n).to.equal(2);
-      expect((await b.query<{ n: string }>('select count(*) as n from t')).rows[0]!.n).to.equal(0);
+      expect((await a.query<{ n: number }>('select count(*) as n from t')).rows[0]!.n).to.equal(2);
+      expect((await b.query<{ n: number }>('select count(*) as n from t')).rows[0]!.n).to.equal(0);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

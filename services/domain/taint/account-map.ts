@@ -6,8 +6,8 @@
 // keys builds the keyed Map and keeps it; the first `of` builds a Map by address, whose keys
 // are the accounts' own address strings.
 import { MapView } from '../map-view';
-import { flatJoin, type Address, type Asset } from '../types';
-import type { AccountKeyed, AccountTaint } from './types';
+import type { Address, Asset } from '../types';
+import { accountKey, type AccountKeyed, type AccountTaint } from './types';
 
 export class AccountMap extends MapView<string, AccountTaint> implements AccountKeyed<AccountTaint> {
   private byKey: Map<string, AccountTaint> | null = null;
@@ -52,7 +52,7 @@ export class AccountMap extends MapView<string, AccountTaint> implements Account
   private keyed(): Map<string, AccountTaint> {
     if (this.byKey === null) {
       const byKey = new Map<string, AccountTaint>();
-      for (const a of this.list) byKey.set(flatJoin(a.address, '|', a.asset), a);
+      for (const a of this.list) byKey.set(accountKey(a.address, a.asset), a);
       this.byKey = byKey;
     }
     return this.byKey;

@@ -1,7 +1,7 @@
 // The taint engine's input and output. Kept apart from the shared vocabulary in ../types.ts
 // because only the engine and its callers need them.
 import type { AssetScope, IgnoredTransfers } from '../payments';
-import type { Address, Asset, TaintModel, Transfer } from '../types';
+import { flatJoin, type Address, type Asset, type TaintModel, type Transfer } from '../types';
 
 export interface LedgerSpec {
   /** History of this address is complete from this block on: every transfer it sent or received at blockNumber >= fromBlock is in `transfers`. */
@@ -117,8 +117,9 @@ export interface TaintResult {
   ignored: IgnoredTransfers;
 }
 
+/** An account's key, `${address}|${asset}`, as one flat string (see flatJoin). */
 export function accountKey(address: Address, asset: Asset): string {
-  return `${address}|${asset}`;
+  return flatJoin(address, '|', asset);
 }
 
 /**
