@@ -54,7 +54,8 @@ export async function takeoverCost(db: Db, addresses: number): Promise<TakeoverF
       await copy('run_addresses', 'address, hop, from_block, state');
       await copy('case_nodes', 'address, asset, hop, role, entity, category, attribution, tainted_in, tainted_out, tainted_held, to_exposure');
       await copy('case_flows', 'tx_hash, ref, from_address, to_address, asset, amount, tainted, hop, block_number');
-      await tx.query(`insert into case_reports (run_id, report) select $1, report || jsonb_build_object('toBlock', $3::bigint) from case_reports where run_id = $2`, [rows[0]!.id, run.id, 1_000 + n]);
+      await tx.query(`insert into case_reports (run_id, report, split_keys) select $1, report || jsonb_build_object('toBlock', $3::bigint), split_keys from case_reports where run_id = $2`, [rows[0]!.id, run.id, 1_000 + n]);
+      await copy('case_report_elements', 'key, i, value');
     })));
   }
   const named = [];
@@ -68,7 +69,8 @@ export async function takeoverCost(db: Db, addresses: number): Promise<TakeoverF
   }
   const { rows } = await db.query<{ n: number }>(
     `select (select count(*) from run_addresses where run_id = any($1::uuid[])) + (select count(*) from case_nodes where run_id = any($1::uuid[]))
-          + (select count(*) from case_flows where run_id = any($1::uuid[])) + (select count(*) from case_reports where run_id = any($1::uuid[])) as n`,
+          + (select count(*) from case_flows where run_id = any($1::uuid[])) + (select count(*) from case_reports where run_id = any($1::uuid[]))
+          + (select count(*) from case_report_elements where run_id = any($1::uuid[])) as n`,
     [runs],
   );
   return { addresses, reportBytes: JSON.stringify(report).length, copied, named, namedRows: Number(rows[0]!.n) };

@@ -2,6 +2,7 @@
 // transaction that replaces any earlier result of the run, so a job that runs twice
 // leaves exactly one result.
 import { NotFoundError } from '../errors';
+import { loopTurns } from '../domain/taint/steps';
 import type { Address, Asset, LabelCategory } from '../domain/types';
 import type { Db } from './db';
 import { copyField, jsonCopyField } from './copy-text';
@@ -79,7 +80,7 @@ export function createRunResultsRepo(db: Db) {
           isUuid(runId) ? runId : null,
         ]);
         if (rows.length === 0) throw new NotFoundError(`trace run ${runId} not found`);
-        for (const table of ['case_nodes', 'case_flows', 'case_endpoints', 'case_reports']) {
+        for (const table of ['case_nodes', 'case_flows', 'case_endpoints', 'case_reports', 'case_report_elements']) {
           await tx.query(`delete from ${table} where run_id = $1`, [runId]);
         }
         await copyRows(tx, 'case_nodes', NODE_COLUMNS, result.nodes, (n) => [
@@ -90,7 +91,9 @@ export function createRunResultsRepo(db: Db) {
           runId, f.txHash, f.ref, f.from, f.to, f.asset, amountParam(f.amount), amountParam(f.tainted), f.hop, f.blockNumber,
         ]);
         await insertChunks(tx, INSERT_ENDPOINTS, runId, result.endpoints, endpointColumns);
-        await tx.copyText('case_reports', ['run_id', 'report'], reportRow(runId, result.report));
+        const { head, split } = splitReport(result.report);
+        await tx.copyText('case_reports', ['run_id', 'report', 'split_keys'], reportRow(runId, head, split.map(([key]) => key)));
+        if (split.length > 0) await tx.copyText('case_report_elements', ['run_id', 'key', 'i', 'value'], elementRows(runId, split));
       });
     },
 
@@ -154,9 +157,14 @@ export function createRunResultsRepo(db: Db) {
       if (!isUuid(runId)) return null;
       const { rows } = await db.query<{ to_block: unknown; holdings: Address[] | null; limitations: unknown }>(
         `select coalesce(t.report_patch ->> 'toBlock', r.report ->> 'toBlock') as to_block,
-                (select array_agg(distinct h ->> 'address') from jsonb_array_elements(
-                   case when jsonb_typeof(r.report -> 'holdings') = 'array' then r.report -> 'holdings' else '[]'::jsonb end) h) as holdings,
-                coalesce(r.report -> 'limitations', '[]'::jsonb) as limitations
+                (select array_agg(distinct h.value ->> 'address') from (
+                   select value from jsonb_array_elements(
+                     case when jsonb_typeof(r.report -> 'holdings') = 'array' then r.report -> 'holdings' else '[]'::jsonb end)
+                   union all
+                   select e.value from case_report_elements e where e.run_id = r.run_id and e.key = 'holdings') h) as holdings,
+                coalesce(r.report -> 'limitations',
+                         (select jsonb_agg(e.value order by e.i) from case_report_elements e where e.run_id = r.run_id and e.key = 'limitations'),
+                         '[]'::jsonb) as limitations
            from trace_runs t join case_reports r on r.run_id = ${REPORT_ROW_OF_RUN} where t.id = $1`,
         [runId],
       );
@@ -353,39 +361,46 @@ function endpointFromRow(row: EndpointDbRow): CaseEndpointRow {
 
 /**
  * A stored report, read the way it was written: in pieces. Its long arrays (a 100k case's
- * report lists ~90,000 holdings, 18 MB of JSON; 33 MB at the bench's 200k) come a page of
- * elements at a time: read whole, the driver parsed it in one go and held the event loop
- * 69-173 ms at 200k; in pages, 27-32 ms (the read takes ~30 % longer). The rest of the report
- * is one small value. The keys come in the order the whole value gives (jsonb's: shorter
- * first, then bytewise).
+ * report lists ~90,000 holdings, 18 MB of JSON; 33 MB at the bench's 200k) are rows of their
+ * own (case_report_elements, see splitReport) and come a page of elements at a time: read
+ * whole, the driver parsed the report in one go and held the event loop 69-173 ms at 200k; in
+ * pages, 27-32 ms. The rest of the report is one small value. A report written whole (before
+ * migration 090) is read the same way, its arrays longer than a page taken out of its value.
+ * The keys come in the order a whole jsonb value gives (shorter first, then bytewise).
  */
 async function readReport(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): Promise<unknown> {
   // The run's report row (its own, or the computing run's under its patch: see takeOverRun);
   // the patch sets scalars and stats only, so the long arrays are the row's.
-  const { rows } = await db.query<{ head: unknown; long: string[] | null; row_run: string }>(
-    `select case when jsonb_typeof(x.report) = 'object' then x.report - coalesce(l.keys, '{}') else x.report end as head, l.keys as long, x.row_run
-       from (select r.run_id as row_run,
+  const { rows } = await db.query<{ head: unknown; long: string[] | null; split: string[] | null; row_run: string }>(
+    `select case when jsonb_typeof(x.report) = 'object' then x.report - coalesce(l.keys, '{}') else x.report end as head,
+            l.keys as long, x.split_keys as split, x.row_run
+       from (select r.run_id as row_run, r.split_keys,
                     case when t.report_patch is null or jsonb_typeof(r.report) <> 'object' then r.report
                          else (r.report - 'toBlockHash') || (t.report_patch - 'stats')
                               || jsonb_build_object('stats', coalesce(r.report -> 'stats', '{}'::jsonb) || coalesce(t.report_patch -> 'stats', '{}'::jsonb)) end as report
                from trace_runs t join case_reports r on r.run_id = ${REPORT_ROW_OF_RUN} where t.id = $1) x
        left join lateral (
-         select array_agg(e.key order by e.key) as keys from jsonb_each(case when jsonb_typeof(x.report) = 'object' then x.report else '{}' end) e
+         select array_agg(e.key order by e.key) as keys from jsonb_each(case when jsonb_typeof(x.report) = 'object' and x.split_keys is null then x.report else '{}' end) e
           where case when jsonb_typeof(e.value) = 'array' then jsonb_array_length(e.value) else 0 end > $2) l on true`,
     [runId, pageRows],
   );
   const row = rows[0];
   if (!row) return null;
   const rowRun = row.row_run;
-  if (!row.long || row.long.length === 0) return row.head;
+  const split = row.split !== null;
+  const long = split ? row.split! : (row.long ?? []);
+  if (long.length === 0) return row.head;
   const report = { ...(row.head as Record<string, unknown>) };
   await db.transaction(async (tx) => {
-    for (const key of row.long!) {
+    for (const key of long) {
       const elements: unknown[] = [];
       await tx.query(
-        `declare report_elements no scroll cursor for
-           select e.value from case_reports r, jsonb_array_elements(r.report -> $2) with ordinality as e(value, i)
-            where r.run_id = $1 order by e.i`,
+        split
+          ? `declare report_elements no scroll cursor for
+               select value from case_report_elements where run_id = $1 and key = $2 order by i`
+          : `declare report_elements no scroll cursor for
+               select e.value from case_reports r, jsonb_array_elements(r.report -> $2) with ordinality as e(value, i)
+                where r.run_id = $1 order by e.i`,
         [rowRun, key],
       );
       for (;;) {
@@ -409,9 +424,49 @@ const REPORT_ROW_OF_RUN = 'case when t.report_patch is null then t.id else t.res
 /** Elements of a stored report's long arrays read per page (and arrays longer than this are read so). */
 const REPORT_PAGE_ROWS = 2_000;
 
-/** case_reports' row as COPY text, the report written piece by piece (see jsonCopyField). */
-async function* reportRow(runId: string, report: unknown): AsyncGenerator<string> {
+/** Top-level arrays of a report longer than this are stored one element a row (case_report_elements). */
+const SPLIT_ELEMENTS = 100;
+
+/**
+ * A report as stored: its head (everything but its long arrays) and its long arrays, each
+ * with its key. A report that is not an object is all head.
+ */
+function splitReport(report: unknown): { head: unknown; split: Array<[string, unknown[]]> } {
+  if (report === null || typeof report !== 'object' || Array.isArray(report)) return { head: report, split: [] };
+  const head: Record<string, unknown> = {};
+  const split: Array<[string, unknown[]]> = [];
+  for (const [key, value] of Object.entries(report)) {
+    if (Array.isArray(value) && value.length > SPLIT_ELEMENTS) split.push([key, value]);
+    else head[key] = value;
+  }
+  return { head, split };
+}
+
+/** case_reports' row as COPY text, the head written piece by piece (see jsonCopyField), with the keys stored apart. */
+async function* reportRow(runId: string, head: unknown, splitKeys: string[]): AsyncGenerator<string> {
   yield `${copyField(runId)}\t`;
-  yield* jsonCopyField(report);
-  yield '\n';
+  yield* jsonCopyField(head);
+  yield `\t${copyField(arrayText(splitKeys))}\n`;
+}
+
+/** A text[] literal of `values` (each quoted, `\` and `"` escaped). */
+const arrayText = (values: string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+
+/** case_report_elements' rows as COPY text, 2,000 rows a piece, with event-loop turns (~90,000 at the bench's 100k). */
+async function* elementRows(runId: string, split: Array<[string, unknown[]]>): AsyncGenerator<string> {
+  const run = copyField(runId);
+  const turns = loopTurns();
+  let lines: string[] = [];
+  for (const [key, elements] of split) {
+    const k = copyField(key);
+    for (let i = 0; i < elements.length; i++) {
+      lines.push(`${run}\t${k}\t${i}\t${copyField(jsonParam(elements[i]) ?? 'null')}\n`);
+      if (lines.length >= 2_000) {
+        yield lines.join('');
+        lines = [];
+      }
+      if (turns.due()) await turns.give();
+    }
+  }
+  if (lines.length > 0) yield lines.join('');
 }

@@ -72,7 +72,7 @@ describe('e2e: a re-trace costs what is new', function () {
     expect(await app.deps.store.runs.endpoints(run.id)).to.deep.equal(await app.deps.store.runs.endpoints(previous.id));
     expect(await app.deps.store.runs.addresses(run.id)).to.deep.equal(await app.deps.store.runs.addresses(previous.id));
     // ... read from the computing run's rows: the quiet night copied none.
-    for (const table of ['run_addresses', 'case_nodes', 'case_flows', 'case_endpoints', 'case_reports']) {
+    for (const table of ['run_addresses', 'case_nodes', 'case_flows', 'case_endpoints', 'case_reports', 'case_report_elements']) {
       const { rows } = await app.deps.store.db.query<{ n: number }>(`select count(*)::int as n from ${table} where run_id = $1`, [run.id]);
       expect(rows[0]!.n, table).to.equal(0);
     }

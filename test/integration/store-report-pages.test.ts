@@ -1,7 +1,8 @@
 // A stored report is read the way it was written, in pieces (run-results-repo.ts readReport):
 // a 100k case's report lists ~90,000 holdings, and the driver's one JSON.parse of the whole
-// value held the event loop for 140 ms and more. Its long arrays come a page of elements at a
-// time; the rest is one small value; the keys in the order the whole value gives.
+// value held the event loop for 140 ms and more. Its long arrays are rows of their own and
+// come a page of elements at a time; the rest is one small value; the keys in the order a
+// whole jsonb value gives.
 import { expect } from 'chai';
 import type { Db } from '../../services/store/db';
 import { createStore, type Store } from '../../services/store';
@@ -40,25 +41,55 @@ DRIVERS.forEach((driver) => {
       return run.id;
     }
 
-    it('reads long arrays a page at a time: the same report, its keys in the whole value\'s order', async () => {
-      const holding = (i: number) => ({ address: `0x${i.toString(16).padStart(40, '0')}`, amount: String(10n ** 30n + BigInt(i)), lastSeen: 1_700_000_000 + i, note: i === 3 ? 'tab\there "q" é 🚀' : null });
+    const holding = (i: number) => ({ address: `0x${i.toString(16).padStart(40, '0')}`, amount: String(10n ** 30n + BigInt(i)), lastSeen: 1_700_000_000 + i, note: i === 3 ? 'tab\there "q" é 🚀 \\' : null });
+    /** Keys in the order a whole jsonb value gives them: shorter first, then bytewise. */
+    const jsonbOrder = (keys: string[]) => [...keys].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+
+    it('stores long arrays one element a row and reads them a page at a time: the same report, its keys in jsonb\'s order', async () => {
+      // Arrays longer than 100 elements are stored apart; read in pages of 100: holdings (250)
+      // in 3 + 1 fetches, endpoints (101) in 2 + 1 (the last finds none).
       const report = {
         chain: 'ethereum', model: 'poison', hops: [{ hop: 0 }, { hop: 1 }],
+        holdings: Array.from({ length: 250 }, (_, i) => holding(i)),
+        endpoints: Array.from({ length: 101 }, (_, i) => ({ address: `0x${i}`, paths: [[`0xt${i}`, '0xu']], amount: String(i) })),
+        limitations: [], stats: { transfers: 12 }, short: Array.from({ length: 100 }, (_, i) => i),
+      };
+      const runId = await saved(report);
+      const row = (await raw.query<{ report: Record<string, unknown>; split_keys: string[] }>('select report, split_keys from case_reports where run_id = $1', [runId])).rows[0]!;
+      expect([...row.split_keys].sort()).to.deep.equal(['endpoints', 'holdings']);
+      expect(Object.keys(row.report)).to.include('short');
+      expect(Object.keys(row.report)).to.not.include.oneOf(['holdings', 'endpoints']);
+      const elements = await raw.query<{ key: string; n: number }>('select key, count(*)::int as n from case_report_elements where run_id = $1 group by key order by key', [runId]);
+      expect(elements.rows).to.deep.equal([{ key: 'endpoints', n: 101 }, { key: 'holdings', n: 250 }]);
+      seen.length = 0;
+      const read = (await store.runs.report(runId, 100)) as Record<string, unknown>;
+      expect(read).to.deep.equal(report);
+      expect(Object.keys(read)).to.deep.equal(jsonbOrder(Object.keys(report)));
+      expect(seen.filter((q) => q === 'fetch forward 100 from report_elements')).to.have.length(7);
+      expect(seen.some((q) => /^select report from/.test(q))).to.equal(false);
+      // Saved again (a step that ran twice): the elements replaced, not added to.
+      await store.runs.saveResult(runId, { report: { ...report, holdings: report.holdings.slice(0, 120) }, nodes: [], flows: [], endpoints: [] });
+      expect(((await store.runs.report(runId)) as { holdings: unknown[] }).holdings).to.deep.equal(report.holdings.slice(0, 120));
+      expect((await raw.query<{ n: number }>('select count(*)::int as n from case_report_elements where run_id = $1', [runId])).rows[0]!.n).to.equal(221);
+    });
+
+    it('reads a report written whole (before migration 090) the same way, its long arrays a page at a time', async () => {
+      const report = {
+        chain: 'ethereum', model: 'poison', toBlock: 9, hops: [{ hop: 0 }, { hop: 1 }],
         holdings: Array.from({ length: 7 }, (_, i) => holding(i)),
         endpoints: Array.from({ length: 5 }, (_, i) => ({ address: `0x${i}`, paths: [[`0xt${i}`, '0xu']], amount: String(i) })),
         limitations: [], stats: { transfers: 12 },
       };
-      const runId = await saved(report);
+      const runId = await saved({ chain: 'ethereum' });
+      await raw.query('update case_reports set report = $2::jsonb, split_keys = null where run_id = $1', [runId, JSON.stringify(report)]);
       const whole = (await raw.query<{ report: Record<string, unknown> }>('select report from case_reports where run_id = $1', [runId])).rows[0]!.report;
       seen.length = 0;
       const read = (await store.runs.report(runId, 3)) as Record<string, unknown>;
       expect(read).to.deep.equal(report);
-      expect(Object.keys(read)).to.deep.equal(Object.keys(whole));
       expect(JSON.stringify(read)).to.equal(JSON.stringify(whole));
-      // holdings (7) and endpoints (5) in pages of 3: 3 + 1 and 2 + 1 fetches (the last finds
-      // none); the report is never selected whole.
+      // holdings (7) and endpoints (5) in pages of 3: 3 + 1 and 2 + 1 fetches.
       expect(seen.filter((q) => q === 'fetch forward 3 from report_elements')).to.have.length(7);
-      expect(seen.some((q) => /^select report from/.test(q))).to.equal(false);
+      expect(await store.runs.reportOutline(runId)).to.deep.include({ holdings: report.holdings.map((h) => h.address).sort() });
     });
 
     it('a report of short arrays is one read', async () => {
@@ -81,13 +112,23 @@ DRIVERS.forEach((driver) => {
       expect([...outline.holdings].sort()).to.deep.equal([a, b]);
       expect(outline.limitations).to.deep.equal(['holdings not checked against real balances at block 1234: x']);
       expect(seen).to.have.length(1);
+      // Holdings and limitations stored apart (more than 100 of them): the same outline, one read.
+      const many = Array.from({ length: 150 }, (_, i) => `0x${i.toString(16).padStart(40, '0')}`);
+      const notes = many.map((w) => `holding of ${w} capped at its balance`);
+      const apart = await saved({ chain: 'ethereum', toBlock: 77, limitations: notes, holdings: [...many, a].map((address) => ({ address, asset: 'ETH' })) });
+      seen.length = 0;
+      const outlined = (await store.runs.reportOutline(apart))!;
+      expect(outlined.toBlock).to.equal(77);
+      expect([...outlined.holdings].sort()).to.deep.equal([...many, a].sort());
+      expect(outlined.limitations).to.deep.equal(notes);
+      expect(seen).to.have.length(1);
       expect(await store.runs.reportOutline((await saved({ chain: 'ethereum', toBlock: 5 })))).to.deep.equal({ toBlock: 5, holdings: [], limitations: [] });
       const kase = await store.cases.create({ title: 't', chain: 'ethereum', model: 'fifo', maxHops: 6, seeds: [{ address: a }] });
       expect(await store.runs.reportOutline((await store.runs.create(kase.id)).id), 'a run without a report').to.equal(null);
     });
 
     it('a run that took over an earlier answer reads its report at its block, with no row of its own', async () => {
-      const holdings = Array.from({ length: 7 }, (_, i) => ({ address: `0x${i.toString(16).padStart(40, '0')}`, amount: String(i) }));
+      const holdings = Array.from({ length: 107 }, (_, i) => ({ address: `0x${i.toString(16).padStart(40, '0')}`, amount: String(i) }));
       const report = { chain: 'ethereum', model: 'poison', toBlock: 100, toBlockHash: '0xold', holdings, limitations: [], stats: { transfers: 12, rpcCalls: 40, hops: 3, ms: 900 } };
       const computed = await saved(report);
       const kase = (await store.runs.get(computed))!.caseId;
@@ -101,8 +142,10 @@ DRIVERS.forEach((driver) => {
       expect(await store.runs.report(second, 3)).to.deep.equal({ ...withoutHash, toBlock: 130, stats: { transfers: 12, rpcCalls: 0, hops: 0, ms: 5 } });
       expect(await store.runs.report(computed, 3)).to.deep.equal(report);
       expect((await store.runs.reportOutline(second))!.toBlock).to.equal(130);
-      const rows = await raw.query<{ n: number }>('select count(*)::int as n from case_reports where run_id = any($1::uuid[])', [[first, second]]);
-      expect(rows.rows[0]!.n).to.equal(0);
+      for (const table of ['case_reports', 'case_report_elements']) {
+        const rows = await raw.query<{ n: number }>(`select count(*)::int as n from ${table} where run_id = any($1::uuid[])`, [[first, second]]);
+        expect(rows.rows[0]!.n, table).to.equal(0);
+      }
       expect((await store.runs.latestReportPerModel(kase)).map((l) => l.runId)).to.deep.equal([second]);
     });
 
