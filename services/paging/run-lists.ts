@@ -28,17 +28,19 @@ interface Pin {
 
 /** Whole lists, or one page of each and where the next starts. */
 function slicePair<A, B>(a: readonly A[], b: readonly B[], page: PageRequest, runs: string[]) {
+  const { first, second, nextFirst, nextSecond, next } = pageBounds(a.length, b.length, page, runs);
+  return { a: a.slice(first, nextFirst), b: b.slice(second, nextSecond), next };
+}
+
+/** Where a page of two lists of these lengths starts and ends, and the cursor of the next (null: none). */
+function pageBounds(aLength: number, bLength: number, page: PageRequest, runs: string[]) {
   const first = page.cursor?.first ?? 0;
   const second = page.cursor?.second ?? 0;
-  if (first > a.length || second > b.length) throw new BadRequestError('the cursor points past the end of the lists: not a cursor of this case');
-  const nextFirst = Math.min(a.length, first + page.limit);
-  const nextSecond = Math.min(b.length, second + page.limit);
-  const more = nextFirst < a.length || nextSecond < b.length;
-  return {
-    a: a.slice(first, nextFirst),
-    b: b.slice(second, nextSecond),
-    next: more ? { runs, first: nextFirst, second: nextSecond } : null,
-  };
+  if (first > aLength || second > bLength) throw new BadRequestError('the cursor points past the end of the lists: not a cursor of this case');
+  const nextFirst = Math.min(aLength, first + page.limit);
+  const nextSecond = Math.min(bLength, second + page.limit);
+  const more = nextFirst < aLength || nextSecond < bLength;
+  return { first, second, nextFirst, nextSecond, next: more ? { runs, first: nextFirst, second: nextSecond } : null };
 }
 
 /**
@@ -89,23 +91,20 @@ export async function caseGraphPage(deps: TraceDeps, caseId: string, page: PageR
 /** A page of a report: the newest finished run's (`runId` null) or one run's. */
 export async function caseReportPage(deps: TraceDeps, caseId: string, runId: string | null, page: PageRequest) {
   const kase = await getCase(deps, caseId);
-  let report: TraceReport;
-  let runs: string[];
   if (runId !== null) {
     const run = await getRun(deps, caseId, runId);
     if (page.cursor && (page.cursor.runs.length !== 1 || page.cursor.runs[0] !== run.id)) throw new BadRequestError('this cursor belongs to another run');
     if (run.status !== 'done') throw new ConflictError(`run ${runId} is ${run.status}, it has no report`, { details: { status: run.status } });
-    report = (await storedReport(deps, run.id)) as TraceReport;
-    runs = [run.id];
-  } else {
-    if (kase.chain === MULTI_CHAIN && page.cursor === null && kase.status !== 'traced') {
-      throw new ConflictError(`case ${kase.id} is ${kase.status}: every chain must be traced for its report`, { details: { progress: kase.progress } });
-    }
-    const pins = await pinRuns(deps, kase, page.cursor?.runs ?? null);
-    runs = pins.map((p) => p.run.id);
-    const sections = await Promise.all(pins.map(async (p) => ({ chain: p.kase.chain, caseId: p.kase.id, report: (await storedReport(deps, p.run.id)) as TraceReport })));
-    report = kase.chain === MULTI_CHAIN ? (combineChainReports(sections) as unknown as TraceReport) : sections[0]!.report;
+    return runReportPage(deps, run.id, page);
   }
+  if (kase.chain === MULTI_CHAIN && page.cursor === null && kase.status !== 'traced') {
+    throw new ConflictError(`case ${kase.id} is ${kase.status}: every chain must be traced for its report`, { details: { progress: kase.progress } });
+  }
+  const pins = await pinRuns(deps, kase, page.cursor?.runs ?? null);
+  if (kase.chain !== MULTI_CHAIN) return runReportPage(deps, pins[0]!.run.id, page);
+  const runs = pins.map((p) => p.run.id);
+  const sections = await Promise.all(pins.map(async (p) => ({ chain: p.kase.chain, caseId: p.kase.id, report: (await storedReport(deps, p.run.id)) as TraceReport })));
+  const report = combineChainReports(sections) as unknown as TraceReport;
   const sliced = slicePair(report.endpoints, report.holdings, page, runs);
   const paged: Record<string, unknown> = { ...report, endpoints: sliced.a, holdings: sliced.b };
   // A multi-chain report's sections repeat each chain's lists: those are paged at the top only.
@@ -113,6 +112,18 @@ export async function caseReportPage(deps: TraceDeps, caseId: string, runId: str
     paged.sections = (paged.sections as { report: Record<string, unknown> }[]).map((s) => ({ ...s, report: { ...s.report, endpoints: [], holdings: [] } }));
   }
   return { report: paged, next: sliced.next };
+}
+
+/** A page of one run's report: the database reads just the page of its endpoints and holdings (a 100k case's report is 18 MB). */
+async function runReportPage(deps: TraceDeps, runId: string, page: PageRequest) {
+  const offsets = { first: page.cursor?.first ?? 0, second: page.cursor?.second ?? 0 };
+  const window = await deps.store.runs.reportWindow(runId, {
+    endpoints: { offset: offsets.first, limit: page.limit },
+    holdings: { offset: offsets.second, limit: page.limit },
+  });
+  if (!window) throw new ConflictError(`run ${runId} has no report`);
+  const { next } = pageBounds(window.lengths.endpoints!, window.lengths.holdings!, page, [runId]);
+  return { report: window.report, next };
 }
 
 async function storedReport(deps: TraceDeps, runId: string): Promise<unknown> {

@@ -64,6 +64,12 @@ export interface RunResult {
   endpoints: readonly CaseEndpointRow[];
 }
 
+/** A report with windows of some of its arrays (see reportWindow), and each whole array's length. */
+export interface ReportWindow {
+  report: Record<string, unknown>;
+  lengths: Record<string, number>;
+}
+
 export interface CaseGraph {
   nodes: CaseNodeRow[];
   edges: CaseFlowRow[];
@@ -176,6 +182,38 @@ export function createRunResultsRepo(db: Db) {
     /** The stored report, or null when the run has none (see readReport). */
     report(runId: string, pageRows?: number): Promise<unknown> {
       return isUuid(runId) ? readReport(db, runId, pageRows) : Promise.resolve(null);
+    },
+
+    /**
+     * The stored report with only a window of some of its arrays: for each key asked, `limit`
+     * elements from `offset` on, and how many the whole array has (0 where the report has no
+     * such array). A page of a 100k case's holdings is read as those rows, not as the 18 MB
+     * report. Null when the run has no report or the report is not an object.
+     */
+    async reportWindow(runId: string, windows: Record<string, { offset: number; limit: number }>): Promise<ReportWindow | null> {
+      if (!isUuid(runId)) return null;
+      const head = await reportHead(db, runId);
+      if (!head || typeof head.head !== 'object' || head.head === null || Array.isArray(head.head)) return null;
+      const whole = head.split ? head.head as Record<string, unknown> : await readReport(db, runId) as Record<string, unknown>;
+      const report: Record<string, unknown> = { ...whole };
+      const lengths: Record<string, number> = {};
+      for (const [key, { offset, limit }] of Object.entries(windows)) {
+        if (head.split && head.long.includes(key)) {
+          const { rows } = await db.query<{ n: number; page: unknown[] }>(
+            `select (select count(*)::int from case_report_elements where run_id = $1 and key = $2) as n,
+                    coalesce((select jsonb_agg(p.value order by p.i) from (
+                      select value, i from case_report_elements where run_id = $1 and key = $2 and i >= $3 order by i limit $4) p), '[]'::jsonb) as page`,
+            [head.rowRun, key, offset, limit],
+          );
+          lengths[key] = rows[0]!.n;
+          report[key] = rows[0]!.page;
+        } else {
+          const all = Array.isArray(whole[key]) ? whole[key] as unknown[] : [];
+          lengths[key] = all.length;
+          report[key] = all.slice(offset, offset + limit);
+        }
+      }
+      return { report: inJsonbOrder(report), lengths };
     },
 
     async graph(runId: string): Promise<CaseGraph> {
@@ -369,8 +407,42 @@ function endpointFromRow(row: EndpointDbRow): CaseEndpointRow {
  * The keys come in the order a whole jsonb value gives (shorter first, then bytewise).
  */
 async function readReport(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): Promise<unknown> {
-  // The run's report row (its own, or the computing run's under its patch: see takeOverRun);
-  // the patch sets scalars and stats only, so the long arrays are the row's.
+  const row = await reportHead(db, runId, pageRows);
+  if (!row) return null;
+  if (row.long.length === 0) return row.head;
+  const report = { ...(row.head as Record<string, unknown>) };
+  await db.transaction(async (tx) => {
+    for (const key of row.long) {
+      const elements: unknown[] = [];
+      await tx.query(
+        row.split
+          ? `declare report_elements no scroll cursor for
+               select value from case_report_elements where run_id = $1 and key = $2 order by i`
+          : `declare report_elements no scroll cursor for
+               select e.value from case_reports r, jsonb_array_elements(r.report -> $2) with ordinality as e(value, i)
+                where r.run_id = $1 order by e.i`,
+        [row.rowRun, key],
+      );
+      for (;;) {
+        const page = await tx.query<{ value: unknown }>(`fetch forward ${Math.max(1, Math.floor(pageRows))} from report_elements`);
+        for (const r of page.rows) elements.push(r.value);
+        if (page.rows.length === 0) break;
+      }
+      await tx.query('close report_elements');
+      report[key] = elements;
+    }
+  });
+  return inJsonbOrder(report);
+}
+
+/**
+ * A stored report without its long arrays (`head`), the keys of those (`long`), and the
+ * report row they are read from (`rowRun`: the run's own, or the computing run's under its
+ * patch, see takeOverRun; the patch sets scalars and stats only, so the long arrays are the
+ * row's). `split`: the arrays are rows of case_report_elements; else the row holds the report
+ * whole (written before migration 090) and its arrays longer than `pageRows` are the long ones.
+ */
+async function reportHead(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): Promise<{ head: unknown; long: string[]; split: boolean; rowRun: string } | null> {
   const { rows } = await db.query<{ head: unknown; long: string[] | null; split: string[] | null; row_run: string }>(
     `select case when jsonb_typeof(x.report) = 'object' then x.report - coalesce(l.keys, '{}') else x.report end as head,
             l.keys as long, x.split_keys as split, x.row_run
@@ -386,32 +458,12 @@ async function readReport(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): P
   );
   const row = rows[0];
   if (!row) return null;
-  const rowRun = row.row_run;
   const split = row.split !== null;
-  const long = split ? row.split! : (row.long ?? []);
-  if (long.length === 0) return row.head;
-  const report = { ...(row.head as Record<string, unknown>) };
-  await db.transaction(async (tx) => {
-    for (const key of long) {
-      const elements: unknown[] = [];
-      await tx.query(
-        split
-          ? `declare report_elements no scroll cursor for
-               select value from case_report_elements where run_id = $1 and key = $2 order by i`
-          : `declare report_elements no scroll cursor for
-               select e.value from case_reports r, jsonb_array_elements(r.report -> $2) with ordinality as e(value, i)
-                where r.run_id = $1 order by e.i`,
-        [rowRun, key],
-      );
-      for (;;) {
-        const page = await tx.query<{ value: unknown }>(`fetch forward ${Math.max(1, Math.floor(pageRows))} from report_elements`);
-        for (const r of page.rows) elements.push(r.value);
-        if (page.rows.length === 0) break;
-      }
-      await tx.query('close report_elements');
-      report[key] = elements;
-    }
-  });
+  return { head: row.head, long: split ? row.split! : (row.long ?? []), split, rowRun: row.row_run };
+}
+
+/** An object's keys in the order a whole jsonb value gives them: shorter first, then bytewise. */
+function inJsonbOrder(report: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(report).sort(([a], [b]) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)));
 }
 

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { createApiApp } from '../../services/api/app';
 import { startServer, type RunningServer } from '../../services/api/server';
 import { createApiKey } from '../../services/auth/api-keys';
+import { encodeRunCursor } from '../../services/api/cursor';
 import { createCase, startTrace } from '../../services/tracing/cases';
 import { pigButcheringWorld, type PigButcheringWorld } from '../support/tracing';
 
@@ -179,5 +180,33 @@ describe('e2e: cursor pages on alerts, partners, re-trace runs, graph and report
     const foreign = await get(`/v1/cases/${second.id}/graph?cursor=${graphPage.body.nextCursor}`);
     expect(foreign.status).to.equal(400);
     expect(foreign.body.error.message).to.match(/another case/);
+  });
+
+  it('reports whose lists are stored apart (over 100 items) page the same: each page read from those rows', async () => {
+    const store = world.app.deps.store;
+    const kase = await createCase(world.app.deps, { title: 'long report', chain: 'local', seeds: world.scenario.seedTxs.map((txHash) => ({ txHash })) }, 'test');
+    const run = await store.runs.create(kase.id);
+    const wallet = (i: number) => `0x${i.toString(16).padStart(40, '0')}`;
+    const report = {
+      chain: 'local', model: 'poison', toBlock: 10, limitations: [], stats: { transfers: 1 },
+      endpoints: Array.from({ length: 130 }, (_, i) => ({ address: wallet(i), asset: 'ETH', amount: String(1_000 - i) })),
+      holdings: Array.from({ length: 257 }, (_, i) => ({ address: wallet(10_000 + i), asset: 'ETH', amount: String(i + 1) })),
+    };
+    await store.runs.saveResult(run.id, { report, nodes: [], flows: [], endpoints: [] });
+    await store.runs.finish(run.id, 'done');
+    const url = `/v1/cases/${kase.id}/runs/${run.id}/report`;
+    const whole = (await get(url)).body;
+    expect(whole).to.deep.equal(report);
+    const { lists, pages, last } = await walkLists(`${url}?limit=40`, ['endpoints', 'holdings']);
+    expect(lists).to.deep.equal([report.endpoints, report.holdings]);
+    expect(pages).to.equal(7); // 257 holdings, 40 a page
+    const { endpoints: _e, holdings: _h, nextCursor: _n, ...rest } = last;
+    const { endpoints: _we, holdings: _wh, ...wholeRest } = whole;
+    expect(rest).to.deep.equal(wholeRest);
+    expect(Object.keys(last)).to.deep.equal([...Object.keys(whole), 'nextCursor']);
+    // A cursor past the lists' end is refused.
+    const past = encodeRunCursor({ runs: [run.id], first: 131, second: 0 });
+    const pastPage = await get(`${url}?limit=40&cursor=${past}`);
+    expect(pastPage.status, JSON.stringify(pastPage.body)).to.equal(400);
   });
 });

@@ -92,6 +92,31 @@ DRIVERS.forEach((driver) => {
       expect(await store.runs.reportOutline(runId)).to.deep.include({ holdings: report.holdings.map((h) => h.address).sort() });
     });
 
+    it('reads a window of a report\'s arrays: just those rows, each whole array\'s length, the rest of the report whole', async () => {
+      const report = {
+        chain: 'ethereum', model: 'poison', toBlock: 9, limitations: ['x'],
+        holdings: Array.from({ length: 250 }, (_, i) => holding(i)),
+        endpoints: Array.from({ length: 20 }, (_, i) => ({ address: `0x${i}`, amount: String(i) })),
+      };
+      const runId = await saved(report);
+      seen.length = 0;
+      const window = (await store.runs.reportWindow(runId, { holdings: { offset: 240, limit: 40 }, endpoints: { offset: 5, limit: 3 }, sanctions: { offset: 0, limit: 3 } }))!;
+      expect(window.lengths).to.deep.equal({ holdings: 250, endpoints: 20, sanctions: 0 });
+      expect(window.report).to.deep.equal({ ...report, holdings: report.holdings.slice(240), endpoints: report.endpoints.slice(5, 8), sanctions: [] });
+      expect(Object.keys(window.report)).to.deep.equal(jsonbOrder(Object.keys(window.report)));
+      expect(seen.some((q) => q.startsWith('fetch forward')), 'no array read whole').to.equal(false);
+      // Past the end: no rows, the length says so.
+      const past = (await store.runs.reportWindow(runId, { holdings: { offset: 300, limit: 10 } }))!;
+      expect(past.report.holdings).to.deep.equal([]);
+      expect(past.lengths.holdings).to.equal(250);
+      // A report written whole (before migration 090): the same window.
+      await raw.query('delete from case_report_elements where run_id = $1', [runId]);
+      await raw.query('update case_reports set report = $2::jsonb, split_keys = null where run_id = $1', [runId, JSON.stringify(report)]);
+      const old = (await store.runs.reportWindow(runId, { holdings: { offset: 240, limit: 40 }, endpoints: { offset: 5, limit: 3 }, sanctions: { offset: 0, limit: 3 } }))!;
+      expect(old).to.deep.equal(window);
+      expect(await store.runs.reportWindow((await saved('not an object')), { holdings: { offset: 0, limit: 1 } })).to.equal(null);
+    });
+
     it('a report of short arrays is one read', async () => {
       const report = { chain: 'ethereum', holdings: [{ a: 1 }, { a: 2 }], endpoints: [] };
       const runId = await saved(report);
