@@ -163,14 +163,13 @@ export function createRunResultsRepo(db: Db) {
       if (!isUuid(runId)) return null;
       const { rows } = await db.query<{ to_block: unknown; holdings: Address[] | null; limitations: unknown }>(
         `select coalesce(t.report_patch ->> 'toBlock', r.report ->> 'toBlock') as to_block,
-                (select array_agg(distinct h.value ->> 'address') from (
-                   select value from jsonb_array_elements(
-                     case when jsonb_typeof(r.report -> 'holdings') = 'array' then r.report -> 'holdings' else '[]'::jsonb end)
-                   union all
-                   select e.value from case_report_elements e where e.run_id = r.run_id and e.key = 'holdings') h) as holdings,
-                coalesce(r.report -> 'limitations',
-                         (select jsonb_agg(e.value order by e.i) from case_report_elements e where e.run_id = r.run_id and e.key = 'limitations'),
-                         '[]'::jsonb) as limitations
+                case when 'holdings' = any(r.split_keys)
+                     then (select array_agg(distinct e.value ->> 'address') from case_report_elements e where e.run_id = r.run_id and e.key = 'holdings')
+                     else (select array_agg(distinct h ->> 'address') from jsonb_array_elements(
+                             case when jsonb_typeof(r.report -> 'holdings') = 'array' then r.report -> 'holdings' else '[]'::jsonb end) h) end as holdings,
+                case when 'limitations' = any(r.split_keys)
+                     then (select jsonb_agg(e.value order by e.i) from case_report_elements e where e.run_id = r.run_id and e.key = 'limitations')
+                     else coalesce(r.report -> 'limitations', '[]'::jsonb) end as limitations
            from trace_runs t join case_reports r on r.run_id = ${REPORT_ROW_OF_RUN} where t.id = $1`,
         [runId],
       );
