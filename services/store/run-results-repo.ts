@@ -2,9 +2,9 @@
 // transaction that replaces any earlier result of the run, so a job that runs twice
 // leaves exactly one result.
 import { NotFoundError } from '../errors';
-import { loopTurns } from '../domain/taint/steps';
 import type { Address, Asset, LabelCategory } from '../domain/types';
 import type { Db } from './db';
+import { arrayLiteral } from './array-literal';
 import { copyField, jsonCopyField } from './copy-text';
 import { resultRunOf } from './runs-repo';
 import { amountParam, chunks, isUuid, jsonParam, rowsPerStatement, toBigInt, toDate, toInt, toIntOrNull } from './values';
@@ -99,7 +99,7 @@ export function createRunResultsRepo(db: Db) {
         await insertChunks(tx, INSERT_ENDPOINTS, runId, result.endpoints, endpointColumns);
         const { head, split } = splitReport(result.report);
         await tx.copyText('case_reports', ['run_id', 'report', 'split_keys'], reportRow(runId, head, split.map(([key]) => key)));
-        if (split.length > 0) await tx.copyText('case_report_elements', ['run_id', 'key', 'i', 'value'], elementRows(runId, split));
+        await copyRows(tx, 'case_report_elements', ['run_id', 'key', 'i', 'value'], elementsOf(split), (e) => [runId, e.key, e.i, jsonParam(e.value) ?? 'null']);
       });
     },
 
@@ -193,7 +193,7 @@ export function createRunResultsRepo(db: Db) {
       if (!isUuid(runId)) return null;
       const head = await reportHead(db, runId);
       if (!head || typeof head.head !== 'object' || head.head === null || Array.isArray(head.head)) return null;
-      const whole = head.split ? head.head as Record<string, unknown> : await readReport(db, runId) as Record<string, unknown>;
+      const whole = head.split ? head.head as Record<string, unknown> : await readReport(db, runId, REPORT_PAGE_ROWS, head) as Record<string, unknown>;
       const report: Record<string, unknown> = { ...whole };
       const lengths: Record<string, number> = {};
       for (const [key, { offset, limit }] of Object.entries(windows)) {
@@ -405,8 +405,8 @@ function endpointFromRow(row: EndpointDbRow): CaseEndpointRow {
  * migration 090) is read the same way, its arrays longer than a page taken out of its value.
  * The keys come in the order a whole jsonb value gives (shorter first, then bytewise).
  */
-async function readReport(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): Promise<unknown> {
-  const row = await reportHead(db, runId, pageRows);
+async function readReport(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS, head?: ReportHead): Promise<unknown> {
+  const row = head ?? await reportHead(db, runId, pageRows);
   if (!row) return null;
   if (row.long.length === 0) return row.head;
   const report = { ...(row.head as Record<string, unknown>) };
@@ -434,6 +434,13 @@ async function readReport(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): P
   return inJsonbOrder(report);
 }
 
+interface ReportHead {
+  head: unknown;
+  long: string[];
+  split: boolean;
+  rowRun: string;
+}
+
 /**
  * A stored report without its long arrays (`head`), the keys of those (`long`), and the
  * report row they are read from (`rowRun`: the run's own, or the computing run's under its
@@ -441,7 +448,7 @@ async function readReport(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): P
  * row's). `split`: the arrays are rows of case_report_elements; else the row holds the report
  * whole (written before migration 090) and its arrays longer than `pageRows` are the long ones.
  */
-async function reportHead(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): Promise<{ head: unknown; long: string[]; split: boolean; rowRun: string } | null> {
+async function reportHead(db: Db, runId: string, pageRows = REPORT_PAGE_ROWS): Promise<ReportHead | null> {
   const { rows } = await db.query<{ head: unknown; long: string[] | null; split: string[] | null; row_run: string }>(
     `select case when jsonb_typeof(x.report) = 'object' then x.report - coalesce(l.keys, '{}') else x.report end as head,
             l.keys as long, x.split_keys as split, x.row_run
@@ -497,27 +504,12 @@ function splitReport(report: unknown): { head: unknown; split: Array<[string, un
 async function* reportRow(runId: string, head: unknown, splitKeys: string[]): AsyncGenerator<string> {
   yield `${copyField(runId)}\t`;
   yield* jsonCopyField(head);
-  yield `\t${copyField(arrayText(splitKeys))}\n`;
+  yield `\t${copyField(await arrayLiteral(splitKeys))}\n`;
 }
 
-/** A text[] literal of `values` (each quoted, `\` and `"` escaped). */
-const arrayText = (values: string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-
-/** case_report_elements' rows as COPY text, 2,000 rows a piece, with event-loop turns (~90,000 at the bench's 100k). */
-async function* elementRows(runId: string, split: Array<[string, unknown[]]>): AsyncGenerator<string> {
-  const run = copyField(runId);
-  const turns = loopTurns();
-  let lines: string[] = [];
+/** The items of a report's long arrays, each with its array's key and its index there. */
+function* elementsOf(split: Array<[string, unknown[]]>): Generator<{ key: string; i: number; value: unknown }> {
   for (const [key, elements] of split) {
-    const k = copyField(key);
-    for (let i = 0; i < elements.length; i++) {
-      lines.push(`${run}\t${k}\t${i}\t${copyField(jsonParam(elements[i]) ?? 'null')}\n`);
-      if (lines.length >= 2_000) {
-        yield lines.join('');
-        lines = [];
-      }
-      if (turns.due()) await turns.give();
-    }
+    for (let i = 0; i < elements.length; i++) yield { key, i, value: elements[i] };
   }
-  if (lines.length > 0) yield lines.join('');
 }
